@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands/index.js';
 import { VERSION } from './version.js';
 
 /** Exit codes, as DESIGN.md gives them. */
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version')
     .showHelpAfterError()
     .exitOverride();
+  for (const register of COMMANDS) register(program);
   return program;
 }
 

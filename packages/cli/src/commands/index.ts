@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+
+/**
+ * Each command lives in its own file and registers itself on the program. Registration must stay
+ * cheap: a command imports its heavy modules (glTF-Transform, codecs, undici) inside its action,
+ * so that `meshparts --help` starts fast.
+ */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every command of `meshparts`, in the order `--help` lists them. */
+export const COMMANDS: readonly RegisterCommand[] = [];
