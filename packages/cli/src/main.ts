@@ -1,34 +1,46 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
+import { EXIT } from './exit-codes.js';
+import { formatError, UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 
-/** Exit codes, as DESIGN.md gives them. */
-export const EXIT = { ok: 0, someFailed: 1, usage: 2 } as const;
+export { EXIT } from './exit-codes.js';
 
-/** Builds the `meshparts` command. Commands load their modules lazily so `--help` starts fast. */
+/**
+ * Builds the `meshparts` command. Commands load their modules lazily so `--help` starts fast.
+ * A command's action sets `program.exitCode`-style results by returning through `setExitCode`.
+ */
 export function buildProgram(): Command {
   const program = new Command('meshparts')
     .description(
       'Turn 3D models into modular asset packs: segment, split into one GLB per part, write a manifest.',
     )
     .version(VERSION, '-v, --version')
+    .option('--debug', 'print stack traces and debug logs (the API key is never printed)')
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
 }
 
-/** Runs the CLI with the given arguments and resolves to the process exit code. */
+/**
+ * Runs the CLI with the given arguments and resolves to the process exit code.
+ * Commands signal partial failure by setting `process.exitCode` to EXIT.someFailed; they throw a
+ * UsageError for bad usage or input (exit 2). Anything else that escapes is a failure (exit 1).
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  const debug = argv.includes('--debug');
   try {
+    process.exitCode = undefined;
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end through exitOverride with exit code 0.
+      // --help and --version end through exitOverride with exit code 0; commander already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    throw error;
+    process.stderr.write(`${formatError(error, debug)}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.someFailed;
   }
 }
