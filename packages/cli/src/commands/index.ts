@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { register as balance } from './balance.js';
+import { register as emulate } from './emulate.js';
+import { register as run } from './run.js';
+import { register as segment } from './segment.js';
 
 /**
  * Each command lives in its own file and registers itself on the program. Registration must stay
@@ -8,4 +12,4 @@ import type { Command } from 'commander';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command of `meshparts`, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [run, segment, balance, emulate];
