@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { type Document, type GLTF, NodeIO } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+
+/** Extension names whose data needs a codec (a WASM module) to be read or written. */
+const DRACO = 'KHR_draco_mesh_compression';
+const MESHOPT = 'EXT_meshopt_compression';
+const MESHOPT_KHR = 'KHR_meshopt_compression';
+
+/** Which codecs an IO must carry. Loaded on demand: both are WASM modules that cost time to start. */
+export interface CodecNeeds {
+  /** Draco decoder (and encoder when `encode`). */
+  draco?: boolean;
+  /** meshoptimizer decoder (and encoder when `encode`). */
+  meshopt?: boolean;
+  /** Also register the encoders, for writing compressed files. */
+  encode?: boolean;
+}
+
+/**
+ * Thrown for input that cannot be read as glTF: a missing file, bad bytes, broken JSON, a missing
+ * external resource, an extension required by the file that no reader supports. `message` is one
+ * line meant for users; `cause` keeps the underlying error for `--debug`.
+ */
+export class ModelReadError extends Error {
+  override readonly name = 'ModelReadError';
+  /** The path (or `<bytes>`) that failed. */
+  readonly source: string;
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.source = source;
+  }
+}
+
+/**
+ * Creates a NodeIO with every extension glTF-Transform knows (ALL_EXTENSIONS) and, when asked, the
+ * Draco and meshopt codecs. The codecs are imported dynamically so reading a plain file never pays for
+ * their WASM start-up.
+ */
+export async function createIO(needs: CodecNeeds = {}): Promise<NodeIO> {
+  const io = new NodeIO().registerExtensions(ALL_EXTENSIONS);
+  const dependencies: Record<string, unknown> = {};
+  if (needs.draco) {
+    const { default: draco3d } = await import('draco3dgltf');
+    dependencies['draco3d.decoder'] = await draco3d.createDecoderModule();
+    if (needs.encode) dependencies['draco3d.encoder'] = await draco3d.createEncoderModule();
+  }
+  if (needs.meshopt) {
+    const { MeshoptDecoder, MeshoptEncoder } = await import('meshoptimizer');
+    await MeshoptDecoder.ready;
+    dependencies['meshopt.decoder'] = MeshoptDecoder;
+    if (needs.encode) {
+      await MeshoptEncoder.ready;
+      dependencies['meshopt.encoder'] = MeshoptEncoder;
+    }
+  }
+  return io.registerDependencies(dependencies);
+}
+
+/** The codecs a document's extensions need in order to be written back compressed. */
+export function codecNeedsOf(document: Document): CodecNeeds {
+  const names = new Set(
+    document
+      .getRoot()
+      .listExtensionsUsed()
+      .map((extension) => extension.extensionName),
+  );
+  return { draco: names.has(DRACO), meshopt: names.has(MESHOPT) || names.has(MESHOPT_KHR) };
+}
+
+/** A model read from disk or memory, with what the manifest needs to know about its source. */
+export interface ReadModel {
+  document: Document;
+  /** The bytes of the main file (the .glb, or the .gltf JSON); external resources are not included. */
+  bytes: Uint8Array;
+  /** File name for the manifest (`<bytes>` when read from memory without a name). */
+  file: string;
+  /** Codecs the source used: split parts are re-encoded with the same ones. */
+  codecs: CodecNeeds;
+}
+
+const GLB_MAGIC = 0x46546c67; // 'glTF'
+const JSON_CHUNK = 0x4e4f534a; // 'JSON'
+
+function isGLB(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.byteLength >= 12 && view.getUint32(0, true) === GLB_MAGIC;
+}
+
+/** Reads the JSON part of a .glb or .gltf without decoding any buffer, to see which codecs it needs. */
+function peekJSON(
+  bytes: Uint8Array,
+  source: string,
+): { extensionsUsed?: unknown; extensionsRequired?: unknown } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text: string;
+  if (isGLB(bytes)) {
+    if (bytes.byteLength < 20) throw new ModelReadError(source, `${source} is a truncated GLB file`);
+    const version = view.getUint32(4, true);
+    if (version !== 2)
+      throw new ModelReadError(source, `${source} is a glTF ${version} GLB: only glTF 2.0 is supported`);
+    const chunkLength = view.getUint32(12, true);
+    if (view.getUint32(16, true) !== JSON_CHUNK || 20 + chunkLength > bytes.byteLength) {
+      throw new ModelReadError(source, `${source} is a corrupt GLB file (bad JSON chunk)`);
+    }
+    text = new TextDecoder().decode(bytes.subarray(20, 20 + chunkLength));
+  } else {
+    text = new TextDecoder().decode(bytes);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ModelReadError(source, `${source} is neither a GLB file nor glTF JSON`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ModelReadError(source, `${source} is not a glTF document (the JSON is not an object)`);
+  }
+  const asset = (json as { asset?: { version?: unknown } }).asset;
+  if (!asset || typeof asset.version !== 'string' || !asset.version.startsWith('2.')) {
+    throw new ModelReadError(
+      source,
+      `${source} is not a glTF 2.0 document (asset.version missing or not 2.x)`,
+    );
+  }
+  return json as { extensionsUsed?: unknown; extensionsRequired?: unknown };
+}
+
+function namesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/** Options for {@link readModel}. */
+export interface ReadModelOptions {
+  /** Name used in messages and the manifest when reading from bytes. */
+  name?: string;
+}
+
+/**
+ * Reads a .glb or .gltf (with external or embedded resources) from a path, or a GLB / glTF JSON
+ * (embedded resources only) from bytes. Codecs are registered only when the file uses them.
+ * Throws {@link ModelReadError} for anything unreadable; nothing is written.
+ */
+export async function readModel(
+  input: string | Uint8Array,
+  options: ReadModelOptions = {},
+): Promise<ReadModel> {
+  const source = typeof input === 'string' ? input : (options.name ?? '<bytes>');
+  let bytes: Uint8Array;
+  if (typeof input === 'string') {
+    try {
+      bytes = new Uint8Array(await readFile(input));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'read failed');
+      throw new ModelReadError(source, `cannot read ${source}: ${why}`, { cause: error });
+    }
+  } else {
+    bytes = input;
+  }
+  const json = peekJSON(bytes, source);
+  const used = new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]);
+  const supported = new Set(ALL_EXTENSIONS.map((extension) => extension.EXTENSION_NAME));
+  const unsupported = namesOf(json.extensionsRequired).filter((name) => !supported.has(name));
+  if (unsupported.length > 0) {
+    throw new ModelReadError(
+      source,
+      `${source} requires unsupported glTF extension(s): ${unsupported.join(', ')}`,
+    );
+  }
+  const codecs: CodecNeeds = {
+    draco: used.has(DRACO),
+    meshopt: used.has(MESHOPT) || used.has(MESHOPT_KHR),
+  };
+  const io = await createIO(codecs);
+  let document: Document;
+  try {
+    if (typeof input === 'string') document = await io.read(input);
+    else if (isGLB(bytes)) document = await io.readBinary(bytes);
+    else document = await io.readJSON({ json: json as GLTF.IGLTF, resources: {} });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
+  }
+  return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
+}
