@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { SegmentCache } from './cache.js';
 import { ModelError, messageOf } from './errors.js';
 import type { ModelPlan, ModelRef, ModelResult, PipelineEvent, SegmenterName } from './events.js';
@@ -264,7 +264,6 @@ async function split(
     const packed = await packSegmented({
       segmentedPath: segmented.path,
       packDir,
-      modelName: basename(model.file, extname(model.file)),
       source: {
         file: basename(model.file),
         sha256: model.sha256,

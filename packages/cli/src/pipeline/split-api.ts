@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import {
   type CaseStyle,
   createIO,
+  MANIFEST_FILE,
+  modelNameOf,
   parseRenameMap,
   type RenameMap,
   readModel,
   safeFileName,
+  sceneBounds,
   segmentLocally,
-  splitModel,
+  splitDocument,
+  writePack,
 } from '@meshparts/split';
+import { VERSION } from '../version.js';
 
 /**
  * The one place that knows @meshparts/split's API: local segmentation, splitting a segmented GLB into
@@ -77,18 +83,43 @@ export interface PackSource {
   taskId: string | null;
 }
 
-/** Splits a segmented GLB into a pack at `packDir` (written atomically by writePack). */
+/**
+ * Splits a segmented GLB into a pack at `packDir` (written atomically by writePack). The manifest's
+ * `source` describes the ORIGINAL model (file, size, sha256), not the cached segmented GLB: that is what
+ * a rerun compares to decide whether the pack is still current.
+ */
 export async function packSegmented(args: {
   segmentedPath: string;
   packDir: string;
-  modelName: string;
   source: PackSource;
   settings: SplitSettings;
 }): Promise<{ parts: number; manifestPath: string }> {
-  const result = await splitModel(args.segmentedPath, args.packDir, {
-    ...args.settings,
-    model: args.modelName,
-    source: args.source,
+  const { settings, source } = args;
+  const model = await readModel(args.segmentedPath);
+  const bounds = sceneBounds(model.document);
+  const { plan, parts } = await splitDocument(
+    { ...model, file: source.file },
+    {
+      ...(settings.strategy ? { strategy: settings.strategy } : {}),
+      ...(settings.instances ? { instances: settings.instances } : {}),
+      ...(settings.pivot ? { pivot: settings.pivot } : {}),
+      naming: {
+        model: modelNameOf(source.file),
+        ...(settings.nameTemplate !== undefined ? { template: settings.nameTemplate } : {}),
+        ...(settings.rename ? { rename: settings.rename } : {}),
+        ...(settings.case ? { case: settings.case } : {}),
+      },
+    },
+  );
+  const manifest = await writePack(args.packDir, parts, {
+    source: {
+      ...source,
+      strategy: plan.strategy,
+      reason: plan.reason,
+      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+    },
+    bounds,
+    generator: `meshparts@${VERSION}`,
   });
-  return { parts: result.manifest.parts.length, manifestPath: result.manifestPath };
+  return { parts: manifest.parts.length, manifestPath: join(args.packDir, MANIFEST_FILE) };
 }
