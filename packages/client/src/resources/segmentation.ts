@@ -1,0 +1,128 @@
+/**
+ * `client.segmentation`: the paid submission. Pre-checks run before anything is sent (file exists,
+ * format, size), so a bad input never costs credits; the task id comes back before anything else.
+ */
+import { FormData } from 'undici';
+import { type ClientContext, rememberSubmission } from '../context.js';
+import { InvalidResponseError, ValidationError } from '../errors.js';
+import { type ModelSource, type PreparedModel, prepareModel } from '../input.js';
+import { MODEL_CONTENT_TYPES } from '../input-format.js';
+import { SUBMIT_PATH } from '../paths.js';
+import { redactUrl } from '../redact.js';
+import { type CreatedTask, parseCreated } from '../task.js';
+
+/** Upload a model: a file path, bytes, a Blob or a stream (streams are spooled to a temp file first). */
+export interface ModelUpload {
+  model: ModelSource;
+  /** Name sent with the upload; also tells the format of extension-only types (OBJ, STL, .gltf). */
+  filename?: string;
+}
+
+/** Let the provider fetch the model from a public URL. */
+export interface ModelUrlInput {
+  modelUrl: string;
+}
+
+export type SegmentationInput = ModelUpload | ModelUrlInput;
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Per-attempt timeout in ms; default: the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/**
+ * Extra time the upload may take on top of `timeoutMs`: one second per MB, i.e. the POST of a 150 MB
+ * model over an 8 Mbit/s uplink still fits. A timed-out upload is not resubmitted, so be generous.
+ */
+const UPLOAD_MS_PER_MB = 1000;
+
+function isUrlInput(input: SegmentationInput): input is ModelUrlInput {
+  return typeof (input as ModelUrlInput).modelUrl === 'string';
+}
+
+function checkModelUrl(modelUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(modelUrl);
+  } catch {
+    throw new ValidationError(`modelUrl is not an absolute URL: ${JSON.stringify(modelUrl.slice(0, 200))}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ValidationError(
+      `modelUrl must be an http(s) URL the provider can reach, got ${redactUrl(url)}.`,
+    );
+  }
+  return url.toString();
+}
+
+export class Segmentation {
+  readonly #context: ClientContext;
+
+  constructor(context: ClientContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Submit a segmentation (80 credits). Resolves with `{ taskId, createdAt }` as soon as the API
+   * accepted it. A 429 is retried; a failure after the request may have arrived is not (see
+   * SubmissionUnknownError).
+   */
+  async create(input: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+    const { transport, clock, logger } = this.#context;
+    let prepared: PreparedModel | undefined;
+    let body: () => FormData;
+    let extraMs = 0;
+    if (isUrlInput(input)) {
+      const modelUrl = checkModelUrl(input.modelUrl);
+      body = () => {
+        const form = new FormData();
+        form.append('model_url', modelUrl);
+        return form;
+      };
+    } else {
+      const model = await prepareModel(input.model, {
+        ...(input.filename === undefined ? {} : { filename: input.filename }),
+        maxBytes: this.#context.maxUploadBytes,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      prepared = model;
+      // A typed slice of the (file-backed) Blob: still streamed from disk, now with a Content-Type.
+      const typed = model.blob.slice(0, model.byteLength, MODEL_CONTENT_TYPES[model.format]);
+      body = () => {
+        const form = new FormData();
+        form.append('model', typed, model.filename);
+        return form;
+      };
+      extraMs = Math.ceil(model.byteLength / (1024 * 1024)) * UPLOAD_MS_PER_MB;
+      logger.debug('studio submitting model', {
+        filename: model.filename,
+        format: model.format,
+        bytes: model.byteLength,
+      });
+    }
+    let answer: unknown;
+    try {
+      answer = await transport.json({
+        method: 'POST',
+        path: SUBMIT_PATH,
+        body,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        timeoutMs: (options.timeoutMs ?? this.#context.timeoutMs) + extraMs,
+      });
+    } finally {
+      await prepared?.cleanup();
+    }
+    const created = parseCreated(answer, clock.now);
+    if (created === undefined) {
+      throw new InvalidResponseError(
+        'The API accepted the submission but its answer has no task_id, so the task (which may have been ' +
+          'created and billed) cannot be followed. It was not resubmitted.',
+        { request: { method: 'POST', url: transport.url(SUBMIT_PATH).toString() } },
+      );
+    }
+    rememberSubmission(this.#context, created.taskId);
+    logger.info('studio task submitted', { taskId: created.taskId });
+    return created;
+  }
+}

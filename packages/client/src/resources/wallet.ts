@@ -1,0 +1,26 @@
+/** `client.wallet`: the credit balance. */
+import type { ClientContext } from '../context.js';
+import { InvalidResponseError } from '../errors.js';
+import { WALLET_PATH } from '../paths.js';
+import { parseBalance } from '../task.js';
+import type { RequestOptions } from './segmentation.js';
+
+export class Wallet {
+  readonly #context: ClientContext;
+
+  constructor(context: ClientContext) {
+    this.#context = context;
+  }
+
+  /** The balance in credits. The API sends a decimal string ("150.00"); this returns a number. */
+  async balance(options: RequestOptions = {}): Promise<number> {
+    const body = await this.#context.transport.json({ method: 'GET', path: WALLET_PATH, ...options });
+    const balance = parseBalance(body);
+    if (balance === undefined) {
+      throw new InvalidResponseError('The wallet answer has no numeric "balance".', {
+        request: { method: 'GET', url: this.#context.transport.url(WALLET_PATH).toString() },
+      });
+    }
+    return balance;
+  }
+}
