@@ -28,7 +28,10 @@ describe('resolveConfig', () => {
       keySource: 'flag',
       baseUrl: 'http://127.0.0.1:1/',
     });
-    expect(await resolveConfig({ flags: {}, env, home })).toMatchObject({ apiKey: 'from-env', keySource: 'env' });
+    expect(await resolveConfig({ flags: {}, env, home })).toMatchObject({
+      apiKey: 'from-env',
+      keySource: 'env',
+    });
     expect(await resolveConfig({ flags: {}, env: {}, home })).toMatchObject({
       apiKey: 'from-file',
       keySource: 'config',
@@ -45,7 +48,11 @@ describe('resolveConfig', () => {
   });
 
   it('has no key when nothing is configured, and ignores blank values', async () => {
-    const config = await resolveConfig({ flags: { apiKey: '  ' }, env: { THREEDAISTUDIO_API_KEY: '' }, home });
+    const config = await resolveConfig({
+      flags: { apiKey: '  ' },
+      env: { THREEDAISTUDIO_API_KEY: '' },
+      home,
+    });
     expect(config.apiKey).toBeUndefined();
     expect(config.keySource).toBeUndefined();
   });
@@ -53,9 +60,13 @@ describe('resolveConfig', () => {
   it('rejects an invalid config file, and a missing one named explicitly, as usage errors', async () => {
     const bad = join(home, 'bad.json');
     await writeConfig(bad, '{ not json');
-    await expect(resolveConfig({ flags: {}, env: { MESHPARTS_CONFIG: bad }, home })).rejects.toBeInstanceOf(UsageError);
+    await expect(resolveConfig({ flags: {}, env: { MESHPARTS_CONFIG: bad }, home })).rejects.toBeInstanceOf(
+      UsageError,
+    );
     await writeConfig(bad, { apiKey: 42 });
-    await expect(resolveConfig({ flags: {}, env: { MESHPARTS_CONFIG: bad }, home })).rejects.toThrow(/"apiKey" must be a string/);
+    await expect(resolveConfig({ flags: {}, env: { MESHPARTS_CONFIG: bad }, home })).rejects.toThrow(
+      /"apiKey" must be a string/,
+    );
     await expect(
       resolveConfig({ flags: {}, env: { MESHPARTS_CONFIG: join(home, 'missing.json') }, home }),
     ).rejects.toBeInstanceOf(UsageError);
@@ -64,7 +75,9 @@ describe('resolveConfig', () => {
 
 describe('redactKey', () => {
   it('removes every occurrence of the key', () => {
-    expect(redactKey('Bearer sk-secret-123 and sk-secret-123', 'sk-secret-123')).toBe('Bearer [redacted] and [redacted]');
+    expect(redactKey('Bearer sk-secret-123 and sk-secret-123', 'sk-secret-123')).toBe(
+      'Bearer [redacted] and [redacted]',
+    );
     expect(redactKey('nothing', undefined)).toBe('nothing');
   });
 });

@@ -17,7 +17,13 @@ const sha = 'a'.repeat(64);
 describe('Journal', () => {
   it('appends one JSON line per state change and replays the latest state', async () => {
     const journal = await Journal.open(dir);
-    await journal.append({ sha256: sha, file: 'a.glb', state: 'submitted', segmenter: 'tripo', taskId: 't1' });
+    await journal.append({
+      sha256: sha,
+      file: 'a.glb',
+      state: 'submitted',
+      segmenter: 'tripo',
+      taskId: 't1',
+    });
     await journal.append({ sha256: sha, file: 'a.glb', state: 'finished', segmenter: 'tripo', taskId: 't1' });
     await journal.close();
 
@@ -34,7 +40,13 @@ describe('Journal', () => {
     const journal = await Journal.open(dir);
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        journal.append({ sha256: String(i).padStart(64, '0'), file: `${i}.glb`, state: 'submitted', segmenter: 'tripo', taskId: `t${i}` }),
+        journal.append({
+          sha256: String(i).padStart(64, '0'),
+          file: `${i}.glb`,
+          state: 'submitted',
+          segmenter: 'tripo',
+          taskId: `t${i}`,
+        }),
       ),
     );
     await journal.close();
@@ -52,7 +64,13 @@ describe('Journal', () => {
 
     const second = await Journal.open(dir);
     expect(second.history.latest(sha, 'tripo')?.taskId).toBe('t1');
-    await second.append({ sha256: sha, file: 'a.glb', state: 'downloaded', segmenter: 'tripo', taskId: 't1' });
+    await second.append({
+      sha256: sha,
+      file: 'a.glb',
+      state: 'downloaded',
+      segmenter: 'tripo',
+      taskId: 't1',
+    });
     await second.close();
 
     const history = await readJournal(dir);
@@ -64,8 +82,22 @@ describe('Journal', () => {
 
   it('remembers the split settings of the last pack per pack folder', async () => {
     const journal = await Journal.open(dir);
-    await journal.append({ sha256: sha, file: 'a.glb', state: 'packed', segmenter: 'local', pack: 'a', splitKey: 'k1' });
-    await journal.append({ sha256: sha, file: 'a.glb', state: 'packed', segmenter: 'local', pack: 'a', splitKey: 'k2' });
+    await journal.append({
+      sha256: sha,
+      file: 'a.glb',
+      state: 'packed',
+      segmenter: 'local',
+      pack: 'a',
+      splitKey: 'k1',
+    });
+    await journal.append({
+      sha256: sha,
+      file: 'a.glb',
+      state: 'packed',
+      segmenter: 'local',
+      pack: 'a',
+      splitKey: 'k2',
+    });
     await journal.close();
     const history = await readJournal(dir);
     expect(history.packedSplitKey(sha, 'local', 'a')).toBe('k2');

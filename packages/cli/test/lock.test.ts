@@ -45,7 +45,10 @@ describe('acquireLock', () => {
 
   it('never takes over a lock from another host', async () => {
     await (await acquireLock(dir)).release();
-    await writeFile(lockPath(dir), JSON.stringify({ pid: deadPid(), hostname: 'elsewhere', startedAt: 'then' }));
+    await writeFile(
+      lockPath(dir),
+      JSON.stringify({ pid: deadPid(), hostname: 'elsewhere', startedAt: 'then' }),
+    );
     await expect(acquireLock(dir)).rejects.toThrow(/on elsewhere/);
   });
 });

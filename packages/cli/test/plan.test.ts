@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelRef } from '../src/pipeline/events.js';
-import { JournalHistory, type JournalEntry } from '../src/pipeline/journal.js';
+import { type JournalEntry, JournalHistory } from '../src/pipeline/journal.js';
 import { CREDITS_PER_SUBMISSION, type PlanInputs, planModel } from '../src/pipeline/plan.js';
 
 const model: ModelRef = { file: 'robot.glb', slug: 'robot', sha256: 'f'.repeat(64) };
@@ -33,10 +33,18 @@ describe('planModel', () => {
   it('skips a complete pack made with the same split settings, re-splits a cached one made with others', () => {
     const history = new JournalHistory([entry('packed', { pack: 'robot', splitKey: 'k' })]);
     expect(plan({ pack, history })).toMatchObject({ action: 'skip', credits: 0 });
-    expect(plan({ pack, history, splitKey: 'other', cached: true })).toMatchObject({ action: 'split', credits: 0 });
-    expect(plan({ pack, history, splitKey: 'other', cached: false })).toMatchObject({ action: 'skip', credits: 0 });
+    expect(plan({ pack, history, splitKey: 'other', cached: true })).toMatchObject({
+      action: 'split',
+      credits: 0,
+    });
+    expect(plan({ pack, history, splitKey: 'other', cached: false })).toMatchObject({
+      action: 'skip',
+      credits: 0,
+    });
     const local = new JournalHistory([entry('packed', { pack: 'robot', splitKey: 'k', segmenter: 'local' })]);
-    expect(plan({ pack, history: local, splitKey: 'other', segmenter: 'local' })).toMatchObject({ action: 'segment' });
+    expect(plan({ pack, history: local, splitKey: 'other', segmenter: 'local' })).toMatchObject({
+      action: 'segment',
+    });
   });
 
   it('splits a cached segmented GLB without paying', () => {

@@ -1,34 +1,24 @@
-import { startEmulator } from '@meshparts/client/testing';
+import type { EmulatorOptions, EmulatorStats, ServeOptions } from '@meshparts/client/testing';
 import { segmentBytesLocally } from './split-api.js';
 
 /**
  * The one place that knows the emulator's API (`@meshparts/client/testing`): `meshparts emulate` and
- * the end-to-end tests start it with the local segmenter plugged into its `segment` hook, so the whole
- * Tripo path (upload, credits, polling, download from a second origin) runs offline.
+ * the end-to-end tests run it with the local segmenter plugged into its `segment` hook, so the whole
+ * Tripo path (upload, credits, polling, download from a second origin) works offline.
  */
 
-export interface LocalEmulatorOptions {
-  apiKey: string;
-  port?: number;
-  balance?: number;
-  durationMs?: number;
-  requestsPerMinute?: number;
+export type { EmulatorOptions, EmulatorStats };
+
+/** Emulator options with the local segmenter as the `segment` hook. */
+export function withLocalSegmenter(options: EmulatorOptions = {}): EmulatorOptions {
+  return { ...options, segment: (input: Uint8Array) => segmentBytesLocally(input) };
 }
 
-export interface LocalEmulator {
-  url: string;
-  storageUrl: string;
-  close(): Promise<void>;
-}
-
-export async function startLocalEmulator(options: LocalEmulatorOptions): Promise<LocalEmulator> {
-  const emulator = await startEmulator({
-    apiKey: options.apiKey,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.balance !== undefined ? { balance: options.balance } : {}),
-    ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
-    ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
-    segment: (input: Uint8Array) => segmentBytesLocally(input),
-  });
-  return { url: emulator.url, storageUrl: emulator.storageUrl, close: () => emulator.close() };
+/** Runs the emulator with the local segmenter until `serve.signal` aborts; resolves with its stats. */
+export async function serveLocalEmulator(
+  options: EmulatorOptions,
+  serve: ServeOptions,
+): Promise<EmulatorStats> {
+  const { serveEmulator } = await import('@meshparts/client/testing');
+  return serveEmulator(withLocalSegmenter(options), serve);
 }
