@@ -11,6 +11,7 @@ export interface ApiFlags {
   apiKey?: string;
   baseUrl?: string;
   rpm?: number;
+  pollInterval?: number;
 }
 
 export interface ApiContext {
@@ -30,6 +31,7 @@ export async function apiContext(flags: ApiFlags, debug: boolean): Promise<ApiCo
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     ...(flags.rpm ? { requestsPerMinute: flags.rpm } : {}),
+    ...(flags.pollInterval ? { polling: { maxIntervalMs: flags.pollInterval } } : {}),
     ...(debug ? { logger: stderrLogger(config.apiKey) } : {}),
   };
   return { config, client };

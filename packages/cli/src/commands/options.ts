@@ -37,7 +37,12 @@ export function addApiOptions(command: Command): Command {
       '--base-url <url>',
       'API base URL (default THREEDAISTUDIO_BASE_URL or https://api.3daistudio.com)',
     )
-    .option('--rpm <n>', 'requests per minute allowed by your account (default 3)', positiveInt('--rpm'));
+    .option('--rpm <n>', 'requests per minute allowed by your account (default 3)', positiveInt('--rpm'))
+    .option(
+      '--poll-interval <ms>',
+      'longest pause between status polls (default 60000; polls always stay within --rpm)',
+      positiveInt('--poll-interval'),
+    );
 }
 
 /** --segmenter tripo|local. */

@@ -1,0 +1,191 @@
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CreditLimitError,
+  type PipelineEvent,
+  type RunPipelineOptions,
+  runPipeline,
+} from '../packages/cli/src/index.js';
+import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import type { Emulator } from '../packages/client/src/testing/index.js';
+import { clientFor, startTestEmulator } from './helpers/emulator.js';
+import { expectValidPack } from './helpers/packs.js';
+import { copyModels, MODELS, tempDir } from './helpers/paths.js';
+
+let emulator: Emulator;
+let work: { dir: string; remove: () => Promise<void> };
+let inputs: string;
+let outDir: string;
+
+beforeEach(async () => {
+  work = await tempDir('pipeline');
+  inputs = join(work.dir, 'models');
+  outDir = join(work.dir, 'out');
+  await copyModels(inputs);
+});
+afterEach(async () => {
+  await emulator?.close();
+  await work.remove();
+});
+
+function tripo(extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
+  return { inputs: [inputs], outDir, segmenter: 'tripo', client: clientFor(emulator), ...extra };
+}
+
+describe('runPipeline against the emulator', () => {
+  it('segments, splits and packs several models, with a catalog and events', async () => {
+    emulator = await startTestEmulator();
+    const events: PipelineEvent[] = [];
+    const run = await runPipeline(tripo({ onEvent: (e) => events.push(e) }));
+
+    expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed', 'packed']);
+    expect(run.spentCredits).toBe(80 * MODELS.length);
+    expect(emulator.stats().submissions).toBe(MODELS.length);
+    for (const result of run.results) {
+      expect(result.taskId).toMatch(/\S/);
+      const manifest = await expectValidPack(result.packDir!);
+      expect(manifest.source).toMatchObject({
+        sha256: result.model.sha256,
+        segmenter: 'tripo',
+        taskId: result.taskId,
+      });
+      expect(manifest.source.file).toBe(result.model.file.split('/').pop());
+      expect(manifest.parts.length).toBe(result.parts);
+    }
+    const catalog = JSON.parse(await readFile(join(outDir, 'catalog.json'), 'utf8'));
+    expect(catalog.packs.map((p: { pack: string }) => p.pack).sort()).toEqual([
+      'BoxAnimated',
+      'SimpleInstancing',
+      'TwoCubes',
+    ]);
+    for (const entry of catalog.packs) {
+      expect(await stat(join(outDir, entry.manifest))).toBeTruthy();
+      expect(entry).toMatchObject({ segmenter: 'tripo' });
+      expect(entry.taskId).toMatch(/\S/);
+    }
+    // Each model: submitted → progress → downloaded → split → done, in that order.
+    for (const result of run.results) {
+      const types = events
+        .filter((e) => 'model' in e && e.model.slug === result.model.slug)
+        .map((e) => e.type);
+      const order = ['submitted', 'downloaded', 'split', 'done'].map((t) =>
+        types.indexOf(t as PipelineEvent['type']),
+      );
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(types).toContain('progress');
+    }
+    // The journal has the task id of every model before its download, and no key.
+    const journalText = await readFile(journalPath(outDir), 'utf8');
+    expect(journalText).not.toContain(clientFor(emulator).apiKey);
+    for (const result of run.results) {
+      const states = parseJournal(journalText)
+        .filter((e) => e.sha256 === result.model.sha256)
+        .map((e) => e.state);
+      expect(states).toEqual(['submitted', 'finished', 'downloaded', 'packed']);
+    }
+  });
+
+  it('pays nothing on a rerun, and re-splits from the cache for free when a pack is gone', async () => {
+    emulator = await startTestEmulator();
+    await runPipeline(tripo());
+    const paid = emulator.stats().submissions;
+
+    const again = await runPipeline(tripo());
+    expect(again.results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(again.spentCredits).toBe(0);
+
+    await rm(join(outDir, 'TwoCubes'), { recursive: true });
+    const third = await runPipeline(tripo({ split: { pivot: 'center' } }));
+    expect(third.results.map((r) => r.action)).toEqual(['split', 'split', 'split']);
+    expect(emulator.stats().submissions).toBe(paid);
+    expect(emulator.stats().requests.submit).toBe(paid);
+    const manifest = await expectValidPack(join(outDir, 'TwoCubes'));
+    expect(manifest.parts.every((p) => (p as unknown as { pivot: string }).pivot === 'center')).toBe(true);
+  });
+
+  it('keeps going when one task fails, and says which', async () => {
+    emulator = await startTestEmulator({ faults: [{ kind: 'fail', after: 1 }] });
+    const run = await runPipeline(tripo({ concurrency: 1 }));
+    const outcomes = run.results.map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'packed')).toHaveLength(2);
+    const failed = run.results.find((r) => r.outcome === 'failed')!;
+    expect(failed.error?.code).toBe('segment');
+    expect(failed.taskId).toMatch(/\S/);
+    expect(failed.credits).toBe(0); // refunded by the provider
+    const catalog = JSON.parse(await readFile(join(outDir, 'catalog.json'), 'utf8'));
+    expect(catalog.packs).toHaveLength(2);
+
+    // A rerun resubmits only the failed model.
+    const before = emulator.stats().submissions;
+    const rerun = await runPipeline(tripo());
+    expect(rerun.results.map((r) => r.outcome).sort()).toEqual(['packed', 'skipped', 'skipped']);
+    expect(emulator.stats().submissions).toBe(before + 1);
+  });
+
+  it('journals a submission with an unknown outcome and does not pay for it again without consent', async () => {
+    emulator = await startTestEmulator({ faults: [{ kind: 'acceptThenDrop', match: { method: 'POST' } }] });
+    const run = await runPipeline(tripo({ inputs: [join(inputs, 'TwoCubes.glb')] }));
+    expect(run.results[0]).toMatchObject({
+      outcome: 'failed',
+      error: expect.objectContaining({ code: 'submission-unknown' }),
+    });
+    expect(emulator.stats().submissions).toBe(1);
+
+    const blocked = await runPipeline(tripo({ inputs: [join(inputs, 'TwoCubes.glb')] }));
+    expect(blocked.plans[0]?.action).toBe('blocked');
+    expect(blocked.results[0]?.error?.code).toBe('submission-unknown');
+    expect(emulator.stats().submissions).toBe(1);
+
+    const forced = await runPipeline(
+      tripo({ inputs: [join(inputs, 'TwoCubes.glb')], resubmitUnknown: true }),
+    );
+    expect(forced.results[0]?.outcome).toBe('packed');
+    expect(emulator.stats().submissions).toBe(2);
+  });
+
+  it('refuses a run over maxCredits before submitting anything', async () => {
+    emulator = await startTestEmulator();
+    await expect(runPipeline(tripo({ maxCredits: 159 }))).rejects.toBeInstanceOf(CreditLimitError);
+    expect(emulator.stats().requests.total).toBe(0);
+    await expect(stat(join(outDir, 'catalog.json'))).rejects.toThrow(/ENOENT/);
+    const run = await runPipeline(tripo({ maxCredits: 240 }));
+    expect(run.spentCredits).toBe(240);
+  });
+
+  it('plans a dry run with the credits and the balance, and submits nothing', async () => {
+    emulator = await startTestEmulator({ balance: 200 });
+    const run = await runPipeline(tripo({ dryRun: true }));
+    expect(run.plannedCredits).toBe(240);
+    expect(run.balance).toBe(200);
+    expect(run.plans.map((p) => p.action)).toEqual(['submit', 'submit', 'submit']);
+    expect(run.results.every((r) => r.outcome === 'planned')).toBe(true);
+    expect(emulator.stats().submissions).toBe(0);
+    expect(emulator.stats().requests.wallet).toBe(1);
+    await expect(stat(outDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('segments identical inputs once', async () => {
+    emulator = await startTestEmulator();
+    const copies = await copyModels(join(work.dir, 'copy'), ['TwoCubes.glb']);
+    const run = await runPipeline(tripo({ inputs: [join(inputs, 'TwoCubes.glb'), copies[0]!] }));
+    expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed']);
+    expect(new Set(run.results.map((r) => r.model.slug)).size).toBe(2);
+    expect(emulator.stats().submissions).toBe(1);
+    expect(run.spentCredits).toBe(80);
+  });
+});
+
+describe('runPipeline without a key', () => {
+  it('uses the local segmenter, offline', async () => {
+    const run = await runPipeline({ inputs: [inputs], outDir, client: { apiKey: '' } });
+    expect(run.segmenter).toBe('local');
+    expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed', 'packed']);
+    expect(run.spentCredits).toBe(0);
+    for (const result of run.results) {
+      const manifest = await expectValidPack(result.packDir!);
+      expect(manifest.source).toMatchObject({ segmenter: 'local', taskId: null });
+    }
+  });
+});
