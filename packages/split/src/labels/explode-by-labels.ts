@@ -64,7 +64,7 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
     for (const mesh of exploded.keys()) {
       if (mesh.listPrimitives().length > 0) continue;
       for (const node of nodesByMesh.get(mesh)!) {
-        node.setMesh(null).setWeights([]).setExtension(INSTANCING, null);
+        node.setMesh(null).setSkin(null).setWeights([]).setExtension(INSTANCING, null);
         // Its children carry copies of these channels; on a mesh-less node they are invalid.
         for (const { channel } of morphChannels(document, node)) channel.dispose();
       }
