@@ -22,6 +22,12 @@ export {
 } from './detect-parts.js';
 export { type Bounds, triangleCount, vertexCount } from './geometry.js';
 export {
+  type InspectedPart,
+  type InspectModelOptions,
+  type InspectReport,
+  inspectModel,
+} from './inspect-model.js';
+export {
   type CodecNeeds,
   codecNeedsOf,
   createIO,
@@ -43,6 +49,7 @@ export * from './naming/index.js';
 export { measurePart, type PartStats, sceneBounds } from './part-stats.js';
 export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './pivot.js';
 export { type PlanPartsOptions, planParts } from './plan-parts.js';
+export { PackReadError, type ReassembleOptions, reassemble } from './reassemble.js';
 export {
   modelNameOf,
   NoPartsError,

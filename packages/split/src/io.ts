@@ -1,3 +1,4 @@
+/// <reference path="./draco3dgltf.d.ts" />
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type Document, type GLTF, NodeIO } from '@gltf-transform/core';
@@ -88,6 +89,29 @@ function isGLB(bytes: Uint8Array): boolean {
   return bytes.byteLength >= 12 && view.getUint32(0, true) === GLB_MAGIC;
 }
 
+/**
+ * Some exporters write a GLB whose JSON chunk length is not a multiple of 4 (the spec requires
+ * padding); the BIN chunk then starts unaligned and typed-array views on it fail. The validator
+ * reports it, but the data is intact: pad the JSON chunk with spaces (as the spec pads) and rebuild
+ * the container. Returns the bytes unchanged when they are aligned.
+ */
+export function repairGLBAlignment(bytes: Uint8Array): Uint8Array {
+  if (!isGLB(bytes) || bytes.byteLength < 20) return bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = view.getUint32(12, true);
+  if (jsonLength % 4 === 0 || 20 + jsonLength > bytes.byteLength) return bytes;
+  const padded = Math.ceil(jsonLength / 4) * 4;
+  const rest = bytes.subarray(20 + jsonLength);
+  const out = new Uint8Array(20 + padded + rest.byteLength);
+  out.set(bytes.subarray(0, 20 + jsonLength), 0);
+  out.fill(0x20, 20 + jsonLength, 20 + padded);
+  out.set(rest, 20 + padded);
+  const outView = new DataView(out.buffer);
+  outView.setUint32(8, out.byteLength, true);
+  outView.setUint32(12, padded, true);
+  return out;
+}
+
 /** Reads the JSON part of a .glb or .gltf without decoding any buffer, to see which codecs it needs. */
 function peekJSON(
   bytes: Uint8Array,
@@ -129,6 +153,13 @@ function peekJSON(
 
 function namesOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/** The codecs a .glb or .gltf needs to be read, from its JSON alone (no buffer is decoded). */
+export function codecNeedsOfBytes(bytes: Uint8Array, source = '<bytes>'): CodecNeeds {
+  const json = peekJSON(bytes, source);
+  const used = new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]);
+  return { draco: used.has(DRACO), meshopt: used.has(MESHOPT) || used.has(MESHOPT_KHR) };
 }
 
 /** Options for {@link readModel}. */
@@ -177,7 +208,9 @@ export async function readModel(
   const io = await createIO(codecs);
   let document: Document;
   try {
-    if (typeof input === 'string') document = await io.read(input);
+    const repaired = repairGLBAlignment(bytes);
+    if (repaired !== bytes) document = await io.readBinary(repaired);
+    else if (typeof input === 'string') document = await io.read(input);
     else if (isGLB(bytes)) document = await io.readBinary(bytes);
     else document = await io.readJSON({ json: json as GLTF.IGLTF, resources: {} });
   } catch (error) {

@@ -1,0 +1,142 @@
+import type { Primitive } from '@gltf-transform/core';
+import { triangleIndices } from './triangles.js';
+import { weldPositions } from './weld.js';
+
+export interface ComponentLabelOptions {
+  weldTolerance: number;
+  minComponentRatio: number;
+  minComponentTriangles: number;
+}
+
+/** Per-primitive triangle labels (component ids ranked by size: 0 is the largest piece). */
+export interface ComponentLabels {
+  labels: Float64Array[];
+  /** Pieces found before small ones were merged. */
+  rawComponents: number;
+  /** Pieces after merging. */
+  components: number;
+}
+
+function find(parent: Int32Array, x: number): number {
+  let node = x;
+  while (parent[node] !== node) {
+    parent[node] = parent[parent[node]!]!; // path halving
+    node = parent[node]!;
+  }
+  return node;
+}
+
+/**
+ * Connected components of the triangles of one mesh's triangle-list primitives, after welding
+ * positions (so a piece spanning two materials is one piece). Union-find over welded vertices,
+ * then every piece smaller than max(minComponentRatio × triangles, minComponentTriangles) is
+ * merged into the nearest kept piece: the one whose bounding box is closest to its own (zero
+ * when they overlap, which is the usual case for an eye in a head or a button on a coat),
+ * ties going to the larger piece. When no piece reaches the threshold, the largest is kept.
+ */
+export function componentTriangleLabels(
+  primitives: readonly Primitive[],
+  options: ComponentLabelOptions,
+): ComponentLabels {
+  const weld = weldPositions(primitives, options.weldTolerance);
+  const parent = new Int32Array(weld.count);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const triangleLists = primitives.map(triangleIndices);
+  for (let p = 0; p < primitives.length; p++) {
+    const indices = triangleLists[p]!;
+    const ids = weld.ids[p]!;
+    for (let i = 0; i < indices.length; i += 3) {
+      const a = find(parent, ids[indices[i]!]!);
+      for (let j = 1; j < 3; j++) {
+        const b = find(parent, ids[indices[i + j]!]!);
+        if (a !== b) parent[b] = a;
+      }
+    }
+  }
+  // Per root: triangle count and bounds.
+  const rootIndex = new Int32Array(weld.count).fill(-1);
+  const sizes: number[] = [];
+  const boxes: number[] = [];
+  let triangles = 0;
+  for (let p = 0; p < primitives.length; p++) {
+    const indices = triangleLists[p]!;
+    const ids = weld.ids[p]!;
+    for (let i = 0; i < indices.length; i += 3) {
+      const root = find(parent, ids[indices[i]!]!);
+      let c = rootIndex[root]!;
+      if (c === -1) {
+        c = rootIndex[root] = sizes.length;
+        sizes.push(0);
+        boxes.push(Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity);
+      }
+      sizes[c]! += 1;
+      triangles++;
+      for (let j = 0; j < 3; j++) {
+        const w = ids[indices[i + j]!]!;
+        for (let axis = 0; axis < 3; axis++) {
+          const value = weld.positions[3 * w + axis]!;
+          if (value < boxes[6 * c + axis]!) boxes[6 * c + axis] = value;
+          if (value > boxes[6 * c + 3 + axis]!) boxes[6 * c + 3 + axis] = value;
+        }
+      }
+    }
+  }
+  const target = mergeSmallComponents(sizes, boxes, triangles, options);
+  // Rank kept pieces by merged size (largest first) so labels are stable and meaningful.
+  const mergedSize = new Map<number, number>();
+  target.forEach((t, c) => {
+    mergedSize.set(t, (mergedSize.get(t) ?? 0) + sizes[c]!);
+  });
+  const ranked = [...mergedSize.keys()].sort((a, b) => mergedSize.get(b)! - mergedSize.get(a)! || a - b);
+  const rankOf = new Map(ranked.map((c, i) => [c, i]));
+  const rank = target.map((t) => rankOf.get(t)!);
+  const labels = primitives.map((_, p) => {
+    const indices = triangleLists[p]!;
+    const ids = weld.ids[p]!;
+    const out = new Float64Array(indices.length / 3);
+    for (let t = 0; t < out.length; t++) out[t] = rank[rootIndex[find(parent, ids[indices[3 * t]!]!)]!]!;
+    return out;
+  });
+  return { labels, rawComponents: sizes.length, components: ranked.length };
+}
+
+/** For each component, the component it ends up in (itself when kept). */
+function mergeSmallComponents(
+  sizes: readonly number[],
+  boxes: readonly number[],
+  triangles: number,
+  options: ComponentLabelOptions,
+): number[] {
+  const threshold = Math.max(options.minComponentRatio * triangles, options.minComponentTriangles);
+  let kept = sizes.map((_, c) => c).filter((c) => sizes[c]! >= threshold);
+  if (kept.length === 0 && sizes.length > 0) {
+    kept = [sizes.reduce((best, size, c) => (size > sizes[best]! ? c : best), 0)];
+  }
+  const isKept = new Set(kept);
+  return sizes.map((_, c) => {
+    if (isKept.has(c)) return c;
+    let best = kept[0]!;
+    let bestDistance = Infinity;
+    for (const k of kept) {
+      const distance = boxDistance(boxes, c, k);
+      if (distance < bestDistance || (distance === bestDistance && sizes[k]! > sizes[best]!)) {
+        best = k;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  });
+}
+
+function boxDistance(boxes: readonly number[], a: number, b: number): number {
+  let sum = 0;
+  for (let axis = 0; axis < 3; axis++) {
+    const gap = Math.max(
+      boxes[6 * a + axis]! - boxes[6 * b + 3 + axis]!,
+      boxes[6 * b + axis]! - boxes[6 * a + 3 + axis]!,
+      0,
+    );
+    sum += gap * gap;
+  }
+  return sum;
+}

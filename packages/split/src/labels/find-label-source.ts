@@ -1,0 +1,70 @@
+import type { Document } from '@gltf-transform/core';
+import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
+import { colorTriangleLabels } from './color-labels.js';
+import { LABEL_DEFAULTS, type LabelOptions, type LabelSource } from './options.js';
+import { isTriangleList } from './triangles.js';
+
+/**
+ * Share of triangles whose three vertices must have one quantised colour for vertex colours
+ * to count as a per-face segmentation. Colour-coded segmenters write every face flat (1.0);
+ * painted or baked vertex colours (gradients, AO) on a welded mesh fall far below 0.9.
+ */
+export const FLAT_FACE_RATIO = 0.9;
+
+/**
+ * What `auto` can split by, from the data alone, looking at every triangle-list primitive of the
+ * document's meshes:
+ * 1. a label attribute (`options.attribute`, else `_PART_ID`, `_SEGMENT`, `_FEATURE_ID_n`) with
+ *    at least two distinct triangle labels → `attribute`;
+ * 2. COLOR_0 where at least {@link FLAT_FACE_RATIO} of triangles are flat and there are 2 to
+ *    `maxColors` distinct face colours → `colors`;
+ * otherwise `null` (one part, or `components` when the user asks for it: connected pieces are
+ * no evidence of intended parts, so `auto` never picks them).
+ */
+export function findLabelSource(document: Document, options: LabelOptions = {}): LabelSource | null {
+  const maxColors = options.maxColors ?? LABEL_DEFAULTS.maxColors;
+  const tolerance = options.colorTolerance ?? LABEL_DEFAULTS.colorTolerance;
+  const primitives = document
+    .getRoot()
+    .listMeshes()
+    .flatMap((mesh) => mesh.listPrimitives())
+    .filter(isTriangleList);
+
+  const attributeLabels = new Set<number>();
+  const attributes = new Set<string>();
+  for (const primitive of primitives) {
+    const semantic = findLabelAttribute(primitive, options.attribute);
+    if (semantic === null) continue;
+    attributes.add(semantic);
+    for (const label of attributeTriangleLabels(primitive, semantic)) attributeLabels.add(label);
+  }
+  if (attributeLabels.size >= 2) {
+    const names = [...attributes];
+    return {
+      strategy: 'attribute',
+      attribute: names[0]!,
+      labelCount: attributeLabels.size,
+      reason: `vertex attribute ${names.join(', ')} labels the triangles with ${attributeLabels.size} distinct values`,
+    };
+  }
+
+  const colors = new Set<number>();
+  let flat = 0;
+  let triangles = 0;
+  for (const primitive of primitives) {
+    const labels = colorTriangleLabels(primitive, tolerance);
+    if (!labels) continue;
+    flat += labels.flatTriangles;
+    triangles += labels.labels.length;
+    for (const label of labels.labels) colors.add(label);
+    if (colors.size > maxColors) return null;
+  }
+  if (triangles > 0 && flat / triangles >= FLAT_FACE_RATIO && colors.size >= 2) {
+    return {
+      strategy: 'colors',
+      labelCount: colors.size,
+      reason: `${Math.round((100 * flat) / triangles)}% of triangles have one flat vertex colour, ${colors.size} distinct colours (at most ${maxColors})`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,134 @@
+import { type Accessor, Document, type Primitive, type TypedArray } from '@gltf-transform/core';
+import { triangleIndices, vertexCount } from './triangles.js';
+
+type TypedArrayConstructor = new (length: number) => TypedArray;
+
+/**
+ * Split one triangle-list primitive into one compact primitive per label slot.
+ *
+ * `triangleSlots[t]` is the slot (0 … slotCount-1) of triangle `t`. The result has one entry per
+ * slot: a new primitive holding exactly that slot's triangles and only the vertices they use
+ * (vertices on a boundary between labels are duplicated into each side), or `null` for a slot
+ * with no triangles here. Every attribute (custom ones too, except `dropSemantics`), every
+ * morph target, the material, the mode, the primitive's extensions and extras are kept;
+ * component types and normalized flags are preserved. Indices are Uint16 when the part has at
+ * most 65535 vertices (so 65535, the restart value, is never used), else Uint32.
+ *
+ * One pass: triangles are bucketed by slot with a counting sort, and a single vertex remap
+ * (stamped with the slot, so it is never cleared) serves every slot. Cost O(vertices + indices
+ * + slots); nothing is allocated per vertex. The source primitive is left untouched.
+ */
+export function splitPrimitiveByLabels(
+  primitive: Primitive,
+  triangleSlots: Uint32Array,
+  slotCount: number,
+  dropSemantics: readonly string[] = [],
+): (Primitive | null)[] {
+  const document = Document.fromGraph(primitive.getGraph());
+  if (!document) throw new Error('splitPrimitiveByLabels: the primitive belongs to no Document');
+  const indices = triangleIndices(primitive);
+  const triangles = indices.length / 3;
+  if (triangleSlots.length !== triangles) {
+    throw new Error(`splitPrimitiveByLabels: ${triangleSlots.length} labels for ${triangles} triangles`);
+  }
+
+  // Counting sort of triangles by slot.
+  const triStart = new Uint32Array(slotCount + 1);
+  for (let t = 0; t < triangles; t++) triStart[triangleSlots[t]! + 1]! += 1;
+  for (let s = 0; s < slotCount; s++) triStart[s + 1]! += triStart[s]!;
+  const cursor = triStart.slice(0, slotCount);
+  const order = new Uint32Array(triangles);
+  for (let t = 0; t < triangles; t++) order[cursor[triangleSlots[t]!]!++] = t;
+
+  // One remap for all slots: stamp[v] = slot + 1 when v already has a local index in that slot.
+  const vertices = vertexCount(primitive);
+  const stamp = new Uint32Array(vertices);
+  const local = new Uint32Array(vertices);
+  const localIndices = new Uint32Array(indices.length);
+  const used = new Uint32Array(indices.length);
+  const vertStart = new Uint32Array(slotCount + 1);
+  let usedCount = 0;
+  for (let s = 0; s < slotCount; s++) {
+    vertStart[s] = usedCount;
+    const base = usedCount;
+    const mark = s + 1;
+    for (let k = triStart[s]!; k < triStart[s + 1]!; k++) {
+      const t = order[k]!;
+      for (let j = 0; j < 3; j++) {
+        const v = indices[3 * t + j]!;
+        if (stamp[v] !== mark) {
+          stamp[v] = mark;
+          local[v] = usedCount - base;
+          used[usedCount++] = v;
+        }
+        localIndices[3 * k + j] = local[v]!;
+      }
+    }
+  }
+  vertStart[slotCount] = usedCount;
+
+  const semantics = primitive.listSemantics().filter((semantic) => !dropSemantics.includes(semantic));
+  const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
+  const result: (Primitive | null)[] = [];
+  for (let s = 0; s < slotCount; s++) {
+    if (triStart[s] === triStart[s + 1]) {
+      result.push(null);
+      continue;
+    }
+    const slotVertices = used.subarray(vertStart[s]!, vertStart[s + 1]!);
+    const slotIndices = localIndices.subarray(3 * triStart[s]!, 3 * triStart[s + 1]!);
+    const part = document
+      .createPrimitive()
+      .setMode(primitive.getMode())
+      .setMaterial(primitive.getMaterial())
+      .setExtras({ ...primitive.getExtras() });
+    for (const extension of primitive.listExtensions()) part.setExtension(extension.extensionName, extension);
+    const indexArray =
+      slotVertices.length <= 65535 ? new Uint16Array(slotIndices) : new Uint32Array(slotIndices);
+    part.setIndices(document.createAccessor().setType('SCALAR').setArray(indexArray).setBuffer(buffer));
+    for (const semantic of semantics) {
+      part.setAttribute(semantic, gatherAccessor(document, primitive.getAttribute(semantic)!, slotVertices));
+    }
+    for (const target of primitive.listTargets()) {
+      const partTarget = document.createPrimitiveTarget(target.getName());
+      for (const semantic of target.listSemantics()) {
+        partTarget.setAttribute(
+          semantic,
+          gatherAccessor(document, target.getAttribute(semantic)!, slotVertices),
+        );
+      }
+      part.addTarget(partTarget);
+    }
+    result.push(part);
+  }
+  return result;
+}
+
+/** A new accessor with the elements `vertices` of `source`, same type, component type and flags. */
+function gatherAccessor(document: Document, source: Accessor, vertices: Uint32Array): Accessor {
+  const array = source.getArray()!;
+  const size = source.getElementSize();
+  const out = new (array.constructor as TypedArrayConstructor)(vertices.length * size);
+  if (size === 1) {
+    for (let i = 0; i < vertices.length; i++) out[i] = array[vertices[i]!]!;
+  } else if (size === 3) {
+    for (let i = 0; i < vertices.length; i++) {
+      const v = 3 * vertices[i]!;
+      out[3 * i] = array[v]!;
+      out[3 * i + 1] = array[v + 1]!;
+      out[3 * i + 2] = array[v + 2]!;
+    }
+  } else {
+    for (let i = 0; i < vertices.length; i++) {
+      const v = size * vertices[i]!;
+      for (let c = 0; c < size; c++) out[size * i + c] = array[v + c]!;
+    }
+  }
+  return document
+    .createAccessor(source.getName())
+    .setType(source.getType())
+    .setArray(out)
+    .setNormalized(source.getNormalized())
+    .setSparse(source.getSparse())
+    .setBuffer(source.getBuffer());
+}
