@@ -14,4 +14,11 @@ import { register as registerSplit } from './split.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command of `meshparts`, in the order `--help` lists them (DESIGN.md's order). */
-export const COMMANDS: readonly RegisterCommand[] = [registerInspect, registerSplit, segment, run, balance, emulate];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerInspect,
+  registerSplit,
+  segment,
+  run,
+  balance,
+  emulate,
+];

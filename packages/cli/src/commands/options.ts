@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { CASE_CHOICES, INSTANCES_CHOICES, PIVOT_CHOICES, STRATEGY_CHOICES } from './split-options.js';
 
 /**
  * Option definitions shared by the commands that talk to the API or run the pipeline, so every
@@ -55,42 +56,23 @@ export function addSegmenterOption(command: Command): Command {
   );
 }
 
-/** The split options of `meshparts split`, passed through to @meshparts/split. */
+/**
+ * The split options, spelled and checked as `meshparts split` does (split-options.ts); values are
+ * validated by resolveSplitFlags, so both commands give the same messages.
+ */
 export function addSplitOptions(command: Command): Command {
   return command
-    .addOption(
-      new Option('--strategy <name>', 'part detection strategy')
-        .choices(['auto', 'nodes', 'primitives', 'attribute', 'colors', 'components'])
-        .default('auto'),
+    .option(
+      '--strategy <name>',
+      `how to find parts in the segmented GLB: ${STRATEGY_CHOICES.join(', ')}`,
+      'auto',
     )
     .option('--attribute <name>', 'per-vertex label attribute for --strategy attribute')
-    .addOption(
-      new Option('--pivot <mode>', 'part pivot')
-        .choices(['original', 'center', 'bottom'])
-        .default('original'),
-    )
-    .addOption(
-      new Option(
-        '--instances <mode>',
-        'a mesh used by several nodes: one file with several placements, or one per node',
-      )
-        .choices(['shared', 'separate'])
-        .default('shared'),
-    )
-    .option(
-      '--name-template <template>',
-      'part names from {name} {index} {id} {model}, e.g. "{model}_{name}"',
-    )
-    .option('--rename <map.json>', 'JSON map from source names (exact or "/regex/flags") to new names')
-    .addOption(
-      new Option('--case <style>', 'case style of part names').choices([
-        'keep',
-        'snake',
-        'kebab',
-        'camel',
-        'pascal',
-      ]),
-    );
+    .option('--pivot <mode>', `part origin: ${PIVOT_CHOICES.join(', ')}`, 'original')
+    .option('--instances <mode>', `a mesh used by several nodes: ${INSTANCES_CHOICES.join(' or ')}`, 'shared')
+    .option('--name-template <template>', 'part names from {name}, {index}, {id}, {model}', '{name}')
+    .option('--rename <map.json>', 'JSON object mapping source names (exact or "/regex/flags") to new names')
+    .option('--case <style>', `name case: ${CASE_CHOICES.join(', ')}`, 'keep');
 }
 
 /** --json, --quiet. */

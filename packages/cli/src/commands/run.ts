@@ -18,7 +18,7 @@ import {
 import { type SplitFlags, splitSettingsFrom } from './split-flags.js';
 
 interface RunFlags extends SplitFlags {
-  output: string;
+  out: string;
   apiKey?: string;
   baseUrl?: string;
   rpm?: number;
@@ -50,7 +50,7 @@ export function register(program: Command): void {
       'segment + split many models into one pack per model, with a journal that resumes after a crash',
     )
     .argument('<models...>', 'model files or folders (searched for .glb .gltf .fbx .obj .stl)')
-    .requiredOption('-o, --output <dir>', 'output folder: <dir>/<model>/ packs and <dir>/catalog.json')
+    .requiredOption('-o, --out <dir>', 'output folder: <dir>/<model>/ packs and <dir>/catalog.json')
     .option('--concurrency <n>', 'models in flight at once (default 4)', positiveInt('--concurrency'))
     .option(
       '--max-credits <n>',
@@ -88,7 +88,7 @@ async function runCommand(models: string[], flags: RunFlags, debug: boolean): Pr
     try {
       return await runPipeline({
         inputs: models,
-        outDir: flags.output,
+        outDir: flags.out,
         segmenter,
         client,
         split,

@@ -10,7 +10,7 @@ import { withInterrupt } from './interrupt.js';
 import { addApiOptions, addOutputOptions, addSegmenterOption } from './options.js';
 
 interface SegmentFlags {
-  output: string;
+  out: string;
   url?: string;
   apiKey?: string;
   baseUrl?: string;
@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .command('segment')
     .description('segment one model (Tripo API or local) into a GLB with one named node per part')
     .argument('[model]', 'model file (.glb .gltf .fbx .obj .stl; local segmenter: .glb .gltf)')
-    .requiredOption('-o, --output <file.glb>', 'where to write the segmented GLB')
+    .requiredOption('-o, --out <file.glb>', 'where to write the segmented GLB')
     .option('--url <modelUrl>', 'a publicly reachable model URL instead of a file (tripo only)');
   addSegmenterOption(command);
   addApiOptions(command);
@@ -60,7 +60,7 @@ async function segmentCommand(
     if (!flags.quiet) process.stderr.write(`${line}\n`);
   };
   say(segmenterLine(segmenter, config, flags.segmenter !== undefined));
-  const to = resolve(flags.output);
+  const to = resolve(flags.out);
   await mkdir(dirname(to), { recursive: true });
 
   if (segmenter === 'local') {
