@@ -17,7 +17,7 @@ export function buildProgram(): Command {
     )
     .version(VERSION, '-v, --version')
     .option('--debug', 'print stack traces and debug logs (the API key is never printed)')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
