@@ -1,4 +1,5 @@
 import type { Document, Mesh, Node, Primitive, Scene } from '@gltf-transform/core';
+import { findLabelSource, type LabelOptions, type LabelSource } from './labels/index.js';
 
 /** How parts are found. `nodes` and `primitives` read the structure; the others read per-vertex labels. */
 export type PartStrategy = 'nodes' | 'primitives' | 'attribute' | 'colors' | 'components';
@@ -22,14 +23,18 @@ export const STRATEGIES: readonly StrategyOption[] = [
  */
 export type InstancesMode = 'shared' | 'separate';
 
-export interface DetectPartsOptions {
+/** Detection options; the label options tune `attribute`, `colors` and `components` (see labels/). */
+export interface DetectPartsOptions extends LabelOptions {
   /** Default `auto`. */
   strategy?: StrategyOption;
   /** Default `shared`. */
   instances?: InstancesMode;
 }
 
-export const DETECT_PARTS_DEFAULTS: Required<DetectPartsOptions> = { strategy: 'auto', instances: 'shared' };
+export const DETECT_PARTS_DEFAULTS: Required<Pick<DetectPartsOptions, 'strategy' | 'instances'>> = {
+  strategy: 'auto',
+  instances: 'shared',
+};
 
 /** One part of the plan: which geometry goes into its file and where the source places it. */
 export interface PlannedPart {
@@ -68,6 +73,8 @@ export interface PartPlan {
   parts: PlannedPart[];
   /** True for a label strategy whose labels have not yet been applied to the document. */
   needsLabels: boolean;
+  /** For a label strategy chosen by `auto`: what was found (attribute name, label count). */
+  labels?: LabelSource;
 }
 
 /** The scene that is split: the default scene, else the first; with a note when there are several. */
@@ -208,28 +215,14 @@ export function planByPrimitives(document: Document, node: Node): PlannedPart[] 
 }
 
 /**
- * A label source found in the document, as `labels/findLabelSource` reports it. Passed in rather than
- * imported so this module stays pure and free of the label code.
- */
-export interface DetectedLabels {
-  strategy: 'attribute' | 'colors' | 'components';
-  labelCount: number;
-  reason: string;
-}
-
-/**
  * Plans the parts of a document's default scene (pure: the document is not changed).
  *
  * `auto` decides in this order: several mesh nodes → `nodes`; one mesh node with several primitives →
- * `primitives`; a label attribute or flat per-face colours (`findLabels`, when given) → that label
+ * `primitives`; a label attribute or flat per-face colours (labels/findLabelSource) → that label
  * strategy; otherwise one part (`nodes`). `components` is never chosen automatically: it guesses, so
  * it must be asked for. Label strategies return `needsLabels: true` and no parts: see `planParts`.
  */
-export function detectParts(
-  document: Document,
-  options: DetectPartsOptions = {},
-  findLabels?: () => DetectedLabels | null,
-): PartPlan {
+export function detectParts(document: Document, options: DetectPartsOptions = {}): PartPlan {
   const { strategy, instances } = { ...DETECT_PARTS_DEFAULTS, ...options };
   const { scene, sceneNote } = selectScene(document);
   const meshNodes = listMeshNodes(scene);
@@ -275,8 +268,15 @@ export function detectParts(
       needsLabels: false,
     };
   }
-  const labels = findLabels?.() ?? null;
+  const labels = findLabelSource(document, options);
   if (labels)
-    return { ...base, strategy: labels.strategy, reason: labels.reason, parts: [], needsLabels: true };
+    return {
+      ...base,
+      strategy: labels.strategy,
+      reason: labels.reason,
+      parts: [],
+      needsLabels: true,
+      labels,
+    };
   return byNodes('one mesh node with one primitive and no labels: the model is one part');
 }

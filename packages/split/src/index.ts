@@ -36,6 +36,7 @@ export {
   type ReadModelOptions,
   readModel,
 } from './io.js';
+export * from './labels/index.js';
 export {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -50,6 +51,11 @@ export { measurePart, type PartStats, sceneBounds } from './part-stats.js';
 export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './pivot.js';
 export { type PlanPartsOptions, planParts } from './plan-parts.js';
 export { PackReadError, type ReassembleOptions, reassemble } from './reassemble.js';
+export {
+  type SegmentLocallyOptions,
+  type SegmentLocallyResult,
+  segmentLocally,
+} from './segment-locally.js';
 export {
   modelNameOf,
   NoPartsError,

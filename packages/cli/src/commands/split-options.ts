@@ -78,7 +78,7 @@ export async function resolveSplitFlags(
 }
 
 /** Errors of @meshparts/split that mean bad input (exit 2), by class name so the module loads lazily. */
-const INPUT_ERRORS = new Set(['ModelReadError', 'NoPartsError', 'PackWriteError', 'LabelError']);
+const INPUT_ERRORS = new Set(['ModelReadError', 'NoPartsError', 'PackWriteError', 'NoLabelsError']);
 
 /** Turns an input error from @meshparts/split into a UsageError; rethrows anything else. */
 export function asUsageError(error: unknown): never {
