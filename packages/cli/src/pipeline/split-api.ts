@@ -101,6 +101,7 @@ export async function packSegmented(args: {
     { ...model, file: source.file },
     {
       ...(settings.strategy ? { strategy: settings.strategy } : {}),
+      ...(settings.attribute ? { attribute: settings.attribute } : {}),
       ...(settings.instances ? { instances: settings.instances } : {}),
       ...(settings.pivot ? { pivot: settings.pivot } : {}),
       naming: {
