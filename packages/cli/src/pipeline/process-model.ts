@@ -141,6 +141,8 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
     } catch (error) {
       throw new ModelError('input', messageOf(error), undefined, { cause: error });
     }
+    if (local.parts === 0)
+      throw new ModelError('input', `${model.file} has no mesh in its scene: nothing to segment`);
     const path = await cache.put(model.sha256, 'local', local.bytes);
     context.emit({ type: 'segmented', model, parts: local.parts, strategy: local.strategy });
     return { path, taskId: null };

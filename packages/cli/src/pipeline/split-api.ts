@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { unpartition } from '@gltf-transform/functions';
 import {
   type CaseStyle,
   createIO,
@@ -64,6 +65,8 @@ export interface LocalSegmentation {
 export async function segmentFileLocally(input: string | Uint8Array): Promise<LocalSegmentation> {
   const model = await readModel(input);
   const result = await segmentLocally(model.document);
+  // A .gltf may spread its data over several buffers; a GLB holds exactly one.
+  await result.document.transform(unpartition());
   const io = await createIO({ ...model.codecs, encode: true });
   const bytes = await io.writeBinary(result.document);
   return { bytes, parts: result.parts, strategy: result.strategy, reason: result.reason };
