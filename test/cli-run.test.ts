@@ -33,7 +33,14 @@ interface RunJson {
   plannedCredits: number;
   balance?: number;
   catalog: string | null;
-  results: { file: string; outcome: string; parts: number | null; taskId: string | null; packDir: string | null; error: { code: string } | null }[];
+  results: {
+    file: string;
+    outcome: string;
+    parts: number | null;
+    taskId: string | null;
+    packDir: string | null;
+    error: { code: string } | null;
+  }[];
 }
 
 describe('meshparts run (end to end, built bin)', () => {
@@ -57,7 +64,9 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(json.segmenter).toBe('tripo');
     expect(json.ok).toBe(true);
     expect(json.spentCredits).toBe(80 * MODELS.length);
-    expect(json.results.every((r) => r.outcome === 'packed' && r.taskId && r.parts && r.parts > 0)).toBe(true);
+    expect(json.results.every((r) => r.outcome === 'packed' && r.taskId && r.parts && r.parts > 0)).toBe(
+      true,
+    );
     expect(first.stderr).toMatch(/segmenter: tripo \(API key from THREEDAISTUDIO_API_KEY/);
 
     const second = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], { env });
@@ -83,12 +92,21 @@ describe('meshparts run (end to end, built bin)', () => {
 
   it('--dry-run prints the plan and the credits, checks the balance, and submits nothing', async () => {
     emulator = await startTestEmulator({ balance: 100 });
-    const result = await runCli(['run', inputs, '-o', out, '--dry-run', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const result = await runCli(['run', inputs, '-o', out, '--dry-run', ...FAST_FLAGS], {
+      env: cliEnvFor(emulator),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/would spend up to 240 credit\(s\); balance 100 credit\(s\): NOT enough/);
     expect(emulator.stats().submissions).toBe(0);
-    const json = await runCli(['run', inputs, '-o', out, '--dry-run', '--json', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
-    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, plannedCredits: 240, balance: 100, catalog: null });
+    const json = await runCli(['run', inputs, '-o', out, '--dry-run', '--json', ...FAST_FLAGS], {
+      env: cliEnvFor(emulator),
+    });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      dryRun: true,
+      plannedCredits: 240,
+      balance: 100,
+      catalog: null,
+    });
   });
 
   it('--max-credits refuses a run that could spend more, with exit 2 and one line', async () => {
@@ -97,7 +115,9 @@ describe('meshparts run (end to end, built bin)', () => {
       env: cliEnvFor(emulator),
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/needs up to 240 credits .* more than --max-credits 100; nothing was submitted/);
+    expect(result.stderr).toMatch(
+      /needs up to 240 credits .* more than --max-credits 100; nothing was submitted/,
+    );
     expect(emulator.stats().requests.total).toBe(0);
   });
 
@@ -110,9 +130,12 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
     const journal = await readFile(join(out, '.meshparts', 'journal.jsonl'), 'utf8');
     expect(journal).not.toContain(TEST_KEY);
-    const bad = await runCli(['--debug', 'run', inputs, '-o', join(work.dir, 'out2'), '--api-key', 'sk-wrong-key-42', ...FAST_FLAGS], {
-      env: { THREEDAISTUDIO_BASE_URL: emulator.url },
-    });
+    const bad = await runCli(
+      ['--debug', 'run', inputs, '-o', join(work.dir, 'out2'), '--api-key', 'sk-wrong-key-42', ...FAST_FLAGS],
+      {
+        env: { THREEDAISTUDIO_BASE_URL: emulator.url },
+      },
+    );
     expect(bad.code).toBe(1);
     expect(bad.stdout + bad.stderr).not.toContain('sk-wrong-key-42');
     expect(bad.stderr).toMatch(/failed: api/);

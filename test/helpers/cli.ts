@@ -85,7 +85,9 @@ export function collect(child: ReturnType<typeof spawn>, timeoutMs: number): Pro
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`meshparts did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(`meshparts did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
