@@ -14,10 +14,10 @@ interface BalanceFlags {
 
 const EXAMPLES = `
 Examples:
-  $ THREEDAISTUDIO_API_KEY=... meshparts balance
+  $ meshparts balance            # key from THREEDAISTUDIO_API_KEY, --api-key or the config file
   150
   $ meshparts balance --json
-  { "balance": 150, "segmentations": 1 }
+  {"balance":150,"segmentations":1}
 
 A segmentation costs 80 credits; \`meshparts run --dry-run\` also checks the balance against its plan.`;
 
