@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ModelRef, PipelineEvent } from './pipeline/events.js';
+import { shortPath } from './short-path.js';
 
 /**
  * Shows a run's progress on stderr: one bar per model in flight on a TTY (cli-progress), plain lines
@@ -142,7 +143,7 @@ export function describe(event: PipelineEvent): string | undefined {
       return `${event.plans.length} model(s): ${summary}; up to ${event.credits} credits`;
     }
     case 'start':
-      return event.action === 'skip' ? undefined : `${label(event.model)}: ${event.action}`;
+      return undefined; // the plan line already counts the actions
     case 'submitted':
       return `${label(event.model)}: ${event.resumed ? 'resuming' : 'submitted'} task ${event.taskId}`;
     case 'progress':
@@ -152,11 +153,11 @@ export function describe(event: PipelineEvent): string | undefined {
     case 'segmented':
       return `${label(event.model)}: segmented locally into ${event.parts} part(s) (${event.strategy})`;
     case 'split':
-      return `${label(event.model)}: split into ${event.parts} part(s)`;
+      return undefined; // the done line says it
     case 'skipped':
       return `${label(event.model)}: skipped (${event.reason})`;
     case 'done':
-      return `${label(event.model)}: done -> ${event.result.packDir}`;
+      return `${label(event.model)}: ${event.result.parts} part(s) -> ${shortPath(event.result.packDir ?? '')}/`;
     case 'failed':
       return `${label(event.model)}: FAILED [${event.error.code}] ${event.error.message}`;
   }

@@ -4,6 +4,7 @@ import { EXIT } from '../exit-codes.js';
 import { PipelineUsageError } from '../pipeline/errors.js';
 import type { SegmenterName } from '../pipeline/events.js';
 import { createProgressReporter } from '../progress.js';
+import { shortPath } from '../short-path.js';
 import { planTable, runJson, summaryTable } from '../summary.js';
 import { UsageError } from '../usage-error.js';
 import { withInterrupt } from './interrupt.js';
@@ -115,7 +116,7 @@ async function runCommand(models: string[], flags: RunFlags, debug: boolean): Pr
   }
   if (!flags.quiet) {
     process.stderr.write(`\n${summaryTable(run)}\n`);
-    process.stderr.write(`packs in ${run.outDir}, catalog: ${run.catalogPath}\n`);
+    process.stderr.write(`packs in ${shortPath(run.outDir)}/, catalog: ${shortPath(run.catalogPath)}\n`);
   } else {
     for (const r of failed)
       process.stderr.write(`meshparts: ${r.model.file}: [${r.error?.code}] ${r.error?.message}\n`);
