@@ -57,7 +57,7 @@ class BarReporter implements ProgressReporter {
   private readonly multibar: cliProgress.MultiBar;
   private readonly bars = new Map<string, cliProgress.SingleBar>();
 
-  constructor(stream: NodeJS.WriteStream) {
+  constructor(private readonly stream: NodeJS.WriteStream) {
     this.multibar = new cliProgress.MultiBar(
       {
         stream,
@@ -72,10 +72,13 @@ class BarReporter implements ProgressReporter {
   }
 
   log(line: string): void {
-    this.multibar.log(`${line}\n`);
+    // cli-progress only flushes its log buffer while bars are drawn: write directly otherwise.
+    if (this.multibar.isActive) this.multibar.log(`${line}\n`);
+    else this.stream.write(`${line}\n`);
   }
 
   stop(): void {
+    if (this.multibar.isActive) this.multibar.update(); // flush lines logged since the last redraw
     this.multibar.stop();
   }
 
