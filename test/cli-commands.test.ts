@@ -33,7 +33,21 @@ describe('--help', () => {
       expect(help.stdout, command).toMatch(/Examples:\n\s+\$ meshparts /);
     }
     const run = await runCli(['run', '--help']);
-    for (const flag of ['--api-key', '--base-url', '--rpm', '--concurrency', '--segmenter', '--strategy', '--pivot', '--name-template', '--rename', '--max-credits', '--dry-run', '--json', '--quiet']) {
+    for (const flag of [
+      '--api-key',
+      '--base-url',
+      '--rpm',
+      '--concurrency',
+      '--segmenter',
+      '--strategy',
+      '--pivot',
+      '--name-template',
+      '--rename',
+      '--max-credits',
+      '--dry-run',
+      '--json',
+      '--quiet',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
   });
@@ -43,7 +57,9 @@ describe('meshparts segment', () => {
   it('segments through the API, printing the task id, and writes a GLB', async () => {
     emulator = await startTestEmulator();
     const to = join(work.dir, 'seg', 'two.glb');
-    const result = await runCli(['segment', model, '-o', to, '--json', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const result = await runCli(['segment', model, '-o', to, '--json', ...FAST_FLAGS], {
+      env: cliEnvFor(emulator),
+    });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({ segmenter: 'tripo', path: to });
@@ -64,7 +80,10 @@ describe('meshparts segment', () => {
 
   it('exits 2 without a model or with both a model and --url', async () => {
     expect((await runCli(['segment', '-o', join(work.dir, 'x.glb')])).code).toBe(2);
-    expect((await runCli(['segment', model, '--url', 'https://example.com/a.glb', '-o', join(work.dir, 'x.glb')])).code).toBe(2);
+    expect(
+      (await runCli(['segment', model, '--url', 'https://example.com/a.glb', '-o', join(work.dir, 'x.glb')]))
+        .code,
+    ).toBe(2);
   });
 });
 
