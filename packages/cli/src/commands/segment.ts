@@ -5,6 +5,7 @@ import { apiContext, segmenterLine } from '../api-context.js';
 import { EXIT } from '../exit-codes.js';
 import { messageOf } from '../pipeline/errors.js';
 import type { SegmenterName } from '../pipeline/events.js';
+import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
 import { withInterrupt } from './interrupt.js';
 import { addApiOptions, addOutputOptions, addSegmenterOption } from './options.js';
@@ -75,7 +76,7 @@ async function segmentCommand(
       throw new UsageError(messageOf(error));
     }
     await writeFileAtomic(to, local.bytes);
-    say(`${local.parts} part(s) (${local.strategy}: ${local.reason}) -> ${to}`);
+    say(`${local.parts} part(s) (${local.strategy}: ${local.reason}) -> ${shortPath(to)}`);
     if (flags.json) {
       const out = {
         segmenter,
@@ -103,7 +104,7 @@ async function segmentCommand(
         onProgress: ({ status, progress }) => say(`${status.toLowerCase()} ${Math.round(progress)}%`),
       }),
     );
-    say(`task ${result.taskId}: ${result.byteLength} bytes -> ${result.path}`);
+    say(`task ${result.taskId}: ${result.byteLength} bytes -> ${shortPath(result.path)}`);
     if (flags.json) process.stdout.write(`${JSON.stringify({ segmenter, ...result }, null, 2)}\n`);
     return EXIT.ok;
   } catch (error) {
