@@ -39,9 +39,13 @@ interface Segmented {
   taskId: string | null;
 }
 
-/** Credits a model spends in this run: 80 once its submission is accepted, 0 again if refunded. */
+/**
+ * What a model has paid for so far in this run: 80 credits once its submission is accepted (0 again if
+ * refunded), and the task id, so a failure at any later step still reports the paid task.
+ */
 interface Spend {
   credits: number;
+  taskId?: string;
 }
 
 /**
@@ -102,7 +106,7 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
     context.emit({ type: 'done', model, result });
     return result;
   } catch (error) {
-    const modelError = toModelError(error, taskId, context.signal);
+    const modelError = toModelError(error, taskId ?? spend.taskId, context.signal);
     if (modelError.taskId) taskId = modelError.taskId;
     const result: ModelResult = {
       ...base,
@@ -139,7 +143,8 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
     try {
       local = await segmentFileLocally(model.file);
     } catch (error) {
-      throw new ModelError('input', messageOf(error), undefined, { cause: error });
+      const code = (error as Error | undefined)?.name === 'ModelReadError' ? 'input' : 'segment';
+      throw new ModelError(code, messageOf(error), undefined, { cause: error });
     }
     if (local.parts === 0)
       throw new ModelError('input', `${model.file} has no mesh in its scene: nothing to segment`);
@@ -191,6 +196,7 @@ async function submit(
     );
   }
   spend.credits = CREDITS_PER_SUBMISSION;
+  spend.taskId = taskId;
   await context.journal.append({
     sha256: model.sha256,
     file: model.file,
