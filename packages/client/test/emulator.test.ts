@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -254,6 +254,51 @@ describe('submission', () => {
     const answers = await Promise.all([submitFile(emulator, path), submitFile(emulator, path)]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 402]);
     expect(emulator.stats().balance).toBe(0);
+  });
+});
+
+describe('interrupted uploads', () => {
+  /** Starts a multipart upload by hand that promises more bytes than it sends. */
+  function partialUpload(emulator: Emulator) {
+    const url = new URL(emulator.url + API_PATHS.submit);
+    const req = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'multipart/form-data; boundary=XX', 'content-length': '1000000' },
+    });
+    req.on('error', () => undefined);
+    req.write(
+      '--XX\r\nContent-Disposition: form-data; name="model"; filename="a.glb"\r\n' +
+        'Content-Type: application/octet-stream\r\n\r\n' +
+        'a'.repeat(50_000),
+    );
+    return req;
+  }
+
+  it('creates no task when the client disconnects mid-upload, and close() still returns promptly', async () => {
+    const emulator = await start();
+    const req = partialUpload(emulator);
+    await sleep(100);
+    req.destroy();
+    await sleep(50);
+    expect(emulator.stats()).toMatchObject({ submissions: 0, balance: 150, requests: { submit: 1 } });
+    const started = performance.now();
+    await emulator.close();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('close() during an upload in flight ends it and returns promptly', async () => {
+    const emulator = await start();
+    const req = partialUpload(emulator);
+    const closed = new Promise((resolve) => req.on('close', resolve));
+    await sleep(100);
+    const started = performance.now();
+    await emulator.close();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await closed;
+    expect(emulator.stats().submissions).toBe(0);
   });
 });
 
