@@ -23,7 +23,22 @@ export interface ModelUrlInput {
   modelUrl: string;
 }
 
-export type SegmentationInput = ModelUpload | ModelUrlInput;
+/** `{ model, filename? }`, `{ modelUrl }`, or a bare model (path, bytes, Blob, stream) as shorthand. */
+export type SegmentationInput = ModelUpload | ModelUrlInput | ModelSource;
+
+/** The object form of any input: a bare model becomes `{ model }`. */
+function normalize(input: SegmentationInput): ModelUpload | ModelUrlInput {
+  if (
+    typeof input === 'string' ||
+    input instanceof Uint8Array ||
+    input instanceof Blob ||
+    input instanceof ReadableStream ||
+    typeof (input as { pipe?: unknown }).pipe === 'function'
+  ) {
+    return { model: input as ModelSource };
+  }
+  return input as ModelUpload | ModelUrlInput;
+}
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -37,7 +52,7 @@ export interface RequestOptions {
  */
 const UPLOAD_MS_PER_MB = 1000;
 
-function isUrlInput(input: SegmentationInput): input is ModelUrlInput {
+function isUrlInput(input: ModelUpload | ModelUrlInput): input is ModelUrlInput {
   return typeof (input as ModelUrlInput).modelUrl === 'string';
 }
 
@@ -68,8 +83,9 @@ export class Segmentation {
    * accepted it. A 429 is retried; a failure after the request may have arrived is not (see
    * SubmissionUnknownError).
    */
-  async create(input: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+  async create(source: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
     const { transport, clock, logger } = this.#context;
+    const input = normalize(source);
     let prepared: PreparedModel | undefined;
     let body: () => FormData;
     let extraMs = 0;
