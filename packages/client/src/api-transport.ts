@@ -160,7 +160,11 @@ export class ApiTransport {
       const delay = retryDelay(req.method, outcome, retry, retryOptions, this.#config.random);
       if (outcome.kind === 'response' && outcome.status === 429) {
         // Hold every request of the client, not only this one: the server's window is shared.
-        limiter.pauseUntil(clock.now() + Math.max(delay ?? 0, outcome.retryAfterMs ?? limiter.intervalMs));
+        const pauseMs =
+          outcome.retryAfterMs === undefined
+            ? Math.max(delay ?? 0, limiter.intervalMs)
+            : Math.min(outcome.retryAfterMs, retryOptions.maxRetryAfterMs);
+        limiter.pauseUntil(clock.now() + pauseMs);
       }
       if (delay === undefined) throw req.method === 'POST' ? submissionError(outcome, error) : error;
       logger.info('studio request will be retried', {
