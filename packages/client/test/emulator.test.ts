@@ -443,6 +443,26 @@ describe('status shapes', () => {
   });
 });
 
+describe('options', () => {
+  it('refuses options that cannot work, naming the option', async () => {
+    await expect(startEmulator({ host: '0.0.0.0' })).rejects.toThrow(/host must be a loopback/);
+    await expect(startEmulator({ requestsPerMinute: 0 })).rejects.toThrow(/requestsPerMinute/);
+    await expect(startEmulator({ balance: -1 })).rejects.toThrow(/balance/);
+    await expect(startEmulator({ apiKey: '' })).rejects.toThrow(/apiKey/);
+    await expect(startEmulator({ redirect: 1.5 })).rejects.toThrow(/redirect/);
+  });
+
+  it('listens on the ports it is given', async () => {
+    const probe = await start();
+    const [port, storagePort] = [probe.port, probe.storagePort];
+    await probe.close();
+    const emulator = await start({ port, storagePort });
+    expect(emulator.url).toBe(`http://127.0.0.1:${port}`);
+    expect(emulator.storageUrl).toBe(`http://127.0.0.1:${storagePort}`);
+    await expect(startEmulator({ port })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
 describe('close()', () => {
   it('leaves no server, socket or timer behind, even with a delayed request and open keep-alive sockets', async () => {
     const count = () => {
