@@ -31,20 +31,27 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
   return emulator;
 }
 
-/** Submits MODEL and waits until the status endpoint says FINISHED; returns the asset URL it gives. */
-async function finishedAsset(emulator: Emulator): Promise<string> {
+/** Submits MODEL; returns what the API answered. */
+async function submit(emulator: Emulator): Promise<{ task_id: string; created_at: string }> {
   const form = new FormData();
   form.set('model', new Blob([MODEL]), 'model.glb');
-  const headers = { authorization: `Bearer ${KEY}` };
   const created = await request(emulator.url + API_PATHS.submit, {
     dispatcher: agent,
     method: 'POST',
-    headers,
+    headers: { authorization: `Bearer ${KEY}` },
     body: form,
   });
-  const { task_id } = (await created.body.json()) as { task_id: string };
+  return (await created.body.json()) as { task_id: string; created_at: string };
+}
+
+/** Submits MODEL and waits until the status endpoint says FINISHED; returns the asset URL it gives. */
+async function finishedAsset(emulator: Emulator): Promise<string> {
+  const { task_id } = await submit(emulator);
   for (let i = 0; i < 100; i++) {
-    const res = await request(emulator.url + API_PATHS.status(task_id), { dispatcher: agent, headers });
+    const res = await request(emulator.url + API_PATHS.status(task_id), {
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     const body = (await res.body.json()) as { status: string; results: { asset: string }[] };
     if (body.status === 'FINISHED' && body.results[0]) return body.results[0].asset;
     await sleep(15);
@@ -88,15 +95,7 @@ describe('storage origin', () => {
   it('answers 404 for unknown assets and for tasks not finished yet', async () => {
     const emulator = await start({ durationMs: 5_000 });
     expect((await fetchRaw(`${emulator.storageUrl}/assets/nope.glb`)).status).toBe(404);
-    const form = new FormData();
-    form.set('model', new Blob([MODEL]), 'model.glb');
-    const created = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: agent,
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}` },
-      body: form,
-    });
-    const { task_id } = (await created.body.json()) as { task_id: string };
+    const { task_id } = await submit(emulator);
     expect((await fetchRaw(`${emulator.storageUrl}/assets/${task_id}.glb`)).status).toBe(404);
   });
 
@@ -136,16 +135,7 @@ describe('storage origin', () => {
     const start0 = Date.parse('2026-11-24T12:00:00Z');
     let now = start0;
     const emulator = await start({ now: () => now, durationMs: 1_000 });
-    const form = new FormData();
-    form.set('model', new Blob([MODEL]), 'model.glb');
-    const headers = { authorization: `Bearer ${KEY}` };
-    const created = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: agent,
-      method: 'POST',
-      headers,
-      body: form,
-    });
-    const { task_id, created_at } = (await created.body.json()) as { task_id: string; created_at: string };
+    const { task_id, created_at } = await submit(emulator);
     expect(created_at).toBe('2026-11-24T12:00:00.000Z');
     const asset = `${emulator.storageUrl}/assets/${task_id}.glb`;
     now += 500;
