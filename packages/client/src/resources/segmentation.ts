@@ -110,7 +110,7 @@ export class Segmentation {
         form.append('model', typed, model.filename);
         return form;
       };
-      extraMs = Math.ceil(model.byteLength / (1024 * 1024)) * UPLOAD_MS_PER_MB;
+      extraMs = Math.round((model.byteLength / (1024 * 1024)) * UPLOAD_MS_PER_MB);
       logger.debug('studio submitting model', {
         filename: model.filename,
         format: model.format,
