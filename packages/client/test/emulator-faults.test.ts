@@ -142,14 +142,14 @@ describe('rate limiting', () => {
   });
 
   it('lets requests through again once the window slides, not counting the rejected ones', async () => {
-    const emulator = await start({ requestsPerMinute: 2, rateLimitWindowMs: 300 });
+    const emulator = await start({ requestsPerMinute: 2, rateLimitWindowMs: 1_000 });
     expect((await wallet(emulator)).status).toBe(200);
     expect((await wallet(emulator)).status).toBe(200);
     const limited = await wallet(emulator);
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('1');
     expect((await wallet(emulator)).status).toBe(429);
-    await sleep(320);
+    await sleep(1_050);
     expect((await wallet(emulator)).status).toBe(200);
     expect(emulator.stats().rateLimited).toBe(2);
   });
@@ -238,11 +238,13 @@ describe('faults', () => {
   });
 
   it('emptyResults answers FINISHED with results [] only on finished polls, for as many times as asked', async () => {
-    const emulator = await start({ durationMs: 150, faults: [{ kind: 'emptyResults', times: 2 }] });
+    let now = Date.now();
+    const emulator = await start({ now: () => now, faults: [{ kind: 'emptyResults', times: 2 }] });
     const taskId = ((await submit(emulator)).json as { task_id: string }).task_id;
     const early = (await get(emulator.url + API_PATHS.status(taskId))).json as { status: string };
     expect(early.status).not.toBe('FINISHED');
-    await sleep(200);
+    await sleep(20);
+    now += 1_000;
     const polls = [];
     for (let i = 0; i < 3; i++) polls.push((await get(emulator.url + API_PATHS.status(taskId))).json);
     expect(polls).toEqual([

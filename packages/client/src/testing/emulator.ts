@@ -103,8 +103,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const serve =
-    (handler: typeof handleApiRequest) =>
+    (origin: 'api' | 'storage', handler: typeof handleApiRequest) =>
     (req: IncomingMessage, res: ServerResponse): void => {
+      logRequest(logger, origin, req, res);
       void state.track(
         handler(state, req, res).catch((error: unknown) => {
           logger.error('emulator handler failed', {
@@ -119,8 +120,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }),
       );
     };
-  apiServer.on('request', serve(handleApiRequest));
-  storageServer.on('request', serve(handleStorageRequest));
+  apiServer.on('request', serve('api', handleApiRequest));
+  storageServer.on('request', serve('storage', handleStorageRequest));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -159,4 +160,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * One info line per request once it is over: origin, method, path (never the query, never headers),
+ * status or `dropped`, and duration. The logger it writes to redacts the key on top of that.
+ */
+function logRequest(
+  logger: EmulatorLogger,
+  origin: 'api' | 'storage',
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const started = performance.now();
+  const path = (req.url ?? '/').split('?')[0];
+  res.once('close', () => {
+    const outcome = res.writableFinished ? String(res.statusCode) : 'dropped';
+    logger.info(`${origin} ${req.method} ${path} ${outcome}`, {
+      ms: Math.round(performance.now() - started),
+    });
+  });
 }
