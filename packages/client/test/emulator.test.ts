@@ -108,11 +108,21 @@ describe('auth', () => {
     const lines: string[] = [];
     const log = (message: string, fields?: Record<string, unknown>) =>
       lines.push(message + JSON.stringify(fields));
-    const emulator = await start({ logger: { debug: log, info: log, warn: log, error: log } });
-    await call(`${emulator.url}/v1/nothing/${KEY}/`, { headers: auth });
+    const emulator = await start({
+      logger: { debug: log, info: log, warn: log, error: log },
+      faults: [{ kind: 'reset', match: { path: '/account/' }, after: 1 }],
+    });
+    await call(`${emulator.url}/v1/nothing/${KEY}/?key=${KEY}`, { headers: auth });
     await call(emulator.url + API_PATHS.wallet, { headers: auth });
-    expect(lines.length).toBeGreaterThan(0);
-    expect(lines.join('\n')).toContain('[redacted]');
+    await expect(call(emulator.url + API_PATHS.wallet, { headers: auth })).rejects.toThrow();
+    await sleep(20);
+    const requestLines = lines.filter((line) => line.startsWith('api '));
+    expect(requestLines.map((line) => line.replace(/\{.*$/, ''))).toEqual([
+      'api GET /v1/nothing/[redacted]/ 404',
+      'api GET /account/user/wallet/ 200',
+      'api GET /account/user/wallet/ dropped',
+    ]);
+    expect(lines.join('\n')).not.toContain('authorization');
     expect(lines.join('\n')).not.toContain(KEY);
     expect(emulator.printable).not.toContain(KEY);
     expect(emulator.printable).toContain(emulator.url);
