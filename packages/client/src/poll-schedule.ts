@@ -55,7 +55,8 @@ export interface PollState {
 export function nextPollDelay(state: PollState): number {
   const { elapsedMs, progress } = state;
   let expectedTotal = state.expectedDurationMs;
-  if (progress !== null && progress >= 100) expectedTotal = elapsedMs; // reported done, not yet FINISHED
+  if (progress !== null && progress >= 100)
+    expectedTotal = elapsedMs; // reported done, not yet FINISHED
   else if (progress !== null && progress > 0 && elapsedMs > 0) expectedTotal = (elapsedMs * 100) / progress;
   const remaining = expectedTotal - elapsedMs;
   const raw = remaining > 0 ? remaining * 1.05 : elapsedMs / 8;

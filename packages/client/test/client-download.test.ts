@@ -55,7 +55,9 @@ describe('client.download()', () => {
   it('refuses plain http off loopback, even behind a redirect', async () => {
     await using dir = await tempDir();
     await using t = await finishedTask();
-    await expect(t.client.download('http://storage.example.com/a.glb', { to: join(dir.path, 'a.glb') })).rejects.toMatchObject({
+    await expect(
+      t.client.download('http://storage.example.com/a.glb', { to: join(dir.path, 'a.glb') }),
+    ).rejects.toMatchObject({
       code: 'INSECURE_URL',
     });
     const server = createServer((_req, res) => {
@@ -72,17 +74,20 @@ describe('client.download()', () => {
     }
   });
 
-  it.each([403, 404] as const)('an expired result (storage %i) is ResultExpiredError, not retried', async (expiredStatus) => {
-    await using dir = await tempDir();
-    await using emulator = await startFastEmulator({ faults: [{ kind: 'expire' }], expiredStatus });
-    await using client = clientFor(emulator);
-    const error = await client.segment(makeGlb(), { to: join(dir.path, 'a.glb') }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResultExpiredError);
-    expect((error as ResultExpiredError).status).toBe(expiredStatus);
-    expect((error as ResultExpiredError).taskId).toMatch(/\S/);
-    expect((error as Error).message).toMatch(/expire/);
-    expect(emulator.stats().storageRequests).toBe(1);
-  });
+  it.each([403, 404] as const)(
+    'an expired result (storage %i) is ResultExpiredError, not retried',
+    async (expiredStatus) => {
+      await using dir = await tempDir();
+      await using emulator = await startFastEmulator({ faults: [{ kind: 'expire' }], expiredStatus });
+      await using client = clientFor(emulator);
+      const error = await client.segment(makeGlb(), { to: join(dir.path, 'a.glb') }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResultExpiredError);
+      expect((error as ResultExpiredError).status).toBe(expiredStatus);
+      expect((error as ResultExpiredError).taskId).toMatch(/\S/);
+      expect((error as Error).message).toMatch(/expire/);
+      expect(emulator.stats().storageRequests).toBe(1);
+    },
+  );
 
   it('detects a truncated body (Content-Length) and retries it', async () => {
     await using dir = await tempDir();
@@ -127,7 +132,9 @@ describe('client.download()', () => {
     expect(error).toBeInstanceOf(PayloadTooLargeError);
     expect((error as Error).message).toMatch(/over the 1000-byte limit/);
     // With a Content-Length the request stops before the body.
-    const error2 = await t.client.download(t.url, { to: join(dir.path, 'b.glb'), maxBytes: 1000 }).catch((e: unknown) => e);
+    const error2 = await t.client
+      .download(t.url, { to: join(dir.path, 'b.glb'), maxBytes: 1000 })
+      .catch((e: unknown) => e);
     expect(error2).toBeInstanceOf(PayloadTooLargeError);
     expect((error2 as Error).message).toContain(`${t.glb.length} bytes`);
     expect(await readdir(dir.path)).toEqual([]);

@@ -26,7 +26,12 @@ describe('typed errors over real HTTP', () => {
     const auth = error as AuthenticationError;
     expect(auth.status).toBe(401);
     expect(auth.request).toEqual({ method: 'GET', url: `${emulator.url}/account/user/wallet/` });
-    for (const text of [auth.message, JSON.stringify(auth), inspect(auth, { depth: 5 }), String(auth.stack)]) {
+    for (const text of [
+      auth.message,
+      JSON.stringify(auth),
+      inspect(auth, { depth: 5 }),
+      String(auth.stack),
+    ]) {
       expect(text).not.toContain(wrongKey);
       expect(text).not.toContain(API_KEY);
     }
@@ -51,24 +56,33 @@ describe('typed errors over real HTTP', () => {
     await expect(client.tasks.retrieve('no-such-task')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it.each(ERROR_SHAPES.flatMap((shape) => (['upper', 'lower'] as const).map((codeCase) => [shape, codeCase] as const)))(
-    'parses the %s error shape with %s-case codes',
-    async (errorShape, errorCodeCase) => {
-      await using emulator = await startFastEmulator({
-        errorShape,
-        errorCodeCase,
-        faults: [{ kind: 'status', status: 400, code: 'VALIDATION_FAILED', message: 'model is required', match: SUBMIT }],
-      });
-      await using client = clientFor(emulator);
-      const error = await client.segmentation.create({ model: makeGlb() }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ValidationError);
-      const v = error as ValidationError;
-      expect(v.status).toBe(400);
-      expect(v.message).toContain('model is required');
-      if (v.code !== undefined) expect(v.code).toBe('VALIDATION_FAILED');
-      expect(v.bodyExcerpt).toBeDefined();
-    },
-  );
+  it.each(
+    ERROR_SHAPES.flatMap((shape) =>
+      (['upper', 'lower'] as const).map((codeCase) => [shape, codeCase] as const),
+    ),
+  )('parses the %s error shape with %s-case codes', async (errorShape, errorCodeCase) => {
+    await using emulator = await startFastEmulator({
+      errorShape,
+      errorCodeCase,
+      faults: [
+        {
+          kind: 'status',
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          message: 'model is required',
+          match: SUBMIT,
+        },
+      ],
+    });
+    await using client = clientFor(emulator);
+    const error = await client.segmentation.create({ model: makeGlb() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const v = error as ValidationError;
+    expect(v.status).toBe(400);
+    expect(v.message).toContain('model is required');
+    if (v.code !== undefined) expect(v.code).toBe('VALIDATION_FAILED');
+    expect(v.bodyExcerpt).toBeDefined();
+  });
 
   it('a proxy HTML 502 page becomes a clean ServerError after the GET retries', async () => {
     await using emulator = await startFastEmulator({ faults: [{ kind: 'html', status: 502, times: 10 }] });
@@ -84,9 +98,13 @@ describe('typed errors over real HTTP', () => {
   });
 
   it('a proxy HTML 413 on upload is PayloadTooLargeError, and the POST is not retried', async () => {
-    await using emulator = await startFastEmulator({ faults: [{ kind: 'html', status: 413, match: SUBMIT }] });
+    await using emulator = await startFastEmulator({
+      faults: [{ kind: 'html', status: 413, match: SUBMIT }],
+    });
     await using client = clientFor(emulator);
-    await expect(client.segmentation.create({ model: makeGlb() })).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(client.segmentation.create({ model: makeGlb() })).rejects.toBeInstanceOf(
+      PayloadTooLargeError,
+    );
     expect(emulator.stats().requests.submit).toBe(1);
   });
 
@@ -117,7 +135,9 @@ describe('client options', () => {
       void defaults.close();
       delete process.env.THREEDAISTUDIO_API_KEY;
       expect(() => new StudioClient()).toThrow(AuthenticationError);
-      expect(() => new StudioClient({ apiKey: 'k-123456', baseUrl: 'http://api.example.com' })).toThrow(/https/);
+      expect(() => new StudioClient({ apiKey: 'k-123456', baseUrl: 'http://api.example.com' })).toThrow(
+        /https/,
+      );
       expect(() => new StudioClient({ apiKey: 'k-123456', baseUrl: 'http://[::1]:8080' })).not.toThrow();
       expect(() => new StudioClient({ apiKey: 'k-123456', baseUrl: 'ftp://x' })).toThrow(StudioError);
     } finally {

@@ -38,7 +38,9 @@ describe('retries of reads', () => {
   });
 
   it('retries a 429 without Retry-After using the backoff', async () => {
-    await using emulator = await startFastEmulator({ faults: [{ kind: 'rateLimit', retryAfter: 'none', times: 2 }] });
+    await using emulator = await startFastEmulator({
+      faults: [{ kind: 'rateLimit', retryAfter: 'none', times: 2 }],
+    });
     await using client = clientFor(emulator);
     expect(await client.wallet.balance()).toBe(150);
     expect(emulator.stats().rateLimited).toBe(2);
@@ -95,7 +97,11 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
-      await using client = new StudioClient({ apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 150 });
+      await using client = new StudioClient({
+        apiKey: API_KEY,
+        baseUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 150,
+      });
       const error = await client.segmentation.create({ model: makeGlb() }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SubmissionUnknownError);
       expect((error as Error).message).toMatch(/timed out.*NOT resubmitted/);
@@ -137,7 +143,9 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
   });
 
   it('per-attempt timeouts surface as TimeoutError for reads once retries are spent', async () => {
-    await using emulator = await startFastEmulator({ faults: [{ kind: 'delay', ms: 2000, match: WALLET, times: 3 }] });
+    await using emulator = await startFastEmulator({
+      faults: [{ kind: 'delay', ms: 2000, match: WALLET, times: 3 }],
+    });
     await using client = clientFor(emulator, { timeoutMs: 100, maxRetries: 2 });
     await expect(client.wallet.balance()).rejects.toBeInstanceOf(TimeoutError);
     expect(emulator.stats().requests.wallet).toBe(3);

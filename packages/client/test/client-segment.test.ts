@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import validator from 'gltf-validator';
 import { describe, expect, it } from 'vitest';
-import { TaskFailedError, type Task } from '../src/index.js';
-import { API_KEY, clientFor, makeGlb, recordingLogger, sha256, startFastEmulator, tempDir } from './helpers.js';
+import { type Task, TaskFailedError } from '../src/index.js';
+import {
+  API_KEY,
+  clientFor,
+  makeGlb,
+  recordingLogger,
+  sha256,
+  startFastEmulator,
+  tempDir,
+} from './helpers.js';
 
 describe('segment() over real HTTP', () => {
   it('uploads a GLB from disk, reports the task id before waiting, and writes a valid result', async () => {
@@ -62,7 +70,10 @@ describe('segment() over real HTTP', () => {
     }
     // The provider fetches the model itself: point it at a result already on (loopback) storage.
     const first = await client.tasks.retrieve(results[0]!.taskId);
-    const byUrl = await client.segment({ modelUrl: first.results[0]!.url }, { to: join(dir.path, 'url.glb') });
+    const byUrl = await client.segment(
+      { modelUrl: first.results[0]!.url },
+      { to: join(dir.path, 'url.glb') },
+    );
     expect(sha256(await readFile(byUrl.path))).toBe(sha256(glbs[0]!));
     const stats = emulator.stats();
     expect(stats.submissions).toBe(5);
@@ -72,11 +83,18 @@ describe('segment() over real HTTP', () => {
 
   it('a FAILED task raises TaskFailedError with the reason, the task id and the refund note', async () => {
     await using dir = await tempDir();
-    await using emulator = await startFastEmulator({ faults: [{ kind: 'fail', reason: 'mesh has no faces' }] });
+    await using emulator = await startFastEmulator({
+      faults: [{ kind: 'fail', reason: 'mesh has no faces' }],
+    });
     await using client = clientFor(emulator);
     let submitted: string | undefined;
     const error = await client
-      .segment(makeGlb(), { to: join(dir.path, 'x.glb'), onSubmitted: (id) => void (submitted = id) })
+      .segment(makeGlb(), {
+        to: join(dir.path, 'x.glb'),
+        onSubmitted: (id) => {
+          submitted = id;
+        },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskFailedError);
     const failed = error as TaskFailedError;

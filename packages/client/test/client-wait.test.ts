@@ -66,7 +66,13 @@ describe('tasks.wait()', () => {
     await using client = clientFor(emulator);
     let submitted: string | undefined;
     const error = await client
-      .segment(makeGlb(), { to: join(dir.path, 'x.glb'), timeoutMs: 400, onSubmitted: (id) => void (submitted = id) })
+      .segment(makeGlb(), {
+        to: join(dir.path, 'x.glb'),
+        timeoutMs: 400,
+        onSubmitted: (id) => {
+          submitted = id;
+        },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(submitted).toBeDefined();
@@ -91,7 +97,9 @@ describe('tasks.wait()', () => {
       expect(emulator.stats().requests.status).toBe(polls);
       // Already aborted: nothing is sent at all.
       const submits = emulator.stats().requests.submit;
-      await expect(client.segmentation.create({ model: makeGlb() }, { signal: controller.signal })).rejects.toBe(reason);
+      await expect(
+        client.segmentation.create({ model: makeGlb() }, { signal: controller.signal }),
+      ).rejects.toBe(reason);
       expect(emulator.stats().requests.submit).toBe(submits);
     }
     await delay(20);
@@ -104,7 +112,9 @@ describe('tasks.wait()', () => {
   it('schedules polls from the expected finish, not a fixed short interval', async () => {
     await using emulator = await startFastEmulator({ durationMs: 1500 });
     // The budget would allow a poll every 10 ms; the schedule should need only a handful.
-    await using client = clientFor(emulator, { polling: { expectedDurationMs: 1500, maxIntervalMs: 10_000 } });
+    await using client = clientFor(emulator, {
+      polling: { expectedDurationMs: 1500, maxIntervalMs: 10_000 },
+    });
     const { taskId } = await client.segmentation.create({ model: makeGlb() });
     const progress: (number | null)[] = [];
     const task = await client.tasks.wait(taskId, { onProgress: (t: Task) => progress.push(t.progress) });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { htmlToText, parseErrorBody } from '../src/error-body.js';
+import { errorFromResponse } from '../src/error-mapping.js';
 import {
   AuthenticationError,
   InsufficientCreditsError,
@@ -11,8 +13,6 @@ import {
   TimeoutError,
   ValidationError,
 } from '../src/index.js';
-import { htmlToText, parseErrorBody } from '../src/error-body.js';
-import { errorFromResponse } from '../src/error-mapping.js';
 
 const request = { method: 'POST', url: 'https://api.example/v1/3d-models/tripo/mesh-segmentation/' };
 const KEY = 'sk-live-0123456789abcdef';
@@ -29,7 +29,11 @@ describe('error bodies', () => {
     ['{"error_code":"VALIDATION_FAILED","error_message":"no model"}', 'VALIDATION_FAILED', 'no model'],
     ['{"error_code":"validation_failed","detail":"no model"}', 'VALIDATION_FAILED', 'no model'],
     ['{"detail":"no model"}', undefined, 'no model'],
-    ['{"detail":[{"loc":["body","model"],"msg":"field required","type":"missing"}]}', undefined, 'body.model: field required'],
+    [
+      '{"detail":[{"loc":["body","model"],"msg":"field required","type":"missing"}]}',
+      undefined,
+      'body.model: field required',
+    ],
     ['{"error":"no model"}', undefined, 'no model'],
     ['{"error":{"error_code":"VALIDATION_FAILED","detail":"no model"}}', 'VALIDATION_FAILED', 'no model'],
   ];

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../src/testing/index.js';
 import { type Logger, StudioClient, type StudioClientOptions } from '../src/index.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../src/testing/index.js';
 
 export const API_KEY = 'sk-test-2f9d8c7b6a5e4d3c';
 
@@ -22,7 +22,7 @@ function pad4(bytes: Buffer, fill: number): Buffer {
  */
 export function makeGlb(padBytes = 0): Buffer {
   const positions = Buffer.alloc(36);
-  [0, 0, 0, 1, 0, 0, 0, 1, 0].forEach((v, i) => positions.writeFloatLE(v, i * 4));
+  for (const [i, v] of [0, 0, 0, 1, 0, 0, 0, 1, 0].entries()) positions.writeFloatLE(v, i * 4);
   const bin = pad4(Buffer.concat([positions, Buffer.alloc(padBytes)]), 0);
   const json = {
     asset: { version: '2.0', generator: 'meshparts client tests' },
@@ -30,7 +30,9 @@ export function makeGlb(padBytes = 0): Buffer {
     scenes: [{ nodes: [0] }],
     nodes: [{ mesh: 0, name: 'part' }],
     meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
-    accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] }],
+    accessors: [
+      { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] },
+    ],
     bufferViews: [{ buffer: 0, byteOffset: 0, byteLength: 36 }],
     buffers: [{ byteLength: bin.length }],
   };
@@ -46,7 +48,13 @@ export function makeGlb(padBytes = 0): Buffer {
     b.writeUInt32LE(type, 4);
     return b;
   };
-  return Buffer.concat([header, chunkHeader(jsonChunk.length, 0x4e4f534a), jsonChunk, chunkHeader(bin.length, 0x004e4942), bin]);
+  return Buffer.concat([
+    header,
+    chunkHeader(jsonChunk.length, 0x4e4f534a),
+    jsonChunk,
+    chunkHeader(bin.length, 0x004e4942),
+    bin,
+  ]);
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -60,7 +68,12 @@ export async function tempDir(): Promise<{ path: string; [Symbol.asyncDispose]()
 
 /** Emulator defaults for fast tests: short tasks, a generous budget. */
 export function startFastEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ apiKey: API_KEY, durationMs: 150, requestsPerMinute: Number.POSITIVE_INFINITY, ...options });
+  return startEmulator({
+    apiKey: API_KEY,
+    durationMs: 150,
+    requestsPerMinute: Number.POSITIVE_INFINITY,
+    ...options,
+  });
 }
 
 /** A client for `emulator` with fast retries and polls; options override. */
@@ -83,5 +96,11 @@ export function recordingLogger(): Logger & { lines: string[] } {
     (message: string, fields?: Record<string, unknown>): void => {
       lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
     };
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  return {
+    lines,
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
 }

@@ -3,7 +3,13 @@ import { RateLimiter } from '../src/index.js';
 import { fakeClock } from './fake-clock.js';
 
 /** Acquire and record when each permit was granted (in clock time). */
-function track(limiter: RateLimiter, clock: { now(): number }, label: string, log: string[], signal?: AbortSignal) {
+function track(
+  limiter: RateLimiter,
+  clock: { now(): number },
+  label: string,
+  log: string[],
+  signal?: AbortSignal,
+) {
   return limiter.acquire(signal).then((permit) => {
     log.push(`${label}@${clock.now()}`);
     return permit;

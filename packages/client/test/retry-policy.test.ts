@@ -43,9 +43,9 @@ describe('retry policy', () => {
 
   it('recognises "not sent" errors through their cause chain', () => {
     expect(wasNotSent(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(wasNotSent(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }))).toBe(
-      true,
-    );
+    expect(
+      wasNotSent(new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) })),
+    ).toBe(true);
     expect(wasNotSent(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(false);
     expect(wasNotSent(Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }))).toBe(false);
   });
@@ -61,7 +61,9 @@ describe('retry policy', () => {
   it('uses Retry-After instead of the backoff, capped by maxRetryAfterMs, and stops when retries are spent', () => {
     const opts = { ...RETRY_DEFAULTS, maxRetries: 2, maxRetryAfterMs: 10_000 };
     expect(retryDelay('GET', { kind: 'response', status: 429, retryAfterMs: 3000 }, 0, opts)).toBe(3000);
-    expect(retryDelay('GET', { kind: 'response', status: 503, retryAfterMs: 3_600_000 }, 0, opts)).toBe(10_000);
+    expect(retryDelay('GET', { kind: 'response', status: 503, retryAfterMs: 3_600_000 }, 0, opts)).toBe(
+      10_000,
+    );
     expect(retryDelay('GET', { kind: 'response', status: 503 }, 1, opts, () => 0)).toBe(500);
     expect(retryDelay('GET', { kind: 'response', status: 503 }, 2, opts)).toBeUndefined();
     expect(retryDelay('POST', { kind: 'response', status: 502 }, 0, opts)).toBeUndefined();

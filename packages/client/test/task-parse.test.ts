@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DurationStats, nextPollDelay } from '../src/poll-schedule.js';
 import { isTerminal, parseBalance, parseCreated, parseTask } from '../src/task.js';
-import { nextPollDelay, DurationStats } from '../src/poll-schedule.js';
 
 describe('status parsing', () => {
   it('parses the documented finished shape', () => {
@@ -25,7 +25,9 @@ describe('status parsing', () => {
       results: [{ asset_url: 'https://s/a.glb', thumbnail: 'https://s/a.png' }],
     });
     expect(task).toMatchObject({ status: 'FINISHED', progress: null, failureReason: null });
-    expect(task?.results).toEqual([{ url: 'https://s/a.glb', type: null, metadata: null, thumbnailUrl: 'https://s/a.png' }]);
+    expect(task?.results).toEqual([
+      { url: 'https://s/a.glb', type: null, metadata: null, thumbnailUrl: 'https://s/a.png' },
+    ]);
   });
 
   it('keeps unknown statuses (running, not terminal) and numeric-string progress', () => {
@@ -37,7 +39,11 @@ describe('status parsing', () => {
   });
 
   it('keeps the failure reason and drops results without a URL', () => {
-    const task = parseTask('t4', { status: 'FAILED', failure_reason: 'bad mesh', results: [{ asset: '' }, 7] })!;
+    const task = parseTask('t4', {
+      status: 'FAILED',
+      failure_reason: 'bad mesh',
+      results: [{ asset: '' }, 7],
+    })!;
     expect(task.failureReason).toBe('bad mesh');
     expect(task.results).toEqual([]);
     expect(parseTask('t5', { progress: 3 })).toBeUndefined();
