@@ -55,6 +55,23 @@ describe('retries of reads', () => {
   });
 });
 
+describe("the server's own rate limit", () => {
+  it.each(['seconds', 'http-date', 'none'] as const)(
+    'a client that overestimates its budget recovers from 429s with Retry-After %s',
+    async (rateLimitRetryAfter) => {
+      await using emulator = await startFastEmulator({ requestsPerMinute: 3, rateLimitWindowMs: 1000, rateLimitRetryAfter });
+      await using client = clientFor(emulator, {
+        requestsPerMinute: 100,
+        maxRetries: 6,
+        retry: { initialDelayMs: 200, maxDelayMs: 1000, maxRetryAfterMs: 2000 },
+      });
+      const balances = await Promise.all([1, 2, 3, 4, 5].map(() => client.wallet.balance()));
+      expect(balances).toEqual([150, 150, 150, 150, 150]);
+      expect(emulator.stats().rateLimited).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('the paid POST is never resubmitted when it may have arrived', () => {
   it('a connection dropped after the task was created: SubmissionUnknownError, paid once', async () => {
     await using emulator = await startFastEmulator({ faults: [{ kind: 'acceptThenDrop' }] });

@@ -50,6 +50,27 @@ describe('tasks.wait()', () => {
     expect(never.stats().faults.emptyResults).toBe(3);
   });
 
+  it('a few failed polls do not end the wait (the task is paid for)', async () => {
+    await using emulator = await startFastEmulator({
+      faults: [{ kind: 'reset', match: { path: '/v1/generation-request/' }, times: 2 }],
+    });
+    await using client = clientFor(emulator, { maxRetries: 0 });
+    const { taskId } = await client.segmentation.create({ model: makeGlb() });
+    const task = await client.tasks.wait(taskId);
+    expect(task.status).toBe('FINISHED');
+    expect(emulator.stats().faults.reset).toBe(2);
+
+    await using broken = await startFastEmulator({
+      faults: [{ kind: 'html', status: 502, match: { path: '/v1/generation-request/' }, times: 100 }],
+    });
+    await using client2 = clientFor(broken, { maxRetries: 0, polling: { maxConsecutivePollErrors: 2 } });
+    const created = await client2.segmentation.create({ model: makeGlb() });
+    const error = await client2.tasks.wait(created.taskId).catch((e: unknown) => e);
+    expect((error as StudioError).status).toBe(502);
+    expect((error as StudioError).taskId).toBe(created.taskId);
+    expect(broken.stats().requests.status).toBe(3);
+  });
+
   it('a wait timeout keeps the task id and says how to resume', async () => {
     await using emulator = await startFastEmulator({ durationMs: 60_000 });
     await using client = clientFor(emulator);
