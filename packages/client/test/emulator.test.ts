@@ -214,6 +214,16 @@ describe('submission', () => {
     const res = await call(hooked.url + API_PATHS.submit, { method: 'POST', headers: auth, body: form });
     expect(res.status).toBe(200);
     expect(seen).toEqual(['https://models.example.com/b.glb']);
+
+    const failing = await start({
+      fetchModelUrl: () => {
+        throw new Error('DNS lookup failed');
+      },
+    });
+    const refused = await call(failing.url + API_PATHS.submit, { method: 'POST', headers: auth, body: form });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('DNS lookup failed');
+    expect(failing.stats()).toMatchObject({ submissions: 0, balance: 150 });
   });
 
   it('answers 400 VALIDATION_FAILED for neither, both, an empty file or a non-multipart body, charging nothing', async () => {

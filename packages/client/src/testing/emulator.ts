@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { handleApiRequest } from './api-server.js';
 import { FaultPlan, type FaultRule } from './faults.js';
-import { type EmulatorLogger, redactingLogger, SILENT_LOGGER } from './logger.js';
+import { type EmulatorLogger, logRequest, redactingLogger, SILENT_LOGGER } from './logger.js';
 import { type EmulatorOptions, resolveOptions } from './options.js';
 import { SlidingWindow } from './rate-window.js';
+import { sendError } from './responses.js';
 import { listen, originOf } from './servers.js';
 import type { EmulatorState } from './state.js';
 import { type EmulatorStats, StatsRecorder } from './stats.js';
@@ -112,8 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             error: error instanceof Error ? error.message : String(error),
           });
           if (!res.headersSent && !res.destroyed) {
-            res.writeHead(500, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'emulator error' } }));
+            sendError(res, resolved, { status: 500, code: 'INTERNAL_ERROR', message: 'emulator error' });
           } else {
             res.destroy();
           }
@@ -160,24 +160,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/**
- * One info line per request once it is over: origin, method, path (never the query, never headers),
- * status or `dropped`, and duration. The logger it writes to redacts the key on top of that.
- */
-function logRequest(
-  logger: EmulatorLogger,
-  origin: 'api' | 'storage',
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
-  const started = performance.now();
-  const path = (req.url ?? '/').split('?')[0];
-  res.once('close', () => {
-    const outcome = res.writableFinished ? String(res.statusCode) : 'dropped';
-    logger.info(`${origin} ${req.method} ${path} ${outcome}`, {
-      ms: Math.round(performance.now() - started),
-    });
-  });
 }

@@ -44,7 +44,7 @@ export async function fetchModelUrl(
   if (isLoopbackHost(url.hostname)) {
     source = await fetchLoopback(url, context);
   } else if (context.fetchModelUrl) {
-    source = Readable.from([await context.fetchModelUrl(url)]);
+    source = Readable.from([await fetchWithHook(context.fetchModelUrl, url)]);
   } else {
     throw new SubmissionError(
       400,
@@ -60,6 +60,20 @@ export async function fetchModelUrl(
     ]);
   }
   return { file, filename };
+}
+
+async function fetchWithHook(hook: FetchModelUrl, url: URL): Promise<Uint8Array> {
+  try {
+    return await hook(url);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SubmissionError(
+      400,
+      'VALIDATION_FAILED',
+      `\`model_url\` could not be fetched: ${message}`,
+      'model_url',
+    );
+  }
 }
 
 async function fetchLoopback(url: URL, context: ModelUrlContext): Promise<AsyncIterable<Uint8Array>> {
