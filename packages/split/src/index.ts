@@ -49,7 +49,7 @@ export {
 export * from './naming/index.js';
 export { measurePart, type PartStats, sceneBounds } from './part-stats.js';
 export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './pivot.js';
-export { type PlanPartsOptions, planParts } from './plan-parts.js';
+export { NoLabelsError, type PlanPartsOptions, planParts } from './plan-parts.js';
 export { PackReadError, type ReassembleOptions, reassemble } from './reassemble.js';
 export {
   type SegmentLocallyOptions,
