@@ -30,11 +30,13 @@ export {
 export {
   type CodecNeeds,
   codecNeedsOf,
+  codecNeedsOfBytes,
   createIO,
   ModelReadError,
   type ReadModel,
   type ReadModelOptions,
   readModel,
+  repairGLBAlignment,
 } from './io.js';
 export * from './labels/index.js';
 export {
