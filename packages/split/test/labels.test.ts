@@ -294,6 +294,7 @@ describe('explodeByLabels', () => {
       expect(child.getSkin()).toBe(skin);
       const primitive = child.getMesh()!.listPrimitives()[0]!;
       expect(child.getMesh()!.getWeights()).toEqual([0]);
+      expect(child.getMesh()!.getExtras()).toEqual({ targetNames: ['lift'] });
       const target = primitive.listTargets()[0]!;
       expect(target.getName()).toBe('lift');
       // The remapped morph delta still belongs to each vertex: z offset = label + 1.

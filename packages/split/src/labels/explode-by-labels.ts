@@ -90,7 +90,11 @@ function explodeMesh(document: Document, mesh: Mesh, labelling: MeshLabelling): 
     disposePrimitive(primitive);
   }
   return perSlot.map((primitives, slot) => {
-    const part = document.createMesh(labelling.names[slot]!).setWeights([...mesh.getWeights()]);
+    // Extras carry `targetNames` (morph target names, a common convention): keep them per part.
+    const part = document
+      .createMesh(labelling.names[slot]!)
+      .setWeights([...mesh.getWeights()])
+      .setExtras({ ...mesh.getExtras() });
     for (const primitive of primitives) part.addPrimitive(primitive);
     return part;
   });
