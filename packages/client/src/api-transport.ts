@@ -3,7 +3,7 @@
  * the retry policy, the error mapping and the logging, in one place. Downloads from the storage origin
  * do not (see download.ts): they are not API requests and must never carry the key.
  */
-import { type Dispatcher, type FormData, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { deadline, sleep, throwIfAborted } from './abort.js';
 import type { Clock } from './clock.js';
 import { parseErrorBody } from './error-body.js';
@@ -17,6 +17,7 @@ import {
   TimeoutError,
 } from './errors.js';
 import type { Logger } from './logger.js';
+import type { MultipartBody } from './multipart.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { headerValue, readSmallBody } from './read-body.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -46,8 +47,8 @@ export interface ApiRequest {
   method: 'GET' | 'POST';
   /** Path below the base URL, with its trailing slash (`/v1/...`). */
   path: string;
-  /** Builds the body of each attempt: a resend needs a fresh FormData. */
-  body?: () => FormData;
+  /** Builds the body of each attempt: a resend needs a fresh stream. */
+  body?: () => MultipartBody;
   signal?: AbortSignal;
   /** Overrides the per-attempt timeout. */
   timeoutMs?: number;
@@ -104,11 +105,17 @@ export class ApiTransport {
       const started = clock.now();
       let outcome: AttemptOutcome;
       let error: StudioError;
+      const payload = req.body?.();
+      const headers = this.#headers();
+      if (payload !== undefined) {
+        headers['content-type'] = payload.contentType;
+        headers['content-length'] = String(payload.contentLength);
+      }
       try {
         const response = await request(url, {
           method: req.method,
-          headers: this.#headers(),
-          body: req.body?.() ?? null,
+          headers,
+          body: payload?.body ?? null,
           dispatcher: this.#config.dispatcher,
           signal: attempt.signal,
         });
@@ -156,11 +163,16 @@ export class ApiTransport {
       } finally {
         permit.release();
         attempt.dispose();
+        payload?.body.destroy();
       }
       const delay = retryDelay(req.method, outcome, retry, retryOptions, this.#config.random);
       if (outcome.kind === 'response' && outcome.status === 429) {
         // Hold every request of the client, not only this one: the server's window is shared.
-        limiter.pauseUntil(clock.now() + Math.max(delay ?? 0, outcome.retryAfterMs ?? limiter.intervalMs));
+        const pauseMs =
+          outcome.retryAfterMs === undefined
+            ? Math.max(delay ?? 0, limiter.intervalMs)
+            : Math.min(outcome.retryAfterMs, retryOptions.maxRetryAfterMs);
+        limiter.pauseUntil(clock.now() + pauseMs);
       }
       if (delay === undefined) throw req.method === 'POST' ? submissionError(outcome, error) : error;
       logger.info('studio request will be retried', {

@@ -173,7 +173,7 @@ export class StudioClient {
       ) {
         const resume =
           taskId === undefined
-            ? ''
+            ? ' It happened during the submission, which may have created a task; it was NOT resubmitted.'
             : ` Task ${taskId} is paid for and may still finish: resume with client.tasks.wait('${taskId}') ` +
               'and client.download().';
         throw new TimeoutError(`segment() timed out after ${options.timeoutMs} ms.${resume}`, {

@@ -2,7 +2,7 @@
  * Turning a caller's model input into something uploadable, with the checks that must happen before
  * paying: the file exists, is not empty, is a GLB/glTF/FBX/OBJ/STL, and is under the size limit.
  *
- * Paths are uploaded straight from disk (`fs.openAsBlob`: the multipart body streams the file, it is
+ * Paths are uploaded straight from disk (a file stream per attempt, see multipart.ts: the file is
  * never read into memory). Streams are spooled to a temporary file first, because the size and format
  * checks need the whole input before paying, and because a 429 on the submission must be able to resend
  * the same bytes. Buffers and Blobs are used as they are.
@@ -10,7 +10,7 @@
  * A `.gltf` is uploaded as the single JSON file given: external `.bin` and texture files are not
  * bundled (the API takes one file). Convert to GLB first for models with external resources.
  */
-import { createWriteStream, openAsBlob } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -22,9 +22,10 @@ import { detectFormat, FORMAT_SNIFF_BYTES, type ModelFormat } from './input-form
 /** What `segmentation.create()` and `segment()` accept as the model. */
 export type ModelSource = string | Uint8Array | Blob | ReadableStream<Uint8Array> | NodeJS.ReadableStream;
 
-/** A model ready to upload: a Blob (file-backed for paths and spooled streams) plus what was checked. */
+/** A model ready to upload, and what was checked about it. */
 export interface PreparedModel {
-  blob: Blob;
+  /** Opens the content for one upload attempt: a 64 KiB-chunked file stream for paths and spooled streams. */
+  open(): AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
   filename: string;
   format: ModelFormat;
   byteLength: number;
@@ -85,9 +86,9 @@ async function fromPath(
   checkSize(info.size, maxBytes, what);
   const name = filename ?? basename(path);
   const format = checkFormat(await readHead(path), name, what);
-  // A file-backed Blob: reading it streams from disk, and it can be read again for a resend.
-  const blob = await openAsBlob(path);
-  return { blob, filename: name, format, byteLength: info.size, cleanup: noCleanup };
+  // Read again from disk for each attempt: the file is never held in memory.
+  const open = () => createReadStream(path, { start: 0, end: info.size - 1 });
+  return { open, filename: name, format, byteLength: info.size, cleanup: noCleanup };
 }
 
 async function fromBlob(blob: Blob, filename: string | undefined, maxBytes: number): Promise<PreparedModel> {
@@ -96,7 +97,8 @@ async function fromBlob(blob: Blob, filename: string | undefined, maxBytes: numb
   checkSize(blob.size, maxBytes, what);
   const head = new Uint8Array(await blob.slice(0, FORMAT_SNIFF_BYTES).arrayBuffer());
   const format = checkFormat(head, name ?? '', what);
-  return { blob, filename: name ?? `model.${format}`, format, byteLength: blob.size, cleanup: noCleanup };
+  const open = () => blob.stream() as unknown as AsyncIterable<Uint8Array>;
+  return { open, filename: name ?? `model.${format}`, format, byteLength: blob.size, cleanup: noCleanup };
 }
 
 /** A pass-through that fails as soon as more than `maxBytes` went through it. */

@@ -6,7 +6,7 @@
  * to finish:
  *
  * 1. Expected total duration. While the task reports progress p (0 < p < 100) the estimate is
- *    elapsed × 100 / p: the task's own pace. Before there is progress (PENDING, unknown statuses,
+ *    elapsed × 100 / p: the task's own pace (at p = 100 without FINISHED, it is due now). Before there is progress (PENDING, unknown statuses,
  *    progress 0) it is the median duration of the tasks that finished on this client, or the prior
  *    `expectedDurationMs` (3 minutes: the API's typical 2–4) when none has finished yet.
  * 2. Delay = remaining × 1.05 (a hair late beats a hair early, which costs a whole extra poll).
@@ -54,10 +54,10 @@ export interface PollState {
 /** The delay until the next poll, in ms. Pure, so the schedule is unit-tested without a server. */
 export function nextPollDelay(state: PollState): number {
   const { elapsedMs, progress } = state;
-  const expectedTotal =
-    progress !== null && progress > 0 && progress < 100 && elapsedMs > 0
-      ? (elapsedMs * 100) / progress
-      : state.expectedDurationMs;
+  let expectedTotal = state.expectedDurationMs;
+  if (progress !== null && progress >= 100)
+    expectedTotal = elapsedMs; // reported done, not yet FINISHED
+  else if (progress !== null && progress > 0 && elapsedMs > 0) expectedTotal = (elapsedMs * 100) / progress;
   const remaining = expectedTotal - elapsedMs;
   const raw = remaining > 0 ? remaining * 1.05 : elapsedMs / 8;
   const max = Math.max(state.maxIntervalMs, state.minIntervalMs);

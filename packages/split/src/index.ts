@@ -30,11 +30,13 @@ export {
 export {
   type CodecNeeds,
   codecNeedsOf,
+  codecNeedsOfBytes,
   createIO,
   ModelReadError,
   type ReadModel,
   type ReadModelOptions,
   readModel,
+  repairGLBAlignment,
 } from './io.js';
 export * from './labels/index.js';
 export {
@@ -49,7 +51,7 @@ export {
 export * from './naming/index.js';
 export { measurePart, type PartStats, sceneBounds } from './part-stats.js';
 export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './pivot.js';
-export { type PlanPartsOptions, planParts } from './plan-parts.js';
+export { NoLabelsError, type PlanPartsOptions, planParts } from './plan-parts.js';
 export { PackReadError, type ReassembleOptions, reassemble } from './reassemble.js';
 export {
   type SegmentLocallyOptions,

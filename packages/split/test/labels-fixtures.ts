@@ -250,7 +250,7 @@ export function skinnedMorphGrid(): { document: Document; node: Node } {
     .addTarget(target)
     .setAttribute('JOINTS_0', accessor(document, 'VEC4', joints))
     .setAttribute('WEIGHTS_0', accessor(document, 'VEC4', weights));
-  mesh.setWeights([0]);
+  mesh.setWeights([0]).setExtras({ targetNames: ['lift'] });
   const rootJoint = document.createNode('root_joint');
   const tipJoint = document.createNode('tip_joint').setTranslation([3, 0, 0]);
   rootJoint.addChild(tipJoint);

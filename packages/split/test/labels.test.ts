@@ -220,6 +220,21 @@ describe('colors strategy', () => {
     expect(color.getNormalized()).toBe(true);
   });
 
+  it('keeps a colour and its re-encoding noise together across a rounding boundary', async () => {
+    // 130 ± 1 straddles a 5/255 grid line (129/5.1 rounds down, 131/5.1 up): clustering must hold it.
+    const document = flatColorBoxes(
+      [
+        [0, 130, 200],
+        [230, 25, 75],
+      ],
+      true,
+    );
+    expect(findLabelSource(document)).toMatchObject({ strategy: 'colors', labelCount: 2 });
+    const node = document.getRoot().listNodes()[0]!;
+    await explodeAndCheck(document, 'colors');
+    expect(meshChildren(node).map((c) => c.getName())).toEqual(['color_0082c8', 'color_e6194b']);
+  });
+
   it('does not call smooth or single-colour vertex colours a segmentation', () => {
     expect(findLabelSource(flatColorBoxes([[200, 200, 200]]))).toBeNull();
     const smooth = flatColorBoxes(palette);
@@ -279,6 +294,7 @@ describe('explodeByLabels', () => {
       expect(child.getSkin()).toBe(skin);
       const primitive = child.getMesh()!.listPrimitives()[0]!;
       expect(child.getMesh()!.getWeights()).toEqual([0]);
+      expect(child.getMesh()!.getExtras()).toEqual({ targetNames: ['lift'] });
       const target = primitive.listTargets()[0]!;
       expect(target.getName()).toBe('lift');
       // The remapped morph delta still belongs to each vertex: z offset = label + 1.

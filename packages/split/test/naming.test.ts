@@ -71,6 +71,8 @@ const HOSTILE = [
   'a',
   'a_2',
   'lone\uD800surrogate',
+  'zero\u200Bwidth\uFEFF',
+  '\u200B',
 ];
 
 /** The invariants every final name must satisfy, whatever came in. */
@@ -80,7 +82,7 @@ function expectSafeAndUnique(names: readonly string[], maxLength = NAMING_DEFAUL
     expect(name.length).toBeGreaterThan(0);
     expect(name).toBe(name.normalize('NFC'));
     expect(utf8Length(name)).toBeLessThanOrEqual(maxLength);
-    expect(name).not.toMatch(/[<>:"/\\|?*\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F]/u);
+    expect(name).not.toMatch(/[<>:"/\\|?*\p{Cc}\u00AD\u200B\u200E\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u);
     expect(name).not.toMatch(/^[\s.]|[\s.]$/u);
     expect(name).not.toBe('.');
     expect(name).not.toBe('..');
@@ -196,12 +198,20 @@ describe('nameParts', () => {
     expect(hasEngineImportSuffix(cut[0]!)).toBe(false);
   });
 
-  it('strips control and bidi characters', () => {
+  it('replaces control characters and removes invisible ones', () => {
     expect(nameParts(inputs(['evil\u202Etxt.exe', 'nul\u0000byte', 'tab\there']))).toEqual([
-      'evil_txt.exe',
+      'eviltxt.exe',
       'nul_byte',
       'tab_here',
     ]);
+    // Look-alikes made with zero-width characters are the same name, so they are deduplicated.
+    expect(nameParts(inputs(['head', 'he\u200Bad', '\uFEFFhead\u00AD']))).toEqual([
+      'head',
+      'head_2',
+      'head_3',
+    ]);
+    // Joiners that emoji need are kept.
+    expect(nameParts(inputs(['👩\u200D🚀']))).toEqual(['👩\u200D🚀']);
   });
 
   it('fills templates, zero-pads the index to the count, and applies the case style last', () => {

@@ -45,6 +45,14 @@ describe('segmentLocally', () => {
     const result = await segmentLocally(document);
     expect(result).toMatchObject({ strategy: 'components', parts: 1 });
     expect(result.reason).toMatch(/1 part$/);
+    // One part keeps its node, mesh and name: nothing is wrapped in a `part_0` child.
+    expect(
+      document
+        .getRoot()
+        .listNodes()
+        .map((n) => n.getName()),
+    ).toEqual(['grid']);
+    expect(document.getRoot().listNodes()[0]!.getMesh()?.getName()).toBe('grid');
     const { plan } = await roundTrip(result.document);
     expect(plan.parts).toHaveLength(1);
   });

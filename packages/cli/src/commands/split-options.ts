@@ -80,9 +80,15 @@ export async function resolveSplitFlags(
 /** Errors of @meshparts/split that mean bad input (exit 2), by class name so the module loads lazily. */
 const INPUT_ERRORS = new Set(['ModelReadError', 'NoPartsError', 'PackWriteError', 'NoLabelsError']);
 
-/** Turns an input error from @meshparts/split into a UsageError; rethrows anything else. */
+/**
+ * Turns an input error from @meshparts/split into a UsageError (exit 2) and rethrows anything else.
+ * The UsageError keeps the original stack, so `--debug` shows where the input was rejected.
+ */
 export function asUsageError(error: unknown): never {
-  if (error instanceof Error && INPUT_ERRORS.has(error.name))
-    throw new UsageError(error.message, { cause: error });
+  if (error instanceof Error && INPUT_ERRORS.has(error.name)) {
+    const usage = new UsageError(error.message, { cause: error });
+    if (error.stack) usage.stack = error.stack;
+    throw usage;
+  }
   throw error;
 }

@@ -2,11 +2,11 @@
  * `client.segmentation`: the paid submission. Pre-checks run before anything is sent (file exists,
  * format, size), so a bad input never costs credits; the task id comes back before anything else.
  */
-import { FormData } from 'undici';
 import { type ClientContext, rememberSubmission } from '../context.js';
 import { InvalidResponseError, ValidationError } from '../errors.js';
 import { type ModelSource, type PreparedModel, prepareModel } from '../input.js';
 import { MODEL_CONTENT_TYPES } from '../input-format.js';
+import { type MultipartBody, multipartBody } from '../multipart.js';
 import { SUBMIT_PATH } from '../paths.js';
 import { redactUrl } from '../redact.js';
 import { type CreatedTask, parseCreated } from '../task.js';
@@ -23,7 +23,22 @@ export interface ModelUrlInput {
   modelUrl: string;
 }
 
-export type SegmentationInput = ModelUpload | ModelUrlInput;
+/** `{ model, filename? }`, `{ modelUrl }`, or a bare model (path, bytes, Blob, stream) as shorthand. */
+export type SegmentationInput = ModelUpload | ModelUrlInput | ModelSource;
+
+/** The object form of any input: a bare model becomes `{ model }`. */
+function normalize(input: SegmentationInput): ModelUpload | ModelUrlInput {
+  if (
+    typeof input === 'string' ||
+    input instanceof Uint8Array ||
+    input instanceof Blob ||
+    input instanceof ReadableStream ||
+    typeof (input as { pipe?: unknown }).pipe === 'function'
+  ) {
+    return { model: input as ModelSource };
+  }
+  return input as ModelUpload | ModelUrlInput;
+}
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -37,7 +52,7 @@ export interface RequestOptions {
  */
 const UPLOAD_MS_PER_MB = 1000;
 
-function isUrlInput(input: SegmentationInput): input is ModelUrlInput {
+function isUrlInput(input: ModelUpload | ModelUrlInput): input is ModelUrlInput {
   return typeof (input as ModelUrlInput).modelUrl === 'string';
 }
 
@@ -68,18 +83,15 @@ export class Segmentation {
    * accepted it. A 429 is retried; a failure after the request may have arrived is not (see
    * SubmissionUnknownError).
    */
-  async create(input: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+  async create(source: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
     const { transport, clock, logger } = this.#context;
+    const input = normalize(source);
     let prepared: PreparedModel | undefined;
-    let body: () => FormData;
+    let body: () => MultipartBody;
     let extraMs = 0;
     if (isUrlInput(input)) {
       const modelUrl = checkModelUrl(input.modelUrl);
-      body = () => {
-        const form = new FormData();
-        form.append('model_url', modelUrl);
-        return form;
-      };
+      body = () => multipartBody([{ name: 'model_url', value: modelUrl }]);
     } else {
       const model = await prepareModel(input.model, {
         ...(input.filename === undefined ? {} : { filename: input.filename }),
@@ -87,14 +99,17 @@ export class Segmentation {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       prepared = model;
-      // A typed slice of the (file-backed) Blob: still streamed from disk, now with a Content-Type.
-      const typed = model.blob.slice(0, model.byteLength, MODEL_CONTENT_TYPES[model.format]);
-      body = () => {
-        const form = new FormData();
-        form.append('model', typed, model.filename);
-        return form;
-      };
-      extraMs = Math.ceil(model.byteLength / (1024 * 1024)) * UPLOAD_MS_PER_MB;
+      body = () =>
+        multipartBody([
+          {
+            name: 'model',
+            filename: model.filename,
+            contentType: MODEL_CONTENT_TYPES[model.format],
+            byteLength: model.byteLength,
+            open: model.open,
+          },
+        ]);
+      extraMs = Math.round((model.byteLength / (1024 * 1024)) * UPLOAD_MS_PER_MB);
       logger.debug('studio submitting model', {
         filename: model.filename,
         format: model.format,

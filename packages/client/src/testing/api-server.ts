@@ -52,7 +52,6 @@ export async function handleApiRequest(
   const route = routeOf(path);
   const context: FaultContext = { origin: 'api', method, path };
   state.stats.request(route.name);
-  state.logger.debug('api request', { method, path });
 
   if (await applyArrivalFault(state, req, res, context)) return;
 

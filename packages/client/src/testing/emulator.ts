@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { handleApiRequest } from './api-server.js';
 import { FaultPlan, type FaultRule } from './faults.js';
-import { type EmulatorLogger, redactingLogger, SILENT_LOGGER } from './logger.js';
+import { type EmulatorLogger, logRequest, redactingLogger, SILENT_LOGGER } from './logger.js';
 import { type EmulatorOptions, resolveOptions } from './options.js';
 import { SlidingWindow } from './rate-window.js';
+import { sendError } from './responses.js';
 import { listen, originOf } from './servers.js';
 import type { EmulatorState } from './state.js';
 import { type EmulatorStats, StatsRecorder } from './stats.js';
@@ -103,24 +104,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const serve =
-    (handler: typeof handleApiRequest) =>
+    (origin: 'api' | 'storage', handler: typeof handleApiRequest) =>
     (req: IncomingMessage, res: ServerResponse): void => {
+      logRequest(logger, origin, req, res);
       void state.track(
         handler(state, req, res).catch((error: unknown) => {
           logger.error('emulator handler failed', {
             error: error instanceof Error ? error.message : String(error),
           });
           if (!res.headersSent && !res.destroyed) {
-            res.writeHead(500, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'emulator error' } }));
+            sendError(res, resolved, { status: 500, code: 'INTERNAL_ERROR', message: 'emulator error' });
           } else {
             res.destroy();
           }
         }),
       );
     };
-  apiServer.on('request', serve(handleApiRequest));
-  storageServer.on('request', serve(handleStorageRequest));
+  apiServer.on('request', serve('api', handleApiRequest));
+  storageServer.on('request', serve('storage', handleStorageRequest));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

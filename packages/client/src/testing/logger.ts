@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /** The logger shape shared with the client: `(message, fields?)` per level. */
 export interface EmulatorLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -36,4 +38,24 @@ export function redactingLogger(logger: EmulatorLogger, secret: string): Emulato
       else logger[level](clean, scrub(fields, 0) as Record<string, unknown>);
     };
   return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
+}
+
+/**
+ * One info line per request once it is over: origin, method, path (never the query, never headers),
+ * status or `dropped`, and duration. The logger it writes to redacts the key on top of that.
+ */
+export function logRequest(
+  logger: EmulatorLogger,
+  origin: 'api' | 'storage',
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const started = performance.now();
+  const path = (req.url ?? '/').split('?')[0];
+  res.once('close', () => {
+    const outcome = res.writableFinished ? String(res.statusCode) : 'dropped';
+    logger.info(`${origin} ${req.method} ${path} ${outcome}`, {
+      ms: Math.round(performance.now() - started),
+    });
+  });
 }

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { type HashedFile, writeHashed } from './hashed-file.js';
+import { isLoopbackHost } from './loopback.js';
 import { SubmissionError } from './multipart.js';
 import type { FetchModelUrl } from './options.js';
 
@@ -15,12 +16,6 @@ export interface ModelUrlContext {
   /** The emulator's own agent, closed with it, so no fetch outlives `close()`. */
   dispatcher: Dispatcher;
   signal: AbortSignal;
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost: the only hosts the emulator reaches by itself. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**
@@ -49,7 +44,7 @@ export async function fetchModelUrl(
   if (isLoopbackHost(url.hostname)) {
     source = await fetchLoopback(url, context);
   } else if (context.fetchModelUrl) {
-    source = Readable.from([await context.fetchModelUrl(url)]);
+    source = Readable.from([await fetchWithHook(context.fetchModelUrl, url)]);
   } else {
     throw new SubmissionError(
       400,
@@ -65,6 +60,20 @@ export async function fetchModelUrl(
     ]);
   }
   return { file, filename };
+}
+
+async function fetchWithHook(hook: FetchModelUrl, url: URL): Promise<Uint8Array> {
+  try {
+    return await hook(url);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SubmissionError(
+      400,
+      'VALIDATION_FAILED',
+      `\`model_url\` could not be fetched: ${message}`,
+      'model_url',
+    );
+  }
 }
 
 async function fetchLoopback(url: URL, context: ModelUrlContext): Promise<AsyncIterable<Uint8Array>> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { type HashedFile, writeHashed } from './hashed-file.js';
 
@@ -58,6 +59,7 @@ export function parseSubmission(
       return;
     }
     const writes: Promise<HashedFile>[] = [];
+    const fileStreams: Readable[] = [];
     const problems: SubmissionError[] = [];
     const modelUrls: string[] = [];
     let modelFiles = 0;
@@ -74,6 +76,10 @@ export function parseSubmission(
       failed = true;
       req.unpipe(parser);
       req.resume();
+      // A file part cut off mid-stream never ends by itself: destroy it so its write settles.
+      const reason = error instanceof Error ? error : new Error(String(error));
+      for (const stream of fileStreams) stream.destroy(reason);
+      parser.destroy();
       void settleFiles().then((files) => {
         const message = error instanceof Error ? error.message : String(error);
         reject(
@@ -104,6 +110,7 @@ export function parseSubmission(
       stream.once('limit', () => {
         tooLarge = true;
       });
+      fileStreams.push(stream);
       const write = writeHashed(stream, join(dir, `upload-${randomUUID()}`));
       write.catch(() => undefined);
       writes.push(write);

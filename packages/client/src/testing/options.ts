@@ -1,6 +1,7 @@
 import type { ErrorCodeCase, ErrorShape } from './error-body.js';
 import type { FaultRule } from './faults.js';
 import type { EmulatorLogger } from './logger.js';
+import { isLoopbackHost } from './loopback.js';
 import type { RetryAfterForm } from './retry-after.js';
 
 /** What the injected segmenter is told about the task it computes. */
@@ -77,7 +78,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Storage origin port; 0 picks a free one. */
   storagePort?: number;
-  /** Loopback address both servers listen on. */
+  /**
+   * Loopback address both servers listen on (127.0.0.0/8, `::1` or `localhost`). Anything else is
+   * refused: the emulator accepts one fixed key and hands out files, so it must not face a network.
+   */
   host?: string;
   /** Opt-in request log; the API key is redacted from every line. Default: silent. */
   logger?: EmulatorLogger;
@@ -161,6 +165,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     host: options.host ?? d.host,
     now: options.now ?? Date.now,
   };
+  if (!isLoopbackHost(resolved.host)) {
+    throw new RangeError(`emulator: host must be a loopback address (got ${resolved.host})`);
+  }
   if (resolved.apiKey.length === 0) throw new TypeError('emulator: apiKey must not be empty');
   for (const name of ['balance', 'costPerTask', 'durationMs', 'resultTtlMs', 'maxUploadBytes'] as const) {
     const value = resolved[name];

@@ -33,7 +33,6 @@ export async function handleStorageRequest(
   const context: FaultContext = { origin: 'storage', method, path };
   state.stats.storageRequests++;
   if (req.headers.authorization !== undefined) state.stats.storageAuthHeaders++;
-  state.logger.debug('storage request', { method, path });
 
   if (await applyArrivalFault(state, req, res, context)) return;
   if (method !== 'GET' && method !== 'HEAD')

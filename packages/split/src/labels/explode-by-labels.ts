@@ -33,6 +33,7 @@ interface ExplodedMesh {
  *   meshes, so instancing survives.
  * - The node's skin, morph weights and EXT_mesh_gpu_instancing are copied to each child, and
  *   animation channels driving the node's morph `weights` are duplicated for each child.
+ * - A mesh whose triangles all carry one label is left as it is (one part, keeping its name).
  * - Primitives without labels (points, lines, or no label attribute) stay on the original
  *   mesh and node; a mesh left with no primitives is removed from its nodes and disposed, and
  *   accessors no longer used are disposed.
@@ -53,7 +54,9 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
     const exploded = new Map<Mesh, ExplodedMesh>();
     for (const mesh of nodesByMesh.keys()) {
       const labelling = meshLabels(mesh, strategy, resolved);
-      if (labelling) exploded.set(mesh, { labelling, parts: explodeMesh(document, mesh, labelling) });
+      // One label is one part: the node keeps its mesh and its own name (`sword`, not `part_0`).
+      if (labelling && labelling.slotCount > 1)
+        exploded.set(mesh, { labelling, parts: explodeMesh(document, mesh, labelling) });
     }
     const targets = [...exploded.keys()].flatMap((mesh) => nodesByMesh.get(mesh)!);
     for (const node of targets) {
@@ -87,7 +90,11 @@ function explodeMesh(document: Document, mesh: Mesh, labelling: MeshLabelling): 
     disposePrimitive(primitive);
   }
   return perSlot.map((primitives, slot) => {
-    const part = document.createMesh(labelling.names[slot]!).setWeights([...mesh.getWeights()]);
+    // Extras carry `targetNames` (morph target names, a common convention): keep them per part.
+    const part = document
+      .createMesh(labelling.names[slot]!)
+      .setWeights([...mesh.getWeights()])
+      .setExtras({ ...mesh.getExtras() });
     for (const primitive of primitives) part.addPrimitive(primitive);
     return part;
   });

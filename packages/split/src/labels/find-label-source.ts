@@ -1,6 +1,6 @@
 import type { Document } from '@gltf-transform/core';
 import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
-import { colorTriangleLabels } from './color-labels.js';
+import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { LABEL_DEFAULTS, type LabelOptions, type LabelSource } from './options.js';
 import { isTriangleList } from './triangles.js';
 
@@ -48,11 +48,12 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     };
   }
 
+  const palette = createColorPalette(tolerance);
   const colors = new Set<number>();
   let flat = 0;
   let triangles = 0;
   for (const primitive of primitives) {
-    const labels = colorTriangleLabels(primitive, tolerance);
+    const labels = colorTriangleLabels(primitive, palette);
     if (!labels) continue;
     flat += labels.flatTriangles;
     triangles += labels.labels.length;

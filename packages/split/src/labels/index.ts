@@ -4,7 +4,12 @@
  * node per part). Per-primitive helpers are exported next to the document-level transform.
  */
 export { attributeTriangleLabels, findLabelAttribute, LABEL_ATTRIBUTES } from './attribute-labels.js';
-export { type ColorLabels, colorKeyName, colorTriangleLabels } from './color-labels.js';
+export {
+  type ColorLabels,
+  type ColorPalette,
+  colorTriangleLabels,
+  createColorPalette,
+} from './color-labels.js';
 export { type ComponentLabels, componentTriangleLabels } from './component-labels.js';
 export { explodeByLabels } from './explode-by-labels.js';
 export { FLAT_FACE_RATIO, findLabelSource } from './find-label-source.js';

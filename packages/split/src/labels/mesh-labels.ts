@@ -1,6 +1,6 @@
 import type { Mesh, Primitive } from '@gltf-transform/core';
 import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
-import { colorKeyName, colorTriangleLabels } from './color-labels.js';
+import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
 import type { LabelOptions, LabelStrategy } from './options.js';
 import { isTriangleList } from './triangles.js';
@@ -92,11 +92,12 @@ function rawMeshLabels(
       return { labels, name: (value) => `part_${value}`, dropSemantics: [...dropSemantics] };
     }
     case 'colors': {
+      const palette = createColorPalette(options.colorTolerance);
       for (const primitive of primitives) {
-        const colors = colorTriangleLabels(primitive, options.colorTolerance);
+        const colors = colorTriangleLabels(primitive, palette);
         if (colors) labels.set(primitive, colors.labels);
       }
-      return { labels, name: (value) => colorKeyName(value, options.colorTolerance), dropSemantics: [] };
+      return { labels, name: (value) => palette.nameOf(value), dropSemantics: [] };
     }
     case 'components': {
       if (primitives.length === 0) return null;

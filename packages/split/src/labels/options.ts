@@ -12,8 +12,9 @@ export interface LabelOptions {
   /** `colors`: at most this many distinct face colours count as a segmentation. Default 64. */
   maxColors?: number;
   /**
-   * `colors`: colours are quantised per channel in steps of this size (0–1 scale), so that
-   * 8-bit rounding or lossy re-encoding does not split a part. Default 0.02 (about 5/255).
+   * `colors`: colours within this distance of a palette colour on every channel (0–1 scale) are
+   * that colour, so that 8-bit rounding or lossy re-encoding does not split a part.
+   * Default 0.02 (5/255).
    */
   colorTolerance?: number;
   /**

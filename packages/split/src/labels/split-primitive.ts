@@ -67,7 +67,25 @@ export function splitPrimitiveByLabels(
   }
   vertStart[slotCount] = usedCount;
 
-  const semantics = primitive.listSemantics().filter((semantic) => !dropSemantics.includes(semantic));
+  // Gather each attribute for ALL slots in one long loop (slots are contiguous in `used`), then
+  // cut per-slot copies: one hot loop per attribute instead of one per attribute and slot.
+  const gathered = (accessor: Accessor) => gather(accessor, used.subarray(0, usedCount));
+  const semantics = primitive
+    .listSemantics()
+    .filter((semantic) => !dropSemantics.includes(semantic))
+    .map((semantic) => ({
+      semantic,
+      source: primitive.getAttribute(semantic)!,
+      all: gathered(primitive.getAttribute(semantic)!),
+    }));
+  const targets = primitive.listTargets().map((target) => ({
+    name: target.getName(),
+    attributes: target.listSemantics().map((semantic) => ({
+      semantic,
+      source: target.getAttribute(semantic)!,
+      all: gathered(target.getAttribute(semantic)!),
+    })),
+  }));
   const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
   const result: (Primitive | null)[] = [];
   for (let s = 0; s < slotCount; s++) {
@@ -75,7 +93,8 @@ export function splitPrimitiveByLabels(
       result.push(null);
       continue;
     }
-    const slotVertices = used.subarray(vertStart[s]!, vertStart[s + 1]!);
+    const first = vertStart[s]!;
+    const last = vertStart[s + 1]!;
     const slotIndices = localIndices.subarray(3 * triStart[s]!, 3 * triStart[s + 1]!);
     const part = document
       .createPrimitive()
@@ -83,19 +102,15 @@ export function splitPrimitiveByLabels(
       .setMaterial(primitive.getMaterial())
       .setExtras({ ...primitive.getExtras() });
     for (const extension of primitive.listExtensions()) part.setExtension(extension.extensionName, extension);
-    const indexArray =
-      slotVertices.length <= 65535 ? new Uint16Array(slotIndices) : new Uint32Array(slotIndices);
+    const indexArray = last - first <= 65535 ? new Uint16Array(slotIndices) : new Uint32Array(slotIndices);
     part.setIndices(document.createAccessor().setType('SCALAR').setArray(indexArray).setBuffer(buffer));
-    for (const semantic of semantics) {
-      part.setAttribute(semantic, gatherAccessor(document, primitive.getAttribute(semantic)!, slotVertices));
+    for (const { semantic, source, all } of semantics) {
+      part.setAttribute(semantic, cutAccessor(document, source, all, first, last));
     }
-    for (const target of primitive.listTargets()) {
-      const partTarget = document.createPrimitiveTarget(target.getName());
-      for (const semantic of target.listSemantics()) {
-        partTarget.setAttribute(
-          semantic,
-          gatherAccessor(document, target.getAttribute(semantic)!, slotVertices),
-        );
+    for (const target of targets) {
+      const partTarget = document.createPrimitiveTarget(target.name);
+      for (const { semantic, source, all } of target.attributes) {
+        partTarget.setAttribute(semantic, cutAccessor(document, source, all, first, last));
       }
       part.addTarget(partTarget);
     }
@@ -104,8 +119,8 @@ export function splitPrimitiveByLabels(
   return result;
 }
 
-/** A new accessor with the elements `vertices` of `source`, same type, component type and flags. */
-function gatherAccessor(document: Document, source: Accessor, vertices: Uint32Array): Accessor {
+/** The elements `vertices` of `source`, in that order, in an array of the same type. */
+function gather(source: Accessor, vertices: Uint32Array): TypedArray {
   const array = source.getArray()!;
   const size = source.getElementSize();
   const out = new (array.constructor as TypedArrayConstructor)(vertices.length * size);
@@ -124,10 +139,22 @@ function gatherAccessor(document: Document, source: Accessor, vertices: Uint32Ar
       for (let c = 0; c < size; c++) out[size * i + c] = array[v + c]!;
     }
   }
+  return out;
+}
+
+/** A new accessor holding elements [first, last) of `all`, typed and flagged like `source`. */
+function cutAccessor(
+  document: Document,
+  source: Accessor,
+  all: TypedArray,
+  first: number,
+  last: number,
+): Accessor {
+  const size = source.getElementSize();
   return document
     .createAccessor(source.getName())
     .setType(source.getType())
-    .setArray(out)
+    .setArray(all.slice(first * size, last * size))
     .setNormalized(source.getNormalized())
     .setSparse(source.getSparse())
     .setBuffer(source.getBuffer());

@@ -16,15 +16,17 @@ const RESERVED = /[<>:"/\\|?*]/u;
 /** C0/C1 controls and DEL. */
 const CONTROL = /\p{Cc}/u;
 /**
- * Invisible direction controls (LRM/RLM, embeddings, overrides, isolates, ALM): they let a name
- * display differently from what it is (`txt.exe` shown as `exe.txt`). ZWJ/ZWNJ stay: emoji
- * sequences and several scripts need them.
+ * Invisible characters: direction controls (LRM/RLM, embeddings, overrides, isolates, ALM) let a
+ * name display differently from what it is (`txt.exe` shown as `exe.txt`); zero-width space,
+ * word joiner, invisible operators, BOM, soft hyphen and the Mongolian vowel separator make two
+ * names that look identical different files. ZWJ/ZWNJ stay: emoji sequences and several
+ * scripts need them.
  */
-const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
 /** A lone UTF-16 surrogate cannot be encoded in a file name. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 const UNSAFE_RUN = new RegExp(
-  `(?:${[RESERVED, CONTROL, BIDI_CONTROL, LONE_SURROGATE].map((r) => r.source).join('|')})+`,
+  `(?:${[RESERVED, CONTROL, LONE_SURROGATE].map((r) => r.source).join('|')})+`,
   'gu',
 );
 
@@ -57,8 +59,8 @@ function trimEdges(name: string): string {
  * Make `name` usable as one file-name component on Linux, macOS and Windows.
  *
  * - NFC (macOS stores names decomposed; comparing and writing NFC keeps names stable).
- * - Runs of reserved characters (`<>:"/\|?*`), controls, bidi controls and lone surrogates
- *   become one `_`; path pieces that are only dots (`.`, `..`) are dropped, so `../x` → `x`.
+ * - Invisible characters (bidi controls, zero-width space, BOM, soft hyphen) are removed; runs
+ *   of reserved characters (`<>:"/\|?*`), controls and lone surrogates become one `_`; path pieces that are only dots (`.`, `..`) are dropped, so `../x` → `x`.
  * - No leading or trailing dots or spaces; never empty (falls back to `part`).
  * - Windows device names (`CON`, `nul.txt`, `COM1`, `LPT9`, …) get `_` after the stem.
  * - At most `maxLength` UTF-8 bytes, cut between grapheme clusters.
@@ -70,6 +72,7 @@ export function safeFileName(name: string, maxLength = 100): string {
   assertNameBudget(maxLength);
   const pieces = name
     .normalize('NFC')
+    .replace(INVISIBLE, '')
     .split(UNSAFE_RUN)
     .filter((piece) => trimEdges(piece) !== '');
   let safe = trimEdges(pieces.join('_'));

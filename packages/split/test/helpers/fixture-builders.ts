@@ -125,8 +125,8 @@ export function buildNestedMirrored(): Document {
     .setRotation([q, 0, 0, q])
     .setScale([2, 2, 2]);
   scene.addChild(rig);
-  rig.addChild(body).addChild(mirror);
-  body.addChild(arm);
+  rig.addChild(body);
+  body.addChild(arm).addChild(mirror);
   arm.addChild(hand);
   mirror.addChild(armRight);
   return document;
@@ -233,13 +233,20 @@ export function buildFlatColors(): Document {
   return document;
 }
 
-/** One fused mesh of three boxes and a tiny speck: `components` must find three parts. */
+/**
+ * One fused mesh of three boxes (12 triangles each) and a tiny speck of 2 triangles beside the second
+ * box: `components` with `minComponentTriangles: 4` must find three parts, the speck merged.
+ */
 export function buildComponents(): Document {
   const document = new Document();
-  const primitive = fusedBoxes(document, [
-    ...THREE_BOXES,
-    { center: [2.0, 1.05, 0], size: [0.01, 0.01, 0.01] },
-  ]);
+  const primitive = fusedBoxes(document, THREE_BOXES);
+  const positions = primitive.getAttribute('POSITION')!;
+  const indices = primitive.getIndices()!;
+  const base = positions.getCount();
+  const speck = [2, 1.05, 0, 2.01, 1.05, 0, 2, 1.06, 0, 2.01, 1.06, 0];
+  positions.setArray(Float32Array.from([...(positions.getArray() as Float32Array), ...speck]));
+  const triangles = [base, base + 1, base + 2, base + 1, base + 3, base + 2];
+  indices.setArray(Uint16Array.from([...(indices.getArray() as Uint16Array), ...triangles]));
   sceneOf(document, 'components').addChild(
     document.createNode('fused').setMesh(document.createMesh('fused').addPrimitive(primitive)),
   );
