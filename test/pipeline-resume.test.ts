@@ -14,7 +14,7 @@ let outDir: string;
 
 beforeEach(async () => {
   work = await tempDir('pipeline-resume');
-  [model] = await copyModels(join(work.dir, 'models'), ['TwoCubes.glb']);
+  model = (await copyModels(join(work.dir, 'models'), ['TwoCubes.glb']))[0]!;
   outDir = join(work.dir, 'out');
 });
 afterEach(async () => {
