@@ -60,12 +60,13 @@ export function runJson(run: PipelineRun): Record<string, unknown> {
     spentCredits: run.spentCredits,
     ...(run.balance !== undefined ? { balance: run.balance } : {}),
     ok: run.results.every((r) => r.outcome !== 'failed'),
-    results: run.results.map((r) => ({
+    results: run.results.map((r, i) => ({
       file: r.model.file,
       slug: r.model.slug,
       sha256: r.model.sha256,
       outcome: r.outcome,
       action: r.action,
+      reason: run.plans[i]?.reason ?? null,
       segmenter: r.segmenter,
       packDir: r.packDir ?? null,
       manifest: r.manifestPath ?? null,
