@@ -107,6 +107,13 @@ describe('meshparts run (end to end, built bin)', () => {
       balance: 100,
       catalog: null,
     });
+    const planned = JSON.parse(json.stdout).results as { action: string; reason: string; credits: number }[];
+    expect(planned.map((r) => [r.action, r.credits])).toEqual([
+      ['submit', 80],
+      ['submit', 80],
+      ['submit', 80],
+    ]);
+    expect(planned[0]?.reason).toMatch(/new submission/);
   });
 
   it('--max-credits refuses a run that could spend more, with exit 2 and one line', async () => {
