@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../packages/client/src/testing/index.js';
@@ -95,6 +95,20 @@ describe('meshparts balance', () => {
     expect(text.stdout).toBe('150\n');
     const json = await runCli(['balance', '--json', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
     expect(JSON.parse(json.stdout)).toEqual({ balance: 150, segmentations: 1 });
+  });
+
+  it('reads the key and base URL from the config file', async () => {
+    emulator = await startTestEmulator({ balance: 240 });
+    const config = join(work.dir, 'config.json');
+    await writeFile(config, JSON.stringify({ apiKey: TEST_KEY, baseUrl: emulator.url }));
+    const result = await runCli(['balance'], { env: { MESHPARTS_CONFIG: config } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('240\n');
+    const run = await runCli(['run', model, '-o', join(work.dir, 'out'), '--dry-run'], {
+      env: { MESHPARTS_CONFIG: config },
+    });
+    expect(run.stderr).toContain(`segmenter: tripo (API key from the config file ${config}`);
+    expect(run.stderr).not.toContain(TEST_KEY);
   });
 
   it('exits 2 without a key, and 1 with a wrong one (without printing it)', async () => {
