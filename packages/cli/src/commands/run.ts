@@ -84,7 +84,11 @@ async function runCommand(models: string[], flags: RunFlags, debug: boolean): Pr
   }
   const split = await splitSettingsFrom(flags);
   // Debug log lines would tear through progress bars: --debug gets plain lines.
-  const reporter = createProgressReporter({ stream: process.stderr, quiet: Boolean(flags.quiet), plain: debug });
+  const reporter = createProgressReporter({
+    stream: process.stderr,
+    quiet: Boolean(flags.quiet),
+    plain: debug,
+  });
   reporter.log(segmenterLine(segmenter, config, flags.segmenter !== undefined));
   const run = await withInterrupt(async (signal) => {
     try {

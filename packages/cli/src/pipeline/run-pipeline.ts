@@ -117,21 +117,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const history: JournalHistory = journal?.history ?? (await readJournal(outDir));
     const cache = new SegmentCache(outDir);
     const models = await identify(files, options.signal);
-    const plans = await Promise.all(
-      models.map(async (model) =>
-        planModel({
-          model,
-          segmenter,
-          history,
-          pack: await readCompletePack(join(outDir, model.slug), model.sha256, segmenter),
-          cached: await cache.has(model.sha256, segmenter),
-          splitKey: key,
-          resubmitUnknown: options.resubmitUnknown ?? false,
-          resubmitExpired: options.resubmitExpired ?? false,
-        }),
-      ),
-    );
-    dedupeSubmissions(plans);
+    const plans = await planAll(models, { outDir, segmenter, history, cache, splitKey: key, options });
     const plannedCredits = plans.reduce((sum, plan) => sum + plan.credits, 0);
     emit({ type: 'plan', segmenter, plans, credits: plannedCredits });
     if (options.maxCredits !== undefined && plannedCredits > options.maxCredits) {
@@ -202,6 +188,36 @@ async function identify(files: readonly string[], signal: AbortSignal | undefine
   const withHash = files.map((file, i) => ({ file, sha256: hashes[i]! }));
   const slugs = assignSlugs(withHash, (name) => safeFileName(name));
   return withHash.map((model, i) => ({ ...model, slug: slugs[i]! }));
+}
+
+/** Plans every model from the packs, cache and journal on disk (see plan.ts). */
+async function planAll(
+  models: readonly ModelRef[],
+  run: {
+    outDir: string;
+    segmenter: SegmenterName;
+    history: JournalHistory;
+    cache: SegmentCache;
+    splitKey: string;
+    options: RunPipelineOptions;
+  },
+): Promise<ModelPlan[]> {
+  const plans = await Promise.all(
+    models.map(async (model) =>
+      planModel({
+        model,
+        segmenter: run.segmenter,
+        history: run.history,
+        pack: await readCompletePack(join(run.outDir, model.slug), model.sha256, run.segmenter),
+        cached: await run.cache.has(model.sha256, run.segmenter),
+        splitKey: run.splitKey,
+        resubmitUnknown: run.options.resubmitUnknown ?? false,
+        resubmitExpired: run.options.resubmitExpired ?? false,
+      }),
+    ),
+  );
+  dedupeSubmissions(plans);
+  return plans;
 }
 
 /** Identical inputs (same sha256) are segmented once: only the first pays. */
