@@ -3,7 +3,7 @@
  * file next to this test (so it resolves '@meshparts/client' like a user's code would), with the
  * environment pointing at the emulator and the working directory holding `models/robot.glb`.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
@@ -28,6 +28,10 @@ describe('README examples', () => {
     const glb = makeGlb(256);
     await mkdir(join(dir.path, 'models'));
     await writeFile(join(dir.path, 'models', 'robot.glb'), glb);
+    // Left over by a run that was killed mid-test: stale modules would otherwise linger in the tree.
+    for (const stale of (await readdir(here)).filter((name) => name.startsWith('.readme-'))) {
+      await rm(join(here, stale), { recursive: true, force: true });
+    }
     const moduleDir = join(here, `.readme-${process.pid}`);
     await mkdir(moduleDir, { recursive: true });
     const cwd = process.cwd();
