@@ -11,6 +11,16 @@ import { API_KEY, makeGlb, sha256, startFastEmulator, tempDir } from './helpers.
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+/** Whether a process is still running (a concurrent test run's folder must be left alone). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
 async function readmeBlocks(): Promise<string[]> {
   const readme = await readFile(join(here, '..', 'README.md'), 'utf8');
   return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
@@ -29,8 +39,9 @@ describe('README examples', () => {
     await mkdir(join(dir.path, 'models'));
     await writeFile(join(dir.path, 'models', 'robot.glb'), glb);
     // Left over by a run that was killed mid-test: stale modules would otherwise linger in the tree.
-    for (const stale of (await readdir(here)).filter((name) => name.startsWith('.readme-'))) {
-      await rm(join(here, stale), { recursive: true, force: true });
+    for (const name of await readdir(here)) {
+      const pid = /^\.readme-(\d+)$/.exec(name)?.[1];
+      if (pid !== undefined && !isAlive(Number(pid))) await rm(join(here, name), { recursive: true, force: true });
     }
     const moduleDir = join(here, `.readme-${process.pid}`);
     await mkdir(moduleDir, { recursive: true });
