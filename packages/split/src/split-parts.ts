@@ -22,6 +22,7 @@ import { IDENTITY, invert, isIdentity, multiply } from './math.js';
 import { nameParts } from './naming/index.js';
 import { measurePart, type PartStats } from './part-stats.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
+import { addMissingTangents } from './tangent-space.js';
 
 /** Options for {@link splitParts}. */
 export interface SplitPartsOptions {
@@ -152,6 +153,7 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   const first = part.nodes[0]!;
   const mesh = copyMesh(target, part, copy);
   mesh.setName(name);
+  addMissingTangents(target, mesh.listPrimitives());
   const scene = target.createScene(name);
   target.getRoot().setDefaultScene(scene);
   const meshNode = target
