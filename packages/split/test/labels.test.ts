@@ -360,6 +360,21 @@ describe('explodeByLabels', () => {
   });
 });
 
+describe('label options', () => {
+  it('reject NaN and out-of-range values with the option named', () => {
+    expect(() => explodeByLabels('components', { weldTolerance: Number.NaN })).toThrow(/weldTolerance/);
+    expect(() => explodeByLabels('colors', { maxColors: 1 })).toThrow(
+      /maxColors must be an integer of at least 2/,
+    );
+    expect(() => explodeByLabels('components', { minComponentRatio: 2 })).toThrow(/minComponentRatio/);
+    expect(() => explodeByLabels('components', { minComponentTriangles: -1 })).toThrow(
+      /minComponentTriangles/,
+    );
+    expect(() => findLabelSource(flatColorBoxes([[1, 2, 3]]), { colorTolerance: -0.1 })).toThrow(RangeError);
+    expect(() => explodeByLabels('attribute', { attribute: '' })).toThrow(/attribute/);
+  });
+});
+
 describe('splitPrimitiveByLabels', () => {
   it('preserves component types and normalized flags, and rejects a label count mismatch', () => {
     const { mesh } = labelledGrid({

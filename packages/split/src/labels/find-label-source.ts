@@ -1,7 +1,7 @@
 import type { Document } from '@gltf-transform/core';
 import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
-import { LABEL_DEFAULTS, type LabelOptions, type LabelSource } from './options.js';
+import { type LabelOptions, type LabelSource, resolveLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
 /**
@@ -22,8 +22,7 @@ export const FLAT_FACE_RATIO = 0.9;
  * no evidence of intended parts, so `auto` never picks them).
  */
 export function findLabelSource(document: Document, options: LabelOptions = {}): LabelSource | null {
-  const maxColors = options.maxColors ?? LABEL_DEFAULTS.maxColors;
-  const tolerance = options.colorTolerance ?? LABEL_DEFAULTS.colorTolerance;
+  const { maxColors, colorTolerance: tolerance } = resolveLabelOptions(options);
   const primitives = document
     .getRoot()
     .listMeshes()

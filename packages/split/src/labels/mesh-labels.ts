@@ -2,7 +2,7 @@ import type { Mesh, Primitive } from '@gltf-transform/core';
 import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
-import type { LabelOptions, LabelStrategy } from './options.js';
+import type { LabelStrategy, ResolvedLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
 /** How one mesh's triangles are labelled, ready for {@link splitPrimitiveByLabels}. */
@@ -34,7 +34,7 @@ interface RawLabels {
 export function meshLabels(
   mesh: Mesh,
   strategy: LabelStrategy,
-  options: Required<Omit<LabelOptions, 'attribute'>> & Pick<LabelOptions, 'attribute'>,
+  options: ResolvedLabelOptions,
 ): MeshLabelling | null {
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
@@ -73,11 +73,7 @@ export function meshLabels(
   };
 }
 
-function rawMeshLabels(
-  mesh: Mesh,
-  strategy: LabelStrategy,
-  options: Required<Omit<LabelOptions, 'attribute'>> & Pick<LabelOptions, 'attribute'>,
-): RawLabels | null {
+function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLabelOptions): RawLabels | null {
   const primitives = mesh.listPrimitives().filter(isTriangleList);
   const labels = new Map<Primitive, Float64Array>();
   switch (strategy) {
