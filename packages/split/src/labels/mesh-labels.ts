@@ -1,5 +1,5 @@
 import type { Mesh, Primitive } from '@gltf-transform/core';
-import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
+import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
 import type { LabelStrategy, ResolvedLabelOptions } from './options.js';
@@ -39,13 +39,7 @@ export function meshLabels(
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
   const distinct = new Set<number>();
-  for (const labels of raw.labels.values()) {
-    let last = Number.NaN;
-    for (const value of labels) {
-      if (value !== last) distinct.add(value);
-      last = value;
-    }
-  }
+  for (const labels of raw.labels.values()) addDistinct(distinct, labels);
   const values = [...distinct].sort((a, b) => a - b);
   const slotOf = new Map(values.map((value, slot) => [value, slot]));
   const slots = new Map<Primitive, Uint32Array>();
@@ -78,14 +72,8 @@ function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLab
   const labels = new Map<Primitive, Float64Array>();
   switch (strategy) {
     case 'attribute': {
-      const dropSemantics = new Set<string>();
-      for (const primitive of primitives) {
-        const semantic = findLabelAttribute(primitive, options.attribute);
-        if (semantic === null) continue;
-        dropSemantics.add(semantic);
-        labels.set(primitive, attributeTriangleLabels(primitive, semantic));
-      }
-      return { labels, name: (value) => `part_${value}`, dropSemantics: [...dropSemantics] };
+      const found = attributeLabelsOf(primitives, options.attribute);
+      return { labels: found.labels, name: (value) => `part_${value}`, dropSemantics: [...found.semantics] };
     }
     case 'colors': {
       const palette = createColorPalette(options.colorTolerance);
