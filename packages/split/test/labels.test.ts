@@ -53,6 +53,12 @@ async function explodeAndCheck(
   for (const mesh of document.getRoot().listMeshes()) {
     for (const primitive of mesh.listPrimitives()) expectCompact(primitive, dropped);
   }
+  // The source primitives' accessors were disposed, not left behind to bloat the file.
+  const orphans = document
+    .getRoot()
+    .listAccessors()
+    .filter((accessor) => accessor.listParents().every((parent) => parent.propertyType === 'Root'));
+  expect(orphans).toEqual([]);
   const bytes = await new NodeIO().writeBinary(document);
   const report = await validateGLB(bytes);
   expect(report.errorMessages).toEqual([]);
