@@ -137,7 +137,15 @@ async function attempt(
   config: DownloadConfig,
   signal: AbortSignal,
 ): Promise<Written> {
-  let current = new URL(url);
+  let current: URL;
+  try {
+    current = new URL(url);
+  } catch (cause) {
+    throw new StudioError(`Cannot download ${JSON.stringify(url.slice(0, 200))}: not an absolute URL.`, {
+      code: 'INVALID_URL',
+      cause,
+    });
+  }
   for (let hop = 0; ; hop++) {
     const info: RequestInfo = { method: 'GET', url: redactUrl(current) };
     if (!isAllowedUrl(current)) {

@@ -6,8 +6,8 @@
  * to finish:
  *
  * 1. Expected total duration. While the task reports progress p (0 < p < 100) the estimate is
- *    elapsed × 100 / p: the task's own pace (at p = 100 without FINISHED, it is due now). Before there is progress (PENDING, unknown statuses,
- *    progress 0) it is the median duration of the tasks that finished on this client, or the prior
+ *    elapsed × 100 / p: the task's own pace (at p = 100 without FINISHED, it is due now). Before
+ *    there is progress (PENDING, unknown statuses, progress 0) it is the median duration of the tasks that finished on this client, or the prior
  *    `expectedDurationMs` (3 minutes: the API's typical 2–4) when none has finished yet.
  * 2. Delay = remaining × 1.05 (a hair late beats a hair early, which costs a whole extra poll).
  *    A task that is already overdue is polled at a pace proportional to how long it has run
@@ -16,6 +16,8 @@
  *    (window / requests per minute) times the number of waits running on the client: N concurrent
  *    waits each poll at most once per N slots, leaving room for submissions, and the FIFO queue of the
  *    rate limiter interleaves them. maxIntervalMs (60 s) bounds how stale progress reports get.
+ *
+ * The first poll is immediate: it confirms the task exists and gives the caller a first status.
  */
 
 export interface PollOptions {
@@ -23,7 +25,7 @@ export interface PollOptions {
   expectedDurationMs?: number;
   /** Longest gap between two polls, in ms. Default 60 000. */
   maxIntervalMs?: number;
-  /** Shortest gap between two polls of one task, in ms, on top of the fair share. Default 0. */
+  /** Shortest gap between two polls of one task, in ms; the fair share of the budget applies anyway. Default 0. */
   minIntervalMs?: number;
   /** How many times a FINISHED status with no results is polled again before giving up. Default 3. */
   emptyResultPolls?: number;

@@ -16,6 +16,7 @@
  */
 import { throwIfAborted } from './abort.js';
 import { type Clock, systemClock } from './clock.js';
+import { StudioError } from './errors.js';
 
 export interface RateLimiterOptions {
   /** Requests allowed in any window. Default 3, the API's documented default. */
@@ -42,6 +43,12 @@ interface Waiter {
   reject(reason: unknown): void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
+}
+
+function closedError(): StudioError {
+  return new StudioError('The client is closed (close() was called); no more requests are sent.', {
+    code: 'CLIENT_CLOSED',
+  });
 }
 
 export class RateLimiter {
@@ -120,7 +127,7 @@ export class RateLimiter {
   close(): void {
     this.#closed = true;
     this.#clearTimer();
-    const error = new Error('The rate limiter is closed (client.close() was called).');
+    const error = closedError();
     for (const waiter of this.#queue.splice(0)) {
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.reject(error);

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -121,6 +122,22 @@ describe('typed errors over real HTTP', () => {
 });
 
 describe('client options', () => {
+  it('uses a given dispatcher and leaves it open on close()', async () => {
+    await using emulator = await startFastEmulator();
+    const agent = new Agent();
+    try {
+      const client = clientFor(emulator, { dispatcher: agent });
+      expect(await client.wallet.balance()).toBe(150);
+      await client.close();
+      expect(agent.closed).toBe(false);
+      const response = await request(`${emulator.url}/account/user/wallet/`, { dispatcher: agent });
+      await response.body.dump();
+      expect(response.statusCode).toBe(401);
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('takes the key and base URL from the environment, and refuses http: off loopback', () => {
     const saved = { key: process.env.THREEDAISTUDIO_API_KEY, url: process.env.THREEDAISTUDIO_BASE_URL };
     try {

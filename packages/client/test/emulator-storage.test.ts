@@ -120,10 +120,14 @@ describe('storage origin', () => {
 
   it('answers 403 AccessDenied once a result expires, or 404 NoSuchKey when configured', async () => {
     for (const expiredStatus of [403, 404] as const) {
-      const emulator = await start({ resultTtlMs: 150, expiredStatus });
-      const asset = await finishedAsset(emulator);
+      let now = Date.now();
+      const emulator = await start({ resultTtlMs: 10_000, expiredStatus, now: () => now });
+      const { task_id } = await submit(emulator);
+      await sleep(20);
+      now += 60; // durationMs: finished
+      const asset = `${emulator.storageUrl}/assets/${task_id}.glb`;
       expect((await fetchRaw(asset)).status).toBe(200);
-      await sleep(200);
+      now += 10_000;
       const expired = await fetchRaw(asset);
       expect(expired.status).toBe(expiredStatus);
       expect(expired.headers['content-type']).toBe('application/xml');

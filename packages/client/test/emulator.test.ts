@@ -226,7 +226,7 @@ describe('submission', () => {
     expect(failing.stats()).toMatchObject({ submissions: 0, balance: 150 });
   });
 
-  it('answers 400 VALIDATION_FAILED for neither, both, an empty file or a non-multipart body, charging nothing', async () => {
+  it('answers 400 VALIDATION_FAILED for neither, both, two files, a text model, an empty file or a non-multipart body, charging nothing', async () => {
     const emulator = await start();
     const path = await writeModel('v.glb', new Uint8Array([1, 2, 3]));
     const empty = await writeModel('empty.glb', new Uint8Array());
@@ -237,7 +237,12 @@ describe('submission', () => {
     both.set('model_url', 'http://127.0.0.1:1/x.glb');
     const emptyForm = new FormData();
     emptyForm.set('model', await openAsBlob(empty), 'empty.glb');
-    for (const body of [neither, both, emptyForm]) {
+    const twoFiles = new FormData();
+    twoFiles.append('model', await openAsBlob(path), 'v.glb');
+    twoFiles.append('model', await openAsBlob(path), 'w.glb');
+    const textModel = new FormData();
+    textModel.set('model', 'not a file');
+    for (const body of [neither, both, emptyForm, twoFiles, textModel]) {
       const res = await call(emulator.url + API_PATHS.submit, { method: 'POST', headers: auth, body });
       expect(res.status).toBe(400);
       expect(res.json).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });

@@ -124,6 +124,25 @@ export function instanceMatrices(node: Node): mat4[] | null {
 }
 
 /**
+ * POSITION as float values (flat xyz). Float arrays are used as they are (no copy); normalized or
+ * integer (quantized) arrays are decoded once.
+ */
+export function positionArray(position: Accessor): Float32Array | Float64Array {
+  const array = position.getArray();
+  if (array instanceof Float32Array && position.getElementSize() === 3) return array;
+  const count = position.getCount();
+  const out = new Float64Array(count * 3);
+  const element = [0, 0, 0];
+  for (let i = 0; i < count; i++) {
+    position.getElement(i, element);
+    out[i * 3] = element[0]!;
+    out[i * 3 + 1] = element[1]!;
+    out[i * 3 + 2] = element[2]!;
+  }
+  return out;
+}
+
+/**
  * Positions of a primitive as a renderer draws them in the scene (flat xyz, float64), one array per
  * GPU instance (one array when not instanced): skinned primitives by their joints' world matrices and
  * inverse bind matrices (the node's own transform is ignored, as glTF says), others by the node's world
@@ -137,8 +156,6 @@ export function placedPositions(
   const position = primitive.getAttribute('POSITION');
   if (!position) return [];
   const count = position.getCount();
-  const base = new Float64Array(count * 3);
-  const element = [0, 0, 0];
   const skin = node.getSkin();
   const joints0 = primitive.getAttribute('JOINTS_0');
   const weights0 = primitive.getAttribute('WEIGHTS_0');
@@ -152,6 +169,8 @@ export function placedPositions(
     const joints1 = primitive.getAttribute('JOINTS_1');
     const weights1 = primitive.getAttribute('WEIGHTS_1');
     if (joints1 && weights1) sets.push([joints1, weights1]);
+    const base = new Float64Array(count * 3);
+    const element = [0, 0, 0];
     const j = [0, 0, 0, 0];
     const w = [0, 0, 0, 0];
     const p = [0, 0, 0];
@@ -181,17 +200,49 @@ export function placedPositions(
   }
   const world = worldOf(node);
   const matrices = (instanceMatrices(node) ?? [IDENTITY]).map((instance) => multiply(world, instance));
-  const local = new Float64Array(count * 3);
-  for (let i = 0; i < count; i++) {
-    position.getElement(i, element);
-    local[i * 3] = element[0]!;
-    local[i * 3 + 1] = element[1]!;
-    local[i * 3 + 2] = element[2]!;
-  }
+  const local = positionArray(position);
   return matrices.map((matrix) => {
     const out = new Float64Array(count * 3);
     for (let i = 0; i < count; i++)
       transformPointInto(matrix, local[i * 3]!, local[i * 3 + 1]!, local[i * 3 + 2]!, out, i * 3);
     return out;
   });
+}
+
+/**
+ * Grows `bounds` by a primitive as placed in the scene, like {@link placedPositions} but without
+ * allocating the transformed positions (bounds of big models are computed in one tight pass).
+ */
+export function expandPlacedBounds(
+  bounds: Bounds,
+  primitive: Primitive,
+  node: Node,
+  worldOf: (node: Node) => mat4,
+): void {
+  const position = primitive.getAttribute('POSITION');
+  if (!position) return;
+  if (node.getSkin() && primitive.getAttribute('JOINTS_0') && primitive.getAttribute('WEIGHTS_0')) {
+    for (const points of placedPositions(primitive, node, worldOf)) expandBounds(bounds, points);
+    return;
+  }
+  const local = positionArray(position);
+  const world = worldOf(node);
+  const { min, max } = bounds;
+  for (const instance of instanceMatrices(node) ?? [IDENTITY]) {
+    const m = multiply(world, instance);
+    for (let i = 0; i < local.length; i += 3) {
+      const x = local[i]!;
+      const y = local[i + 1]!;
+      const z = local[i + 2]!;
+      const wx = m[0] * x + m[4] * y + m[8] * z + m[12];
+      const wy = m[1] * x + m[5] * y + m[9] * z + m[13];
+      const wz = m[2] * x + m[6] * y + m[10] * z + m[14];
+      if (wx < min[0]) min[0] = wx;
+      if (wx > max[0]) max[0] = wx;
+      if (wy < min[1]) min[1] = wy;
+      if (wy > max[1]) max[1] = wy;
+      if (wz < min[2]) min[2] = wz;
+      if (wz > max[2]) max[2] = wz;
+    }
+  }
 }

@@ -113,10 +113,15 @@ export function repairGLBAlignment(bytes: Uint8Array): Uint8Array {
 }
 
 /** Reads the JSON part of a .glb or .gltf without decoding any buffer, to see which codecs it needs. */
-function peekJSON(
-  bytes: Uint8Array,
-  source: string,
-): { extensionsUsed?: unknown; extensionsRequired?: unknown } {
+/** The top-level glTF JSON fields read before the document is parsed. */
+interface PeekedJSON {
+  extensionsUsed?: unknown;
+  extensionsRequired?: unknown;
+  buffers?: unknown;
+  images?: unknown;
+}
+
+function peekJSON(bytes: Uint8Array, source: string): PeekedJSON {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let text: string;
   if (isGLB(bytes)) {
@@ -148,7 +153,15 @@ function peekJSON(
       `${source} is not a glTF 2.0 document (asset.version missing or not 2.x)`,
     );
   }
-  return json as { extensionsUsed?: unknown; extensionsRequired?: unknown };
+  return json as PeekedJSON;
+}
+
+/** Whether buffers or images point at files beside the model (not data: URIs, not the GLB chunk). */
+function hasExternalURIs(json: { buffers?: unknown; images?: unknown }): boolean {
+  const uris = [json.buffers, json.images].flatMap((list) =>
+    Array.isArray(list) ? list.map((item) => (item as { uri?: unknown } | null)?.uri) : [],
+  );
+  return uris.some((uri) => typeof uri === 'string' && !uri.startsWith('data:'));
 }
 
 function namesOf(value: unknown): string[] {
@@ -209,9 +222,11 @@ export async function readModel(
   let document: Document;
   try {
     const repaired = repairGLBAlignment(bytes);
-    if (repaired !== bytes) document = await io.readBinary(repaired);
+    // A GLB that references no external file is parsed from the bytes already in memory; anything
+    // else is read through the path so relative URIs resolve.
+    if (repaired !== bytes || (isGLB(bytes) && !hasExternalURIs(json)))
+      document = await io.readBinary(repaired);
     else if (typeof input === 'string') document = await io.read(input);
-    else if (isGLB(bytes)) document = await io.readBinary(bytes);
     else document = await io.readJSON({ json: json as GLTF.IGLTF, resources: {} });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -4,9 +4,8 @@ import {
   type Bounds,
   createWorldMatrices,
   emptyBounds,
-  expandBounds,
+  expandPlacedBounds,
   finiteBounds,
-  placedPositions,
   triangleCount,
   vertexCount,
 } from './geometry.js';
@@ -49,9 +48,8 @@ export function sceneBounds(document: Document): Bounds {
   const bounds = emptyBounds();
   const worldOf = createWorldMatrices();
   for (const node of listMeshNodes(selectScene(document).scene)) {
-    for (const primitive of node.getMesh()!.listPrimitives()) {
-      for (const points of placedPositions(primitive, node, worldOf)) expandBounds(bounds, points);
-    }
+    for (const primitive of node.getMesh()!.listPrimitives())
+      expandPlacedBounds(bounds, primitive, node, worldOf);
   }
   return finiteBounds(bounds);
 }

@@ -15,14 +15,14 @@ import {
   type Bounds,
   createWorldMatrices,
   emptyBounds,
-  expandBounds,
+  expandPlacedBounds,
   finiteBounds,
-  placedPositions,
 } from './geometry.js';
 import { IDENTITY, invert, isIdentity, multiply } from './math.js';
 import { nameParts } from './naming/index.js';
 import { measurePart, type PartStats } from './part-stats.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
+import { addMissingTangents } from './tangent-space.js';
 
 /** Options for {@link splitParts}. */
 export interface SplitPartsOptions {
@@ -153,6 +153,7 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   const first = part.nodes[0]!;
   const mesh = copyMesh(target, part, copy);
   mesh.setName(name);
+  addMissingTangents(target, mesh.listPrimitives());
   const scene = target.createScene(name);
   target.getRoot().setDefaultScene(scene);
   const meshNode = target
@@ -170,7 +171,7 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   let placements: Placement[];
   const skin = first.getSkin();
   if (skin) {
-    const P = pivotMatrix(localBounds(part, first, index.worldOf), pivot);
+    const P = pivot === 'original' ? IDENTITY : pivotMatrix(localBounds(part, first, index.worldOf), pivot);
     const skeleton = target.createNode(`${name}_skeleton`).setMatrix(P);
     copySkeleton(target, skin.listJoints(), skeleton, transformTargets);
     const targetSkin = target.createSkin(skin.getName()).setExtras({ ...skin.getExtras() });
@@ -184,8 +185,13 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
     scene.addChild(meshNode).addChild(skeleton);
     placements = [placement(index, first, invert(P))];
   } else {
-    const bounds = localBounds(part, first, () => IDENTITY);
-    const P = pivotMatrix(bounds, pivot);
+    const P =
+      pivot === 'original'
+        ? IDENTITY
+        : pivotMatrix(
+            localBounds(part, first, () => IDENTITY),
+            pivot,
+          );
     const inverseP = invert(P);
     if (index.animated.has(first)) {
       transformTargets.set(first, meshNode);
@@ -239,9 +245,7 @@ function copyMesh(target: Document, part: PlannedPart, copy: <T extends Property
 function localBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat4): Bounds {
   const bounds = emptyBounds();
   const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
-  for (const primitive of primitives) {
-    for (const points of placedPositions(primitive, node, worldOf)) expandBounds(bounds, points);
-  }
+  for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
   return finiteBounds(bounds);
 }
 

@@ -53,6 +53,12 @@ async function explodeAndCheck(
   for (const mesh of document.getRoot().listMeshes()) {
     for (const primitive of mesh.listPrimitives()) expectCompact(primitive, dropped);
   }
+  // The source primitives' accessors were disposed, not left behind to bloat the file.
+  const orphans = document
+    .getRoot()
+    .listAccessors()
+    .filter((accessor) => accessor.listParents().every((parent) => parent.propertyType === 'Root'));
+  expect(orphans).toEqual([]);
   const bytes = await new NodeIO().writeBinary(document);
   const report = await validateGLB(bytes);
   expect(report.errorMessages).toEqual([]);
@@ -357,6 +363,21 @@ describe('explodeByLabels', () => {
     expect(meshChildren(node)).toHaveLength(2);
     const report = await validateGLB(await new NodeIO().writeBinary(document));
     expect(report.errorMessages).toEqual([]);
+  });
+});
+
+describe('label options', () => {
+  it('reject NaN and out-of-range values with the option named', () => {
+    expect(() => explodeByLabels('components', { weldTolerance: Number.NaN })).toThrow(/weldTolerance/);
+    expect(() => explodeByLabels('colors', { maxColors: 1 })).toThrow(
+      /maxColors must be an integer of at least 2/,
+    );
+    expect(() => explodeByLabels('components', { minComponentRatio: 2 })).toThrow(/minComponentRatio/);
+    expect(() => explodeByLabels('components', { minComponentTriangles: -1 })).toThrow(
+      /minComponentTriangles/,
+    );
+    expect(() => findLabelSource(flatColorBoxes([[1, 2, 3]]), { colorTolerance: -0.1 })).toThrow(RangeError);
+    expect(() => explodeByLabels('attribute', { attribute: '' })).toThrow(/attribute/);
   });
 });
 

@@ -90,7 +90,9 @@ function expectSafeAndUnique(names: readonly string[], maxLength = NAMING_DEFAUL
     expect(hasEngineImportSuffix(name)).toBe(false);
     // Well-formed UTF-16: a lone surrogate round-trips through UTF-8 as U+FFFD.
     expect(new TextDecoder().decode(new TextEncoder().encode(name))).toBe(name);
-    keys.add(collisionKey(name));
+    // Independent of the implementation's key: what case-insensitive file systems compare.
+    keys.add(name.normalize('NFC').toLowerCase());
+    expect(collisionKey(name)).toBe(name.toUpperCase().toLowerCase());
   }
   expect(keys.size).toBe(names.length);
 }
@@ -117,6 +119,71 @@ describe('nameParts', () => {
     }
     expectSafeAndUnique(nameParts(inputs(HOSTILE), { maxLength: 16 }), 16);
     expectSafeAndUnique(nameParts(inputs(HOSTILE), { template: '{model}-{index}-{name}', model: 'CON' }));
+  });
+
+  it('keeps every invariant on random hostile names (seeded, reproducible)', () => {
+    // Pieces that combine into the nastiest cases: separators, dots, devices, suffixes, controls,
+    // invisible and combining characters, surrogates, emoji sequences, CJK and RTL text.
+    const alphabet = [
+      'a',
+      'Z',
+      '.',
+      '..',
+      '/',
+      '\\',
+      ' ',
+      '\t',
+      ':',
+      '*',
+      '?',
+      '"',
+      '<',
+      '|',
+      'CON',
+      'com1',
+      'lpt9',
+      '-col',
+      '_NoImp',
+      '$loop',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u200B',
+      '\u202E',
+      '\uFEFF',
+      '\u0301',
+      'é',
+      'e\u0301',
+      '\uD83D',
+      '\uDE00',
+      '😀',
+      '👨‍👩‍👧',
+      '🏳️‍🌈',
+      '头',
+      'ا',
+      'ש',
+      'ß',
+      'İ',
+      '_2',
+      '_',
+      '-',
+    ];
+    let seed = 0x2f6b1d3;
+    const random = () => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
+      return ((seed ^ (seed >>> 13)) >>> 0) / 4294967296;
+    };
+    for (let round = 0; round < 40; round++) {
+      const names = Array.from({ length: 25 }, () =>
+        Array.from(
+          { length: Math.floor(random() * 12) },
+          () => alphabet[Math.floor(random() * alphabet.length)],
+        ).join(''),
+      );
+      const maxLength = 16 + Math.floor(random() * 100);
+      const style = (['keep', 'snake', 'kebab', 'camel', 'pascal'] as const)[round % 5]!;
+      expectSafeAndUnique(nameParts(inputs(names), { maxLength, case: style }), maxLength);
+    }
   });
 
   it('removes separators and parent references instead of keeping a path', () => {

@@ -14,6 +14,17 @@ async function roundTrip(document: Document) {
   return { read, plan: detectParts(read, { strategy: 'nodes' }) };
 }
 
+/** The fused-mesh fixture placed twice: already Tripo's layout (two mesh nodes). */
+function twoFusedNodes(): Document {
+  const { document } = componentsWithSpecks();
+  const mesh = document.getRoot().listMeshes()[0]!;
+  document
+    .getRoot()
+    .listScenes()[0]!
+    .addChild(document.createNode('copy').setMesh(mesh).setTranslation([0, 0, 10]));
+  return document;
+}
+
 describe('segmentLocally', () => {
   it('splits a single fused mesh into connected components with specks merged', async () => {
     const { document } = componentsWithSpecks();
@@ -80,20 +91,14 @@ describe('segmentLocally', () => {
   });
 
   it('keeps a model that already has several mesh nodes as it is', async () => {
-    const { document } = componentsWithSpecks();
-    const scene = document.getRoot().listScenes()[0]!;
-    const mesh = document.getRoot().listMeshes()[0]!;
-    scene.addChild(document.createNode('copy').setMesh(mesh).setTranslation([0, 0, 10]));
+    const document = twoFusedNodes();
     const result = await segmentLocally(document);
     expect(result).toMatchObject({ strategy: 'nodes', parts: 2 });
     expect(document.getRoot().listNodes()).toHaveLength(2);
   });
 
   it('applies an explicit strategy even where auto would not', async () => {
-    const { document } = componentsWithSpecks();
-    const scene = document.getRoot().listScenes()[0]!;
-    const mesh = document.getRoot().listMeshes()[0]!;
-    scene.addChild(document.createNode('copy').setMesh(mesh).setTranslation([0, 0, 10]));
+    const document = twoFusedNodes();
     const result = await segmentLocally(document, {
       strategy: 'components',
       minComponentTriangles: 1,

@@ -153,7 +153,7 @@ describe('reassemble', () => {
     await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
     const path = join(dir, 'parts', 'roof.glb');
     const bytes = readFileSync(path);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     writeFileSync(path, bytes);
     await expect(reassemble(dir)).rejects.toBeInstanceOf(PackReadError);
   });

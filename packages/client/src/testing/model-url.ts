@@ -62,17 +62,23 @@ export async function fetchModelUrl(
   return { file, filename };
 }
 
+/** The refusal for a `model_url` that could not be fetched, whatever the cause. */
+function unreachable(cause: unknown): SubmissionError {
+  if (cause instanceof SubmissionError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new SubmissionError(
+    400,
+    'VALIDATION_FAILED',
+    `\`model_url\` could not be fetched: ${reason}`,
+    'model_url',
+  );
+}
+
 async function fetchWithHook(hook: FetchModelUrl, url: URL): Promise<Uint8Array> {
   try {
     return await hook(url);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new SubmissionError(
-      400,
-      'VALIDATION_FAILED',
-      `\`model_url\` could not be fetched: ${message}`,
-      'model_url',
-    );
+    throw unreachable(error);
   }
 }
 
@@ -81,23 +87,11 @@ async function fetchLoopback(url: URL, context: ModelUrlContext): Promise<AsyncI
     const response = await request(url, { dispatcher: context.dispatcher, signal: context.signal });
     if (response.statusCode < 200 || response.statusCode > 299) {
       await response.body.dump();
-      throw new SubmissionError(
-        400,
-        'VALIDATION_FAILED',
-        `\`model_url\` could not be fetched: HTTP ${response.statusCode}`,
-        'model_url',
-      );
+      throw unreachable(`HTTP ${response.statusCode}`);
     }
     return response.body;
   } catch (error) {
-    if (error instanceof SubmissionError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new SubmissionError(
-      400,
-      'VALIDATION_FAILED',
-      `\`model_url\` could not be fetched: ${message}`,
-      'model_url',
-    );
+    throw unreachable(error);
   }
 }
 

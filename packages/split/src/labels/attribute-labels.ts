@@ -50,3 +50,28 @@ export function attributeTriangleLabels(primitive: Primitive, semantic: string):
   }
   return labels;
 }
+
+/** Triangle labels of every primitive that has a label attribute, and the attributes used. */
+export function attributeLabelsOf(
+  primitives: readonly Primitive[],
+  requested?: string,
+): { labels: Map<Primitive, Float64Array>; semantics: Set<string> } {
+  const labels = new Map<Primitive, Float64Array>();
+  const semantics = new Set<string>();
+  for (const primitive of primitives) {
+    const semantic = findLabelAttribute(primitive, requested);
+    if (semantic === null) continue;
+    semantics.add(semantic);
+    labels.set(primitive, attributeTriangleLabels(primitive, semantic));
+  }
+  return { labels, semantics };
+}
+
+/** Add the distinct values of `labels` to `into`; labels come in runs, so repeats are skipped cheaply. */
+export function addDistinct(into: Set<number>, labels: Float64Array): void {
+  let last = Number.NaN;
+  for (const value of labels) {
+    if (value !== last) into.add(value);
+    last = value;
+  }
+}

@@ -53,34 +53,40 @@ export function componentTriangleLabels(
       }
     }
   }
-  // Per root: triangle count and bounds.
-  const rootIndex = new Int32Array(weld.count).fill(-1);
-  const sizes: number[] = [];
-  const boxes: number[] = [];
+  // Number the pieces (roots) in triangle order, count their triangles, and remember each
+  // triangle's piece so that labelling needs no second find.
+  const pieceOfRoot = new Int32Array(weld.count).fill(-1);
+  const pieceSizes = new Uint32Array(weld.count);
+  let pieces = 0;
   let triangles = 0;
-  for (let p = 0; p < primitives.length; p++) {
+  const trianglePieces = primitives.map((_, p) => {
     const indices = triangleLists[p]!;
     const ids = weld.ids[p]!;
-    for (let i = 0; i < indices.length; i += 3) {
-      const root = find(parent, ids[indices[i]!]!);
-      let c = rootIndex[root]!;
-      if (c === -1) {
-        c = rootIndex[root] = sizes.length;
-        sizes.push(0);
-        boxes.push(Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity);
-      }
-      sizes[c]! += 1;
-      triangles++;
-      for (let j = 0; j < 3; j++) {
-        const w = ids[indices[i + j]!]!;
-        for (let axis = 0; axis < 3; axis++) {
-          const value = weld.positions[3 * w + axis]!;
-          if (value < boxes[6 * c + axis]!) boxes[6 * c + axis] = value;
-          if (value > boxes[6 * c + 3 + axis]!) boxes[6 * c + 3 + axis] = value;
-        }
-      }
+    const out = new Uint32Array(indices.length / 3);
+    for (let t = 0; t < out.length; t++) {
+      const root = find(parent, ids[indices[3 * t]!]!);
+      let piece = pieceOfRoot[root]!;
+      if (piece === -1) piece = pieceOfRoot[root] = pieces++;
+      pieceSizes[piece]! += 1;
+      out[t] = piece;
+    }
+    triangles += out.length;
+    return out;
+  });
+  // Bounds per piece from its welded vertices (each visited once, not once per triangle corner).
+  const boxes = new Float64Array(pieces * 6);
+  for (let c = 0; c < pieces; c++)
+    boxes.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity], 6 * c);
+  for (let w = 0; w < weld.count; w++) {
+    const piece = pieceOfRoot[find(parent, w)]!;
+    if (piece === -1) continue; // a vertex no triangle uses
+    for (let axis = 0; axis < 3; axis++) {
+      const value = weld.positions[3 * w + axis]!;
+      if (value < boxes[6 * piece + axis]!) boxes[6 * piece + axis] = value;
+      if (value > boxes[6 * piece + 3 + axis]!) boxes[6 * piece + 3 + axis] = value;
     }
   }
+  const sizes = Array.from(pieceSizes.subarray(0, pieces));
   const target = mergeSmallComponents(sizes, boxes, triangles, options);
   // Rank kept pieces by merged size (largest first) so labels are stable and meaningful.
   const mergedSize = new Map<number, number>();
@@ -90,11 +96,9 @@ export function componentTriangleLabels(
   const ranked = [...mergedSize.keys()].sort((a, b) => mergedSize.get(b)! - mergedSize.get(a)! || a - b);
   const rankOf = new Map(ranked.map((c, i) => [c, i]));
   const rank = target.map((t) => rankOf.get(t)!);
-  const labels = primitives.map((_, p) => {
-    const indices = triangleLists[p]!;
-    const ids = weld.ids[p]!;
-    const out = new Float64Array(indices.length / 3);
-    for (let t = 0; t < out.length; t++) out[t] = rank[rootIndex[find(parent, ids[indices[3 * t]!]!)]!]!;
+  const labels = trianglePieces.map((piecesOfTriangles) => {
+    const out = new Float64Array(piecesOfTriangles.length);
+    for (let t = 0; t < out.length; t++) out[t] = rank[piecesOfTriangles[t]!]!;
     return out;
   });
   return { labels, rawComponents: sizes.length, components: ranked.length };
@@ -103,7 +107,7 @@ export function componentTriangleLabels(
 /** For each component, the component it ends up in (itself when kept). */
 function mergeSmallComponents(
   sizes: readonly number[],
-  boxes: readonly number[],
+  boxes: Float64Array,
   triangles: number,
   options: ComponentLabelOptions,
 ): number[] {
@@ -128,7 +132,7 @@ function mergeSmallComponents(
   });
 }
 
-function boxDistance(boxes: readonly number[], a: number, b: number): number {
+function boxDistance(boxes: Float64Array, a: number, b: number): number {
   let sum = 0;
   for (let axis = 0; axis < 3; axis++) {
     const gap = Math.max(

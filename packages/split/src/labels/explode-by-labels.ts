@@ -8,9 +8,9 @@ import type {
   Primitive,
   Transform,
 } from '@gltf-transform/core';
-import { assignDefaults, createTransform } from '@gltf-transform/functions';
+import { createTransform } from '@gltf-transform/functions';
 import { type MeshLabelling, meshLabels } from './mesh-labels.js';
-import { LABEL_DEFAULTS, type LabelOptions, type LabelStrategy } from './options.js';
+import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from './options.js';
 import { splitPrimitiveByLabels } from './split-primitive.js';
 
 const NAME = 'explodeByLabels';
@@ -38,11 +38,13 @@ interface ExplodedMesh {
  *   mesh and node; a mesh left with no primitives is removed from its nodes and disposed, and
  *   accessors no longer used are disposed.
  *
+ * @throws RangeError for an option out of range (checked when the transform is created).
+ *
  * Runs in O(total size). Skinned children sit below the original node like the others: glTF
  * ignores a skinned node's transform, and the validator only notes it (a warning, not an error).
  */
 export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions = {}): Transform {
-  const resolved = assignDefaults(LABEL_DEFAULTS, options);
+  const resolved = resolveLabelOptions(options);
   return createTransform(NAME, (document: Document): void => {
     const logger = document.getLogger();
     const root = document.getRoot();

@@ -1,7 +1,7 @@
 import type { Document } from '@gltf-transform/core';
-import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
+import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
-import { LABEL_DEFAULTS, type LabelOptions, type LabelSource } from './options.js';
+import { type LabelOptions, type LabelSource, resolveLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
 /**
@@ -22,24 +22,18 @@ export const FLAT_FACE_RATIO = 0.9;
  * no evidence of intended parts, so `auto` never picks them).
  */
 export function findLabelSource(document: Document, options: LabelOptions = {}): LabelSource | null {
-  const maxColors = options.maxColors ?? LABEL_DEFAULTS.maxColors;
-  const tolerance = options.colorTolerance ?? LABEL_DEFAULTS.colorTolerance;
+  const { maxColors, colorTolerance: tolerance } = resolveLabelOptions(options);
   const primitives = document
     .getRoot()
     .listMeshes()
     .flatMap((mesh) => mesh.listPrimitives())
     .filter(isTriangleList);
 
+  const byAttribute = attributeLabelsOf(primitives, options.attribute);
   const attributeLabels = new Set<number>();
-  const attributes = new Set<string>();
-  for (const primitive of primitives) {
-    const semantic = findLabelAttribute(primitive, options.attribute);
-    if (semantic === null) continue;
-    attributes.add(semantic);
-    for (const label of attributeTriangleLabels(primitive, semantic)) attributeLabels.add(label);
-  }
+  for (const labels of byAttribute.labels.values()) addDistinct(attributeLabels, labels);
   if (attributeLabels.size >= 2) {
-    const names = [...attributes];
+    const names = [...byAttribute.semantics];
     return {
       strategy: 'attribute',
       attribute: names[0]!,
@@ -57,7 +51,7 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     if (!labels) continue;
     flat += labels.flatTriangles;
     triangles += labels.labels.length;
-    for (const label of labels.labels) colors.add(label);
+    addDistinct(colors, labels.labels);
     if (colors.size > maxColors) return null;
   }
   if (triangles > 0 && flat / triangles >= FLAT_FACE_RATIO && colors.size >= 2) {

@@ -14,7 +14,14 @@ export { type ComponentLabels, componentTriangleLabels } from './component-label
 export { explodeByLabels } from './explode-by-labels.js';
 export { FLAT_FACE_RATIO, findLabelSource } from './find-label-source.js';
 export { type MeshLabelling, meshLabels } from './mesh-labels.js';
-export { LABEL_DEFAULTS, type LabelOptions, type LabelSource, type LabelStrategy } from './options.js';
+export {
+  LABEL_DEFAULTS,
+  type LabelOptions,
+  type LabelSource,
+  type LabelStrategy,
+  type ResolvedLabelOptions,
+  resolveLabelOptions,
+} from './options.js';
 export { splitPrimitiveByLabels } from './split-primitive.js';
 export { isTriangleList } from './triangles.js';
 export { type WeldResult, weldPositions } from './weld.js';

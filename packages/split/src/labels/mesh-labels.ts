@@ -1,8 +1,8 @@
 import type { Mesh, Primitive } from '@gltf-transform/core';
-import { attributeTriangleLabels, findLabelAttribute } from './attribute-labels.js';
+import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
-import type { LabelOptions, LabelStrategy } from './options.js';
+import type { LabelStrategy, ResolvedLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
 /** How one mesh's triangles are labelled, ready for {@link splitPrimitiveByLabels}. */
@@ -34,18 +34,12 @@ interface RawLabels {
 export function meshLabels(
   mesh: Mesh,
   strategy: LabelStrategy,
-  options: Required<Omit<LabelOptions, 'attribute'>> & Pick<LabelOptions, 'attribute'>,
+  options: ResolvedLabelOptions,
 ): MeshLabelling | null {
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
   const distinct = new Set<number>();
-  for (const labels of raw.labels.values()) {
-    let last = Number.NaN;
-    for (const value of labels) {
-      if (value !== last) distinct.add(value);
-      last = value;
-    }
-  }
+  for (const labels of raw.labels.values()) addDistinct(distinct, labels);
   const values = [...distinct].sort((a, b) => a - b);
   const slotOf = new Map(values.map((value, slot) => [value, slot]));
   const slots = new Map<Primitive, Uint32Array>();
@@ -73,23 +67,13 @@ export function meshLabels(
   };
 }
 
-function rawMeshLabels(
-  mesh: Mesh,
-  strategy: LabelStrategy,
-  options: Required<Omit<LabelOptions, 'attribute'>> & Pick<LabelOptions, 'attribute'>,
-): RawLabels | null {
+function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLabelOptions): RawLabels | null {
   const primitives = mesh.listPrimitives().filter(isTriangleList);
   const labels = new Map<Primitive, Float64Array>();
   switch (strategy) {
     case 'attribute': {
-      const dropSemantics = new Set<string>();
-      for (const primitive of primitives) {
-        const semantic = findLabelAttribute(primitive, options.attribute);
-        if (semantic === null) continue;
-        dropSemantics.add(semantic);
-        labels.set(primitive, attributeTriangleLabels(primitive, semantic));
-      }
-      return { labels, name: (value) => `part_${value}`, dropSemantics: [...dropSemantics] };
+      const found = attributeLabelsOf(primitives, options.attribute);
+      return { labels: found.labels, name: (value) => `part_${value}`, dropSemantics: [...found.semantics] };
     }
     case 'colors': {
       const palette = createColorPalette(options.colorTolerance);

@@ -50,3 +50,37 @@ export interface LabelSource {
   /** One human sentence: what was found. */
   reason: string;
 }
+
+/** {@link LabelOptions} with every default filled in. */
+export type ResolvedLabelOptions = Required<Omit<LabelOptions, 'attribute'>> &
+  Pick<LabelOptions, 'attribute'>;
+
+/**
+ * Fill defaults and check ranges once, at the boundary: these often come from command-line
+ * strings, where a typo becomes NaN and would otherwise silently change every comparison.
+ * @throws RangeError naming the option.
+ */
+export function resolveLabelOptions(options: LabelOptions = {}): ResolvedLabelOptions {
+  const resolved: ResolvedLabelOptions = { ...LABEL_DEFAULTS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(resolved, { [key]: value });
+  }
+  const check = (name: keyof typeof LABEL_DEFAULTS, ok: (value: number) => boolean, rule: string) => {
+    const value = resolved[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+      throw new RangeError(`label option ${name} must be ${rule}, got ${String(value)}`);
+    }
+  };
+  check('maxColors', (v) => Number.isInteger(v) && v >= 2, 'an integer of at least 2');
+  check('colorTolerance', (v) => v >= 0 && v <= 1, 'between 0 and 1');
+  check('weldTolerance', (v) => v >= 0 && v <= 1, 'between 0 and 1');
+  check('minComponentRatio', (v) => v >= 0 && v <= 1, 'between 0 and 1');
+  check('minComponentTriangles', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
+  if (
+    resolved.attribute !== undefined &&
+    (typeof resolved.attribute !== 'string' || resolved.attribute === '')
+  ) {
+    throw new RangeError('label option attribute must be a non-empty attribute name');
+  }
+  return resolved;
+}
