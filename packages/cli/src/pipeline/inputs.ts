@@ -14,7 +14,11 @@ export const MODEL_EXTENSIONS: readonly string[] = ['.glb', '.gltf', '.fbx', '.o
 export async function expandInputs(inputs: readonly string[], outDir: string): Promise<string[]> {
   if (inputs.length === 0) throw new PipelineUsageError('no input models given');
   const skip = resolve(outDir);
-  const files = new Set<string>();
+  // Keyed by absolute path, so `a.glb` and `./a.glb` are one model; the first spelling is kept.
+  const files = new Map<string, string>();
+  const add = (file: string) => {
+    if (!files.has(resolve(file))) files.set(resolve(file), file);
+  };
   for (const input of inputs) {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
@@ -23,9 +27,9 @@ export async function expandInputs(inputs: readonly string[], outDir: string): P
       throw new PipelineUsageError(`input not found: ${input}`);
     }
     if (info.isDirectory()) {
-      for (const file of await scanFolder(input, skip)) files.add(file);
+      for (const file of await scanFolder(input, skip)) add(file);
     } else if (info.isFile()) {
-      files.add(input);
+      add(input);
     } else {
       throw new PipelineUsageError(`input is not a file or folder: ${input}`);
     }
@@ -35,7 +39,7 @@ export async function expandInputs(inputs: readonly string[], outDir: string): P
       `no model files (${MODEL_EXTENSIONS.join(', ')}) found in ${inputs.join(', ')}`,
     );
   }
-  return [...files].sort();
+  return [...files.values()].sort();
 }
 
 async function scanFolder(dir: string, skip: string): Promise<string[]> {
