@@ -175,7 +175,8 @@ async function submit(
   try {
     taskId = await submitSegmentation(client, model.file, context.signal);
   } catch (error) {
-    if (submissionSurelyRejected(error) || context.signal?.aborted) {
+    // Cancelling during the upload is no proof that no task was created: it counts as unknown too.
+    if (submissionSurelyRejected(error)) {
       throw new ModelError(isInputRejected(error) ? 'input' : 'api', messageOf(error), undefined, {
         cause: error,
       });
