@@ -40,6 +40,8 @@ export interface ModelPlan {
   taskId?: string;
   /** Why, in a few words (shown by `--dry-run`). */
   reason: string;
+  /** For `blocked`: what blocks it, as the ModelError code the model will fail with. */
+  blockedBy?: 'submission-unknown' | 'result-expired';
 }
 
 /** The outcome of one model. */
