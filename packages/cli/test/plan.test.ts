@@ -60,13 +60,21 @@ describe('planModel', () => {
 
   it('blocks an unknown submission unless resubmitUnknown', () => {
     const history = new JournalHistory([entry('unknown')]);
-    expect(plan({ history })).toMatchObject({ action: 'blocked', credits: 0 });
+    expect(plan({ history })).toMatchObject({
+      action: 'blocked',
+      blockedBy: 'submission-unknown',
+      credits: 0,
+    });
     expect(plan({ history, resubmitUnknown: true })).toMatchObject({ action: 'submit', credits: 80 });
   });
 
   it('blocks an expired result unless resubmitExpired; resubmits a failed (refunded) task', () => {
     const expired = new JournalHistory([entry('failed', { taskId: 't-2', reason: 'expired' })]);
-    expect(plan({ history: expired })).toMatchObject({ action: 'blocked', taskId: 't-2' });
+    expect(plan({ history: expired })).toMatchObject({
+      action: 'blocked',
+      blockedBy: 'result-expired',
+      taskId: 't-2',
+    });
     expect(plan({ history: expired, resubmitExpired: true })).toMatchObject({ action: 'submit' });
     const failed = new JournalHistory([entry('failed', { taskId: 't-3', reason: 'task-failed' })]);
     expect(plan({ history: failed })).toMatchObject({ action: 'submit', credits: 80 });

@@ -60,6 +60,7 @@ export function planModel(inputs: PlanInputs): ModelPlan {
         return {
           ...base,
           action: 'blocked',
+          blockedBy: 'submission-unknown',
           reason:
             'an earlier submission may have created a task (no task id came back); not resubmitted without --resubmit-unknown',
         };
@@ -70,6 +71,7 @@ export function planModel(inputs: PlanInputs): ModelPlan {
         return {
           ...base,
           action: 'blocked',
+          blockedBy: 'result-expired',
           ...(taskId ? { taskId } : {}),
           reason: `the result of task ${taskId ?? '?'} expired before it was downloaded; resubmitting costs ${CREDITS_PER_SUBMISSION} credits: use --resubmit-expired`,
         };

@@ -78,8 +78,7 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
       return result;
     }
     if (plan.action === 'blocked') {
-      const code = plan.reason.includes('expired') ? 'result-expired' : 'submission-unknown';
-      throw new ModelError(code, plan.reason, plan.taskId);
+      throw new ModelError(plan.blockedBy ?? 'submission-unknown', plan.reason, plan.taskId);
     }
     const segmented = await segmentShared(context, plan, spend);
     taskId = segmented.taskId ?? undefined;
