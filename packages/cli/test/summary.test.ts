@@ -94,6 +94,28 @@ describe('progress', () => {
     expect(lines.at(-1)).toMatch(/^robot: 7 part\(s\) -> .*robot\/$/);
   });
 
+  it('draws bars on a TTY and keeps every finished line once the bars are gone', () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream & { isTTY: boolean; columns: number };
+    stream.isTTY = true;
+    stream.columns = 100;
+    let text = '';
+    (stream as unknown as PassThrough).on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const reporter = createProgressReporter({ stream, quiet: false });
+    const a = model('robot');
+    const b = model('chair');
+    reporter.onEvent({ type: 'start', model: a, action: 'submit' });
+    reporter.onEvent({ type: 'start', model: b, action: 'submit' });
+    reporter.onEvent({ type: 'progress', model: a, status: 'IN_PROGRESS', progress: 50 });
+    reporter.onEvent({ type: 'done', model: a, result: ok });
+    reporter.onEvent({ type: 'failed', model: b, error: new ModelError('api', 'boom'), result: bad });
+    reporter.stop();
+    expect(text).toContain('robot: 7 part(s) ->');
+    expect(text).toContain('chair: FAILED [api] boom');
+    expect(text).toMatch(/\u001b\[/); // terminal control sequences: bars were drawn
+  });
+
   it('prints nothing when quiet', () => {
     const reporter = createProgressReporter({ stream: process.stderr, quiet: true });
     expect(() =>
