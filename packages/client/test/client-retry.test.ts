@@ -1,5 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, StudioClient, SubmissionUnknownError, TimeoutError } from '../src/index.js';
 import { API_KEY, clientFor, makeGlb, recordingLogger, sha256, startFastEmulator } from './helpers.js';
@@ -184,6 +185,8 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(SubmissionUnknownError);
     expect((error as Error).message).toMatch(/ECONNREFUSED.*nothing was sent/);
+    // The undici error kept as `cause` carries no request headers either.
+    expect(inspect(error, { depth: 10 })).not.toContain(API_KEY);
     expect(logger.lines.filter((l) => l.includes('will be retried'))).toHaveLength(2);
     expect(logger.lines.join('\n')).not.toContain(API_KEY);
   });
