@@ -93,11 +93,3 @@ export function parseCreated(body: unknown, now: () => number): CreatedTask | un
 export function isTerminal(status: TaskStatus): boolean {
   return status === 'FINISHED' || status === 'FAILED';
 }
-
-/** The wallet's `{ "balance": "150.00" }` as a number; undefined when it is not a finite number. */
-export function parseBalance(body: unknown): number | undefined {
-  if (!isRecord(body)) return undefined;
-  const raw = body.balance;
-  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : raw;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
