@@ -191,7 +191,10 @@ export class ApiTransport {
     } catch (cause) {
       const excerpt = redactSecrets(text.replace(/\s+/g, ' ').trim().slice(0, 300), [this.#config.apiKey]);
       throw new InvalidResponseError(
-        `${info.method} ${info.url} answered ${status} with a body that is not JSON.`,
+        `${info.method} ${info.url} answered ${status} with a body that is not JSON.` +
+          (info.method === 'POST'
+            ? ' The submission was accepted and may have created a task; it was NOT resubmitted.'
+            : ''),
         {
           status,
           request: info,

@@ -3,6 +3,7 @@
  * in front of the API answer with HTML pages; this module turns any of them into a code, a message and
  * a short excerpt that is safe to show.
  */
+import { isRecord } from './json.js';
 import { redactSecrets } from './redact.js';
 
 /** The longest body excerpt an error carries: enough to diagnose, short enough for a log line. */
@@ -17,10 +18,6 @@ export interface ParsedErrorBody {
   excerpt?: string;
   /** True when the body was an HTML page (a proxy's error page, usually). */
   html: boolean;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function asText(value: unknown): string | undefined {

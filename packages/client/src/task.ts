@@ -4,6 +4,8 @@
  * `metadata` optional; statuses may come in any case, and an unknown status means "still running".
  */
 
+import { isRecord } from './json.js';
+
 /** The statuses the API documents. Other strings are passed through and treated as running. */
 export type KnownTaskStatus = 'PENDING' | 'IN_PROGRESS' | 'FINISHED' | 'FAILED';
 
@@ -35,10 +37,6 @@ export interface CreatedTask {
   taskId: string;
   /** `created_at` as the API sent it (ISO-8601), or the local time when it sent none. */
   createdAt: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -94,12 +92,4 @@ export function parseCreated(body: unknown, now: () => number): CreatedTask | un
 /** Whether a status is final. Unknown statuses are not: they count as running. */
 export function isTerminal(status: TaskStatus): boolean {
   return status === 'FINISHED' || status === 'FAILED';
-}
-
-/** The wallet's `{ "balance": "150.00" }` as a number; undefined when it is not a finite number. */
-export function parseBalance(body: unknown): number | undefined {
-  if (!isRecord(body)) return undefined;
-  const raw = body.balance;
-  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : raw;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }

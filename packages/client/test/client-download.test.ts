@@ -8,6 +8,7 @@ import {
   PayloadTooLargeError,
   ResultExpiredError,
   StudioError,
+  TimeoutError,
 } from '../src/index.js';
 import type { EmulatorOptions } from '../src/testing/index.js';
 import { clientFor, makeGlb, sha256, startFastEmulator, tempDir } from './helpers.js';
@@ -137,6 +138,28 @@ describe('client.download()', () => {
       .catch((e: unknown) => e);
     expect(error2).toBeInstanceOf(PayloadTooLargeError);
     expect((error2 as Error).message).toContain(`${t.glb.length} bytes`);
+    expect(await readdir(dir.path)).toEqual([]);
+  });
+
+  it('stops at once on abort, and times out per attempt, leaving no partial file', async () => {
+    await using dir = await tempDir();
+    await using t = await finishedTask({
+      faults: [{ kind: 'delay', ms: 5000, match: { origin: 'storage' }, times: 10 }],
+    });
+    const controller = new AbortController();
+    const reason = new Error('cancelled');
+    setTimeout(() => controller.abort(reason), 100);
+    const started = Date.now();
+    await expect(
+      t.client.download(t.url, { to: join(dir.path, 'a.glb'), signal: controller.signal }),
+    ).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const error = await t.client
+      .download(t.url, { to: join(dir.path, 'a.glb'), timeoutMs: 100 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    // One aborted request, then the first attempt and two retries of the timed-out download.
+    expect(t.emulator.stats().storageRequests).toBe(4);
     expect(await readdir(dir.path)).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, StudioClient, SubmissionUnknownError, TimeoutError } from '../src/index.js';
 import { API_KEY, clientFor, makeGlb, recordingLogger, sha256, startFastEmulator } from './helpers.js';
@@ -59,7 +60,11 @@ describe("the server's own rate limit", () => {
   it.each(['seconds', 'http-date', 'none'] as const)(
     'a client that overestimates its budget recovers from 429s with Retry-After %s',
     async (rateLimitRetryAfter) => {
-      await using emulator = await startFastEmulator({ requestsPerMinute: 3, rateLimitWindowMs: 1000, rateLimitRetryAfter });
+      await using emulator = await startFastEmulator({
+        requestsPerMinute: 3,
+        rateLimitWindowMs: 1000,
+        rateLimitRetryAfter,
+      });
       await using client = clientFor(emulator, {
         requestsPerMinute: 100,
         maxRetries: 6,
@@ -130,6 +135,31 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
     }
   });
 
+  it('an abort mid-upload rejects with the reason at once and warns that the task may exist', async () => {
+    // A server that never reads the body: the upload stalls on back-pressure until aborted.
+    const server = createHttpServer((req) => req.pause());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const logger = recordingLogger();
+      await using client = new StudioClient({ apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}`, logger });
+      const controller = new AbortController();
+      const reason = new Error('user cancelled');
+      setTimeout(() => controller.abort(reason), 150);
+      const started = Date.now();
+      await expect(
+        client.segmentation.create({ model: makeGlb(16 * 1024 * 1024) }, { signal: controller.signal }),
+      ).rejects.toBe(reason);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(
+        logger.lines.some((line) => /warn submission aborted.*may have reached the server/.test(line)),
+      ).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a 429 on the POST is retried (the server did not take it), and paid once', async () => {
     await using emulator = await startFastEmulator({
       faults: [{ kind: 'rateLimit', retryAfter: 'seconds', retryAfterSeconds: 0, match: SUBMIT }],
@@ -155,6 +185,8 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(SubmissionUnknownError);
     expect((error as Error).message).toMatch(/ECONNREFUSED.*nothing was sent/);
+    // The undici error kept as `cause` carries no request headers either.
+    expect(inspect(error, { depth: 10 })).not.toContain(API_KEY);
     expect(logger.lines.filter((l) => l.includes('will be retried'))).toHaveLength(2);
     expect(logger.lines.join('\n')).not.toContain(API_KEY);
   });

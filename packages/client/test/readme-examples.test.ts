@@ -41,7 +41,8 @@ describe('README examples', () => {
     // Left over by a run that was killed mid-test: stale modules would otherwise linger in the tree.
     for (const name of await readdir(here)) {
       const pid = /^\.readme-(\d+)$/.exec(name)?.[1];
-      if (pid !== undefined && !isAlive(Number(pid))) await rm(join(here, name), { recursive: true, force: true });
+      if (pid !== undefined && !isAlive(Number(pid)))
+        await rm(join(here, name), { recursive: true, force: true });
     }
     const moduleDir = join(here, `.readme-${process.pid}`);
     await mkdir(moduleDir, { recursive: true });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DurationStats, nextPollDelay } from '../src/poll-schedule.js';
-import { isTerminal, parseBalance, parseCreated, parseTask } from '../src/task.js';
+import { parseBalance } from '../src/resources/wallet.js';
+import { isTerminal, parseCreated, parseTask } from '../src/task.js';
 
 describe('status parsing', () => {
   it('parses the documented finished shape', () => {

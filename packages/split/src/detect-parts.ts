@@ -88,14 +88,17 @@ export function selectScene(document: Document): { scene: Scene | null; sceneNot
   return { scene, sceneNote: `the model has ${scenes.length} scenes; only ${which} ${label} is split` };
 }
 
-/** Mesh nodes of a scene, depth-first in child order (the order engines list them). */
+/**
+ * Mesh nodes of a scene, depth-first in child order (the order engines list them). A mesh without
+ * primitives draws nothing and cannot be written as a valid part, so its node is not listed.
+ */
 export function listMeshNodes(scene: Scene | null): Node[] {
   const out: Node[] = [];
   if (!scene) return out;
   const stack = [...scene.listChildren()].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.getMesh()) out.push(node);
+    if (node.getMesh()?.listPrimitives().length) out.push(node);
     const children = node.listChildren();
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
@@ -114,7 +117,19 @@ export function listAnimatedNodes(document: Document): Set<Node> {
   return animated;
 }
 
-/** Whether several nodes may share one part file: a plain static placement of the mesh. */
+/** Nodes that any animation channel targets (transforms or morph weights). */
+function listAnyAnimatedNodes(document: Document): Set<Node> {
+  const animated = new Set<Node>();
+  for (const animation of document.getRoot().listAnimations()) {
+    for (const channel of animation.listChannels()) {
+      const target = channel.getTargetNode();
+      if (target) animated.add(target);
+    }
+  }
+  return animated;
+}
+
+/** Whether several nodes may share one part file: a plain, static placement of the mesh. */
 function isShareable(node: Node, animated: Set<Node>): boolean {
   return (
     !node.getSkin() && !animated.has(node) && node.listExtensions().length === 0 && !node.getWeights().length
@@ -144,7 +159,7 @@ export function planByNodes(
       .listMeshes()
       .map((mesh, i) => [mesh, i]),
   );
-  const animated = listAnimatedNodes(document);
+  const animated = listAnyAnimatedNodes(document);
   const usesPerMesh = new Map<Mesh, Node[]>();
   if (instances === 'shared') {
     for (const node of meshNodes) {

@@ -73,5 +73,6 @@ export {
   type SplitPartsOptions,
   splitParts,
 } from './split-parts.js';
+export { type PackCheck, verifyPack } from './verify-pack.js';
 export { DEFAULT_GENERATOR, SPLIT_VERSION } from './version.js';
 export { type PackSource, PackWriteError, type WritePackOptions, writePack } from './write-pack.js';

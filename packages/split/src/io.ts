@@ -1,6 +1,6 @@
 /// <reference path="./draco3dgltf.d.ts" />
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
 import { type Document, type GLTF, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 
@@ -156,6 +156,36 @@ function peekJSON(bytes: Uint8Array, source: string): PeekedJSON {
   return json as PeekedJSON;
 }
 
+/**
+ * External resources must stay inside the model's folder: a .gltf is untrusted input, and a URI such
+ * as `../../.ssh/id_rsa` or `/etc/passwd` would otherwise be read and embedded in the parts that the
+ * user then shares. Network URLs are refused by glTF-Transform itself (no fetch is configured).
+ */
+function assertResourcesInside(json: PeekedJSON, modelPath: string, source: string): void {
+  const folder = resolve(dirname(modelPath));
+  for (const list of [json.buffers, json.images]) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const uri = (item as { uri?: unknown } | null)?.uri;
+      if (typeof uri !== 'string' || uri.startsWith('data:') || /^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
+        continue;
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(uri);
+      } catch {
+        throw new ModelReadError(source, `${source} has a malformed resource URI ${JSON.stringify(uri)}`);
+      }
+      const target = resolve(folder, decoded);
+      if (isAbsolute(decoded) || (target !== folder && !target.startsWith(folder + sep))) {
+        throw new ModelReadError(
+          source,
+          `${source} refers to ${JSON.stringify(uri)} outside its folder; refusing to read it`,
+        );
+      }
+    }
+  }
+}
+
 /** Whether buffers or images point at files beside the model (not data: URIs, not the GLB chunk). */
 function hasExternalURIs(json: { buffers?: unknown; images?: unknown }): boolean {
   const uris = [json.buffers, json.images].flatMap((list) =>
@@ -205,6 +235,7 @@ export async function readModel(
     bytes = input;
   }
   const json = peekJSON(bytes, source);
+  if (typeof input === 'string') assertResourcesInside(json, input, source);
   const used = new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]);
   const supported = new Set(ALL_EXTENSIONS.map((extension) => extension.EXTENSION_NAME));
   const unsupported = namesOf(json.extensionsRequired).filter((name) => !supported.has(name));

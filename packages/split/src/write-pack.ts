@@ -131,7 +131,16 @@ export async function writePack(
     const manifest: Manifest = {
       manifestVersion: MANIFEST_VERSION,
       generator: options.generator ?? DEFAULT_GENERATOR,
-      source: { segmenter: 'none', taskId: null, ...options.source },
+      source: {
+        file: options.source.file,
+        byteLength: options.source.byteLength,
+        sha256: options.source.sha256,
+        segmenter: options.source.segmenter ?? 'none',
+        taskId: options.source.taskId ?? null,
+        strategy: options.source.strategy,
+        reason: options.source.reason,
+        ...(options.source.sceneNote ? { sceneNote: options.source.sceneNote } : {}),
+      },
       bounds: options.bounds,
       parts: [],
     };

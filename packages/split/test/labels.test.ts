@@ -1,4 +1,5 @@
 import { type Document, type Node, NodeIO, type Primitive } from '@gltf-transform/core';
+import { EXTMeshGPUInstancing, type InstancedMesh } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
 import {
   explodeByLabels,
@@ -335,6 +336,40 @@ describe('explodeByLabels', () => {
     expect(b.map((n) => n.getName())).toEqual(['twin_part_0', 'twin_part_1']);
     expect(a.map((n) => n.getMesh())).toEqual(b.map((n) => n.getMesh()));
     expect(document.getRoot().listMeshes()).toHaveLength(2);
+  });
+
+  it('copies GPU instancing to every part', async () => {
+    const { document, node } = labelledGrid({
+      cols: 4,
+      rows: 1,
+      labelOf: (col) => (col < 2 ? 0 : 1),
+      semantic: '_PART_ID',
+      vertices: 'separate',
+    });
+    const instancing = document.createExtension(EXTMeshGPUInstancing).setRequired(true);
+    const translations = document
+      .createAccessor()
+      .setType('VEC3')
+      .setArray(new Float32Array([0, 0, 0, 0, 10, 0, 0, 0, 10]))
+      .setBuffer(document.getRoot().listBuffers()[0]!);
+    node.setExtension(
+      'EXT_mesh_gpu_instancing',
+      instancing.createInstancedMesh().setAttribute('TRANSLATION', translations),
+    );
+    const io = new NodeIO().registerExtensions([EXTMeshGPUInstancing]);
+    const before = worldTriangles(document);
+    await document.transform(explodeByLabels('attribute'));
+    const children = meshChildren(node);
+    expect(children).toHaveLength(2);
+    for (const child of children) {
+      expect(child.getExtension<InstancedMesh>('EXT_mesh_gpu_instancing')?.getAttribute('TRANSLATION')).toBe(
+        translations,
+      );
+    }
+    expect(node.getExtension('EXT_mesh_gpu_instancing')).toBeNull();
+    const bytes = await io.writeBinary(document);
+    expect((await validateGLB(bytes)).errorMessages).toEqual([]);
+    expect(compareSoups(worldTriangles(await io.readBinary(bytes)), before)).toBeNull();
   });
 
   it('leaves points and unlabelled primitives on the original node', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codecNeedsOf, ModelReadError, readModel, repairGLBAlignment } from '../src/index.js';
@@ -40,6 +40,25 @@ describe('readModel', () => {
     expect(new DataView(repaired.buffer).getUint32(8, true)).toBe(repaired.byteLength);
     const { document } = await readModel(bytes);
     expect(document.getRoot().listMeshes().length).toBeGreaterThan(0);
+  });
+
+  it('refuses external resources outside the model folder (no local file leaks into parts)', async () => {
+    const secret = join(work, 'secret.bin');
+    writeFileSync(secret, new Uint8Array(12));
+    const folder = join(work, 'model');
+    mkdirSync(folder, { recursive: true });
+    for (const uri of ['../secret.bin', secret, '%2E%2E/secret.bin']) {
+      const path = join(folder, 'leaky.gltf');
+      writeFileSync(path, JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri, byteLength: 12 }] }));
+      await expect(readModel(path)).rejects.toThrow(/outside its folder/);
+    }
+    // A resource beside the model is fine.
+    writeFileSync(join(folder, 'data.bin'), new Uint8Array(12));
+    writeFileSync(
+      join(folder, 'ok.gltf'),
+      JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri: 'data.bin', byteLength: 12 }] }),
+    );
+    expect((await readModel(join(folder, 'ok.gltf'))).document.getRoot().listBuffers()).toHaveLength(1);
   });
 
   const cases: Array<[string, Uint8Array | string, RegExp]> = [

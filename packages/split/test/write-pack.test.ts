@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from '@gltf-transform/core';
@@ -13,6 +13,7 @@ import {
   reassemble,
   type SplitPart,
   splitParts,
+  verifyPack,
   writePack,
 } from '../src/index.js';
 import { buildSharedMesh } from './helpers/fixture-builders.js';
@@ -128,6 +129,24 @@ describe('writePack', () => {
       writePack(join(work, 'twins'), [parts[0]!, twin], { source: SOURCE, bounds: BOUNDS }),
     ).rejects.toThrow(/unique/);
     expect(existsSync(join(work, 'evil'))).toBe(false);
+  });
+});
+
+describe('verifyPack', () => {
+  it('says a written pack is complete, and what is wrong with a damaged one', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'verify');
+    expect(await verifyPack(dir)).toEqual({ complete: false, problems: ['no manifest.json'] });
+    await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    const check = await verifyPack(dir);
+    expect(check.complete).toBe(true);
+    expect(check.manifest?.parts).toHaveLength(2);
+    writeFileSync(join(dir, 'parts', 'roof.glb'), 'truncated');
+    rmSync(join(dir, 'parts', 'pillar.glb'));
+    expect(await verifyPack(dir)).toMatchObject({
+      complete: false,
+      problems: ['parts/pillar.glb is missing', expect.stringMatching(/^parts\/roof\.glb has 9 bytes/)],
+    });
   });
 });
 

@@ -1,9 +1,17 @@
 /** `client.wallet`: the credit balance. */
 import type { ClientContext } from '../context.js';
 import { InvalidResponseError } from '../errors.js';
+import { isRecord } from '../json.js';
 import { WALLET_PATH } from '../paths.js';
-import { parseBalance } from '../task.js';
 import type { RequestOptions } from './segmentation.js';
+
+/** The wallet's `{ "balance": "150.00" }` as a number; undefined when it is not a finite number. */
+export function parseBalance(body: unknown): number | undefined {
+  if (!isRecord(body)) return undefined;
+  const raw = body.balance;
+  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : raw;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
 
 export class Wallet {
   readonly #context: ClientContext;

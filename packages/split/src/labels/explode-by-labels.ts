@@ -51,7 +51,10 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
     const nodesByMesh = new Map<Mesh, Node[]>();
     for (const node of root.listNodes()) {
       const mesh = node.getMesh();
-      if (mesh) nodesByMesh.set(mesh, [...(nodesByMesh.get(mesh) ?? []), node]);
+      if (!mesh) continue;
+      const nodes = nodesByMesh.get(mesh);
+      if (nodes) nodes.push(node);
+      else nodesByMesh.set(mesh, [node]);
     }
     const exploded = new Map<Mesh, ExplodedMesh>();
     for (const mesh of nodesByMesh.keys()) {
@@ -61,17 +64,18 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
         exploded.set(mesh, { labelling, parts: explodeMesh(document, mesh, labelling) });
     }
     const targets = [...exploded.keys()].flatMap((mesh) => nodesByMesh.get(mesh)!);
+    const morphChannels = morphChannelsByNode(document, new Set(targets));
     for (const node of targets) {
       const { labelling, parts } = exploded.get(node.getMesh()!)!;
       const prefix = targets.length > 1 && node.getName() ? `${node.getName()}_` : '';
-      attachChildren(document, node, parts, labelling, prefix);
+      attachChildren(document, node, parts, labelling, prefix, morphChannels.get(node) ?? []);
     }
     for (const mesh of exploded.keys()) {
       if (mesh.listPrimitives().length > 0) continue;
       for (const node of nodesByMesh.get(mesh)!) {
         node.setMesh(null).setSkin(null).setWeights([]).setExtension(INSTANCING, null);
         // Its children carry copies of these channels; on a mesh-less node they are invalid.
-        for (const { channel } of morphChannels(document, node)) channel.dispose();
+        for (const { channel } of morphChannels.get(node) ?? []) channel.dispose();
       }
       mesh.dispose();
     }
@@ -116,15 +120,20 @@ function disposePrimitive(primitive: Primitive): void {
   }
 }
 
+interface MorphChannel {
+  animation: Animation;
+  channel: AnimationChannel;
+}
+
 function attachChildren(
   document: Document,
   node: Node,
   parts: Mesh[],
   labelling: MeshLabelling,
   prefix: string,
+  weightChannels: readonly MorphChannel[],
 ) {
   const instancing = node.getExtension(INSTANCING);
-  const weightChannels = morphChannels(document, node);
   parts.forEach((mesh, slot) => {
     const child = document
       .createNode(prefix + labelling.names[slot]!)
@@ -145,18 +154,17 @@ function attachChildren(
   });
 }
 
-/** Animation channels that drive `node`'s morph target weights. */
-function morphChannels(
-  document: Document,
-  node: Node,
-): { animation: Animation; channel: AnimationChannel }[] {
-  return document
-    .getRoot()
-    .listAnimations()
-    .flatMap((animation) =>
-      animation
-        .listChannels()
-        .filter((channel) => channel.getTargetNode() === node && channel.getTargetPath() === 'weights')
-        .map((channel) => ({ animation, channel })),
-    );
+/** Animation channels driving the morph weights of `nodes`, by node: one pass over all channels. */
+function morphChannelsByNode(document: Document, nodes: ReadonlySet<Node>): Map<Node, MorphChannel[]> {
+  const byNode = new Map<Node, MorphChannel[]>();
+  for (const animation of document.getRoot().listAnimations()) {
+    for (const channel of animation.listChannels()) {
+      const node = channel.getTargetNode();
+      if (!node || !nodes.has(node) || channel.getTargetPath() !== 'weights') continue;
+      const list = byNode.get(node);
+      if (list) list.push({ animation, channel });
+      else byNode.set(node, [{ animation, channel }]);
+    }
+  }
+  return byNode;
 }
