@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,11 @@ async function writePackFiles(
   const manifest = {
     manifestVersion: 1,
     source,
-    parts: parts.map((p) => ({ file: p.file, byteLength: Buffer.byteLength(p.bytes) })),
+    parts: parts.map((p) => ({
+      file: p.file,
+      byteLength: Buffer.byteLength(p.bytes),
+      sha256: createHash('sha256').update(p.bytes).digest('hex'),
+    })),
   };
   await writeFile(join(dir, slug, 'manifest.json'), JSON.stringify(manifest));
 }
@@ -92,15 +97,17 @@ describe('readCompletePack', () => {
     expect(await readCompletePack(join(dir, 'p'), sha, 'tripo')).toMatchObject({ parts: 2, taskId: 't-9' });
   });
 
-  it('rejects another input, another segmenter, a missing or resized part, and paths outside the pack', async () => {
+  it('rejects another input, another segmenter, a changed, resized or missing part, and paths outside the pack', async () => {
     await writePackFiles('p', [{ file: 'parts/a.glb', bytes: 'aaaa' }], source);
     expect(await readCompletePack(join(dir, 'p'), 'd'.repeat(64), 'tripo')).toBeUndefined();
     expect(await readCompletePack(join(dir, 'p'), sha, 'local')).toBeUndefined();
+    await writeFile(join(dir, 'p', 'parts', 'a.glb'), 'abcd');
+    expect(await readCompletePack(join(dir, 'p'), sha, 'tripo')).toBeUndefined();
     await writeFile(join(dir, 'p', 'parts', 'a.glb'), 'aa');
     expect(await readCompletePack(join(dir, 'p'), sha, 'tripo')).toBeUndefined();
     await rm(join(dir, 'p', 'parts', 'a.glb'));
     expect(await readCompletePack(join(dir, 'p'), sha, 'tripo')).toBeUndefined();
-    await writePackFiles('q', [{ file: '../p/manifest.json', bytes: 'x' }], source);
+    await writePackFiles('q', [{ file: 'parts/../../escape.glb', bytes: 'x' }], source);
     expect(await readCompletePack(join(dir, 'q'), sha, 'tripo')).toBeUndefined();
     expect(await readCompletePack(join(dir, 'none'), sha, 'tripo')).toBeUndefined();
   });

@@ -1,11 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
+import { join } from 'node:path';
+import { verifyPack } from './split-api.js';
 
 /**
  * Decides whether a pack on disk is complete for a given input, without trusting it blindly:
- * `manifest.json` parses, its `source.sha256` and `source.segmenter` match the input and the segmenter
- * of this run, and every part file it lists exists (inside the pack) with the recorded byte length.
- * writePack renames a finished pack into place, so a pack that passes this check is whole.
+ * @meshparts/split's `verifyPack` checks that the version-1 manifest reads and that every part file
+ * it lists is there with its recorded size and sha256; on top of that, the manifest's
+ * `source.sha256` and `source.segmenter` must match this input and this run's segmenter. writePack
+ * renames a finished pack into place, so a pack that passes is whole, and one edited or damaged by
+ * hand is made again.
  */
 
 export interface CompletePack {
@@ -14,35 +16,18 @@ export interface CompletePack {
   taskId: string | null;
 }
 
-interface ManifestShape {
-  source?: { sha256?: unknown; segmenter?: unknown; taskId?: unknown };
-  parts?: unknown;
-}
-
 export async function readCompletePack(
   packDir: string,
   sha256: string,
   segmenter: 'tripo' | 'local',
 ): Promise<CompletePack | undefined> {
-  const manifestPath = join(packDir, 'manifest.json');
-  let manifest: ManifestShape;
-  try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ManifestShape;
-  } catch {
-    return undefined;
-  }
+  const check = await verifyPack(packDir);
+  const manifest = check.manifest;
+  if (!check.complete || !manifest) return undefined;
   if (manifest.source?.sha256 !== sha256 || manifest.source.segmenter !== segmenter) return undefined;
-  if (!Array.isArray(manifest.parts)) return undefined;
-  for (const part of manifest.parts as unknown[]) {
-    const { file, byteLength } = (part ?? {}) as { file?: unknown; byteLength?: unknown };
-    if (typeof file !== 'string' || isAbsolute(file) || normalize(file).startsWith('..')) return undefined;
-    try {
-      const info = await stat(join(packDir, file));
-      if (!info.isFile() || (typeof byteLength === 'number' && info.size !== byteLength)) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  const taskId = typeof manifest.source.taskId === 'string' ? manifest.source.taskId : null;
-  return { manifestPath, parts: manifest.parts.length, taskId };
+  return {
+    manifestPath: join(packDir, 'manifest.json'),
+    parts: manifest.parts.length,
+    taskId: typeof manifest.source.taskId === 'string' ? manifest.source.taskId : null,
+  };
 }

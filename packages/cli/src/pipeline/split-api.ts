@@ -13,6 +13,7 @@ import {
   sceneBounds,
   segmentLocally,
   splitDocument,
+  verifyPack,
   writePack,
 } from '@meshparts/split';
 import { VERSION } from '../version.js';
@@ -37,7 +38,7 @@ export interface SplitSettings {
 }
 
 export type { CaseStyle, RenameMap };
-export { parseRenameMap, safeFileName };
+export { parseRenameMap, safeFileName, verifyPack };
 
 /** A stable fingerprint of split settings: a pack made with other settings is re-split (for free). */
 export function splitKey(settings: SplitSettings): string {
