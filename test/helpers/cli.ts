@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { open, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, ROOT } from './paths.js';
 
@@ -12,7 +12,9 @@ const execFileAsync = promisify(execFile);
  * `tsc -b` is incremental, so a build on an up-to-date tree costs a second.
  */
 export async function ensureBuilt(): Promise<void> {
-  const lock = join(ROOT, 'packages', 'cli', '.e2e-build.lock');
+  // Inside dist/ (git-ignored), so a lock left by a killed test run never shows up as a change.
+  const lock = join(ROOT, 'packages', 'cli', 'dist', '.e2e-build.lock');
+  await mkdir(dirname(lock), { recursive: true });
   for (;;) {
     try {
       const handle = await open(lock, 'wx');
