@@ -20,6 +20,18 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ meshparts run models/ -o packs                  # segment + split every model (offline without a key)
+  $ meshparts inspect robot.glb                     # what would be split, and why
+  $ meshparts split robot.glb -o packs/robot        # split an already segmented model, no network
+  $ meshparts emulate                               # the API on loopback, for offline development
+
+API key: --api-key, THREEDAISTUDIO_API_KEY, or ~/.config/meshparts/config.json ({ "apiKey": "..." }).
+Exit codes: 0 success, 1 some models failed, 2 bad usage or input.`,
+  );
   return program;
 }
 
