@@ -90,6 +90,20 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(catalog.packs).toHaveLength(2);
   });
 
+  it('reports a submission whose answer was lost, and resubmits it only with --resubmit-unknown', async () => {
+    emulator = await startTestEmulator({ faults: [{ kind: 'acceptThenDrop', match: { method: 'POST' } }] });
+    const model = join(inputs, 'TwoCubes.glb');
+    const env = cliEnvFor(emulator);
+    const first = await runCli(['run', model, '-o', out, ...FAST_FLAGS], { env });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/may have created a task.*--resubmit-unknown/);
+    const second = await runCli(['run', model, '-o', out, '--dry-run', ...FAST_FLAGS], { env });
+    expect(second.stderr).toMatch(/TwoCubes\.glb\s+blocked\s+0/);
+    const third = await runCli(['run', model, '-o', out, '--resubmit-unknown', ...FAST_FLAGS], { env });
+    expect(third.code, third.stderr).toBe(0);
+    expect(emulator.stats().submissions).toBe(2);
+  });
+
   it('--dry-run prints the plan and the credits, checks the balance, and submits nothing', async () => {
     emulator = await startTestEmulator({ balance: 100 });
     const result = await runCli(['run', inputs, '-o', out, '--dry-run', ...FAST_FLAGS], {
