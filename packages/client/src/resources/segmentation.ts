@@ -5,7 +5,7 @@
 import { type ClientContext, rememberSubmission } from '../context.js';
 import { InvalidResponseError, ValidationError } from '../errors.js';
 import { type ModelSource, type PreparedModel, prepareModel } from '../input.js';
-import { MODEL_CONTENT_TYPES } from '../input-format.js';
+import { MODEL_CONTENT_TYPES, uploadFilename } from '../input-format.js';
 import { type MultipartBody, multipartBody } from '../multipart.js';
 import { SUBMIT_PATH } from '../paths.js';
 import { redactUrl } from '../redact.js';
@@ -103,7 +103,7 @@ export class Segmentation {
         multipartBody([
           {
             name: 'model',
-            filename: model.filename,
+            filename: uploadFilename(model.filename, model.format),
             contentType: MODEL_CONTENT_TYPES[model.format],
             byteLength: model.byteLength,
             open: model.open,
