@@ -76,7 +76,11 @@ export class Tasks {
     const { clock, limiter, logger, poll, durations, activeWaits, submittedAt } = this.#context;
     const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
     const limit = deadline(options.signal, timeoutMs, clock);
-    const started = submittedAt.get(taskId) ?? clock.now();
+    const submitted = submittedAt.get(taskId);
+    // The baseline of the progress-based estimate: the submission, or the first poll of a task this
+    // client did not submit (a resumed one), whose progress then is not ours to count.
+    const started = submitted ?? clock.now();
+    let baselineProgress: number | undefined = submitted === undefined ? undefined : 0;
     const fairShare = (): number => Math.max(poll.minIntervalMs, limiter.intervalMs * activeWaits.count);
     let last: Task | undefined;
     activeWaits.count++;
@@ -96,6 +100,7 @@ export class Tasks {
           continue;
         }
         last = task;
+        baselineProgress ??= task.progress ?? 0;
         options.onProgress?.(task);
         let delay: number;
         if (task.status === 'FAILED') {
@@ -118,6 +123,7 @@ export class Tasks {
           delay = nextPollDelay({
             elapsedMs: clock.now() - started,
             progress: task.progress,
+            baselineProgress,
             expectedDurationMs: durations.expected(poll.expectedDurationMs),
             minIntervalMs: fairShare(),
             maxIntervalMs: poll.maxIntervalMs,
