@@ -13,7 +13,7 @@ import {
   type StudioClientOptions,
 } from './client-options.js';
 import { systemClock } from './clock.js';
-import type { ClientContext } from './context.js';
+import { type ClientContext, clientClosedError, withLifetime } from './context.js';
 import { type DownloadOptions, type DownloadResult, downloadResult } from './download.js';
 import { StudioError, TimeoutError } from './errors.js';
 import { silentLogger } from './logger.js';
@@ -66,6 +66,7 @@ export class StudioClient {
   readonly baseUrl: string;
   readonly #context: ClientContext;
   readonly #ownedAgent: Agent | undefined;
+  readonly #lifetime = new AbortController();
 
   constructor(options: StudioClientOptions = {}) {
     const apiKey = resolveApiKey(options.apiKey, process.env);
@@ -122,6 +123,7 @@ export class StudioClient {
         logger,
         userAgent,
       },
+      lifetime: this.#lifetime.signal,
     };
     this.segmentation = new Segmentation(this.#context);
     this.tasks = new Tasks(this.#context);
@@ -133,7 +135,9 @@ export class StudioClient {
    * truncation retried, written atomically. Storage downloads do not use the API's rate budget.
    */
   download(url: string, options: DownloadOptions): Promise<DownloadResult> {
-    return downloadResult(url, options, this.#context.download);
+    return withLifetime(this.#context, options.signal, (signal) =>
+      downloadResult(url, { ...options, signal }, this.#context.download),
+    );
   }
 
   /**
@@ -142,7 +146,7 @@ export class StudioClient {
    */
   async segment(input: SegmentationInput, options: SegmentOptions): Promise<SegmentResult> {
     const { clock } = this.#context;
-    const limit = deadline(options.signal, options.timeoutMs, clock);
+    const limit = deadline([options.signal, this.#context.lifetime], options.timeoutMs, clock);
     const started = clock.now();
     const remaining = (): number | undefined =>
       options.timeoutMs === undefined ? undefined : Math.max(0, options.timeoutMs - (clock.now() - started));
@@ -165,6 +169,7 @@ export class StudioClient {
       return { taskId, path: file.path, byteLength: file.byteLength, sha256: file.sha256, task };
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (this.#context.lifetime.aborted) throw clientClosedError(taskId);
       if (
         limit.timedOut() ||
         (error instanceof TimeoutError && options.timeoutMs !== undefined && remaining() === 0)
@@ -187,8 +192,15 @@ export class StudioClient {
     }
   }
 
-  /** Stop the rate limiter's queue and close the owned Agent (a given dispatcher is left open). */
+  /**
+   * End every call in flight (they reject with a CLIENT_CLOSED StudioError; a task already submitted
+   * keeps running server-side), stop the rate limiter, and close the owned Agent (a given dispatcher is
+   * left open).
+   */
   async close(): Promise<void> {
+    if (!this.#lifetime.signal.aborted) {
+      this.#lifetime.abort(clientClosedError());
+    }
     this.#context.limiter.close();
     await this.#ownedAgent?.close();
   }
