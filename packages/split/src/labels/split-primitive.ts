@@ -32,19 +32,25 @@ export function splitPrimitiveByLabels(
     throw new Error(`splitPrimitiveByLabels: ${triangleSlots.length} labels for ${triangles} triangles`);
   }
 
-  // Counting sort of triangles by slot.
+  // Counting sort of the triangles' vertex triples by slot: a sequential read of the index
+  // buffer, scattered into one sequential run per slot.
   const triStart = new Uint32Array(slotCount + 1);
   for (let t = 0; t < triangles; t++) triStart[triangleSlots[t]! + 1]! += 1;
   for (let s = 0; s < slotCount; s++) triStart[s + 1]! += triStart[s]!;
   const cursor = triStart.slice(0, slotCount);
-  const order = new Uint32Array(triangles);
-  for (let t = 0; t < triangles; t++) order[cursor[triangleSlots[t]!]!++] = t;
+  const sorted = new Uint32Array(indices.length);
+  for (let t = 0; t < triangles; t++) {
+    const k = 3 * cursor[triangleSlots[t]!]!++;
+    sorted[k] = indices[3 * t]!;
+    sorted[k + 1] = indices[3 * t + 1]!;
+    sorted[k + 2] = indices[3 * t + 2]!;
+  }
 
   // One remap for all slots: stamp[v] = slot + 1 when v already has a local index in that slot.
+  // `sorted` is rewritten in place with the local indices.
   const vertices = vertexCount(primitive);
   const stamp = new Uint32Array(vertices);
   const local = new Uint32Array(vertices);
-  const localIndices = new Uint32Array(indices.length);
   const used = new Uint32Array(indices.length);
   const vertStart = new Uint32Array(slotCount + 1);
   let usedCount = 0;
@@ -52,20 +58,19 @@ export function splitPrimitiveByLabels(
     vertStart[s] = usedCount;
     const base = usedCount;
     const mark = s + 1;
-    for (let k = triStart[s]!; k < triStart[s + 1]!; k++) {
-      const t = order[k]!;
-      for (let j = 0; j < 3; j++) {
-        const v = indices[3 * t + j]!;
-        if (stamp[v] !== mark) {
-          stamp[v] = mark;
-          local[v] = usedCount - base;
-          used[usedCount++] = v;
-        }
-        localIndices[3 * k + j] = local[v]!;
+    const end = 3 * triStart[s + 1]!;
+    for (let k = 3 * triStart[s]!; k < end; k++) {
+      const v = sorted[k]!;
+      if (stamp[v] !== mark) {
+        stamp[v] = mark;
+        local[v] = usedCount - base;
+        used[usedCount++] = v;
       }
+      sorted[k] = local[v]!;
     }
   }
   vertStart[slotCount] = usedCount;
+  const localIndices = sorted;
 
   // Gather each attribute for ALL slots in one long loop (slots are contiguous in `used`), then
   // cut per-slot copies: one hot loop per attribute instead of one per attribute and slot.
