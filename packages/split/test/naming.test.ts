@@ -277,6 +277,8 @@ describe('nameParts', () => {
       'head_2',
       'head_3',
     ]);
+    // Removing an invisible character between a letter and its accent still yields NFC.
+    expect(nameParts(inputs(['Cafe\u200B\u0301']))).toEqual(['Café']);
     // Joiners that emoji need are kept.
     expect(nameParts(inputs(['👩\u200D🚀']))).toEqual(['👩\u200D🚀']);
   });
