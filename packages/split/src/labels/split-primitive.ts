@@ -1,4 +1,10 @@
-import { type Accessor, Document, type Primitive, type TypedArray } from '@gltf-transform/core';
+import {
+  type Accessor,
+  Document,
+  type Primitive,
+  type PrimitiveTarget,
+  type TypedArray,
+} from '@gltf-transform/core';
 import { triangleIndices, vertexCount } from './triangles.js';
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
@@ -72,27 +78,12 @@ export function splitPrimitiveByLabels(
   vertStart[slotCount] = usedCount;
   const localIndices = sorted;
 
-  // Gather each attribute for ALL slots in one long loop (slots are contiguous in `used`), then
-  // cut per-slot copies: one hot loop per attribute instead of one per attribute and slot.
-  const gathered = (accessor: Accessor) => gather(accessor, used.subarray(0, usedCount));
-  const semantics = primitive
-    .listSemantics()
-    .filter((semantic) => !dropSemantics.includes(semantic))
-    .map((semantic) => ({
-      semantic,
-      source: primitive.getAttribute(semantic)!,
-      all: gathered(primitive.getAttribute(semantic)!),
-    }));
-  const targets = primitive.listTargets().map((target) => ({
-    name: target.getName(),
-    attributes: target.listSemantics().map((semantic) => ({
-      semantic,
-      source: target.getAttribute(semantic)!,
-      all: gathered(target.getAttribute(semantic)!),
-    })),
-  }));
+  // Parts with their indices first; then each attribute is gathered for ALL slots in one long
+  // loop (slots are contiguous in `used`) and cut into per-slot copies before the next one is
+  // gathered: one hot loop per attribute, and at most one gathered attribute alive at a time.
   const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
   const result: (Primitive | null)[] = [];
+  const parts: { part: Primitive; first: number; last: number; targets: PrimitiveTarget[] }[] = [];
   for (let s = 0; s < slotCount; s++) {
     if (triStart[s] === triStart[s + 1]) {
       result.push(null);
@@ -109,18 +100,31 @@ export function splitPrimitiveByLabels(
     for (const extension of primitive.listExtensions()) part.setExtension(extension.extensionName, extension);
     const indexArray = last - first <= 65535 ? new Uint16Array(slotIndices) : new Uint32Array(slotIndices);
     part.setIndices(document.createAccessor().setType('SCALAR').setArray(indexArray).setBuffer(buffer));
-    for (const { semantic, source, all } of semantics) {
-      part.setAttribute(semantic, cutAccessor(document, source, all, first, last));
-    }
-    for (const target of targets) {
-      const partTarget = document.createPrimitiveTarget(target.name);
-      for (const { semantic, source, all } of target.attributes) {
-        partTarget.setAttribute(semantic, cutAccessor(document, source, all, first, last));
-      }
+    const targets = primitive.listTargets().map((target) => {
+      const partTarget = document.createPrimitiveTarget(target.getName());
       part.addTarget(partTarget);
-    }
+      return partTarget;
+    });
+    parts.push({ part, first, last, targets });
     result.push(part);
   }
+  const usedVertices = used.subarray(0, usedCount);
+  for (const semantic of primitive.listSemantics()) {
+    if (dropSemantics.includes(semantic)) continue;
+    const source = primitive.getAttribute(semantic)!;
+    const all = gather(source, usedVertices);
+    for (const { part, first, last } of parts)
+      part.setAttribute(semantic, cutAccessor(document, source, all, first, last));
+  }
+  primitive.listTargets().forEach((target, t) => {
+    for (const semantic of target.listSemantics()) {
+      const source = target.getAttribute(semantic)!;
+      const all = gather(source, usedVertices);
+      for (const { targets, first, last } of parts) {
+        targets[t]!.setAttribute(semantic, cutAccessor(document, source, all, first, last));
+      }
+    }
+  });
   return result;
 }
 
