@@ -104,7 +104,27 @@ describe('meshparts split', () => {
     expect(JSON.parse(separate.stdout).manifest.parts).toHaveLength(5);
   });
 
+  it('passes the label thresholds to the components strategy', () => {
+    const args = ['split', join(FIXTURES, 'generated/components.glb'), '--strategy', 'components', '--json'];
+    const merged = meshparts(...args, '-o', join(work, 'components-default'));
+    // Every box has 12 triangles, under the default 16: all pieces merge into one part.
+    expect(JSON.parse(merged.stdout).manifest.parts).toHaveLength(1);
+    const tuned = meshparts(...args, '-o', join(work, 'components-tuned'), '--min-component-triangles', '4');
+    expect(tuned.code).toBe(0);
+    expect(JSON.parse(tuned.stdout).manifest.parts).toHaveLength(3);
+  });
+
   it.each([
+    [
+      'a bad threshold',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-ratio', '--min-component-ratio', '2'],
+      /--min-component-ratio must be a number from 0 to 1/,
+    ],
+    [
+      'an unknown template placeholder',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-template', '--name-template', '{nmae}'],
+      /--name-template: .*nmae/,
+    ],
     [
       'a missing file',
       ['split', 'nope.glb', '-o', 'out-missing'],

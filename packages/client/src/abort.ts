@@ -33,7 +33,8 @@ export function sleep(ms: number, clock: Clock, signal?: AbortSignal): Promise<v
 }
 
 /**
- * A signal that aborts when the parent aborts or when `timeoutMs` passes, whichever comes first.
+ * A signal that aborts when any parent aborts (with that parent's reason) or when `timeoutMs` passes,
+ * whichever comes first.
  * `timedOut()` tells the two apart, so callers can throw a TimeoutError for their own limit and rethrow
  * the caller's reason otherwise. Always call `dispose()` (in a `finally`).
  */
@@ -44,15 +45,20 @@ export interface Deadline {
 }
 
 export function deadline(
-  parent: AbortSignal | undefined,
+  parent: AbortSignal | readonly (AbortSignal | undefined)[] | undefined,
   timeoutMs: number | undefined,
   clock: Clock,
 ): Deadline {
   const controller = new AbortController();
   let expired = false;
-  const onParentAbort = (): void => controller.abort(parent?.reason);
-  if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  const parents = (Array.isArray(parent) ? parent : [parent]).filter(
+    (p): p is AbortSignal => p !== undefined,
+  );
+  const listeners = parents.map((p) => ({ p, onAbort: (): void => controller.abort(p.reason) }));
+  for (const { p, onAbort } of listeners) {
+    if (p.aborted) controller.abort(p.reason);
+    else p.addEventListener('abort', onAbort, { once: true });
+  }
   const handle =
     timeoutMs !== undefined && Number.isFinite(timeoutMs)
       ? clock.setTimeout(
@@ -68,7 +74,7 @@ export function deadline(
     timedOut: () => expired,
     dispose: () => {
       if (handle !== undefined) clock.clearTimeout(handle);
-      parent?.removeEventListener('abort', onParentAbort);
+      for (const { p, onAbort } of listeners) p.removeEventListener('abort', onAbort);
     },
   };
 }

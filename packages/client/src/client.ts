@@ -13,15 +13,13 @@ import {
   type StudioClientOptions,
 } from './client-options.js';
 import { systemClock } from './clock.js';
-import type { ClientContext } from './context.js';
+import { type ClientContext, clientClosedError, withLifetime } from './context.js';
 import { type DownloadOptions, type DownloadResult, downloadResult } from './download.js';
 import { StudioError, TimeoutError } from './errors.js';
 import { silentLogger } from './logger.js';
 import { DurationStats, POLL_DEFAULTS } from './poll-schedule.js';
 import { RateLimiter } from './rate-limiter.js';
-import { Segmentation, type SegmentationInput } from './resources/segmentation.js';
-import { Tasks } from './resources/tasks.js';
-import { Wallet } from './resources/wallet.js';
+import { Segmentation, type SegmentationInput, Tasks, Wallet } from './resources/index.js';
 import { RETRY_DEFAULTS } from './retry-policy.js';
 import type { CreatedTask, Task, TaskResult } from './task.js';
 import { CLIENT_VERSION } from './version.js';
@@ -68,6 +66,7 @@ export class StudioClient {
   readonly baseUrl: string;
   readonly #context: ClientContext;
   readonly #ownedAgent: Agent | undefined;
+  readonly #lifetime = new AbortController();
 
   constructor(options: StudioClientOptions = {}) {
     const apiKey = resolveApiKey(options.apiKey, process.env);
@@ -124,6 +123,7 @@ export class StudioClient {
         logger,
         userAgent,
       },
+      lifetime: this.#lifetime.signal,
     };
     this.segmentation = new Segmentation(this.#context);
     this.tasks = new Tasks(this.#context);
@@ -135,7 +135,9 @@ export class StudioClient {
    * truncation retried, written atomically. Storage downloads do not use the API's rate budget.
    */
   download(url: string, options: DownloadOptions): Promise<DownloadResult> {
-    return downloadResult(url, options, this.#context.download);
+    return withLifetime(this.#context, options.signal, (signal) =>
+      downloadResult(url, { ...options, signal }, this.#context.download),
+    );
   }
 
   /**
@@ -144,7 +146,7 @@ export class StudioClient {
    */
   async segment(input: SegmentationInput, options: SegmentOptions): Promise<SegmentResult> {
     const { clock } = this.#context;
-    const limit = deadline(options.signal, options.timeoutMs, clock);
+    const limit = deadline([options.signal, this.#context.lifetime], options.timeoutMs, clock);
     const started = clock.now();
     const remaining = (): number | undefined =>
       options.timeoutMs === undefined ? undefined : Math.max(0, options.timeoutMs - (clock.now() - started));
@@ -167,6 +169,7 @@ export class StudioClient {
       return { taskId, path: file.path, byteLength: file.byteLength, sha256: file.sha256, task };
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (this.#context.lifetime.aborted) throw clientClosedError(taskId);
       if (
         limit.timedOut() ||
         (error instanceof TimeoutError && options.timeoutMs !== undefined && remaining() === 0)
@@ -189,8 +192,15 @@ export class StudioClient {
     }
   }
 
-  /** Stop the rate limiter's queue and close the owned Agent (a given dispatcher is left open). */
+  /**
+   * End every call in flight (they reject with a CLIENT_CLOSED StudioError; a task already submitted
+   * keeps running server-side), stop the rate limiter, and close the owned Agent (a given dispatcher is
+   * left open).
+   */
   async close(): Promise<void> {
+    if (!this.#lifetime.signal.aborted) {
+      this.#lifetime.abort(clientClosedError());
+    }
     this.#context.limiter.close();
     await this.#ownedAgent?.close();
   }

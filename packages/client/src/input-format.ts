@@ -69,3 +69,19 @@ export function detectFormat(head: Uint8Array, filename: string | undefined): Fo
       };
   }
 }
+
+/**
+ * The file name sent with an upload, reduced to printable ASCII. The API only needs the extension (it
+ * tells OBJ from STL), and multipart parsers disagree on non-ASCII names (RFC 7578 leaves the charset
+ * open; busboy reads latin1, browsers send UTF-8), so `modèle "final".glb` goes as `mod_le__final_.glb`.
+ */
+export function uploadFilename(filename: string, format: ModelFormat): string {
+  const safe = (filename.split(/[\\/]/).pop() ?? '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._() -]/g, '_');
+  const dot = safe.lastIndexOf('.');
+  const ext = (dot >= 0 ? safe.slice(dot + 1) : '').slice(0, 16) || format;
+  const stem = (dot >= 0 ? safe.slice(0, dot) : safe).replace(/^[.\s]+/, '').slice(0, 200 - ext.length - 1);
+  return `${stem === '' ? 'model' : stem}.${ext}`;
+}

@@ -5,10 +5,12 @@
  * then simply make every caller queue. Instead each poll is aimed at the moment the task is expected
  * to finish:
  *
- * 1. Expected total duration. While the task reports progress p (0 < p < 100) the estimate is
- *    elapsed × 100 / p: the task's own pace (at p = 100 without FINISHED, it is due now). Before
- *    there is progress (PENDING, unknown statuses, progress 0) it is the median duration of the tasks that finished on this client, or the prior
- *    `expectedDurationMs` (3 minutes: the API's typical 2–4) when none has finished yet.
+ * 1. Remaining time. While the task reports progress p above its baseline p0 (0 for a task this
+ *    client submitted, else the progress at the first poll), the task's own pace says
+ *    remaining = elapsed × (100 − p) / (p − p0), elapsed counted from the baseline (at p = 100
+ *    without FINISHED, it is due now). Before there is progress (PENDING, unknown statuses) it is
+ *    the median duration of the tasks that finished on this client, or the prior
+ *    `expectedDurationMs` (3 minutes: the API's typical 2–4) when none has, minus the elapsed time.
  * 2. Delay = remaining × 1.05 (a hair late beats a hair early, which costs a whole extra poll).
  *    A task that is already overdue is polled at a pace proportional to how long it has run
  *    (elapsed / 8), so a long-running task costs a bounded number of polls.
@@ -42,10 +44,12 @@ export const POLL_DEFAULTS: Required<PollOptions> = {
 };
 
 export interface PollState {
-  /** Time since the task was submitted (or first seen by this client), in ms. */
+  /** Time since the baseline (the submission, or the first poll of a task found running), in ms. */
   elapsedMs: number;
   /** Last reported progress 0–100, or null. */
   progress: number | null;
+  /** Progress at the baseline: 0 for a task submitted by this client. Default 0. */
+  baselineProgress?: number;
   /** Expected total duration when there is no usable progress: observed median or the prior. */
   expectedDurationMs: number;
   /** The smallest allowed delay: the fair share of the rate budget (and minIntervalMs). */
@@ -56,11 +60,13 @@ export interface PollState {
 /** The delay until the next poll, in ms. Pure, so the schedule is unit-tested without a server. */
 export function nextPollDelay(state: PollState): number {
   const { elapsedMs, progress } = state;
-  let expectedTotal = state.expectedDurationMs;
+  const p0 = state.baselineProgress ?? 0;
+  let remaining = state.expectedDurationMs - elapsedMs;
   if (progress !== null && progress >= 100)
-    expectedTotal = elapsedMs; // reported done, not yet FINISHED
-  else if (progress !== null && progress > 0 && elapsedMs > 0) expectedTotal = (elapsedMs * 100) / progress;
-  const remaining = expectedTotal - elapsedMs;
+    remaining = 0; // reported done, not yet FINISHED
+  else if (progress !== null && progress > p0 && elapsedMs > 0) {
+    remaining = (elapsedMs * (100 - progress)) / (progress - p0);
+  }
   const raw = remaining > 0 ? remaining * 1.05 : elapsedMs / 8;
   const max = Math.max(state.maxIntervalMs, state.minIntervalMs);
   return Math.round(Math.min(max, Math.max(state.minIntervalMs, raw)));

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { inspect } from 'node:util';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,32 @@ describe('typed errors over real HTTP', () => {
     // Not retried: a 401 will not get better.
     expect(emulator.stats().requests.wallet).toBe(1);
     expect(inspect(client, { depth: 5 })).not.toContain(wrongKey);
+  });
+
+  it('redacts the key when a server echoes it back in an error body', async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: `bad header: ${req.headers.authorization}` }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      await using client = new StudioClient({ apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}` });
+      const error = (await client.wallet.balance().catch((e: unknown) => e)) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toContain('bad header: Bearer [REDACTED]');
+      expect(error.bodyExcerpt).toContain('[REDACTED]');
+      for (const text of [
+        error.message,
+        error.bodyExcerpt,
+        JSON.stringify(error),
+        inspect(error, { depth: 5 }),
+      ]) {
+        expect(text).not.toContain(API_KEY);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('402 is InsufficientCreditsError and nothing is charged', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, PayloadTooLargeError, UnsupportedInputError } from '../src/index.js';
+import { uploadFilename } from '../src/input-format.js';
 import { clientFor, makeGlb, startFastEmulator, tempDir } from './helpers.js';
 
 const FBX_HEAD = Buffer.concat([
@@ -24,6 +25,15 @@ describe('format detection', () => {
     expect(detectFormat(Buffer.from('v 0 0 0'), 'a/b.obj')).toEqual({ ok: true, format: 'obj' });
     expect(detectFormat(Buffer.from('solid x'), 'part.stl')).toEqual({ ok: true, format: 'stl' });
     expect(detectFormat(Buffer.alloc(84), 'binary.stl')).toEqual({ ok: true, format: 'stl' });
+  });
+
+  it('sends printable ASCII file names that keep the extension', () => {
+    expect(uploadFilename('C:\\models\\robot.glb', 'glb')).toBe('robot.glb');
+    expect(uploadFilename('Ящик.obj', 'obj')).toBe('____.obj');
+    expect(uploadFilename('.glb', 'glb')).toBe('model.glb');
+    expect(uploadFilename('', 'stl')).toBe('model.stl');
+    expect(uploadFilename('scan', 'glb')).toBe('scan.glb');
+    expect(uploadFilename(`${'a'.repeat(300)}.fbx`, 'fbx')).toMatch(/^a{196}\.fbx$/);
   });
 
   it('explains what is wrong', () => {
@@ -108,6 +118,7 @@ describe('checks before paying', () => {
       { model: Buffer.from('solid t\nendsolid t\n'), filename: 'tri.stl' },
       { model: Buffer.from('{"asset":{"version":"2.0"}}'), filename: 'scene.gltf' },
       { model: makeGlb() },
+      { model: makeGlb(), filename: 'dir/modèle "final"\r\n.glb' },
     ];
     for (const upload of uploads) {
       const { taskId } = await client.segmentation.create(upload);
@@ -116,6 +127,8 @@ describe('checks before paying', () => {
     expect(received).toEqual([
       ...uploads.slice(0, 4).map((u) => `${u.filename}:${u.model.length}`),
       `model.glb:${makeGlb().length}`,
+      // Reduced to ASCII: parsers disagree on the charset of non-ASCII names; the extension is kept.
+      `modele _final___.glb:${makeGlb().length}`,
     ]);
   });
 

@@ -150,7 +150,7 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
       await expect(
         client.segmentation.create({ model: makeGlb(16 * 1024 * 1024) }, { signal: controller.signal }),
       ).rejects.toBe(reason);
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - started).toBeLessThan(5000);
       expect(
         logger.lines.some((line) => /warn submission aborted.*may have reached the server/.test(line)),
       ).toBe(true);

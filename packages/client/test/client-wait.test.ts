@@ -130,6 +130,22 @@ describe('tasks.wait()', () => {
     }
   });
 
+  it('close() ends a wait in flight at once, with the task id', async () => {
+    await using emulator = await startFastEmulator({ durationMs: 60_000 });
+    const client = clientFor(emulator, { polling: { expectedDurationMs: 60_000, maxIntervalMs: 30_000 } });
+    const { taskId } = await client.segmentation.create({ model: makeGlb() });
+    const waiting = client.tasks.wait(taskId).catch((e: unknown) => e);
+    await delay(100); // first poll done, now sleeping ~30 s until the next
+    const started = Date.now();
+    await client.close();
+    const error = (await waiting) as StudioError;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(StudioError);
+    expect(error.code).toBe('CLIENT_CLOSED');
+    expect(error.taskId).toBe(taskId);
+    await expect(client.wallet.balance()).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  });
+
   it('schedules polls from the expected finish, not a fixed short interval', async () => {
     await using emulator = await startFastEmulator({ durationMs: 1500 });
     // The budget would allow a poll every 10 ms; the schedule should need only a handful.

@@ -73,6 +73,13 @@ describe('poll schedule', () => {
     expect(nextPollDelay({ ...base, elapsedMs: 95_000, progress: 95 })).toBe(20_000);
   });
 
+  it('measures the pace of a resumed task from its progress at the first poll', () => {
+    // Found at 50 %, at 60 % ten seconds later: 40 % to go at 1 % per second.
+    expect(nextPollDelay({ ...base, elapsedMs: 10_000, progress: 60, baselineProgress: 50 })).toBe(42_000);
+    // No progress since the baseline: fall back to the expected duration.
+    expect(nextPollDelay({ ...base, elapsedMs: 10_000, progress: 50, baselineProgress: 50 })).toBe(60_000);
+  });
+
   it('uses the expected duration without progress, capped by maxIntervalMs', () => {
     expect(nextPollDelay({ ...base, elapsedMs: 0, progress: null })).toBe(60_000);
     expect(nextPollDelay({ ...base, elapsedMs: 150_000, progress: 0 })).toBe(31_500);

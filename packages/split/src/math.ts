@@ -22,6 +22,13 @@ export function multiply(a: mat4, b: mat4): mat4 {
 
 /** Inverse of an affine or general 4×4 matrix; throws on a singular matrix (a zero scale). */
 export function invert(m: mat4): mat4 {
+  const inverse = tryInvert(m);
+  if (!inverse) throw new Error('cannot invert a singular matrix');
+  return inverse;
+}
+
+/** Inverse of a 4×4 matrix, or null when it is singular (a node scaled to zero, say). */
+export function tryInvert(m: mat4): mat4 | null {
   const [a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33] = m;
   const b00 = a00 * a11 - a01 * a10;
   const b01 = a00 * a12 - a02 * a10;
@@ -36,7 +43,7 @@ export function invert(m: mat4): mat4 {
   const b10 = a21 * a33 - a23 * a31;
   const b11 = a22 * a33 - a23 * a32;
   const det = b00 * b11 - b01 * b10 + b02 * b09 + b03 * b08 - b04 * b07 + b05 * b06;
-  if (!det) throw new Error('cannot invert a singular matrix');
+  if (!det || !Number.isFinite(det)) return null;
   const d = 1 / det;
   return [
     (a11 * b11 - a12 * b10 + a13 * b09) * d,

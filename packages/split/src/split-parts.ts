@@ -1,8 +1,6 @@
 import {
-  type Accessor,
   Document,
-  type Extension,
-  ExtensionProperty,
+  type ExtensionProperty,
   type Mesh,
   type mat4,
   type Node,
@@ -10,6 +8,8 @@ import {
   type PropertyResolver,
 } from '@gltf-transform/core';
 import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
+import { type ChannelIndex, copyAnimations, indexChannels } from './copy-animations.js';
+import { copySkeleton, copySkin } from './copy-skeleton.js';
 import { listAnimatedNodes, type PartPlan, type PlannedPart } from './detect-parts.js';
 import {
   type Bounds,
@@ -18,8 +18,9 @@ import {
   expandPlacedBounds,
   finiteBounds,
 } from './geometry.js';
-import { IDENTITY, invert, isIdentity, multiply } from './math.js';
+import { IDENTITY, invert, isIdentity, multiply, tryInvert } from './math.js';
 import { nameParts } from './naming/index.js';
+import { dropUnusedExtensions, extensionPropertyNames, registerSourceExtensions } from './part-extensions.js';
 import { measurePart, type PartStats } from './part-stats.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
 import { addMissingTangents } from './tangent-space.js';
@@ -56,23 +57,6 @@ export interface SplitPart extends PartStats {
   document: Document;
 }
 
-/** Texture image formats whose extension has no property to follow: keep them only when used. */
-const TEXTURE_FORMAT_EXTENSIONS: Record<string, string> = {
-  KHR_texture_basisu: 'image/ktx2',
-  EXT_texture_webp: 'image/webp',
-  EXT_texture_avif: 'image/avif',
-};
-
-/** Names of extensions that attach properties, collected once from the source document. */
-function extensionPropertyNames(document: Document): Set<string> {
-  const names = new Set<string>();
-  for (const edge of document.getGraph().listEdges()) {
-    const child = edge.getChild();
-    if (child instanceof ExtensionProperty) names.add(child.extensionName);
-  }
-  return names;
-}
-
 /**
  * Per-split context built once (O(source)): lookups every part needs, so that splitting N parts costs
  * O(total size), never N whole-document walks.
@@ -81,33 +65,25 @@ interface SourceIndex {
   source: Document;
   nodeIndex: Map<Node, number>;
   worldOf: (node: Node) => mat4;
+  /** Nodes whose transform an animation drives. */
   animated: Set<Node>;
-  /** Animation channels by target node. */
-  channelsOf: Map<
-    Node,
-    Array<{ animation: number; channel: import('@gltf-transform/core').AnimationChannel }>
-  >;
+  channels: ChannelIndex;
+  /** Extensions whose properties the source holds. */
   extensionProperties: Set<string>;
 }
 
 function indexSource(source: Document): SourceIndex {
-  const root = source.getRoot();
-  const channelsOf: SourceIndex['channelsOf'] = new Map();
-  root.listAnimations().forEach((animation, a) => {
-    for (const channel of animation.listChannels()) {
-      const target = channel.getTargetNode();
-      if (!target || !channel.getSampler()) continue;
-      const list = channelsOf.get(target) ?? [];
-      list.push({ animation: a, channel });
-      channelsOf.set(target, list);
-    }
-  });
   return {
     source,
-    nodeIndex: new Map(root.listNodes().map((node, i) => [node, i])),
+    nodeIndex: new Map(
+      source
+        .getRoot()
+        .listNodes()
+        .map((node, i) => [node, i]),
+    ),
     worldOf: createWorldMatrices(),
     animated: listAnimatedNodes(source),
-    channelsOf,
+    channels: indexChannels(source),
     extensionProperties: extensionPropertyNames(source),
   };
 }
@@ -142,17 +118,13 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   const { source } = index;
   const target = new Document();
   target.setLogger(source.getLogger());
-  for (const extension of source.getRoot().listExtensionsUsed()) {
-    const ctor = extension.constructor as new (doc: Document) => Extension;
-    target.createExtension(ctor).setRequired(extension.isRequired());
-  }
+  registerSourceExtensions(target, source);
   const resolve = createDefaultPropertyResolver(target, source);
   const copy = <T extends Property>(property: T): T =>
     copyToDocument(target, source, [property], resolve as PropertyResolver<Property>).get(property) as T;
 
   const first = part.nodes[0]!;
-  const mesh = copyMesh(target, part, copy);
-  mesh.setName(name);
+  const mesh = copyMesh(target, part, copy).setName(name);
   addMissingTangents(target, mesh.listPrimitives());
   const scene = target.createScene(name);
   target.getRoot().setDefaultScene(scene);
@@ -163,52 +135,48 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   if (first.getWeights().length > 0) meshNode.setWeights([...first.getWeights()]);
   const instancing = first.getExtension<ExtensionProperty>('EXT_mesh_gpu_instancing');
   if (instancing) meshNode.setExtension('EXT_mesh_gpu_instancing', copy(instancing));
-  // Where each source node's animation channels go: transforms to the copied transform nodes,
-  // morph weights to the mesh node.
-  const transformTargets = new Map<Node, Node>();
-  const weightTargets = new Map<Node, Node>([[first, meshNode]]);
+  // Where the source's animation channels go: transforms to copied transform nodes, morph weights
+  // to the mesh node.
+  const transforms = new Map<Node, Node>();
+  const weights = new Map<Node, Node>([[first, meshNode]]);
+  const pivotOf = (worldOf: (node: Node) => mat4): mat4 =>
+    pivot === 'original' ? IDENTITY : pivotMatrix(localBounds(part, first, worldOf), pivot);
 
   let placements: Placement[];
   const skin = first.getSkin();
   if (skin) {
-    const P = pivot === 'original' ? IDENTITY : pivotMatrix(localBounds(part, first, index.worldOf), pivot);
+    // Skinning ignores the mesh node: the geometry lives in the joints' world space.
+    const P = pivotOf(index.worldOf);
     const skeleton = target.createNode(`${name}_skeleton`).setMatrix(P);
-    copySkeleton(target, skin.listJoints(), skeleton, transformTargets);
-    const targetSkin = target.createSkin(skin.getName()).setExtras({ ...skin.getExtras() });
-    for (const joint of skin.listJoints()) targetSkin.addJoint(transformTargets.get(joint)!);
-    const skeletonRoot = skin.getSkeleton();
-    if (skeletonRoot && transformTargets.has(skeletonRoot))
-      targetSkin.setSkeleton(transformTargets.get(skeletonRoot)!);
-    const ibm = skin.getInverseBindMatrices();
-    if (ibm) targetSkin.setInverseBindMatrices(copy(ibm));
-    meshNode.setSkin(targetSkin);
+    copySkeleton(target, skin.listJoints(), skeleton, transforms);
+    meshNode.setSkin(copySkin(target, skin, transforms, copy));
     scene.addChild(meshNode).addChild(skeleton);
     placements = [placement(index, first, invert(P))];
+  } else if (index.animated.has(first)) {
+    // The node keeps its local transform for its animation; a wrapper Q = P × rest⁻¹ puts the rest
+    // pose at the pivot, and the placement is parentWorld × Q⁻¹ (= world × P⁻¹). A rest transform that
+    // cannot be inverted (scaled to zero until the animation grows it) keeps Q = P.
+    const P = pivotOf(() => IDENTITY);
+    const rest = tryInvert(first.getMatrix());
+    const wrapper = rest ? multiply(P, rest) : P;
+    transforms.set(first, meshNode);
+    meshNode
+      .setTranslation(first.getTranslation())
+      .setRotation(first.getRotation())
+      .setScale(first.getScale());
+    if (isIdentity(wrapper, 1e-9)) scene.addChild(meshNode);
+    else scene.addChild(target.createNode(`${name}_pivot`).setMatrix(wrapper).addChild(meshNode));
+    const parent = first.getParentNode();
+    const parentWorld = parent ? index.worldOf(parent) : IDENTITY;
+    placements = [placement(index, first, multiply(parentWorld, invert(wrapper)))];
   } else {
-    const P =
-      pivot === 'original'
-        ? IDENTITY
-        : pivotMatrix(
-            localBounds(part, first, () => IDENTITY),
-            pivot,
-          );
+    const P = pivotOf(() => IDENTITY);
     const inverseP = invert(P);
-    if (index.animated.has(first)) {
-      transformTargets.set(first, meshNode);
-      meshNode
-        .setTranslation(first.getTranslation())
-        .setRotation(first.getRotation())
-        .setScale(first.getScale());
-      const wrapper = multiply(P, invert(first.getMatrix()));
-      if (isIdentity(wrapper, 1e-9)) scene.addChild(meshNode);
-      else scene.addChild(target.createNode(`${name}_pivot`).setMatrix(wrapper).addChild(meshNode));
-    } else {
-      meshNode.setMatrix(P);
-      scene.addChild(meshNode);
-    }
+    meshNode.setMatrix(P);
+    scene.addChild(meshNode);
     placements = part.nodes.map((node) => placement(index, node, multiply(index.worldOf(node), inverseP)));
   }
-  copyAnimations(target, index, transformTargets, weightTargets, copy);
+  copyAnimations(target, source, index.channels, { transforms, weights }, copy);
   consolidateBuffers(target);
   dropUnusedExtensions(target, index.extensionProperties);
   return {
@@ -249,83 +217,6 @@ function localBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat
   return finiteBounds(bounds);
 }
 
-/**
- * Copies the joints and every ancestor up to the scene root as transform-only nodes (no meshes, no
- * other children), rebuilding their hierarchy under `container`, so the joints' world matrices in the
- * part file equal the source's (times the pivot) and the validator finds one common root.
- */
-function copySkeleton(target: Document, joints: Node[], container: Node, copied: Map<Node, Node>): void {
-  const ensure = (node: Node): Node => {
-    let copy = copied.get(node);
-    if (copy) return copy;
-    copy = target
-      .createNode(node.getName())
-      .setTranslation(node.getTranslation())
-      .setRotation(node.getRotation())
-      .setScale(node.getScale())
-      .setExtras({ ...node.getExtras() });
-    copied.set(node, copy);
-    const parent = node.getParentNode();
-    (parent ? ensure(parent) : container).addChild(copy);
-    return copy;
-  };
-  for (const joint of joints) ensure(joint);
-}
-
-/** Copies the animation channels that target copied nodes (with the samplers they use), retargeted. */
-function copyAnimations(
-  target: Document,
-  index: SourceIndex,
-  transformTargets: Map<Node, Node>,
-  weightTargets: Map<Node, Node>,
-  copy: <T extends Property>(property: T) => T,
-): void {
-  const animations = index.source.getRoot().listAnimations();
-  const made = new Map<number, import('@gltf-transform/core').Animation>();
-  const samplers = new Map<unknown, import('@gltf-transform/core').AnimationSampler>();
-  const sourceNodes = new Set([...transformTargets.keys(), ...weightTargets.keys()]);
-  for (const sourceNode of sourceNodes) {
-    for (const { animation: a, channel } of index.channelsOf.get(sourceNode) ?? []) {
-      const path = channel.getTargetPath()!;
-      const targetNode = (path === 'weights' ? weightTargets : transformTargets).get(sourceNode);
-      if (!targetNode) continue;
-      const sourceAnimation = animations[a]!;
-      let animation = made.get(a);
-      if (!animation) {
-        animation = target
-          .createAnimation(sourceAnimation.getName())
-          .setExtras({ ...sourceAnimation.getExtras() });
-        made.set(a, animation);
-      }
-      const sourceSampler = channel.getSampler()!;
-      let sampler = samplers.get(sourceSampler);
-      if (!sampler) {
-        sampler = target
-          .createAnimationSampler(sourceSampler.getName())
-          .setInterpolation(sourceSampler.getInterpolation())
-          .setInput(copyAccessor(sourceSampler.getInput(), copy))
-          .setOutput(copyAccessor(sourceSampler.getOutput(), copy));
-        samplers.set(sourceSampler, sampler);
-        animation.addSampler(sampler);
-      }
-      animation.addChannel(
-        target
-          .createAnimationChannel(channel.getName())
-          .setTargetNode(targetNode)
-          .setTargetPath(path)
-          .setSampler(sampler),
-      );
-    }
-  }
-}
-
-function copyAccessor(
-  accessor: Accessor | null,
-  copy: <T extends Property>(property: T) => T,
-): Accessor | null {
-  return accessor ? copy(accessor) : null;
-}
-
 /** A GLB holds one buffer: move every accessor into the first and drop the others. */
 function consolidateBuffers(target: Document): void {
   const root = target.getRoot();
@@ -333,25 +224,4 @@ function consolidateBuffers(target: Document): void {
   const main = buffers[0] ?? target.createBuffer();
   for (const accessor of root.listAccessors()) accessor.setBuffer(main);
   for (const buffer of buffers.slice(1)) buffer.dispose();
-}
-
-/**
- * Every source extension was registered on the part document so that copied properties keep theirs;
- * here the ones the part does not use are removed, so `extensionsUsed` lists only what is in the file.
- * Extensions without properties (quantization, compression) stay: they describe how data is encoded.
- */
-function dropUnusedExtensions(target: Document, propertyExtensions: Set<string>): void {
-  const used = extensionPropertyNames(target);
-  const mimeTypes = new Set(
-    target
-      .getRoot()
-      .listTextures()
-      .map((texture) => texture.getMimeType()),
-  );
-  for (const extension of target.getRoot().listExtensionsUsed()) {
-    const name = extension.extensionName;
-    const format = TEXTURE_FORMAT_EXTENSIONS[name];
-    const unused = format ? !mimeTypes.has(format) : propertyExtensions.has(name) && !used.has(name);
-    if (unused) extension.dispose();
-  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type NodeIO, VertexLayout } from '@gltf-transform/core';
+import type { NodeIO } from '@gltf-transform/core';
 import type { Bounds } from './geometry.js';
 import { sha256Hex } from './hash.js';
 import { type CodecNeeds, codecNeedsOf, createIO } from './io.js';
@@ -33,12 +33,7 @@ export interface WritePackOptions {
   bounds: Bounds;
   /** Default `meshparts@<version of @meshparts/split>`. */
   generator?: string;
-  /**
-   * IO used to write the part GLBs. Default: ALL_EXTENSIONS plus the encoders the parts need, with
-   * one buffer view per vertex attribute (VertexLayout.SEPARATE, as Blender writes): every engine reads
-   * it, and it is written by block copies where interleaving costs a loop per vertex — on a 500-part
-   * model that is most of the write time.
-   */
+  /** IO used to write the part GLBs. Default: ALL_EXTENSIONS plus the encoders the parts need. */
   io?: NodeIO;
 }
 
@@ -121,7 +116,7 @@ export async function writePack(
     seen.add(key);
   }
   await mkdir(parent, { recursive: true });
-  const io = options.io ?? (await createIO(unionNeeds(parts))).setVertexLayout(VertexLayout.SEPARATE);
+  const io = options.io ?? (await createIO(unionNeeds(parts)));
   const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
   // Encoding is CPU work; writing and fsyncing is I/O that runs in libuv's pool: a few file writes
   // stay in flight while the next part is encoded, so hundreds of fsyncs do not run one by one.

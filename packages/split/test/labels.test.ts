@@ -1,4 +1,4 @@
-import { type Document, type Node, NodeIO, type Primitive } from '@gltf-transform/core';
+import { type Document, Logger, type Node, NodeIO, type Primitive } from '@gltf-transform/core';
 import { EXTMeshGPUInstancing, type InstancedMesh } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
 import {
@@ -240,6 +240,26 @@ describe('colors strategy', () => {
     const node = document.getRoot().listNodes()[0]!;
     await explodeAndCheck(document, 'colors');
     expect(meshChildren(node).map((c) => c.getName())).toEqual(['color_0082c8', 'color_e6194b']);
+  });
+
+  it('leaves a mesh with more colours than maxColors whole when colors is forced', async () => {
+    const many = Array.from({ length: 5 }, (_, i): [number, number, number] => [i * 50, 0, 0]);
+    const document = flatColorBoxes(many);
+    const node = document.getRoot().listNodes()[0]!;
+    const warnings: string[] = [];
+    document.setLogger(
+      new (class extends Logger {
+        override warn(text: string): void {
+          warnings.push(text);
+        }
+      })(Logger.Verbosity.SILENT),
+    );
+    await document.transform(explodeByLabels('colors', { maxColors: 4 }));
+    expect(meshChildren(node)).toHaveLength(0);
+    expect(node.getMesh()).not.toBeNull();
+    expect(warnings.join()).toMatch(/5 face colours, more than maxColors \(4\)/);
+    await document.transform(explodeByLabels('colors', { maxColors: 5 }));
+    expect(meshChildren(node)).toHaveLength(5);
   });
 
   it('does not call smooth or single-colour vertex colours a segmentation', () => {

@@ -277,6 +277,8 @@ describe('nameParts', () => {
       'head_2',
       'head_3',
     ]);
+    // Removing an invisible character between a letter and its accent still yields NFC.
+    expect(nameParts(inputs(['Cafe\u200B\u0301']))).toEqual(['Café']);
     // Joiners that emoji need are kept.
     expect(nameParts(inputs(['👩\u200D🚀']))).toEqual(['👩\u200D🚀']);
   });
@@ -304,6 +306,9 @@ describe('nameParts', () => {
     // Named groups, $& and $$ expand against the match; the whole source name is replaced.
     const named = parseRenameMap({ '/(?<side>left|right)_(?<limb>\\w+)/': '$<limb>-$<side> $$ [$&]' });
     expect(nameParts(inputs(['the_left_leg']), { rename: named })).toEqual(['leg-left $ [left_leg]']);
+    // An exact key wins over an earlier regex (and JSON key order does not matter for "7").
+    const mixed = parseRenameMap({ '/.*/': 'any', '7': 'seven', head: 'Head' });
+    expect(nameParts(inputs(['7', 'head', 'other']), { rename: mixed })).toEqual(['seven', 'Head', 'any']);
     // A rename result is still made safe.
     expect(nameParts(inputs(['x']), { rename: parseRenameMap({ x: '../CON' }) })).toEqual(['CON_']);
   });

@@ -45,6 +45,45 @@ describe('pivots', () => {
     );
   }
 
+  it.each(pivots)('an animated node scaled to zero at rest splits (pivot %s)', async (pivot) => {
+    const document = buildNestedMirrored();
+    const hand = document
+      .getRoot()
+      .listNodes()
+      .find((node) => node.getName() === 'hand_left')!
+      .setScale([0, 0, 0]);
+    const buffer = document.getRoot().listBuffers()[0]!;
+    const sampler = document
+      .createAnimationSampler()
+      .setInput(
+        document
+          .createAccessor()
+          .setType('SCALAR')
+          .setArray(new Float32Array([0, 1]))
+          .setBuffer(buffer),
+      )
+      .setOutput(
+        document
+          .createAccessor()
+          .setType('VEC3')
+          .setArray(new Float32Array([0, 0, 0, 1, 1, 1]))
+          .setBuffer(buffer),
+      );
+    document
+      .createAnimation('grow')
+      .addSampler(sampler)
+      .addChannel(
+        document.createAnimationChannel().setTargetNode(hand).setTargetPath('scale').setSampler(sampler),
+      );
+    const bytes = await (await createIO()).writeBinary(document);
+    const out = join(work, `zero-scale-${pivot}`);
+    const { manifest } = await splitModel(await readModel(bytes, { name: 'grow.glb' }), out, { pivot });
+    const part = manifest.parts.find((entry) => entry.sourceName === 'hand_left')!;
+    const { document: file } = await readModel(join(out, part.file));
+    expect(file.getRoot().listAnimations()[0]!.listChannels()[0]!.getTargetNode()!.getName()).toBe(part.name);
+    await expectValidPack(out, manifest, (await readModel(bytes, { name: 'grow.glb' })).document);
+  });
+
   it('original keeps the mesh in its own coordinates and the placement carries the world transform', async () => {
     const bytes = await (await createIO()).writeBinary(buildNestedMirrored());
     const { document } = await readModel(bytes, { name: 'nested.glb' });

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { formatTable } from './inspect-table.js';
-import { asUsageError, resolveSplitFlags, type SplitFlags, STRATEGY_CHOICES } from './split-options.js';
+import {
+  addLabelOptions,
+  asUsageError,
+  resolveSplitFlags,
+  type SplitFlags,
+  STRATEGY_CHOICES,
+} from './split-options.js';
 
 const EXAMPLES = `
 Examples:
@@ -13,7 +19,7 @@ Nothing is written.`;
 
 /** `meshparts inspect <model>`: the part plan as a table, or JSON. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('inspect')
     .description('show the parts of a model, the strategy that finds them and why (writes nothing)')
     .argument('<model>', 'a .glb or .gltf file')
@@ -24,41 +30,42 @@ export function register(program: Command): void {
     .option('--rename <map.json>', 'rename map (see split)')
     .option('--case <style>', 'name case (see split)', 'keep')
     .option('--json', 'print only JSON on stdout')
-    .addHelpText('after', EXAMPLES)
-    .action(async (model: string, flags: SplitFlags) => {
-      const split = await import('@meshparts/split');
-      const resolved = await resolveSplitFlags(flags, split.parseRenameMap);
-      const report = await split
-        .inspectModel(model, {
-          strategy: resolved.strategy,
-          ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
-          instances: resolved.instances,
-          naming: resolved.naming,
-        })
-        .catch(asUsageError);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        return;
-      }
-      const header = [
-        `${report.file}: ${report.parts.length} part${report.parts.length === 1 ? '' : 's'}, ${report.vertices} vertices, ${report.triangles} triangles`,
-        `strategy: ${report.strategy} (${report.reason})`,
-        ...(report.sceneNote ? [`note: ${report.sceneNote}`] : []),
-      ];
-      const table = formatTable(
-        ['#', 'name', 'source name', 'id', 'vertices', 'triangles', 'placements', 'parent'],
-        report.parts.map((part, i) => [
-          String(i),
-          part.name,
-          part.sourceName,
-          part.id,
-          String(part.vertices),
-          String(part.triangles),
-          String(part.placements),
-          part.parent ?? '',
-        ]),
-        [4, 5, 6],
-      );
-      process.stdout.write(`${[...header, '', table].join('\n')}\n`);
-    });
+    .addHelpText('after', EXAMPLES);
+  addLabelOptions(command).action(async (model: string, flags: SplitFlags) => {
+    const split = await import('@meshparts/split');
+    const resolved = await resolveSplitFlags(flags, split);
+    const report = await split
+      .inspectModel(model, {
+        strategy: resolved.strategy,
+        ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
+        instances: resolved.instances,
+        ...resolved.labels,
+        naming: resolved.naming,
+      })
+      .catch(asUsageError);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const header = [
+      `${report.file}: ${report.parts.length} part${report.parts.length === 1 ? '' : 's'}, ${report.vertices} vertices, ${report.triangles} triangles`,
+      `strategy: ${report.strategy} (${report.reason})`,
+      ...(report.sceneNote ? [`note: ${report.sceneNote}`] : []),
+    ];
+    const table = formatTable(
+      ['#', 'name', 'source name', 'id', 'vertices', 'triangles', 'placements', 'parent'],
+      report.parts.map((part, i) => [
+        String(i),
+        part.name,
+        part.sourceName,
+        part.id,
+        String(part.vertices),
+        String(part.triangles),
+        String(part.placements),
+        part.parent ?? '',
+      ]),
+      [4, 5, 6],
+    );
+    process.stdout.write(`${[...header, '', table].join('\n')}\n`);
+  });
 }

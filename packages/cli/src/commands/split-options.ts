@@ -1,5 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import type { CaseStyle, NamingOptions, PivotMode, RenameMap, StrategyOption } from '@meshparts/split';
+import type {
+  CaseStyle,
+  LabelOptions,
+  NameInput,
+  NamingOptions,
+  PivotMode,
+  RenameMap,
+  StrategyOption,
+} from '@meshparts/split';
+import type { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 
 /** Option values shared by `split` and `inspect`, as commander parses them. */
@@ -12,6 +21,66 @@ export interface SplitFlags {
   rename?: string;
   case?: string;
   json?: boolean;
+  maxColors?: string;
+  colorTolerance?: string;
+  weldTolerance?: string;
+  minComponentRatio?: string;
+  minComponentTriangles?: string;
+}
+
+/** The label tuning flags, shared by `split` and `inspect`; they map 1:1 to LabelOptions. */
+export function addLabelOptions(command: Command): Command {
+  return command
+    .option('--max-colors <n>', 'colors: at most this many distinct face colours (default 64)')
+    .option('--color-tolerance <x>', 'colors: colour quantisation step, 0-1 (default 0.02)')
+    .option(
+      '--weld-tolerance <x>',
+      'components: weld distance, fraction of the bounds diagonal (default 1e-4)',
+    )
+    .option(
+      '--min-component-ratio <x>',
+      'components: pieces under this share of triangles are merged (default 0.005)',
+    )
+    .option(
+      '--min-component-triangles <n>',
+      'components: pieces under this many triangles are merged (default 16)',
+    );
+}
+
+function numberFlag(
+  flag: string,
+  value: string | undefined,
+  integer: boolean,
+  max = Infinity,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (
+    value.trim() === '' ||
+    !Number.isFinite(number) ||
+    number < 0 ||
+    number > max ||
+    (integer && !Number.isInteger(number))
+  ) {
+    const what = integer ? 'a whole number' : 'a number';
+    throw new UsageError(
+      `${flag} must be ${what} from 0${max === Infinity ? '' : ` to ${max}`} (got ${JSON.stringify(value)})`,
+    );
+  }
+  return number;
+}
+
+function labelOptions(flags: SplitFlags): LabelOptions {
+  const options: LabelOptions = {};
+  const set = <K extends keyof LabelOptions>(key: K, value: LabelOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('maxColors', numberFlag('--max-colors', flags.maxColors, true));
+  set('colorTolerance', numberFlag('--color-tolerance', flags.colorTolerance, false, 1));
+  set('weldTolerance', numberFlag('--weld-tolerance', flags.weldTolerance, false, 1));
+  set('minComponentRatio', numberFlag('--min-component-ratio', flags.minComponentRatio, false, 1));
+  set('minComponentTriangles', numberFlag('--min-component-triangles', flags.minComponentTriangles, true));
+  return options;
 }
 
 export const STRATEGY_CHOICES = ['auto', 'nodes', 'primitives', 'attribute', 'colors', 'components'] as const;
@@ -38,12 +107,19 @@ export interface ResolvedSplitFlags {
   pivot: PivotMode;
   instances: 'shared' | 'separate';
   naming: NamingOptions;
+  labels: LabelOptions;
+}
+
+/** The parts of @meshparts/split that flag checking needs (passed in: the module loads lazily). */
+export interface SplitModuleForFlags {
+  parseRenameMap(json: unknown): RenameMap;
+  nameParts(inputs: readonly NameInput[], options?: NamingOptions): string[];
 }
 
 /** Checks flag values and loads the rename map; bad values are a UsageError (exit 2). */
 export async function resolveSplitFlags(
   flags: SplitFlags,
-  parseRenameMap: (json: unknown) => RenameMap,
+  split: SplitModuleForFlags,
 ): Promise<ResolvedSplitFlags> {
   const strategy = oneOf('--strategy', flags.strategy, STRATEGY_CHOICES) ?? 'auto';
   if (flags.attribute !== undefined && strategy !== 'attribute' && strategy !== 'auto') {
@@ -63,12 +139,19 @@ export async function resolveSplitFlags(
       throw new UsageError(`cannot read the rename map ${flags.rename}: ${why}`, { cause: error });
     }
     try {
-      naming.rename = parseRenameMap(json);
+      naming.rename = split.parseRenameMap(json);
     } catch (error) {
       throw new UsageError(`bad rename map ${flags.rename}: ${(error as Error).message}`, { cause: error });
     }
   }
+  try {
+    // A bad template ({nmae}) is bad usage: find out now, not after reading the model.
+    split.nameParts([{ sourceName: 'part', index: 0, id: 'part' }], naming);
+  } catch (error) {
+    throw new UsageError(`--name-template: ${(error as Error).message}`, { cause: error });
+  }
   return {
+    labels: labelOptions(flags),
     strategy: flags.attribute !== undefined && strategy === 'auto' ? 'attribute' : strategy,
     ...(flags.attribute !== undefined ? { attribute: flags.attribute } : {}),
     pivot: oneOf('--pivot', flags.pivot, PIVOT_CHOICES) ?? 'original',

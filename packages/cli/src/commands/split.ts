@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import {
+  addLabelOptions,
   asUsageError,
   CASE_CHOICES,
   INSTANCES_CHOICES,
@@ -23,7 +24,7 @@ once the new one is complete. Exit codes: 0 done, 2 bad usage or unreadable inpu
 
 /** `meshparts split <model> -o <dir>`: detect, split, name, write a pack. No network. */
 export function register(program: Command): void {
-  program
+  const command = program
     .command('split')
     .description('split a model into one GLB per part and write manifest.json (no network)')
     .argument('<model>', 'a .glb or .gltf file')
@@ -43,31 +44,32 @@ export function register(program: Command): void {
     .option('--rename <map.json>', 'JSON object mapping source names (exact or "/regex/flags") to new names')
     .option('--case <style>', `name case: ${CASE_CHOICES.join(', ')}`, 'keep')
     .option('--json', 'print only JSON on stdout: { dir, manifest }')
-    .addHelpText('after', EXAMPLES)
-    .action(async (model: string, flags: SplitFlags & { out: string }) => {
-      const split = await import('@meshparts/split');
-      const resolved = await resolveSplitFlags(flags, split.parseRenameMap);
-      const { manifest, plan, dir } = await split
-        .splitModel(model, flags.out, {
-          strategy: resolved.strategy,
-          ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
-          instances: resolved.instances,
-          pivot: resolved.pivot,
-          naming: resolved.naming,
-        })
-        .catch(asUsageError);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ dir, manifest }, null, 2)}\n`);
-        return;
-      }
-      const lines = [
-        `${manifest.source.file}: ${manifest.parts.length} part${manifest.parts.length === 1 ? '' : 's'} by ${plan.strategy} (${plan.reason})`,
-        ...(plan.sceneNote ? [`note: ${plan.sceneNote}`] : []),
-        ...manifest.parts.map(
-          (part) => `  ${part.file}  ${part.triangles} triangles, ${part.byteLength} bytes`,
-        ),
-        `wrote ${dir}/manifest.json`,
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
-    });
+    .addHelpText('after', EXAMPLES);
+  addLabelOptions(command).action(async (model: string, flags: SplitFlags & { out: string }) => {
+    const split = await import('@meshparts/split');
+    const resolved = await resolveSplitFlags(flags, split);
+    const { manifest, plan, dir } = await split
+      .splitModel(model, flags.out, {
+        strategy: resolved.strategy,
+        ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
+        instances: resolved.instances,
+        ...resolved.labels,
+        pivot: resolved.pivot,
+        naming: resolved.naming,
+      })
+      .catch(asUsageError);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ dir, manifest }, null, 2)}\n`);
+      return;
+    }
+    const lines = [
+      `${manifest.source.file}: ${manifest.parts.length} part${manifest.parts.length === 1 ? '' : 's'} by ${plan.strategy} (${plan.reason})`,
+      ...(plan.sceneNote ? [`note: ${plan.sceneNote}`] : []),
+      ...manifest.parts.map(
+        (part) => `  ${part.file}  ${part.triangles} triangles, ${part.byteLength} bytes`,
+      ),
+      `wrote ${dir}/manifest.json`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
 }

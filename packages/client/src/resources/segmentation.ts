@@ -2,10 +2,10 @@
  * `client.segmentation`: the paid submission. Pre-checks run before anything is sent (file exists,
  * format, size), so a bad input never costs credits; the task id comes back before anything else.
  */
-import { type ClientContext, rememberSubmission } from '../context.js';
+import { type ClientContext, rememberSubmission, withLifetime } from '../context.js';
 import { InvalidResponseError, ValidationError } from '../errors.js';
 import { type ModelSource, type PreparedModel, prepareModel } from '../input.js';
-import { MODEL_CONTENT_TYPES } from '../input-format.js';
+import { MODEL_CONTENT_TYPES, uploadFilename } from '../input-format.js';
 import { type MultipartBody, multipartBody } from '../multipart.js';
 import { SUBMIT_PATH } from '../paths.js';
 import { redactUrl } from '../redact.js';
@@ -83,7 +83,13 @@ export class Segmentation {
    * accepted it. A 429 is retried; a failure after the request may have arrived is not (see
    * SubmissionUnknownError).
    */
-  async create(source: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+  create(source: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+    return withLifetime(this.#context, options.signal, (signal) =>
+      this.#create(source, { ...options, signal }),
+    );
+  }
+
+  async #create(source: SegmentationInput, options: RequestOptions): Promise<CreatedTask> {
     const { transport, clock, logger } = this.#context;
     const input = normalize(source);
     let prepared: PreparedModel | undefined;
@@ -103,7 +109,7 @@ export class Segmentation {
         multipartBody([
           {
             name: 'model',
-            filename: model.filename,
+            filename: uploadFilename(model.filename, model.format),
             contentType: MODEL_CONTENT_TYPES[model.format],
             byteLength: model.byteLength,
             open: model.open,

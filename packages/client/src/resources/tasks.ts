@@ -3,7 +3,7 @@
  * (see poll-schedule.ts for how polls are timed).
  */
 import { deadline, sleep } from '../abort.js';
-import type { ClientContext } from '../context.js';
+import { type ClientContext, clientClosedError, withLifetime } from '../context.js';
 import {
   ConnectionError,
   InvalidResponseError,
@@ -56,7 +56,9 @@ export class Tasks {
   async retrieve(taskId: string, options: RequestOptions = {}): Promise<Task> {
     checkTaskId(taskId);
     const path = statusPath(taskId);
-    const body = await this.#context.transport.json({ method: 'GET', path, ...options });
+    const body = await withLifetime(this.#context, options.signal, (signal) =>
+      this.#context.transport.json({ method: 'GET', path, ...options, signal }),
+    );
     const task = parseTask(taskId, body);
     if (task === undefined) {
       throw new InvalidResponseError(`The status of task ${taskId} has no "status" field.`, {
@@ -75,8 +77,12 @@ export class Tasks {
     checkTaskId(taskId);
     const { clock, limiter, logger, poll, durations, activeWaits, submittedAt } = this.#context;
     const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
-    const limit = deadline(options.signal, timeoutMs, clock);
-    const started = submittedAt.get(taskId) ?? clock.now();
+    const limit = deadline([options.signal, this.#context.lifetime], timeoutMs, clock);
+    const submitted = submittedAt.get(taskId);
+    // The baseline of the progress-based estimate: the submission, or the first poll of a task this
+    // client did not submit (a resumed one), whose progress then is not ours to count.
+    const started = submitted ?? clock.now();
+    let baselineProgress: number | undefined = submitted === undefined ? undefined : 0;
     const fairShare = (): number => Math.max(poll.minIntervalMs, limiter.intervalMs * activeWaits.count);
     let last: Task | undefined;
     activeWaits.count++;
@@ -96,6 +102,7 @@ export class Tasks {
           continue;
         }
         last = task;
+        baselineProgress ??= task.progress ?? 0;
         options.onProgress?.(task);
         let delay: number;
         if (task.status === 'FAILED') {
@@ -118,6 +125,7 @@ export class Tasks {
           delay = nextPollDelay({
             elapsedMs: clock.now() - started,
             progress: task.progress,
+            baselineProgress,
             expectedDurationMs: durations.expected(poll.expectedDurationMs),
             minIntervalMs: fairShare(),
             maxIntervalMs: poll.maxIntervalMs,
@@ -133,6 +141,7 @@ export class Tasks {
       }
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (this.#context.lifetime.aborted) throw clientClosedError(taskId);
       if (limit.timedOut()) {
         const status =
           last === undefined

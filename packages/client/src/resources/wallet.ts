@@ -1,5 +1,5 @@
 /** `client.wallet`: the credit balance. */
-import type { ClientContext } from '../context.js';
+import { type ClientContext, withLifetime } from '../context.js';
 import { InvalidResponseError } from '../errors.js';
 import { isRecord } from '../json.js';
 import { WALLET_PATH } from '../paths.js';
@@ -22,7 +22,9 @@ export class Wallet {
 
   /** The balance in credits. The API sends a decimal string ("150.00"); this returns a number. */
   async balance(options: RequestOptions = {}): Promise<number> {
-    const body = await this.#context.transport.json({ method: 'GET', path: WALLET_PATH, ...options });
+    const body = await withLifetime(this.#context, options.signal, (signal) =>
+      this.#context.transport.json({ method: 'GET', path: WALLET_PATH, ...options, signal }),
+    );
     const balance = parseBalance(body);
     if (balance === undefined) {
       throw new InvalidResponseError('The wallet answer has no numeric "balance".', {

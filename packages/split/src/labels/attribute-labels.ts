@@ -67,11 +67,25 @@ export function attributeLabelsOf(
   return { labels, semantics };
 }
 
-/** Add the distinct values of `labels` to `into`; labels come in runs, so repeats are skipped cheaply. */
+/** Labels below this that are integers are tracked in a bitmap rather than hashed. */
+const SMALL_LABELS = 65536;
+
+/**
+ * Add the distinct values of `labels` to `into`. Labels come in runs and are usually small
+ * integers: repeats are skipped, and small integers are checked in a bitmap, so millions of
+ * triangles cost a linear scan rather than millions of hash look-ups.
+ */
 export function addDistinct(into: Set<number>, labels: Float64Array): void {
+  const seen = new Uint8Array(SMALL_LABELS);
   let last = Number.NaN;
-  for (const value of labels) {
-    if (value !== last) into.add(value);
+  for (let t = 0; t < labels.length; t++) {
+    const value = labels[t]!;
+    if (value === last) continue;
     last = value;
+    if (value >= 0 && value < SMALL_LABELS && Math.floor(value) === value) {
+      if (seen[value] === 1) continue;
+      seen[value] = 1;
+    }
+    into.add(value);
   }
 }

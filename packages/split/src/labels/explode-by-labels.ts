@@ -33,7 +33,8 @@ interface ExplodedMesh {
  *   meshes, so instancing survives.
  * - The node's skin, morph weights and EXT_mesh_gpu_instancing are copied to each child, and
  *   animation channels driving the node's morph `weights` are duplicated for each child.
- * - A mesh whose triangles all carry one label is left as it is (one part, keeping its name).
+ * - A mesh whose triangles all carry one label is left as it is (one part, keeping its name), and
+ *   so is a mesh with more than `maxColors` colours under `colors` (with a warning).
  * - Primitives without labels (points, lines, or no label attribute) stay on the original
  *   mesh and node; a mesh left with no primitives is removed from its nodes and disposed, and
  *   accessors no longer used are disposed.
@@ -58,7 +59,7 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
     }
     const exploded = new Map<Mesh, ExplodedMesh>();
     for (const mesh of nodesByMesh.keys()) {
-      const labelling = meshLabels(mesh, strategy, resolved);
+      const labelling = meshLabels(mesh, strategy, resolved, logger);
       // One label is one part: the node keeps its mesh and its own name (`sword`, not `part_0`).
       if (labelling && labelling.slotCount > 1)
         exploded.set(mesh, { labelling, parts: explodeMesh(document, mesh, labelling) });

@@ -1,4 +1,4 @@
-import type { Mesh, Primitive } from '@gltf-transform/core';
+import type { ILogger, Mesh, Primitive } from '@gltf-transform/core';
 import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
@@ -23,6 +23,8 @@ interface RawLabels {
   labels: Map<Primitive, Float64Array>;
   name: (value: number) => string;
   dropSemantics: string[];
+  /** More distinct labels than this means the data is not a segmentation (colours only). */
+  maxLabels?: number;
 }
 
 /**
@@ -30,16 +32,28 @@ interface RawLabels {
  * mesh carries no such labels. Labels are consistent across the mesh's primitives (one value
  * means one part, whichever material), so one label becomes one part with one primitive per
  * source primitive. Slots are ordered by label value (component labels are ranked by size).
+ *
+ * With `colors`, a mesh with more than `maxColors` face colours is painted or baked, not
+ * colour-coded: it is not labelled (a warning goes to `logger`) rather than shattered into
+ * hundreds of parts.
  */
 export function meshLabels(
   mesh: Mesh,
   strategy: LabelStrategy,
   options: ResolvedLabelOptions,
+  logger?: ILogger,
 ): MeshLabelling | null {
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
   const distinct = new Set<number>();
   for (const labels of raw.labels.values()) addDistinct(distinct, labels);
+  if (raw.maxLabels !== undefined && distinct.size > raw.maxLabels) {
+    logger?.warn(
+      `${strategy}: mesh "${mesh.getName()}" has ${distinct.size} face colours, more than maxColors ` +
+        `(${raw.maxLabels}): not a colour-coded segmentation, left whole.`,
+    );
+    return null;
+  }
   const values = [...distinct].sort((a, b) => a - b);
   const slotOf = new Map(values.map((value, slot) => [value, slot]));
   const slots = new Map<Primitive, Uint32Array>();
@@ -81,7 +95,12 @@ function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLab
         const colors = colorTriangleLabels(primitive, palette);
         if (colors) labels.set(primitive, colors.labels);
       }
-      return { labels, name: (value) => palette.nameOf(value), dropSemantics: [] };
+      return {
+        labels,
+        name: (value) => palette.nameOf(value),
+        dropSemantics: [],
+        maxLabels: options.maxColors,
+      };
     }
     case 'components': {
       if (primitives.length === 0) return null;

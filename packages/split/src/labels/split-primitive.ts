@@ -1,4 +1,10 @@
-import { type Accessor, Document, type Primitive, type TypedArray } from '@gltf-transform/core';
+import {
+  type Accessor,
+  Document,
+  type Primitive,
+  type PrimitiveTarget,
+  type TypedArray,
+} from '@gltf-transform/core';
 import { triangleIndices, vertexCount } from './triangles.js';
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
@@ -32,19 +38,25 @@ export function splitPrimitiveByLabels(
     throw new Error(`splitPrimitiveByLabels: ${triangleSlots.length} labels for ${triangles} triangles`);
   }
 
-  // Counting sort of triangles by slot.
+  // Counting sort of the triangles' vertex triples by slot: a sequential read of the index
+  // buffer, scattered into one sequential run per slot.
   const triStart = new Uint32Array(slotCount + 1);
   for (let t = 0; t < triangles; t++) triStart[triangleSlots[t]! + 1]! += 1;
   for (let s = 0; s < slotCount; s++) triStart[s + 1]! += triStart[s]!;
   const cursor = triStart.slice(0, slotCount);
-  const order = new Uint32Array(triangles);
-  for (let t = 0; t < triangles; t++) order[cursor[triangleSlots[t]!]!++] = t;
+  const sorted = new Uint32Array(indices.length);
+  for (let t = 0; t < triangles; t++) {
+    const k = 3 * cursor[triangleSlots[t]!]!++;
+    sorted[k] = indices[3 * t]!;
+    sorted[k + 1] = indices[3 * t + 1]!;
+    sorted[k + 2] = indices[3 * t + 2]!;
+  }
 
   // One remap for all slots: stamp[v] = slot + 1 when v already has a local index in that slot.
+  // `sorted` is rewritten in place with the local indices.
   const vertices = vertexCount(primitive);
   const stamp = new Uint32Array(vertices);
   const local = new Uint32Array(vertices);
-  const localIndices = new Uint32Array(indices.length);
   const used = new Uint32Array(indices.length);
   const vertStart = new Uint32Array(slotCount + 1);
   let usedCount = 0;
@@ -52,42 +64,26 @@ export function splitPrimitiveByLabels(
     vertStart[s] = usedCount;
     const base = usedCount;
     const mark = s + 1;
-    for (let k = triStart[s]!; k < triStart[s + 1]!; k++) {
-      const t = order[k]!;
-      for (let j = 0; j < 3; j++) {
-        const v = indices[3 * t + j]!;
-        if (stamp[v] !== mark) {
-          stamp[v] = mark;
-          local[v] = usedCount - base;
-          used[usedCount++] = v;
-        }
-        localIndices[3 * k + j] = local[v]!;
+    const end = 3 * triStart[s + 1]!;
+    for (let k = 3 * triStart[s]!; k < end; k++) {
+      const v = sorted[k]!;
+      if (stamp[v] !== mark) {
+        stamp[v] = mark;
+        local[v] = usedCount - base;
+        used[usedCount++] = v;
       }
+      sorted[k] = local[v]!;
     }
   }
   vertStart[slotCount] = usedCount;
+  const localIndices = sorted;
 
-  // Gather each attribute for ALL slots in one long loop (slots are contiguous in `used`), then
-  // cut per-slot copies: one hot loop per attribute instead of one per attribute and slot.
-  const gathered = (accessor: Accessor) => gather(accessor, used.subarray(0, usedCount));
-  const semantics = primitive
-    .listSemantics()
-    .filter((semantic) => !dropSemantics.includes(semantic))
-    .map((semantic) => ({
-      semantic,
-      source: primitive.getAttribute(semantic)!,
-      all: gathered(primitive.getAttribute(semantic)!),
-    }));
-  const targets = primitive.listTargets().map((target) => ({
-    name: target.getName(),
-    attributes: target.listSemantics().map((semantic) => ({
-      semantic,
-      source: target.getAttribute(semantic)!,
-      all: gathered(target.getAttribute(semantic)!),
-    })),
-  }));
+  // Parts with their indices first; then each attribute is gathered for ALL slots in one long
+  // loop (slots are contiguous in `used`) and cut into per-slot copies before the next one is
+  // gathered: one hot loop per attribute, and at most one gathered attribute alive at a time.
   const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
   const result: (Primitive | null)[] = [];
+  const parts: { part: Primitive; first: number; last: number; targets: PrimitiveTarget[] }[] = [];
   for (let s = 0; s < slotCount; s++) {
     if (triStart[s] === triStart[s + 1]) {
       result.push(null);
@@ -104,18 +100,31 @@ export function splitPrimitiveByLabels(
     for (const extension of primitive.listExtensions()) part.setExtension(extension.extensionName, extension);
     const indexArray = last - first <= 65535 ? new Uint16Array(slotIndices) : new Uint32Array(slotIndices);
     part.setIndices(document.createAccessor().setType('SCALAR').setArray(indexArray).setBuffer(buffer));
-    for (const { semantic, source, all } of semantics) {
-      part.setAttribute(semantic, cutAccessor(document, source, all, first, last));
-    }
-    for (const target of targets) {
-      const partTarget = document.createPrimitiveTarget(target.name);
-      for (const { semantic, source, all } of target.attributes) {
-        partTarget.setAttribute(semantic, cutAccessor(document, source, all, first, last));
-      }
+    const targets = primitive.listTargets().map((target) => {
+      const partTarget = document.createPrimitiveTarget(target.getName());
       part.addTarget(partTarget);
-    }
+      return partTarget;
+    });
+    parts.push({ part, first, last, targets });
     result.push(part);
   }
+  const usedVertices = used.subarray(0, usedCount);
+  for (const semantic of primitive.listSemantics()) {
+    if (dropSemantics.includes(semantic)) continue;
+    const source = primitive.getAttribute(semantic)!;
+    const all = gather(source, usedVertices);
+    for (const { part, first, last } of parts)
+      part.setAttribute(semantic, cutAccessor(document, source, all, first, last));
+  }
+  primitive.listTargets().forEach((target, t) => {
+    for (const semantic of target.listSemantics()) {
+      const source = target.getAttribute(semantic)!;
+      const all = gather(source, usedVertices);
+      for (const { targets, first, last } of parts) {
+        targets[t]!.setAttribute(semantic, cutAccessor(document, source, all, first, last));
+      }
+    }
+  });
   return result;
 }
 

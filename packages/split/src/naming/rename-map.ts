@@ -14,7 +14,8 @@ const ALLOWED_FLAGS = /^[imsuv]*$/u;
 /**
  * Parse the `--rename` JSON object: `{ "Mesh_0": "head", "/^Arm_(L|R)$/i": "arm_$1" }`.
  * Keys of the form `/pattern/flags` are regular expressions, every other key is an exact
- * source name; rules keep the object's key order, and the first matching rule wins.
+ * source name; rules keep the object's key order. An exact key wins; otherwise the first
+ * matching regex (see {@link applyRenameMap}).
  *
  * @throws Error naming the offending key when the input is not an object of strings, a regex
  * does not compile or uses a flag other than i, m, s, u, v.
@@ -51,14 +52,17 @@ function parseKey(key: string): string | RegExp {
 }
 
 /**
- * The new name from the first rule matching `sourceName`, or `undefined` when none matches.
+ * The new name for `sourceName`, or `undefined` when no rule matches. An exact rule wins over
+ * every regex rule; regex rules are tried in order. (Exact-first also makes JSON key order
+ * irrelevant where JavaScript does not keep it: integer-like keys such as "7" always come first.)
  */
 export function applyRenameMap(sourceName: string, map: RenameMap): string | undefined {
   const name = sourceName.normalize('NFC');
   for (const rule of map) {
-    if (typeof rule.match === 'string') {
-      if (rule.match.normalize('NFC') === name) return rule.name;
-    } else {
+    if (typeof rule.match === 'string' && rule.match.normalize('NFC') === name) return rule.name;
+  }
+  for (const rule of map) {
+    if (typeof rule.match !== 'string') {
       // A fresh, non-global copy: `lastIndex` of a caller's /g or /y RegExp must not leak in.
       const match = new RegExp(rule.match.source, rule.match.flags.replace(/[gy]/gu, '')).exec(name);
       if (match) return expandReplacement(rule.name, match);

@@ -71,8 +71,8 @@ function trimEdges(name: string): string {
 export function safeFileName(name: string, maxLength = 100): string {
   assertNameBudget(maxLength);
   const pieces = name
+    .replace(INVISIBLE, '') // before NFC: removing one can bring a letter and its accent together
     .normalize('NFC')
-    .replace(INVISIBLE, '')
     .split(UNSAFE_RUN)
     .filter((piece) => trimEdges(piece) !== '');
   let safe = trimEdges(pieces.join('_'));
