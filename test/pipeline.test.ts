@@ -11,7 +11,7 @@ import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { clientFor, startTestEmulator } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';
-import { copyModels, MODELS, tempDir } from './helpers/paths.js';
+import { copyModels, FIXTURES, MODELS, tempDir } from './helpers/paths.js';
 
 let emulator: Emulator;
 let work: { dir: string; remove: () => Promise<void> };
@@ -187,5 +187,22 @@ describe('runPipeline without a key', () => {
       const manifest = await expectValidPack(result.packDir!);
       expect(manifest.source).toMatchObject({ segmenter: 'local', taskId: null });
     }
+  });
+
+  it('passes label options to the local segmenter, and segments again (for free) when they change', async () => {
+    const specks = join(FIXTURES, 'labels', 'components-specks.glb');
+    const merged = await runPipeline({ inputs: [specks], outDir, segmenter: 'local' });
+    const kept = await runPipeline({
+      inputs: [specks],
+      outDir,
+      segmenter: 'local',
+      split: { labels: { minComponentRatio: 0, minComponentTriangles: 0 } },
+    });
+    expect(kept.plans[0]?.action).toBe('segment');
+    expect(kept.results[0]!.parts!).toBeGreaterThan(merged.results[0]!.parts!);
+    await expectValidPack(kept.results[0]!.packDir!);
+    const again = await runPipeline({ inputs: [specks], outDir, segmenter: 'local' });
+    expect(again.plans[0]?.action).toBe('split'); // the default-options segmentation is still cached
+    expect(again.results[0]?.parts).toBe(merged.results[0]?.parts);
   });
 });

@@ -17,6 +17,7 @@ import {
   positiveInt,
 } from './options.js';
 import { type SplitFlags, splitSettingsFrom } from './split-flags.js';
+import { addLabelOptions } from './split-options.js';
 
 interface RunFlags extends SplitFlags {
   out: string;
@@ -67,6 +68,7 @@ export function register(program: Command): void {
   addSegmenterOption(command);
   addApiOptions(command);
   addSplitOptions(command);
+  addLabelOptions(command);
   addOutputOptions(command);
   command.addHelpText('after', EXAMPLES).action(async (models: string[], flags: RunFlags, cmd: Command) => {
     process.exitCode = await runCommand(models, flags, Boolean(cmd.optsWithGlobals().debug));

@@ -9,8 +9,10 @@ import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
 import { withInterrupt } from './interrupt.js';
 import { addApiOptions, addOutputOptions, addSegmenterOption } from './options.js';
+import { type SplitFlags, splitSettingsFrom } from './split-flags.js';
+import { addLabelOptions } from './split-options.js';
 
-interface SegmentFlags {
+interface SegmentFlags extends SplitFlags {
   out: string;
   url?: string;
   apiKey?: string;
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --out <file.glb>', 'where to write the segmented GLB')
     .option('--url <modelUrl>', 'a publicly reachable model URL instead of a file (tripo only)');
   addSegmenterOption(command);
+  addLabelOptions(command);
   addApiOptions(command);
   addOutputOptions(command);
   command
@@ -71,7 +74,7 @@ async function segmentCommand(
     const { writeFileAtomic } = await import('../pipeline/fs-atomic.js');
     let local: Awaited<ReturnType<typeof segmentFileLocally>>;
     try {
-      local = await segmentFileLocally(model);
+      local = await segmentFileLocally(model, (await splitSettingsFrom(flags)).labels);
     } catch (error) {
       throw new UsageError(messageOf(error));
     }

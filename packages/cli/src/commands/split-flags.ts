@@ -8,8 +8,8 @@ export type { SplitFlags };
  * `meshparts split` (resolveSplitFlags: bad values and a bad --rename map are usage errors, exit 2).
  */
 export async function splitSettingsFrom(flags: SplitFlags): Promise<SplitSettings> {
-  const { parseRenameMap } = await import('../pipeline/split-api.js');
-  const resolved = await resolveSplitFlags(flags, parseRenameMap);
+  const { parseRenameMap, nameParts } = await import('../pipeline/split-api.js');
+  const resolved = await resolveSplitFlags(flags, { parseRenameMap, nameParts });
   return {
     strategy: resolved.strategy,
     ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
@@ -18,5 +18,6 @@ export async function splitSettingsFrom(flags: SplitFlags): Promise<SplitSetting
     ...(resolved.naming.template !== undefined ? { nameTemplate: resolved.naming.template } : {}),
     ...(resolved.naming.rename ? { rename: resolved.naming.rename } : {}),
     ...(resolved.naming.case ? { case: resolved.naming.case } : {}),
+    ...(Object.keys(resolved.labels).length > 0 ? { labels: resolved.labels } : {}),
   };
 }

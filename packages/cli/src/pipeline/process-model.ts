@@ -135,19 +135,19 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
   const { cache, segmenter } = context;
   if (plan.action === 'split') {
     const entry = context.journal.history.latest(model.sha256, segmenter);
-    return { path: cache.path(model.sha256, segmenter), taskId: entry?.taskId ?? null };
+    return { path: cache.path(model.sha256), taskId: entry?.taskId ?? null };
   }
   if (plan.action === 'segment') {
     let local: Awaited<ReturnType<typeof segmentFileLocally>>;
     try {
-      local = await segmentFileLocally(model.file);
+      local = await segmentFileLocally(model.file, context.settings.labels);
     } catch (error) {
       const code = (error as Error | undefined)?.name === 'ModelReadError' ? 'input' : 'segment';
       throw new ModelError(code, messageOf(error), undefined, { cause: error });
     }
     if (local.parts === 0)
       throw new ModelError('input', `${model.file} has no mesh in its scene: nothing to segment`);
-    const path = await cache.put(model.sha256, 'local', local.bytes);
+    const path = await cache.put(model.sha256, local.bytes);
     context.emit({ type: 'segmented', model, parts: local.parts, strategy: local.strategy });
     return { path, taskId: null };
   }
@@ -242,7 +242,7 @@ async function waitAndDownload(
   }
   await journal('finished');
   try {
-    const target = context.cache.path(model.sha256, 'tripo');
+    const target = context.cache.path(model.sha256);
     const { byteLength } = await downloadResult(client, url, target, context.signal);
     await journal('downloaded');
     context.emit({ type: 'downloaded', model, taskId, path: target, byteLength });

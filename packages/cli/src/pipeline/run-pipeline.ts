@@ -22,7 +22,7 @@ import { planModel } from './plan.js';
 import { processModel } from './process-model.js';
 import { type ClientOptions, createClient, type StudioClient, walletBalance } from './segmenters.js';
 import { assignSlugs } from './slug.js';
-import { type SplitSettings, safeFileName, splitKey } from './split-api.js';
+import { cacheVariant, type SplitSettings, safeFileName, splitKey } from './split-api.js';
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -115,7 +115,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   try {
     journal = options.dryRun ? undefined : await Journal.open(outDir);
     const history: JournalHistory = journal?.history ?? (await readJournal(outDir));
-    const cache = new SegmentCache(outDir);
+    const cache = new SegmentCache(outDir, cacheVariant(segmenter, settings));
     const models = await identify(files, options.signal);
     const plans = await planAll(models, { outDir, segmenter, history, cache, splitKey: key, options });
     const plannedCredits = plans.reduce((sum, plan) => sum + plan.credits, 0);
@@ -209,7 +209,7 @@ async function planAll(
         segmenter: run.segmenter,
         history: run.history,
         pack: await readCompletePack(join(run.outDir, model.slug), model.sha256, run.segmenter),
-        cached: await run.cache.has(model.sha256, run.segmenter),
+        cached: await run.cache.has(model.sha256),
         splitKey: run.splitKey,
         resubmitUnknown: run.options.resubmitUnknown ?? false,
         resubmitExpired: run.options.resubmitExpired ?? false,

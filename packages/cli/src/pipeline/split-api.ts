@@ -4,8 +4,10 @@ import { unpartition } from '@gltf-transform/functions';
 import {
   type CaseStyle,
   createIO,
+  type LabelOptions,
   MANIFEST_FILE,
   modelNameOf,
+  nameParts,
   parseRenameMap,
   type RenameMap,
   readModel,
@@ -35,10 +37,12 @@ export interface SplitSettings {
   nameTemplate?: string;
   rename?: RenameMap;
   case?: CaseStyle;
+  /** Label tuning (colour and component thresholds), for label strategies and the local segmenter. */
+  labels?: LabelOptions;
 }
 
-export type { CaseStyle, RenameMap };
-export { parseRenameMap, safeFileName, verifyPack };
+export type { CaseStyle, LabelOptions, RenameMap };
+export { nameParts, parseRenameMap, safeFileName, verifyPack };
 
 /** A stable fingerprint of split settings: a pack made with other settings is re-split (for free). */
 export function splitKey(settings: SplitSettings): string {
@@ -50,8 +54,19 @@ export function splitKey(settings: SplitSettings): string {
     nameTemplate: settings.nameTemplate ?? null,
     case: settings.case ?? null,
     rename: settings.rename?.map((rule) => [String(rule.match), rule.name]) ?? null,
+    labels: settings.labels ? Object.entries(settings.labels).sort() : null,
   };
   return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The cache variant of a segmentation: `tripo`, or `local` plus a fingerprint of the label options
+ * when they are not the defaults, since the local segmenter's output depends on them.
+ */
+export function cacheVariant(segmenter: 'tripo' | 'local', settings: SplitSettings): string {
+  const labels = settings.labels ? Object.entries(settings.labels).sort() : [];
+  if (segmenter === 'tripo' || labels.length === 0) return segmenter;
+  return `local-${createHash('sha256').update(JSON.stringify(labels)).digest('hex').slice(0, 12)}`;
 }
 
 export interface LocalSegmentation {
@@ -63,9 +78,12 @@ export interface LocalSegmentation {
 }
 
 /** Segments a model file offline (geometry only) into a Tripo-layout GLB. */
-export async function segmentFileLocally(input: string | Uint8Array): Promise<LocalSegmentation> {
+export async function segmentFileLocally(
+  input: string | Uint8Array,
+  labels: LabelOptions = {},
+): Promise<LocalSegmentation> {
   const model = await readModel(input);
-  const result = await segmentLocally(model.document);
+  const result = await segmentLocally(model.document, labels);
   // A .gltf may spread its data over several buffers; a GLB holds exactly one.
   await result.document.transform(unpartition());
   const io = await createIO({ ...model.codecs, encode: true });
@@ -106,6 +124,7 @@ export async function packSegmented(args: {
     {
       ...(settings.strategy ? { strategy: settings.strategy } : {}),
       ...(settings.attribute ? { attribute: settings.attribute } : {}),
+      ...settings.labels,
       ...(settings.instances ? { instances: settings.instances } : {}),
       ...(settings.pivot ? { pivot: settings.pivot } : {}),
       naming: {
