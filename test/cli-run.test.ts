@@ -181,5 +181,12 @@ describe('meshparts run (end to end, built bin)', () => {
       expect(result.stderr.trim().split('\n').length, result.stderr).toBeLessThanOrEqual(3);
     }
     await expect(readFile(join(out, 'catalog.json'))).rejects.toThrow(/ENOENT/);
+    // With --json, even a usage error answers in JSON on stdout.
+    const json = await runCli(['run', join(work.dir, 'missing.glb'), '-o', out, '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: false,
+      error: { kind: 'usage', message: expect.stringMatching(/input not found/) },
+    });
   });
 });
