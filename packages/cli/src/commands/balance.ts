@@ -47,6 +47,13 @@ async function balanceCommand(flags: BalanceFlags, debug: boolean): Promise<numb
     return EXIT.ok;
   } catch (error) {
     process.stderr.write(`meshparts: ${messageOf(error)}\n`);
+    if (flags.json) {
+      const json = {
+        ok: false,
+        error: { kind: 'failure', name: (error as Error).name, message: messageOf(error) },
+      };
+      process.stdout.write(`${JSON.stringify(json)}\n`);
+    }
     return EXIT.someFailed;
   } finally {
     await client.close();
