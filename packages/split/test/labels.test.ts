@@ -183,6 +183,50 @@ describe('attribute strategy', () => {
     expect(meshChildren(custom.node).map((n) => n.getName())).toEqual(['part_0', 'part_1']);
   });
 
+  it('lets each primitive use its own label attribute when a mesh mixes them', async () => {
+    const a = labelledGrid({
+      cols: 2,
+      rows: 1,
+      labelOf: (c) => c,
+      semantic: '_PART_ID',
+      vertices: 'separate',
+    });
+    const b = labelledGrid({
+      cols: 2,
+      rows: 1,
+      labelOf: (c) => c + 2,
+      semantic: '_SEGMENT',
+      vertices: 'separate',
+    });
+    const moved = b.mesh.listPrimitives()[0]!;
+    const { document, mesh, node } = a;
+    // Bring b's primitive (and its accessors) into a's document, shifted up, as a second primitive.
+    const copy = document.createPrimitive().setMaterial(mesh.listPrimitives()[0]!.getMaterial());
+    const buffer = document.getRoot().listBuffers()[0]!;
+    for (const semantic of moved.listSemantics()) {
+      const source = moved.getAttribute(semantic)!;
+      const array = source.getArray()!.slice();
+      if (semantic === 'POSITION') for (let i = 1; i < array.length; i += 3) array[i]! += 5;
+      copy.setAttribute(
+        semantic,
+        document.createAccessor().setType(source.getType()).setArray(array).setBuffer(buffer),
+      );
+    }
+    copy.setIndices(
+      document
+        .createAccessor()
+        .setType('SCALAR')
+        .setArray(moved.getIndices()!.getArray()!.slice())
+        .setBuffer(buffer),
+    );
+    mesh.addPrimitive(copy);
+    const source = findLabelSource(document);
+    expect(source).toMatchObject({ strategy: 'attribute', labelCount: 4 });
+    expect(source?.attribute).toBeUndefined();
+    await explodeAndCheck(document, 'attribute', {}, ['_PART_ID', '_SEGMENT']);
+    expect(meshChildren(node).map((n) => n.getName())).toEqual(['part_0', 'part_1', 'part_2', 'part_3']);
+  });
+
   it('chooses Uint32 indices only for a part with more than 65535 vertices', async () => {
     const cols = 300;
     const { document, node } = labelledGrid({
