@@ -8,7 +8,13 @@ import {
   splitPrimitiveByLabels,
 } from '../src/labels/index.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
-import { componentsWithSpecks, flatColorBoxes, labelledGrid, skinnedMorphGrid } from './labels-fixtures.js';
+import {
+  boxesAndSpecks,
+  componentsWithSpecks,
+  flatColorBoxes,
+  labelledGrid,
+  skinnedMorphGrid,
+} from './labels-fixtures.js';
 
 /** Every output primitive is compact: indices in range, every vertex used, no label attribute. */
 function expectCompact(primitive: Primitive, dropped: string[] = []): void {
@@ -331,6 +337,32 @@ describe('components strategy', () => {
     const counts = children.map((c) => c.getMesh()!.listPrimitives()[0]!.getIndices()!.getCount() / 3);
     // Specks sit inside the middle patch's bounds: they join it.
     expect(counts).toEqual([patchTriangles[0], patchTriangles[1]! + specks, patchTriangles[2]]);
+  });
+
+  it("gives a speck inside two pieces' bounds to the tighter one", async () => {
+    // An outer shell (0..20) around an inner box (5..8); the speck sits inside both boxes.
+    const document = boxesAndSpecks(
+      [
+        [
+          [0, 0, 0],
+          [20, 20, 20],
+        ],
+        [
+          [5, 5, 5],
+          [8, 8, 8],
+        ],
+      ],
+      [[6, 6, 6.5]],
+    );
+    const node = document.getRoot().listNodes()[0]!;
+    await explodeAndCheck(document, 'components', { minComponentTriangles: 2, minComponentRatio: 0 });
+    const counts = meshChildren(node).map(
+      (c) => c.getMesh()!.listPrimitives()[0]!.getIndices()!.getCount() / 3,
+    );
+    // part_0 is the larger piece after merging: the inner box with its speck.
+    expect(counts).toEqual([13, 12]);
+    const inner = meshChildren(node)[0]!.getMesh()!.listPrimitives()[0]!.getAttribute('POSITION')!;
+    expect(inner.getMax([0, 0, 0])).toEqual([8, 8, 8]);
   });
 
   it('keeps specks separate when the thresholds allow it', async () => {
