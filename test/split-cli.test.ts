@@ -170,6 +170,21 @@ describe('meshparts split', () => {
     expect(stderr).toMatch(/ModelReadError: cannot read nope\.glb[\s\S]*\n\s+at /);
   });
 
+  it('logs debug lines to stderr with --debug, keeping stdout pure JSON', () => {
+    const { code, stdout, stderr } = meshparts(
+      '--debug',
+      'split',
+      join(FIXTURES, 'TwoCubes.glb'),
+      '-o',
+      join(work, 'debug'),
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).manifest.parts).toHaveLength(2);
+    expect(stderr).toMatch(/debug: planParts: nodes/);
+    expect(stderr).toMatch(/debug: splitParts: CubeA/);
+  });
+
   it('documents itself with examples', () => {
     const { code, stdout } = meshparts('split', '--help');
     expect(code).toBe(0);

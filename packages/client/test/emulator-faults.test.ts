@@ -335,6 +335,28 @@ describe('faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 
+  it('a delayed submission whose client gave up is dropped, not charged, and close() still ends', async () => {
+    const emulator = await startEmulator({
+      apiKey: KEY,
+      requestsPerMinute: 1000,
+      faults: [{ kind: 'delay', ms: 300, match: { method: 'POST' } }],
+    });
+    const form = new FormData();
+    form.set('model', new Blob([MODEL]), 'model.glb');
+    const gaveUp = request(emulator.url + API_PATHS.submit, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: auth,
+      body: form,
+      signal: AbortSignal.timeout(50),
+    });
+    await expect(gaveUp).rejects.toThrow();
+    await sleep(400); // the delay ends with the client long gone
+    expect(emulator.stats().submissions).toBe(0);
+    const closed = await Promise.race([emulator.close().then(() => 'closed'), sleep(2000, 'hung')]);
+    expect(closed).toBe('closed');
+  });
+
   it('applies generic faults to the storage origin when matched there', async () => {
     const emulator = await start({ faults: [{ kind: 'status', status: 503, match: { origin: 'storage' } }] });
     const taskId = await finishedTask(emulator);

@@ -6,6 +6,8 @@
  * or splitModel for all of it in one call; reassemble is the inverse.
  */
 
+/** The logger interface options accept (glTF-Transform's). */
+export type { ILogger } from '@gltf-transform/core';
 export {
   DETECT_PARTS_DEFAULTS,
   type DetectPartsOptions,

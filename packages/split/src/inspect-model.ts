@@ -1,3 +1,4 @@
+import type { ILogger } from '@gltf-transform/core';
 import type { PartStrategy } from './detect-parts.js';
 import { triangleCount, vertexCount } from './geometry.js';
 import { type ReadModel, readModel } from './io.js';
@@ -39,6 +40,8 @@ export interface InspectReport {
 
 export interface InspectModelOptions extends PlanPartsOptions {
   naming?: NamingOptions;
+  /** Logger for reading and planning when `inspectModel` reads the input itself. */
+  logger?: ILogger;
 }
 
 /**
@@ -49,7 +52,10 @@ export async function inspectModel(
   input: string | Uint8Array | ReadModel,
   options: InspectModelOptions = {},
 ): Promise<InspectReport> {
-  const model = typeof input === 'string' || input instanceof Uint8Array ? await readModel(input) : input;
+  const model =
+    typeof input === 'string' || input instanceof Uint8Array
+      ? await readModel(input, options.logger ? { logger: options.logger } : {})
+      : input;
   const root = model.document.getRoot();
   const counts = {
     scenes: root.listScenes().length,

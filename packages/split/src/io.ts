@@ -1,7 +1,7 @@
 /// <reference path="./draco3dgltf.d.ts" />
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
-import { type Document, type GLTF, NodeIO } from '@gltf-transform/core';
+import { type Document, type GLTF, type ILogger, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 
 /** Extension names whose data needs a codec (a WASM module) to be read or written. */
@@ -209,6 +209,8 @@ export function codecNeedsOfBytes(bytes: Uint8Array, source = '<bytes>'): CodecN
 export interface ReadModelOptions {
   /** Name used in messages and the manifest when reading from bytes. */
   name?: string;
+  /** Logger for glTF-Transform and this package (debug lines, warnings); default glTF-Transform's. */
+  logger?: ILogger;
 }
 
 /**
@@ -250,6 +252,7 @@ export async function readModel(
     meshopt: used.has(MESHOPT) || used.has(MESHOPT_KHR),
   };
   const io = await createIO(codecs);
+  if (options.logger) io.setLogger(options.logger);
   let document: Document;
   try {
     const repaired = repairGLBAlignment(bytes);
@@ -263,5 +266,11 @@ export async function readModel(
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
   }
+  if (options.logger) document.setLogger(options.logger);
+  document
+    .getLogger()
+    .debug(
+      `readModel: ${source}: ${bytes.byteLength} bytes${codecs.draco ? ', Draco' : ''}${codecs.meshopt ? ', meshopt' : ''}`,
+    );
   return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
 }

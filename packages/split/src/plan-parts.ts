@@ -50,6 +50,8 @@ function assertLabelsPresent(
  */
 export async function planParts(document: Document, options: PlanPartsOptions = {}): Promise<PartPlan> {
   const plan = detectParts(document, options);
+  const logger = document.getLogger();
+  logger.debug(`planParts: ${plan.strategy} (${plan.reason})${plan.sceneNote ? `; ${plan.sceneNote}` : ''}`);
   if (!plan.needsLabels) return plan;
   const strategy = plan.strategy as LabelStrategy;
   const { strategy: _strategy, instances, ...rest } = options;

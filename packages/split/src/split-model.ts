@@ -1,4 +1,4 @@
-import type { NodeIO } from '@gltf-transform/core';
+import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
 import { type ReadModel, readModel } from './io.js';
@@ -24,6 +24,8 @@ export interface SplitModelOptions extends PlanPartsOptions {
   taskId?: string | null;
   /** IO for writing part files (default: chosen from the parts' extensions). */
   io?: NodeIO;
+  /** Logger for reading and splitting when `splitModel` reads the input itself. */
+  logger?: ILogger;
 }
 
 /** The result of {@link splitModel}. */
@@ -72,7 +74,10 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model = typeof input === 'string' || input instanceof Uint8Array ? await readModel(input) : input;
+  const model =
+    typeof input === 'string' || input instanceof Uint8Array
+      ? await readModel(input, options.logger ? { logger: options.logger } : {})
+      : input;
   const bounds = sceneBounds(model.document);
   const { plan, parts } = await splitDocument(model, options);
   const manifest = await writePack(dir, parts, {

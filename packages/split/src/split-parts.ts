@@ -111,7 +111,15 @@ export function splitParts(document: Document, plan: PartPlan, options: SplitPar
   if (names.length !== plan.parts.length)
     throw new Error(`got ${names.length} names for ${plan.parts.length} parts`);
   const index = indexSource(document);
-  return plan.parts.map((part, i) => splitOne(index, part, names[i]!, pivot));
+  const logger = document.getLogger();
+  return plan.parts.map((part, i) => {
+    const split = splitOne(index, part, names[i]!, pivot);
+    logger.debug(
+      `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
+        `${split.placements.length} placement(s)`,
+    );
+    return split;
+  });
 }
 
 function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {

@@ -277,3 +277,35 @@ export function skinnedMorphGrid(): { document: Document; node: Node } {
     );
   return { document, node };
 }
+
+/**
+ * One fused mesh of axis-aligned boxes (12 triangles each) plus one-triangle specks, in the order
+ * given: for checking where components and their specks end up.
+ */
+export function boxesAndSpecks(
+  boxes: readonly [readonly number[], readonly number[]][],
+  specks: readonly (readonly number[])[],
+): Document {
+  const positions: number[] = [];
+  const indices: number[] = [];
+  for (const [min, max] of boxes) {
+    const box = boxFaces(min, max);
+    const base = positions.length / 3;
+    positions.push(...box.positions);
+    indices.push(...box.indices.map((i) => i + base));
+  }
+  for (const [x, y, z] of specks as [number, number, number][]) {
+    const base = positions.length / 3;
+    positions.push(x, y, z, x + 0.1, y, z, x, y + 0.1, z);
+    indices.push(base, base + 1, base + 2);
+  }
+  const document = new Document();
+  document.createBuffer();
+  const primitive = document
+    .createPrimitive()
+    .setAttribute('POSITION', accessor(document, 'VEC3', Float32Array.from(positions)))
+    .setIndices(accessor(document, 'SCALAR', Uint16Array.from(indices)));
+  const node = document.createNode('boxes').setMesh(document.createMesh('boxes').addPrimitive(primitive));
+  document.createScene().addChild(node);
+  return document;
+}

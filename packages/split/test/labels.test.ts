@@ -8,7 +8,13 @@ import {
   splitPrimitiveByLabels,
 } from '../src/labels/index.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
-import { componentsWithSpecks, flatColorBoxes, labelledGrid, skinnedMorphGrid } from './labels-fixtures.js';
+import {
+  boxesAndSpecks,
+  componentsWithSpecks,
+  flatColorBoxes,
+  labelledGrid,
+  skinnedMorphGrid,
+} from './labels-fixtures.js';
 
 /** Every output primitive is compact: indices in range, every vertex used, no label attribute. */
 function expectCompact(primitive: Primitive, dropped: string[] = []): void {
@@ -183,6 +189,50 @@ describe('attribute strategy', () => {
     expect(meshChildren(custom.node).map((n) => n.getName())).toEqual(['part_0', 'part_1']);
   });
 
+  it('lets each primitive use its own label attribute when a mesh mixes them', async () => {
+    const a = labelledGrid({
+      cols: 2,
+      rows: 1,
+      labelOf: (c) => c,
+      semantic: '_PART_ID',
+      vertices: 'separate',
+    });
+    const b = labelledGrid({
+      cols: 2,
+      rows: 1,
+      labelOf: (c) => c + 2,
+      semantic: '_SEGMENT',
+      vertices: 'separate',
+    });
+    const moved = b.mesh.listPrimitives()[0]!;
+    const { document, mesh, node } = a;
+    // Bring b's primitive (and its accessors) into a's document, shifted up, as a second primitive.
+    const copy = document.createPrimitive().setMaterial(mesh.listPrimitives()[0]!.getMaterial());
+    const buffer = document.getRoot().listBuffers()[0]!;
+    for (const semantic of moved.listSemantics()) {
+      const source = moved.getAttribute(semantic)!;
+      const array = source.getArray()!.slice();
+      if (semantic === 'POSITION') for (let i = 1; i < array.length; i += 3) array[i]! += 5;
+      copy.setAttribute(
+        semantic,
+        document.createAccessor().setType(source.getType()).setArray(array).setBuffer(buffer),
+      );
+    }
+    copy.setIndices(
+      document
+        .createAccessor()
+        .setType('SCALAR')
+        .setArray(moved.getIndices()!.getArray()!.slice())
+        .setBuffer(buffer),
+    );
+    mesh.addPrimitive(copy);
+    const source = findLabelSource(document);
+    expect(source).toMatchObject({ strategy: 'attribute', labelCount: 4 });
+    expect(source?.attribute).toBeUndefined();
+    await explodeAndCheck(document, 'attribute', {}, ['_PART_ID', '_SEGMENT']);
+    expect(meshChildren(node).map((n) => n.getName())).toEqual(['part_0', 'part_1', 'part_2', 'part_3']);
+  });
+
   it('chooses Uint32 indices only for a part with more than 65535 vertices', async () => {
     const cols = 300;
     const { document, node } = labelledGrid({
@@ -287,6 +337,32 @@ describe('components strategy', () => {
     const counts = children.map((c) => c.getMesh()!.listPrimitives()[0]!.getIndices()!.getCount() / 3);
     // Specks sit inside the middle patch's bounds: they join it.
     expect(counts).toEqual([patchTriangles[0], patchTriangles[1]! + specks, patchTriangles[2]]);
+  });
+
+  it("gives a speck inside two pieces' bounds to the tighter one", async () => {
+    // An outer shell (0..20) around an inner box (5..8); the speck sits inside both boxes.
+    const document = boxesAndSpecks(
+      [
+        [
+          [0, 0, 0],
+          [20, 20, 20],
+        ],
+        [
+          [5, 5, 5],
+          [8, 8, 8],
+        ],
+      ],
+      [[6, 6, 6.5]],
+    );
+    const node = document.getRoot().listNodes()[0]!;
+    await explodeAndCheck(document, 'components', { minComponentTriangles: 2, minComponentRatio: 0 });
+    const counts = meshChildren(node).map(
+      (c) => c.getMesh()!.listPrimitives()[0]!.getIndices()!.getCount() / 3,
+    );
+    // part_0 is the larger piece after merging: the inner box with its speck.
+    expect(counts).toEqual([13, 12]);
+    const inner = meshChildren(node)[0]!.getMesh()!.listPrimitives()[0]!.getAttribute('POSITION')!;
+    expect(inner.getMax([0, 0, 0])).toEqual([8, 8, 8]);
   });
 
   it('keeps specks separate when the thresholds allow it', async () => {

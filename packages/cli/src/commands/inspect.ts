@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stderrLogger } from './cli-logger.js';
 import { formatTable } from './inspect-table.js';
 import {
   addLabelOptions,
@@ -34,6 +35,7 @@ export function register(program: Command): void {
   addLabelOptions(command).action(async (model: string, flags: SplitFlags) => {
     const split = await import('@meshparts/split');
     const resolved = await resolveSplitFlags(flags, split);
+    const logger = stderrLogger(Boolean(program.opts().debug));
     const report = await split
       .inspectModel(model, {
         strategy: resolved.strategy,
@@ -41,6 +43,7 @@ export function register(program: Command): void {
         instances: resolved.instances,
         ...resolved.labels,
         naming: resolved.naming,
+        logger,
       })
       .catch(asUsageError);
     if (flags.json) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stderrLogger } from './cli-logger.js';
 import {
   addLabelOptions,
   asUsageError,
@@ -48,6 +49,7 @@ export function register(program: Command): void {
   addLabelOptions(command).action(async (model: string, flags: SplitFlags & { out: string }) => {
     const split = await import('@meshparts/split');
     const resolved = await resolveSplitFlags(flags, split);
+    const logger = stderrLogger(Boolean(program.opts().debug));
     const { manifest, plan, dir } = await split
       .splitModel(model, flags.out, {
         strategy: resolved.strategy,
@@ -56,6 +58,7 @@ export function register(program: Command): void {
         ...resolved.labels,
         pivot: resolved.pivot,
         naming: resolved.naming,
+        logger,
       })
       .catch(asUsageError);
     if (flags.json) {

@@ -38,6 +38,12 @@ export function parseSubmission(
   maxUploadBytes: number,
 ): Promise<Submission> {
   return new Promise<Submission>((resolve, reject) => {
+    // A request held by a `delay` fault may have lost its client already: its 'close' event fired
+    // before we listen, so check now, or the parse would wait forever for a body that never ends.
+    if (req.destroyed) {
+      reject(new SubmissionError(400, 'VALIDATION_FAILED', 'the request was aborted before its body ended'));
+      return;
+    }
     const contentType = req.headers['content-type'] ?? '';
     if (!/^multipart\/form-data\b/i.test(contentType)) {
       req.resume();
@@ -51,6 +57,8 @@ export function parseSubmission(
     try {
       parser = busboy({
         headers: req.headers,
+        // Real servers read RFC 7578 filenames as UTF-8; busboy's default is latin1.
+        defParamCharset: 'utf8',
         limits: { fileSize: maxUploadBytes, fieldSize: MAX_FIELD_BYTES, files: 4, fields: 32, parts: 36 },
       });
     } catch (error) {

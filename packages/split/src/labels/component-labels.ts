@@ -31,8 +31,9 @@ function find(parent: Int32Array, x: number): number {
  * positions (so a piece spanning two materials is one piece). Union-find over welded vertices,
  * then every piece smaller than max(minComponentRatio × triangles, minComponentTriangles) is
  * merged into the nearest kept piece: the one whose bounding box is closest to its own (zero
- * when they overlap, which is the usual case for an eye in a head or a button on a coat),
- * ties going to the larger piece. When no piece reaches the threshold, the largest is kept.
+ * when they overlap, which is the usual case for an eye in a head or a button on a coat), ties
+ * going to the TIGHTEST box (an eye inside both the head's and the body's bounds belongs to the
+ * head). When no piece reaches the threshold, the largest is kept.
  */
 export function componentTriangleLabels(
   primitives: readonly Primitive[],
@@ -121,15 +122,25 @@ function mergeSmallComponents(
     if (isKept.has(c)) return c;
     let best = kept[0]!;
     let bestDistance = Infinity;
+    let bestExtent = Infinity;
     for (const k of kept) {
       const distance = boxDistance(boxes, c, k);
-      if (distance < bestDistance || (distance === bestDistance && sizes[k]! > sizes[best]!)) {
+      const extent = boxExtent(boxes, k);
+      if (distance < bestDistance || (distance === bestDistance && extent < bestExtent)) {
         best = k;
         bestDistance = distance;
+        bestExtent = extent;
       }
     }
     return best;
   });
+}
+
+/** Squared diagonal of a piece's bounding box. */
+function boxExtent(boxes: Float64Array, c: number): number {
+  let sum = 0;
+  for (let axis = 0; axis < 3; axis++) sum += (boxes[6 * c + 3 + axis]! - boxes[6 * c + axis]!) ** 2;
+  return sum;
 }
 
 function boxDistance(boxes: Float64Array, a: number, b: number): number {

@@ -15,7 +15,8 @@ export const FLAT_FACE_RATIO = 0.9;
  * What `auto` can split by, from the data alone, looking at every triangle-list primitive of the
  * document's meshes:
  * 1. a label attribute (`options.attribute`, else `_PART_ID`, `_SEGMENT`, `_FEATURE_ID_n`) with
- *    at least two distinct triangle labels → `attribute`;
+ *    at least two distinct triangle labels → `attribute` (`attribute` names it when one
+ *    attribute is used by every labelled primitive);
  * 2. COLOR_0 where at least {@link FLAT_FACE_RATIO} of triangles are flat and there are 2 to
  *    `maxColors` distinct face colours → `colors`;
  * otherwise `null` (one part, or `components` when the user asks for it: connected pieces are
@@ -36,7 +37,9 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     const names = [...byAttribute.semantics];
     return {
       strategy: 'attribute',
-      attribute: names[0]!,
+      // Named only when one attribute is used throughout: with several (`_PART_ID` here,
+      // `_SEGMENT` there), each primitive keeps its own default choice.
+      ...(names.length === 1 ? { attribute: names[0]! } : {}),
       labelCount: attributeLabels.size,
       reason: `vertex attribute ${names.join(', ')} labels the triangles with ${attributeLabels.size} distinct values`,
     };
