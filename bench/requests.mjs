@@ -9,11 +9,11 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { buildNodeGrids } from './generate/node-grids.mjs';
 import { importCore } from './lib/deps.mjs';
 import { measureOnce, median } from './lib/measure.mjs';
 import { CLI_BIN, OUT, TESTING_DIST } from './lib/paths.mjs';
 import { markdownTable, ratio } from './lib/table.mjs';
-import { buildNodeGrids } from './generate/node-grids.mjs';
 
 const MODELS = 8;
 const RPM = 60;
@@ -48,7 +48,19 @@ export async function benchRequests({ rounds, log }) {
     try {
       const sample = await measureOnce({
         name: 'run',
-        args: [CLI_BIN, 'run', inputs, '-o', out, '--rpm', String(RPM), '--concurrency', String(MODELS), '--segmenter', 'tripo'],
+        args: [
+          CLI_BIN,
+          'run',
+          inputs,
+          '-o',
+          out,
+          '--rpm',
+          String(RPM),
+          '--concurrency',
+          String(MODELS),
+          '--segmenter',
+          'tripo',
+        ],
         env: { THREEDAISTUDIO_API_KEY: KEY, THREEDAISTUDIO_BASE_URL: emulator.url },
         before: () => rm(out, { recursive: true, force: true }),
       });
@@ -83,7 +95,19 @@ export async function benchRequests({ rounds, log }) {
     r.load1.toFixed(2),
   ]);
   const markdown = [
-    markdownTable(['round', 'wall', 'API requests', 'submit / status', 'requests per model', '429s', 'wall / 16 s floor', 'load avg'], rows),
+    markdownTable(
+      [
+        'round',
+        'wall',
+        'API requests',
+        'submit / status',
+        'requests per model',
+        '429s',
+        'wall / 16 s floor',
+        'load avg',
+      ],
+      rows,
+    ),
     '',
     `Median: ${perModel.toFixed(2)} requests per model (target ≤ 2.5), at most ${worst429} × 429 (target ≤ 1), wall ${(wall / 1000).toFixed(1)} s = ${ratio(wall / FLOOR_MS)} the floor (target ≤ 1.30x): **${met ? 'met' : 'not met'}**. Load average at the end: ${loadavg()[0].toFixed(2)}.`,
   ].join('\n');

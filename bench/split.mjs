@@ -17,7 +17,11 @@ function splitJobs(model, strategy) {
   const libDir = `${OUT}${model}-lib`;
   const strategyArgs = strategy ? ['--strategy', strategy] : [];
   return [
-    { name: 'baseline', args: [`${CHILDREN}baseline-copy.mjs`, input, copy], before: () => rm(copy, { force: true }) },
+    {
+      name: 'baseline',
+      args: [`${CHILDREN}baseline-copy.mjs`, input, copy],
+      before: () => rm(copy, { force: true }),
+    },
     {
       name: 'cli',
       args: [CLI_BIN, 'split', input, '-o', cliDir, ...strategyArgs],
@@ -48,16 +52,39 @@ function rows(label, result, limit) {
     const memory = s.maxRssMiB / base.maxRssMiB;
     const verdict =
       name === 'baseline' ? '' : time <= limit.time && (!limit.memory || memory <= 1) ? 'met' : 'not met';
-    return [label, name, ms(s.wallMs), `${ms(s.minWallMs)}–${ms(s.maxWallMs)}`, mib(s.maxRssMiB), name === 'baseline' ? '' : ratio(time), name === 'baseline' ? '' : ratio(memory), s.load1.toFixed(2), verdict];
+    return [
+      label,
+      name,
+      ms(s.wallMs),
+      `${ms(s.minWallMs)}–${ms(s.maxWallMs)}`,
+      mib(s.maxRssMiB),
+      name === 'baseline' ? '' : ratio(time),
+      name === 'baseline' ? '' : ratio(memory),
+      s.load1.toFixed(2),
+      verdict,
+    ];
   });
 }
 
-const HEADER = ['model', 'process', 'median wall', 'range', 'median peak RSS', 'time / baseline', 'RSS / baseline', 'load avg', 'target'];
+const HEADER = [
+  'model',
+  'process',
+  'median wall',
+  'range',
+  'median peak RSS',
+  'time / baseline',
+  'RSS / baseline',
+  'load avg',
+  'target',
+];
 
 /** Target 1: 500 mesh nodes, 51 MB. At most 1.2x the baseline's time, no more memory. */
 export async function benchNodes(options) {
   const result = await measureModel('nodes-500', undefined, options);
-  return { result, markdown: markdownTable(HEADER, rows('nodes-500 (51 MB)', result, { time: 1.2, memory: true })) };
+  return {
+    result,
+    markdown: markdownTable(HEADER, rows('nodes-500 (51 MB)', result, { time: 1.2, memory: true })),
+  };
 }
 
 /** Target 2: one 2M-triangle primitive, 200 interleaved `_PART_ID` labels. At most 1.5x. */
@@ -87,7 +114,16 @@ export async function benchScaling(options) {
   }
   return {
     markdown: markdownTable(
-      ['parts', 'baseline', 'cli split', 'cli / baseline', 'splitModel', 'splitModel / baseline', 'cli peak RSS', 'load avg'],
+      [
+        'parts',
+        'baseline',
+        'cli split',
+        'cli / baseline',
+        'splitModel',
+        'splitModel / baseline',
+        'cli peak RSS',
+        'load avg',
+      ],
       table,
     ),
   };

@@ -33,12 +33,16 @@ export function modelPath(name) {
 }
 
 /** Generates the named models (all by default) that are missing, or all of them with `force`. */
-export async function generate(names = Object.keys(MODELS_TO_GENERATE), { force = false, log = console.log } = {}) {
+export async function generate(
+  names = Object.keys(MODELS_TO_GENERATE),
+  { force = false, log = console.log } = {},
+) {
   const core = await importCore();
   await mkdir(MODELS, { recursive: true });
   for (const name of names) {
     const build = MODELS_TO_GENERATE[name];
-    if (!build) throw new Error(`unknown model ${name}; known: ${Object.keys(MODELS_TO_GENERATE).join(', ')}`);
+    if (!build)
+      throw new Error(`unknown model ${name}; known: ${Object.keys(MODELS_TO_GENERATE).join(', ')}`);
     const path = modelPath(name);
     if (existsSync(path) && !force) continue;
     const started = Date.now();

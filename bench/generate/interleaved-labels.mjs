@@ -6,8 +6,7 @@
  * splitter that expects labels in runs. Target 2: 200 labels × 50 × 100 cells × 2 = 2,000,000
  * triangles, 1,030,200 vertices.
  */
-import { gridArrays, gridIndices } from './grid.mjs';
-import { createMaterials } from './grid.mjs';
+import { createMaterials, gridArrays, gridIndices } from './grid.mjs';
 
 export function buildInterleavedLabels(core, { labels, cellsX, cellsY }) {
   const w = cellsX + 1;

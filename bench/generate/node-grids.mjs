@@ -3,8 +3,7 @@
  * materials, laid out in a square so the nodes do not overlap. Used for target 1 (500 nodes of
  * 43 × 43 = 1849 vertices, ~51 MB) and for the scaling set (same total size, 10 to 5000 parts).
  */
-import { gridArrays } from './grid.mjs';
-import { createMaterials } from './grid.mjs';
+import { createMaterials, gridArrays } from './grid.mjs';
 
 export function buildNodeGrids(core, { parts, w, h, materials = 8 }) {
   const document = new core.Document();
