@@ -104,10 +104,12 @@ export async function benchScaling(options) {
     table.push([
       String(parts),
       ms(base.wallMs),
+      mib(base.maxRssMiB),
       ms(cli.wallMs),
       ratio(cli.wallMs / base.wallMs),
       ms(lib.wallMs),
       ratio(lib.wallMs / base.wallMs),
+      `${((lib.wallMs - base.wallMs) / parts).toFixed(2)} ms`,
       mib(cli.maxRssMiB),
       base.load1.toFixed(2),
     ]);
@@ -117,10 +119,12 @@ export async function benchScaling(options) {
       [
         'parts',
         'baseline',
+        'baseline peak RSS',
         'cli split',
         'cli / baseline',
         'splitModel',
         'splitModel / baseline',
+        '(splitModel − baseline) / parts',
         'cli peak RSS',
         'load avg',
       ],
