@@ -1,0 +1,333 @@
+/**
+ * Downloading a result asset to disk, safely.
+ *
+ * - The asset lives on a storage origin, not the API's. The Authorization header is sent only when
+ *   the URL itself is on the API's origin, and never after a redirect. Redirects are followed by hand
+ *   (at most 5), each hop checked: https anywhere, http only on loopback.
+ * - Streamed to `<to>.part-<random>` while counting and hashing (sha256), aborted as soon as it passes
+ *   `maxBytes`, then renamed over `to`: a reader never sees a half-written file.
+ * - Truncation is detected three ways (a connection that dies mid-body, Content-Length versus bytes
+ *   received, the GLB header's own length versus bytes received) and retried a bounded number of times.
+ * - 403, 404 or 410 from storage means the result expired (results live 24 hours): ResultExpiredError.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type Dispatcher, request } from 'undici';
+import { deadline, sleep, throwIfAborted } from './abort.js';
+import type { Clock } from './clock.js';
+import { parseErrorBody } from './error-body.js';
+import { errorFromResponse } from './error-mapping.js';
+import {
+  ConnectionError,
+  InvalidResponseError,
+  PayloadTooLargeError,
+  type RequestInfo,
+  ResultExpiredError,
+  StudioError,
+  TimeoutError,
+} from './errors.js';
+import type { Logger } from './logger.js';
+import { isAllowedUrl } from './loopback.js';
+import { headerValue, readSmallBody } from './read-body.js';
+import { redactSecrets, redactUrl } from './redact.js';
+import { type AttemptOutcome, parseRetryAfter, type RetryOptions, retryDelay } from './retry-policy.js';
+
+export interface DownloadOptions {
+  /** Destination file. Its folder is created if missing; an existing file is replaced atomically. */
+  to: string;
+  signal?: AbortSignal;
+  /** Largest accepted size in bytes. Default 150 MB. */
+  maxBytes?: number;
+  /** Per-attempt timeout in ms. Default: the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Require a GLB (magic `glTF`, header length = bytes received). Default true: results are GLBs. */
+  verifyGlb?: boolean;
+}
+
+export interface DownloadResult {
+  path: string;
+  byteLength: number;
+  /** Hex sha256 of the bytes written, computed while streaming. */
+  sha256: string;
+}
+
+export const DOWNLOAD_DEFAULTS = { maxBytes: 150 * 1024 * 1024, maxRedirects: 5, verifyGlb: true } as const;
+
+export interface DownloadConfig {
+  dispatcher: Dispatcher;
+  /** The API's origin: the only origin that may receive the key. */
+  apiOrigin: string;
+  apiKey: string | undefined;
+  retry: Required<RetryOptions>;
+  timeoutMs: number;
+  clock: Clock;
+  random: () => number;
+  logger: Logger;
+  userAgent: string;
+}
+
+/** File system error codes: the destination's fault (permissions, disk full), not the network's; never retried. */
+const LOCAL_FILE_ERRORS = new Set([
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EDQUOT',
+  'EEXIST',
+  'EISDIR',
+  'ENOTDIR',
+  'EROFS',
+  'EMFILE',
+]);
+
+function isLocalFileError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LOCAL_FILE_ERRORS.has(code);
+}
+
+/** A failed attempt that the retry policy may retry. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly error: StudioError,
+    readonly outcome: AttemptOutcome,
+  ) {
+    super(error.message);
+  }
+}
+
+interface Written {
+  part: string;
+  byteLength: number;
+  sha256: string;
+}
+
+/** Counts, hashes, caps the stream and keeps its first 12 bytes (the GLB header). */
+function meter(maxBytes: number, info: RequestInfo) {
+  const hash = createHash('sha256');
+  const state = { bytes: 0, head: Buffer.alloc(0) };
+  const transform = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      state.bytes += chunk.length;
+      if (state.bytes > maxBytes) {
+        callback(
+          new PayloadTooLargeError(
+            `The download from ${info.url} is over the ${maxBytes}-byte limit (maxBytes).`,
+            {
+              request: info,
+            },
+          ),
+        );
+        return;
+      }
+      if (state.head.length < 12)
+        state.head = Buffer.concat([state.head, chunk.subarray(0, 12 - state.head.length)]);
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  return { transform, state, digest: () => hash.digest('hex') };
+}
+
+async function attempt(
+  url: string,
+  options: DownloadOptions & { maxBytes: number; verifyGlb: boolean },
+  config: DownloadConfig,
+  signal: AbortSignal,
+): Promise<Written> {
+  let current: URL;
+  try {
+    current = new URL(url);
+  } catch (cause) {
+    throw new StudioError(`Cannot download ${JSON.stringify(url.slice(0, 200))}: not an absolute URL.`, {
+      code: 'INVALID_URL',
+      cause,
+    });
+  }
+  for (let hop = 0; ; hop++) {
+    const info: RequestInfo = { method: 'GET', url: redactUrl(current) };
+    if (!isAllowedUrl(current)) {
+      throw new StudioError(
+        `Refusing to download ${info.url}: only https URLs are allowed (http only for loopback hosts).`,
+        { request: info, code: 'INSECURE_URL' },
+      );
+    }
+    const headers: Record<string, string> = { accept: '*/*', 'user-agent': config.userAgent };
+    if (hop === 0 && current.origin === config.apiOrigin && config.apiKey !== undefined) {
+      headers.authorization = `Bearer ${config.apiKey}`;
+    }
+    const response = await request(current, {
+      method: 'GET',
+      headers,
+      dispatcher: config.dispatcher,
+      signal,
+    });
+    const status = response.statusCode;
+    const location = headerValue(response.headers, 'location');
+    if (status >= 300 && status < 400 && location !== undefined) {
+      await response.body.dump();
+      if (hop >= DOWNLOAD_DEFAULTS.maxRedirects) {
+        throw new StudioError(`Too many redirects downloading ${redactUrl(url)}.`, { request: info, status });
+      }
+      current = new URL(location, current);
+      continue;
+    }
+    if (status === 403 || status === 404 || status === 410) {
+      await response.body.dump();
+      throw new ResultExpiredError(
+        `The result at ${info.url} is no longer available (HTTP ${status}): results expire 24 hours after ` +
+          'the task finished. Submit the model again to get a new result.',
+        { status, request: info },
+      );
+    }
+    if (status < 200 || status >= 300) {
+      const { text } = await readSmallBody(response.body, 64 * 1024);
+      const body = parseErrorBody(text, headerValue(response.headers, 'content-type'), [config.apiKey]);
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], config.clock.now());
+      const error = errorFromResponse(
+        retryAfterMs === undefined
+          ? { status, body, request: info }
+          : { status, body, request: info, retryAfterMs },
+      );
+      throw new AttemptFailure(
+        error,
+        retryAfterMs === undefined
+          ? { kind: 'response', status }
+          : { kind: 'response', status, retryAfterMs },
+      );
+    }
+    const lengthHeader = headerValue(response.headers, 'content-length');
+    const expected = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    if (expected !== undefined && expected > options.maxBytes) {
+      await response.body.dump().catch(() => {});
+      throw new PayloadTooLargeError(
+        `The download from ${info.url} is ${expected} bytes, over the ${options.maxBytes}-byte limit (maxBytes).`,
+        { request: info, status },
+      );
+    }
+    const part = `${options.to}.part-${randomBytes(6).toString('hex')}`;
+    const m = meter(options.maxBytes, info);
+    try {
+      await pipeline(response.body, m.transform, createWriteStream(part, { flags: 'wx' }));
+    } catch (error) {
+      await rm(part, { force: true });
+      if (error instanceof StudioError || signal.aborted || isLocalFileError(error)) throw error;
+      const detail = redactSecrets(error instanceof Error ? error.message : String(error), [config.apiKey]);
+      throw new AttemptFailure(
+        new ConnectionError(
+          `The download from ${info.url} was cut short after ${m.state.bytes}` +
+            `${expected === undefined ? '' : ` of ${expected}`} bytes (${detail}).`,
+          { request: info, cause: error },
+        ),
+        { kind: 'network', sent: true },
+      );
+    }
+    try {
+      verify(m.state.bytes, m.state.head, expected, options.verifyGlb, info);
+    } catch (error) {
+      await rm(part, { force: true });
+      throw error;
+    }
+    return { part, byteLength: m.state.bytes, sha256: m.digest() };
+  }
+}
+
+/** Content-Length and GLB header checks. Truncation is retryable; a non-GLB body is not. */
+function verify(
+  bytes: number,
+  head: Buffer,
+  expected: number | undefined,
+  glb: boolean,
+  info: RequestInfo,
+): void {
+  const truncated = (what: string): AttemptFailure =>
+    new AttemptFailure(
+      new ConnectionError(`The download from ${info.url} is truncated: ${what}.`, { request: info }),
+      { kind: 'network', sent: true },
+    );
+  if (expected !== undefined && Number.isFinite(expected) && bytes !== expected) {
+    throw truncated(`received ${bytes} bytes, Content-Length said ${expected}`);
+  }
+  if (!glb) return;
+  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'glTF') {
+    throw new InvalidResponseError(`The download from ${info.url} is not a GLB (no "glTF" magic).`, {
+      request: info,
+    });
+  }
+  const declared = head.readUInt32LE(8);
+  if (declared > bytes) throw truncated(`received ${bytes} bytes, the GLB header says ${declared}`);
+  if (declared !== bytes) {
+    throw new InvalidResponseError(
+      `The download from ${info.url} is not a valid GLB: its header says ${declared} bytes, ${bytes} arrived.`,
+      { request: info },
+    );
+  }
+}
+
+/** Download `url` to `options.to`, with the checks and retries described above. */
+export async function downloadResult(
+  url: string,
+  options: DownloadOptions,
+  config: DownloadConfig,
+): Promise<DownloadResult> {
+  const resolved = {
+    ...options,
+    maxBytes: options.maxBytes ?? DOWNLOAD_DEFAULTS.maxBytes,
+    verifyGlb: options.verifyGlb ?? DOWNLOAD_DEFAULTS.verifyGlb,
+  };
+  const timeoutMs = options.timeoutMs ?? config.timeoutMs;
+  await mkdir(dirname(options.to), { recursive: true });
+  for (let retry = 0; ; retry++) {
+    throwIfAborted(options.signal);
+    const limit = deadline(options.signal, timeoutMs, config.clock);
+    let failure: AttemptFailure;
+    try {
+      const written = await attempt(url, resolved, config, limit.signal);
+      try {
+        await rename(written.part, options.to);
+      } catch (error) {
+        await rm(written.part, { force: true });
+        throw error;
+      }
+      config.logger.debug('studio download done', { url: redactUrl(url), bytes: written.byteLength });
+      return { path: options.to, byteLength: written.byteLength, sha256: written.sha256 };
+    } catch (thrown) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const info: RequestInfo = { method: 'GET', url: redactUrl(url) };
+      if (limit.timedOut()) {
+        failure = new AttemptFailure(
+          new TimeoutError(`The download from ${info.url} timed out after ${timeoutMs} ms.`, {
+            request: info,
+            cause: thrown,
+          }),
+          { kind: 'timeout' },
+        );
+      } else if (thrown instanceof AttemptFailure) {
+        failure = thrown;
+      } else if (thrown instanceof StudioError) {
+        throw thrown;
+      } else if (isLocalFileError(thrown)) {
+        throw thrown;
+      } else {
+        const detail = redactSecrets(thrown instanceof Error ? thrown.message : String(thrown), [
+          config.apiKey,
+        ]);
+        failure = new AttemptFailure(
+          new ConnectionError(`The download from ${info.url} failed: connection error (${detail}).`, {
+            request: info,
+            cause: thrown,
+          }),
+          { kind: 'network', sent: true },
+        );
+      }
+    } finally {
+      limit.dispose();
+    }
+    const delay = retryDelay('GET', failure.outcome, retry, config.retry, config.random);
+    if (delay === undefined) throw failure.error;
+    config.logger.info('studio download will be retried', { url: redactUrl(url), delayMs: delay });
+    await sleep(delay, config.clock, options.signal);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * `client.segmentation`: the paid submission. Pre-checks run before anything is sent (file exists,
+ * format, size), so a bad input never costs credits; the task id comes back before anything else.
+ */
+import { type ClientContext, rememberSubmission, withLifetime } from '../context.js';
+import { InvalidResponseError, ValidationError } from '../errors.js';
+import { type ModelSource, type PreparedModel, prepareModel } from '../input.js';
+import { MODEL_CONTENT_TYPES, uploadFilename } from '../input-format.js';
+import { type MultipartBody, multipartBody } from '../multipart.js';
+import { SUBMIT_PATH } from '../paths.js';
+import { redactUrl } from '../redact.js';
+import { type CreatedTask, parseCreated } from '../task.js';
+
+/** Upload a model: a file path, bytes, a Blob or a stream (streams are spooled to a temp file first). */
+export interface ModelUpload {
+  model: ModelSource;
+  /** Name sent with the upload; also tells the format of extension-only types (OBJ, STL, .gltf). */
+  filename?: string;
+}
+
+/** Let the provider fetch the model from a public URL. */
+export interface ModelUrlInput {
+  modelUrl: string;
+}
+
+/** `{ model, filename? }`, `{ modelUrl }`, or a bare model (path, bytes, Blob, stream) as shorthand. */
+export type SegmentationInput = ModelUpload | ModelUrlInput | ModelSource;
+
+/** The object form of any input: a bare model becomes `{ model }`. */
+function normalize(input: SegmentationInput): ModelUpload | ModelUrlInput {
+  if (
+    typeof input === 'string' ||
+    input instanceof Uint8Array ||
+    input instanceof Blob ||
+    input instanceof ReadableStream ||
+    typeof (input as { pipe?: unknown }).pipe === 'function'
+  ) {
+    return { model: input as ModelSource };
+  }
+  return input as ModelUpload | ModelUrlInput;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Per-attempt timeout in ms; default: the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/**
+ * Extra time the upload may take on top of `timeoutMs`: one second per MB, i.e. the POST of a 150 MB
+ * model over an 8 Mbit/s uplink still fits. A timed-out upload is not resubmitted, so be generous.
+ */
+const UPLOAD_MS_PER_MB = 1000;
+
+function isUrlInput(input: ModelUpload | ModelUrlInput): input is ModelUrlInput {
+  return typeof (input as ModelUrlInput).modelUrl === 'string';
+}
+
+function checkModelUrl(modelUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(modelUrl);
+  } catch {
+    throw new ValidationError(`modelUrl is not an absolute URL: ${JSON.stringify(modelUrl.slice(0, 200))}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ValidationError(
+      `modelUrl must be an http(s) URL the provider can reach, got ${redactUrl(url)}.`,
+    );
+  }
+  return url.toString();
+}
+
+export class Segmentation {
+  readonly #context: ClientContext;
+
+  constructor(context: ClientContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Submit a segmentation (80 credits). Resolves with `{ taskId, createdAt }` as soon as the API
+   * accepted it. A 429 is retried; a failure after the request may have arrived is not (see
+   * SubmissionUnknownError).
+   */
+  create(source: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+    return withLifetime(this.#context, options.signal, (signal) =>
+      this.#create(source, { ...options, signal }),
+    );
+  }
+
+  async #create(source: SegmentationInput, options: RequestOptions): Promise<CreatedTask> {
+    const { transport, clock, logger } = this.#context;
+    const input = normalize(source);
+    let prepared: PreparedModel | undefined;
+    let body: () => MultipartBody;
+    let extraMs = 0;
+    if (isUrlInput(input)) {
+      const modelUrl = checkModelUrl(input.modelUrl);
+      body = () => multipartBody([{ name: 'model_url', value: modelUrl }]);
+    } else {
+      const model = await prepareModel(input.model, {
+        ...(input.filename === undefined ? {} : { filename: input.filename }),
+        maxBytes: this.#context.maxUploadBytes,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      prepared = model;
+      body = () =>
+        multipartBody([
+          {
+            name: 'model',
+            filename: uploadFilename(model.filename, model.format),
+            contentType: MODEL_CONTENT_TYPES[model.format],
+            byteLength: model.byteLength,
+            open: model.open,
+          },
+        ]);
+      extraMs = Math.round((model.byteLength / (1024 * 1024)) * UPLOAD_MS_PER_MB);
+      logger.debug('studio submitting model', {
+        filename: model.filename,
+        format: model.format,
+        bytes: model.byteLength,
+      });
+    }
+    let answer: unknown;
+    try {
+      answer = await transport.json({
+        method: 'POST',
+        path: SUBMIT_PATH,
+        body,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        timeoutMs: (options.timeoutMs ?? this.#context.timeoutMs) + extraMs,
+      });
+    } finally {
+      await prepared?.cleanup();
+    }
+    const created = parseCreated(answer, clock.now);
+    if (created === undefined) {
+      throw new InvalidResponseError(
+        'The API accepted the submission but its answer has no task_id, so the task (which may have been ' +
+          'created and billed) cannot be followed. It was not resubmitted.',
+        { request: { method: 'POST', url: transport.url(SUBMIT_PATH).toString() } },
+      );
+    }
+    rememberSubmission(this.#context, created.taskId);
+    logger.info('studio task submitted', { taskId: created.taskId });
+    return created;
+  }
+}

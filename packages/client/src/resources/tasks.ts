@@ -1,0 +1,163 @@
+/**
+ * `client.tasks`: status of a task, and waiting for it to finish within the rate budget
+ * (see poll-schedule.ts for how polls are timed).
+ */
+import { deadline, sleep } from '../abort.js';
+import { type ClientContext, clientClosedError, withLifetime } from '../context.js';
+import {
+  ConnectionError,
+  InvalidResponseError,
+  RateLimitedError,
+  ServerError,
+  StudioError,
+  TaskFailedError,
+  TimeoutError,
+  ValidationError,
+} from '../errors.js';
+import { statusPath } from '../paths.js';
+import { nextPollDelay } from '../poll-schedule.js';
+import { parseTask, type Task } from '../task.js';
+import type { RequestOptions } from './segmentation.js';
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Give up waiting after this many ms (the task keeps running server-side). Default 30 minutes. */
+  timeoutMs?: number;
+  /** Called with the task after every poll (status and progress), including the last one. */
+  onProgress?: (task: Task) => void;
+}
+
+export const WAIT_DEFAULTS = { timeoutMs: 30 * 60_000 } as const;
+
+function checkTaskId(taskId: string): void {
+  if (typeof taskId !== 'string' || taskId.trim() === '') {
+    throw new ValidationError('A task id is required (the task_id the submission returned).');
+  }
+}
+
+/** Poll failures worth another poll: the request's own retries may just have been unlucky. */
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof ConnectionError ||
+    error instanceof ServerError ||
+    error instanceof RateLimitedError ||
+    (error instanceof TimeoutError && error.taskId === undefined)
+  );
+}
+
+export class Tasks {
+  readonly #context: ClientContext;
+
+  constructor(context: ClientContext) {
+    this.#context = context;
+  }
+
+  /** One status request. Unknown statuses are passed through (upper-cased) and mean "still running". */
+  async retrieve(taskId: string, options: RequestOptions = {}): Promise<Task> {
+    checkTaskId(taskId);
+    const path = statusPath(taskId);
+    const body = await withLifetime(this.#context, options.signal, (signal) =>
+      this.#context.transport.json({ method: 'GET', path, ...options, signal }),
+    );
+    const task = parseTask(taskId, body);
+    if (task === undefined) {
+      throw new InvalidResponseError(`The status of task ${taskId} has no "status" field.`, {
+        taskId,
+        request: { method: 'GET', url: this.#context.transport.url(path).toString() },
+      });
+    }
+    return task;
+  }
+
+  /**
+   * Poll until the task is FINISHED with at least one result (returned) or FAILED (TaskFailedError).
+   * Errors carry `taskId`; a timeout leaves the task running and says how to resume.
+   */
+  async wait(taskId: string, options: WaitOptions = {}): Promise<Task> {
+    checkTaskId(taskId);
+    const { clock, limiter, logger, poll, durations, activeWaits, submittedAt } = this.#context;
+    const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
+    const limit = deadline([options.signal, this.#context.lifetime], timeoutMs, clock);
+    const submitted = submittedAt.get(taskId);
+    // The baseline of the progress-based estimate: the submission, or the first poll of a task this
+    // client did not submit (a resumed one), whose progress then is not ours to count.
+    const started = submitted ?? clock.now();
+    let baselineProgress: number | undefined = submitted === undefined ? undefined : 0;
+    const fairShare = (): number => Math.max(poll.minIntervalMs, limiter.intervalMs * activeWaits.count);
+    let last: Task | undefined;
+    activeWaits.count++;
+    try {
+      let emptyPolls = 0;
+      let failedPolls = 0;
+      for (;;) {
+        let task: Task;
+        try {
+          task = await this.retrieve(taskId, { signal: limit.signal });
+          failedPolls = 0;
+        } catch (error) {
+          if (limit.signal.aborted || !isTransient(error) || ++failedPolls > poll.maxConsecutivePollErrors)
+            throw error;
+          logger.warn('studio poll failed, polling again', { taskId, error: (error as Error).message });
+          await sleep(fairShare(), clock, limit.signal);
+          continue;
+        }
+        last = task;
+        baselineProgress ??= task.progress ?? 0;
+        options.onProgress?.(task);
+        let delay: number;
+        if (task.status === 'FAILED') {
+          throw new TaskFailedError(taskId, task.failureReason ?? undefined);
+        } else if (task.status === 'FINISHED') {
+          if (task.results.length > 0) {
+            durations.record(clock.now() - started);
+            submittedAt.delete(taskId);
+            return task;
+          }
+          if (++emptyPolls > poll.emptyResultPolls) {
+            throw new StudioError(
+              `Task ${taskId} is FINISHED but the API returned no results after ${emptyPolls} polls. ` +
+                'The result may still appear: wait for the task again later.',
+              { taskId, code: 'EMPTY_RESULTS' },
+            );
+          }
+          delay = fairShare();
+        } else {
+          delay = nextPollDelay({
+            elapsedMs: clock.now() - started,
+            progress: task.progress,
+            baselineProgress,
+            expectedDurationMs: durations.expected(poll.expectedDurationMs),
+            minIntervalMs: fairShare(),
+            maxIntervalMs: poll.maxIntervalMs,
+          });
+        }
+        logger.debug('studio task polled', {
+          taskId,
+          status: task.status,
+          progress: task.progress,
+          nextPollMs: delay,
+        });
+        await sleep(delay, clock, limit.signal);
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (this.#context.lifetime.aborted) throw clientClosedError(taskId);
+      if (limit.timedOut()) {
+        const status =
+          last === undefined
+            ? ''
+            : ` (last status ${last.status}${last.progress === null ? '' : `, ${last.progress}%`})`;
+        throw new TimeoutError(
+          `Gave up waiting for task ${taskId} after ${timeoutMs} ms${status}. The task is paid for and may ` +
+            `still finish: wait for it again with client.tasks.wait('${taskId}').`,
+          { taskId, cause: error },
+        );
+      }
+      if (error instanceof StudioError && error.taskId === undefined) error.taskId = taskId;
+      throw error;
+    } finally {
+      activeWaits.count--;
+      limit.dispose();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultContext } from './faults.js';
+import { sendRateLimited } from './rate-limited.js';
+import { defaultCode, drain, sendError, sendHtml } from './responses.js';
+import { formatRetryAfter } from './retry-after.js';
+import type { EmulatorState } from './state.js';
+
+/**
+ * Applies the arrival fault due for this request, if any (on either origin). Returns true when the
+ * fault answered (or killed) the request; a `delay` only holds it and returns false so it is then
+ * served normally. Bodies are drained before an answer (not before a reset, which is meant to break
+ * the upload).
+ */
+export async function applyArrivalFault(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: FaultContext,
+): Promise<boolean> {
+  const fault = state.faults.take('arrival', context);
+  if (!fault) return false;
+  state.logger.debug(`fault ${fault.kind}`, { ...context });
+  switch (fault.kind) {
+    case 'reset':
+      req.socket.destroy();
+      return true;
+    case 'html':
+      await drain(req);
+      sendHtml(res, fault.status ?? 502);
+      return true;
+    case 'status': {
+      await drain(req);
+      if (fault.status === 429) state.stats.rateLimited++;
+      const retryAfter = formatRetryAfter(
+        fault.retryAfter ?? 'none',
+        fault.retryAfterSeconds ?? 1,
+        state.options.now(),
+      );
+      sendError(
+        res,
+        state.options,
+        {
+          status: fault.status,
+          code: fault.code ?? defaultCode(fault.status),
+          message: fault.message ?? `Injected ${fault.status} error`,
+        },
+        retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+      );
+      return true;
+    }
+    case 'rateLimit':
+      await drain(req);
+      sendRateLimited(state, res, fault.retryAfter ?? 'seconds', fault.retryAfterSeconds ?? 1);
+      return true;
+    case 'delay':
+      await state.sleep(fault.ms);
+      return false;
+    default:
+      return false;
+  }
+}
