@@ -170,6 +170,28 @@ describe('meshparts split', () => {
     expect(stderr).toMatch(/ModelReadError: cannot read nope\.glb[\s\S]*\n\s+at /);
   });
 
+  it('--dry-run shows the files it would write and writes nothing; --quiet prints nothing', () => {
+    const out = join(work, 'dry');
+    const dry = meshparts('split', join(FIXTURES, 'generated/shared-mesh.glb'), '-o', out, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`${out}/parts/pillar.glb  12 triangles`);
+    expect(dry.stdout).toMatch(/nothing written/);
+    expect(existsSync(out)).toBe(false);
+    const json = meshparts(
+      'split',
+      join(FIXTURES, 'generated/shared-mesh.glb'),
+      '-o',
+      out,
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, report: { strategy: 'nodes' } });
+    expect(existsSync(out)).toBe(false);
+    const quiet = meshparts('split', join(FIXTURES, 'generated/shared-mesh.glb'), '-o', out, '--quiet');
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+  });
+
   it('logs debug lines to stderr with --debug, keeping stdout pure JSON', () => {
     const { code, stdout, stderr } = meshparts(
       '--debug',
