@@ -46,6 +46,18 @@ describe('detectParts', () => {
     expect(plan.parts.map((part) => part.id)).toEqual(['node0.prim0', 'node0.prim1', 'node0.prim2']);
   });
 
+  it('auto: primitives that share one material are chunks, not parts', async () => {
+    const document = buildPrimitives();
+    const mesh = document.getRoot().listMeshes()[0]!;
+    const body = mesh.listPrimitives()[0]!.getMaterial();
+    for (const primitive of mesh.listPrimitives()) primitive.setMaterial(body);
+    const plan = detectParts(document);
+    expect(plan.strategy).toBe('nodes');
+    expect(plan.parts).toHaveLength(1);
+    expect(plan.reason).toMatch(/3 primitives share one material/);
+    expect(detectParts(document, { strategy: 'primitives' }).parts).toHaveLength(3);
+  });
+
   it('auto: a _PART_ID attribute → attribute; flat colours → colors; plain fused mesh → one part', async () => {
     expect(detectParts((await asModel(buildPartIdLabels(), 'a.glb')).document)).toMatchObject({
       strategy: 'attribute',
