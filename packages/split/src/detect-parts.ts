@@ -77,6 +77,24 @@ export interface PartPlan {
   labels?: LabelSource;
 }
 
+const LABEL_OPTION_KEYS = [
+  'attribute',
+  'maxColors',
+  'colorTolerance',
+  'weldTolerance',
+  'minComponentRatio',
+  'minComponentTriangles',
+] as const satisfies ReadonlyArray<keyof LabelOptions>;
+
+/** The label options out of a wider options object (callers pass SplitModelOptions through). */
+export function pickLabelOptions(options: LabelOptions): LabelOptions {
+  const picked: LabelOptions = {};
+  for (const key of LABEL_OPTION_KEYS) {
+    if (options[key] !== undefined) Object.assign(picked, { [key]: options[key] });
+  }
+  return picked;
+}
+
 /** The scene that is split: the default scene, else the first; with a note when there are several. */
 export function selectScene(document: Document): { scene: Scene | null; sceneNote?: string } {
   const root = document.getRoot();
@@ -286,7 +304,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
       needsLabels: false,
     };
   }
-  const labels = findLabelSource(document, options);
+  const labels = findLabelSource(document, pickLabelOptions(options));
   const chunks = primitives.length > 1 ? ` (its ${primitives.length} primitives share one material)` : '';
   if (labels)
     return {
