@@ -121,6 +121,23 @@ describe('what a part file keeps', () => {
     expect(parts.some((part) => part.document.getRoot().listAnimations().length > 0)).toBe(true);
   });
 
+  it('holds only its own accessors, materials and buffers (no clone-and-prune leftovers)', async () => {
+    const { document } = await readModel(join(FIXTURES, 'generated/nested-mirrored.glb'));
+    const plan = detectParts(document);
+    for (const [i, part] of splitParts(document, plan).entries()) {
+      const mesh = plan.parts[i]!.mesh;
+      const own = new Set(
+        mesh.listPrimitives().flatMap((primitive) => [...primitive.listAttributes(), primitive.getIndices()]),
+      );
+      own.delete(null);
+      const root = part.document.getRoot();
+      expect(root.listAccessors()).toHaveLength(own.size);
+      expect(root.listMeshes()).toHaveLength(1);
+      expect(root.listBuffers()).toHaveLength(1);
+      expect(root.listNodes().map((node) => node.getName())).toEqual([part.name]);
+    }
+  });
+
   it('GPU instancing is kept on the part node', async () => {
     const { document } = await readModel(join(FIXTURES, 'SimpleInstancing.glb'));
     const [part] = splitParts(document, detectParts(document));
