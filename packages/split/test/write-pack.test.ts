@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createIO,
   detectParts,
+  iterateSplitParts,
   type Manifest,
   PackReadError,
   PackWriteError,
@@ -75,6 +76,21 @@ describe('writePack', () => {
     expect(manifest.parts[0]!.placements).toHaveLength(4);
     // Nothing is left beside the pack.
     expect(readdirSync(work).filter((name) => name.includes('.tmp-') || name.includes('.old-'))).toEqual([]);
+  });
+
+  it('takes parts lazily, one at a time, with the same result', async () => {
+    const { source, parts } = await sharedParts();
+    const eager = await writePack(join(work, 'eager'), parts, { source: SOURCE, bounds: BOUNDS });
+    const made: string[] = [];
+    async function* lazily() {
+      for (const part of iterateSplitParts(source, detectParts(source))) {
+        made.push(part.name);
+        yield part;
+      }
+    }
+    const lazy = await writePack(join(work, 'lazy'), lazily(), { source: SOURCE, bounds: BOUNDS });
+    expect(made).toEqual(['pillar', 'roof']);
+    expect(lazy).toEqual(eager);
   });
 
   it('takes generator, segmenter and taskId from its caller', async () => {
