@@ -46,6 +46,12 @@ export async function reassemble(
   }
   const files = await Promise.all(
     manifest.parts.map(async (part) => {
+      // A manifest is input too: its paths must stay inside the pack's parts/ folder.
+      if (typeof part.file !== 'string' || !PART_FILE.test(part.file)) {
+        throw new PackReadError(
+          `bad part file entry ${JSON.stringify(part.file)} (expected parts/<name>.glb)`,
+        );
+      }
       const bytes = new Uint8Array(await readFile(join(dir, ...part.file.split('/'))));
       if (
         options.verify !== false &&

@@ -34,7 +34,7 @@ export async function verifyPack(dir: string): Promise<PackCheck> {
   }
   const problems: string[] = [];
   for (const part of manifest.parts) {
-    if (typeof part.file !== 'string' || !/^parts\/[^/\\]+\.glb$/.test(part.file)) {
+    if (typeof part.file !== 'string' || !PART_FILE.test(part.file)) {
       problems.push(`bad file entry ${JSON.stringify(part.file)}`);
       continue;
     }

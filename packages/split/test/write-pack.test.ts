@@ -182,6 +182,16 @@ describe('reassemble', () => {
     ).toBeNull();
   });
 
+  it('refuses a manifest whose file entries leave the pack', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'escaping-manifest');
+    const manifest = await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    const evil = { ...manifest, parts: [{ ...manifest.parts[0]!, file: '../../etc/passwd' }] };
+    await expect(reassemble(evil, { dir })).rejects.toThrow(/bad part file entry/);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(evil));
+    expect((await verifyPack(dir)).problems).toEqual(['bad file entry "../../etc/passwd"']);
+  });
+
   it('rejects a part file that does not match its manifest entry', async () => {
     const { parts } = await sharedParts();
     const dir = join(work, 'tampered');
