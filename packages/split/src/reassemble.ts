@@ -4,7 +4,7 @@ import { Document, type mat4, type NodeIO } from '@gltf-transform/core';
 import { mergeDocuments, unpartition } from '@gltf-transform/functions';
 import { sha256Hex } from './hash.js';
 import { type CodecNeeds, codecNeedsOfBytes, createIO } from './io.js';
-import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { MANIFEST_FILE, type Manifest, PART_FILE } from './manifest.js';
 
 export interface ReassembleOptions {
   /** Pack folder; required when a Manifest object (not a path) is given. */
