@@ -20,6 +20,15 @@ beforeAll(() => {
 
 function meshparts(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8' });
+  // Every manifest the command prints must match the shipped schema.
+  if (
+    result.status === 0 &&
+    args.includes('--json') &&
+    args.includes('split') &&
+    !args.includes('--dry-run')
+  ) {
+    expect(manifestSchemaErrors(JSON.parse(result.stdout).manifest)).toBeNull();
+  }
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

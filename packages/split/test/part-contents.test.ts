@@ -4,6 +4,7 @@ import { Document } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createIO, detectParts, readModel, splitModel, splitParts } from '../src/index.js';
 import { FIXTURES } from './helpers/paths.js';
+import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
 
 const work = useTempDir('contents');
@@ -27,6 +28,7 @@ describe('what a part file keeps', () => {
   ])('%s: parts stay compressed with %s', async (file, extension) => {
     const out = join(work, file);
     const { manifest } = await splitModel(join(FIXTURES, file), out);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     for (const part of manifest.parts) {
       const { used, required } = extensionsOf(join(out, part.file));
       expect(used).toContain(extension);
