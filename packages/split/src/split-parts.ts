@@ -219,7 +219,9 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
 }
 
 function placement(index: SourceIndex, node: Node, matrix: mat4): Placement {
-  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: [...matrix] };
+  // -0 becomes 0: JSON writes both as 0, and the manifest read back must equal the one returned.
+  const values = matrix.map((value) => (value === 0 ? 0 : value));
+  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: values };
 }
 
 /** The part's mesh in the target: the whole mesh, or a new mesh holding the planned primitive. */
