@@ -22,6 +22,12 @@ export interface SplitModelOptions extends PlanPartsOptions {
   segmenter?: Segmenter;
   /** Manifest `source.taskId`; default null. */
   taskId?: string | null;
+  /**
+   * The input the manifest names as its source, when it is not the file being split: the pipeline
+   * splits Tripo's segmented GLB but records the user's model (its file name, size and sha256).
+   * Default: the file being split.
+   */
+  sourceFile?: { file: string; byteLength: number; sha256: string };
   /** IO for writing part files (default: chosen from the parts' extensions). */
   io?: NodeIO;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
@@ -57,7 +63,7 @@ async function planAndName(
   }
   const names = nameParts(
     plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-    { model: modelNameOf(model.file), ...options.naming },
+    { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
   );
   return { plan, names };
 }
@@ -93,9 +99,11 @@ export async function splitModel(
   const parts = iterateSplitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   const manifest = await writePack(dir, parts, {
     source: {
-      file: model.file,
-      byteLength: model.bytes.byteLength,
-      sha256: sha256Hex(model.bytes),
+      ...(options.sourceFile ?? {
+        file: model.file,
+        byteLength: model.bytes.byteLength,
+        sha256: sha256Hex(model.bytes),
+      }),
       segmenter: options.segmenter ?? 'none',
       taskId: options.taskId ?? null,
       strategy: plan.strategy,
