@@ -1,7 +1,7 @@
 import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
-import { type ReadModel, readModel } from './io.js';
+import { asReadModel, type ReadModel } from './io.js';
 import type { Manifest, Segmenter } from './manifest.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { sceneBounds } from './part-stats.js';
@@ -89,10 +89,7 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model =
-    typeof input === 'string' || input instanceof Uint8Array
-      ? await readModel(input, options.logger ? { logger: options.logger } : {})
-      : input;
+  const model = await asReadModel(input, options.logger);
   const bounds = sceneBounds(model.document);
   const { plan, names } = await planAndName(model, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them.
