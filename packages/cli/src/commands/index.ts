@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { register as registerInspect } from './inspect.js';
+import { register as registerSplit } from './split.js';
 
 /**
  * Each command lives in its own file and registers itself on the program. Registration must stay
@@ -8,4 +10,4 @@ import type { Command } from 'commander';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every command of `meshparts`, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerInspect, registerSplit];

@@ -1,0 +1,250 @@
+import {
+  type Accessor,
+  type ExtensionProperty,
+  MathUtils,
+  type mat4,
+  type Node,
+  Primitive,
+  type vec3,
+  type vec4,
+} from '@gltf-transform/core';
+import { IDENTITY, multiply, transformPointInto } from './math.js';
+
+/** Axis-aligned bounds. */
+export interface Bounds {
+  min: [number, number, number];
+  max: [number, number, number];
+}
+
+/** Bounds that contain nothing yet (min = +∞, max = −∞); {@link isEmptyBounds} tells. */
+export function emptyBounds(): Bounds {
+  return { min: [Infinity, Infinity, Infinity], max: [-Infinity, -Infinity, -Infinity] };
+}
+
+export function isEmptyBounds(bounds: Bounds): boolean {
+  return !(bounds.min[0] <= bounds.max[0]);
+}
+
+/** Grows `bounds` by every point of a flat xyz array. */
+export function expandBounds(bounds: Bounds, points: Float64Array): void {
+  for (let i = 0; i < points.length; i += 3) {
+    for (let axis = 0; axis < 3; axis++) {
+      const value = points[i + axis]!;
+      if (value < bounds.min[axis]!) bounds.min[axis] = value;
+      if (value > bounds.max[axis]!) bounds.max[axis] = value;
+    }
+  }
+}
+
+/** Bounds made JSON-safe: empty bounds (a part with no vertices) become zeros, and -0 becomes 0. */
+export function finiteBounds(bounds: Bounds): Bounds {
+  if (isEmptyBounds(bounds)) return { min: [0, 0, 0], max: [0, 0, 0] };
+  const clean = (v: [number, number, number]): [number, number, number] => [v[0] || 0, v[1] || 0, v[2] || 0];
+  return { min: clean(bounds.min), max: clean(bounds.max) };
+}
+
+export function vertexCount(primitive: Primitive): number {
+  return primitive.getAttribute('POSITION')?.getCount() ?? 0;
+}
+
+/** Number of triangles a primitive draws: 0 for points and lines, n−2 for strips and fans. */
+export function triangleCount(primitive: Primitive): number {
+  const count = primitive.getIndices()?.getCount() ?? vertexCount(primitive);
+  switch (primitive.getMode()) {
+    case Primitive.Mode.TRIANGLES:
+      return Math.floor(count / 3);
+    case Primitive.Mode.TRIANGLE_STRIP:
+    case Primitive.Mode.TRIANGLE_FAN:
+      return Math.max(0, count - 2);
+    default:
+      return 0;
+  }
+}
+
+/** The vertex indices of every triangle, flattened (i0 j0 k0 i1 j1 k1 ...), for all triangle modes. */
+export function triangleIndices(primitive: Primitive): Uint32Array {
+  const indices = primitive.getIndices();
+  const at = indices ? (i: number) => indices.getScalar(i) : (i: number) => i;
+  const triangles = triangleCount(primitive);
+  const out = new Uint32Array(triangles * 3);
+  const mode = primitive.getMode();
+  for (let t = 0; t < triangles; t++) {
+    if (mode === Primitive.Mode.TRIANGLES) {
+      out[t * 3] = at(t * 3);
+      out[t * 3 + 1] = at(t * 3 + 1);
+      out[t * 3 + 2] = at(t * 3 + 2);
+    } else if (mode === Primitive.Mode.TRIANGLE_STRIP) {
+      // Odd strip triangles swap two vertices to keep the winding.
+      const even = t % 2 === 0;
+      out[t * 3] = at(even ? t : t + 1);
+      out[t * 3 + 1] = at(even ? t + 1 : t);
+      out[t * 3 + 2] = at(t + 2);
+    } else {
+      out[t * 3] = at(0);
+      out[t * 3 + 1] = at(t + 1);
+      out[t * 3 + 2] = at(t + 2);
+    }
+  }
+  return out;
+}
+
+/** World matrices, each computed once: O(nodes) for a whole split instead of O(nodes × depth). */
+export function createWorldMatrices(): (node: Node) => mat4 {
+  const cache = new Map<Node, mat4>();
+  const worldOf = (node: Node): mat4 => {
+    let world = cache.get(node);
+    if (!world) {
+      const parent = node.getParentNode();
+      world = parent ? multiply(worldOf(parent), node.getMatrix()) : node.getMatrix();
+      cache.set(node, world);
+    }
+    return world;
+  };
+  return worldOf;
+}
+
+interface InstancedMeshLike extends ExtensionProperty {
+  getAttribute(semantic: string): Accessor | null;
+}
+
+/** EXT_mesh_gpu_instancing matrices of a node, or null when it is not instanced. */
+export function instanceMatrices(node: Node): mat4[] | null {
+  const instanced = node.getExtension<InstancedMeshLike>('EXT_mesh_gpu_instancing');
+  if (!instanced) return null;
+  const t = instanced.getAttribute('TRANSLATION');
+  const r = instanced.getAttribute('ROTATION');
+  const s = instanced.getAttribute('SCALE');
+  const count = t?.getCount() ?? r?.getCount() ?? s?.getCount() ?? 0;
+  const out: mat4[] = [];
+  for (let i = 0; i < count; i++) {
+    const translation = (t ? t.getElement(i, [0, 0, 0]) : [0, 0, 0]) as vec3;
+    const rotation = (r ? r.getElement(i, [0, 0, 0, 1]) : [0, 0, 0, 1]) as vec4;
+    const scale = (s ? s.getElement(i, [1, 1, 1]) : [1, 1, 1]) as vec3;
+    out.push(MathUtils.compose(translation, rotation, scale, [...IDENTITY] as unknown as mat4));
+  }
+  return out;
+}
+
+/**
+ * POSITION as float values (flat xyz). Float arrays are used as they are (no copy); normalized or
+ * integer (quantized) arrays are decoded once.
+ */
+export function positionArray(position: Accessor): Float32Array | Float64Array {
+  const array = position.getArray();
+  if (array instanceof Float32Array && position.getElementSize() === 3) return array;
+  const count = position.getCount();
+  const out = new Float64Array(count * 3);
+  const element = [0, 0, 0];
+  for (let i = 0; i < count; i++) {
+    position.getElement(i, element);
+    out[i * 3] = element[0]!;
+    out[i * 3 + 1] = element[1]!;
+    out[i * 3 + 2] = element[2]!;
+  }
+  return out;
+}
+
+/**
+ * Positions of a primitive as a renderer draws them in the scene (flat xyz, float64), one array per
+ * GPU instance (one array when not instanced): skinned primitives by their joints' world matrices and
+ * inverse bind matrices (the node's own transform is ignored, as glTF says), others by the node's world
+ * matrix. Morph targets are left at rest (weights ignored).
+ */
+export function placedPositions(
+  primitive: Primitive,
+  node: Node,
+  worldOf: (node: Node) => mat4,
+): Float64Array[] {
+  const position = primitive.getAttribute('POSITION');
+  if (!position) return [];
+  const count = position.getCount();
+  const skin = node.getSkin();
+  const joints0 = primitive.getAttribute('JOINTS_0');
+  const weights0 = primitive.getAttribute('WEIGHTS_0');
+  if (skin && joints0 && weights0) {
+    const ibm = skin.getInverseBindMatrices();
+    const jointMatrices = skin.listJoints().map((joint, j) => {
+      const inverse = ibm ? (ibm.getElement(j, new Array<number>(16)) as unknown as mat4) : IDENTITY;
+      return multiply(worldOf(joint), inverse);
+    });
+    const sets: Array<[Accessor, Accessor]> = [[joints0, weights0]];
+    const joints1 = primitive.getAttribute('JOINTS_1');
+    const weights1 = primitive.getAttribute('WEIGHTS_1');
+    if (joints1 && weights1) sets.push([joints1, weights1]);
+    const base = new Float64Array(count * 3);
+    const element = [0, 0, 0];
+    const j = [0, 0, 0, 0];
+    const w = [0, 0, 0, 0];
+    const p = [0, 0, 0];
+    for (let i = 0; i < count; i++) {
+      position.getElement(i, element);
+      let x = 0;
+      let y = 0;
+      let z = 0;
+      for (const [jointsAccessor, weightsAccessor] of sets) {
+        jointsAccessor.getElement(i, j);
+        weightsAccessor.getElement(i, w);
+        for (let k = 0; k < 4; k++) {
+          const weight = w[k]!;
+          if (weight === 0) continue;
+          const matrix = jointMatrices[j[k]!] ?? IDENTITY;
+          transformPointInto(matrix, element[0]!, element[1]!, element[2]!, p, 0);
+          x += weight * p[0]!;
+          y += weight * p[1]!;
+          z += weight * p[2]!;
+        }
+      }
+      base[i * 3] = x;
+      base[i * 3 + 1] = y;
+      base[i * 3 + 2] = z;
+    }
+    return [base];
+  }
+  const world = worldOf(node);
+  const matrices = (instanceMatrices(node) ?? [IDENTITY]).map((instance) => multiply(world, instance));
+  const local = positionArray(position);
+  return matrices.map((matrix) => {
+    const out = new Float64Array(count * 3);
+    for (let i = 0; i < count; i++)
+      transformPointInto(matrix, local[i * 3]!, local[i * 3 + 1]!, local[i * 3 + 2]!, out, i * 3);
+    return out;
+  });
+}
+
+/**
+ * Grows `bounds` by a primitive as placed in the scene, like {@link placedPositions} but without
+ * allocating the transformed positions (bounds of big models are computed in one tight pass).
+ */
+export function expandPlacedBounds(
+  bounds: Bounds,
+  primitive: Primitive,
+  node: Node,
+  worldOf: (node: Node) => mat4,
+): void {
+  const position = primitive.getAttribute('POSITION');
+  if (!position) return;
+  if (node.getSkin() && primitive.getAttribute('JOINTS_0') && primitive.getAttribute('WEIGHTS_0')) {
+    for (const points of placedPositions(primitive, node, worldOf)) expandBounds(bounds, points);
+    return;
+  }
+  const local = positionArray(position);
+  const world = worldOf(node);
+  const { min, max } = bounds;
+  for (const instance of instanceMatrices(node) ?? [IDENTITY]) {
+    const m = multiply(world, instance);
+    for (let i = 0; i < local.length; i += 3) {
+      const x = local[i]!;
+      const y = local[i + 1]!;
+      const z = local[i + 2]!;
+      const wx = m[0] * x + m[4] * y + m[8] * z + m[12];
+      const wy = m[1] * x + m[5] * y + m[9] * z + m[13];
+      const wz = m[2] * x + m[6] * y + m[10] * z + m[14];
+      if (wx < min[0]) min[0] = wx;
+      if (wx > max[0]) max[0] = wx;
+      if (wy < min[1]) min[1] = wy;
+      if (wy > max[1]) max[1] = wy;
+      if (wz < min[2]) min[2] = wz;
+      if (wz > max[2]) max[2] = wz;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Document } from '@gltf-transform/core';
+import { listMeshNodes, selectScene } from './detect-parts.js';
+import {
+  type Bounds,
+  createWorldMatrices,
+  emptyBounds,
+  expandPlacedBounds,
+  finiteBounds,
+  triangleCount,
+  vertexCount,
+} from './geometry.js';
+
+/** What the manifest says about a part file's content, measured on the part's own document. */
+export interface PartStats {
+  vertices: number;
+  triangles: number;
+  materials: number;
+  textures: number;
+  /** Bounds of what the part file's default scene draws, in its own space. */
+  bounds: Bounds;
+}
+
+/**
+ * Counts a part document. Vertices and triangles are those the file stores (a mesh is counted once,
+ * not once per GPU instance); bounds include every instance and skinning at rest.
+ */
+export function measurePart(document: Document): PartStats {
+  const root = document.getRoot();
+  let vertices = 0;
+  let triangles = 0;
+  for (const mesh of root.listMeshes()) {
+    for (const primitive of mesh.listPrimitives()) {
+      vertices += vertexCount(primitive);
+      triangles += triangleCount(primitive);
+    }
+  }
+  return {
+    vertices,
+    triangles,
+    materials: root.listMaterials().length,
+    textures: root.listTextures().length,
+    bounds: sceneBounds(document),
+  };
+}
+
+/** Bounds of everything the default scene draws (world space of that document). */
+export function sceneBounds(document: Document): Bounds {
+  const bounds = emptyBounds();
+  const worldOf = createWorldMatrices();
+  for (const node of listMeshNodes(selectScene(document).scene)) {
+    for (const primitive of node.getMesh()!.listPrimitives())
+      expandPlacedBounds(bounds, primitive, node, worldOf);
+  }
+  return finiteBounds(bounds);
+}

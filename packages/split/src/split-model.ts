@@ -1,0 +1,115 @@
+import type { ILogger, NodeIO } from '@gltf-transform/core';
+import type { PartPlan } from './detect-parts.js';
+import { sha256Hex } from './hash.js';
+import { asReadModel, type ReadModel } from './io.js';
+import type { Manifest, Segmenter } from './manifest.js';
+import { type NamingOptions, nameParts } from './naming/index.js';
+import { sceneBounds } from './part-stats.js';
+import type { PivotMode } from './pivot.js';
+import { type PlanPartsOptions, planParts } from './plan-parts.js';
+import { iterateSplitParts, type SplitPart, splitParts } from './split-parts.js';
+import { writePack } from './write-pack.js';
+
+/** Everything `meshparts split` can set, in one object. */
+export interface SplitModelOptions extends PlanPartsOptions {
+  /** Default `original`. */
+  pivot?: PivotMode;
+  /** Template, rename map, case style, length (see naming/). `model` defaults to the input's base name. */
+  naming?: NamingOptions;
+  /** Manifest `generator`; default `meshparts@<version>`. */
+  generator?: string;
+  /** Manifest `source.segmenter`; default `none`. */
+  segmenter?: Segmenter;
+  /** Manifest `source.taskId`; default null. */
+  taskId?: string | null;
+  /**
+   * The input the manifest names as its source, when it is not the file being split: the pipeline
+   * splits Tripo's segmented GLB but records the user's model (its file name, size and sha256).
+   * Default: the file being split.
+   */
+  sourceFile?: { file: string; byteLength: number; sha256: string };
+  /** IO for writing part files (default: chosen from the parts' extensions). */
+  io?: NodeIO;
+  /** Logger for reading and splitting when `splitModel` reads the input itself. */
+  logger?: ILogger;
+}
+
+/** The result of {@link splitModel}. */
+export interface SplitModelResult {
+  manifest: Manifest;
+  plan: PartPlan;
+  /** Absolute or given path of the pack folder. */
+  dir: string;
+}
+
+/** Thrown when a model has nothing to split (no mesh in the scene that is split). */
+export class NoPartsError extends Error {
+  override readonly name = 'NoPartsError';
+}
+
+/** The model name `{model}` stands for: the file name without its extension. */
+export function modelNameOf(file: string): string {
+  return file.replace(/\.(glb|gltf)$/i, '');
+}
+
+/** Plans and names an already-read model's parts (label strategies rebuild its document in place). */
+async function planAndName(
+  model: ReadModel,
+  options: SplitModelOptions,
+): Promise<{ plan: PartPlan; names: string[] }> {
+  const plan = await planParts(model.document, options);
+  if (plan.parts.length === 0) {
+    throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
+  }
+  const names = nameParts(
+    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
+    { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
+  );
+  return { plan, names };
+}
+
+/** Plans, names and splits an already-read model, without writing anything. */
+export async function splitDocument(
+  model: ReadModel,
+  options: SplitModelOptions = {},
+): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
+  const { plan, names } = await planAndName(model, options);
+  const parts = splitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
+  return { plan, parts };
+}
+
+/**
+ * One call from a model to a pack: read (or take an already-read model), detect, name, split, and write
+ * `dir` atomically. Label strategies modify the read document in place (it belongs to this call unless
+ * a ReadModel is passed in). Throws ModelReadError for unreadable input and NoPartsError when there
+ * is nothing to split; nothing is written then.
+ */
+export async function splitModel(
+  input: string | Uint8Array | ReadModel,
+  dir: string,
+  options: SplitModelOptions = {},
+): Promise<SplitModelResult> {
+  const model = await asReadModel(input, options.logger);
+  const bounds = sceneBounds(model.document);
+  const { plan, names } = await planAndName(model, options);
+  // Parts are made one at a time as the pack is written: one part in memory, not all of them.
+  const parts = iterateSplitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
+  const manifest = await writePack(dir, parts, {
+    source: {
+      ...(options.sourceFile ?? {
+        file: model.file,
+        byteLength: model.bytes.byteLength,
+        sha256: sha256Hex(model.bytes),
+      }),
+      segmenter: options.segmenter ?? 'none',
+      taskId: options.taskId ?? null,
+      strategy: plan.strategy,
+      reason: plan.reason,
+      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+    },
+    bounds,
+    ...(options.generator ? { generator: options.generator } : {}),
+    ...(options.io ? { io: options.io } : {}),
+  });
+  return { manifest, plan, dir };
+}

@@ -1,0 +1,271 @@
+import {
+  Document,
+  type ExtensionProperty,
+  type Mesh,
+  type mat4,
+  type Node,
+  type Property,
+  type PropertyResolver,
+  VERSION,
+} from '@gltf-transform/core';
+import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
+import { type ChannelIndex, copyAnimations, indexChannels } from './copy-animations.js';
+import { copySkeleton, copySkin } from './copy-skeleton.js';
+import { listAnimatedNodes, type PartPlan, type PlannedPart } from './detect-parts.js';
+import {
+  type Bounds,
+  createWorldMatrices,
+  emptyBounds,
+  expandPlacedBounds,
+  finiteBounds,
+} from './geometry.js';
+import { IDENTITY, invert, isIdentity, multiply, tryInvert } from './math.js';
+import { nameParts } from './naming/index.js';
+import { dropUnusedExtensions, extensionPropertyNames, registerSourceExtensions } from './part-extensions.js';
+import { measurePart, type PartStats } from './part-stats.js';
+import { type PivotMode, pivotMatrix } from './pivot.js';
+import { addMissingTangents } from './tangent-space.js';
+import { DEFAULT_GENERATOR } from './version.js';
+
+/** Options for {@link splitParts}. */
+export interface SplitPartsOptions {
+  /** Default `original`. */
+  pivot?: PivotMode;
+  /** Final part names, in plan order (from `nameParts`). Default: `nameParts` with its defaults. */
+  names?: readonly string[];
+}
+
+export const SPLIT_PARTS_DEFAULTS: Required<Omit<SplitPartsOptions, 'names'>> = { pivot: 'original' };
+
+/** Where one source node puts a part file. */
+export interface Placement {
+  /** The source node's name (may be empty). */
+  node: string;
+  /** The source node's index in the source document's node list (unambiguous where names repeat). */
+  nodeIndex: number;
+  /** Column-major 4×4: part file space → source world space. */
+  matrix: number[];
+}
+
+/** One part, split into its own Document, with what the manifest records about it. */
+export interface SplitPart extends PartStats {
+  id: string;
+  name: string;
+  sourceName: string;
+  parent: string | null;
+  pivot: PivotMode;
+  placements: Placement[];
+  /** The part's own Document: its default scene holds the part alone. */
+  document: Document;
+}
+
+/**
+ * Per-split context built once (O(source)): lookups every part needs, so that splitting N parts costs
+ * O(total size), never N whole-document walks.
+ */
+interface SourceIndex {
+  source: Document;
+  nodeIndex: Map<Node, number>;
+  worldOf: (node: Node) => mat4;
+  /** Nodes whose transform an animation drives. */
+  animated: Set<Node>;
+  channels: ChannelIndex;
+  /** Extensions whose properties the source holds. */
+  extensionProperties: Set<string>;
+}
+
+function indexSource(source: Document): SourceIndex {
+  return {
+    source,
+    nodeIndex: new Map(
+      source
+        .getRoot()
+        .listNodes()
+        .map((node, i) => [node, i]),
+    ),
+    worldOf: createWorldMatrices(),
+    animated: listAnimatedNodes(source),
+    channels: indexChannels(source),
+    extensionProperties: extensionPropertyNames(source),
+  };
+}
+
+/**
+ * Splits a document along a plan: each part is copied into a new Document with `copyToDocument` and
+ * a fresh property resolver (so a part holds only what it uses: its materials, textures, accessors),
+ * never by cloning and pruning the whole model. The source is not modified.
+ *
+ * Each part file's default scene holds one node named after the part (its mesh has the same name):
+ * - a static part: that node carries the mesh and the pivot offset P; placement = world(node) × P⁻¹;
+ * - an animated part: the node keeps its local transform and animation, under a `<name>_pivot` node
+ *   that carries P × rest⁻¹ (left out when it is the identity); placement = world(node) × P⁻¹ too;
+ * - a skinned part: the node (identity) carries mesh and skin; the joints and their ancestors are
+ *   copied under `<name>_skeleton` with P; placement = P⁻¹ (skinning ignores the mesh node).
+ * Placing each part file by its placements rebuilds the source's world-space geometry.
+ */
+export function splitParts(document: Document, plan: PartPlan, options: SplitPartsOptions = {}): SplitPart[] {
+  return [...iterateSplitParts(document, plan, options)];
+}
+
+/**
+ * {@link splitParts} one part at a time: each part's Document is made only when asked for, so a
+ * consumer that writes and drops it (writePack does) keeps one part in memory instead of all of them.
+ * Names are checked and lookups built before the first part.
+ */
+export function* iterateSplitParts(
+  document: Document,
+  plan: PartPlan,
+  options: SplitPartsOptions = {},
+): Generator<SplitPart, void, undefined> {
+  if (plan.needsLabels) {
+    throw new Error(`the ${plan.strategy} plan needs its labels applied first (use planParts)`);
+  }
+  const pivot = options.pivot ?? SPLIT_PARTS_DEFAULTS.pivot;
+  const names =
+    options.names ??
+    nameParts(plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })));
+  if (names.length !== plan.parts.length) {
+    throw new Error(`got ${names.length} names for ${plan.parts.length} parts`);
+  }
+  const index = indexSource(document);
+  const logger = document.getLogger();
+  for (const [i, part] of plan.parts.entries()) {
+    const split = splitOne(index, part, names[i]!, pivot);
+    logger.debug(
+      `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
+        `${split.placements.length} placement(s)`,
+    );
+    yield split;
+  }
+}
+
+function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {
+  const { source } = index;
+  const target = new Document();
+  target.setLogger(source.getLogger());
+  registerSourceExtensions(target, source);
+  const resolve = createDefaultPropertyResolver(target, source);
+  const copy = <T extends Property>(property: T): T =>
+    copyToDocument(target, source, [property], resolve as PropertyResolver<Property>).get(property) as T;
+
+  copyAssetInfo(target, source);
+
+  const first = part.nodes[0]!;
+  const mesh = copyMesh(target, part, copy).setName(name);
+  addMissingTangents(target, mesh.listPrimitives());
+  const scene = target.createScene(name);
+  target.getRoot().setDefaultScene(scene);
+  const meshNode = target
+    .createNode(name)
+    .setMesh(mesh)
+    .setExtras({ ...first.getExtras() });
+  if (first.getWeights().length > 0) meshNode.setWeights([...first.getWeights()]);
+  const instancing = first.getExtension<ExtensionProperty>('EXT_mesh_gpu_instancing');
+  if (instancing) meshNode.setExtension('EXT_mesh_gpu_instancing', copy(instancing));
+  // Where the source's animation channels go: transforms to copied transform nodes, morph weights
+  // to the mesh node.
+  const transforms = new Map<Node, Node>();
+  const weights = new Map<Node, Node>([[first, meshNode]]);
+  const pivotOf = (worldOf: (node: Node) => mat4): mat4 =>
+    pivot === 'original' ? IDENTITY : pivotMatrix(localBounds(part, first, worldOf), pivot);
+
+  let placements: Placement[];
+  const skin = first.getSkin();
+  if (skin) {
+    // Skinning ignores the mesh node: the geometry lives in the joints' world space.
+    const P = pivotOf(index.worldOf);
+    const skeleton = target.createNode(`${name}_skeleton`).setMatrix(P);
+    copySkeleton(target, skin.listJoints(), skeleton, transforms);
+    meshNode.setSkin(copySkin(target, skin, transforms, copy));
+    scene.addChild(meshNode).addChild(skeleton);
+    placements = [placement(index, first, invert(P))];
+  } else if (index.animated.has(first)) {
+    // The node keeps its local transform for its animation; a wrapper Q = P × rest⁻¹ puts the rest
+    // pose at the pivot, and the placement is parentWorld × Q⁻¹ (= world × P⁻¹). A rest transform that
+    // cannot be inverted (scaled to zero until the animation grows it) keeps Q = P.
+    const P = pivotOf(() => IDENTITY);
+    const rest = tryInvert(first.getMatrix());
+    const wrapper = rest ? multiply(P, rest) : P;
+    transforms.set(first, meshNode);
+    meshNode
+      .setTranslation(first.getTranslation())
+      .setRotation(first.getRotation())
+      .setScale(first.getScale());
+    if (isIdentity(wrapper, 1e-9)) scene.addChild(meshNode);
+    else scene.addChild(target.createNode(`${name}_pivot`).setMatrix(wrapper).addChild(meshNode));
+    const parent = first.getParentNode();
+    const parentWorld = parent ? index.worldOf(parent) : IDENTITY;
+    placements = [placement(index, first, multiply(parentWorld, invert(wrapper)))];
+  } else {
+    const P = pivotOf(() => IDENTITY);
+    const inverseP = invert(P);
+    meshNode.setMatrix(P);
+    scene.addChild(meshNode);
+    placements = part.nodes.map((node) => placement(index, node, multiply(index.worldOf(node), inverseP)));
+  }
+  copyAnimations(target, source, index.channels, { transforms, weights }, copy);
+  consolidateBuffers(target);
+  dropUnusedExtensions(target, index.extensionProperties);
+  return {
+    id: part.id,
+    name,
+    sourceName: part.sourceName,
+    parent: part.parent,
+    pivot,
+    placements,
+    document: target,
+    ...measurePart(target),
+  };
+}
+
+function placement(index: SourceIndex, node: Node, matrix: mat4): Placement {
+  // -0 becomes 0: JSON writes both as 0, and the manifest read back must equal the one returned.
+  const values = matrix.map((value) => (value === 0 ? 0 : value));
+  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: values };
+}
+
+/** The part's mesh in the target: the whole mesh, or a new mesh holding the planned primitive. */
+function copyMesh(target: Document, part: PlannedPart, copy: <T extends Property>(property: T) => T): Mesh {
+  if (!part.primitive) return copy(part.mesh);
+  const mesh = target
+    .createMesh()
+    .addPrimitive(copy(part.primitive))
+    .setWeights([...part.mesh.getWeights()])
+    .setExtras({ ...part.mesh.getExtras() });
+  return mesh;
+}
+
+/**
+ * Bounds of the part's geometry in the space the pivot is measured in: the mesh's local space
+ * (instances included), or for a skinned part the skeleton's world space.
+ */
+function localBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat4): Bounds {
+  const bounds = emptyBounds();
+  const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
+  for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
+  return finiteBounds(bounds);
+}
+
+/**
+ * Copyright, asset extras (where exporters such as Sketchfab put author, licence and source) and the
+ * root's extras go into every part: a part of a CC-BY model still needs its attribution. The generator
+ * says which tool wrote the part.
+ */
+function copyAssetInfo(target: Document, source: Document): void {
+  const from = source.getRoot().getAsset();
+  const to = target.getRoot().getAsset();
+  if (from.copyright) to.copyright = from.copyright;
+  if (from.extras !== undefined) to.extras = structuredClone(from.extras);
+  to.generator = `${DEFAULT_GENERATOR} (glTF-Transform ${VERSION})`;
+  const extras = source.getRoot().getExtras();
+  if (Object.keys(extras).length > 0) target.getRoot().setExtras(structuredClone(extras));
+}
+
+/** A GLB holds one buffer: move every accessor into the first and drop the others. */
+function consolidateBuffers(target: Document): void {
+  const root = target.getRoot();
+  const buffers = root.listBuffers();
+  const main = buffers[0] ?? target.createBuffer();
+  for (const accessor of root.listAccessors()) accessor.setBuffer(main);
+  for (const buffer of buffers.slice(1)) buffer.dispose();
+}

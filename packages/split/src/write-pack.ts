@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { NodeIO } from '@gltf-transform/core';
+import type { Bounds } from './geometry.js';
+import { sha256HexAsync } from './hash.js';
+import { codecNeedsOf, createIO } from './io.js';
+import {
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestPart,
+  type ManifestSource,
+  PARTS_DIR,
+} from './manifest.js';
+import type { SplitPart } from './split-parts.js';
+import { DEFAULT_GENERATOR } from './version.js';
+
+/** Part files written (and fsynced) concurrently while the next part is encoded. */
+const MAX_WRITES_IN_FLIGHT = 8;
+
+/** Thrown when a pack cannot be written; the target is left as it was. */
+export class PackWriteError extends Error {
+  override readonly name = 'PackWriteError';
+}
+
+/** What {@link writePack} records about the source; `segmenter` defaults to `none`, `taskId` to null. */
+export type PackSource = Omit<ManifestSource, 'segmenter' | 'taskId'> &
+  Partial<Pick<ManifestSource, 'segmenter' | 'taskId'>>;
+
+export interface WritePackOptions {
+  source: PackSource;
+  /** Bounds of the whole source scene, world space. */
+  bounds: Bounds;
+  /** Default `meshparts@<version of @meshparts/split>`. */
+  generator?: string;
+  /** IO used to write the part GLBs. Default: ALL_EXTENSIONS plus the encoders the parts need. */
+  io?: NodeIO;
+}
+
+/** Writes bytes and fsyncs them, so a completed pack survives a crash right after the rename. */
+async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync a folder so the renames in it are durable; not supported everywhere (Windows), so best effort. */
+async function syncDir(path: string): Promise<void> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Folders cannot be opened for fsync on every platform; the data files themselves were synced.
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An existing target is replaced only when it is a previous pack (it has a manifest.json) or an empty
+ * folder: `-o ~/Documents` by mistake must never delete a user's files.
+ */
+async function assertReplaceable(dir: string): Promise<void> {
+  const info = await stat(dir);
+  if (!info.isDirectory()) throw new PackWriteError(`cannot write the pack to ${dir}: it is a file`);
+  const entries = await readdir(dir);
+  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+    throw new PackWriteError(
+      `refusing to replace ${dir}: it is not empty and not a meshparts pack (no ${MANIFEST_FILE}); choose another folder`,
+    );
+  }
+}
+
+/** A part name must stay a single file name inside parts/ (names come from untrusted models). */
+function assertSafeName(name: string): void {
+  if (!name || name === '.' || name === '..' || name !== basename(name) || /[\\/\0]/.test(name)) {
+    throw new PackWriteError(`unsafe part file name ${JSON.stringify(name)}`);
+  }
+}
+
+/**
+ * Writes a pack: `parts/<name>.glb` for every part and `manifest.json`, first into a temporary folder
+ * beside `dir` (same file system, so the final rename is atomic), with every file fsynced. An existing
+ * pack at `dir` is renamed aside, the new one renamed in, and only then the old one removed: a crash
+ * at any point leaves either the old pack or the new one, never half of one. Returns the manifest.
+ *
+ * `parts` may be a lazy (async) iterable, such as {@link iterateSplitParts}: each part is encoded and
+ * handed to the disk before the next is made, so a big model never holds all its parts in memory.
+ */
+export async function writePack(
+  dir: string,
+  parts: Iterable<SplitPart> | AsyncIterable<SplitPart>,
+  options: WritePackOptions,
+): Promise<Manifest> {
+  const target = resolve(dir);
+  const parent = dirname(target);
+  if (await exists(target)) await assertReplaceable(target);
+  const seen = new Set<string>();
+  await mkdir(parent, { recursive: true });
+  let io = options.io;
+  const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+  // Encoding is CPU work; writing and fsyncing is I/O that runs in libuv's pool: a few file writes
+  // stay in flight while the next part is encoded, so hundreds of fsyncs do not run one by one.
+  const inFlight = new Set<Promise<void>>();
+  try {
+    await mkdir(join(temp, PARTS_DIR));
+    const manifest: Manifest = {
+      manifestVersion: MANIFEST_VERSION,
+      generator: options.generator ?? DEFAULT_GENERATOR,
+      source: {
+        file: options.source.file,
+        byteLength: options.source.byteLength,
+        sha256: options.source.sha256,
+        segmenter: options.source.segmenter ?? 'none',
+        taskId: options.source.taskId ?? null,
+        strategy: options.source.strategy,
+        reason: options.source.reason,
+        ...(options.source.sceneNote ? { sceneNote: options.source.sceneNote } : {}),
+      },
+      bounds: options.bounds,
+      parts: [],
+    };
+    for await (const part of parts) {
+      assertSafeName(part.name);
+      const key = part.name.normalize('NFC').toLowerCase();
+      if (seen.has(key)) {
+        throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
+      }
+      seen.add(key);
+      // Parts carry the source's compression extensions: the first one tells which encoders to load.
+      io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
+      let bytes: Uint8Array;
+      try {
+        bytes = await io.writeBinary(part.document);
+      } catch (error) {
+        throw new PackWriteError(
+          `cannot write part ${JSON.stringify(part.name)}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      const entry: ManifestPart = {
+        id: part.id,
+        name: part.name,
+        sourceName: part.sourceName,
+        file: `${PARTS_DIR}/${part.name}.glb`,
+        byteLength: bytes.byteLength,
+        sha256: '', // set by the hash job below, awaited before the manifest is written
+        vertices: part.vertices,
+        triangles: part.triangles,
+        materials: part.materials,
+        textures: part.textures,
+        bounds: part.bounds,
+        pivot: part.pivot,
+        placements: part.placements,
+        parent: part.parent,
+      };
+      manifest.parts.push(entry);
+      const job = Promise.all([
+        writeDurable(join(temp, PARTS_DIR, `${part.name}.glb`), bytes),
+        sha256HexAsync(bytes).then((sha256) => {
+          entry.sha256 = sha256;
+        }),
+      ]).then(() => undefined);
+      inFlight.add(job);
+      job.then(
+        () => inFlight.delete(job),
+        () => undefined,
+      );
+      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    await writeDurable(
+      join(temp, MANIFEST_FILE),
+      new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+    );
+    await syncDir(join(temp, PARTS_DIR));
+    await syncDir(temp);
+    await swapInto(temp, target);
+    await syncDir(parent);
+    return manifest;
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Renames `temp` to `target`, moving an existing target aside first and removing it only afterwards. */
+async function swapInto(temp: string, target: string): Promise<void> {
+  if (!(await exists(target))) {
+    await rename(temp, target);
+    return;
+  }
+  const old = `${target}.old-${randomBytes(4).toString('hex')}`;
+  await rename(target, old);
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rename(old, target);
+    throw error;
+  }
+  await rm(old, { recursive: true, force: true });
+}

@@ -1,0 +1,372 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyCaseStyle,
+  collisionKey,
+  hasEngineImportSuffix,
+  isDeviceName,
+  NAMING_DEFAULTS,
+  type NameInput,
+  nameParts,
+  parseRenameMap,
+  safeFileName,
+  splitWords,
+  utf8Length,
+} from '../src/naming/index.js';
+
+const inputs = (names: readonly string[]): NameInput[] =>
+  names.map((sourceName, index) => ({ sourceName, index, id: `p${index}` }));
+
+const HOSTILE = [
+  'head',
+  'Head',
+  'HEAD',
+  '',
+  '   ',
+  '\t\n',
+  '.',
+  '..',
+  '...',
+  '../../etc/passwd',
+  '..\\..\\windows\\system32',
+  'a/b\\c',
+  'C:\\boot.ini',
+  'left:arm',
+  'what?*<>|"',
+  'CON',
+  'con',
+  'con.txt',
+  'Nul.glb',
+  'COM1',
+  'com¹',
+  'LPT9',
+  'aux ',
+  'CONIN$',
+  'trailing. ',
+  '.hidden',
+  'x'.repeat(300),
+  '界'.repeat(300),
+  '👨‍👩‍👧‍👦'.repeat(60),
+  '🦊 fox',
+  '👨‍👩‍👧',
+  '头部',
+  '左腕',
+  'רגל שמאל',
+  'ذراع',
+  'evil\u202Etxt.exe',
+  'nul\u0000byte',
+  'bell\u0007\u001b[31mred',
+  'del\u007f',
+  'Café',
+  'Cafe\u0301',
+  'door-col',
+  'Wall_COLONLY',
+  'x$noimp',
+  'rope-Loop',
+  'floor_navmesh',
+  'rock-convcol',
+  'tree-rigid',
+  'mesh-vcol',
+  'wall-occ',
+  'a',
+  'a',
+  'a_2',
+  'lone\uD800surrogate',
+  'zero\u200Bwidth\uFEFF',
+  '\u200B',
+];
+
+/** The invariants every final name must satisfy, whatever came in. */
+function expectSafeAndUnique(names: readonly string[], maxLength = NAMING_DEFAULTS.maxLength): void {
+  const keys = new Set<string>();
+  for (const name of names) {
+    expect(name.length).toBeGreaterThan(0);
+    expect(name).toBe(name.normalize('NFC'));
+    expect(utf8Length(name)).toBeLessThanOrEqual(maxLength);
+    expect(name).not.toMatch(/[<>:"/\\|?*\p{Cc}\u00AD\u200B\u200E\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u);
+    expect(name).not.toMatch(/^[\s.]|[\s.]$/u);
+    expect(name).not.toBe('.');
+    expect(name).not.toBe('..');
+    expect(isDeviceName(name)).toBe(false);
+    expect(hasEngineImportSuffix(name)).toBe(false);
+    // Well-formed UTF-16: a lone surrogate round-trips through UTF-8 as U+FFFD.
+    expect(new TextDecoder().decode(new TextEncoder().encode(name))).toBe(name);
+    // Independent of the implementation's key: what case-insensitive file systems compare.
+    keys.add(name.normalize('NFC').toLowerCase());
+    expect(collisionKey(name)).toBe(name.toUpperCase().toLowerCase());
+  }
+  expect(keys.size).toBe(names.length);
+}
+
+describe('nameParts', () => {
+  it('keeps plain names exactly as they are', () => {
+    expect(nameParts(inputs(['head', 'left_arm', 'Torso', 'wheel', 'collar', '头部', '🦊 fox']))).toEqual([
+      'head',
+      'left_arm',
+      'Torso',
+      'wheel',
+      'collar',
+      '头部',
+      '🦊 fox',
+    ]);
+  });
+
+  it('makes every hostile name safe, bounded and unique', () => {
+    const names = nameParts(inputs(HOSTILE));
+    expect(names).toHaveLength(HOSTILE.length);
+    expectSafeAndUnique(names);
+    for (const style of ['snake', 'kebab', 'camel', 'pascal'] as const) {
+      expectSafeAndUnique(nameParts(inputs(HOSTILE), { case: style }));
+    }
+    expectSafeAndUnique(nameParts(inputs(HOSTILE), { maxLength: 16 }), 16);
+    expectSafeAndUnique(nameParts(inputs(HOSTILE), { template: '{model}-{index}-{name}', model: 'CON' }));
+  });
+
+  it('keeps every invariant on random hostile names (seeded, reproducible)', () => {
+    // Pieces that combine into the nastiest cases: separators, dots, devices, suffixes, controls,
+    // invisible and combining characters, surrogates, emoji sequences, CJK and RTL text.
+    const alphabet = [
+      'a',
+      'Z',
+      '.',
+      '..',
+      '/',
+      '\\',
+      ' ',
+      '\t',
+      ':',
+      '*',
+      '?',
+      '"',
+      '<',
+      '|',
+      'CON',
+      'com1',
+      'lpt9',
+      '-col',
+      '_NoImp',
+      '$loop',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u200B',
+      '\u202E',
+      '\uFEFF',
+      '\u0301',
+      'é',
+      'e\u0301',
+      '\uD83D',
+      '\uDE00',
+      '😀',
+      '👨‍👩‍👧',
+      '🏳️‍🌈',
+      '头',
+      'ا',
+      'ש',
+      'ß',
+      'İ',
+      '_2',
+      '_',
+      '-',
+    ];
+    let seed = 0x2f6b1d3;
+    const random = () => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
+      return ((seed ^ (seed >>> 13)) >>> 0) / 4294967296;
+    };
+    for (let round = 0; round < 40; round++) {
+      const names = Array.from({ length: 25 }, () =>
+        Array.from(
+          { length: Math.floor(random() * 12) },
+          () => alphabet[Math.floor(random() * alphabet.length)],
+        ).join(''),
+      );
+      const maxLength = 16 + Math.floor(random() * 100);
+      const style = (['keep', 'snake', 'kebab', 'camel', 'pascal'] as const)[round % 5]!;
+      expectSafeAndUnique(nameParts(inputs(names), { maxLength, case: style }), maxLength);
+    }
+  });
+
+  it('removes separators and parent references instead of keeping a path', () => {
+    const [a, b, c, d] = nameParts(inputs(['../../etc/passwd', '..\\..\\win', 'a/b\\c', '/']));
+    expect(a).toBe('etc_passwd');
+    expect(b).toBe('win');
+    expect(c).toBe('a_b_c');
+    expect(d).toBe('part');
+  });
+
+  it('escapes Windows device names with or without an extension, in any case', () => {
+    expect(nameParts(inputs(['CON', 'con.txt', 'COM1', 'LPT9', 'nul', 'Aux.glb', 'console']))).toEqual([
+      'CON_',
+      'con_.txt',
+      'COM1_',
+      'LPT9_',
+      'nul_',
+      'Aux_.glb',
+      'console',
+    ]);
+  });
+
+  it('deduplicates case-insensitively and across NFC/NFD spellings', () => {
+    expect(nameParts(inputs(['head', 'Head', 'HEAD']))).toEqual(['head', 'Head_2', 'HEAD_3']);
+    const [nfc, nfd] = nameParts(inputs(['Café', 'Cafe\u0301']));
+    expect(nfc).toBe('Café');
+    expect(nfd).toBe('Café_2');
+  });
+
+  it('never lets a dedup suffix collide with a name already in the list', () => {
+    expect(nameParts(inputs(['a', 'a', 'a_2']))).toEqual(['a', 'a_3', 'a_2']);
+    expect(nameParts(inputs(['a_2', 'a', 'a', 'a']))).toEqual(['a_2', 'a', 'a_3', 'a_4']);
+  });
+
+  it('gives empty and blank names a fallback and numbers them', () => {
+    expect(nameParts(inputs(['', '  ', '\t', '...']))).toEqual(['part', 'part_2', 'part_3', 'part_4']);
+  });
+
+  it('bounds length in UTF-8 bytes without cutting a grapheme cluster', () => {
+    const family = '👨‍👩‍👧‍👦';
+    const [long, emoji, cjk] = nameParts(inputs(['x'.repeat(300), family.repeat(60), '界'.repeat(300)]));
+    expect(long).toBe('x'.repeat(100));
+    expect(utf8Length(emoji!)).toBeLessThanOrEqual(100);
+    // Only whole family clusters: the name is made of repetitions of the full sequence.
+    expect(emoji!.replaceAll(family, '')).toBe('');
+    expect(emoji!.length).toBeGreaterThan(0);
+    expect(cjk).toBe('界'.repeat(33)); // 3 bytes each, 99 of 100 bytes
+  });
+
+  it('keeps the dedup suffix inside the byte budget', () => {
+    const names = nameParts(inputs(['y'.repeat(300), 'y'.repeat(300)]), { maxLength: 20 });
+    expect(names).toEqual(['y'.repeat(20), `${'y'.repeat(18)}_2`]);
+  });
+
+  it('guards Godot import suffixes with -, _ or $ in any case', () => {
+    expect(
+      nameParts(inputs(['door-col', 'Wall_COLONLY', 'x$noimp', 'rope-Loop', 'floor_navmesh', 'front_wheel'])),
+    ).toEqual([
+      'door-col_part',
+      'Wall_COLONLY_part',
+      'x$noimp_part',
+      'rope-Loop_part',
+      'floor_navmesh_part',
+      'front_wheel_part',
+    ]);
+    // Words that merely end in those letters are not hints.
+    expect(nameParts(inputs(['protocol', 'pool', 'rigidity', 'col']))).toEqual([
+      'protocol',
+      'pool',
+      'rigidity',
+      'col',
+    ]);
+  });
+
+  it('guards a suffix that only appears after case conversion or truncation', () => {
+    expect(nameParts(inputs(['DoorCol']), { case: 'snake' })).toEqual(['door_col_part']);
+    const cut = nameParts(inputs([`${'z'.repeat(12)}-col-and-more`]), { maxLength: 16 });
+    expect(cut[0]).toBe(`${'z'.repeat(11)}_part`);
+    expect(hasEngineImportSuffix(cut[0]!)).toBe(false);
+  });
+
+  it('replaces control characters and removes invisible ones', () => {
+    expect(nameParts(inputs(['evil\u202Etxt.exe', 'nul\u0000byte', 'tab\there']))).toEqual([
+      'eviltxt.exe',
+      'nul_byte',
+      'tab_here',
+    ]);
+    // Look-alikes made with zero-width characters are the same name, so they are deduplicated.
+    expect(nameParts(inputs(['head', 'he\u200Bad', '\uFEFFhead\u00AD']))).toEqual([
+      'head',
+      'head_2',
+      'head_3',
+    ]);
+    // Removing an invisible character between a letter and its accent still yields NFC.
+    expect(nameParts(inputs(['Cafe\u200B\u0301']))).toEqual(['Café']);
+    // Joiners that emoji need are kept.
+    expect(nameParts(inputs(['👩\u200D🚀']))).toEqual(['👩\u200D🚀']);
+  });
+
+  it('fills templates, zero-pads the index to the count, and applies the case style last', () => {
+    const parts = inputs(Array.from({ length: 12 }, (_, i) => (i === 3 ? 'Left Arm' : `n${i}`)));
+    const names = nameParts(parts, { template: '{model}_{index}_{name}', model: 'Robot', case: 'snake' });
+    expect(names[0]).toBe('robot_00_n_0');
+    expect(names[3]).toBe('robot_03_left_arm');
+    expect(names[11]).toBe('robot_11_n_11');
+    expect(nameParts(inputs(['a']), { template: '{id}' })).toEqual(['p0']);
+  });
+
+  it('rejects unknown template placeholders, case styles and byte budgets', () => {
+    expect(() => nameParts(inputs(['a']), { template: '{nmae}' })).toThrow(/unknown placeholder \{nmae\}/);
+    expect(() => nameParts(inputs(['a']), { case: 'upper' as never })).toThrow(/unknown case style/);
+    expect(() => nameParts(inputs(['a']), { maxLength: 4 })).toThrow(RangeError);
+  });
+
+  it('applies the first matching rename rule, exact or regex, before the template', () => {
+    const rename = parseRenameMap({ Mesh_0: 'head', '/^Arm_(L|R)$/i': 'arm_$1', '/^arm/': 'never' });
+    expect(
+      nameParts(inputs(['Mesh_0', 'ARM_L', 'arm_R', 'Mesh_01', 'armchair']), { rename, template: '{name}' }),
+    ).toEqual(['head', 'arm_L', 'arm_R', 'Mesh_01', 'never']);
+    // Named groups, $& and $$ expand against the match; the whole source name is replaced.
+    const named = parseRenameMap({ '/(?<side>left|right)_(?<limb>\\w+)/': '$<limb>-$<side> $$ [$&]' });
+    expect(nameParts(inputs(['the_left_leg']), { rename: named })).toEqual(['leg-left $ [left_leg]']);
+    // An exact key wins over an earlier regex (and JSON key order does not matter for "7").
+    const mixed = parseRenameMap({ '/.*/': 'any', '7': 'seven', head: 'Head' });
+    expect(nameParts(inputs(['7', 'head', 'other']), { rename: mixed })).toEqual(['seven', 'Head', 'any']);
+    // A rename result is still made safe.
+    expect(nameParts(inputs(['x']), { rename: parseRenameMap({ x: '../CON' }) })).toEqual(['CON_']);
+  });
+});
+
+describe('parseRenameMap', () => {
+  it('keeps the key order and compiles regex keys with flags', () => {
+    const map = parseRenameMap({ b: '1', '/a+/i': '2' });
+    expect(map).toHaveLength(2);
+    expect(map[0]).toEqual({ match: 'b', name: '1' });
+    expect(map[1]!.match).toBeInstanceOf(RegExp);
+    expect((map[1]!.match as RegExp).flags).toBe('i');
+  });
+
+  it('throws a clear error naming the bad key', () => {
+    expect(() => parseRenameMap({ '/(/': 'x' })).toThrow(/"\/\(\/".*invalid regular expression/);
+    expect(() => parseRenameMap({ '/a/g': 'x' })).toThrow(/"\/a\/g".*unsupported regex flags/);
+    expect(() => parseRenameMap({ head: 3 })).toThrow(/"head".*must be a string/);
+    expect(() => parseRenameMap(['a'])).toThrow(/JSON object/);
+    expect(() => parseRenameMap(null)).toThrow(/JSON object/);
+  });
+});
+
+describe('safeFileName', () => {
+  it('leaves safe names untouched and never returns an empty name', () => {
+    expect(safeFileName('left arm')).toBe('left arm');
+    expect(safeFileName('')).toBe('part');
+    expect(safeFileName('..')).toBe('part');
+    expect(safeFileName(' .hidden. ')).toBe('hidden');
+  });
+
+  it('escapes a device name that a cut would create', () => {
+    expect(safeFileName(`CON.${'x'.repeat(30)}`, 16)).toBe(`CON_.${'x'.repeat(11)}`);
+  });
+});
+
+describe('case styles', () => {
+  it('split camelCase, acronyms, separators and Unicode words', () => {
+    expect(splitWords('leftArmIK2 HTTPServer 头部-👨‍👩‍👧 Ärger_öl')).toEqual([
+      'left',
+      'Arm',
+      'IK',
+      '2',
+      'HTTP',
+      'Server',
+      '头部',
+      '👨‍👩‍👧',
+      'Ärger',
+      'öl',
+    ]);
+  });
+
+  it('convert to each style', () => {
+    const source = 'Left Arm-upperIK';
+    expect(applyCaseStyle(source, 'keep')).toBe(source);
+    expect(applyCaseStyle(source, 'snake')).toBe('left_arm_upper_ik');
+    expect(applyCaseStyle(source, 'kebab')).toBe('left-arm-upper-ik');
+    expect(applyCaseStyle(source, 'camel')).toBe('leftArmUpperIk');
+    expect(applyCaseStyle(source, 'pascal')).toBe('LeftArmUpperIk');
+  });
+});

@@ -1,0 +1,106 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codecNeedsOf, ModelReadError, readModel, repairGLBAlignment } from '../src/index.js';
+import { FIXTURES } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
+
+const work = useTempDir('read');
+
+describe('readModel', () => {
+  it('reads .glb and embedded .gltf, from a path or from bytes', async () => {
+    const glb = await readModel(join(FIXTURES, 'TwoCubes.glb'));
+    expect(glb.file).toBe('TwoCubes.glb');
+    expect(glb.document.getRoot().listMeshes().length).toBeGreaterThan(0);
+    const gltf = await readModel(readFileSync(join(FIXTURES, 'SimpleSkin.embedded.gltf')), {
+      name: 'skin.gltf',
+    });
+    expect(gltf.file).toBe('skin.gltf');
+    expect(gltf.document.getRoot().listSkins()).toHaveLength(1);
+  });
+
+  it('loads the Draco and meshopt codecs only for files that use them', async () => {
+    expect((await readModel(join(FIXTURES, 'TwoCubes.glb'))).codecs).toEqual({
+      draco: false,
+      meshopt: false,
+    });
+    const draco = await readModel(join(FIXTURES, 'Box_Draco.glb'));
+    expect(draco.codecs.draco).toBe(true);
+    expect(codecNeedsOf(draco.document).draco).toBe(true);
+    expect(draco.document.getRoot().listAccessors()[0]!.getCount()).toBeGreaterThan(0);
+    expect((await readModel(join(FIXTURES, 'BoxMeshopt.glb'))).codecs.meshopt).toBe(true);
+  });
+
+  it('repairs a GLB whose JSON chunk is not 4-byte aligned', async () => {
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'trimesh_pins.glb')));
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect(view.getUint32(12, true) % 4).not.toBe(0);
+    const repaired = repairGLBAlignment(bytes);
+    expect(new DataView(repaired.buffer).getUint32(12, true) % 4).toBe(0);
+    expect(new DataView(repaired.buffer).getUint32(8, true)).toBe(repaired.byteLength);
+    const { document } = await readModel(bytes);
+    expect(document.getRoot().listMeshes().length).toBeGreaterThan(0);
+  });
+
+  it('refuses external resources outside the model folder (no local file leaks into parts)', async () => {
+    const secret = join(work, 'secret.bin');
+    writeFileSync(secret, new Uint8Array(12));
+    const folder = join(work, 'model');
+    mkdirSync(folder, { recursive: true });
+    for (const uri of ['../secret.bin', secret, '%2E%2E/secret.bin']) {
+      const path = join(folder, 'leaky.gltf');
+      writeFileSync(path, JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri, byteLength: 12 }] }));
+      await expect(readModel(path)).rejects.toThrow(/outside its folder/);
+    }
+    // A resource beside the model is fine.
+    writeFileSync(join(folder, 'data.bin'), new Uint8Array(12));
+    writeFileSync(
+      join(folder, 'ok.gltf'),
+      JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri: 'data.bin', byteLength: 12 }] }),
+    );
+    expect((await readModel(join(folder, 'ok.gltf'))).document.getRoot().listBuffers()).toHaveLength(1);
+  });
+
+  const cases: Array<[string, Uint8Array | string, RegExp]> = [
+    ['a missing file', join(FIXTURES, 'no-such-model.glb'), /no such file/],
+    ['a folder', FIXTURES, /folder/],
+    ['random bytes', new Uint8Array([1, 2, 3, 4, 5]), /neither a GLB file nor glTF JSON/],
+    [
+      'a truncated GLB',
+      new Uint8Array(readFileSync(join(FIXTURES, 'TwoCubes.glb')).subarray(0, 40)),
+      /corrupt|truncated/,
+    ],
+    ['JSON that is not glTF', new TextEncoder().encode('{"hello": 1}'), /not a glTF 2.0/],
+    ['glTF 1.0', new TextEncoder().encode('{"asset": {"version": "1.0"}}'), /not a glTF 2.0/],
+    [
+      'an unsupported required extension',
+      new TextEncoder().encode(
+        '{"asset":{"version":"2.0"},"extensionsUsed":["EXT_nope"],"extensionsRequired":["EXT_nope"]}',
+      ),
+      /unsupported glTF extension.*EXT_nope/,
+    ],
+    ['a missing external buffer', '', /cannot read .* as glTF/],
+  ];
+  it.each(cases)('%s is a one-line ModelReadError', async (title, input, message) => {
+    let source = input;
+    if (title === 'a missing external buffer') {
+      source = join(work, 'external.gltf');
+      writeFileSync(
+        source,
+        JSON.stringify({
+          asset: { version: '2.0' },
+          buffers: [{ uri: 'missing.bin', byteLength: 12 }],
+          bufferViews: [{ buffer: 0, byteLength: 12 }],
+          accessors: [{ bufferView: 0, componentType: 5126, count: 1, type: 'VEC3' }],
+          meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+          nodes: [{ mesh: 0 }],
+          scenes: [{ nodes: [0] }],
+        }),
+      );
+    }
+    const error = await readModel(source).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelReadError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listMeshNodes, selectScene } from '../src/detect-parts.js';
+import { triangleCount } from '../src/geometry.js';
+import { ModelReadError, NoPartsError, readModel, splitModel } from '../src/index.js';
+import { expectValidPack } from './helpers/pack-checks.js';
+import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
+
+/** Models that cannot be split, with the error they must give (everything else must split). */
+const UNSPLITTABLE: Record<string, new (...args: never[]) => Error> = {
+  'trimesh_empty_nodes.glb': NoPartsError,
+};
+
+const work = mkdtempSync(join(tmpdir(), 'meshparts-sweep-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function sweep(title: string, models: string[]): void {
+  describe.skipIf(models.length === 0)(title, () => {
+    it.each(models.map((path) => [basename(path), path]))(
+      '%s',
+      async (name, path) => {
+        const out = join(work, `${title}-${name}`);
+        const expectedError = UNSPLITTABLE[name];
+        if (expectedError) {
+          await expect(splitModel(path, out)).rejects.toBeInstanceOf(expectedError);
+          return;
+        }
+        const { manifest } = await splitModel(path, out);
+        const { document: source } = await readModel(path);
+        expect(manifest.parts.length).toBeGreaterThan(0);
+        // Triangles stored across parts × placements equal the source's (instances counted once).
+        const sourceTriangles = listMeshNodes(selectScene(source).scene).reduce(
+          (sum, node) =>
+            sum +
+            node
+              .getMesh()!
+              .listPrimitives()
+              .reduce((s, p) => s + triangleCount(p), 0),
+          0,
+        );
+        expect(manifest.parts.reduce((sum, part) => sum + part.triangles * part.placements.length, 0)).toBe(
+          sourceTriangles,
+        );
+        await expectValidPack(out, manifest, source);
+        // The other modes on the same model: pivots move the part files, never the rebuilt model.
+        const other = `${out}-center-separate`;
+        const variant = await splitModel(path, other, { pivot: 'center', instances: 'separate' });
+        expect(variant.manifest.parts.every((part) => part.placements.length === 1)).toBe(true);
+        await expectValidPack(other, variant.manifest, source);
+        // And cut by connected components (the offline segmenter's fallback), end to end.
+        const pieces = `${out}-components`;
+        const cut = await splitModel(path, pieces, { strategy: 'components' });
+        expect(cut.manifest.source.strategy).toBe('components');
+        await expectValidPack(pieces, cut.manifest, source);
+      },
+      120_000,
+    );
+  });
+}
+
+sweep('shared', listModels(SHARED_MODELS));
+sweep('fixtures', listModels(FIXTURES));
+
+describe('unreadable input', () => {
+  it('is a ModelReadError', async () => {
+    await expect(readModel(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(ModelReadError);
+  });
+});

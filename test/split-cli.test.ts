@@ -1,0 +1,257 @@
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifestSchemaErrors } from '../packages/split/test/helpers/schema.js';
+
+/** End-to-end: the built `meshparts` binary on real files, as a user runs it. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'packages/cli/dist/bin.js');
+const FIXTURES = join(ROOT, 'fixtures');
+const work = mkdtempSync(join(tmpdir(), 'meshparts-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+beforeAll(() => {
+  // The CLI tests run the compiled binary: build it (incremental, fast when up to date).
+  execSync('pnpm build', { cwd: ROOT, stdio: 'ignore' });
+}, 180_000);
+
+function meshparts(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8' });
+  // Every manifest the command prints must match the shipped schema.
+  if (
+    result.status === 0 &&
+    args.includes('--json') &&
+    args.includes('split') &&
+    !args.includes('--dry-run')
+  ) {
+    expect(manifestSchemaErrors(JSON.parse(result.stdout).manifest)).toBeNull();
+  }
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('meshparts split', () => {
+  it('writes a pack and prints only JSON with --json', () => {
+    const out = join(work, 'nested');
+    const { code, stdout, stderr } = meshparts(
+      'split',
+      join(FIXTURES, 'generated/nested-mirrored.glb'),
+      '-o',
+      out,
+      '--json',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const { dir, manifest } = JSON.parse(stdout);
+    expect(dir).toBe(out);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    expect(manifest.source).toMatchObject({
+      file: 'nested-mirrored.glb',
+      strategy: 'nodes',
+      segmenter: 'none',
+    });
+    expect(readdirSync(join(out, 'parts')).sort()).toEqual([
+      'arm_left.glb',
+      'arm_right.glb',
+      'body.glb',
+      'hand_left.glb',
+    ]);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(manifest);
+  });
+
+  it('says which strategy it used and why, and applies naming and pivot flags', () => {
+    const out = join(work, 'named');
+    const rename = join(work, 'rename.json');
+    writeFileSync(rename, JSON.stringify({ Glass: 'windshield', '/^T(.*)$/': 'wheel_$1' }));
+    const { code, stdout } = meshparts(
+      'split',
+      join(FIXTURES, 'generated/primitives.glb'),
+      '-o',
+      out,
+      '--rename',
+      rename,
+      '--case',
+      'snake',
+      '--pivot',
+      'bottom',
+      '--name-template',
+      '{model}_{name}',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/3 parts by primitives \(one mesh node whose mesh has 3 primitives/);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.parts.map((part: { name: string }) => part.name)).toEqual([
+      'primitives_body',
+      'primitives_windshield',
+      'primitives_wheel_ire',
+    ]);
+    expect(manifest.parts.every((part: { pivot: string }) => part.pivot === 'bottom')).toBe(true);
+  });
+
+  it('splits by labels when asked, and by one file per node with --instances separate', () => {
+    const colors = meshparts(
+      'split',
+      join(FIXTURES, 'generated/labels-flat-colors.glb'),
+      '-o',
+      join(work, 'colors'),
+      '--json',
+    );
+    expect(colors.code).toBe(0);
+    expect(JSON.parse(colors.stdout).manifest.source.strategy).toBe('colors');
+    expect(JSON.parse(colors.stdout).manifest.parts).toHaveLength(3);
+    const separate = meshparts(
+      'split',
+      join(FIXTURES, 'generated/shared-mesh.glb'),
+      '-o',
+      join(work, 'sep'),
+      '--instances',
+      'separate',
+      '--json',
+    );
+    expect(JSON.parse(separate.stdout).manifest.parts).toHaveLength(5);
+  });
+
+  it('passes the label thresholds to the components strategy', () => {
+    const args = ['split', join(FIXTURES, 'generated/components.glb'), '--strategy', 'components', '--json'];
+    const merged = meshparts(...args, '-o', join(work, 'components-default'));
+    // Every box has 12 triangles, under the default 16: all pieces merge into one part.
+    expect(JSON.parse(merged.stdout).manifest.parts).toHaveLength(1);
+    const tuned = meshparts(...args, '-o', join(work, 'components-tuned'), '--min-component-triangles', '4');
+    expect(tuned.code).toBe(0);
+    expect(JSON.parse(tuned.stdout).manifest.parts).toHaveLength(3);
+  });
+
+  it.each([
+    [
+      'a bad threshold',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-ratio', '--min-component-ratio', '2'],
+      /--min-component-ratio must be a number from 0 to 1/,
+    ],
+    [
+      'an unknown template placeholder',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-template', '--name-template', '{nmae}'],
+      /--name-template: .*nmae/,
+    ],
+    [
+      'a strategy that does not fit the model',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-strategy', '--strategy', 'primitives'],
+      /primitives strategy needs exactly one mesh node/,
+    ],
+    [
+      'a missing file',
+      ['split', 'nope.glb', '-o', 'out-missing'],
+      /^meshparts: cannot read nope\.glb: no such file\n$/,
+    ],
+    [
+      'a file that is not glTF',
+      ['split', join(FIXTURES, 'SOURCES.md'), '-o', 'out-bad'],
+      /neither a GLB file nor glTF JSON\n$/,
+    ],
+    [
+      'a model without meshes',
+      ['split', join(FIXTURES, 'trimesh_empty_nodes.glb'), '-o', 'out-empty'],
+      /nothing to split/,
+    ],
+    [
+      'a bad --pivot',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-pivot', '--pivot', 'top'],
+      /--pivot must be one of/,
+    ],
+    [
+      'a missing rename map',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-map', '--rename', 'none.json'],
+      /rename map/,
+    ],
+    [
+      'a label strategy without labels',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-nolabels', '--strategy', 'colors'],
+      /needs vertex colours/,
+    ],
+  ])('exits 2 with one line and writes nothing for %s', (_title, args, message) => {
+    const { code, stdout, stderr } = meshparts(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toBe('');
+    expect(existsSync(join(work, args[3]!))).toBe(false);
+  });
+
+  it('prints the stack with --debug', () => {
+    const { code, stderr } = meshparts('--debug', 'split', 'nope.glb', '-o', 'x');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/ModelReadError: cannot read nope\.glb[\s\S]*\n\s+at /);
+  });
+
+  it('--dry-run shows the files it would write and writes nothing; --quiet prints nothing', () => {
+    const out = join(work, 'dry');
+    const dry = meshparts('split', join(FIXTURES, 'generated/shared-mesh.glb'), '-o', out, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`${out}/parts/pillar.glb  12 triangles`);
+    expect(dry.stdout).toMatch(/nothing written/);
+    expect(existsSync(out)).toBe(false);
+    const json = meshparts(
+      'split',
+      join(FIXTURES, 'generated/shared-mesh.glb'),
+      '-o',
+      out,
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, report: { strategy: 'nodes' } });
+    expect(existsSync(out)).toBe(false);
+    const quiet = meshparts('split', join(FIXTURES, 'generated/shared-mesh.glb'), '-o', out, '--quiet');
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+  });
+
+  it('logs debug lines to stderr with --debug, keeping stdout pure JSON', () => {
+    const { code, stdout, stderr } = meshparts(
+      '--debug',
+      'split',
+      join(FIXTURES, 'TwoCubes.glb'),
+      '-o',
+      join(work, 'debug'),
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).manifest.parts).toHaveLength(2);
+    expect(stderr).toMatch(/debug: planParts: nodes/);
+    expect(stderr).toMatch(/debug: splitParts: CubeA/);
+  });
+
+  it('documents itself with examples', () => {
+    const { code, stdout } = meshparts('split', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--pivot <mode>/);
+    expect(stdout).toMatch(/Examples:\n\s+\$ meshparts split robot\.glb -o packs\/robot/);
+  });
+});
+
+describe('meshparts inspect', () => {
+  it('prints a readable table', () => {
+    const { code, stdout } = meshparts('inspect', join(FIXTURES, 'generated/shared-mesh.glb'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^shared-mesh\.glb: 2 parts, 16 vertices, 24 triangles\nstrategy: nodes \(/);
+    expect(stdout).toMatch(/\n0\s+pillar\s+pillar\s+mesh0\s+8\s+12\s+4\s*\n/);
+  });
+
+  it('prints JSON with --json and writes nothing', () => {
+    const before = readdirSync(work).length;
+    const { code, stdout } = meshparts('inspect', join(FIXTURES, 'MultipleScenes.embedded.gltf'), '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ strategy: 'nodes', scenes: 2 });
+    expect(report.sceneNote).toMatch(/only the default scene/);
+    expect(readdirSync(work).length).toBe(before);
+  });
+
+  it('exits 2 on unreadable input', () => {
+    const garbage = join(work, 'garbage.glb');
+    writeFileSync(garbage, 'glTF\u0002\u0000\u0000\u0000garbage');
+    const { code, stderr } = meshparts('inspect', garbage);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
