@@ -69,6 +69,7 @@ export {
   splitModel,
 } from './split-model.js';
 export {
+  iterateSplitParts,
   type Placement,
   SPLIT_PARTS_DEFAULTS,
   type SplitPart,

@@ -226,7 +226,9 @@ export async function readModel(
   let bytes: Uint8Array;
   if (typeof input === 'string') {
     try {
-      bytes = new Uint8Array(await readFile(input));
+      // A view on the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
+      const buffer = await readFile(input);
+      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why =

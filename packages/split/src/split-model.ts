@@ -7,7 +7,7 @@ import { type NamingOptions, nameParts } from './naming/index.js';
 import { sceneBounds } from './part-stats.js';
 import type { PivotMode } from './pivot.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
-import { type SplitPart, splitParts } from './split-parts.js';
+import { iterateSplitParts, type SplitPart, splitParts } from './split-parts.js';
 import { writePack } from './write-pack.js';
 
 /** Everything `meshparts split` can set, in one object. */
@@ -46,11 +46,11 @@ export function modelNameOf(file: string): string {
   return file.replace(/\.(glb|gltf)$/i, '');
 }
 
-/** Plans, names and splits an already-read model, without writing anything. */
-export async function splitDocument(
+/** Plans and names an already-read model's parts (label strategies rebuild its document in place). */
+async function planAndName(
   model: ReadModel,
-  options: SplitModelOptions = {},
-): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
+  options: SplitModelOptions,
+): Promise<{ plan: PartPlan; names: string[] }> {
   const plan = await planParts(model.document, options);
   if (plan.parts.length === 0) {
     throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
@@ -59,6 +59,15 @@ export async function splitDocument(
     plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
     { model: modelNameOf(model.file), ...options.naming },
   );
+  return { plan, names };
+}
+
+/** Plans, names and splits an already-read model, without writing anything. */
+export async function splitDocument(
+  model: ReadModel,
+  options: SplitModelOptions = {},
+): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
+  const { plan, names } = await planAndName(model, options);
   const parts = splitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   return { plan, parts };
 }
@@ -79,7 +88,9 @@ export async function splitModel(
       ? await readModel(input, options.logger ? { logger: options.logger } : {})
       : input;
   const bounds = sceneBounds(model.document);
-  const { plan, parts } = await splitDocument(model, options);
+  const { plan, names } = await planAndName(model, options);
+  // Parts are made one at a time as the pack is written: one part in memory, not all of them.
+  const parts = iterateSplitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   const manifest = await writePack(dir, parts, {
     source: {
       file: model.file,

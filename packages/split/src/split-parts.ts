@@ -102,24 +102,39 @@ function indexSource(source: Document): SourceIndex {
  * Placing each part file by its placements rebuilds the source's world-space geometry.
  */
 export function splitParts(document: Document, plan: PartPlan, options: SplitPartsOptions = {}): SplitPart[] {
-  if (plan.needsLabels)
+  return [...iterateSplitParts(document, plan, options)];
+}
+
+/**
+ * {@link splitParts} one part at a time: each part's Document is made only when asked for, so a
+ * consumer that writes and drops it (writePack does) keeps one part in memory instead of all of them.
+ * Names are checked and lookups built before the first part.
+ */
+export function* iterateSplitParts(
+  document: Document,
+  plan: PartPlan,
+  options: SplitPartsOptions = {},
+): Generator<SplitPart, void, undefined> {
+  if (plan.needsLabels) {
     throw new Error(`the ${plan.strategy} plan needs its labels applied first (use planParts)`);
+  }
   const pivot = options.pivot ?? SPLIT_PARTS_DEFAULTS.pivot;
   const names =
     options.names ??
     nameParts(plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })));
-  if (names.length !== plan.parts.length)
+  if (names.length !== plan.parts.length) {
     throw new Error(`got ${names.length} names for ${plan.parts.length} parts`);
+  }
   const index = indexSource(document);
   const logger = document.getLogger();
-  return plan.parts.map((part, i) => {
+  for (const [i, part] of plan.parts.entries()) {
     const split = splitOne(index, part, names[i]!, pivot);
     logger.debug(
       `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
         `${split.placements.length} placement(s)`,
     );
-    return split;
-  });
+    yield split;
+  }
 }
 
 function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {

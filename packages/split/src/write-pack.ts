@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
 import type { Bounds } from './geometry.js';
 import { sha256Hex } from './hash.js';
-import { type CodecNeeds, codecNeedsOf, createIO } from './io.js';
+import { codecNeedsOf, createIO } from './io.js';
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -98,25 +98,21 @@ function assertSafeName(name: string): void {
  * beside `dir` (same file system, so the final rename is atomic), with every file fsynced. An existing
  * pack at `dir` is renamed aside, the new one renamed in, and only then the old one removed: a crash
  * at any point leaves either the old pack or the new one, never half of one. Returns the manifest.
+ *
+ * `parts` may be a lazy (async) iterable, such as {@link iterateSplitParts}: each part is encoded and
+ * handed to the disk before the next is made, so a big model never holds all its parts in memory.
  */
 export async function writePack(
   dir: string,
-  parts: readonly SplitPart[],
+  parts: Iterable<SplitPart> | AsyncIterable<SplitPart>,
   options: WritePackOptions,
 ): Promise<Manifest> {
   const target = resolve(dir);
   const parent = dirname(target);
   if (await exists(target)) await assertReplaceable(target);
   const seen = new Set<string>();
-  for (const part of parts) {
-    assertSafeName(part.name);
-    const key = part.name.normalize('NFC').toLowerCase();
-    if (seen.has(key))
-      throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
-    seen.add(key);
-  }
   await mkdir(parent, { recursive: true });
-  const io = options.io ?? (await createIO(unionNeeds(parts)));
+  let io = options.io;
   const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
   // Encoding is CPU work; writing and fsyncing is I/O that runs in libuv's pool: a few file writes
   // stay in flight while the next part is encoded, so hundreds of fsyncs do not run one by one.
@@ -139,7 +135,15 @@ export async function writePack(
       bounds: options.bounds,
       parts: [],
     };
-    for (const part of parts) {
+    for await (const part of parts) {
+      assertSafeName(part.name);
+      const key = part.name.normalize('NFC').toLowerCase();
+      if (seen.has(key)) {
+        throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
+      }
+      seen.add(key);
+      // Parts carry the source's compression extensions: the first one tells which encoders to load.
+      io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
       let bytes: Uint8Array;
       try {
         bytes = await io.writeBinary(part.document);
@@ -190,16 +194,6 @@ export async function writePack(
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
-}
-
-function unionNeeds(parts: readonly SplitPart[]): CodecNeeds {
-  const needs: CodecNeeds = { encode: true };
-  for (const part of parts) {
-    const own = codecNeedsOf(part.document);
-    needs.draco ||= own.draco;
-    needs.meshopt ||= own.meshopt;
-  }
-  return needs;
 }
 
 /** Renames `temp` to `target`, moving an existing target aside first and removing it only afterwards. */
