@@ -135,6 +135,11 @@ describe('meshparts split', () => {
       /--name-template: .*nmae/,
     ],
     [
+      'a strategy that does not fit the model',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-strategy', '--strategy', 'primitives'],
+      /primitives strategy needs exactly one mesh node/,
+    ],
+    [
       'a missing file',
       ['split', 'nope.glb', '-o', 'out-missing'],
       /^meshparts: cannot read nope\.glb: no such file\n$/,

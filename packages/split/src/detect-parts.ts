@@ -95,6 +95,11 @@ export function pickLabelOptions(options: LabelOptions): LabelOptions {
   return picked;
 }
 
+/** Thrown when an explicitly requested strategy does not fit the model (bad input, not a bug). */
+export class StrategyError extends Error {
+  override readonly name = 'StrategyError';
+}
+
 /** The scene that is split: the default scene, else the first; with a note when there are several. */
 export function selectScene(document: Document): { scene: Scene | null; sceneNote?: string } {
   const root = document.getRoot();
@@ -272,7 +277,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
     return byNodes(`asked for: one part per mesh node (${plural(meshNodes.length, 'mesh node')})`);
   if (strategy === 'primitives') {
     if (meshNodes.length !== 1 || !only) {
-      throw new Error(
+      throw new StrategyError(
         `the primitives strategy needs exactly one mesh node; this scene has ${meshNodes.length}`,
       );
     }

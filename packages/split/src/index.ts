@@ -19,6 +19,7 @@ export {
   type PartStrategy,
   type PlannedPart,
   STRATEGIES,
+  StrategyError,
   type StrategyOption,
   selectScene,
 } from './detect-parts.js';

@@ -276,3 +276,12 @@ export async function readModel(
     );
   return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
 }
+
+/** A model read from a path or bytes (with `logger`), or one already read, as it is. */
+export async function asReadModel(
+  input: string | Uint8Array | ReadModel,
+  logger?: ILogger,
+): Promise<ReadModel> {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  return readModel(input, logger ? { logger } : {});
+}

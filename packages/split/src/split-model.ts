@@ -1,7 +1,7 @@
 import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
-import { type ReadModel, readModel } from './io.js';
+import { asReadModel, type ReadModel } from './io.js';
 import type { Manifest, Segmenter } from './manifest.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { sceneBounds } from './part-stats.js';
@@ -22,6 +22,12 @@ export interface SplitModelOptions extends PlanPartsOptions {
   segmenter?: Segmenter;
   /** Manifest `source.taskId`; default null. */
   taskId?: string | null;
+  /**
+   * The input the manifest names as its source, when it is not the file being split: the pipeline
+   * splits Tripo's segmented GLB but records the user's model (its file name, size and sha256).
+   * Default: the file being split.
+   */
+  sourceFile?: { file: string; byteLength: number; sha256: string };
   /** IO for writing part files (default: chosen from the parts' extensions). */
   io?: NodeIO;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
@@ -57,7 +63,7 @@ async function planAndName(
   }
   const names = nameParts(
     plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-    { model: modelNameOf(model.file), ...options.naming },
+    { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
   );
   return { plan, names };
 }
@@ -83,19 +89,18 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model =
-    typeof input === 'string' || input instanceof Uint8Array
-      ? await readModel(input, options.logger ? { logger: options.logger } : {})
-      : input;
+  const model = await asReadModel(input, options.logger);
   const bounds = sceneBounds(model.document);
   const { plan, names } = await planAndName(model, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them.
   const parts = iterateSplitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   const manifest = await writePack(dir, parts, {
     source: {
-      file: model.file,
-      byteLength: model.bytes.byteLength,
-      sha256: sha256Hex(model.bytes),
+      ...(options.sourceFile ?? {
+        file: model.file,
+        byteLength: model.bytes.byteLength,
+        sha256: sha256Hex(model.bytes),
+      }),
       segmenter: options.segmenter ?? 'none',
       taskId: options.taskId ?? null,
       strategy: plan.strategy,

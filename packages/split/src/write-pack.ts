@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promise
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
 import type { Bounds } from './geometry.js';
-import { sha256Hex } from './hash.js';
+import { sha256HexAsync } from './hash.js';
 import { codecNeedsOf, createIO } from './io.js';
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
   type Manifest,
+  type ManifestPart,
   type ManifestSource,
   PARTS_DIR,
 } from './manifest.js';
@@ -155,20 +156,13 @@ export async function writePack(
           },
         );
       }
-      const write = writeDurable(join(temp, PARTS_DIR, `${part.name}.glb`), bytes);
-      inFlight.add(write);
-      write.then(
-        () => inFlight.delete(write),
-        () => undefined,
-      );
-      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
-      manifest.parts.push({
+      const entry: ManifestPart = {
         id: part.id,
         name: part.name,
         sourceName: part.sourceName,
         file: `${PARTS_DIR}/${part.name}.glb`,
         byteLength: bytes.byteLength,
-        sha256: sha256Hex(bytes),
+        sha256: '', // set by the hash job below, awaited before the manifest is written
         vertices: part.vertices,
         triangles: part.triangles,
         materials: part.materials,
@@ -177,7 +171,20 @@ export async function writePack(
         pivot: part.pivot,
         placements: part.placements,
         parent: part.parent,
-      });
+      };
+      manifest.parts.push(entry);
+      const job = Promise.all([
+        writeDurable(join(temp, PARTS_DIR, `${part.name}.glb`), bytes),
+        sha256HexAsync(bytes).then((sha256) => {
+          entry.sha256 = sha256;
+        }),
+      ]).then(() => undefined);
+      inFlight.add(job);
+      job.then(
+        () => inFlight.delete(job),
+        () => undefined,
+      );
+      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
     await writeDurable(

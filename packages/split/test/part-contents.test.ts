@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Document } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createIO, detectParts, readModel, splitModel, splitParts } from '../src/index.js';
+import { buildSharedMesh } from './helpers/fixture-builders.js';
 import { FIXTURES } from './helpers/paths.js';
 import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
@@ -137,6 +138,28 @@ describe('what a part file keeps', () => {
       expect(root.listMeshes()).toHaveLength(1);
       expect(root.listBuffers()).toHaveLength(1);
       expect(root.listNodes().map((node) => node.getName())).toEqual([part.name]);
+    }
+  });
+
+  it('keeps the copyright and attribution of the source in every part', async () => {
+    const document = buildSharedMesh();
+    const asset = document.getRoot().getAsset();
+    asset.copyright = '2026 Jane Doe';
+    asset.extras = { author: 'Jane Doe', license: 'CC-BY-4.0' };
+    const out = join(work, 'attribution');
+    const { manifest } = await splitModel(
+      await readModel(await (await createIO()).writeBinary(document)),
+      out,
+    );
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    for (const part of manifest.parts) {
+      const bytes = readFileSync(join(out, part.file));
+      const json = JSON.parse(bytes.subarray(20, 20 + bytes.readUInt32LE(12)).toString('utf8'));
+      expect(json.asset).toMatchObject({
+        copyright: '2026 Jane Doe',
+        extras: { author: 'Jane Doe', license: 'CC-BY-4.0' },
+        generator: expect.stringMatching(/^meshparts@\d+\.\d+\.\d+ \(glTF-Transform v/),
+      });
     }
   });
 

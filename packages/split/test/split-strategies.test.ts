@@ -198,6 +198,29 @@ describe('names', () => {
   });
 });
 
+describe('splitModel for the pipeline', () => {
+  it("records the user's model, the segmenter and the task when it splits a segmented GLB", async () => {
+    const out = join(work, 'pipeline');
+    const segmented = await asModel(buildNestedMirrored(), 'tripo-result.glb');
+    const sourceFile = { file: 'robot.glb', byteLength: 1234, sha256: 'b'.repeat(64) };
+    const { manifest } = await splitModel(segmented, out, {
+      segmenter: 'tripo',
+      taskId: '0b3c3c52-5b1e-4a55-9a0f-9c4a3f4f2a10',
+      sourceFile,
+      strategy: 'nodes',
+      naming: { template: '{model}-{name}' },
+    });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    expect(manifest.source).toMatchObject({
+      ...sourceFile,
+      segmenter: 'tripo',
+      taskId: '0b3c3c52-5b1e-4a55-9a0f-9c4a3f4f2a10',
+      strategy: 'nodes',
+    });
+    expect(manifest.parts[0]!.name).toBe('robot-body');
+  });
+});
+
 describe('inspectModel', () => {
   it('reports what split would write, without writing', async () => {
     const report = await inspectModel(await asModel(buildSharedMesh(), 'shared.glb'));

@@ -162,7 +162,13 @@ export async function resolveSplitFlags(
 }
 
 /** Errors of @meshparts/split that mean bad input (exit 2), by class name so the module loads lazily. */
-const INPUT_ERRORS = new Set(['ModelReadError', 'NoPartsError', 'PackWriteError', 'NoLabelsError']);
+const INPUT_ERRORS = new Set([
+  'ModelReadError',
+  'NoPartsError',
+  'PackWriteError',
+  'NoLabelsError',
+  'StrategyError',
+]);
 
 /**
  * Turns an input error from @meshparts/split into a UsageError (exit 2) and rethrows anything else.
