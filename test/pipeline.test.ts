@@ -1,4 +1,4 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -170,6 +170,15 @@ describe('runPipeline against the emulator', () => {
 });
 
 describe('runPipeline without a key', () => {
+  it('fails a model the local segmenter cannot read, clearly, and packs the others', async () => {
+    await writeFile(join(ws.inputs, 'scan.obj'), 'v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n');
+    const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, segmenter: 'local' });
+    const obj = run.results.find((r) => r.model.file.endsWith('scan.obj'))!;
+    expect(obj.error?.code).toBe('input');
+    expect(obj.error?.message).toMatch(/reads \.glb and \.gltf only.*tripo/);
+    expect(run.results.filter((r) => r.outcome === 'packed')).toHaveLength(MODELS.length);
+  });
+
   it('uses the local segmenter, offline', async () => {
     const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, client: { apiKey: '' } });
     expect(run.segmenter).toBe('local');
