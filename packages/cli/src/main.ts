@@ -17,9 +17,21 @@ export function buildProgram(): Command {
     )
     .version(VERSION, '-v, --version')
     .option('--debug', 'print stack traces and debug logs (the API key is never printed)')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ meshparts run models/ -o packs                  # segment + split every model (offline without a key)
+  $ meshparts inspect robot.glb                     # what would be split, and why
+  $ meshparts split robot.glb -o packs/robot        # split an already segmented model, no network
+  $ meshparts emulate                               # the API on loopback, for offline development
+
+API key: --api-key, THREEDAISTUDIO_API_KEY, or ~/.config/meshparts/config.json ({ "apiKey": "..." }).
+Exit codes: 0 success, 1 some models failed, 2 bad usage or input.`,
+  );
   return program;
 }
 
@@ -38,9 +50,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with exit code 0; commander already printed.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      writeJsonError(argv, 'usage', error.message);
+      return EXIT.usage;
     }
     process.stderr.write(`${formatError(error, debug)}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.someFailed;
+    const usage = error instanceof UsageError;
+    writeJsonError(argv, usage ? 'usage' : 'failure', formatError(error, false).replace(/^meshparts: /, ''));
+    return usage ? EXIT.usage : EXIT.someFailed;
   }
+}
+
+/**
+ * With --json, a command that fails before producing its result still answers with JSON on stdout
+ * (`{ "ok": false, "error": { "kind", "message" } }`), so a build tool parsing stdout always gets JSON.
+ */
+function writeJsonError(argv: readonly string[], kind: 'usage' | 'failure', message: string): void {
+  if (!argv.includes('--json')) return;
+  process.stdout.write(`${JSON.stringify({ ok: false, error: { kind, message } }, null, 2)}\n`);
 }

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import { register as balance } from './balance.js';
+import { register as emulate } from './emulate.js';
 import { register as registerInspect } from './inspect.js';
+import { register as run } from './run.js';
+import { register as segment } from './segment.js';
 import { register as registerSplit } from './split.js';
 
 /**
@@ -9,5 +13,12 @@ import { register as registerSplit } from './split.js';
  */
 export type RegisterCommand = (program: Command) => void;
 
-/** Every command of `meshparts`, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerInspect, registerSplit];
+/** Every command of `meshparts`, in the order `--help` lists them (DESIGN.md's order). */
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerInspect,
+  registerSplit,
+  segment,
+  run,
+  balance,
+  emulate,
+];

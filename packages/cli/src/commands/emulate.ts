@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
+import { nonNegativeInt, positiveInt } from './options.js';
+
+interface EmulateFlags {
+  port?: number;
+  apiKey: string;
+  balance: number;
+  durationMs: number;
+  rpm: number;
+}
+
+/** The emulator's default key: a development value, not a secret, so the hint may show it. */
+const DEFAULT_EMULATOR_KEY = 'emulator-key';
+
+const EXAMPLES = `
+Examples:
+  $ meshparts emulate --port 8787
+  $ THREEDAISTUDIO_BASE_URL=http://127.0.0.1:8787 THREEDAISTUDIO_API_KEY=${DEFAULT_EMULATOR_KEY} \\
+      meshparts run fixtures/ -o out/emulated
+
+The emulator follows the 3D AI Studio API (multipart upload, credits, task lifecycle with progress,
+rate limiting, results on a second origin that expire) and segments with the local geometric
+segmenter: the whole Tripo path, offline. Stop it with Ctrl-C.`;
+
+export function register(program: Command): void {
+  program
+    .command('emulate')
+    .description('run an emulator of the 3D AI Studio API on loopback, segmenting with the local segmenter')
+    .option('--port <n>', 'API port (default: a free port)', nonNegativeInt('--port'))
+    .option('--api-key <key>', 'the key the emulator accepts', DEFAULT_EMULATOR_KEY)
+    .option('--balance <credits>', 'starting wallet balance', nonNegativeInt('--balance'), 1000)
+    .option('--duration-ms <ms>', 'how long each task takes', nonNegativeInt('--duration-ms'), 3000)
+    .option('--rpm <n>', 'requests per minute before it answers 429', positiveInt('--rpm'), 60)
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: EmulateFlags) => {
+      process.exitCode = await emulateCommand(flags);
+    });
+}
+
+async function emulateCommand(flags: EmulateFlags): Promise<number> {
+  const { serveLocalEmulator } = await import('../pipeline/emulator-api.js');
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => controller.abort(new Error(signal));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const stats = await serveLocalEmulator(
+      {
+        apiKey: flags.apiKey,
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        balance: flags.balance,
+        durationMs: flags.durationMs,
+        requestsPerMinute: flags.rpm,
+      },
+      {
+        signal: controller.signal,
+        onReady: (emulator) => {
+          const key = flags.apiKey === DEFAULT_EMULATOR_KEY ? DEFAULT_EMULATOR_KEY : '<the key you passed>';
+          process.stdout.write(
+            `emulator listening on ${emulator.url} (results served from ${emulator.storageUrl})\n` +
+              `try: THREEDAISTUDIO_BASE_URL=${emulator.url} THREEDAISTUDIO_API_KEY=${key} meshparts run fixtures/ -o out/emulated\n` +
+              'press Ctrl-C to stop\n',
+          );
+        },
+      },
+    );
+    process.stderr.write(
+      `emulator stopped: ${stats.submissions} submission(s), ${stats.requests.total} request(s), balance ${stats.balance}\n`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${flags.port} is in use: choose another with --port, or leave it out for a free one`,
+      );
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

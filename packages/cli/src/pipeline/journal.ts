@@ -1,0 +1,167 @@
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { syncDir } from './fs-atomic.js';
+
+/**
+ * The run journal: `<outDir>/.meshparts/journal.jsonl`, append-only, one JSON line per state change,
+ * each fsync'd before the pipeline goes on. It is what makes a rerun after a crash, kill -9 or network
+ * loss resume paid tasks instead of paying again.
+ *
+ * States, in the order a model goes through them:
+ * - `submitted`: a task exists and has been paid for (`taskId` set). Written before any waiting.
+ * - `unknown`: the POST may have created a task but no task id came back. Never resubmitted by default.
+ * - `finished`: the task finished upstream; its result can be downloaded (until it expires).
+ * - `downloaded`: the segmented GLB is in the cache.
+ * - `packed`: the pack is written (`splitKey` says which split options made it).
+ * - `failed`: the task failed upstream or its result expired (`reason` says which).
+ *
+ * Lines are keyed by the input's sha256, so renaming or moving a model does not lose its task.
+ * The journal never holds the API key: entries carry only hashes, file paths, task ids and states.
+ * Replay tolerates a torn last line (a crash in the middle of a write): it is ignored, and the next
+ * append starts on a fresh line.
+ */
+
+export type JournalState = 'submitted' | 'unknown' | 'finished' | 'downloaded' | 'packed' | 'failed';
+
+export interface JournalEntry {
+  /** sha256 of the input model file. */
+  sha256: string;
+  /** The input path as given to the run (informational). */
+  file: string;
+  state: JournalState;
+  /** Which segmenter the entry belongs to. */
+  segmenter: 'tripo' | 'local';
+  taskId?: string;
+  /** For `failed`: `task-failed` or `expired`; for `unknown`: the error message. */
+  reason?: string;
+  /** For `packed`: the pack folder (model slug) it was written to. */
+  pack?: string;
+  /** For `packed`: a fingerprint of the split options that made the pack. */
+  splitKey?: string;
+  /** ISO-8601 time of the change. */
+  at: string;
+}
+
+export const JOURNAL_DIR = '.meshparts';
+export const JOURNAL_FILE = 'journal.jsonl';
+
+/** Path of the journal of an output folder. */
+export function journalPath(outDir: string): string {
+  return join(outDir, JOURNAL_DIR, JOURNAL_FILE);
+}
+
+/** Parses journal text; invalid lines (a torn last line) are skipped. */
+export function parseJournal(text: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (isEntry(value)) entries.push(value);
+    } catch {
+      // A torn line from a crash mid-write: the state change it described did not complete.
+    }
+  }
+  return entries;
+}
+
+function isEntry(value: unknown): value is JournalEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.sha256 === 'string' &&
+    typeof v.state === 'string' &&
+    typeof v.at === 'string' &&
+    (v.segmenter === 'tripo' || v.segmenter === 'local')
+  );
+}
+
+/** The replayed state of a journal: the latest entry per input and segmenter. */
+export class JournalHistory {
+  private readonly latestByKey = new Map<string, JournalEntry>();
+  private readonly splitKeyByPack = new Map<string, string>();
+
+  constructor(entries: readonly JournalEntry[] = []) {
+    for (const entry of entries) this.remember(entry);
+  }
+
+  /** The latest entry for an input and segmenter, if any. */
+  latest(sha256: string, segmenter: 'tripo' | 'local'): JournalEntry | undefined {
+    return this.latestByKey.get(`${segmenter}:${sha256}`);
+  }
+
+  /** The split options fingerprint of the last pack written for this input into this pack folder. */
+  packedSplitKey(sha256: string, segmenter: 'tripo' | 'local', pack: string): string | undefined {
+    return this.splitKeyByPack.get(`${segmenter}:${sha256}:${pack}`);
+  }
+
+  remember(entry: JournalEntry): void {
+    this.latestByKey.set(`${entry.segmenter}:${entry.sha256}`, entry);
+    if (entry.state === 'packed' && entry.pack !== undefined && entry.splitKey !== undefined) {
+      this.splitKeyByPack.set(`${entry.segmenter}:${entry.sha256}:${entry.pack}`, entry.splitKey);
+    }
+  }
+}
+
+/** Reads the journal of `outDir` without creating or locking anything (for `--dry-run`). */
+export async function readJournal(outDir: string): Promise<JournalHistory> {
+  try {
+    return new JournalHistory(parseJournal(await readFile(journalPath(outDir), 'utf8')));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new JournalHistory();
+    throw error;
+  }
+}
+
+/** An open journal: the replayed history plus a durable appender. Close it when the run ends. */
+export class Journal {
+  private tail: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: Awaited<ReturnType<typeof open>>,
+    readonly history: JournalHistory,
+  ) {}
+
+  /** Opens (creating if needed) the journal of `outDir` and replays it. */
+  static async open(outDir: string): Promise<Journal> {
+    const path = journalPath(outDir);
+    await mkdir(dirname(path), { recursive: true });
+    let text = '';
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const handle = await open(path, 'a');
+    if (text === '') await syncDir(dirname(path));
+    // A torn last line has no newline: start the next entry on a line of its own.
+    if (text.length > 0 && !text.endsWith('\n')) {
+      await handle.appendFile('\n');
+      await handle.sync();
+    }
+    return new Journal(path, handle, new JournalHistory(parseJournal(text)));
+  }
+
+  /**
+   * Appends one entry and fsyncs it. Appends are serialised, so concurrent models never interleave
+   * bytes; the promise resolves once the line is on disk.
+   */
+  append(entry: Omit<JournalEntry, 'at'> & { at?: string }): Promise<void> {
+    const full: JournalEntry = { ...entry, at: entry.at ?? new Date().toISOString() };
+    const line = `${JSON.stringify(full)}\n`;
+    const write = this.tail.then(async () => {
+      await this.handle.appendFile(line);
+      await this.handle.sync();
+      this.history.remember(full);
+    });
+    // Keep the chain alive after a failed write; the caller still sees the error.
+    this.tail = write.catch(() => undefined);
+    return write;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    await this.handle.close();
+  }
+}

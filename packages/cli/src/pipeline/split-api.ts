@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { unpartition } from '@gltf-transform/functions';
+import {
+  type CaseStyle,
+  createIO,
+  type LabelOptions,
+  MANIFEST_FILE,
+  modelNameOf,
+  nameParts,
+  parseRenameMap,
+  type RenameMap,
+  readModel,
+  safeFileName,
+  sceneBounds,
+  segmentLocally,
+  splitDocument,
+  verifyPack,
+  writePack,
+} from '@meshparts/split';
+import { VERSION } from '../version.js';
+
+/**
+ * The one place that knows @meshparts/split's API: local segmentation, splitting a segmented GLB into
+ * a pack, and the names helper. A change in the split package touches this file alone.
+ */
+
+/** Split options the pipeline passes through to @meshparts/split (the `meshparts split` flags). */
+export interface SplitSettings {
+  /** Part detection strategy; `auto` (default) picks `nodes` for a segmented GLB. */
+  strategy?: 'auto' | 'nodes' | 'primitives' | 'attribute' | 'colors' | 'components';
+  /** Label attribute for the `attribute` strategy. */
+  attribute?: string;
+  pivot?: 'original' | 'center' | 'bottom';
+  /** A mesh used by several nodes: one file with several placements (`shared`), or one per node. */
+  instances?: 'shared' | 'separate';
+  nameTemplate?: string;
+  rename?: RenameMap;
+  case?: CaseStyle;
+  /** Label tuning (colour and component thresholds), for label strategies and the local segmenter. */
+  labels?: LabelOptions;
+}
+
+export type { CaseStyle, LabelOptions, RenameMap };
+export { nameParts, parseRenameMap, safeFileName, verifyPack };
+
+/** A stable fingerprint of split settings: a pack made with other settings is re-split (for free). */
+export function splitKey(settings: SplitSettings): string {
+  const plain = {
+    strategy: settings.strategy ?? 'auto',
+    attribute: settings.attribute ?? null,
+    pivot: settings.pivot ?? 'original',
+    instances: settings.instances ?? 'shared',
+    nameTemplate: settings.nameTemplate ?? null,
+    case: settings.case ?? null,
+    rename: settings.rename?.map((rule) => [String(rule.match), rule.name]) ?? null,
+    labels: settings.labels ? Object.entries(settings.labels).sort() : null,
+  };
+  return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The cache variant of a segmentation: `tripo`, or `local` plus a fingerprint of the label options
+ * when they are not the defaults, since the local segmenter's output depends on them.
+ */
+export function cacheVariant(segmenter: 'tripo' | 'local', settings: SplitSettings): string {
+  const labels = settings.labels ? Object.entries(settings.labels).sort() : [];
+  if (segmenter === 'tripo' || labels.length === 0) return segmenter;
+  return `local-${createHash('sha256').update(JSON.stringify(labels)).digest('hex').slice(0, 12)}`;
+}
+
+export interface LocalSegmentation {
+  /** A Tripo-layout GLB: one named node per part. */
+  bytes: Uint8Array;
+  parts: number;
+  strategy: string;
+  reason: string;
+}
+
+/** Segments a model file offline (geometry only) into a Tripo-layout GLB. */
+export async function segmentFileLocally(
+  input: string | Uint8Array,
+  labels: LabelOptions = {},
+): Promise<LocalSegmentation> {
+  const model = await readModel(input);
+  const result = await segmentLocally(model.document, labels);
+  // A .gltf may spread its data over several buffers; a GLB holds exactly one.
+  await result.document.transform(unpartition());
+  const io = await createIO({ ...model.codecs, encode: true });
+  const bytes = await io.writeBinary(result.document);
+  return { bytes, parts: result.parts, strategy: result.strategy, reason: result.reason };
+}
+
+/** The emulator's `segment` hook: GLB bytes in, segmented GLB bytes out (what `meshparts emulate` serves). */
+export async function segmentBytesLocally(input: Uint8Array): Promise<Uint8Array> {
+  return (await segmentFileLocally(input)).bytes;
+}
+
+export interface PackSource {
+  /** The original model's file name (not the cached segmented GLB's). */
+  file: string;
+  sha256: string;
+  byteLength: number;
+  segmenter: 'tripo' | 'local';
+  taskId: string | null;
+}
+
+/**
+ * Splits a segmented GLB into a pack at `packDir` (written atomically by writePack). The manifest's
+ * `source` describes the ORIGINAL model (file, size, sha256), not the cached segmented GLB: that is what
+ * a rerun compares to decide whether the pack is still current.
+ */
+export async function packSegmented(args: {
+  segmentedPath: string;
+  packDir: string;
+  source: PackSource;
+  settings: SplitSettings;
+}): Promise<{ parts: number; manifestPath: string }> {
+  const { settings, source } = args;
+  const model = await readModel(args.segmentedPath);
+  const bounds = sceneBounds(model.document);
+  const { plan, parts } = await splitDocument(
+    { ...model, file: source.file },
+    {
+      ...(settings.strategy ? { strategy: settings.strategy } : {}),
+      ...(settings.attribute ? { attribute: settings.attribute } : {}),
+      ...settings.labels,
+      ...(settings.instances ? { instances: settings.instances } : {}),
+      ...(settings.pivot ? { pivot: settings.pivot } : {}),
+      naming: {
+        model: modelNameOf(source.file),
+        ...(settings.nameTemplate !== undefined ? { template: settings.nameTemplate } : {}),
+        ...(settings.rename ? { rename: settings.rename } : {}),
+        ...(settings.case ? { case: settings.case } : {}),
+      },
+    },
+  );
+  const manifest = await writePack(args.packDir, parts, {
+    source: {
+      ...source,
+      strategy: plan.strategy,
+      reason: plan.reason,
+      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+    },
+    bounds,
+    generator: `meshparts@${VERSION}`,
+  });
+  return { parts: manifest.parts.length, manifestPath: join(args.packDir, MANIFEST_FILE) };
+}

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutputLockedError } from '../src/pipeline/errors.js';
+import { acquireLock, lockPath } from '../src/pipeline/lock.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'meshparts-lock-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The pid of a process that has exited (so it is certainly not alive now). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(child.stdout.toString());
+}
+
+describe('acquireLock', () => {
+  it('writes pid and host, refuses a second holder, and releases', async () => {
+    const lock = await acquireLock(dir);
+    const info = JSON.parse(await readFile(lockPath(dir), 'utf8'));
+    expect(info).toMatchObject({ pid: process.pid, hostname: hostname() });
+    const second = acquireLock(dir);
+    await expect(second).rejects.toBeInstanceOf(OutputLockedError);
+    await expect(acquireLock(dir)).rejects.toThrow(/another meshparts run \(pid \d+/);
+    await lock.release();
+    await expect(stat(lockPath(dir))).rejects.toThrow(/ENOENT/);
+    const again = await acquireLock(dir);
+    await again.release();
+  });
+
+  it('takes over a stale lock whose process is dead', async () => {
+    await acquireLock(dir); // creates the folder
+    const pid = deadPid();
+    await writeFile(lockPath(dir), JSON.stringify({ pid, hostname: hostname(), startedAt: 'then' }));
+    const lock = await acquireLock(dir);
+    expect(JSON.parse(await readFile(lockPath(dir), 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it('never takes over a lock from another host', async () => {
+    await (await acquireLock(dir)).release();
+    await writeFile(
+      lockPath(dir),
+      JSON.stringify({ pid: deadPid(), hostname: 'elsewhere', startedAt: 'then' }),
+    );
+    await expect(acquireLock(dir)).rejects.toThrow(/on elsewhere/);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelRef } from '../src/pipeline/events.js';
+import { type JournalEntry, JournalHistory } from '../src/pipeline/journal.js';
+import { CREDITS_PER_SUBMISSION, type PlanInputs, planModel } from '../src/pipeline/plan.js';
+
+const model: ModelRef = { file: 'robot.glb', slug: 'robot', sha256: 'f'.repeat(64) };
+const pack = { manifestPath: '/out/robot/manifest.json', parts: 3, taskId: null };
+
+function entry(state: JournalEntry['state'], extra: Partial<JournalEntry> = {}): JournalEntry {
+  return { sha256: model.sha256, file: model.file, state, segmenter: 'tripo', at: 'now', ...extra };
+}
+
+function plan(overrides: Partial<PlanInputs>) {
+  return planModel({
+    model,
+    segmenter: 'tripo',
+    history: new JournalHistory(),
+    pack: undefined,
+    cached: false,
+    splitKey: 'k',
+    resubmitUnknown: false,
+    resubmitExpired: false,
+    ...overrides,
+  });
+}
+
+describe('planModel', () => {
+  it('submits a new model for 80 credits, segments locally for free', () => {
+    expect(plan({})).toMatchObject({ action: 'submit', credits: CREDITS_PER_SUBMISSION });
+    expect(plan({ segmenter: 'local' })).toMatchObject({ action: 'segment', credits: 0 });
+  });
+
+  it('skips a complete pack made with the same split settings, re-splits a cached one made with others', () => {
+    const history = new JournalHistory([entry('packed', { pack: 'robot', splitKey: 'k' })]);
+    expect(plan({ pack, history })).toMatchObject({ action: 'skip', credits: 0 });
+    expect(plan({ pack, history, splitKey: 'other', cached: true })).toMatchObject({
+      action: 'split',
+      credits: 0,
+    });
+    expect(plan({ pack, history, splitKey: 'other', cached: false })).toMatchObject({
+      action: 'skip',
+      credits: 0,
+    });
+    const local = new JournalHistory([entry('packed', { pack: 'robot', splitKey: 'k', segmenter: 'local' })]);
+    expect(plan({ pack, history: local, splitKey: 'other', segmenter: 'local' })).toMatchObject({
+      action: 'segment',
+    });
+  });
+
+  it('splits a cached segmented GLB without paying', () => {
+    expect(plan({ cached: true })).toMatchObject({ action: 'split', credits: 0 });
+  });
+
+  it('resumes a journaled task instead of paying again', () => {
+    for (const state of ['submitted', 'finished', 'downloaded', 'packed'] as const) {
+      const history = new JournalHistory([entry(state, { taskId: 't-1' })]);
+      expect(plan({ history })).toMatchObject({ action: 'resume', taskId: 't-1', credits: 0 });
+    }
+  });
+
+  it('blocks an unknown submission unless resubmitUnknown', () => {
+    const history = new JournalHistory([entry('unknown')]);
+    expect(plan({ history })).toMatchObject({
+      action: 'blocked',
+      blockedBy: 'submission-unknown',
+      credits: 0,
+    });
+    expect(plan({ history, resubmitUnknown: true })).toMatchObject({ action: 'submit', credits: 80 });
+  });
+
+  it('blocks an expired result unless resubmitExpired; resubmits a failed (refunded) task', () => {
+    const expired = new JournalHistory([entry('failed', { taskId: 't-2', reason: 'expired' })]);
+    expect(plan({ history: expired })).toMatchObject({
+      action: 'blocked',
+      blockedBy: 'result-expired',
+      taskId: 't-2',
+    });
+    expect(plan({ history: expired, resubmitExpired: true })).toMatchObject({ action: 'submit' });
+    const failed = new JournalHistory([entry('failed', { taskId: 't-3', reason: 'task-failed' })]);
+    expect(plan({ history: failed })).toMatchObject({ action: 'submit', credits: 80 });
+  });
+});

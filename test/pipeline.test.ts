@@ -1,0 +1,209 @@
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CreditLimitError,
+  type PipelineEvent,
+  type RunPipelineOptions,
+  runPipeline,
+} from '../packages/cli/src/index.js';
+import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import type { Emulator } from '../packages/client/src/testing/index.js';
+import { clientFor, startTestEmulator } from './helpers/emulator.js';
+import { expectValidPack } from './helpers/packs.js';
+import { copyModels, FIXTURES, MODELS } from './helpers/paths.js';
+import { useWorkspace } from './helpers/workspace.js';
+
+let emulator: Emulator;
+const ws = useWorkspace('pipeline');
+
+afterEach(async () => {
+  await emulator?.close();
+});
+
+function tripo(extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
+  return { inputs: [ws.inputs], outDir: ws.out, segmenter: 'tripo', client: clientFor(emulator), ...extra };
+}
+
+describe('runPipeline against the emulator', () => {
+  it('segments, splits and packs several models, with a catalog and events', async () => {
+    emulator = await startTestEmulator();
+    const events: PipelineEvent[] = [];
+    const run = await runPipeline(tripo({ onEvent: (e) => events.push(e) }));
+
+    expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed', 'packed']);
+    expect(run.spentCredits).toBe(80 * MODELS.length);
+    expect(emulator.stats().submissions).toBe(MODELS.length);
+    for (const result of run.results) {
+      expect(result.taskId).toMatch(/\S/);
+      const manifest = await expectValidPack(result.packDir!);
+      expect(manifest.source).toMatchObject({
+        sha256: result.model.sha256,
+        segmenter: 'tripo',
+        taskId: result.taskId,
+      });
+      expect(manifest.source.file).toBe(result.model.file.split('/').pop());
+      expect(manifest.parts.length).toBe(result.parts);
+    }
+    const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
+    expect(catalog.packs.map((p: { pack: string }) => p.pack).sort()).toEqual([
+      'BoxAnimated',
+      'SimpleInstancing',
+      'TwoCubes',
+    ]);
+    for (const entry of catalog.packs) {
+      expect(await stat(join(ws.out, entry.manifest))).toBeTruthy();
+      expect(entry).toMatchObject({ segmenter: 'tripo' });
+      expect(entry.taskId).toMatch(/\S/);
+    }
+    // Each model: submitted → progress → downloaded → split → done, in that order.
+    for (const result of run.results) {
+      const types = events
+        .filter((e) => 'model' in e && e.model.slug === result.model.slug)
+        .map((e) => e.type);
+      const order = ['submitted', 'downloaded', 'split', 'done'].map((t) =>
+        types.indexOf(t as PipelineEvent['type']),
+      );
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(types).toContain('progress');
+    }
+    // The journal has the task id of every model before its download, and no key.
+    const journalText = await readFile(journalPath(ws.out), 'utf8');
+    expect(journalText).not.toContain(clientFor(emulator).apiKey);
+    for (const result of run.results) {
+      const states = parseJournal(journalText)
+        .filter((e) => e.sha256 === result.model.sha256)
+        .map((e) => e.state);
+      expect(states).toEqual(['submitted', 'finished', 'downloaded', 'packed']);
+    }
+  });
+
+  it('pays nothing on a rerun, and re-splits from the cache for free when a pack is gone', async () => {
+    emulator = await startTestEmulator();
+    await runPipeline(tripo());
+    const paid = emulator.stats().submissions;
+
+    const again = await runPipeline(tripo());
+    expect(again.results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(again.spentCredits).toBe(0);
+
+    await rm(join(ws.out, 'TwoCubes'), { recursive: true });
+    const third = await runPipeline(tripo({ split: { pivot: 'center' } }));
+    expect(third.results.map((r) => r.action)).toEqual(['split', 'split', 'split']);
+    expect(emulator.stats().submissions).toBe(paid);
+    expect(emulator.stats().requests.submit).toBe(paid);
+    const manifest = await expectValidPack(join(ws.out, 'TwoCubes'));
+    expect(manifest.parts.every((p) => (p as unknown as { pivot: string }).pivot === 'center')).toBe(true);
+  });
+
+  it('keeps going when one task fails, and says which', async () => {
+    emulator = await startTestEmulator({ faults: [{ kind: 'fail', after: 1 }] });
+    const run = await runPipeline(tripo({ concurrency: 1 }));
+    const outcomes = run.results.map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'packed')).toHaveLength(2);
+    const failed = run.results.find((r) => r.outcome === 'failed')!;
+    expect(failed.error?.code).toBe('segment');
+    expect(failed.taskId).toMatch(/\S/);
+    expect(failed.credits).toBe(0); // refunded by the provider
+    const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
+    expect(catalog.packs).toHaveLength(2);
+
+    // A rerun resubmits only the failed model.
+    const before = emulator.stats().submissions;
+    const rerun = await runPipeline(tripo());
+    expect(rerun.results.map((r) => r.outcome).sort()).toEqual(['packed', 'skipped', 'skipped']);
+    expect(emulator.stats().submissions).toBe(before + 1);
+  });
+
+  it('journals a submission with an unknown outcome and does not pay for it again without consent', async () => {
+    emulator = await startTestEmulator({ faults: [{ kind: 'acceptThenDrop', match: { method: 'POST' } }] });
+    const run = await runPipeline(tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb')] }));
+    expect(run.results[0]).toMatchObject({
+      outcome: 'failed',
+      error: expect.objectContaining({ code: 'submission-unknown' }),
+    });
+    expect(emulator.stats().submissions).toBe(1);
+
+    const blocked = await runPipeline(tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb')] }));
+    expect(blocked.plans[0]?.action).toBe('blocked');
+    expect(blocked.results[0]?.error?.code).toBe('submission-unknown');
+    expect(emulator.stats().submissions).toBe(1);
+
+    const forced = await runPipeline(
+      tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb')], resubmitUnknown: true }),
+    );
+    expect(forced.results[0]?.outcome).toBe('packed');
+    expect(emulator.stats().submissions).toBe(2);
+  });
+
+  it('refuses a run over maxCredits before submitting anything', async () => {
+    emulator = await startTestEmulator();
+    await expect(runPipeline(tripo({ maxCredits: 159 }))).rejects.toBeInstanceOf(CreditLimitError);
+    expect(emulator.stats().requests.total).toBe(0);
+    await expect(stat(join(ws.out, 'catalog.json'))).rejects.toThrow(/ENOENT/);
+    const run = await runPipeline(tripo({ maxCredits: 240 }));
+    expect(run.spentCredits).toBe(240);
+  });
+
+  it('plans a dry run with the credits and the balance, and submits nothing', async () => {
+    emulator = await startTestEmulator({ balance: 200 });
+    const run = await runPipeline(tripo({ dryRun: true }));
+    expect(run.plannedCredits).toBe(240);
+    expect(run.balance).toBe(200);
+    expect(run.plans.map((p) => p.action)).toEqual(['submit', 'submit', 'submit']);
+    expect(run.results.every((r) => r.outcome === 'planned')).toBe(true);
+    expect(emulator.stats().submissions).toBe(0);
+    expect(emulator.stats().requests.wallet).toBe(1);
+    await expect(stat(ws.out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('segments identical ws.inputs once', async () => {
+    emulator = await startTestEmulator();
+    const copies = await copyModels(join(ws.dir, 'copy'), ['TwoCubes.glb']);
+    const run = await runPipeline(tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb'), copies[0]!] }));
+    expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed']);
+    expect(new Set(run.results.map((r) => r.model.slug)).size).toBe(2);
+    expect(emulator.stats().submissions).toBe(1);
+    expect(run.spentCredits).toBe(80);
+  });
+});
+
+describe('runPipeline without a key', () => {
+  it('fails a model the local segmenter cannot read, clearly, and packs the others', async () => {
+    await writeFile(join(ws.inputs, 'scan.obj'), 'v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n');
+    const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, segmenter: 'local' });
+    const obj = run.results.find((r) => r.model.file.endsWith('scan.obj'))!;
+    expect(obj.error?.code).toBe('input');
+    expect(obj.error?.message).toMatch(/reads \.glb and \.gltf only.*tripo/);
+    expect(run.results.filter((r) => r.outcome === 'packed')).toHaveLength(MODELS.length);
+  });
+
+  it('uses the local segmenter, offline', async () => {
+    const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, client: { apiKey: '' } });
+    expect(run.segmenter).toBe('local');
+    expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed', 'packed']);
+    expect(run.spentCredits).toBe(0);
+    for (const result of run.results) {
+      const manifest = await expectValidPack(result.packDir!);
+      expect(manifest.source).toMatchObject({ segmenter: 'local', taskId: null });
+    }
+  });
+
+  it('passes label options to the local segmenter, and segments again (for free) when they change', async () => {
+    const specks = join(FIXTURES, 'labels', 'components-specks.glb');
+    const merged = await runPipeline({ inputs: [specks], outDir: ws.out, segmenter: 'local' });
+    const kept = await runPipeline({
+      inputs: [specks],
+      outDir: ws.out,
+      segmenter: 'local',
+      split: { labels: { minComponentRatio: 0, minComponentTriangles: 0 } },
+    });
+    expect(kept.plans[0]?.action).toBe('segment');
+    expect(kept.results[0]!.parts!).toBeGreaterThan(merged.results[0]!.parts!);
+    await expectValidPack(kept.results[0]!.packDir!);
+    const again = await runPipeline({ inputs: [specks], outDir: ws.out, segmenter: 'local' });
+    expect(again.plans[0]?.action).toBe('split'); // the default-options segmentation is still cached
+    expect(again.results[0]?.parts).toBe(merged.results[0]?.parts);
+  });
+});
