@@ -78,6 +78,7 @@ export async function benchRequests({ rounds, log }) {
       log(`  round ${round + 1}/${rounds}: ${JSON.stringify(result)}`);
     } finally {
       await emulator.close();
+      await rm(out, { recursive: true, force: true });
     }
   }
   const perModel = median(results.map((r) => r.requests)) / MODELS;
