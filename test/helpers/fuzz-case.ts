@@ -106,7 +106,7 @@ class TimeBoundError extends Error {
 export async function errorCodes(bytes: Uint8Array): Promise<Set<string>> {
   const report = await validator.validateBytes(new Uint8Array(bytes), { maxIssues: 200 });
   return new Set(
-    (report.issues.messages as { code: string; severity: number }[])
+    (report.issues.messages as unknown as { code: string; severity: number }[])
       .filter((m) => m.severity === 0)
       .map((m) => m.code),
   );
