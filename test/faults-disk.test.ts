@@ -111,6 +111,34 @@ describe.skipIf(!MOUNTABLE)(
     }, 240_000);
 
     // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
+    it.fails('disk full mid-write (local segmenter): every write path fails cleanly, the run still reports, a rerun completes', async () => {
+      // Sizes that fill the disk at different points: a cache write, a pack write, the catalog.
+      for (const size of ['20k', '36k', '48k', '64k']) {
+        const disk = await mounted(`local-${size}`, size);
+        const out = join(disk, 'out');
+        const args = ['run', inputs, '-o', out, '--json', '--concurrency', '1', '--segmenter', 'local'];
+        const full = await runCli(args, { timeoutMs: 120_000 });
+        const what = `${size}: ${full.stderr}`;
+        expect(full.stderr, what).not.toMatch(/^\s{4}at /m);
+        expect(full.code, what).toBe(1);
+        const run = parse(full.stdout);
+        expect(run.results, what).toHaveLength(MODELS.length);
+        for (const r of run.results.filter((r) => r.outcome === 'failed')) {
+          expect(r.error?.code, `${size}: ${JSON.stringify(r)}`).toBe('output');
+          expect(r.error?.message).toMatch(/no space left/i);
+          expect((await verifyPack(join(out, r.slug))).complete).toBe(false);
+        }
+        for (const r of run.results.filter((r) => r.outcome === 'packed')) await expectValidPack(r.packDir!);
+        expect(await tempLeftovers(disk), size).toEqual([]);
+        remount(disk, 'size=20m');
+        const rerun = await runCli(args, { timeoutMs: 120_000 });
+        expect(rerun.code, `${size} rerun: ${rerun.stderr}`).toBe(0);
+        for (const r of parse(rerun.stdout).results) await expectValidPack(join(out, r.slug));
+        expect(await tempLeftovers(disk), size).toEqual([]);
+      }
+    }, 240_000);
+
+    // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
     it.fails('a read-only output folder: exit 2, one line that says so, and nothing paid', async () => {
       emulator = await startTestEmulator();
       const readOnly = await mounted('ro', '1m', true);

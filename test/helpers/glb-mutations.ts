@@ -219,11 +219,16 @@ export const MUTATIONS: Record<string, Mutation> = {
     const { json, bin } = parseGlb(glb);
     const accessors = list(json, 'accessors');
     const views = list(json, 'bufferViews');
-    // Draco-compressed indices have no bufferView: their values live inside the Draco stream.
+    // Draco-compressed indices have no bufferView, and meshopt ones live in a compressed stream:
+    // only plain index data in the BIN chunk is edited.
+    const plain = (i: number) => {
+      const view = views[accessors[i]?.bufferView as number];
+      return view !== undefined && (view.buffer ?? 0) === 0 && view.extensions === undefined;
+    };
     const indexAccessors = list(json, 'meshes')
       .flatMap((mesh) => list(mesh, 'primitives'))
       .map((primitive) => primitive.indices)
-      .filter((i): i is number => typeof i === 'number' && typeof accessors[i]?.bufferView === 'number');
+      .filter((i): i is number => typeof i === 'number' && plain(i));
     if (indexAccessors.length === 0) return MUTATIONS.referenceOutOfRange!(glb, rng);
     const index = rng.pick(indexAccessors);
     const accessor = accessors[index]!;
