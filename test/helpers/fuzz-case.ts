@@ -12,7 +12,8 @@ import { readModel, splitModel, verifyPack } from '../../packages/split/src/inde
  *   passes the Khronos validator with zero errors, except the data-value errors of
  *   {@link PASS_THROUGH_ERRORS} that the input itself already had (split copies vertex data verbatim;
  *   it must refuse what breaks readers, not repair weights),
- * and in both cases ends within `timeBoundMs`, leaves no temporary folder, and pollutes no prototype.
+ * and in both cases ends within `timeBoundMs`, keeps no more than a bounded amount of heap and buffer
+ * memory, leaves no temporary folder, and pollutes no prototype.
  * Anything else (a TypeError, a RangeError, a hang, a multi-line message) is returned as a problem.
  */
 
@@ -54,6 +55,7 @@ export async function runFuzzCase(
   timeBoundMs: number,
 ): Promise<FuzzOutcome> {
   const problems: string[] = [];
+  const memoryBefore = retainedBytes();
   const started = performance.now();
   let kind: FuzzOutcome['kind'] = 'refused';
   let message: string | undefined;
@@ -84,6 +86,9 @@ export async function runFuzzCase(
   }
   const ms = performance.now() - started;
   if (ms > timeBoundMs) problems.push(`took ${Math.round(ms)} ms (bound ${timeBoundMs} ms)`);
+  const grown = retainedBytes() - memoryBefore;
+  if (grown > MAX_RETAINED_GROWTH)
+    problems.push(`kept ${Math.round(grown / 2 ** 20)} MiB of heap and buffers`);
   if (kind === 'packed') problems.push(...(await packProblems(packDir, await errorCodes(bytes))));
   else if (await exists(packDir)) problems.push('refused, but a pack folder was written');
   const leftovers = (await readdir(dirname(packDir))).filter((name) => name.includes('.tmp-'));
@@ -94,6 +99,15 @@ export async function runFuzzCase(
   }
   await rm(packDir, { recursive: true, force: true });
   return { kind, problems, ms, ...(message !== undefined ? { message } : {}) };
+}
+
+/** Heap and ArrayBuffer memory a case may still hold when it ends (the inputs are a few KiB). */
+const MAX_RETAINED_GROWTH = 256 * 1024 * 1024;
+
+/** JS heap plus ArrayBuffers: where a size taken from a hostile file would be allocated. */
+function retainedBytes(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
 class TimeBoundError extends Error {
