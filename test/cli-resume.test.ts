@@ -1,34 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { collect, ensureBuilt, runCli, spawnCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';
-import { copyModels, MODELS, tempDir } from './helpers/paths.js';
+import { MODELS } from './helpers/paths.js';
+import { useWorkspace } from './helpers/workspace.js';
 
-let work: { dir: string; remove: () => Promise<void> };
-let inputs: string;
-let out: string;
 let emulator: Emulator;
+const ws = useWorkspace('cli-resume');
 
 beforeAll(ensureBuilt, 180_000);
-beforeEach(async () => {
-  work = await tempDir('cli-resume');
-  inputs = join(work.dir, 'models');
-  out = join(work.dir, 'out');
-  await copyModels(inputs);
-});
 afterEach(async () => {
   await emulator?.close();
-  await work.remove();
 });
 
 /** Journal states so far (an absent journal reads as none). */
 async function journalStates(): Promise<string[]> {
   try {
-    return parseJournal(await readFile(journalPath(out), 'utf8')).map((e) => e.state);
+    return parseJournal(await readFile(journalPath(ws.out), 'utf8')).map((e) => e.state);
   } catch {
     return [];
   }
@@ -36,7 +27,7 @@ async function journalStates(): Promise<string[]> {
 
 /** Starts `meshparts run` and SIGKILLs it as soon as the journal holds `count` entries in `state`. */
 async function runAndKillAt(state: string, count: number): Promise<void> {
-  const child = spawnCli(['run', inputs, '-o', out, '--concurrency', '1', ...FAST_FLAGS], {
+  const child = spawnCli(['run', ws.inputs, '-o', ws.out, '--concurrency', '1', ...FAST_FLAGS], {
     env: cliEnvFor(emulator),
   });
   const done = collect(child, 60_000);
@@ -62,7 +53,7 @@ describe('meshparts run after kill -9', () => {
     await runAndKillAt('submitted', 2);
     expect(emulator.stats().submissions).toBe(2);
 
-    const final = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], {
+    const final = await runCli(['run', ws.inputs, '-o', ws.out, '--json', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(final.code, final.stderr).toBe(0);
@@ -82,7 +73,7 @@ describe('meshparts run after kill -9', () => {
     for (const result of json.results) await expectValidPack(result.packDir);
 
     // And one more run costs nothing at all.
-    const again = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], {
+    const again = await runCli(['run', ws.inputs, '-o', ws.out, '--json', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(JSON.parse(again.stdout).spentCredits).toBe(0);
@@ -91,10 +82,12 @@ describe('meshparts run after kill -9', () => {
 
   it('refuses a second run on the same output folder while the first is running', async () => {
     emulator = await startTestEmulator({ durationMs: 1500 });
-    const first = spawnCli(['run', inputs, '-o', out, ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const first = spawnCli(['run', ws.inputs, '-o', ws.out, ...FAST_FLAGS], { env: cliEnvFor(emulator) });
     const firstDone = collect(first, 60_000);
     while ((await journalStates()).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    const second = await runCli(['run', inputs, '-o', out, ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const second = await runCli(['run', ws.inputs, '-o', ws.out, ...FAST_FLAGS], {
+      env: cliEnvFor(emulator),
+    });
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/another meshparts run \(pid \d+/);
     expect((await firstDone).code).toBe(0);

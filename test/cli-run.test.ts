@@ -1,30 +1,21 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator, TEST_KEY } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';
-import { copyModels, MODELS, tempDir } from './helpers/paths.js';
+import { MODELS } from './helpers/paths.js';
+import { useWorkspace } from './helpers/workspace.js';
 
-let work: { dir: string; remove: () => Promise<void> };
-let inputs: string;
-let out: string;
 let emulator: Emulator | undefined;
+const ws = useWorkspace('cli-run');
 
 beforeAll(ensureBuilt, 180_000);
-beforeEach(async () => {
-  work = await tempDir('cli-run');
-  inputs = join(work.dir, 'models');
-  out = join(work.dir, 'out');
-  await copyModels(inputs);
-});
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-  await work.remove();
 });
-afterAll(async () => {});
 
 interface RunJson {
   segmenter: string;
@@ -45,20 +36,20 @@ interface RunJson {
 
 describe('meshparts run (end to end, built bin)', () => {
   it('runs offline with the local segmenter when no key is set, and says so', async () => {
-    const result = await runCli(['run', inputs, '-o', out]);
+    const result = await runCli(['run', ws.inputs, '-o', ws.out]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/segmenter: local \(no API key set/);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/model\s+parts\s+credits\s+time\s+outcome/);
-    const catalog = JSON.parse(await readFile(join(out, 'catalog.json'), 'utf8'));
+    const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
     expect(catalog.packs).toHaveLength(MODELS.length);
-    for (const entry of catalog.packs) await expectValidPack(join(out, entry.pack));
+    for (const entry of catalog.packs) await expectValidPack(join(ws.out, entry.pack));
   });
 
   it('prints only JSON on stdout with --json, against the emulator, and a rerun pays nothing', async () => {
     emulator = await startTestEmulator();
     const env = cliEnvFor(emulator);
-    const first = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], { env });
+    const first = await runCli(['run', ws.inputs, '-o', ws.out, '--json', ...FAST_FLAGS], { env });
     expect(first.code, first.stderr).toBe(0);
     const json = JSON.parse(first.stdout) as RunJson;
     expect(json.segmenter).toBe('tripo');
@@ -69,7 +60,7 @@ describe('meshparts run (end to end, built bin)', () => {
     );
     expect(first.stderr).toMatch(/segmenter: tripo \(API key from THREEDAISTUDIO_API_KEY/);
 
-    const second = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], { env });
+    const second = await runCli(['run', ws.inputs, '-o', ws.out, '--json', ...FAST_FLAGS], { env });
     expect(second.code).toBe(0);
     const again = JSON.parse(second.stdout) as RunJson;
     expect(again.spentCredits).toBe(0);
@@ -80,39 +71,39 @@ describe('meshparts run (end to end, built bin)', () => {
 
   it('exits 1 when a task fails among good ones, with a summary that names it', async () => {
     emulator = await startTestEmulator({ faults: [{ kind: 'fail', after: 1 }] });
-    const result = await runCli(['run', inputs, '-o', out, '--concurrency', '1', ...FAST_FLAGS], {
+    const result = await runCli(['run', ws.inputs, '-o', ws.out, '--concurrency', '1', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(/failed: segment/);
     expect(result.stderr).toMatch(/2 of 3 model\(s\) ok/);
-    const catalog = JSON.parse(await readFile(join(out, 'catalog.json'), 'utf8'));
+    const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
     expect(catalog.packs).toHaveLength(2);
   });
 
   it('reports a submission whose answer was lost, and resubmits it only with --resubmit-unknown', async () => {
     emulator = await startTestEmulator({ faults: [{ kind: 'acceptThenDrop', match: { method: 'POST' } }] });
-    const model = join(inputs, 'TwoCubes.glb');
+    const model = join(ws.inputs, 'TwoCubes.glb');
     const env = cliEnvFor(emulator);
-    const first = await runCli(['run', model, '-o', out, ...FAST_FLAGS], { env });
+    const first = await runCli(['run', model, '-o', ws.out, ...FAST_FLAGS], { env });
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/may have created a task.*--resubmit-unknown/);
-    const second = await runCli(['run', model, '-o', out, '--dry-run', ...FAST_FLAGS], { env });
+    const second = await runCli(['run', model, '-o', ws.out, '--dry-run', ...FAST_FLAGS], { env });
     expect(second.stderr).toMatch(/TwoCubes\.glb\s+blocked\s+0/);
-    const third = await runCli(['run', model, '-o', out, '--resubmit-unknown', ...FAST_FLAGS], { env });
+    const third = await runCli(['run', model, '-o', ws.out, '--resubmit-unknown', ...FAST_FLAGS], { env });
     expect(third.code, third.stderr).toBe(0);
     expect(emulator.stats().submissions).toBe(2);
   });
 
   it('--dry-run prints the plan and the credits, checks the balance, and submits nothing', async () => {
     emulator = await startTestEmulator({ balance: 100 });
-    const result = await runCli(['run', inputs, '-o', out, '--dry-run', ...FAST_FLAGS], {
+    const result = await runCli(['run', ws.inputs, '-o', ws.out, '--dry-run', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/would spend up to 240 credit\(s\); balance 100 credit\(s\): NOT enough/);
     expect(emulator.stats().submissions).toBe(0);
-    const json = await runCli(['run', inputs, '-o', out, '--dry-run', '--json', ...FAST_FLAGS], {
+    const json = await runCli(['run', ws.inputs, '-o', ws.out, '--dry-run', '--json', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -132,7 +123,7 @@ describe('meshparts run (end to end, built bin)', () => {
 
   it('--max-credits refuses a run that could spend more, with exit 2 and one line', async () => {
     emulator = await startTestEmulator();
-    const result = await runCli(['run', inputs, '-o', out, '--max-credits', '100', ...FAST_FLAGS], {
+    const result = await runCli(['run', ws.inputs, '-o', ws.out, '--max-credits', '100', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(result.code).toBe(2);
@@ -144,15 +135,24 @@ describe('meshparts run (end to end, built bin)', () => {
 
   it('never prints the API key, even with --debug', async () => {
     emulator = await startTestEmulator();
-    const result = await runCli(['--debug', 'run', inputs, '-o', out, '--json', ...FAST_FLAGS], {
+    const result = await runCli(['--debug', 'run', ws.inputs, '-o', ws.out, '--json', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
-    const journal = await readFile(join(out, '.meshparts', 'journal.jsonl'), 'utf8');
+    const journal = await readFile(join(ws.out, '.meshparts', 'journal.jsonl'), 'utf8');
     expect(journal).not.toContain(TEST_KEY);
     const bad = await runCli(
-      ['--debug', 'run', inputs, '-o', join(work.dir, 'out2'), '--api-key', 'sk-wrong-key-42', ...FAST_FLAGS],
+      [
+        '--debug',
+        'run',
+        ws.inputs,
+        '-o',
+        join(ws.dir, 'out2'),
+        '--api-key',
+        'sk-wrong-key-42',
+        ...FAST_FLAGS,
+      ],
       {
         env: { THREEDAISTUDIO_BASE_URL: emulator.url },
       },
@@ -163,26 +163,26 @@ describe('meshparts run (end to end, built bin)', () => {
   });
 
   it('exits 2 on bad usage and bad input, writing nothing', async () => {
-    const file = join(work.dir, 'a-file');
+    const file = join(ws.dir, 'a-file');
     await writeFile(file, 'x');
     const cases: string[][] = [
-      ['run', join(work.dir, 'missing.glb'), '-o', out],
-      ['run', inputs, '-o', file],
-      ['run', inputs],
-      ['run', inputs, '-o', out, '--concurrency', '0'],
-      ['run', inputs, '-o', out, '--pivot', 'sideways'],
-      ['run', inputs, '-o', out, '--segmenter', 'tripo'],
-      ['run', join(work.dir, 'empty'), '-o', out],
+      ['run', join(ws.dir, 'missing.glb'), '-o', ws.out],
+      ['run', ws.inputs, '-o', file],
+      ['run', ws.inputs],
+      ['run', ws.inputs, '-o', ws.out, '--concurrency', '0'],
+      ['run', ws.inputs, '-o', ws.out, '--pivot', 'sideways'],
+      ['run', ws.inputs, '-o', ws.out, '--segmenter', 'tripo'],
+      ['run', join(ws.dir, 'empty'), '-o', ws.out],
     ];
-    await mkdir(join(work.dir, 'empty'));
+    await mkdir(join(ws.dir, 'empty'));
     for (const args of cases) {
       const result = await runCli(args);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2);
       expect(result.stderr.trim().split('\n').length, result.stderr).toBeLessThanOrEqual(3);
     }
-    await expect(readFile(join(out, 'catalog.json'))).rejects.toThrow(/ENOENT/);
+    await expect(readFile(join(ws.out, 'catalog.json'))).rejects.toThrow(/ENOENT/);
     // With --json, even a usage error answers in JSON on stdout.
-    const json = await runCli(['run', join(work.dir, 'missing.glb'), '-o', out, '--json']);
+    const json = await runCli(['run', join(ws.dir, 'missing.glb'), '-o', ws.out, '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({
       ok: false,

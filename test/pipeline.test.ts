@@ -1,6 +1,6 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   CreditLimitError,
   type PipelineEvent,
@@ -11,26 +11,18 @@ import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { clientFor, startTestEmulator } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';
-import { copyModels, FIXTURES, MODELS, tempDir } from './helpers/paths.js';
+import { copyModels, FIXTURES, MODELS } from './helpers/paths.js';
+import { useWorkspace } from './helpers/workspace.js';
 
 let emulator: Emulator;
-let work: { dir: string; remove: () => Promise<void> };
-let inputs: string;
-let outDir: string;
+const ws = useWorkspace('pipeline');
 
-beforeEach(async () => {
-  work = await tempDir('pipeline');
-  inputs = join(work.dir, 'models');
-  outDir = join(work.dir, 'out');
-  await copyModels(inputs);
-});
 afterEach(async () => {
   await emulator?.close();
-  await work.remove();
 });
 
 function tripo(extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
-  return { inputs: [inputs], outDir, segmenter: 'tripo', client: clientFor(emulator), ...extra };
+  return { inputs: [ws.inputs], outDir: ws.out, segmenter: 'tripo', client: clientFor(emulator), ...extra };
 }
 
 describe('runPipeline against the emulator', () => {
@@ -53,14 +45,14 @@ describe('runPipeline against the emulator', () => {
       expect(manifest.source.file).toBe(result.model.file.split('/').pop());
       expect(manifest.parts.length).toBe(result.parts);
     }
-    const catalog = JSON.parse(await readFile(join(outDir, 'catalog.json'), 'utf8'));
+    const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
     expect(catalog.packs.map((p: { pack: string }) => p.pack).sort()).toEqual([
       'BoxAnimated',
       'SimpleInstancing',
       'TwoCubes',
     ]);
     for (const entry of catalog.packs) {
-      expect(await stat(join(outDir, entry.manifest))).toBeTruthy();
+      expect(await stat(join(ws.out, entry.manifest))).toBeTruthy();
       expect(entry).toMatchObject({ segmenter: 'tripo' });
       expect(entry.taskId).toMatch(/\S/);
     }
@@ -77,7 +69,7 @@ describe('runPipeline against the emulator', () => {
       expect(types).toContain('progress');
     }
     // The journal has the task id of every model before its download, and no key.
-    const journalText = await readFile(journalPath(outDir), 'utf8');
+    const journalText = await readFile(journalPath(ws.out), 'utf8');
     expect(journalText).not.toContain(clientFor(emulator).apiKey);
     for (const result of run.results) {
       const states = parseJournal(journalText)
@@ -96,12 +88,12 @@ describe('runPipeline against the emulator', () => {
     expect(again.results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'skipped']);
     expect(again.spentCredits).toBe(0);
 
-    await rm(join(outDir, 'TwoCubes'), { recursive: true });
+    await rm(join(ws.out, 'TwoCubes'), { recursive: true });
     const third = await runPipeline(tripo({ split: { pivot: 'center' } }));
     expect(third.results.map((r) => r.action)).toEqual(['split', 'split', 'split']);
     expect(emulator.stats().submissions).toBe(paid);
     expect(emulator.stats().requests.submit).toBe(paid);
-    const manifest = await expectValidPack(join(outDir, 'TwoCubes'));
+    const manifest = await expectValidPack(join(ws.out, 'TwoCubes'));
     expect(manifest.parts.every((p) => (p as unknown as { pivot: string }).pivot === 'center')).toBe(true);
   });
 
@@ -114,7 +106,7 @@ describe('runPipeline against the emulator', () => {
     expect(failed.error?.code).toBe('segment');
     expect(failed.taskId).toMatch(/\S/);
     expect(failed.credits).toBe(0); // refunded by the provider
-    const catalog = JSON.parse(await readFile(join(outDir, 'catalog.json'), 'utf8'));
+    const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
     expect(catalog.packs).toHaveLength(2);
 
     // A rerun resubmits only the failed model.
@@ -126,20 +118,20 @@ describe('runPipeline against the emulator', () => {
 
   it('journals a submission with an unknown outcome and does not pay for it again without consent', async () => {
     emulator = await startTestEmulator({ faults: [{ kind: 'acceptThenDrop', match: { method: 'POST' } }] });
-    const run = await runPipeline(tripo({ inputs: [join(inputs, 'TwoCubes.glb')] }));
+    const run = await runPipeline(tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb')] }));
     expect(run.results[0]).toMatchObject({
       outcome: 'failed',
       error: expect.objectContaining({ code: 'submission-unknown' }),
     });
     expect(emulator.stats().submissions).toBe(1);
 
-    const blocked = await runPipeline(tripo({ inputs: [join(inputs, 'TwoCubes.glb')] }));
+    const blocked = await runPipeline(tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb')] }));
     expect(blocked.plans[0]?.action).toBe('blocked');
     expect(blocked.results[0]?.error?.code).toBe('submission-unknown');
     expect(emulator.stats().submissions).toBe(1);
 
     const forced = await runPipeline(
-      tripo({ inputs: [join(inputs, 'TwoCubes.glb')], resubmitUnknown: true }),
+      tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb')], resubmitUnknown: true }),
     );
     expect(forced.results[0]?.outcome).toBe('packed');
     expect(emulator.stats().submissions).toBe(2);
@@ -149,7 +141,7 @@ describe('runPipeline against the emulator', () => {
     emulator = await startTestEmulator();
     await expect(runPipeline(tripo({ maxCredits: 159 }))).rejects.toBeInstanceOf(CreditLimitError);
     expect(emulator.stats().requests.total).toBe(0);
-    await expect(stat(join(outDir, 'catalog.json'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(ws.out, 'catalog.json'))).rejects.toThrow(/ENOENT/);
     const run = await runPipeline(tripo({ maxCredits: 240 }));
     expect(run.spentCredits).toBe(240);
   });
@@ -163,13 +155,13 @@ describe('runPipeline against the emulator', () => {
     expect(run.results.every((r) => r.outcome === 'planned')).toBe(true);
     expect(emulator.stats().submissions).toBe(0);
     expect(emulator.stats().requests.wallet).toBe(1);
-    await expect(stat(outDir)).rejects.toThrow(/ENOENT/);
+    await expect(stat(ws.out)).rejects.toThrow(/ENOENT/);
   });
 
-  it('segments identical inputs once', async () => {
+  it('segments identical ws.inputs once', async () => {
     emulator = await startTestEmulator();
-    const copies = await copyModels(join(work.dir, 'copy'), ['TwoCubes.glb']);
-    const run = await runPipeline(tripo({ inputs: [join(inputs, 'TwoCubes.glb'), copies[0]!] }));
+    const copies = await copyModels(join(ws.dir, 'copy'), ['TwoCubes.glb']);
+    const run = await runPipeline(tripo({ inputs: [join(ws.inputs, 'TwoCubes.glb'), copies[0]!] }));
     expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed']);
     expect(new Set(run.results.map((r) => r.model.slug)).size).toBe(2);
     expect(emulator.stats().submissions).toBe(1);
@@ -178,8 +170,17 @@ describe('runPipeline against the emulator', () => {
 });
 
 describe('runPipeline without a key', () => {
+  it('fails a model the local segmenter cannot read, clearly, and packs the others', async () => {
+    await writeFile(join(ws.inputs, 'scan.obj'), 'v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n');
+    const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, segmenter: 'local' });
+    const obj = run.results.find((r) => r.model.file.endsWith('scan.obj'))!;
+    expect(obj.error?.code).toBe('input');
+    expect(obj.error?.message).toMatch(/reads \.glb and \.gltf only.*tripo/);
+    expect(run.results.filter((r) => r.outcome === 'packed')).toHaveLength(MODELS.length);
+  });
+
   it('uses the local segmenter, offline', async () => {
-    const run = await runPipeline({ inputs: [inputs], outDir, client: { apiKey: '' } });
+    const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, client: { apiKey: '' } });
     expect(run.segmenter).toBe('local');
     expect(run.results.map((r) => r.outcome)).toEqual(['packed', 'packed', 'packed']);
     expect(run.spentCredits).toBe(0);
@@ -191,17 +192,17 @@ describe('runPipeline without a key', () => {
 
   it('passes label options to the local segmenter, and segments again (for free) when they change', async () => {
     const specks = join(FIXTURES, 'labels', 'components-specks.glb');
-    const merged = await runPipeline({ inputs: [specks], outDir, segmenter: 'local' });
+    const merged = await runPipeline({ inputs: [specks], outDir: ws.out, segmenter: 'local' });
     const kept = await runPipeline({
       inputs: [specks],
-      outDir,
+      outDir: ws.out,
       segmenter: 'local',
       split: { labels: { minComponentRatio: 0, minComponentTriangles: 0 } },
     });
     expect(kept.plans[0]?.action).toBe('segment');
     expect(kept.results[0]!.parts!).toBeGreaterThan(merged.results[0]!.parts!);
     await expectValidPack(kept.results[0]!.packDir!);
-    const again = await runPipeline({ inputs: [specks], outDir, segmenter: 'local' });
+    const again = await runPipeline({ inputs: [specks], outDir: ws.out, segmenter: 'local' });
     expect(again.plans[0]?.action).toBe('split'); // the default-options segmentation is still cached
     expect(again.results[0]?.parts).toBe(merged.results[0]?.parts);
   });

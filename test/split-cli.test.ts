@@ -20,6 +20,15 @@ beforeAll(() => {
 
 function meshparts(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8' });
+  // Every manifest the command prints must match the shipped schema.
+  if (
+    result.status === 0 &&
+    args.includes('--json') &&
+    args.includes('split') &&
+    !args.includes('--dry-run')
+  ) {
+    expect(manifestSchemaErrors(JSON.parse(result.stdout).manifest)).toBeNull();
+  }
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -126,6 +135,11 @@ describe('meshparts split', () => {
       /--name-template: .*nmae/,
     ],
     [
+      'a strategy that does not fit the model',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-strategy', '--strategy', 'primitives'],
+      /primitives strategy needs exactly one mesh node/,
+    ],
+    [
       'a missing file',
       ['split', 'nope.glb', '-o', 'out-missing'],
       /^meshparts: cannot read nope\.glb: no such file\n$/,
@@ -168,6 +182,28 @@ describe('meshparts split', () => {
     const { code, stderr } = meshparts('--debug', 'split', 'nope.glb', '-o', 'x');
     expect(code).toBe(2);
     expect(stderr).toMatch(/ModelReadError: cannot read nope\.glb[\s\S]*\n\s+at /);
+  });
+
+  it('--dry-run shows the files it would write and writes nothing; --quiet prints nothing', () => {
+    const out = join(work, 'dry');
+    const dry = meshparts('split', join(FIXTURES, 'generated/shared-mesh.glb'), '-o', out, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`${out}/parts/pillar.glb  12 triangles`);
+    expect(dry.stdout).toMatch(/nothing written/);
+    expect(existsSync(out)).toBe(false);
+    const json = meshparts(
+      'split',
+      join(FIXTURES, 'generated/shared-mesh.glb'),
+      '-o',
+      out,
+      '--dry-run',
+      '--json',
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ dryRun: true, report: { strategy: 'nodes' } });
+    expect(existsSync(out)).toBe(false);
+    const quiet = meshparts('split', join(FIXTURES, 'generated/shared-mesh.glb'), '-o', out, '--quiet');
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
   });
 
   it('logs debug lines to stderr with --debug, keeping stdout pure JSON', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import validator from 'gltf-validator';
 import { expect } from 'vitest';
 import { readModel } from '../../packages/split/src/index.js';
+import { manifestSchemaErrors } from '../../packages/split/test/helpers/schema.js';
 
 interface ManifestPart {
   name: string;
@@ -19,13 +20,15 @@ export interface PackManifest {
 }
 
 /**
- * Checks a pack the way a user's engine would meet it: the manifest parses, every part file exists
+ * Checks a pack the way a user's engine would meet it: the manifest parses and matches the shipped
+ * JSON Schema, every part file exists
  * with the recorded size, passes the Khronos validator with zero errors, and reads back with
  * glTF-Transform (through @meshparts/split's reader) holding at least one mesh. Returns the manifest.
  */
 export async function expectValidPack(packDir: string): Promise<PackManifest> {
   const manifest = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8')) as PackManifest;
   expect(manifest.manifestVersion).toBe(1);
+  expect(manifestSchemaErrors(manifest)).toBeNull(); // the JSON Schema @meshparts/split ships
   expect(manifest.parts.length).toBeGreaterThan(0);
   for (const part of manifest.parts) {
     const bytes = await readFile(join(packDir, part.file));

@@ -77,6 +77,29 @@ export interface PartPlan {
   labels?: LabelSource;
 }
 
+const LABEL_OPTION_KEYS = [
+  'attribute',
+  'maxColors',
+  'colorTolerance',
+  'weldTolerance',
+  'minComponentRatio',
+  'minComponentTriangles',
+] as const satisfies ReadonlyArray<keyof LabelOptions>;
+
+/** The label options out of a wider options object (callers pass SplitModelOptions through). */
+export function pickLabelOptions(options: LabelOptions): LabelOptions {
+  const picked: LabelOptions = {};
+  for (const key of LABEL_OPTION_KEYS) {
+    if (options[key] !== undefined) Object.assign(picked, { [key]: options[key] });
+  }
+  return picked;
+}
+
+/** Thrown when an explicitly requested strategy does not fit the model (bad input, not a bug). */
+export class StrategyError extends Error {
+  override readonly name = 'StrategyError';
+}
+
 /** The scene that is split: the default scene, else the first; with a note when there are several. */
 export function selectScene(document: Document): { scene: Scene | null; sceneNote?: string } {
   const root = document.getRoot();
@@ -232,8 +255,8 @@ export function planByPrimitives(document: Document, node: Node): PlannedPart[] 
 /**
  * Plans the parts of a document's default scene (pure: the document is not changed).
  *
- * `auto` decides in this order: several mesh nodes → `nodes`; one mesh node with several primitives →
- * `primitives`; a label attribute or flat per-face colours (labels/findLabelSource) → that label
+ * `auto` decides in this order: several mesh nodes → `nodes`; one mesh node with several primitives
+ * that use different materials → `primitives`; a label attribute or flat per-face colours (labels/findLabelSource) → that label
  * strategy; otherwise one part (`nodes`). `components` is never chosen automatically: it guesses, so
  * it must be asked for. Label strategies return `needsLabels: true` and no parts: see `planParts`.
  */
@@ -254,7 +277,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
     return byNodes(`asked for: one part per mesh node (${plural(meshNodes.length, 'mesh node')})`);
   if (strategy === 'primitives') {
     if (meshNodes.length !== 1 || !only) {
-      throw new Error(
+      throw new StrategyError(
         `the primitives strategy needs exactly one mesh node; this scene has ${meshNodes.length}`,
       );
     }
@@ -273,17 +296,21 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
   if (meshNodes.length === 0)
     return { ...byNodes('the scene has no mesh nodes: nothing to split'), parts: [] };
   if (meshNodes.length > 1) return byNodes(`the scene has ${meshNodes.length} mesh nodes: one part per node`);
-  const primitives = only!.getMesh()!.listPrimitives().length;
-  if (primitives > 1) {
+  const primitives = only!.getMesh()!.listPrimitives();
+  // Primitives that all share one material are an exporter's chunks (a 65 535-vertex limit, say),
+  // not parts the artist made: they fall through to labels, or stay one part.
+  const materials = new Set(primitives.map((primitive) => primitive.getMaterial()));
+  if (primitives.length > 1 && materials.size > 1) {
     return {
       ...base,
       strategy: 'primitives',
-      reason: `one mesh node whose mesh has ${primitives} primitives: one part per primitive`,
+      reason: `one mesh node whose mesh has ${primitives.length} primitives with ${materials.size} materials: one part per primitive`,
       parts: planByPrimitives(document, only!),
       needsLabels: false,
     };
   }
-  const labels = findLabelSource(document, options);
+  const labels = findLabelSource(document, pickLabelOptions(options));
+  const chunks = primitives.length > 1 ? ` (its ${primitives.length} primitives share one material)` : '';
   if (labels)
     return {
       ...base,
@@ -293,5 +320,9 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
       needsLabels: true,
       labels,
     };
-  return byNodes('one mesh node with one primitive and no labels: the model is one part');
+  return byNodes(
+    primitives.length > 1
+      ? `one mesh node${chunks} and no labels: the model is one part`
+      : 'one mesh node with one primitive and no labels: the model is one part',
+  );
 }

@@ -36,9 +36,11 @@ export function expandBounds(bounds: Bounds, points: Float64Array): void {
   }
 }
 
-/** Bounds made JSON-safe: empty bounds (a part with no vertices) become zeros. */
+/** Bounds made JSON-safe: empty bounds (a part with no vertices) become zeros, and -0 becomes 0. */
 export function finiteBounds(bounds: Bounds): Bounds {
-  return isEmptyBounds(bounds) ? { min: [0, 0, 0], max: [0, 0, 0] } : bounds;
+  if (isEmptyBounds(bounds)) return { min: [0, 0, 0], max: [0, 0, 0] };
+  const clean = (v: [number, number, number]): [number, number, number] => [v[0] || 0, v[1] || 0, v[2] || 0];
+  return { min: clean(bounds.min), max: clean(bounds.max) };
 }
 
 export function vertexCount(primitive: Primitive): number {

@@ -19,6 +19,7 @@ export {
   type PartStrategy,
   type PlannedPart,
   STRATEGIES,
+  StrategyError,
   type StrategyOption,
   selectScene,
 } from './detect-parts.js';
@@ -69,6 +70,7 @@ export {
   splitModel,
 } from './split-model.js';
 export {
+  iterateSplitParts,
   type Placement,
   SPLIT_PARTS_DEFAULTS,
   type SplitPart,

@@ -1,7 +1,7 @@
 import type { ILogger } from '@gltf-transform/core';
 import type { PartStrategy } from './detect-parts.js';
 import { triangleCount, vertexCount } from './geometry.js';
-import { type ReadModel, readModel } from './io.js';
+import { asReadModel, type ReadModel } from './io.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
 import { modelNameOf } from './split-model.js';
@@ -52,10 +52,7 @@ export async function inspectModel(
   input: string | Uint8Array | ReadModel,
   options: InspectModelOptions = {},
 ): Promise<InspectReport> {
-  const model =
-    typeof input === 'string' || input instanceof Uint8Array
-      ? await readModel(input, options.logger ? { logger: options.logger } : {})
-      : input;
+  const model = await asReadModel(input, options.logger);
   const root = model.document.getRoot();
   const counts = {
     scenes: root.listScenes().length,

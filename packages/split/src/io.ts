@@ -226,7 +226,9 @@ export async function readModel(
   let bytes: Uint8Array;
   if (typeof input === 'string') {
     try {
-      bytes = new Uint8Array(await readFile(input));
+      // A view on the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
+      const buffer = await readFile(input);
+      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why =
@@ -273,4 +275,13 @@ export async function readModel(
       `readModel: ${source}: ${bytes.byteLength} bytes${codecs.draco ? ', Draco' : ''}${codecs.meshopt ? ', meshopt' : ''}`,
     );
   return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
+}
+
+/** A model read from a path or bytes (with `logger`), or one already read, as it is. */
+export async function asReadModel(
+  input: string | Uint8Array | ReadModel,
+  logger?: ILogger,
+): Promise<ReadModel> {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  return readModel(input, logger ? { logger } : {});
 }

@@ -9,6 +9,8 @@ export const MANIFEST_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
 /** Folder of the part files inside a pack. */
 export const PARTS_DIR = 'parts';
+/** What a manifest's `parts[].file` must look like (the schema's pattern): one file inside parts/. */
+export const PART_FILE = /^parts\/[^/\\]+\.glb$/;
 
 /** Who produced the segmented model that was split. `none`: the input was split as it came. */
 export type Segmenter = 'tripo' | 'local' | 'none';

@@ -1,11 +1,6 @@
 import type { Document } from '@gltf-transform/core';
-import { type DetectPartsOptions, detectParts, type PartPlan } from './detect-parts.js';
-import {
-  explodeByLabels,
-  findLabelAttribute,
-  type LabelOptions,
-  type LabelStrategy,
-} from './labels/index.js';
+import { type DetectPartsOptions, detectParts, type PartPlan, pickLabelOptions } from './detect-parts.js';
+import { explodeByLabels, findLabelAttribute, type LabelStrategy } from './labels/index.js';
 
 /** Options for {@link planParts}: detection options. */
 export type PlanPartsOptions = DetectPartsOptions;
@@ -54,8 +49,8 @@ export async function planParts(document: Document, options: PlanPartsOptions = 
   logger.debug(`planParts: ${plan.strategy} (${plan.reason})${plan.sceneNote ? `; ${plan.sceneNote}` : ''}`);
   if (!plan.needsLabels) return plan;
   const strategy = plan.strategy as LabelStrategy;
-  const { strategy: _strategy, instances, ...rest } = options;
-  const labelOptions: LabelOptions = { ...rest };
+  const { instances } = options;
+  const labelOptions = pickLabelOptions(options);
   const attribute = plan.labels?.attribute ?? options.attribute;
   if (attribute !== undefined) labelOptions.attribute = attribute;
   if (!plan.labels) assertLabelsPresent(document, strategy, attribute);

@@ -4,7 +4,7 @@ import { Document, type mat4, type NodeIO } from '@gltf-transform/core';
 import { mergeDocuments, unpartition } from '@gltf-transform/functions';
 import { sha256Hex } from './hash.js';
 import { type CodecNeeds, codecNeedsOfBytes, createIO } from './io.js';
-import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { MANIFEST_FILE, type Manifest, PART_FILE } from './manifest.js';
 
 export interface ReassembleOptions {
   /** Pack folder; required when a Manifest object (not a path) is given. */
@@ -46,6 +46,12 @@ export async function reassemble(
   }
   const files = await Promise.all(
     manifest.parts.map(async (part) => {
+      // A manifest is input too: its paths must stay inside the pack's parts/ folder.
+      if (typeof part.file !== 'string' || !PART_FILE.test(part.file)) {
+        throw new PackReadError(
+          `bad part file entry ${JSON.stringify(part.file)} (expected parts/<name>.glb)`,
+        );
+      }
       const bytes = new Uint8Array(await readFile(join(dir, ...part.file.split('/'))));
       if (
         options.verify !== false &&

@@ -1,13 +1,13 @@
 import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
-import { type ReadModel, readModel } from './io.js';
+import { asReadModel, type ReadModel } from './io.js';
 import type { Manifest, Segmenter } from './manifest.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { sceneBounds } from './part-stats.js';
 import type { PivotMode } from './pivot.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
-import { type SplitPart, splitParts } from './split-parts.js';
+import { iterateSplitParts, type SplitPart, splitParts } from './split-parts.js';
 import { writePack } from './write-pack.js';
 
 /** Everything `meshparts split` can set, in one object. */
@@ -22,6 +22,12 @@ export interface SplitModelOptions extends PlanPartsOptions {
   segmenter?: Segmenter;
   /** Manifest `source.taskId`; default null. */
   taskId?: string | null;
+  /**
+   * The input the manifest names as its source, when it is not the file being split: the pipeline
+   * splits Tripo's segmented GLB but records the user's model (its file name, size and sha256).
+   * Default: the file being split.
+   */
+  sourceFile?: { file: string; byteLength: number; sha256: string };
   /** IO for writing part files (default: chosen from the parts' extensions). */
   io?: NodeIO;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
@@ -46,19 +52,28 @@ export function modelNameOf(file: string): string {
   return file.replace(/\.(glb|gltf)$/i, '');
 }
 
-/** Plans, names and splits an already-read model, without writing anything. */
-export async function splitDocument(
+/** Plans and names an already-read model's parts (label strategies rebuild its document in place). */
+async function planAndName(
   model: ReadModel,
-  options: SplitModelOptions = {},
-): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
+  options: SplitModelOptions,
+): Promise<{ plan: PartPlan; names: string[] }> {
   const plan = await planParts(model.document, options);
   if (plan.parts.length === 0) {
     throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
   }
   const names = nameParts(
     plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-    { model: modelNameOf(model.file), ...options.naming },
+    { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
   );
+  return { plan, names };
+}
+
+/** Plans, names and splits an already-read model, without writing anything. */
+export async function splitDocument(
+  model: ReadModel,
+  options: SplitModelOptions = {},
+): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
+  const { plan, names } = await planAndName(model, options);
   const parts = splitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   return { plan, parts };
 }
@@ -74,17 +89,18 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model =
-    typeof input === 'string' || input instanceof Uint8Array
-      ? await readModel(input, options.logger ? { logger: options.logger } : {})
-      : input;
+  const model = await asReadModel(input, options.logger);
   const bounds = sceneBounds(model.document);
-  const { plan, parts } = await splitDocument(model, options);
+  const { plan, names } = await planAndName(model, options);
+  // Parts are made one at a time as the pack is written: one part in memory, not all of them.
+  const parts = iterateSplitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   const manifest = await writePack(dir, parts, {
     source: {
-      file: model.file,
-      byteLength: model.bytes.byteLength,
-      sha256: sha256Hex(model.bytes),
+      ...(options.sourceFile ?? {
+        file: model.file,
+        byteLength: model.bytes.byteLength,
+        sha256: sha256Hex(model.bytes),
+      }),
       segmenter: options.segmenter ?? 'none',
       taskId: options.taskId ?? null,
       strategy: plan.strategy,

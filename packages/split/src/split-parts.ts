@@ -6,6 +6,7 @@ import {
   type Node,
   type Property,
   type PropertyResolver,
+  VERSION,
 } from '@gltf-transform/core';
 import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
 import { type ChannelIndex, copyAnimations, indexChannels } from './copy-animations.js';
@@ -24,6 +25,7 @@ import { dropUnusedExtensions, extensionPropertyNames, registerSourceExtensions 
 import { measurePart, type PartStats } from './part-stats.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
 import { addMissingTangents } from './tangent-space.js';
+import { DEFAULT_GENERATOR } from './version.js';
 
 /** Options for {@link splitParts}. */
 export interface SplitPartsOptions {
@@ -102,24 +104,39 @@ function indexSource(source: Document): SourceIndex {
  * Placing each part file by its placements rebuilds the source's world-space geometry.
  */
 export function splitParts(document: Document, plan: PartPlan, options: SplitPartsOptions = {}): SplitPart[] {
-  if (plan.needsLabels)
+  return [...iterateSplitParts(document, plan, options)];
+}
+
+/**
+ * {@link splitParts} one part at a time: each part's Document is made only when asked for, so a
+ * consumer that writes and drops it (writePack does) keeps one part in memory instead of all of them.
+ * Names are checked and lookups built before the first part.
+ */
+export function* iterateSplitParts(
+  document: Document,
+  plan: PartPlan,
+  options: SplitPartsOptions = {},
+): Generator<SplitPart, void, undefined> {
+  if (plan.needsLabels) {
     throw new Error(`the ${plan.strategy} plan needs its labels applied first (use planParts)`);
+  }
   const pivot = options.pivot ?? SPLIT_PARTS_DEFAULTS.pivot;
   const names =
     options.names ??
     nameParts(plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })));
-  if (names.length !== plan.parts.length)
+  if (names.length !== plan.parts.length) {
     throw new Error(`got ${names.length} names for ${plan.parts.length} parts`);
+  }
   const index = indexSource(document);
   const logger = document.getLogger();
-  return plan.parts.map((part, i) => {
+  for (const [i, part] of plan.parts.entries()) {
     const split = splitOne(index, part, names[i]!, pivot);
     logger.debug(
       `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
         `${split.placements.length} placement(s)`,
     );
-    return split;
-  });
+    yield split;
+  }
 }
 
 function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {
@@ -130,6 +147,8 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   const resolve = createDefaultPropertyResolver(target, source);
   const copy = <T extends Property>(property: T): T =>
     copyToDocument(target, source, [property], resolve as PropertyResolver<Property>).get(property) as T;
+
+  copyAssetInfo(target, source);
 
   const first = part.nodes[0]!;
   const mesh = copyMesh(target, part, copy).setName(name);
@@ -200,7 +219,9 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
 }
 
 function placement(index: SourceIndex, node: Node, matrix: mat4): Placement {
-  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: [...matrix] };
+  // -0 becomes 0: JSON writes both as 0, and the manifest read back must equal the one returned.
+  const values = matrix.map((value) => (value === 0 ? 0 : value));
+  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: values };
 }
 
 /** The part's mesh in the target: the whole mesh, or a new mesh holding the planned primitive. */
@@ -223,6 +244,21 @@ function localBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat
   const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
   for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
   return finiteBounds(bounds);
+}
+
+/**
+ * Copyright, asset extras (where exporters such as Sketchfab put author, licence and source) and the
+ * root's extras go into every part: a part of a CC-BY model still needs its attribution. The generator
+ * says which tool wrote the part.
+ */
+function copyAssetInfo(target: Document, source: Document): void {
+  const from = source.getRoot().getAsset();
+  const to = target.getRoot().getAsset();
+  if (from.copyright) to.copyright = from.copyright;
+  if (from.extras !== undefined) to.extras = structuredClone(from.extras);
+  to.generator = `${DEFAULT_GENERATOR} (glTF-Transform ${VERSION})`;
+  const extras = source.getRoot().getExtras();
+  if (Object.keys(extras).length > 0) target.getRoot().setExtras(structuredClone(extras));
 }
 
 /** A GLB holds one buffer: move every accessor into the first and drop the others. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from './hash.js';
-import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest } from './manifest.js';
+import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, PART_FILE } from './manifest.js';
 
 /** The result of {@link verifyPack}. */
 export interface PackCheck {
@@ -34,7 +34,7 @@ export async function verifyPack(dir: string): Promise<PackCheck> {
   }
   const problems: string[] = [];
   for (const part of manifest.parts) {
-    if (typeof part.file !== 'string' || !/^parts\/[^/\\]+\.glb$/.test(part.file)) {
+    if (typeof part.file !== 'string' || !PART_FILE.test(part.file)) {
       problems.push(`bad file entry ${JSON.stringify(part.file)}`);
       continue;
     }

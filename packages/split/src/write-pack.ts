@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promise
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
 import type { Bounds } from './geometry.js';
-import { sha256Hex } from './hash.js';
-import { type CodecNeeds, codecNeedsOf, createIO } from './io.js';
+import { sha256HexAsync } from './hash.js';
+import { codecNeedsOf, createIO } from './io.js';
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
   type Manifest,
+  type ManifestPart,
   type ManifestSource,
   PARTS_DIR,
 } from './manifest.js';
@@ -98,25 +99,21 @@ function assertSafeName(name: string): void {
  * beside `dir` (same file system, so the final rename is atomic), with every file fsynced. An existing
  * pack at `dir` is renamed aside, the new one renamed in, and only then the old one removed: a crash
  * at any point leaves either the old pack or the new one, never half of one. Returns the manifest.
+ *
+ * `parts` may be a lazy (async) iterable, such as {@link iterateSplitParts}: each part is encoded and
+ * handed to the disk before the next is made, so a big model never holds all its parts in memory.
  */
 export async function writePack(
   dir: string,
-  parts: readonly SplitPart[],
+  parts: Iterable<SplitPart> | AsyncIterable<SplitPart>,
   options: WritePackOptions,
 ): Promise<Manifest> {
   const target = resolve(dir);
   const parent = dirname(target);
   if (await exists(target)) await assertReplaceable(target);
   const seen = new Set<string>();
-  for (const part of parts) {
-    assertSafeName(part.name);
-    const key = part.name.normalize('NFC').toLowerCase();
-    if (seen.has(key))
-      throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
-    seen.add(key);
-  }
   await mkdir(parent, { recursive: true });
-  const io = options.io ?? (await createIO(unionNeeds(parts)));
+  let io = options.io;
   const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
   // Encoding is CPU work; writing and fsyncing is I/O that runs in libuv's pool: a few file writes
   // stay in flight while the next part is encoded, so hundreds of fsyncs do not run one by one.
@@ -139,7 +136,15 @@ export async function writePack(
       bounds: options.bounds,
       parts: [],
     };
-    for (const part of parts) {
+    for await (const part of parts) {
+      assertSafeName(part.name);
+      const key = part.name.normalize('NFC').toLowerCase();
+      if (seen.has(key)) {
+        throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
+      }
+      seen.add(key);
+      // Parts carry the source's compression extensions: the first one tells which encoders to load.
+      io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
       let bytes: Uint8Array;
       try {
         bytes = await io.writeBinary(part.document);
@@ -151,20 +156,13 @@ export async function writePack(
           },
         );
       }
-      const write = writeDurable(join(temp, PARTS_DIR, `${part.name}.glb`), bytes);
-      inFlight.add(write);
-      write.then(
-        () => inFlight.delete(write),
-        () => undefined,
-      );
-      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
-      manifest.parts.push({
+      const entry: ManifestPart = {
         id: part.id,
         name: part.name,
         sourceName: part.sourceName,
         file: `${PARTS_DIR}/${part.name}.glb`,
         byteLength: bytes.byteLength,
-        sha256: sha256Hex(bytes),
+        sha256: '', // set by the hash job below, awaited before the manifest is written
         vertices: part.vertices,
         triangles: part.triangles,
         materials: part.materials,
@@ -173,7 +171,20 @@ export async function writePack(
         pivot: part.pivot,
         placements: part.placements,
         parent: part.parent,
-      });
+      };
+      manifest.parts.push(entry);
+      const job = Promise.all([
+        writeDurable(join(temp, PARTS_DIR, `${part.name}.glb`), bytes),
+        sha256HexAsync(bytes).then((sha256) => {
+          entry.sha256 = sha256;
+        }),
+      ]).then(() => undefined);
+      inFlight.add(job);
+      job.then(
+        () => inFlight.delete(job),
+        () => undefined,
+      );
+      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
     await writeDurable(
@@ -190,16 +201,6 @@ export async function writePack(
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
-}
-
-function unionNeeds(parts: readonly SplitPart[]): CodecNeeds {
-  const needs: CodecNeeds = { encode: true };
-  for (const part of parts) {
-    const own = codecNeedsOf(part.document);
-    needs.draco ||= own.draco;
-    needs.meshopt ||= own.meshopt;
-  }
-  return needs;
 }
 
 /** Renames `temp` to `target`, moving an existing target aside first and removing it only afterwards. */

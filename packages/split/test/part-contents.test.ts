@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Document } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createIO, detectParts, readModel, splitModel, splitParts } from '../src/index.js';
+import { buildSharedMesh } from './helpers/fixture-builders.js';
 import { FIXTURES } from './helpers/paths.js';
+import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
 
 const work = useTempDir('contents');
@@ -27,6 +29,7 @@ describe('what a part file keeps', () => {
   ])('%s: parts stay compressed with %s', async (file, extension) => {
     const out = join(work, file);
     const { manifest } = await splitModel(join(FIXTURES, file), out);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     for (const part of manifest.parts) {
       const { used, required } = extensionsOf(join(out, part.file));
       expect(used).toContain(extension);
@@ -119,6 +122,45 @@ describe('what a part file keeps', () => {
       expect(channels.length > 0).toBe(own);
     }
     expect(parts.some((part) => part.document.getRoot().listAnimations().length > 0)).toBe(true);
+  });
+
+  it('holds only its own accessors, materials and buffers (no clone-and-prune leftovers)', async () => {
+    const { document } = await readModel(join(FIXTURES, 'generated/nested-mirrored.glb'));
+    const plan = detectParts(document);
+    for (const [i, part] of splitParts(document, plan).entries()) {
+      const mesh = plan.parts[i]!.mesh;
+      const own = new Set(
+        mesh.listPrimitives().flatMap((primitive) => [...primitive.listAttributes(), primitive.getIndices()]),
+      );
+      own.delete(null);
+      const root = part.document.getRoot();
+      expect(root.listAccessors()).toHaveLength(own.size);
+      expect(root.listMeshes()).toHaveLength(1);
+      expect(root.listBuffers()).toHaveLength(1);
+      expect(root.listNodes().map((node) => node.getName())).toEqual([part.name]);
+    }
+  });
+
+  it('keeps the copyright and attribution of the source in every part', async () => {
+    const document = buildSharedMesh();
+    const asset = document.getRoot().getAsset();
+    asset.copyright = '2026 Jane Doe';
+    asset.extras = { author: 'Jane Doe', license: 'CC-BY-4.0' };
+    const out = join(work, 'attribution');
+    const { manifest } = await splitModel(
+      await readModel(await (await createIO()).writeBinary(document)),
+      out,
+    );
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    for (const part of manifest.parts) {
+      const bytes = readFileSync(join(out, part.file));
+      const json = JSON.parse(bytes.subarray(20, 20 + bytes.readUInt32LE(12)).toString('utf8'));
+      expect(json.asset).toMatchObject({
+        copyright: '2026 Jane Doe',
+        extras: { author: 'Jane Doe', license: 'CC-BY-4.0' },
+        generator: expect.stringMatching(/^meshparts@\d+\.\d+\.\d+ \(glTF-Transform v/),
+      });
+    }
   });
 
   it('GPU instancing is kept on the part node', async () => {

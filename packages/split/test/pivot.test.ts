@@ -5,6 +5,7 @@ import { createIO, type PivotMode, readModel, splitModel } from '../src/index.js
 import { buildNestedMirrored } from './helpers/fixture-builders.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES } from './helpers/paths.js';
+import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
 
 const work = useTempDir('pivot');
@@ -29,6 +30,7 @@ describe('pivots', () => {
         const { document: source } = await readModel(bytes, { name: 'model.gltf' });
         const out = join(work, `${title.replace(/\W+/g, '-')}-${pivot}`);
         const { manifest } = await splitModel(await readModel(bytes, { name: 'model.gltf' }), out, { pivot });
+        expect(manifestSchemaErrors(manifest)).toBeNull();
         for (const part of manifest.parts) {
           expect(part.pivot).toBe(pivot);
           const { min, max } = part.bounds;
@@ -78,6 +80,7 @@ describe('pivots', () => {
     const bytes = await (await createIO()).writeBinary(document);
     const out = join(work, `zero-scale-${pivot}`);
     const { manifest } = await splitModel(await readModel(bytes, { name: 'grow.glb' }), out, { pivot });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     const part = manifest.parts.find((entry) => entry.sourceName === 'hand_left')!;
     const { document: file } = await readModel(join(out, part.file));
     expect(file.getRoot().listAnimations()[0]!.listChannels()[0]!.getTargetNode()!.getName()).toBe(part.name);
@@ -89,6 +92,7 @@ describe('pivots', () => {
     const { document } = await readModel(bytes, { name: 'nested.glb' });
     const out = join(work, 'original-matrix');
     const { manifest } = await splitModel(await readModel(bytes, { name: 'nested.glb' }), out);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     const hand = manifest.parts.find((part) => part.sourceName === 'hand_left')!;
     const node = document
       .getRoot()

@@ -13,6 +13,7 @@ import {
 } from './helpers/fixture-builders.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES } from './helpers/paths.js';
+import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
 
 const work = useTempDir('strategies');
@@ -44,6 +45,18 @@ describe('detectParts', () => {
     expect(plan.strategy).toBe('primitives');
     expect(plan.parts.map((part) => part.sourceName)).toEqual(['Body', 'Glass', 'Tire']);
     expect(plan.parts.map((part) => part.id)).toEqual(['node0.prim0', 'node0.prim1', 'node0.prim2']);
+  });
+
+  it('auto: primitives that share one material are chunks, not parts', async () => {
+    const document = buildPrimitives();
+    const mesh = document.getRoot().listMeshes()[0]!;
+    const body = mesh.listPrimitives()[0]!.getMaterial();
+    for (const primitive of mesh.listPrimitives()) primitive.setMaterial(body);
+    const plan = detectParts(document);
+    expect(plan.strategy).toBe('nodes');
+    expect(plan.parts).toHaveLength(1);
+    expect(plan.reason).toMatch(/3 primitives share one material/);
+    expect(detectParts(document, { strategy: 'primitives' }).parts).toHaveLength(3);
   });
 
   it('auto: a _PART_ID attribute → attribute; flat colours → colors; plain fused mesh → one part', async () => {
@@ -104,6 +117,7 @@ describe('splitModel by strategy', () => {
     const { document: source } = await asModel(build(), `${strategy}.glb`);
     const out = join(work, title.split(' ')[0]!);
     const { manifest } = await splitModel(model, out, { strategy, minComponentTriangles: 4 });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.source.strategy).toBe(strategy);
     expect(manifest.parts).toHaveLength(count);
     await expectValidPack(out, manifest, source);
@@ -123,6 +137,7 @@ describe('splitModel by strategy', () => {
   it('primitives keep only their own material', async () => {
     const out = join(work, 'materials');
     const { manifest } = await splitModel(await asModel(buildPrimitives(), 'car.glb'), out);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.parts.map((part) => [part.name, part.materials])).toEqual([
       ['Body', 1],
       ['Glass', 1],
@@ -138,6 +153,7 @@ describe('names', () => {
     const out = join(work, 'hostile');
     const { document: source } = await asModel(buildHostileNames(), 'hostile.glb');
     const { manifest } = await splitModel(await asModel(buildHostileNames(), 'hostile.glb'), out);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.parts.map((part) => part.sourceName)).toEqual(HOSTILE_NAMES);
     const names = manifest.parts.map((part) => part.name);
     expect(names).toContain('head');
@@ -166,6 +182,7 @@ describe('names', () => {
         rename: [{ match: /^arm_(.*)$/, name: 'limb_$1' }],
       },
     });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.parts.map((part) => part.name)).toEqual([
       'robot-0-body',
       'robot-1-limb-left',
@@ -178,6 +195,29 @@ describe('names', () => {
       'hand_left',
       'arm_right',
     ]);
+  });
+});
+
+describe('splitModel for the pipeline', () => {
+  it("records the user's model, the segmenter and the task when it splits a segmented GLB", async () => {
+    const out = join(work, 'pipeline');
+    const segmented = await asModel(buildNestedMirrored(), 'tripo-result.glb');
+    const sourceFile = { file: 'robot.glb', byteLength: 1234, sha256: 'b'.repeat(64) };
+    const { manifest } = await splitModel(segmented, out, {
+      segmenter: 'tripo',
+      taskId: '0b3c3c52-5b1e-4a55-9a0f-9c4a3f4f2a10',
+      sourceFile,
+      strategy: 'nodes',
+      naming: { template: '{model}-{name}' },
+    });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    expect(manifest.source).toMatchObject({
+      ...sourceFile,
+      segmenter: 'tripo',
+      taskId: '0b3c3c52-5b1e-4a55-9a0f-9c4a3f4f2a10',
+      strategy: 'nodes',
+    });
+    expect(manifest.parts[0]!.name).toBe('robot-body');
   });
 });
 

@@ -44,6 +44,16 @@ function sweep(title: string, models: string[]): void {
           sourceTriangles,
         );
         await expectValidPack(out, manifest, source);
+        // The other modes on the same model: pivots move the part files, never the rebuilt model.
+        const other = `${out}-center-separate`;
+        const variant = await splitModel(path, other, { pivot: 'center', instances: 'separate' });
+        expect(variant.manifest.parts.every((part) => part.placements.length === 1)).toBe(true);
+        await expectValidPack(other, variant.manifest, source);
+        // And cut by connected components (the offline segmenter's fallback), end to end.
+        const pieces = `${out}-components`;
+        const cut = await splitModel(path, pieces, { strategy: 'components' });
+        expect(cut.manifest.source.strategy).toBe('components');
+        await expectValidPack(pieces, cut.manifest, source);
       },
       120_000,
     );

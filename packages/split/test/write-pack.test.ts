@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createIO,
   detectParts,
+  iterateSplitParts,
   type Manifest,
   PackReadError,
   PackWriteError,
@@ -69,12 +70,30 @@ describe('writePack', () => {
     const dir = join(work, 'fresh');
     const manifest = await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
     expect(manifestSchemaErrors(manifest)).toBeNull();
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.generator).toMatch(/^meshparts@\d+\.\d+\.\d+/);
     expect(manifest.source).toMatchObject({ segmenter: 'none', taskId: null });
     expect(readdirSync(join(dir, 'parts')).sort()).toEqual(['pillar.glb', 'roof.glb']);
     expect(manifest.parts[0]!.placements).toHaveLength(4);
     // Nothing is left beside the pack.
     expect(readdirSync(work).filter((name) => name.includes('.tmp-') || name.includes('.old-'))).toEqual([]);
+  });
+
+  it('takes parts lazily, one at a time, with the same result', async () => {
+    const { source, parts } = await sharedParts();
+    const eager = await writePack(join(work, 'eager'), parts, { source: SOURCE, bounds: BOUNDS });
+    expect(manifestSchemaErrors(eager)).toBeNull();
+    const made: string[] = [];
+    async function* lazily() {
+      for (const part of iterateSplitParts(source, detectParts(source))) {
+        made.push(part.name);
+        yield part;
+      }
+    }
+    const lazy = await writePack(join(work, 'lazy'), lazily(), { source: SOURCE, bounds: BOUNDS });
+    expect(manifestSchemaErrors(lazy)).toBeNull();
+    expect(made).toEqual(['pillar', 'roof']);
+    expect(lazy).toEqual(eager);
   });
 
   it('takes generator, segmenter and taskId from its caller', async () => {
@@ -84,6 +103,7 @@ describe('writePack', () => {
       bounds: BOUNDS,
       generator: 'meshparts@9.9.9',
     });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.generator).toBe('meshparts@9.9.9');
     expect(manifest.source).toMatchObject({ segmenter: 'tripo', taskId: 'task-123' });
     expect(manifestSchemaErrors(manifest)).toBeNull();
@@ -103,6 +123,7 @@ describe('writePack', () => {
     expect(readdirSync(work).filter((name) => name.includes('.tmp-'))).toEqual([]);
     // A successful write replaces it: the stale part file is gone.
     const manifest = await writePack(dir, [parts[1]!], { source: SOURCE, bounds: BOUNDS });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.parts.map((part) => part.name)).toEqual(['roof']);
     expect(readdirSync(join(dir, 'parts'))).toEqual(['roof.glb']);
   });
@@ -164,6 +185,17 @@ describe('reassemble', () => {
     expect(
       compareSoups(worldTriangles(await reassemble(manifest, { dir })), worldTriangles(source)),
     ).toBeNull();
+  });
+
+  it('refuses a manifest whose file entries leave the pack', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'escaping-manifest');
+    const manifest = await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    const evil = { ...manifest, parts: [{ ...manifest.parts[0]!, file: '../../etc/passwd' }] };
+    await expect(reassemble(evil, { dir })).rejects.toThrow(/bad part file entry/);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(evil));
+    expect((await verifyPack(dir)).problems).toEqual(['bad file entry "../../etc/passwd"']);
   });
 
   it('rejects a part file that does not match its manifest entry', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
 import { nonNegativeInt, positiveInt } from './options.js';
 
 interface EmulateFlags {
@@ -69,6 +70,13 @@ async function emulateCommand(flags: EmulateFlags): Promise<number> {
       `emulator stopped: ${stats.submissions} submission(s), ${stats.requests.total} request(s), balance ${stats.balance}\n`,
     );
     return EXIT.ok;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${flags.port} is in use: choose another with --port, or leave it out for a free one`,
+      );
+    }
+    throw error;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -52,19 +52,20 @@ function numberFlag(
   value: string | undefined,
   integer: boolean,
   max = Infinity,
+  min = 0,
 ): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (
     value.trim() === '' ||
     !Number.isFinite(number) ||
-    number < 0 ||
+    number < min ||
     number > max ||
     (integer && !Number.isInteger(number))
   ) {
     const what = integer ? 'a whole number' : 'a number';
     throw new UsageError(
-      `${flag} must be ${what} from 0${max === Infinity ? '' : ` to ${max}`} (got ${JSON.stringify(value)})`,
+      `${flag} must be ${what} from ${min}${max === Infinity ? '' : ` to ${max}`} (got ${JSON.stringify(value)})`,
     );
   }
   return number;
@@ -75,7 +76,7 @@ function labelOptions(flags: SplitFlags): LabelOptions {
   const set = <K extends keyof LabelOptions>(key: K, value: LabelOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
-  set('maxColors', numberFlag('--max-colors', flags.maxColors, true));
+  set('maxColors', numberFlag('--max-colors', flags.maxColors, true, Infinity, 2));
   set('colorTolerance', numberFlag('--color-tolerance', flags.colorTolerance, false, 1));
   set('weldTolerance', numberFlag('--weld-tolerance', flags.weldTolerance, false, 1));
   set('minComponentRatio', numberFlag('--min-component-ratio', flags.minComponentRatio, false, 1));
@@ -161,7 +162,13 @@ export async function resolveSplitFlags(
 }
 
 /** Errors of @meshparts/split that mean bad input (exit 2), by class name so the module loads lazily. */
-const INPUT_ERRORS = new Set(['ModelReadError', 'NoPartsError', 'PackWriteError', 'NoLabelsError']);
+const INPUT_ERRORS = new Set([
+  'ModelReadError',
+  'NoPartsError',
+  'PackWriteError',
+  'NoLabelsError',
+  'StrategyError',
+]);
 
 /**
  * Turns an input error from @meshparts/split into a UsageError (exit 2) and rethrows anything else.

@@ -19,6 +19,7 @@ Examples:
   $ meshparts split scan.glb -o out --strategy attribute --attribute _LABEL
   $ meshparts split robot.glb -o out --name-template "{model}_{index}_{name}" --rename names.json
   $ meshparts split robot.glb -o out --json | jq '.manifest.parts[].file'
+  $ meshparts split robot.glb -o out --dry-run
 
 The pack holds parts/<name>.glb and manifest.json; an existing pack at the target is replaced only
 once the new one is complete. Exit codes: 0 done, 2 bad usage or unreadable input (nothing written).`;
@@ -45,28 +46,45 @@ export function register(program: Command): void {
     .option('--rename <map.json>', 'JSON object mapping source names (exact or "/regex/flags") to new names')
     .option('--case <style>', `name case: ${CASE_CHOICES.join(', ')}`, 'keep')
     .option('--json', 'print only JSON on stdout: { dir, manifest }')
+    .option('--dry-run', 'show the parts and files that would be written; write nothing')
+    .option('--quiet', 'print nothing on success (errors still go to stderr)')
     .addHelpText('after', EXAMPLES);
-  addLabelOptions(command).action(async (model: string, flags: SplitFlags & { out: string }) => {
+  addLabelOptions(command).action(async (model: string, flags: SplitCommandFlags) => {
     const split = await import('@meshparts/split');
     const resolved = await resolveSplitFlags(flags, split);
-    const logger = stderrLogger(Boolean(program.opts().debug));
+    const options = {
+      strategy: resolved.strategy,
+      ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
+      instances: resolved.instances,
+      ...resolved.labels,
+      naming: resolved.naming,
+      logger: stderrLogger(Boolean(program.opts().debug)),
+    };
+    if (flags.dryRun) {
+      const report = await split.inspectModel(model, options).catch(asUsageError);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ dryRun: true, dir: flags.out, report }, null, 2)}\n`);
+      } else if (!flags.quiet) {
+        const lines = [
+          `${report.file}: would write ${plural(report.parts.length, 'part')} by ${report.strategy} (${report.reason})`,
+          ...(report.sceneNote ? [`note: ${report.sceneNote}`] : []),
+          ...report.parts.map((part) => `  ${flags.out}/parts/${part.name}.glb  ${part.triangles} triangles`),
+          'nothing written (--dry-run)',
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }
+      return;
+    }
     const { manifest, plan, dir } = await split
-      .splitModel(model, flags.out, {
-        strategy: resolved.strategy,
-        ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
-        instances: resolved.instances,
-        ...resolved.labels,
-        pivot: resolved.pivot,
-        naming: resolved.naming,
-        logger,
-      })
+      .splitModel(model, flags.out, { ...options, pivot: resolved.pivot })
       .catch(asUsageError);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify({ dir, manifest }, null, 2)}\n`);
       return;
     }
+    if (flags.quiet) return;
     const lines = [
-      `${manifest.source.file}: ${manifest.parts.length} part${manifest.parts.length === 1 ? '' : 's'} by ${plan.strategy} (${plan.reason})`,
+      `${manifest.source.file}: ${plural(manifest.parts.length, 'part')} by ${plan.strategy} (${plan.reason})`,
       ...(plan.sceneNote ? [`note: ${plan.sceneNote}`] : []),
       ...manifest.parts.map(
         (part) => `  ${part.file}  ${part.triangles} triangles, ${part.byteLength} bytes`,
@@ -75,4 +93,15 @@ export function register(program: Command): void {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
+}
+
+/** `split`'s own flags on top of the shared ones. */
+interface SplitCommandFlags extends SplitFlags {
+  out: string;
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

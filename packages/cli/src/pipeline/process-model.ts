@@ -138,6 +138,12 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
     return { path: cache.path(model.sha256), taskId: entry?.taskId ?? null };
   }
   if (plan.action === 'segment') {
+    if (!/\.(glb|gltf)$/i.test(model.file)) {
+      throw new ModelError(
+        'input',
+        `the local segmenter reads .glb and .gltf only; ${basename(model.file)} needs the tripo segmenter (an API key)`,
+      );
+    }
     let local: Awaited<ReturnType<typeof segmentFileLocally>>;
     try {
       local = await segmentFileLocally(model.file, context.settings.labels);

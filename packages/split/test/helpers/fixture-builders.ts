@@ -188,49 +188,45 @@ const THREE_BOXES = [
   { center: [4, 0, 0] as vec3, size: [1, 1, 3] as vec3 },
 ];
 
-/** One fused mesh of three boxes whose vertices carry `_PART_ID` (box index), as a float attribute. */
-export function buildPartIdLabels(): Document {
+/**
+ * One fused mesh of the three boxes with a per-vertex attribute whose value for box `b` is
+ * `labelOf(b)`: the label-carrying models that segmenters write.
+ */
+function labelledBoxes(
+  sceneName: string,
+  semantic: string,
+  type: 'SCALAR' | 'VEC4',
+  labelOf: (box: number) => number[],
+): Document {
   const document = new Document();
   const primitive = fusedBoxes(document, THREE_BOXES);
-  const labels = new Float32Array(THREE_BOXES.length * 8);
-  for (let i = 0; i < labels.length; i++) labels[i] = Math.floor(i / 8);
+  const size = type === 'SCALAR' ? 1 : 4;
+  const values = new Float32Array(THREE_BOXES.length * 8 * size);
+  for (let v = 0; v < THREE_BOXES.length * 8; v++) values.set(labelOf(Math.floor(v / 8)), v * size);
+  const buffer = document.getRoot().listBuffers()[0]!;
   primitive.setAttribute(
-    '_PART_ID',
-    document
-      .createAccessor()
-      .setType('SCALAR')
-      .setArray(labels)
-      .setBuffer(document.getRoot().listBuffers()[0]!),
+    semantic,
+    document.createAccessor().setType(type).setArray(values).setBuffer(buffer),
   );
-  sceneOf(document, 'labelled').addChild(
+  sceneOf(document, sceneName).addChild(
     document.createNode('model').setMesh(document.createMesh('model').addPrimitive(primitive)),
   );
   return document;
 }
 
+/** One fused mesh of three boxes whose vertices carry `_PART_ID` (box index), as a float attribute. */
+export function buildPartIdLabels(): Document {
+  return labelledBoxes('labelled', '_PART_ID', 'SCALAR', (box) => [box]);
+}
+
 /** One fused mesh of three boxes painted with one flat vertex colour per box (colour-coded segmentation). */
 export function buildFlatColors(): Document {
-  const document = new Document();
-  const primitive = fusedBoxes(document, THREE_BOXES);
   const palette = [
     [1, 0, 0, 1],
     [0, 1, 0, 1],
     [0, 0, 1, 1],
   ];
-  const colors = new Float32Array(THREE_BOXES.length * 8 * 4);
-  for (let v = 0; v < THREE_BOXES.length * 8; v++) colors.set(palette[Math.floor(v / 8)]!, v * 4);
-  primitive.setAttribute(
-    'COLOR_0',
-    document
-      .createAccessor()
-      .setType('VEC4')
-      .setArray(colors)
-      .setBuffer(document.getRoot().listBuffers()[0]!),
-  );
-  sceneOf(document, 'colors').addChild(
-    document.createNode('model').setMesh(document.createMesh('model').addPrimitive(primitive)),
-  );
-  return document;
+  return labelledBoxes('colors', 'COLOR_0', 'VEC4', (box) => palette[box]!);
 }
 
 /**
