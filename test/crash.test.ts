@@ -61,8 +61,7 @@ async function journaledTasks(out: string): Promise<Set<string>> {
 }
 
 describe('meshparts run killed with SIGKILL again and again', () => {
-  // PHASE 1: fails until a rerun removes the temporary pack folders a kill left behind.
-  it.fails('ends with every model paid once and packed once, and a sound journal and cache', async () => {
+  it('ends with every model paid once and packed once, and a sound journal and cache', async () => {
     const inputs = join(work.dir, 'models');
     const out = join(work.dir, 'out');
     await mkdir(inputs, { recursive: true });

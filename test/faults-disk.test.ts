@@ -72,8 +72,7 @@ function parse(stdout: string): RunJson {
 describe.skipIf(!MOUNTABLE)(
   'disk full and read-only output (tmpfs mounts; skipped where mount is impossible)',
   () => {
-    // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
-    it.fails('disk full: clear per-model errors, nothing half-written, and after freeing space a rerun pays nothing again', async () => {
+    it('disk full: clear per-model errors, nothing half-written, and after freeing space a rerun pays nothing again', async () => {
       emulator = await startTestEmulator();
       const env = cliEnvFor(emulator);
       // Room for the journal and about one model's files: the disk fills up in the middle of the run.
@@ -110,8 +109,7 @@ describe.skipIf(!MOUNTABLE)(
       expect(await tempLeftovers(disk)).toEqual([]);
     }, 240_000);
 
-    // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
-    it.fails('disk full mid-write (local segmenter): every write path fails cleanly, the run still reports, a rerun completes', async () => {
+    it('disk full mid-write (local segmenter): every write path fails cleanly, the run still reports, a rerun completes', async () => {
       // Sizes that fill the disk at different points: a cache write, a pack write, the catalog.
       for (const size of ['20k', '36k', '48k', '64k']) {
         const disk = await mounted(`local-${size}`, size);
@@ -138,8 +136,7 @@ describe.skipIf(!MOUNTABLE)(
       }
     }, 240_000);
 
-    // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
-    it.fails('a read-only output folder: exit 2, one line that says so, and nothing paid', async () => {
+    it('a read-only output folder: exit 2, one line that says so, and nothing paid', async () => {
       emulator = await startTestEmulator();
       const readOnly = await mounted('ro', '1m', true);
       const result = await runCli(['run', inputs, '-o', join(readOnly, 'out'), ...FAST_FLAGS], {
@@ -152,8 +149,7 @@ describe.skipIf(!MOUNTABLE)(
       expect(emulator.stats().submissions).toBe(0);
     });
 
-    // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
-    it.fails('one pack folder on a read-only mount: that model fails clearly, the others are packed, a rerun resumes it for free', async () => {
+    it('one pack folder on a read-only mount: that model fails clearly, the others are packed, a rerun resumes it for free', async () => {
       emulator = await startTestEmulator();
       const env = cliEnvFor(emulator);
       const out = join(work.dir, 'out');
@@ -193,8 +189,7 @@ describe.skipIf(!MOUNTABLE)(
 );
 
 describe('output and input problems that need no mount', () => {
-  // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
-  it.fails('an output path under a file (ENOTDIR): exit 2 and one line naming it', async () => {
+  it('an output path under a file (ENOTDIR): exit 2 and one line naming it', async () => {
     const file = join(work.dir, 'a-file');
     await writeFile(file, 'not a folder');
     const result = await runCli(['run', inputs, '-o', join(file, 'out'), '--segmenter', 'local']);
@@ -205,8 +200,7 @@ describe('output and input problems that need no mount', () => {
     expect(result.stderr).not.toMatch(/^\s{4}at /m);
   });
 
-  // PHASE 1: fails until the pipeline reports output-folder errors clearly (fixed in phase 2).
-  it.fails('a missing input among good ones: the good ones are packed, the missing one is one clear error, exit 1', async () => {
+  it('a missing input among good ones: the good ones are packed, the missing one is one clear error, exit 1', async () => {
     const out = join(work.dir, 'out');
     const missing = join(work.dir, 'models', 'gone.glb');
     const good = MODELS.map((name) => join(inputs, name));

@@ -136,7 +136,9 @@ describe('meshparts run under every fault the emulator injects', () => {
     ]);
     expect(run.results.filter((r) => r.outcome === 'packed')).toHaveLength(INPUTS.length - 5);
     // The failed (refunded) task and the expired one keep their task id in the report.
-    for (const result of run.results.filter((r) => ['segment', 'result-expired'].includes(r.error?.code ?? ''))) {
+    for (const result of run.results.filter((r) =>
+      ['segment', 'result-expired'].includes(r.error?.code ?? ''),
+    )) {
       expect(result.taskId).toMatch(/\S/);
     }
 

@@ -43,8 +43,7 @@ async function hostileFiles(count: number): Promise<{ path: string; label: strin
 }
 
 describe('meshparts split on hostile files', () => {
-  // PHASE 1: fails until split refuses out-of-range indices (a BIN bit flip makes a pack with ACCESSOR_INDEX_OOB).
-  it.fails('answers each with a sound pack, or exit 1/2 and one line without a stack trace', async () => {
+  it('answers each with a sound pack, or exit 1/2 and one line without a stack trace', async () => {
     const files = await hostileFiles(Object.keys(MUTATIONS).length);
     const refusals: string[] = [];
     for (const [i, file] of files.entries()) {
@@ -71,8 +70,7 @@ describe('meshparts split on hostile files', () => {
 });
 
 describe('meshparts run on a folder with hostile files among good ones', () => {
-  // PHASE 1: fails until split refuses node cycles (the local segmenter packs a cyclic scene).
-  it.fails('packs the good models and fails each hostile one on its own, with one line each', async () => {
+  it('packs the good models and fails each hostile one on its own, with one line each', async () => {
     const inputs = join(work.dir, 'run-inputs');
     const out = join(work.dir, 'run-out');
     const good = ['TwoCubes.glb', 'BoxAnimated.glb'];

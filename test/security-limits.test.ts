@@ -1,12 +1,7 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ReadModelOptions,
-  readModel,
-  type SplitModelOptions,
-  splitModel,
-} from '../packages/split/src/index.js';
+import { readModel, splitModel } from '../packages/split/src/index.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
 import { FIXTURES, tempDir } from './helpers/paths.js';
 
@@ -36,8 +31,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { limit?: s
 }
 
 describe('limits on hostile sizes', () => {
-  // PHASE 1: fails until @meshparts/split has configurable limits (ModelLimitError).
-  it.fails('refuses a file over the size limit from its size alone, before reading it (a 3 GiB sparse file)', async () => {
+  it('refuses a file over the size limit from its size alone, before reading it (a 3 GiB sparse file)', async () => {
     const big = join(work.dir, 'huge.glb');
     const handle = await open(big, 'w');
     await handle.truncate(3 * 1024 ** 3); // sparse: costs no disk, but reading it would cost 3 GiB
@@ -52,37 +46,30 @@ describe('limits on hostile sizes', () => {
     expect(error.message).toMatch(/huge\.glb.*3\.0 GiB.*limit/);
   });
 
-  // PHASE 1: fails until @meshparts/split has configurable limits (ModelLimitError).
-  it.fails('takes a smaller file-size limit, and a vertex limit checked from the declared counts', async () => {
+  it('takes a smaller file-size limit, and a vertex limit checked from the declared counts', async () => {
     const bytes = await twoCubes();
-    const size = await rejection(
-      readModel(bytes, { name: 'TwoCubes.glb', limits: { maxFileBytes: 1000 } } as ReadModelOptions),
-    );
+    const size = await rejection(readModel(bytes, { name: 'TwoCubes.glb', limits: { maxFileBytes: 1000 } }));
     expect(size).toMatchObject({ name: 'ModelLimitError', limit: 'maxFileBytes' });
-    const vertices = await rejection(
-      readModel(bytes, { name: 'TwoCubes.glb', limits: { maxVertices: 10 } } as ReadModelOptions),
-    );
+    const vertices = await rejection(readModel(bytes, { name: 'TwoCubes.glb', limits: { maxVertices: 10 } }));
     expect(vertices).toMatchObject({ name: 'ModelLimitError', limit: 'maxVertices' });
     expect(vertices.message).toMatch(/TwoCubes\.glb.* vertices.*limit of 10/);
     // Within the limits, the same file reads.
     const ok = await readModel(bytes, {
       name: 'TwoCubes.glb',
       limits: { maxFileBytes: 10_000, maxVertices: 1000 },
-    } as ReadModelOptions);
+    });
     expect(ok.document.getRoot().listMeshes()).toHaveLength(2);
   });
 
-  // PHASE 1: fails until @meshparts/split has configurable limits (ModelLimitError).
-  it.fails('refuses more parts than the part limit, writing nothing', async () => {
+  it('refuses more parts than the part limit, writing nothing', async () => {
     const out = join(work.dir, 'parts-limit');
-    const error = await rejection(splitModel(await twoCubes(), out, { maxParts: 1 } as SplitModelOptions));
+    const error = await rejection(splitModel(await twoCubes(), out, { limits: { maxParts: 1 } }));
     expect(error).toMatchObject({ name: 'ModelLimitError', limit: 'maxParts' });
     expect(error.message).toMatch(/2 parts.*limit of 1/);
     await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 
-  // PHASE 1: fails until @meshparts/split has configurable limits (ModelLimitError).
-  it.fails('the CLI sets them with --max-file-mb, --max-vertices and --max-parts: exit 2 and one line naming the flag', async () => {
+  it('the CLI sets them with --max-file-mb, --max-vertices and --max-parts: exit 2 and one line naming the flag', async () => {
     const model = join(FIXTURES, 'TwoCubes.glb');
     const cases: [string[], RegExp][] = [
       [['--max-parts', '1'], /--max-parts/],

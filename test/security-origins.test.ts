@@ -188,8 +188,7 @@ describe('plain http is refused for non-loopback hosts', () => {
     }
   });
 
-  // PHASE 1: fails until an invalid base URL is a usage error (exit 2) caught before the run starts.
-  it.fails('by the CLI: exit 2 (bad usage) with one line, from --base-url or the environment, before any work', async () => {
+  it('by the CLI: exit 2 (bad usage) with one line, from --base-url or the environment, before any work', async () => {
     for (const baseUrl of ['http://api.3daistudio.com', 'http://10.1.2.3:8080']) {
       const flag = await runCli(['balance', '--api-key', TEST_KEY, '--base-url', baseUrl]);
       expect(flag.code, flag.stderr).toBe(2);

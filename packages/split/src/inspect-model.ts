@@ -2,6 +2,7 @@ import type { ILogger } from '@gltf-transform/core';
 import type { PartStrategy } from './detect-parts.js';
 import { triangleCount, vertexCount } from './geometry.js';
 import { asReadModel, type ReadModel } from './io.js';
+import type { ModelLimits } from './limits.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
 import { modelNameOf } from './split-model.js';
@@ -42,6 +43,8 @@ export interface InspectModelOptions extends PlanPartsOptions {
   naming?: NamingOptions;
   /** Logger for reading and planning when `inspectModel` reads the input itself. */
   logger?: ILogger;
+  /** Limits on hostile input when `inspectModel` reads the input itself (see limits.ts). */
+  limits?: Partial<ModelLimits>;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function inspectModel(
   input: string | Uint8Array | ReadModel,
   options: InspectModelOptions = {},
 ): Promise<InspectReport> {
-  const model = await asReadModel(input, options.logger);
+  const model = await asReadModel(input, options.logger, options.limits);
   const root = model.document.getRoot();
   const counts = {
     scenes: root.listScenes().length,
