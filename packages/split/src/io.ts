@@ -3,9 +3,11 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
 import { type Document, type GLTF, type ILogger, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { checkDocumentValues } from './document-values.js';
+import { checkGlbContainer } from './glb-container.js';
 import { formatBytes, ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
 import { ModelReadError } from './model-read-error.js';
-import { checkDocumentValues, checkGlbContainer, preflightGltf } from './preflight.js';
+import { preflightGltf } from './preflight.js';
 
 /** Extension names whose data needs a codec (a WASM module) to be read or written. */
 const DRACO = 'KHR_draco_mesh_compression';

@@ -1,20 +1,19 @@
-import type { Document } from '@gltf-transform/core';
 import { ModelLimitError, type ModelLimits } from './limits.js';
 import { ModelReadError } from './model-read-error.js';
 
 /**
- * Structural checks of an untrusted glTF before glTF-Transform parses it, and of the parsed document
- * before it is split. glTF-Transform trusts a file's declared sizes and indices (it is a library for
- * files one made oneself); meshparts reads files from anywhere, so every size is checked against what
- * backs it (accessor → bufferView → buffer → the GLB's BIN chunk) and every index against what it
- * points to, before anything is allocated from them. A file that fails is refused with one line that
- * says where (`accessors[3].count`), never split into parts that engines would choke on.
+ * Structural checks of an untrusted glTF's JSON before glTF-Transform parses it (glb-container.ts
+ * checks the GLB around it, document-values.ts the decoded values after parsing). glTF-Transform
+ * trusts a file's declared sizes and indices (it is a library for files one made oneself); meshparts
+ * reads files from anywhere, so every size is checked against what backs it (accessor → bufferView →
+ * buffer → the GLB's BIN chunk) and every index against what it points to, before anything is
+ * allocated from them. A file that fails is refused with one line that says where
+ * (`accessors[3].count`), never split into parts that engines would choke on.
  *
  * What is checked is what the Khronos validator calls an error and what would otherwise flow into the
- * parts: lengths and offsets in range, references in range, one parent per node and no cycles, equal
- * attribute counts per primitive, index values below the vertex count, joint indices below the skin's
- * joint count, finite positions. Values that are merely odd (weights that do not sum to one) are the
- * model's own business and pass through unchanged.
+ * parts: lengths and offsets in range, references in range, one parent per node and no cycles, scene
+ * roots that are roots, equal attribute counts per primitive and morph target. Values that are merely
+ * odd (weights that do not sum to one) are the model's own business and pass through unchanged.
  */
 
 type Json = Record<string, unknown>;
@@ -425,94 +424,4 @@ function checkSkinsAndAnimations(c: Checker): void {
       c.ref((channel.target as Json | undefined)?.node, 'nodes', `${at}.channels[${k}].target.node`);
     }
   }
-}
-
-/**
- * Checks the values a parsed document holds where a wrong value breaks every reader: index values
- * below the vertex count, joint indices below the skin's joint count, finite positions. Runs after
- * decoding (Draco and meshopt data included). Throws ModelReadError naming the mesh.
- */
-export function checkDocumentValues(document: Document, source: string): void {
-  const root = document.getRoot();
-  const fail = (what: string): never => {
-    throw new ModelReadError(source, `${source} is corrupt: ${what}`);
-  };
-  for (const mesh of root.listMeshes()) {
-    const name = JSON.stringify(mesh.getName());
-    for (const [p, primitive] of mesh.listPrimitives().entries()) {
-      const position = primitive.getAttribute('POSITION');
-      const vertices = position?.getCount() ?? primitive.listAttributes()[0]?.getCount() ?? 0;
-      const indices = primitive.getIndices()?.getArray();
-      if (indices) {
-        for (let i = 0; i < indices.length; i++) {
-          if (indices[i]! >= vertices) {
-            fail(
-              `mesh ${name} primitive ${p} has index ${indices[i]} at ${i}, past its ${vertices} vertices`,
-            );
-          }
-        }
-      }
-      const positions = position?.getArray();
-      if (positions) {
-        for (let i = 0; i < positions.length; i++) {
-          if (!Number.isFinite(positions[i]!))
-            fail(`mesh ${name} primitive ${p} has a non-finite vertex position`);
-        }
-      }
-    }
-  }
-  for (const node of root.listNodes()) {
-    const skin = node.getSkin();
-    const mesh = node.getMesh();
-    if (!skin || !mesh) continue;
-    const joints = skin.listJoints().length;
-    for (const primitive of mesh.listPrimitives()) {
-      for (const semantic of primitive.listSemantics()) {
-        if (!semantic.startsWith('JOINTS_')) continue;
-        const values = primitive.getAttribute(semantic)!.getArray();
-        if (!values) continue;
-        for (let i = 0; i < values.length; i++) {
-          if (values[i]! >= joints) {
-            fail(
-              `mesh ${JSON.stringify(mesh.getName())} has joint index ${values[i]}, past its skin's ${joints} joints`,
-            );
-          }
-        }
-      }
-    }
-  }
-}
-
-const GLB_MAGIC = 0x46546c67; // 'glTF'
-const BIN_CHUNK = 0x004e4942; // 'BIN\0'
-
-/**
- * Checks a GLB's container against the file: the header's total length must be the file's length (a
- * shorter file is a cut download; the Khronos validator calls any mismatch an error), and a BIN chunk
- * must fit in what follows the JSON chunk. Returns the BIN chunk's length (undefined without one, or
- * for a .gltf). The JSON chunk itself is checked by the JSON reader.
- */
-export function checkGlbContainer(bytes: Uint8Array, source: string): number | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 20 || view.getUint32(0, true) !== GLB_MAGIC) return undefined;
-  const declared = view.getUint32(8, true);
-  if (declared !== bytes.byteLength) {
-    throw new ModelReadError(
-      source,
-      declared > bytes.byteLength
-        ? `${source} is truncated: its GLB header says ${declared} bytes, the file has ${bytes.byteLength}`
-        : `${source} is corrupt: its GLB header says ${declared} bytes, the file has ${bytes.byteLength}`,
-    );
-  }
-  const binStart = 20 + view.getUint32(12, true);
-  if (binStart + 8 > bytes.byteLength) return undefined;
-  const length = view.getUint32(binStart, true);
-  if (view.getUint32(binStart + 4, true) !== BIN_CHUNK) return undefined;
-  if (binStart + 8 + length > bytes.byteLength) {
-    throw new ModelReadError(
-      source,
-      `${source} is corrupt: its BIN chunk says ${length} bytes, the file has ${bytes.byteLength - binStart - 8} after it`,
-    );
-  }
-  return length;
 }
