@@ -51,32 +51,44 @@ describe('structural checks before a model is trusted', () => {
   const LIES: [string, (json: Gltf) => void, RegExp][] = [
     [
       'an accessor count past its bufferView',
-      (j) => void (j.accessors[0]!.count = 1e6),
+      (j) => {
+        j.accessors[0]!.count = 1e6;
+      },
       /accessors\[0\] needs \d+ bytes of bufferViews\[\d+\]/,
     ],
     [
       'a negative accessor offset',
-      (j) => void (j.accessors[1]!.byteOffset = -4),
+      (j) => {
+        j.accessors[1]!.byteOffset = -4;
+      },
       /accessors\[1\]\.byteOffset must be a whole number/,
     ],
     [
       'a bufferView past its buffer',
-      (j) => void (j.bufferViews[0]!.byteLength = 1e6),
+      (j) => {
+        j.bufferViews[0]!.byteLength = 1e6;
+      },
       /bufferViews\[0\] spans bytes/,
     ],
     [
       'a buffer longer than the BIN chunk',
-      (j) => void (j.buffers[0]!.byteLength = 1e6),
+      (j) => {
+        j.buffers[0]!.byteLength = 1e6;
+      },
       /buffers\[0\]\.byteLength is 1000000, but the GLB's BIN chunk holds only/,
     ],
     [
       'a mesh that does not exist',
-      (j) => void (j.nodes[0]!.mesh = 99),
+      (j) => {
+        j.nodes[0]!.mesh = 99;
+      },
       /nodes\[0\]\.mesh refers to meshes\[99\], which does not exist/,
     ],
     [
       'a node that is its own child',
-      (j) => void (j.nodes[0]!.children = [0]),
+      (j) => {
+        j.nodes[0]!.children = [0];
+      },
       /nodes\[0\] has more than one parent \(or is its own child\)/,
     ],
     [
@@ -117,12 +129,16 @@ describe('structural checks before a model is trusted', () => {
     ],
     [
       'an unknown component type',
-      (j) => void (j.accessors[0]!.componentType = 5130),
+      (j) => {
+        j.accessors[0]!.componentType = 5130;
+      },
       /accessors\[0\]\.componentType is not a glTF component type/,
     ],
     [
       'a byteStride that is not a multiple of 4',
-      (j) => void (j.bufferViews[0]!.byteStride = 6),
+      (j) => {
+        j.bufferViews[0]!.byteStride = 6;
+      },
       /bufferViews\[0\]\.byteStride must be a multiple of 4/,
     ],
   ];
