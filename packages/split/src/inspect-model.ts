@@ -2,7 +2,6 @@ import type { ILogger } from '@gltf-transform/core';
 import type { PartStrategy } from './detect-parts.js';
 import { triangleCount, vertexCount } from './geometry.js';
 import { asReadModel, type ReadModel } from './io.js';
-import type { ModelLimits } from './limits.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
 import { modelNameOf } from './split-model.js';
@@ -44,7 +43,7 @@ export interface InspectModelOptions extends PlanPartsOptions {
   /** Logger for reading and planning when `inspectModel` reads the input itself. */
   logger?: ILogger;
   /** Limits on hostile input when `inspectModel` reads the input itself (see limits.ts). */
-  limits?: Partial<ModelLimits>;
+  limits?: Parameters<typeof asReadModel>[2];
 }
 
 /**
