@@ -66,7 +66,12 @@ describe('meshparts run killed with SIGKILL again and again', () => {
     const out = join(work.dir, 'out');
     await mkdir(inputs, { recursive: true });
     for (const name of INPUTS) await cp(join(FIXTURES, name), join(inputs, basename(name)));
-    emulator = await startTestEmulator({ durationMs: 700 });
+    // Every submission is held 500 ms before the API reads it, as a slow upload would be: a kill then
+    // lands mid-submission, and the API must not create (or charge) a task for a client that left.
+    emulator = await startTestEmulator({
+      durationMs: 700,
+      faults: [{ kind: 'delay', match: { method: 'POST' }, ms: 500, times: Number.POSITIVE_INFINITY }],
+    });
     const env = cliEnvFor(emulator);
     const args = ['run', inputs, '-o', out, '--concurrency', '2', ...FAST_FLAGS];
     const rng = mulberry32(SEED);
@@ -76,11 +81,23 @@ describe('meshparts run killed with SIGKILL again and again', () => {
       const before = parseJournal(await journalText(out));
       const child = spawnCli(args, { env });
       const done = collect(child, 60_000);
-      // Half the kills come after a seeded delay; the others a few seeded milliseconds after the
-      // journal records a new download or pack, so that downloads, splits and pack writes are hit too.
-      const trigger = rng.pick([undefined, undefined, 'finished', 'downloaded', 'downloaded', 'packed']);
+      // A third of the kills come after a seeded delay; the others a few seeded milliseconds after a
+      // submission starts or the journal records a new download or pack, so that uploads, downloads,
+      // splits and pack writes are all hit.
+      // The first kill always lands mid-submission (before any task exists, every model is uploading).
+      const trigger =
+        kill === 0
+          ? 'upload'
+          : rng.pick([undefined, undefined, 'upload', 'finished', 'downloaded', 'packed']);
       if (trigger === undefined) {
         await new Promise((resolve) => setTimeout(resolve, 40 + rng.int(1200)));
+      } else if (trigger === 'upload') {
+        const posts = emulator.stats().requests.submit;
+        const until = Date.now() + 10_000;
+        while (Date.now() < until && child.exitCode === null && emulator.stats().requests.submit === posts) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        await new Promise((resolve) => setTimeout(resolve, rng.int(200)));
       } else {
         const seen = before.filter((e) => e.state === trigger).length;
         const until = Date.now() + 10_000;
@@ -112,8 +129,9 @@ describe('meshparts run killed with SIGKILL again and again', () => {
     const run = JSON.parse(final.stdout) as { results: { slug: string; outcome: string }[] };
     expect(run.results.map((r) => r.outcome).every((o) => o === 'packed' || o === 'skipped')).toBe(true);
 
-    // Paid once: one submission per input, each journaled.
+    // Paid once: one submission per input, each journaled; the submissions cut by a kill cost nothing.
     const stats = emulator.stats();
+    expect(stats.requests.submit, 'no kill landed mid-submission').toBeGreaterThan(stats.submissions);
     expect(Object.keys(stats.submissionsByHash)).toHaveLength(INPUTS.length);
     for (const [hash, count] of Object.entries(stats.submissionsByHash)) {
       expect(count, `${hash} paid ${count} times; kills: ${killedAt.join('; ')}`).toBe(1);
