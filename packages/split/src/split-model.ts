@@ -2,6 +2,7 @@ import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
 import { asReadModel, type ReadModel } from './io.js';
+import { ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
 import type { Manifest, Segmenter } from './manifest.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { sceneBounds } from './part-stats.js';
@@ -32,6 +33,11 @@ export interface SplitModelOptions extends PlanPartsOptions {
   io?: NodeIO;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
   logger?: ILogger;
+  /**
+   * Limits on hostile input (MODEL_LIMITS_DEFAULTS): `maxParts` for the split, `maxFileBytes` and
+   * `maxVertices` when `splitModel` reads the input itself. Past one: ModelLimitError, nothing written.
+   */
+  limits?: Partial<ModelLimits>;
 }
 
 /** The result of {@link splitModel}. */
@@ -61,6 +67,16 @@ async function planAndName(
   if (plan.parts.length === 0) {
     throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
   }
+  const { maxParts } = resolveLimits(options.limits);
+  if (plan.parts.length > maxParts) {
+    throw new ModelLimitError(
+      model.file,
+      `${model.file} splits into ${plan.parts.length} parts, over the limit of ${maxParts} (--max-parts)`,
+      'maxParts',
+      plan.parts.length,
+      maxParts,
+    );
+  }
   const names = nameParts(
     plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
     { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
@@ -89,7 +105,7 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model = await asReadModel(input, options.logger);
+  const model = await asReadModel(input, options.logger, options.limits);
   const bounds = sceneBounds(model.document);
   const { plan, names } = await planAndName(model, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them.
