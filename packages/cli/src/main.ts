@@ -55,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.usage;
     }
     process.stderr.write(`${formatError(error, debug)}\n`);
-    const usage = error instanceof UsageError;
+    const usage = error instanceof UsageError || isBadBaseUrl(error);
     writeJsonError(argv, usage ? 'usage' : 'failure', formatError(error, false).replace(/^meshparts: /, ''));
     return usage ? EXIT.usage : EXIT.someFailed;
   }
@@ -68,4 +68,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 function writeJsonError(argv: readonly string[], kind: 'usage' | 'failure', message: string): void {
   if (!argv.includes('--json')) return;
   process.stdout.write(`${JSON.stringify({ ok: false, error: { kind, message } }, null, 2)}\n`);
+}
+
+/**
+ * The client refuses a base URL that is not https (http only on loopback) with code INVALID_BASE_URL
+ * when it is made: that is bad usage of --base-url / THREEDAISTUDIO_BASE_URL (exit 2), not a failure.
+ */
+function isBadBaseUrl(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'INVALID_BASE_URL';
 }

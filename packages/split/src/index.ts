@@ -42,6 +42,7 @@ export {
   repairGLBAlignment,
 } from './io.js';
 export * from './labels/index.js';
+export { MODEL_LIMITS_DEFAULTS, ModelLimitError, type ModelLimits } from './limits.js';
 export {
   MANIFEST_FILE,
   MANIFEST_VERSION,

@@ -42,6 +42,8 @@ export interface InspectModelOptions extends PlanPartsOptions {
   naming?: NamingOptions;
   /** Logger for reading and planning when `inspectModel` reads the input itself. */
   logger?: ILogger;
+  /** Limits on hostile input when `inspectModel` reads the input itself (see limits.ts). */
+  limits?: Parameters<typeof asReadModel>[2];
 }
 
 /**
@@ -52,7 +54,7 @@ export async function inspectModel(
   input: string | Uint8Array | ReadModel,
   options: InspectModelOptions = {},
 ): Promise<InspectReport> {
-  const model = await asReadModel(input, options.logger);
+  const model = await asReadModel(input, options.logger, options.limits);
   const root = model.document.getRoot();
   const counts = {
     scenes: root.listScenes().length,

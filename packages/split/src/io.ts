@@ -1,8 +1,13 @@
 /// <reference path="./draco3dgltf.d.ts" />
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
 import { type Document, type GLTF, type ILogger, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { checkDocumentValues } from './document-values.js';
+import { checkGlbContainer } from './glb-container.js';
+import { formatBytes, ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
+import { ModelReadError } from './model-read-error.js';
+import { preflightGltf } from './preflight.js';
 
 /** Extension names whose data needs a codec (a WASM module) to be read or written. */
 const DRACO = 'KHR_draco_mesh_compression';
@@ -19,20 +24,7 @@ export interface CodecNeeds {
   encode?: boolean;
 }
 
-/**
- * Thrown for input that cannot be read as glTF: a missing file, bad bytes, broken JSON, a missing
- * external resource, an extension required by the file that no reader supports. `message` is one
- * line meant for users; `cause` keeps the underlying error for `--debug`.
- */
-export class ModelReadError extends Error {
-  override readonly name = 'ModelReadError';
-  /** The path (or `<bytes>`) that failed. */
-  readonly source: string;
-  constructor(source: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.source = source;
-  }
-}
+export { ModelReadError };
 
 /**
  * Creates a NodeIO with every extension glTF-Transform knows (ALL_EXTENSIONS) and, when asked, the
@@ -158,17 +150,35 @@ function peekJSON(bytes: Uint8Array, source: string): PeekedJSON {
 
 /**
  * External resources must stay inside the model's folder: a .gltf is untrusted input, and a URI such
- * as `../../.ssh/id_rsa` or `/etc/passwd` would otherwise be read and embedded in the parts that the
- * user then shares. Network URLs are refused by glTF-Transform itself (no fetch is configured).
+ * as `../../.ssh/id_rsa`, `/etc/passwd` or `file:///etc/passwd` would otherwise be read and embedded
+ * in the parts that the user then shares. So: no scheme other than `data:` (no `file:`, no network),
+ * no absolute path, nothing that resolves outside the folder, symlinks included (the real path must be
+ * inside the folder's real path), and only regular files (not `/dev/zero`, not a FIFO that would hang).
+ * Returns the byte length of each external buffer, by index, for the preflight's size checks.
  */
-function assertResourcesInside(json: PeekedJSON, modelPath: string, source: string): void {
+async function assertResourcesInside(
+  json: PeekedJSON,
+  modelPath: string,
+  source: string,
+): Promise<Map<number, number>> {
   const folder = resolve(dirname(modelPath));
-  for (const list of [json.buffers, json.images]) {
+  const realFolder = await realpath(folder).catch(() => folder);
+  const bufferLengths = new Map<number, number>();
+  for (const [key, list] of [
+    ['buffers', json.buffers],
+    ['images', json.images],
+  ] as const) {
     if (!Array.isArray(list)) continue;
-    for (const item of list) {
+    for (const [index, item] of list.entries()) {
       const uri = (item as { uri?: unknown } | null)?.uri;
-      if (typeof uri !== 'string' || uri.startsWith('data:') || /^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-        continue;
+      if (typeof uri !== 'string' || uri.startsWith('data:')) continue;
+      const refuse = (why: string): never => {
+        throw new ModelReadError(
+          source,
+          `${source} refers to ${JSON.stringify(uri)} ${why}; refusing to read it`,
+        );
+      };
+      if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) refuse('(a URL, not a file beside the model)');
       let decoded: string;
       try {
         decoded = decodeURIComponent(uri);
@@ -177,13 +187,22 @@ function assertResourcesInside(json: PeekedJSON, modelPath: string, source: stri
       }
       const target = resolve(folder, decoded);
       if (isAbsolute(decoded) || (target !== folder && !target.startsWith(folder + sep))) {
-        throw new ModelReadError(
-          source,
-          `${source} refers to ${JSON.stringify(uri)} outside its folder; refusing to read it`,
-        );
+        refuse('outside its folder');
       }
+      let real: string;
+      try {
+        real = await realpath(target);
+      } catch {
+        continue; // missing: glTF-Transform reports it as a missing resource
+      }
+      if (real !== realFolder && !real.startsWith(realFolder + sep))
+        refuse('(a link that leads outside its folder)');
+      const info = await stat(real);
+      if (!info.isFile()) refuse('(not a regular file)');
+      if (key === 'buffers') bufferLengths.set(index, info.size);
     }
   }
+  return bufferLengths;
 }
 
 /** Whether buffers or images point at files beside the model (not data: URIs, not the GLB chunk). */
@@ -211,6 +230,11 @@ export interface ReadModelOptions {
   name?: string;
   /** Logger for glTF-Transform and this package (debug lines, warnings); default glTF-Transform's. */
   logger?: ILogger;
+  /**
+   * Size limits (`maxFileBytes`, `maxVertices`; `maxParts` is for splitting), defaults in
+   * MODEL_LIMITS_DEFAULTS. Past one, a ModelLimitError; nothing big is allocated first.
+   */
+  limits?: Partial<ModelLimits>;
 }
 
 /**
@@ -223,23 +247,49 @@ export async function readModel(
   options: ReadModelOptions = {},
 ): Promise<ReadModel> {
   const source = typeof input === 'string' ? input : (options.name ?? '<bytes>');
+  const limits = resolveLimits(options.limits);
+  const tooBig = (size: number) =>
+    new ModelLimitError(
+      source,
+      `${source} is ${formatBytes(size)}, over the limit of ${formatBytes(limits.maxFileBytes)} (--max-file-mb)`,
+      'maxFileBytes',
+      size,
+      limits.maxFileBytes,
+    );
   let bytes: Uint8Array;
   if (typeof input === 'string') {
     try {
+      // The size first, from the file system: a huge file is refused before a byte of it is read,
+      // and a device or a FIFO (which would never end) is not read at all.
+      const info = await stat(input);
+      if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+      if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTREGULAR' });
+      if (info.size > limits.maxFileBytes) throw tooBig(info.size);
       // A view on the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
       const buffer = await readFile(input);
       bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     } catch (error) {
+      if (error instanceof ModelLimitError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const why =
-        code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'read failed');
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'ENOTREGULAR'
+              ? 'it is not a regular file'
+              : (code ?? 'read failed');
       throw new ModelReadError(source, `cannot read ${source}: ${why}`, { cause: error });
     }
   } else {
     bytes = input;
+    if (bytes.byteLength > limits.maxFileBytes) throw tooBig(bytes.byteLength);
   }
   const json = peekJSON(bytes, source);
-  if (typeof input === 'string') assertResourcesInside(json, input, source);
+  const binLength = checkGlbContainer(bytes, source);
+  const externalLengths =
+    typeof input === 'string' ? await assertResourcesInside(json, input, source) : new Map<number, number>();
+  preflightGltf(json as Record<string, unknown>, { binLength, externalLengths }, source, limits);
   const used = new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]);
   const supported = new Set(ALL_EXTENSIONS.map((extension) => extension.EXTENSION_NAME));
   const unsupported = namesOf(json.extensionsRequired).filter((name) => !supported.has(name));
@@ -268,6 +318,7 @@ export async function readModel(
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
   }
+  checkDocumentValues(document, source);
   if (options.logger) document.setLogger(options.logger);
   document
     .getLogger()
@@ -281,7 +332,8 @@ export async function readModel(
 export async function asReadModel(
   input: string | Uint8Array | ReadModel,
   logger?: ILogger,
+  limits?: Partial<ModelLimits>,
 ): Promise<ReadModel> {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
-  return readModel(input, logger ? { logger } : {});
+  return readModel(input, { ...(logger ? { logger } : {}), ...(limits ? { limits } : {}) });
 }

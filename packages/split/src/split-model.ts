@@ -2,6 +2,7 @@ import type { Document, ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
 import { asReadModel, type ReadModel } from './io.js';
+import { ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
 import type { Manifest, Segmenter } from './manifest.js';
 import { modelNameOf } from './model-name.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
@@ -33,6 +34,11 @@ export interface SplitModelOptions extends PlanPartsOptions {
   io?: NodeIO;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
   logger?: ILogger;
+  /**
+   * Limits on hostile input (MODEL_LIMITS_DEFAULTS): `maxParts` for the split, `maxFileBytes` and
+   * `maxVertices` when `splitModel` reads the input itself. Past one: ModelLimitError, nothing written.
+   */
+  limits?: Partial<ModelLimits>;
 }
 
 /** The result of {@link splitModel}. */
@@ -58,6 +64,16 @@ async function planAndName(
   const plan = await planParts(model.document, options);
   if (plan.parts.length === 0) {
     throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
+  }
+  const { maxParts } = resolveLimits(options.limits);
+  if (plan.parts.length > maxParts) {
+    throw new ModelLimitError(
+      model.file,
+      `${model.file} splits into ${plan.parts.length} parts, over the limit of ${maxParts} (--max-parts)`,
+      'maxParts',
+      plan.parts.length,
+      maxParts,
+    );
   }
   const names = nameParts(
     plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
@@ -93,7 +109,7 @@ async function readSource(
   input: string | Uint8Array | ReadModel,
   options: SplitModelOptions,
 ): Promise<SplitSource> {
-  const model = await asReadModel(input, options.logger);
+  const model = await asReadModel(input, options.logger, options.limits);
   const source = options.sourceFile ?? {
     file: model.file,
     byteLength: model.bytes.byteLength,

@@ -8,6 +8,7 @@ import { shortPath } from '../short-path.js';
 import { planTable, runJson, summaryTable } from '../summary.js';
 import { UsageError } from '../usage-error.js';
 import { withInterrupt } from './interrupt.js';
+import { addLimitOptions } from './limit-options.js';
 import {
   addApiOptions,
   addOutputOptions,
@@ -69,6 +70,7 @@ export function register(program: Command): void {
   addApiOptions(command);
   addSplitOptions(command);
   addLabelOptions(command);
+  addLimitOptions(command);
   addOutputOptions(command);
   command.addHelpText('after', EXAMPLES).action(async (models: string[], flags: RunFlags, cmd: Command) => {
     process.exitCode = await runCommand(models, flags, Boolean(cmd.optsWithGlobals().debug));
@@ -128,5 +130,6 @@ async function runCommand(models: string[], flags: RunFlags, debug: boolean): Pr
     for (const r of failed)
       process.stderr.write(`meshparts: ${r.model.file}: [${r.error?.code}] ${r.error?.message}\n`);
   }
-  return failed.length > 0 ? EXIT.someFailed : EXIT.ok;
+  if (run.catalogError) process.stderr.write(`meshparts: ${run.catalogError}\n`);
+  return failed.length > 0 || run.catalogError ? EXIT.someFailed : EXIT.ok;
 }

@@ -1,7 +1,9 @@
 import type { SplitSettings } from '../pipeline/split-api.js';
-import { resolveSplitFlags, type SplitFlags } from './split-options.js';
+import { type LimitFlags, limitsFrom } from './limit-options.js';
+import { resolveSplitFlags, type SplitFlags as SplitOnlyFlags } from './split-options.js';
 
-export type { SplitFlags };
+/** The split flags of `run`: those of `meshparts split`, limits included. */
+export type SplitFlags = SplitOnlyFlags & LimitFlags;
 
 /**
  * Turns the split flags of `run` into the pipeline's SplitSettings, through the same checks as
@@ -10,6 +12,7 @@ export type { SplitFlags };
 export async function splitSettingsFrom(flags: SplitFlags): Promise<SplitSettings> {
   const { parseRenameMap, nameParts } = await import('../pipeline/split-api.js');
   const resolved = await resolveSplitFlags(flags, { parseRenameMap, nameParts });
+  const limits = limitsFrom(flags);
   return {
     strategy: resolved.strategy,
     ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
@@ -19,5 +22,6 @@ export async function splitSettingsFrom(flags: SplitFlags): Promise<SplitSetting
     ...(resolved.naming.rename ? { rename: resolved.naming.rename } : {}),
     ...(resolved.naming.case ? { case: resolved.naming.case } : {}),
     ...(Object.keys(resolved.labels).length > 0 ? { labels: resolved.labels } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
   };
 }

@@ -164,6 +164,7 @@ export async function resolveSplitFlags(
 /** Errors of @meshparts/split that mean bad input (exit 2), by class name so the module loads lazily. */
 const INPUT_ERRORS = new Set([
   'ModelReadError',
+  'ModelLimitError',
   'NoPartsError',
   'PackWriteError',
   'NoLabelsError',

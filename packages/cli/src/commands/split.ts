@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { stderrLogger } from './cli-logger.js';
+import { addLimitOptions, type LimitFlags, limitsFrom } from './limit-options.js';
 import {
   addLabelOptions,
   asUsageError,
@@ -49,15 +50,17 @@ export function register(program: Command): void {
     .option('--dry-run', 'show the parts and files that would be written; write nothing')
     .option('--quiet', 'print nothing on success (errors still go to stderr)')
     .addHelpText('after', EXAMPLES);
-  addLabelOptions(command).action(async (model: string, flags: SplitCommandFlags) => {
+  addLimitOptions(addLabelOptions(command)).action(async (model: string, flags: SplitCommandFlags) => {
     const split = await import('@meshparts/split');
     const resolved = await resolveSplitFlags(flags, split);
+    const limits = limitsFrom(flags);
     const options = {
       strategy: resolved.strategy,
       ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
       instances: resolved.instances,
       ...resolved.labels,
       naming: resolved.naming,
+      limits,
       logger: stderrLogger(Boolean(program.opts().debug)),
     };
     if (flags.dryRun) {
@@ -96,7 +99,7 @@ export function register(program: Command): void {
 }
 
 /** `split`'s own flags on top of the shared ones. */
-interface SplitCommandFlags extends SplitFlags {
+interface SplitCommandFlags extends SplitFlags, LimitFlags {
   out: string;
   dryRun?: boolean;
   quiet?: boolean;

@@ -44,7 +44,9 @@ export class CreditLimitError extends PipelineUsageError {
  * - `result-expired`: the task finished but its result URL has expired; resubmitting costs credits, so
  *   only with `resubmitExpired`.
  * - `api`: any other API error (authentication, credits, rate limit exhausted, timeout, network).
- * - `split`: splitting or writing the pack failed.
+ * - `split`: splitting the segmented model failed.
+ * - `output`: the output folder could not be written (disk full, read-only, a path in the way): the
+ *   message says which path and why; paid work is journaled and resumes once the folder is writable.
  * - `aborted`: the run was cancelled; the journal keeps the task id for the next run.
  */
 export type ModelErrorCode =
@@ -54,6 +56,7 @@ export type ModelErrorCode =
   | 'result-expired'
   | 'api'
   | 'split'
+  | 'output'
   | 'aborted';
 
 /** One model's failure. `taskId` is set whenever a paid task exists, so nothing paid is lost. */
@@ -76,6 +79,35 @@ export class ModelError extends Error {
       ...(this.taskId ? { taskId: this.taskId } : {}),
     };
   }
+}
+
+/**
+ * File-system error codes that mean "the output folder cannot be written": a full disk or quota, a
+ * read-only file system, permissions, a file or a mount point where a folder should be.
+ */
+const OUTPUT_ERROR_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'EBUSY',
+  'ENOTDIR',
+  'EEXIST',
+  'EISDIR',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+]);
+
+/** The file-system error code behind `error` (or its causes) when it is an output-folder failure. */
+export function outputErrorCode(error: unknown): string | undefined {
+  for (let at = error, depth = 0; at !== undefined && at !== null && depth < 5; depth++) {
+    const code = (at as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && OUTPUT_ERROR_CODES.has(code)) return code;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The message of any thrown value, first line only. */

@@ -58,3 +58,25 @@ async function scanFolder(dir: string, skip: string): Promise<string[]> {
   }
   return found;
 }
+
+/**
+ * Splits the inputs into those that exist and those that do not, so that one missing file among good
+ * ones fails on its own (a per-model `input` error) instead of stopping the whole run. When none
+ * exists, the caller lets expandInputs refuse the run as before.
+ */
+export async function splitMissingInputs(
+  inputs: readonly string[],
+): Promise<{ present: string[]; missing: string[] }> {
+  const present: string[] = [];
+  const missing: string[] = [];
+  for (const input of inputs) {
+    try {
+      await stat(input);
+      present.push(input);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') missing.push(input);
+      else present.push(input); // expandInputs says what is wrong with it
+    }
+  }
+  return { present, missing: [...new Set(missing)] };
+}

@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputLockedError } from './errors.js';
@@ -35,26 +36,91 @@ export async function acquireLock(outDir: string): Promise<OutputLock> {
   await mkdir(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const handle = await open(path, 'wx');
-      const info: LockInfo = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
-      try {
-        await handle.writeFile(JSON.stringify(info));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await createWithContent(path, JSON.stringify(lockInfo()));
       return { path, release: () => rm(path, { force: true }) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readLock(path);
-      if (attempt === 0 && holder !== undefined && isStale(holder)) {
-        await rm(path, { force: true });
+      if (attempt === 0 && holder !== undefined && isStale(holder) && (await removeStale(path, holder))) {
         continue;
       }
       throw new OutputLockedError(describeHolder(outDir, path, holder), path);
     }
   }
   throw new OutputLockedError(`could not lock ${outDir}: ${path} keeps reappearing`, path);
+}
+
+function lockInfo(): LockInfo {
+  return { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
+}
+
+/**
+ * Creates `path` holding `text`, or fails with EEXIST, atomically: the content is written and fsynced
+ * in a private temp file, then hard-linked to `path` (link never replaces an existing file). So a
+ * second run never reads a lock that exists but is still empty, and always learns who holds it.
+ */
+async function createWithContent(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(temp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    // A file system without hard links (FAT, some network shares): create-exclusive, then write.
+    const direct = await open(path, 'wx');
+    try {
+      await direct.writeFile(text);
+      await direct.sync();
+    } finally {
+      await direct.close();
+    }
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/**
+ * Removes a stale lock, racing safely with other processes doing the same. Read-then-remove alone is
+ * not enough: a slower taker that read the stale holder could remove the lock a faster one has just
+ * taken. So the takeover itself is serialised by a second create-exclusive file, and under it the lock
+ * is read again: it is removed only if it still holds the same dead holder. A takeover file left by a
+ * process killed in those few milliseconds is ignored after ten seconds.
+ */
+async function removeStale(path: string, holder: LockInfo): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(guard, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const age = await stat(guard).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    if (age > 10_000) await rm(guard, { force: true });
+    return false;
+  }
+  try {
+    const again = await readLock(path);
+    if (
+      again?.pid !== holder.pid ||
+      again.hostname !== holder.hostname ||
+      again.startedAt !== holder.startedAt
+    ) {
+      return false;
+    }
+    await rm(path, { force: true });
+    return true;
+  } finally {
+    await handle.close();
+    await rm(guard, { force: true });
+  }
 }
 
 async function readLock(path: string): Promise<LockInfo | undefined> {

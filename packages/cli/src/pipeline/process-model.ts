@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { SegmentCache } from './cache.js';
-import { ModelError, messageOf } from './errors.js';
+import { assertRoomForResult } from './disk-room.js';
+import { ModelError, messageOf, outputErrorCode } from './errors.js';
 import type { ModelPlan, ModelRef, ModelResult, PipelineEvent, SegmenterName } from './events.js';
 import type { Journal } from './journal.js';
 import { readCompletePack } from './pack-check.js';
@@ -83,15 +84,21 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
     const segmented = await segmentShared(context, plan, spend);
     taskId = segmented.taskId ?? undefined;
     const packed = await split(context, model, segmented, packDir);
-    await context.journal.append({
-      sha256: model.sha256,
-      file: model.file,
-      state: 'packed',
-      segmenter: context.segmenter,
-      ...(taskId ? { taskId } : {}),
-      pack: model.slug,
-      splitKey: context.splitKey,
-    });
+    try {
+      await context.journal.append({
+        sha256: model.sha256,
+        file: model.file,
+        state: 'packed',
+        segmenter: context.segmenter,
+        ...(taskId ? { taskId } : {}),
+        pack: model.slug,
+        splitKey: context.splitKey,
+      });
+    } catch (error) {
+      // The pack is complete on disk, which is what a rerun checks; the line only records the split
+      // settings. A full disk here does not undo a finished model.
+      if (!outputErrorCode(error)) throw error;
+    }
     const result: ModelResult = {
       ...base,
       outcome: 'packed',
@@ -105,7 +112,7 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
     context.emit({ type: 'done', model, result });
     return result;
   } catch (error) {
-    const modelError = toModelError(error, taskId ?? spend.taskId, context.signal);
+    const modelError = toModelError(error, taskId ?? spend.taskId, context.signal, context.outDir);
     if (modelError.taskId) taskId = modelError.taskId;
     const result: ModelResult = {
       ...base,
@@ -146,9 +153,9 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
     }
     let local: Awaited<ReturnType<typeof segmentFileLocally>>;
     try {
-      local = await segmentFileLocally(model.file, context.settings.labels);
+      local = await segmentFileLocally(model.file, context.settings.labels, context.settings.limits);
     } catch (error) {
-      const code = (error as Error | undefined)?.name === 'ModelReadError' ? 'input' : 'segment';
+      const code = isInputError(error) ? 'input' : 'segment';
       throw new ModelError(code, messageOf(error), undefined, { cause: error });
     }
     if (local.parts === 0)
@@ -176,6 +183,7 @@ async function submit(
   model: ModelRef,
   spend: Spend,
 ): Promise<string> {
+  await assertRoomForResult(context.outDir, model.file);
   let taskId: string;
   try {
     taskId = await submitSegmentation(client, model.file, context.signal);
@@ -203,13 +211,23 @@ async function submit(
   }
   spend.credits = CREDITS_PER_SUBMISSION;
   spend.taskId = taskId;
-  await context.journal.append({
-    sha256: model.sha256,
-    file: model.file,
-    state: 'submitted',
-    segmenter: 'tripo',
-    taskId,
-  });
+  try {
+    await context.journal.append({
+      sha256: model.sha256,
+      file: model.file,
+      state: 'submitted',
+      segmenter: 'tripo',
+      taskId,
+    });
+  } catch (error) {
+    // The one case where a paid task id is not on disk: say so plainly, with the id.
+    throw new ModelError(
+      'output',
+      `task ${taskId} is paid but could not be journaled (${messageOf(error)}); keep its id: a rerun cannot find it`,
+      taskId,
+      { cause: error },
+    );
+  }
   context.emit({ type: 'submitted', model, taskId, resumed: false });
   return taskId;
 }
@@ -290,6 +308,20 @@ async function split(
     context.emit({ type: 'split', model, parts: packed.parts, packDir });
     return packed;
   } catch (error) {
+    // A limit hit is the input's fault (too big, too many parts), not a failure of splitting.
+    if ((error as Error | undefined)?.name === 'ModelLimitError') {
+      throw new ModelError('input', messageOf(error), segmented.taskId ?? undefined, { cause: error });
+    }
+    if (outputErrorCode(error)) {
+      throw new ModelError(
+        'output',
+        `cannot write the pack ${packDir}: ${messageOf(error)}`,
+        segmented.taskId ?? undefined,
+        {
+          cause: error,
+        },
+      );
+    }
     throw new ModelError('split', `split failed: ${messageOf(error)}`, segmented.taskId ?? undefined, {
       cause: error,
     });
@@ -300,6 +332,7 @@ function toModelError(
   error: unknown,
   taskId: string | undefined,
   signal: AbortSignal | undefined,
+  outDir: string,
 ): ModelError {
   if (error instanceof ModelError) return error;
   const withTask = (error as { taskId?: unknown } | undefined)?.taskId;
@@ -315,5 +348,16 @@ function toModelError(
     );
   }
   const suffix = id ? ` (task ${id} is journaled: rerun to resume it without paying again)` : '';
+  if (outputErrorCode(error)) {
+    return new ModelError('output', `cannot write to ${outDir}: ${messageOf(error)}${suffix}`, id, {
+      cause: error,
+    });
+  }
   return new ModelError('api', `${messageOf(error)}${suffix}`, id, { cause: error });
+}
+
+/** Errors of @meshparts/split that mean the model file itself is bad (by name: the module loads lazily). */
+function isInputError(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'ModelReadError' || name === 'ModelLimitError';
 }

@@ -1,10 +1,11 @@
 import { mkdir, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
 import { type CatalogEntry, catalogPath, writeCatalog } from './catalog.js';
-import { CreditLimitError, PipelineUsageError } from './errors.js';
+import { removeStaleTemps } from './cleanup.js';
+import { CreditLimitError, ModelError, messageOf, PipelineUsageError } from './errors.js';
 import type {
   ModelPlan,
   ModelRef,
@@ -14,7 +15,7 @@ import type {
   SegmenterName,
 } from './events.js';
 import { sha256File } from './hash.js';
-import { expandInputs } from './inputs.js';
+import { expandInputs, splitMissingInputs } from './inputs.js';
 import { Journal, type JournalHistory, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { readCompletePack } from './pack-check.js';
@@ -72,6 +73,8 @@ export interface PipelineRun {
   balance?: number;
   /** Path of catalog.json (not written by a dry run). */
   catalogPath: string;
+  /** Why catalog.json could not be written (a full disk): the packs are fine, the catalog is stale. */
+  catalogError?: string;
   outDir: string;
 }
 
@@ -100,19 +103,26 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     );
   }
   const emit = (event: PipelineEvent) => options.onEvent?.(event);
-  const files = await expandInputs(options.inputs, outDir);
+  // A missing input among good ones fails alone (the others run); only when none exists is it usage.
+  const { present, missing } = await splitMissingInputs(options.inputs);
+  const files = await expandInputs(present.length > 0 ? present : options.inputs, outDir);
+  // The client is made before anything is written: a bad base URL (plain http to a remote host) is
+  // bad usage, found before the output folder is locked or a journal line written.
+  let client: StudioClient | undefined;
+  if (segmenter === 'tripo' && !options.dryRun) client = makeClient(options.client, apiKey);
   const settings = options.split ?? {};
   const key = splitKey(settings);
 
-  const lock = options.dryRun
-    ? undefined
-    : await (async () => {
-        await mkdir(outDir, { recursive: true });
-        return acquireLock(outDir);
-      })();
-  let journal: Journal | undefined;
-  let client: StudioClient | undefined;
+  let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
   try {
+    lock = options.dryRun ? undefined : await lockOutput(outDir);
+  } catch (error) {
+    await client?.close();
+    throw error;
+  }
+  let journal: Journal | undefined;
+  try {
+    if (lock) await removeStaleTemps(outDir);
     journal = options.dryRun ? undefined : await Journal.open(outDir);
     const history: JournalHistory = journal?.history ?? (await readJournal(outDir));
     const cache = new SegmentCache(outDir, cacheVariant(segmenter, settings));
@@ -123,13 +133,16 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     if (options.maxCredits !== undefined && plannedCredits > options.maxCredits) {
       throw new CreditLimitError(plannedCredits, options.maxCredits);
     }
-    if (segmenter === 'tripo' && (!options.dryRun || plannedCredits > 0)) {
-      client = createClient({ ...options.client, ...(apiKey ? { apiKey } : {}) });
+    if (segmenter === 'tripo' && options.dryRun && plannedCredits > 0) {
+      client = makeClient(options.client, apiKey);
     }
     const base = { segmenter, plans, plannedCredits, catalogPath: catalogPath(outDir), outDir };
     if (options.dryRun) {
       const balance = client && plannedCredits > 0 ? await walletBalance(client, options.signal) : undefined;
-      const results = plans.map((plan) => plannedResult(plan, segmenter));
+      const results = sortByFile([
+        ...plans.map((plan) => plannedResult(plan, segmenter)),
+        ...missing.map((file) => missingResult(file, segmenter)),
+      ]);
       return {
         ...base,
         dryRun: true,
@@ -154,15 +167,26 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       emit,
       shared,
     };
-    const results = await Promise.all(plans.map((plan) => limit(() => processModel(context, plan))));
-    await writeCatalog(
-      outDir,
-      `meshparts@${VERSION}`,
-      results.filter((r) => r.manifestPath !== undefined).map((r) => catalogEntry(outDir, r)),
-      new Set(results.map((r) => r.model.slug)),
-    );
+    const processed = await Promise.all(plans.map((plan) => limit(() => processModel(context, plan))));
+    const notFound = missing.map((file) => missingResult(file, segmenter));
+    for (const result of notFound)
+      emit({ type: 'failed', model: result.model, error: result.error!, result });
+    const results = sortByFile([...processed, ...notFound]);
+    let catalogError: string | undefined;
+    try {
+      await writeCatalog(
+        outDir,
+        `meshparts@${VERSION}`,
+        processed.filter((r) => r.manifestPath !== undefined).map((r) => catalogEntry(outDir, r)),
+        new Set(processed.map((r) => r.model.slug)),
+      );
+    } catch (error) {
+      // The packs are written and journaled; a catalog that cannot be written (a full disk) must not
+      // hide every model's result. The run reports it, and the next run writes the catalog again.
+      catalogError = `cannot write ${catalogPath(outDir)}: ${messageOf(error)}`;
+    }
     const spentCredits = results.reduce((sum, r) => sum + r.credits, 0);
-    return { ...base, dryRun: false, results, spentCredits };
+    return { ...base, dryRun: false, results, spentCredits, ...(catalogError ? { catalogError } : {}) };
   } finally {
     await journal?.close();
     await client?.close();
@@ -177,8 +201,59 @@ async function assertOutputFolder(outDir: string): Promise<void> {
     if (!info.isDirectory()) throw new PipelineUsageError(`the output path is not a folder: ${outDir}`);
   } catch (error) {
     if (error instanceof PipelineUsageError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') {
+      throw new PipelineUsageError(
+        `the output path ${outDir} is not usable: part of it is a file, not a folder`,
+      );
+    }
+    if (code !== 'ENOENT')
+      throw new PipelineUsageError(`cannot use the output folder ${outDir}: ${messageOf(error)}`);
   }
+}
+
+/**
+ * Creates and locks the output folder. A folder that cannot be written (read-only, full, no
+ * permission) is bad usage: nothing has been submitted or written, and the message says why.
+ */
+async function lockOutput(outDir: string): Promise<Awaited<ReturnType<typeof acquireLock>>> {
+  try {
+    await mkdir(outDir, { recursive: true }).catch(async (error: unknown) => {
+      // A recursive mkdir reports ENOENT even on a read-only file system: one level, once, says why.
+      await mkdir(outDir).catch((direct: NodeJS.ErrnoException) => {
+        throw direct.code === 'ENOENT' ? error : direct;
+      });
+    });
+    return await acquireLock(outDir);
+  } catch (error) {
+    if (error instanceof PipelineUsageError) throw error;
+    throw new PipelineUsageError(`cannot write to the output folder ${outDir}: ${messageOf(error)}`);
+  }
+}
+
+function makeClient(options: ClientOptions | undefined, apiKey: string | undefined): StudioClient {
+  try {
+    return createClient({ ...options, ...(apiKey ? { apiKey } : {}) });
+  } catch (error) {
+    throw new PipelineUsageError(messageOf(error));
+  }
+}
+
+/** An input that does not exist: a failed result of its own (code `input`), nothing done for it. */
+function missingResult(file: string, segmenter: SegmenterName): ModelResult {
+  return {
+    model: { file, slug: safeFileName(basename(file)), sha256: '' },
+    outcome: 'failed',
+    segmenter,
+    action: 'blocked',
+    credits: 0,
+    durationMs: 0,
+    error: new ModelError('input', `input not found: ${file}`),
+  };
+}
+
+function sortByFile(results: ModelResult[]): ModelResult[] {
+  return results.sort((a, b) => (a.model.file < b.model.file ? -1 : a.model.file > b.model.file ? 1 : 0));
 }
 
 /** Hashes every input (two at a time: disk-bound) and assigns stable, unique slugs. */

@@ -6,6 +6,7 @@ import {
   createIO,
   type LabelOptions,
   MANIFEST_FILE,
+  type ModelLimits,
   modelNameOf,
   nameParts,
   parseRenameMap,
@@ -39,9 +40,11 @@ export interface SplitSettings {
   case?: CaseStyle;
   /** Label tuning (colour and component thresholds), for label strategies and the local segmenter. */
   labels?: LabelOptions;
+  /** Limits on hostile input (file size, vertices, parts); they change no output, so no cache key. */
+  limits?: Partial<ModelLimits>;
 }
 
-export type { CaseStyle, LabelOptions, RenameMap };
+export type { CaseStyle, LabelOptions, ModelLimits, RenameMap };
 export { nameParts, parseRenameMap, safeFileName, verifyPack };
 
 /** A stable fingerprint of split settings: a pack made with other settings is re-split (for free). */
@@ -81,8 +84,9 @@ export interface LocalSegmentation {
 export async function segmentFileLocally(
   input: string | Uint8Array,
   labels: LabelOptions = {},
+  limits: Partial<ModelLimits> = {},
 ): Promise<LocalSegmentation> {
-  const model = await readModel(input);
+  const model = await readModel(input, { limits });
   const result = await segmentLocally(model.document, labels);
   // A .gltf may spread its data over several buffers; a GLB holds exactly one.
   await result.document.transform(unpartition());
@@ -117,7 +121,7 @@ export async function packSegmented(args: {
   settings: SplitSettings;
 }): Promise<{ parts: number; manifestPath: string }> {
   const { settings, source } = args;
-  const model = await readModel(args.segmentedPath);
+  const model = await readModel(args.segmentedPath, settings.limits ? { limits: settings.limits } : {});
   const bounds = sceneBounds(model.document);
   const { plan, parts } = await splitDocument(
     { ...model, file: source.file },
@@ -127,6 +131,7 @@ export async function packSegmented(args: {
       ...settings.labels,
       ...(settings.instances ? { instances: settings.instances } : {}),
       ...(settings.pivot ? { pivot: settings.pivot } : {}),
+      ...(settings.limits ? { limits: settings.limits } : {}),
       naming: {
         model: modelNameOf(source.file),
         ...(settings.nameTemplate !== undefined ? { template: settings.nameTemplate } : {}),
