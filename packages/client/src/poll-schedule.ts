@@ -19,7 +19,12 @@
  *    waits each poll at most once per N slots, leaving room for submissions, and the FIFO queue of the
  *    rate limiter interleaves them. maxIntervalMs (60 s) bounds how stale progress reports get.
  *
- * The first poll is immediate: it confirms the task exists and gives the caller a first status.
+ * The first poll of a task this client submitted is not immediate: the submission's answer already
+ * confirmed the task, and a poll right away would only spend a request to learn "PENDING, 0 %". It
+ * is aimed like the others once this client has observed a duration (a finished task, or the pace of
+ * a running one); before any observation the prior is only a guess, so the first poll is a probe at
+ * `expectedDurationMs / 16` that measures the task's pace (see {@link firstPollDelay}). A task this
+ * client did not submit (a resumed one) is polled at once: that poll confirms it exists.
  */
 
 export interface PollOptions {
@@ -72,9 +77,49 @@ export function nextPollDelay(state: PollState): number {
   return Math.round(Math.min(max, Math.max(state.minIntervalMs, raw)));
 }
 
-/** Observed task durations on one client; their median feeds the schedule of later waits. */
+/**
+ * Share of the expected duration at which the first poll probes a task's pace when this client has
+ * observed nothing yet: early enough that a task much faster than the 3-minute prior (a small model,
+ * an emulator) is not waited on for the whole prior, late enough that the answer usually carries
+ * progress, from which the next poll is aimed at the finish.
+ */
+export const PROBE_FRACTION = 1 / 16;
+
+export interface FirstPollState {
+  /** Time since the submission, in ms. */
+  elapsedMs: number;
+  /** Observed median duration, or the prior. */
+  expectedDurationMs: number;
+  /** Whether `expectedDurationMs` comes from observations on this client (else it is the prior). */
+  observed: boolean;
+  /** The smallest allowed delay: the fair share of the rate budget (and minIntervalMs). */
+  minIntervalMs: number;
+  maxIntervalMs: number;
+}
+
+/** The delay until the first poll of a task this client submitted, in ms (see the header comment). */
+export function firstPollDelay(state: FirstPollState): number {
+  const { elapsedMs, expectedDurationMs } = state;
+  const aim = state.observed ? expectedDurationMs * 1.05 : expectedDurationMs * PROBE_FRACTION;
+  const max = Math.max(state.maxIntervalMs, state.minIntervalMs);
+  return Math.round(Math.min(max, Math.max(state.minIntervalMs, aim - elapsedMs)));
+}
+
+/** Median of a non-empty list. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Observed task durations on one client; their median feeds the schedule of later waits. Durations
+ * of finished tasks are preferred; until one finishes, the durations projected from running tasks'
+ * progress (elapsed × 100 / progress) stand in, so concurrent waits learn each other's pace.
+ */
 export class DurationStats {
   readonly #durations: number[] = [];
+  readonly #projected: number[] = [];
   readonly #keep: number;
 
   constructor(keep = 20) {
@@ -82,16 +127,29 @@ export class DurationStats {
   }
 
   record(durationMs: number): void {
-    if (!Number.isFinite(durationMs) || durationMs <= 0) return;
-    this.#durations.push(durationMs);
-    if (this.#durations.length > this.#keep) this.#durations.shift();
+    DurationStats.#push(this.#durations, durationMs, this.#keep);
   }
 
-  /** Median of the recorded durations, or `fallback` when none is recorded. */
+  /** A running task's total duration as projected from its progress. */
+  project(durationMs: number): void {
+    DurationStats.#push(this.#projected, durationMs, this.#keep);
+  }
+
+  /** Whether anything was recorded or projected (else `expected` returns the fallback prior). */
+  get observed(): boolean {
+    return this.#durations.length > 0 || this.#projected.length > 0;
+  }
+
+  /** Median of the recorded durations, else of the projected ones, else `fallback`. */
   expected(fallback: number): number {
-    if (this.#durations.length === 0) return fallback;
-    const sorted = [...this.#durations].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    if (this.#durations.length > 0) return median(this.#durations);
+    if (this.#projected.length > 0) return median(this.#projected);
+    return fallback;
+  }
+
+  static #push(list: number[], durationMs: number, keep: number): void {
+    if (!Number.isFinite(durationMs) || durationMs <= 0) return;
+    list.push(durationMs);
+    if (list.length > keep) list.shift();
   }
 }

@@ -63,7 +63,10 @@ describe('tasks.wait()', () => {
     await using broken = await startFastEmulator({
       faults: [{ kind: 'html', status: 502, match: { path: '/v1/generation-request/' }, times: 100 }],
     });
-    await using client2 = clientFor(broken, { maxRetries: 0, polling: { maxConsecutivePollErrors: 2 } });
+    await using client2 = clientFor(broken, {
+      maxRetries: 0,
+      polling: { expectedDurationMs: 150, maxIntervalMs: 100, maxConsecutivePollErrors: 2 },
+    });
     const created = await client2.segmentation.create({ model: makeGlb() });
     const error = await client2.tasks.wait(created.taskId).catch((e: unknown) => e);
     expect((error as StudioError).status).toBe(502);
@@ -157,6 +160,23 @@ describe('tasks.wait()', () => {
     const task = await client.tasks.wait(taskId, { onProgress: (t: Task) => progress.push(t.progress) });
     expect(task.status).toBe('FINISHED');
     expect(emulator.stats().requests.status).toBeLessThanOrEqual(5);
+  });
+
+  it('does not poll a task it just submitted at once: one probe finds a fast task finished', async () => {
+    await using emulator = await startFastEmulator({ durationMs: 200, balance: 1000 });
+    // The prior (16 s) overstates these 200 ms tasks: the first poll is a probe at 1/16 of it (1 s).
+    await using client = clientFor(emulator, {
+      polling: { expectedDurationMs: 16_000, maxIntervalMs: 60_000 },
+    });
+    const created = await Promise.all(
+      [0, 1, 2, 3].map((i) => client.segmentation.create({ model: makeGlb(i) })),
+    );
+    const started = Date.now();
+    const tasks = await Promise.all(created.map(({ taskId }) => client.tasks.wait(taskId)));
+    expect(tasks.map((task) => task.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED', 'FINISHED']);
+    expect(emulator.stats().requests.status).toBe(4);
+    // Not the prior's 16 s (nor maxIntervalMs): the probe's second.
+    expect(Date.now() - started).toBeLessThan(8_000);
   });
 
   it('many concurrent segmentations share one budget without a single 429', async () => {

@@ -32,8 +32,9 @@ describe('README examples', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     await using dir = await tempDir();
     // Each example's client keeps the real budget (3 requests per minute, polls 20 s apart); tasks that
-    // finish at once let it complete within its first poll. (The emulator's budget is per key, shared by
-    // the examples' separate clients, so it is lifted here.)
+    // finish at once let it complete within its first poll, which for a task it submitted comes one
+    // fair share of the budget (20 s) after the submission (poll-schedule.ts), hence the longer timeout.
+    // (The emulator's budget is per key, shared by the examples' separate clients, so it is lifted here.)
     await using emulator = await startFastEmulator({ balance: 1000, durationMs: 0 });
     const glb = makeGlb(256);
     await mkdir(join(dir.path, 'models'));
@@ -67,5 +68,7 @@ describe('README examples', () => {
       await rm(moduleDir, { recursive: true, force: true });
     }
     expect(emulator.stats().submissions).toBe(blocks.length);
-  });
+    // One submission and one poll per example: the first poll found the task finished.
+    expect(emulator.stats().requests.status).toBe(blocks.length);
+  }, 120_000);
 });

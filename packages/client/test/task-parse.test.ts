@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DurationStats, nextPollDelay } from '../src/poll-schedule.js';
+import { DurationStats, firstPollDelay, nextPollDelay } from '../src/poll-schedule.js';
 import { parseBalance } from '../src/resources/wallet.js';
 import { isTerminal, parseCreated, parseTask } from '../src/task.js';
 
@@ -89,6 +89,33 @@ describe('poll schedule', () => {
     expect(nextPollDelay({ ...base, elapsedMs: 240_000, progress: null })).toBe(30_000);
     expect(nextPollDelay({ ...base, elapsedMs: 100_000, progress: 100 })).toBe(20_000);
     expect(nextPollDelay({ ...base, minIntervalMs: 90_000, elapsedMs: 0, progress: null })).toBe(90_000);
+  });
+
+  it('probes a task submitted here before any observation, then aims at the observed duration', () => {
+    const first = { expectedDurationMs: 180_000, minIntervalMs: 1_000, maxIntervalMs: 60_000 };
+    // Nothing observed yet: a probe at 1/16 of the 3-minute prior measures the pace.
+    expect(firstPollDelay({ ...first, elapsedMs: 0, observed: false })).toBe(11_250);
+    // 3-second tasks observed, 0.5 s since the submission: a hair after the expected finish.
+    expect(firstPollDelay({ ...first, expectedDurationMs: 3_000, elapsedMs: 500, observed: true })).toBe(
+      2_650,
+    );
+    // Never under the fair share of the budget, never over maxIntervalMs.
+    expect(firstPollDelay({ ...first, minIntervalMs: 20_000, elapsedMs: 0, observed: false })).toBe(20_000);
+    expect(firstPollDelay({ ...first, expectedDurationMs: 600_000, elapsedMs: 0, observed: true })).toBe(
+      60_000,
+    );
+  });
+
+  it('lets the pace of running tasks stand in until one finishes', () => {
+    const stats = new DurationStats();
+    expect(stats.observed).toBe(false);
+    expect(stats.expected(180_000)).toBe(180_000);
+    stats.project(4_000);
+    stats.project(Number.NaN);
+    expect(stats.observed).toBe(true);
+    expect(stats.expected(180_000)).toBe(4_000);
+    stats.record(3_000);
+    expect(stats.expected(180_000)).toBe(3_000);
   });
 
   it('learns the median duration of finished tasks', () => {

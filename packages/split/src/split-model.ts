@@ -1,9 +1,10 @@
-import type { ILogger, NodeIO } from '@gltf-transform/core';
+import type { Document, ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect-parts.js';
 import { sha256Hex } from './hash.js';
 import { asReadModel, type ReadModel } from './io.js';
 import { ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
 import type { Manifest, Segmenter } from './manifest.js';
+import { modelNameOf } from './model-name.js';
 import { type NamingOptions, nameParts } from './naming/index.js';
 import { sceneBounds } from './part-stats.js';
 import type { PivotMode } from './pivot.js';
@@ -53,14 +54,11 @@ export class NoPartsError extends Error {
   override readonly name = 'NoPartsError';
 }
 
-/** The model name `{model}` stands for: the file name without its extension. */
-export function modelNameOf(file: string): string {
-  return file.replace(/\.(glb|gltf)$/i, '');
-}
+export { modelNameOf } from './model-name.js';
 
 /** Plans and names an already-read model's parts (label strategies rebuild its document in place). */
 async function planAndName(
-  model: ReadModel,
+  model: Pick<ReadModel, 'document' | 'file'>,
   options: SplitModelOptions,
 ): Promise<{ plan: PartPlan; names: string[] }> {
   const plan = await planParts(model.document, options);
@@ -94,6 +92,32 @@ export async function splitDocument(
   return { plan, parts };
 }
 
+/** What splitModel keeps of its input: the document, and the file's bytes reduced to size and hash. */
+interface SplitSource {
+  document: Document;
+  file: string;
+  source: NonNullable<SplitModelOptions['sourceFile']>;
+}
+
+/**
+ * Reads the input (unless it is already read) and takes the size and sha256 of its bytes at once. The
+ * bytes are not kept: once parsed they are a second copy of the model, and letting them go before the
+ * parts are made lowers a split's peak memory by the file's size (BENCHMARKS.md, target 1). A caller
+ * that passes bytes or a ReadModel keeps its own reference, of course.
+ */
+async function readSource(
+  input: string | Uint8Array | ReadModel,
+  options: SplitModelOptions,
+): Promise<SplitSource> {
+  const model = await asReadModel(input, options.logger, options.limits);
+  const source = options.sourceFile ?? {
+    file: model.file,
+    byteLength: model.bytes.byteLength,
+    sha256: sha256Hex(model.bytes),
+  };
+  return { document: model.document, file: model.file, source };
+}
+
 /**
  * One call from a model to a pack: read (or take an already-read model), detect, name, split, and write
  * `dir` atomically. Label strategies modify the read document in place (it belongs to this call unless
@@ -105,18 +129,14 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model = await asReadModel(input, options.logger, options.limits);
+  const model = await readSource(input, options);
   const bounds = sceneBounds(model.document);
   const { plan, names } = await planAndName(model, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them.
   const parts = iterateSplitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   const manifest = await writePack(dir, parts, {
     source: {
-      ...(options.sourceFile ?? {
-        file: model.file,
-        byteLength: model.bytes.byteLength,
-        sha256: sha256Hex(model.bytes),
-      }),
+      ...model.source,
       segmenter: options.segmenter ?? 'none',
       taskId: options.taskId ?? null,
       strategy: plan.strategy,

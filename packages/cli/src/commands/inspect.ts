@@ -33,7 +33,8 @@ export function register(program: Command): void {
     .option('--json', 'print only JSON on stdout')
     .addHelpText('after', EXAMPLES);
   addLabelOptions(command).action(async (model: string, flags: SplitFlags) => {
-    const split = await import('@meshparts/split');
+    // The planning entry: it does not load @gltf-transform/functions (see @meshparts/split/inspect).
+    const split = await import('@meshparts/split/inspect');
     const resolved = await resolveSplitFlags(flags, split);
     const logger = stderrLogger(Boolean(program.opts().debug));
     const report = await split

@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from '../errors.js';
 import { statusPath } from '../paths.js';
-import { nextPollDelay } from '../poll-schedule.js';
+import { firstPollDelay, nextPollDelay } from '../poll-schedule.js';
 import { parseTask, type Task } from '../task.js';
 import type { RequestOptions } from './segmentation.js';
 
@@ -87,6 +87,20 @@ export class Tasks {
     let last: Task | undefined;
     activeWaits.count++;
     try {
+      if (submitted !== undefined) {
+        // The submission's answer confirmed the task: polling now would only learn "PENDING, 0 %".
+        await sleep(
+          firstPollDelay({
+            elapsedMs: clock.now() - submitted,
+            expectedDurationMs: durations.expected(poll.expectedDurationMs),
+            observed: durations.observed,
+            minIntervalMs: fairShare(),
+            maxIntervalMs: poll.maxIntervalMs,
+          }),
+          clock,
+          limit.signal,
+        );
+      }
       let emptyPolls = 0;
       let failedPolls = 0;
       for (;;) {
@@ -122,6 +136,10 @@ export class Tasks {
           }
           delay = fairShare();
         } else {
+          // A task submitted here reports progress from 0: its pace projects its whole duration,
+          // which schedules the first polls of the tasks submitted after it.
+          if (submitted !== undefined && task.progress !== null && task.progress > 0 && task.progress < 100)
+            durations.project(((clock.now() - started) * 100) / task.progress);
           delay = nextPollDelay({
             elapsedMs: clock.now() - started,
             progress: task.progress,

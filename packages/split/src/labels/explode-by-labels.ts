@@ -8,7 +8,7 @@ import type {
   Primitive,
   Transform,
 } from '@gltf-transform/core';
-import { createTransform } from '@gltf-transform/functions';
+import { namedTransform } from '../named-transform.js';
 import { type MeshLabelling, meshLabels } from './mesh-labels.js';
 import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from './options.js';
 import { splitPrimitiveByLabels } from './split-primitive.js';
@@ -46,7 +46,7 @@ interface ExplodedMesh {
  */
 export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions = {}): Transform {
   const resolved = resolveLabelOptions(options);
-  return createTransform(NAME, (document: Document): void => {
+  return namedTransform(NAME, (document: Document): void => {
     const logger = document.getLogger();
     const root = document.getRoot();
     const nodesByMesh = new Map<Mesh, Node[]>();

@@ -1,0 +1,12 @@
+/** Where bench inputs, outputs and built packages live. Everything generated goes under bench/.work/. */
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WORK = fileURLToPath(new URL('../.work/', import.meta.url));
+export const MODELS = `${WORK}models/`;
+export const OUT = `${WORK}out/`;
+export const CHILDREN = fileURLToPath(new URL('../children/', import.meta.url));
+export const CLI_BIN = `${ROOT}packages/cli/dist/bin.js`;
+export const SPLIT_DIST = `${ROOT}packages/split/dist/index.js`;
+export const CLIENT_DIST = `${ROOT}packages/client/dist/index.js`;
+export const TESTING_DIST = `${ROOT}packages/client/dist/testing/index.js`;

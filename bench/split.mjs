@@ -1,0 +1,137 @@
+/**
+ * Targets 1-3: whole-process split timings against the plain glTF-Transform copy of the same file.
+ * Each benchmark alternates baseline / `meshparts split` CLI / bare `splitModel` processes for N
+ * rounds and reports medians; ratios are median candidate over median baseline of the same run.
+ */
+import { rm } from 'node:fs/promises';
+import { generate, modelPath } from './generate/index.mjs';
+import { alternate, summarize } from './lib/measure.mjs';
+import { CHILDREN, CLI_BIN, OUT } from './lib/paths.mjs';
+import { markdownTable, mib, ms, ratio } from './lib/table.mjs';
+
+/** The three whole-process jobs for one model: baseline copy, CLI split, library split. */
+function splitJobs(model, strategy) {
+  const input = modelPath(model);
+  const copy = `${OUT}${model}-copy.glb`;
+  const cliDir = `${OUT}${model}-cli`;
+  const libDir = `${OUT}${model}-lib`;
+  const strategyArgs = strategy ? ['--strategy', strategy] : [];
+  return [
+    {
+      name: 'baseline',
+      args: [`${CHILDREN}baseline-copy.mjs`, input, copy],
+      before: () => rm(copy, { force: true }),
+    },
+    {
+      name: 'cli',
+      args: [CLI_BIN, 'split', input, '-o', cliDir, ...strategyArgs],
+      before: () => rm(cliDir, { recursive: true, force: true }),
+    },
+    {
+      name: 'splitModel',
+      args: [`${CHILDREN}split-model.mjs`, input, libDir, ...(strategy ? [strategy] : [])],
+      before: () => rm(libDir, { recursive: true, force: true }),
+    },
+  ];
+}
+
+/** Runs one model's jobs and returns summaries keyed by job name. */
+async function measureModel(model, strategy, options) {
+  await generate([model], { log: options.log });
+  options.log(`${model}:`);
+  const jobs = splitJobs(model, strategy);
+  const samples = await alternate(jobs, options);
+  // Outputs are as big as the model, and JSON under the repository would be linted: remove them.
+  for (const job of jobs) await job.before();
+  return Object.fromEntries([...samples].map(([name, list]) => [name, summarize(name, list)]));
+}
+
+/** Rows for one model: baseline, then each candidate with its ratios to the baseline. */
+function rows(label, result, limit) {
+  const base = result.baseline;
+  return ['baseline', 'cli', 'splitModel'].map((name) => {
+    const s = result[name];
+    const time = s.wallMs / base.wallMs;
+    const memory = s.maxRssMiB / base.maxRssMiB;
+    const verdict =
+      name === 'baseline' ? '' : time <= limit.time && (!limit.memory || memory <= 1) ? 'met' : 'not met';
+    return [
+      label,
+      name,
+      ms(s.wallMs),
+      `${ms(s.minWallMs)}–${ms(s.maxWallMs)}`,
+      mib(s.maxRssMiB),
+      name === 'baseline' ? '' : ratio(time),
+      name === 'baseline' ? '' : ratio(memory),
+      s.load1.toFixed(2),
+      verdict,
+    ];
+  });
+}
+
+const HEADER = [
+  'model',
+  'process',
+  'median wall',
+  'range',
+  'median peak RSS',
+  'time / baseline',
+  'RSS / baseline',
+  'load avg',
+  'target',
+];
+
+/** Target 1: 500 mesh nodes, 51 MB. At most 1.2x the baseline's time, no more memory. */
+export async function benchNodes(options) {
+  const result = await measureModel('nodes-500', undefined, options);
+  return {
+    result,
+    markdown: markdownTable(HEADER, rows('nodes-500 (51 MB)', result, { time: 1.2, memory: true })),
+  };
+}
+
+/** Target 2: one 2M-triangle primitive, 200 interleaved `_PART_ID` labels. At most 1.5x. */
+export async function benchLabels(options) {
+  const result = await measureModel('labels-2m', 'attribute', options);
+  return { result, markdown: markdownTable(HEADER, rows('labels-2m (53 MB)', result, { time: 1.5 })) };
+}
+
+/** Target 3: the same total size in 10 to 5000 parts; time per part count, relative to its baseline. */
+export async function benchScaling(options) {
+  const table = [];
+  for (const parts of [10, 100, 1000, 5000]) {
+    const result = await measureModel(`scaling-${parts}`, undefined, options);
+    const base = result.baseline;
+    const cli = result.cli;
+    const lib = result.splitModel;
+    table.push([
+      String(parts),
+      ms(base.wallMs),
+      mib(base.maxRssMiB),
+      ms(cli.wallMs),
+      ratio(cli.wallMs / base.wallMs),
+      ms(lib.wallMs),
+      ratio(lib.wallMs / base.wallMs),
+      `${((lib.wallMs - base.wallMs) / parts).toFixed(2)} ms`,
+      mib(cli.maxRssMiB),
+      base.load1.toFixed(2),
+    ]);
+  }
+  return {
+    markdown: markdownTable(
+      [
+        'parts',
+        'baseline',
+        'baseline peak RSS',
+        'cli split',
+        'cli / baseline',
+        'splitModel',
+        'splitModel / baseline',
+        '(splitModel − baseline) / parts',
+        'cli peak RSS',
+        'load avg',
+      ],
+      table,
+    ),
+  };
+}
