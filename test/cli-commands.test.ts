@@ -117,6 +117,16 @@ describe('meshparts balance', () => {
     expect(JSON.parse(json.stdout)).toEqual({ balance: 150, segmentations: 1 });
   });
 
+  it('accepts --quiet on balance and inspect, printing only the result', async () => {
+    emulator = await startTestEmulator({ balance: 150 });
+    const balance = await runCli(['balance', '--quiet', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    expect(balance.code, balance.stderr).toBe(0);
+    expect(balance.stdout).toBe('150\n');
+    const inspect = await runCli(['inspect', model, '--quiet', '--json']);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(JSON.parse(inspect.stdout).parts).toHaveLength(2);
+  });
+
   it('reads the key and base URL from the config file', async () => {
     emulator = await startTestEmulator({ balance: 240 });
     const config = join(work.dir, 'config.json');
