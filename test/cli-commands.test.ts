@@ -78,6 +78,26 @@ describe('meshparts segment', () => {
     expect(bytes.subarray(0, 4).toString()).toBe('glTF');
   });
 
+  it('takes --max-credits and --dry-run, paying nothing beyond the limit or in a dry run', async () => {
+    emulator = await startTestEmulator();
+    const to = join(work.dir, 'paid', 'two.glb');
+    const env = { env: cliEnvFor(emulator) };
+    const over = await runCli(['segment', model, '-o', to, '--max-credits', '79', ...FAST_FLAGS], env);
+    expect(over.code, over.stderr).toBe(2);
+    expect(over.stderr).toContain('--max-credits 79');
+    const dry = await runCli(['segment', model, '-o', to, '--dry-run', '--json', ...FAST_FLAGS], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ segmenter: 'tripo', dryRun: true, credits: 80, path: to });
+    expect(emulator.stats().submissions).toBe(0);
+    await expect(readFile(to)).rejects.toThrow();
+    const within = await runCli(['segment', model, '-o', to, '--max-credits', '80', ...FAST_FLAGS], env);
+    expect(within.code, within.stderr).toBe(0);
+    expect(emulator.stats().submissions).toBe(1);
+    const local = join(work.dir, 'local.glb');
+    const free = await runCli(['segment', model, '-o', local, '--segmenter', 'local', '--max-credits', '0']);
+    expect(free.code, free.stderr).toBe(0);
+  });
+
   it('exits 2 without a model or with both a model and --url', async () => {
     expect((await runCli(['segment', '-o', join(work.dir, 'x.glb')])).code).toBe(2);
     expect(
@@ -95,6 +115,16 @@ describe('meshparts balance', () => {
     expect(text.stdout).toBe('150\n');
     const json = await runCli(['balance', '--json', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
     expect(JSON.parse(json.stdout)).toEqual({ balance: 150, segmentations: 1 });
+  });
+
+  it('accepts --quiet on balance and inspect, printing only the result', async () => {
+    emulator = await startTestEmulator({ balance: 150 });
+    const balance = await runCli(['balance', '--quiet', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    expect(balance.code, balance.stderr).toBe(0);
+    expect(balance.stdout).toBe('150\n');
+    const inspect = await runCli(['inspect', model, '--quiet', '--json']);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(JSON.parse(inspect.stdout).parts).toHaveLength(2);
   });
 
   it('reads the key and base URL from the config file', async () => {

@@ -26,6 +26,10 @@ export function register(program: Command): void {
   addApiOptions(command);
   command
     .option('--json', 'machine-readable JSON on stdout')
+    .option(
+      '-q, --quiet',
+      'accepted like every command; balance prints only the balance (failures on stderr)',
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: BalanceFlags, cmd: Command) => {
       process.exitCode = await balanceCommand(flags, Boolean(cmd.optsWithGlobals().debug));

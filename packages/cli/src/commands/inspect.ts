@@ -31,6 +31,7 @@ export function register(program: Command): void {
     .option('--rename <map.json>', 'rename map (see split)')
     .option('--case <style>', 'name case (see split)', 'keep')
     .option('--json', 'print only JSON on stdout')
+    .option('-q, --quiet', 'accepted like every command; inspect prints only its result (failures on stderr)')
     .addHelpText('after', EXAMPLES);
   addLabelOptions(command).action(async (model: string, flags: SplitFlags) => {
     // The planning entry: it does not load @gltf-transform/functions (see @meshparts/split/inspect).

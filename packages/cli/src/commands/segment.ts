@@ -8,7 +8,7 @@ import type { SegmenterName } from '../pipeline/events.js';
 import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
 import { withInterrupt } from './interrupt.js';
-import { addApiOptions, addOutputOptions, addSegmenterOption } from './options.js';
+import { addApiOptions, addOutputOptions, addSegmenterOption, nonNegativeInt } from './options.js';
 import { type SplitFlags, splitSettingsFrom } from './split-flags.js';
 import { addLabelOptions } from './split-options.js';
 
@@ -21,7 +21,12 @@ interface SegmentFlags extends SplitFlags {
   segmenter?: SegmenterName;
   json?: boolean;
   quiet?: boolean;
+  maxCredits?: number;
+  dryRun?: boolean;
 }
+
+/** What one Tripo segmentation costs, in credits (API-NOTES.md). */
+const TRIPO_CREDITS = 80;
 
 const EXAMPLES = `
 Examples:
@@ -38,7 +43,13 @@ export function register(program: Command): void {
     .description('segment one model (Tripo API or local) into a GLB with one named node per part')
     .argument('[model]', 'model file (.glb .gltf .fbx .obj .stl; local segmenter: .glb .gltf)')
     .requiredOption('-o, --out <file.glb>', 'where to write the segmented GLB')
-    .option('--url <modelUrl>', 'a publicly reachable model URL instead of a file (tripo only)');
+    .option('--url <modelUrl>', 'a publicly reachable model URL instead of a file (tripo only)')
+    .option(
+      '--max-credits <n>',
+      'refuse to submit if the segmentation would spend more credits',
+      nonNegativeInt('--max-credits'),
+    )
+    .option('--dry-run', 'say what would be done and what it would cost; submit and write nothing');
   addSegmenterOption(command);
   addLabelOptions(command);
   addApiOptions(command);
@@ -64,7 +75,23 @@ async function segmentCommand(
     if (!flags.quiet) process.stderr.write(`${line}\n`);
   };
   say(segmenterLine(segmenter, config, flags.segmenter !== undefined));
+  const credits = segmenter === 'tripo' ? TRIPO_CREDITS : 0;
+  if (flags.maxCredits !== undefined && credits > flags.maxCredits) {
+    throw new UsageError(
+      `this segmentation costs ${credits} credits, more than --max-credits ${flags.maxCredits}; nothing was submitted`,
+    );
+  }
   const to = resolve(flags.out);
+  if (flags.dryRun) {
+    say(
+      `would ${segmenter === 'tripo' ? 'submit' : 'segment locally'} ${model ?? flags.url} -> ${shortPath(to)}; ${credits} credit(s)`,
+    );
+    if (flags.json) {
+      const out = { segmenter, dryRun: true, credits, path: to };
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    }
+    return EXIT.ok;
+  }
   await mkdir(dirname(to), { recursive: true });
 
   if (segmenter === 'local') {
