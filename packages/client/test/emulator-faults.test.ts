@@ -25,15 +25,21 @@ async function get(url: string, headers: Record<string, string> = auth): Promise
   return { status: response.statusCode, headers: response.headers, text, json };
 }
 
-async function submit(emulator: Emulator): Promise<Reply> {
-  const form = new FormData();
-  form.set('model', new Blob([MODEL]), 'model.glb');
-  const response = await request(emulator.url + API_PATHS.submit, {
+/** POSTs `form` to the submit route with the test key; the raw undici response. */
+function postSubmit(emulator: Emulator, form: FormData, options: { signal?: AbortSignal } = {}) {
+  return request(emulator.url + API_PATHS.submit, {
     dispatcher: emulators.agent,
     method: 'POST',
     headers: auth,
     body: form,
+    ...options,
   });
+}
+
+async function submit(emulator: Emulator): Promise<Reply> {
+  const form = new FormData();
+  form.set('model', new Blob([MODEL]), 'model.glb');
+  const response = await postSubmit(emulator, form);
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, text, json: JSON.parse(text) };
 }
@@ -73,12 +79,7 @@ describe('error shapes', () => {
     const emulator = await start({ errorShape: 'detail_list' });
     const form = new FormData();
     form.set('model_url', 'not a url');
-    const response = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: emulators.agent,
-      method: 'POST',
-      headers: auth,
-      body: form,
-    });
+    const response = await postSubmit(emulator, form);
     expect(response.statusCode).toBe(400);
     expect(await response.body.json()).toEqual({
       detail: [{ loc: ['body', 'model_url'], msg: expect.any(String), type: 'VALIDATION_FAILED' }],
@@ -170,12 +171,7 @@ describe('faults', () => {
     const emulator = await start({ faults: [{ kind: 'html', status: 413, match: { method: 'POST' } }] });
     const form = new FormData();
     form.set('model', new Blob([new Uint8Array(2_000_000)]), 'big.glb');
-    const response = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: emulators.agent,
-      method: 'POST',
-      headers: auth,
-      body: form,
-    });
+    const response = await postSubmit(emulator, form);
     expect(response.statusCode).toBe(413);
     expect(await response.body.text()).toContain('Request Entity Too Large');
     expect(emulator.stats().submissions).toBe(0);
@@ -323,13 +319,7 @@ describe('faults', () => {
     });
     const form = new FormData();
     form.set('model', new Blob([MODEL]), 'model.glb');
-    const gaveUp = request(emulator.url + API_PATHS.submit, {
-      dispatcher: emulators.agent,
-      method: 'POST',
-      headers: auth,
-      body: form,
-      signal: AbortSignal.timeout(50),
-    });
+    const gaveUp = postSubmit(emulator, form, { signal: AbortSignal.timeout(50) });
     await expect(gaveUp).rejects.toThrow();
     await sleep(400); // the delay ends with the client long gone
     expect(emulator.stats().submissions).toBe(0);
