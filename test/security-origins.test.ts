@@ -21,6 +21,11 @@ interface Recorder {
   close: () => Promise<void>;
 }
 
+/** A client with the test key for `baseUrl`: no retries, and a request budget the tests never reach. */
+function clientWithoutRetries(baseUrl: string): StudioClient {
+  return new StudioClient({ apiKey: TEST_KEY, baseUrl, maxRetries: 0, requestsPerMinute: 10_000 });
+}
+
 /** A loopback server that records every request and answers with `handler`. */
 async function recorder(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Recorder> {
   const requests: Recorder['requests'] = [];
@@ -84,12 +89,7 @@ describe('Authorization goes to the API origin only', () => {
       res.writeHead(statuses[n++ % statuses.length]!, { location: `${elsewhere.url}${req.url}` });
       res.end();
     });
-    const client = new StudioClient({
-      apiKey: TEST_KEY,
-      baseUrl: api.url,
-      maxRetries: 0,
-      requestsPerMinute: 10_000,
-    });
+    const client = clientWithoutRetries(api.url);
     try {
       for (let i = 0; i < statuses.length; i++) {
         await client.wallet.balance().catch(() => undefined);
@@ -115,12 +115,7 @@ describe('Authorization goes to the API origin only', () => {
       res.writeHead(302, { location: `${storage.url}${req.url}` });
       res.end();
     });
-    const client = new StudioClient({
-      apiKey: TEST_KEY,
-      baseUrl: api.url,
-      maxRetries: 0,
-      requestsPerMinute: 10_000,
-    });
+    const client = clientWithoutRetries(api.url);
     try {
       await client.download(`${storage.url}/assets/a.glb`, { to: join(work.dir, 'dl', 'a.glb') });
       await client.download(`${api.url}/assets/b.glb`, { to: join(work.dir, 'dl', 'b.glb') });
@@ -166,12 +161,7 @@ describe('plain http is refused for non-loopback hosts', () => {
       res.writeHead(302, { location: 'http://storage.evil.example/asset.glb' });
       res.end();
     });
-    const client = new StudioClient({
-      apiKey: TEST_KEY,
-      baseUrl: hop.url,
-      maxRetries: 0,
-      requestsPerMinute: 10_000,
-    });
+    const client = clientWithoutRetries(hop.url);
     try {
       const direct = await client
         .download('http://storage.evil.example/asset.glb', { to: join(work.dir, 'dl', 'x.glb') })

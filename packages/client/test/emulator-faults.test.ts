@@ -1,35 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, FormData, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  API_PATHS,
-  type Emulator,
-  type EmulatorOptions,
-  type FaultRule,
-  startEmulator,
-} from '../src/testing/index.js';
+import { FormData, request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { API_PATHS, type Emulator, type FaultRule, startEmulator } from '../src/testing/index.js';
+import { useEmulators } from './emulator-harness.js';
 
 const KEY = 'sk-faults-test-abcdef';
 const auth = { authorization: `Bearer ${KEY}` };
 const MODEL = new Uint8Array(4000).map((_, i) => i % 256);
 
-let agent: Agent;
-const running: Emulator[] = [];
-beforeAll(() => {
-  agent = new Agent();
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
-afterAll(async () => {
-  await agent.close();
-});
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emulator = await startEmulator({ apiKey: KEY, requestsPerMinute: 1000, durationMs: 100, ...options });
-  running.push(emulator);
-  return emulator;
-}
+const emulators = useEmulators({ apiKey: KEY, requestsPerMinute: 1000, durationMs: 100 });
+const start = emulators.start;
 
 interface Reply {
   status: number;
@@ -39,21 +19,27 @@ interface Reply {
 }
 
 async function get(url: string, headers: Record<string, string> = auth): Promise<Reply> {
-  const response = await request(url, { dispatcher: agent, headers });
+  const response = await request(url, { dispatcher: emulators.agent, headers });
   const text = await response.body.text();
   const json = response.headers['content-type'] === 'application/json' ? JSON.parse(text) : undefined;
   return { status: response.statusCode, headers: response.headers, text, json };
 }
 
-async function submit(emulator: Emulator): Promise<Reply> {
-  const form = new FormData();
-  form.set('model', new Blob([MODEL]), 'model.glb');
-  const response = await request(emulator.url + API_PATHS.submit, {
-    dispatcher: agent,
+/** POSTs `form` to the submit route with the test key; the raw undici response. */
+function postSubmit(emulator: Emulator, form: FormData, options: { signal?: AbortSignal } = {}) {
+  return request(emulator.url + API_PATHS.submit, {
+    dispatcher: emulators.agent,
     method: 'POST',
     headers: auth,
     body: form,
+    ...options,
   });
+}
+
+async function submit(emulator: Emulator): Promise<Reply> {
+  const form = new FormData();
+  form.set('model', new Blob([MODEL]), 'model.glb');
+  const response = await postSubmit(emulator, form);
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, text, json: JSON.parse(text) };
 }
@@ -93,12 +79,7 @@ describe('error shapes', () => {
     const emulator = await start({ errorShape: 'detail_list' });
     const form = new FormData();
     form.set('model_url', 'not a url');
-    const response = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: agent,
-      method: 'POST',
-      headers: auth,
-      body: form,
-    });
+    const response = await postSubmit(emulator, form);
     expect(response.statusCode).toBe(400);
     expect(await response.body.json()).toEqual({
       detail: [{ loc: ['body', 'model_url'], msg: expect.any(String), type: 'VALIDATION_FAILED' }],
@@ -190,12 +171,7 @@ describe('faults', () => {
     const emulator = await start({ faults: [{ kind: 'html', status: 413, match: { method: 'POST' } }] });
     const form = new FormData();
     form.set('model', new Blob([new Uint8Array(2_000_000)]), 'big.glb');
-    const response = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: agent,
-      method: 'POST',
-      headers: auth,
-      body: form,
-    });
+    const response = await postSubmit(emulator, form);
     expect(response.statusCode).toBe(413);
     expect(await response.body.text()).toContain('Request Entity Too Large');
     expect(emulator.stats().submissions).toBe(0);
@@ -261,7 +237,7 @@ describe('faults', () => {
     const emulator = await start({ faults: [{ kind: 'truncate' }] });
     const taskId = await finishedTask(emulator);
     const url = `${emulator.storageUrl}/assets/${taskId}.glb`;
-    const cut = await request(url, { dispatcher: agent });
+    const cut = await request(url, { dispatcher: emulators.agent });
     expect(cut.headers['content-length']).toBe(String(MODEL.byteLength));
     const received: Buffer[] = [];
     await expect(
@@ -270,7 +246,7 @@ describe('faults', () => {
       })(),
     ).rejects.toThrow();
     expect(Buffer.concat(received).byteLength).toBe(MODEL.byteLength / 2);
-    const whole = await request(url, { dispatcher: agent });
+    const whole = await request(url, { dispatcher: emulators.agent });
     expect(new Uint8Array(await whole.body.arrayBuffer())).toEqual(MODEL);
   });
 
@@ -283,12 +259,12 @@ describe('faults', () => {
     });
     const taskId = await finishedTask(emulator);
     const url = `${emulator.storageUrl}/assets/${taskId}.glb`;
-    const clean = await request(url, { dispatcher: agent });
+    const clean = await request(url, { dispatcher: emulators.agent });
     expect(clean.headers['content-length']).toBeUndefined();
     expect(clean.headers['transfer-encoding']).toBe('chunked');
     const bytes = new Uint8Array(await clean.body.arrayBuffer());
     expect(bytes).toEqual(MODEL.subarray(0, MODEL.byteLength / 4));
-    const abrupt = await request(url, { dispatcher: agent });
+    const abrupt = await request(url, { dispatcher: emulators.agent });
     await expect(abrupt.body.arrayBuffer()).rejects.toThrow();
     expect(emulator.stats().faults).toEqual({ truncateNoLength: 2 });
   });
@@ -343,13 +319,7 @@ describe('faults', () => {
     });
     const form = new FormData();
     form.set('model', new Blob([MODEL]), 'model.glb');
-    const gaveUp = request(emulator.url + API_PATHS.submit, {
-      dispatcher: agent,
-      method: 'POST',
-      headers: auth,
-      body: form,
-      signal: AbortSignal.timeout(50),
-    });
+    const gaveUp = postSubmit(emulator, form, { signal: AbortSignal.timeout(50) });
     await expect(gaveUp).rejects.toThrow();
     await sleep(400); // the delay ends with the client long gone
     expect(emulator.stats().submissions).toBe(0);

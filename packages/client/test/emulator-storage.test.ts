@@ -1,42 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, FormData, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  API_PATHS,
-  type Emulator,
-  type EmulatorOptions,
-  type EmulatorStats,
-  serveEmulator,
-  startEmulator,
-} from '../src/testing/index.js';
+import { FormData, request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { API_PATHS, type Emulator, type EmulatorStats, serveEmulator } from '../src/testing/index.js';
+import { useEmulators } from './emulator-harness.js';
 
 const KEY = 'sk-storage-test-42';
 const MODEL = new TextEncoder().encode('glTF storage test payload');
 
-let agent: Agent;
-const running: Emulator[] = [];
-beforeAll(() => {
-  agent = new Agent();
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
-afterAll(async () => {
-  await agent.close();
-});
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emulator = await startEmulator({ apiKey: KEY, requestsPerMinute: 1000, durationMs: 60, ...options });
-  running.push(emulator);
-  return emulator;
-}
+const emulators = useEmulators({ apiKey: KEY, requestsPerMinute: 1000, durationMs: 60 });
+const start = emulators.start;
 
 /** Submits MODEL; returns what the API answered. */
 async function submit(emulator: Emulator): Promise<{ task_id: string; created_at: string }> {
   const form = new FormData();
   form.set('model', new Blob([MODEL]), 'model.glb');
   const created = await request(emulator.url + API_PATHS.submit, {
-    dispatcher: agent,
+    dispatcher: emulators.agent,
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}` },
     body: form,
@@ -49,7 +28,7 @@ async function finishedAsset(emulator: Emulator): Promise<string> {
   const { task_id } = await submit(emulator);
   for (let i = 0; i < 100; i++) {
     const res = await request(emulator.url + API_PATHS.status(task_id), {
-      dispatcher: agent,
+      dispatcher: emulators.agent,
       headers: { authorization: `Bearer ${KEY}` },
     });
     const body = (await res.body.json()) as { status: string; results: { asset: string }[] };
@@ -63,7 +42,11 @@ async function fetchRaw(
   url: string,
   init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {},
 ) {
-  const res = await request(url, { dispatcher: agent, method: init.method ?? 'GET', headers: init.headers });
+  const res = await request(url, {
+    dispatcher: emulators.agent,
+    method: init.method ?? 'GET',
+    headers: init.headers,
+  });
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
 }
 
@@ -172,7 +155,7 @@ describe('serveEmulator', () => {
     );
     while (url === '') await sleep(5);
     const res = await request(url + API_PATHS.wallet, {
-      dispatcher: agent,
+      dispatcher: emulators.agent,
       headers: { authorization: `Bearer ${KEY}` },
     });
     expect(await res.body.json()).toEqual({ balance: '42.00' });
@@ -181,7 +164,7 @@ describe('serveEmulator', () => {
     expect(stats.requests.wallet).toBe(1);
     expect(printed.join('\n')).toContain(url);
     expect(printed.join('\n')).not.toContain(KEY);
-    await expect(request(url + API_PATHS.wallet, { dispatcher: agent })).rejects.toThrow();
+    await expect(request(url + API_PATHS.wallet, { dispatcher: emulators.agent })).rejects.toThrow();
   });
 
   it('refuses to start with an already aborted signal', async () => {

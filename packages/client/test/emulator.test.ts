@@ -7,33 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, FormData, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_PATHS, type Emulator, type EmulatorOptions, startEmulator } from '../src/testing/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_PATHS, type Emulator, startEmulator } from '../src/testing/index.js';
+import { useEmulators } from './emulator-harness.js';
 
 const KEY = 'sk-emulator-test-0123456789';
 const auth = { authorization: `Bearer ${KEY}` };
 
-let agent: Agent;
+const emulators = useEmulators({ apiKey: KEY, requestsPerMinute: 1000, durationMs: 200 });
+const start = emulators.start;
 let dir: string;
-const running: Emulator[] = [];
 
 beforeAll(async () => {
-  agent = new Agent();
   dir = await mkdtemp(join(tmpdir(), 'emulator-test-'));
 });
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
 afterAll(async () => {
-  await agent.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emulator = await startEmulator({ apiKey: KEY, requestsPerMinute: 1000, durationMs: 200, ...options });
-  running.push(emulator);
-  return emulator;
-}
 
 /** A GET or POST with the test agent; the body comes back as text and parsed JSON when it is JSON. */
 async function call(
@@ -41,7 +31,7 @@ async function call(
   init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: FormData } = {},
 ) {
   const response = await request(url, {
-    dispatcher: agent,
+    dispatcher: emulators.agent,
     method: init.method ?? 'GET',
     headers: init.headers,
     body: init.body,
@@ -152,7 +142,9 @@ describe('submission', () => {
         { asset: `${emulator.storageUrl}/assets/${taskId}.glb`, asset_type: '3D_MODEL', metadata: null },
       ],
     });
-    const asset = await request(`${emulator.storageUrl}/assets/${taskId}.glb`, { dispatcher: agent });
+    const asset = await request(`${emulator.storageUrl}/assets/${taskId}.glb`, {
+      dispatcher: emulators.agent,
+    });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['content-type']).toBe('model/gltf-binary');
     expect(asset.headers['content-length']).toBe(String(bytes.byteLength));
@@ -248,7 +240,7 @@ describe('submission', () => {
       expect(res.json).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     }
     const json = await request(emulator.url + API_PATHS.submit, {
-      dispatcher: agent,
+      dispatcher: emulators.agent,
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: '{"model_url":"x"}',
@@ -398,7 +390,9 @@ describe('task lifecycle', () => {
     const taskId = taskIdOf((await submitFile(emulator, path, 'chair.obj')).json);
     await waitForStatus(emulator, taskId, 'FINISHED');
     expect(calls).toEqual([{ filename: 'chair.obj', taskId, input: 'v 0 0 0' }]);
-    const asset = await request(`${emulator.storageUrl}/assets/${taskId}.glb`, { dispatcher: agent });
+    const asset = await request(`${emulator.storageUrl}/assets/${taskId}.glb`, {
+      dispatcher: emulators.agent,
+    });
     expect(await asset.body.text()).toBe('segmented:v 0 0 0');
   });
 
@@ -455,7 +449,9 @@ describe('status shapes', () => {
         },
       ],
     });
-    const thumb = await request(`${emulator.storageUrl}/thumbnails/${taskId}.png`, { dispatcher: agent });
+    const thumb = await request(`${emulator.storageUrl}/thumbnails/${taskId}.png`, {
+      dispatcher: emulators.agent,
+    });
     expect(thumb.headers['content-type']).toBe('image/png');
     expect(
       Buffer.from(await thumb.body.arrayBuffer())
@@ -553,7 +549,7 @@ describe('close()', () => {
       for (let i = 0; i < 100 && holding().length > 0; i++) await sleep(10);
       expect(holding()).toEqual([]);
       await expect(
-        request(emulator.url + API_PATHS.wallet, { dispatcher: agent, headers: auth }),
+        request(emulator.url + API_PATHS.wallet, { dispatcher: emulators.agent, headers: auth }),
       ).rejects.toThrow();
     } finally {
       hook.disable();
@@ -564,7 +560,7 @@ describe('close()', () => {
     const emulator = await startEmulator({ apiKey: KEY });
     await emulator[Symbol.asyncDispose]();
     await expect(
-      request(emulator.url + API_PATHS.wallet, { dispatcher: agent, headers: auth }),
+      request(emulator.url + API_PATHS.wallet, { dispatcher: emulators.agent, headers: auth }),
     ).rejects.toThrow();
   });
 });

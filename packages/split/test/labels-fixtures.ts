@@ -126,6 +126,37 @@ function boxFaces(
   return { positions, indices };
 }
 
+/** Appends `piece` to the fused buffers, its indices shifted past the vertices already there. */
+function appendPiece(
+  positions: number[],
+  indices: number[],
+  piece: { positions: readonly number[]; indices: readonly number[] },
+): void {
+  const base = positions.length / 3;
+  positions.push(...piece.positions);
+  indices.push(...piece.indices.map((i) => i + base));
+}
+
+/** Appends a one-triangle speck (legs of 0.1 along x and y) with its corner at `x, y, z`. */
+function appendSpeck(positions: number[], indices: number[], x: number, y: number, z: number): void {
+  const base = positions.length / 3;
+  positions.push(x, y, z, x + 0.1, y, z, x, y + 0.1, z);
+  indices.push(base, base + 1, base + 2);
+}
+
+/** A document with one scene, one node and one mesh (all named `name`) of one indexed primitive. */
+function fusedDocument(name: string, positions: number[], indices: number[]): Document {
+  const document = new Document();
+  document.createBuffer();
+  const primitive = document
+    .createPrimitive()
+    .setAttribute('POSITION', accessor(document, 'VEC3', Float32Array.from(positions)))
+    .setIndices(accessor(document, 'SCALAR', Uint16Array.from(indices)));
+  const node = document.createNode(name).setMesh(document.createMesh(name).addPrimitive(primitive));
+  document.createScene().addChild(node);
+  return document;
+}
+
 /**
  * Boxes fused into ONE primitive, each box painted one flat colour (COLOR_0 as normalized
  * UNSIGNED_BYTE VEC4, as colour-coded segmenters write it). Boxes with the same colour form one
@@ -137,9 +168,7 @@ export function flatColorBoxes(colors: readonly [number, number, number][], jitt
   const rgba: number[] = [];
   colors.forEach((color, i) => {
     const box = boxFaces([i * 2, 0, 0], [i * 2 + 1, 1, 1]);
-    const base = positions.length / 3;
-    positions.push(...box.positions);
-    indices.push(...box.indices.map((index) => index + base));
+    appendPiece(positions, indices, box);
     for (let v = 0; v < box.positions.length / 3; v++) {
       const noise = jitter ? (v % 3) - 1 : 0;
       rgba.push(...color.map((c) => Math.min(255, Math.max(0, c + noise))), 255);
@@ -196,27 +225,12 @@ export function componentsWithSpecks(): { document: Document; patchTriangles: nu
   const indices: number[] = [];
   let offset = 0;
   for (const n of sizes) {
-    const patch = seamedPatch([offset, 0, 0], n);
-    const base = positions.length / 3;
-    positions.push(...patch.positions);
-    indices.push(...patch.indices.map((i) => i + base));
+    appendPiece(positions, indices, seamedPatch([offset, 0, 0], n));
     offset += n + 5;
   }
   const specks = 4;
-  for (let s = 0; s < specks; s++) {
-    const base = positions.length / 3;
-    const x = 17 + 2 * s;
-    positions.push(x, 3, 0.5, x + 0.1, 3, 0.5, x, 3.1, 0.5);
-    indices.push(base, base + 1, base + 2);
-  }
-  const document = new Document();
-  document.createBuffer();
-  const primitive = document
-    .createPrimitive()
-    .setAttribute('POSITION', accessor(document, 'VEC3', Float32Array.from(positions)))
-    .setIndices(accessor(document, 'SCALAR', Uint16Array.from(indices)));
-  const node = document.createNode('fused').setMesh(document.createMesh('fused').addPrimitive(primitive));
-  document.createScene().addChild(node);
+  for (let s = 0; s < specks; s++) appendSpeck(positions, indices, 17 + 2 * s, 3, 0.5);
+  const document = fusedDocument('fused', positions, indices);
   return { document, patchTriangles: sizes.map((n) => 2 * n * n), specks };
 }
 
@@ -288,24 +302,7 @@ export function boxesAndSpecks(
 ): Document {
   const positions: number[] = [];
   const indices: number[] = [];
-  for (const [min, max] of boxes) {
-    const box = boxFaces(min, max);
-    const base = positions.length / 3;
-    positions.push(...box.positions);
-    indices.push(...box.indices.map((i) => i + base));
-  }
-  for (const [x, y, z] of specks as [number, number, number][]) {
-    const base = positions.length / 3;
-    positions.push(x, y, z, x + 0.1, y, z, x, y + 0.1, z);
-    indices.push(base, base + 1, base + 2);
-  }
-  const document = new Document();
-  document.createBuffer();
-  const primitive = document
-    .createPrimitive()
-    .setAttribute('POSITION', accessor(document, 'VEC3', Float32Array.from(positions)))
-    .setIndices(accessor(document, 'SCALAR', Uint16Array.from(indices)));
-  const node = document.createNode('boxes').setMesh(document.createMesh('boxes').addPrimitive(primitive));
-  document.createScene().addChild(node);
-  return document;
+  for (const [min, max] of boxes) appendPiece(positions, indices, boxFaces(min, max));
+  for (const [x, y, z] of specks as [number, number, number][]) appendSpeck(positions, indices, x, y, z);
+  return fusedDocument('boxes', positions, indices);
 }
