@@ -43,6 +43,28 @@ describe('acquireLock', () => {
     await lock.release();
   });
 
+  it('takes over a stale lock even when a killed run left its takeover file behind', async () => {
+    await acquireLock(dir); // creates the folder
+    const dead = { hostname: hostname(), startedAt: 'then' };
+    await writeFile(lockPath(dir), JSON.stringify({ ...dead, pid: deadPid() }));
+    // A run killed (kill -9) in the middle of its own takeover of that lock: a fresh takeover file.
+    await writeFile(`${lockPath(dir)}.takeover`, JSON.stringify({ ...dead, pid: deadPid() }));
+    const lock = await acquireLock(dir);
+    expect(JSON.parse(await readFile(lockPath(dir), 'utf8')).pid).toBe(process.pid);
+    await expect(stat(`${lockPath(dir)}.takeover`)).rejects.toThrow(/ENOENT/);
+    await lock.release();
+  });
+
+  it('leaves a live takeover alone and refuses clearly', async () => {
+    await acquireLock(dir); // creates the folder
+    const dead = { hostname: hostname(), startedAt: 'then' };
+    await writeFile(lockPath(dir), JSON.stringify({ ...dead, pid: deadPid() }));
+    // Another live process (the test runner's parent stands in for it) is taking the lock over now.
+    await writeFile(`${lockPath(dir)}.takeover`, JSON.stringify({ ...dead, pid: process.ppid }));
+    await expect(acquireLock(dir)).rejects.toBeInstanceOf(OutputLockedError);
+    expect(await readFile(`${lockPath(dir)}.takeover`, 'utf8')).toContain(String(process.ppid));
+  });
+
   it('never takes over a lock from another host', async () => {
     await (await acquireLock(dir)).release();
     await writeFile(

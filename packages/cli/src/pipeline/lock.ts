@@ -89,22 +89,26 @@ async function createWithContent(path: string, text: string): Promise<void> {
  * Removes a stale lock, racing safely with other processes doing the same. Read-then-remove alone is
  * not enough: a slower taker that read the stale holder could remove the lock a faster one has just
  * taken. So the takeover itself is serialised by a second create-exclusive file, and under it the lock
- * is read again: it is removed only if it still holds the same dead holder. A takeover file left by a
- * process killed in those few milliseconds is ignored after ten seconds.
+ * is read again: it is removed only if it still holds the same dead holder. The takeover file names
+ * its own holder too, so one left by a process killed in those few milliseconds (kill -9 loops hit
+ * them) is cleared as soon as that process is gone and the takeover is tried once more; one that
+ * cannot be read is ignored after ten seconds.
  */
-async function removeStale(path: string, holder: LockInfo): Promise<boolean> {
+async function removeStale(path: string, holder: LockInfo, retry = true): Promise<boolean> {
   const guard = `${path}.takeover`;
-  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(guard, 'wx');
+    await createWithContent(guard, JSON.stringify(lockInfo()));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const owner = await readLock(guard);
     const age = await stat(guard).then(
       (info) => Date.now() - info.mtimeMs,
       () => 0,
     );
-    if (age > 10_000) await rm(guard, { force: true });
-    return false;
+    const abandoned = owner === undefined ? age > 10_000 : isStale(owner);
+    if (!abandoned) return false;
+    await rm(guard, { force: true });
+    return retry ? removeStale(path, holder, false) : false;
   }
   try {
     const again = await readLock(path);
@@ -118,7 +122,6 @@ async function removeStale(path: string, holder: LockInfo): Promise<boolean> {
     await rm(path, { force: true });
     return true;
   } finally {
-    await handle.close();
     await rm(guard, { force: true });
   }
 }
