@@ -109,8 +109,12 @@ describe('meshparts run killed with SIGKILL again and again', () => {
         await new Promise((resolve) => setTimeout(resolve, rng.int(40)));
       }
       // Stay out of the one window no client can close (see above): a task created, its id not on disk.
+      // The emulator runs on this event loop: read the journal first, then the emulator's count, and
+      // kill with no await in between, so no task can be created after the check and before the kill.
       const deadline = Date.now() + 5_000;
-      while (emulator.stats().submissions > (await journaledTasks(out)).size && Date.now() < deadline) {
+      for (;;) {
+        const journaled = (await journaledTasks(out)).size;
+        if (emulator.stats().submissions <= journaled || Date.now() >= deadline) break;
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
       child.kill('SIGKILL');

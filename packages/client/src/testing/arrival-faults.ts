@@ -52,9 +52,24 @@ export async function applyArrivalFault(
       await drain(req);
       sendRateLimited(state, res, fault.retryAfter ?? 'seconds', fault.retryAfterSeconds ?? 1);
       return true;
-    case 'delay':
-      await state.sleep(fault.ms);
-      return false;
+    case 'delay': {
+      // Held as a proxy in front of the API would hold it. A client that closed its connection in the
+      // meantime (killed, timed out) never reaches the application, as with nginx's default
+      // proxy_ignore_client_abort off: the request is dropped, nothing is created or charged.
+      let left = req.socket.destroyed || req.socket.readableEnded;
+      const onGone = () => {
+        left = true;
+      };
+      req.socket.once('end', onGone).once('close', onGone);
+      try {
+        await state.sleep(fault.ms);
+      } finally {
+        req.socket.off('end', onGone).off('close', onGone);
+      }
+      if (!left && !req.socket.destroyed) return false;
+      req.socket.destroy();
+      return true;
+    }
     default:
       return false;
   }
