@@ -6,26 +6,19 @@ import {
   type Node,
   type Property,
   type PropertyResolver,
-  VERSION,
 } from '@gltf-transform/core';
 import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
-import { type ChannelIndex, copyAnimations, indexChannels } from './copy-animations.js';
+import { copyAnimations } from './copy-animations.js';
 import { copySkeleton, copySkin } from './copy-skeleton.js';
-import { listAnimatedNodes, type PartPlan, type PlannedPart } from './detect-parts.js';
-import {
-  type Bounds,
-  createWorldMatrices,
-  emptyBounds,
-  expandPlacedBounds,
-  finiteBounds,
-} from './geometry.js';
+import type { PartPlan, PlannedPart } from './detect-parts.js';
 import { IDENTITY, invert, isIdentity, multiply, tryInvert } from './math.js';
-import { nameParts } from './naming/index.js';
-import { dropUnusedExtensions, extensionPropertyNames, registerSourceExtensions } from './part-extensions.js';
+import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
+import { localBounds, type Placement, partAssetInfo, placement } from './part-placement.js';
 import { measurePart, type PartStats } from './part-stats.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
+import { planNames } from './plan-names.js';
+import { indexSource, type SourceIndex } from './source-index.js';
 import { addMissingTangents } from './tangent-space.js';
-import { DEFAULT_GENERATOR } from './version.js';
 
 /** Options for {@link splitParts}. */
 export interface SplitPartsOptions {
@@ -37,15 +30,7 @@ export interface SplitPartsOptions {
 
 export const SPLIT_PARTS_DEFAULTS: Required<Omit<SplitPartsOptions, 'names'>> = { pivot: 'original' };
 
-/** Where one source node puts a part file. */
-export interface Placement {
-  /** The source node's name (may be empty). */
-  node: string;
-  /** The source node's index in the source document's node list (unambiguous where names repeat). */
-  nodeIndex: number;
-  /** Column-major 4×4: part file space → source world space. */
-  matrix: number[];
-}
+export type { Placement } from './part-placement.js';
 
 /** One part, split into its own Document, with what the manifest records about it. */
 export interface SplitPart extends PartStats {
@@ -57,37 +42,6 @@ export interface SplitPart extends PartStats {
   placements: Placement[];
   /** The part's own Document: its default scene holds the part alone. */
   document: Document;
-}
-
-/**
- * Per-split context built once (O(source)): lookups every part needs, so that splitting N parts costs
- * O(total size), never N whole-document walks.
- */
-interface SourceIndex {
-  source: Document;
-  nodeIndex: Map<Node, number>;
-  worldOf: (node: Node) => mat4;
-  /** Nodes whose transform an animation drives. */
-  animated: Set<Node>;
-  channels: ChannelIndex;
-  /** Extensions whose properties the source holds. */
-  extensionProperties: Set<string>;
-}
-
-function indexSource(source: Document): SourceIndex {
-  return {
-    source,
-    nodeIndex: new Map(
-      source
-        .getRoot()
-        .listNodes()
-        .map((node, i) => [node, i]),
-    ),
-    worldOf: createWorldMatrices(),
-    animated: listAnimatedNodes(source),
-    channels: indexChannels(source),
-    extensionProperties: extensionPropertyNames(source),
-  };
 }
 
 /**
@@ -117,16 +71,8 @@ export function* iterateSplitParts(
   plan: PartPlan,
   options: SplitPartsOptions = {},
 ): Generator<SplitPart, void, undefined> {
-  if (plan.needsLabels) {
-    throw new Error(`the ${plan.strategy} plan needs its labels applied first (use planParts)`);
-  }
   const pivot = options.pivot ?? SPLIT_PARTS_DEFAULTS.pivot;
-  const names =
-    options.names ??
-    nameParts(plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })));
-  if (names.length !== plan.parts.length) {
-    throw new Error(`got ${names.length} names for ${plan.parts.length} parts`);
-  }
+  const names = planNames(plan, options.names);
   const index = indexSource(document);
   const logger = document.getLogger();
   for (const [i, part] of plan.parts.entries()) {
@@ -139,7 +85,8 @@ export function* iterateSplitParts(
   }
 }
 
-function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {
+/** One part into its own Document (the general path: every feature glTF-Transform can write). */
+export function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {
   const { source } = index;
   const target = new Document();
   target.setLogger(source.getLogger());
@@ -218,12 +165,6 @@ function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: Pi
   };
 }
 
-function placement(index: SourceIndex, node: Node, matrix: mat4): Placement {
-  // -0 becomes 0: JSON writes both as 0, and the manifest read back must equal the one returned.
-  const values = matrix.map((value) => (value === 0 ? 0 : value));
-  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: values };
-}
-
 /** The part's mesh in the target: the whole mesh, or a new mesh holding the planned primitive. */
 function copyMesh(target: Document, part: PlannedPart, copy: <T extends Property>(property: T) => T): Mesh {
   if (!part.primitive) return copy(part.mesh);
@@ -235,30 +176,11 @@ function copyMesh(target: Document, part: PlannedPart, copy: <T extends Property
   return mesh;
 }
 
-/**
- * Bounds of the part's geometry in the space the pivot is measured in: the mesh's local space
- * (instances included), or for a skinned part the skeleton's world space.
- */
-function localBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat4): Bounds {
-  const bounds = emptyBounds();
-  const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
-  for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
-  return finiteBounds(bounds);
-}
-
-/**
- * Copyright, asset extras (where exporters such as Sketchfab put author, licence and source) and the
- * root's extras go into every part: a part of a CC-BY model still needs its attribution. The generator
- * says which tool wrote the part.
- */
+/** Asset information, as {@link partAssetInfo} gives it, set on a part's Document. */
 function copyAssetInfo(target: Document, source: Document): void {
-  const from = source.getRoot().getAsset();
-  const to = target.getRoot().getAsset();
-  if (from.copyright) to.copyright = from.copyright;
-  if (from.extras !== undefined) to.extras = structuredClone(from.extras);
-  to.generator = `${DEFAULT_GENERATOR} (glTF-Transform ${VERSION})`;
-  const extras = source.getRoot().getExtras();
-  if (Object.keys(extras).length > 0) target.getRoot().setExtras(structuredClone(extras));
+  const { asset, rootExtras } = partAssetInfo(source);
+  Object.assign(target.getRoot().getAsset(), asset);
+  if (rootExtras) target.getRoot().setExtras(rootExtras);
 }
 
 /** A GLB holds one buffer: move every accessor into the first and drop the others. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
+import type { EncodedPart } from './direct-part.js';
 import type { Bounds } from './geometry.js';
 import { sha256Hex } from './hash.js';
 import { codecNeedsOf, createIO } from './io.js';
@@ -102,10 +103,12 @@ function assertSafeName(name: string): void {
  *
  * `parts` may be a lazy (async) iterable, such as {@link iterateSplitParts}: each part is encoded and
  * handed to the disk before the next is made, so a big model never holds all its parts in memory.
+ * A part is either a Document (encoded here with `io`) or already encoded GLB bytes (`bytes`, from
+ * the direct encoder of iteratePackParts), which are written as they are.
  */
 export async function writePack(
   dir: string,
-  parts: Iterable<SplitPart> | AsyncIterable<SplitPart>,
+  parts: Iterable<SplitPart | EncodedPart> | AsyncIterable<SplitPart | EncodedPart>,
   options: WritePackOptions,
 ): Promise<Manifest> {
   const target = resolve(dir);
@@ -114,6 +117,20 @@ export async function writePack(
   const seen = new Set<string>();
   await mkdir(parent, { recursive: true });
   let io = options.io;
+  const encodeDocument = async (part: SplitPart): Promise<Uint8Array> => {
+    // Parts carry the source's compression extensions: the first one tells which encoders to load.
+    io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
+    try {
+      return await io.writeBinary(part.document);
+    } catch (error) {
+      throw new PackWriteError(
+        `cannot write part ${JSON.stringify(part.name)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  };
   const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
   // Encoding is CPU work; writing and fsyncing is I/O that runs in libuv's pool: a few file writes
   // stay in flight while the next part is encoded, so hundreds of fsyncs do not run one by one.
@@ -143,19 +160,7 @@ export async function writePack(
         throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
       }
       seen.add(key);
-      // Parts carry the source's compression extensions: the first one tells which encoders to load.
-      io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
-      let bytes: Uint8Array;
-      try {
-        bytes = await io.writeBinary(part.document);
-      } catch (error) {
-        throw new PackWriteError(
-          `cannot write part ${JSON.stringify(part.name)}: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
+      const bytes = 'bytes' in part ? part.bytes : await encodeDocument(part);
       const entry: ManifestPart = {
         id: part.id,
         name: part.name,

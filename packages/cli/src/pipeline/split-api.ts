@@ -13,11 +13,9 @@ import {
   type RenameMap,
   readModel,
   safeFileName,
-  sceneBounds,
   segmentLocally,
-  splitDocument,
+  splitModel,
   verifyPack,
-  writePack,
 } from '@meshparts/split';
 import { VERSION } from '../version.js';
 
@@ -122,32 +120,23 @@ export async function packSegmented(args: {
 }): Promise<{ parts: number; manifestPath: string }> {
   const { settings, source } = args;
   const model = await readModel(args.segmentedPath, settings.limits ? { limits: settings.limits } : {});
-  const bounds = sceneBounds(model.document);
-  const { plan, parts } = await splitDocument(
-    { ...model, file: source.file },
-    {
-      ...(settings.strategy ? { strategy: settings.strategy } : {}),
-      ...(settings.attribute ? { attribute: settings.attribute } : {}),
-      ...settings.labels,
-      ...(settings.instances ? { instances: settings.instances } : {}),
-      ...(settings.pivot ? { pivot: settings.pivot } : {}),
-      ...(settings.limits ? { limits: settings.limits } : {}),
-      naming: {
-        model: modelNameOf(source.file),
-        ...(settings.nameTemplate !== undefined ? { template: settings.nameTemplate } : {}),
-        ...(settings.rename ? { rename: settings.rename } : {}),
-        ...(settings.case ? { case: settings.case } : {}),
-      },
+  // splitModel streams the parts into the pack one at a time (the direct encoder where it applies).
+  const { manifest } = await splitModel({ ...model, file: source.file }, args.packDir, {
+    ...(settings.strategy ? { strategy: settings.strategy } : {}),
+    ...(settings.attribute ? { attribute: settings.attribute } : {}),
+    ...settings.labels,
+    ...(settings.instances ? { instances: settings.instances } : {}),
+    ...(settings.pivot ? { pivot: settings.pivot } : {}),
+    ...(settings.limits ? { limits: settings.limits } : {}),
+    naming: {
+      model: modelNameOf(source.file),
+      ...(settings.nameTemplate !== undefined ? { template: settings.nameTemplate } : {}),
+      ...(settings.rename ? { rename: settings.rename } : {}),
+      ...(settings.case ? { case: settings.case } : {}),
     },
-  );
-  const manifest = await writePack(args.packDir, parts, {
-    source: {
-      ...source,
-      strategy: plan.strategy,
-      reason: plan.reason,
-      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
-    },
-    bounds,
+    sourceFile: { file: source.file, byteLength: source.byteLength, sha256: source.sha256 },
+    segmenter: source.segmenter,
+    taskId: source.taskId,
     generator: `meshparts@${VERSION}`,
   });
   return { parts: manifest.parts.length, manifestPath: join(args.packDir, MANIFEST_FILE) };

@@ -17,6 +17,8 @@ export interface ValidationSummary {
   warnings: number;
   /** `CODE pointer: message` of every error, for readable assertion failures. */
   errorMessages: string[];
+  /** The same for every warning. */
+  warningMessages: string[];
 }
 
 /** Runs gltf-validator on GLB bytes. */
@@ -33,6 +35,9 @@ export async function validateGLB(bytes: Uint8Array): Promise<ValidationSummary>
     warnings: report.issues.numWarnings,
     errorMessages: messages
       .filter((m) => m.severity === 0)
+      .map((m) => `${m.code} ${m.pointer ?? ''}: ${m.message}`),
+    warningMessages: messages
+      .filter((m) => m.severity === 1)
       .map((m) => `${m.code} ${m.pointer ?? ''}: ${m.message}`),
   };
 }
