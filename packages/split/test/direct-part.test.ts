@@ -4,10 +4,8 @@ import {
   Document,
   type Material,
   type Node,
-  Primitive,
   type Texture,
   type TextureInfo,
-  TextureInfo as TextureInfoClass,
 } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { listAnimatedNodes } from '../src/detect-parts.js';
@@ -184,8 +182,8 @@ function buildEverything(): Document {
     .setMetallicRoughnessTexture(image);
   m.getBaseColorTextureInfo()!
     .setTexCoord(1)
-    .setWrapS(TextureInfoClass.WrapMode.MIRRORED_REPEAT)
-    .setMagFilter(TextureInfoClass.MagFilter.NEAREST)
+    .setWrapS(33648) // MIRRORED_REPEAT
+    .setMagFilter(9728) // NEAREST
     .setExtras({ slot: 'base' });
   const positions = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0.5]);
   const triangles = doc
@@ -203,7 +201,7 @@ function buildEverything(): Document {
     .setExtras({ primitive: 1 });
   const lines = doc
     .createPrimitive()
-    .setMode(Primitive.Mode.LINES)
+    .setMode(1) // LINES
     .setAttribute('POSITION', make('VEC3', new Float32Array([0, 0, 0, 0, 2, 0])));
   const mesh = doc.createMesh('quad').addPrimitive(triangles).addPrimitive(lines).setExtras({ lod: 0 });
   const scene = doc.createScene('s');
@@ -211,7 +209,7 @@ function buildEverything(): Document {
   const parent = doc.createNode('rig').setTranslation([0, 1, 0]).setScale([2, 2, 2]);
   scene.addChild(parent);
   parent.addChild(doc.createNode('a').setMesh(mesh).setTranslation([1, 2, 3]).setExtras({ tag: 'a' }));
-  scene.addChild(doc.createNode('b').setMesh(mesh).setRotation([0, 0.7071068, 0, 0.7071068]));
+  scene.addChild(doc.createNode('b').setMesh(mesh).setRotation([0, Math.SQRT1_2, 0, Math.SQRT1_2]));
   return doc;
 }
 
