@@ -3,7 +3,8 @@
  * pack (parts/*.glb + manifest.json). See README.md in this package for the maths and the manifest.
  *
  * Pipeline: readModel → planParts (detectParts + labels) → nameParts → splitParts → writePack,
- * or splitModel for all of it in one call; reassemble is the inverse.
+ * or splitModel for all of it in one call; reassemble is the inverse. `@meshparts/split/pack` is a
+ * lighter entry with what splitModel needs (see pack.ts).
  */
 
 /** The logger interface options accept (glTF-Transform's). */
@@ -23,6 +24,7 @@ export {
   type StrategyOption,
   selectScene,
 } from './detect-parts.js';
+export type { EncodedPart } from './direct-part.js';
 export { type Bounds, triangleCount, vertexCount } from './geometry.js';
 export {
   type InspectedPart,
@@ -53,6 +55,7 @@ export {
   type Segmenter,
 } from './manifest.js';
 export * from './naming/index.js';
+export { iteratePackParts, type PackPartsOptions } from './pack-parts.js';
 export { measurePart, type PartStats, sceneBounds } from './part-stats.js';
 export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './pivot.js';
 export { NoLabelsError, type PlanPartsOptions, planParts } from './plan-parts.js';

@@ -4,20 +4,35 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as main from '../src/index.js';
 import * as inspectEntry from '../src/inspect.js';
+import * as packEntry from '../src/pack.js';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 
-/** Every bare specifier reachable from `file` through static and dynamic relative imports. */
-async function reachablePackages(file: string, seen = new Set<string>(), found = new Set<string>()) {
+/**
+ * Every bare specifier reachable from `file` through relative imports: static and dynamic ones, or
+ * (`staticOnly`) only those loaded with the module, before any function of it runs.
+ */
+async function reachablePackages(
+  file: string,
+  staticOnly = false,
+  seen = new Set<string>(),
+  found = new Set<string>(),
+): Promise<Set<string>> {
   if (seen.has(file)) return found;
   seen.add(file);
   const text = await readFile(file, 'utf8');
   // Type-only imports are erased at build time: they load nothing.
   const pattern = /(?:^|\n)\s*(?:import|export)\s+(?!type\s)[^'"]*?from\s+'([^']+)'|import\('([^']+)'\)/g;
   for (const match of text.matchAll(pattern)) {
+    if (staticOnly && match[1] === undefined) continue;
     const specifier = match[1] ?? match[2]!;
     if (specifier.startsWith('.'))
-      await reachablePackages(join(dirname(file), specifier.replace(/\.js$/, '.ts')), seen, found);
+      await reachablePackages(
+        join(dirname(file), specifier.replace(/\.js$/, '.ts')),
+        staticOnly,
+        seen,
+        found,
+      );
     else found.add(specifier);
   }
   return found;
@@ -35,5 +50,20 @@ describe('@meshparts/split/inspect', () => {
   it('exports the very functions of the main entry', () => {
     const everything: Record<string, unknown> = { ...main };
     for (const [name, value] of Object.entries(inspectEntry)) expect(everything[name], name).toBe(value);
+  });
+});
+
+describe('@meshparts/split/pack', () => {
+  it('loads @gltf-transform/functions only when a part needs the general path', async () => {
+    const loaded = await reachablePackages(join(SRC, 'pack.ts'), true);
+    expect(loaded).toContain('@gltf-transform/core');
+    expect(loaded).not.toContain('@gltf-transform/functions');
+    // It is still there, behind a dynamic import, for the parts that need it.
+    expect(await reachablePackages(join(SRC, 'pack.ts'))).toContain('@gltf-transform/functions');
+  });
+
+  it('exports the very functions of the main entry', () => {
+    const everything: Record<string, unknown> = { ...main };
+    for (const [name, value] of Object.entries(packEntry)) expect(everything[name], name).toBe(value);
   });
 });

@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--quiet', 'print nothing on success (errors still go to stderr)')
     .addHelpText('after', EXAMPLES);
   addLimitOptions(addLabelOptions(command)).action(async (model: string, flags: SplitCommandFlags) => {
-    const split = await import('@meshparts/split');
+    const split = await import('@meshparts/split/pack');
     const resolved = await resolveSplitFlags(flags, split);
     const limits = limitsFrom(flags);
     const options = {
