@@ -3,7 +3,7 @@
  * Each benchmark alternates baseline / `meshparts split` CLI / bare `splitModel` processes for N
  * rounds and reports medians; ratios are median candidate over median baseline of the same run.
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { generate, modelPath } from './generate/index.mjs';
 import { alternate, summarize } from './lib/measure.mjs';
 import { CHILDREN, CLI_BIN, OUT } from './lib/paths.mjs';
@@ -38,6 +38,8 @@ function splitJobs(model, strategy) {
 /** Runs one model's jobs and returns summaries keyed by job name. */
 async function measureModel(model, strategy, options) {
   await generate([model], { log: options.log });
+  // The baseline writes its copy straight into OUT: on a fresh checkout nothing has made it yet.
+  await mkdir(OUT, { recursive: true });
   options.log(`${model}:`);
   const jobs = splitJobs(model, strategy);
   const samples = await alternate(jobs, options);
