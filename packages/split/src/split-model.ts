@@ -37,6 +37,8 @@ export interface SplitModelOptions extends PlanPartsOptions {
    * encoded directly (see iteratePackParts), which is several times faster.
    */
   io?: NodeIO;
+  /** fsync the pack's files and folders (see WritePackOptions.durable); default false. */
+  durable?: boolean;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
   logger?: ILogger;
   /**
@@ -157,6 +159,7 @@ export async function splitModel(
     bounds,
     ...(options.generator ? { generator: options.generator } : {}),
     ...(options.io ? { io: options.io } : {}),
+    ...(options.durable ? { durable: true } : {}),
   });
   return { manifest, plan, dir };
 }

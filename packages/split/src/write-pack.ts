@@ -17,7 +17,7 @@ import {
 import type { SplitPart } from './split-parts.js';
 import { DEFAULT_GENERATOR } from './version.js';
 
-/** Part files written (and fsynced) concurrently while the next part is encoded. */
+/** Part files written concurrently while the next part is encoded. */
 const MAX_WRITES_IN_FLIGHT = 8;
 
 /** Thrown when a pack cannot be written; the target is left as it was. */
@@ -37,14 +37,23 @@ export interface WritePackOptions {
   generator?: string;
   /** IO used to write the part GLBs. Default: ALL_EXTENSIONS plus the encoders the parts need. */
   io?: NodeIO;
+  /**
+   * fsync every file and folder, so that the pack also survives a power cut or a kernel crash right
+   * after it is renamed into place. Default false: a pack is always written atomically (a killed or
+   * crashed process leaves the old pack or the new one, never half of one), but without fsync a power
+   * cut may leave the new pack's files empty. A pack can be made again from its input, and
+   * `verifyPack` (which `meshparts run` applies before trusting a pack) finds such damage, so the
+   * default does not pay ~0.15 ms per part file for it (BENCHMARKS.md, target 3).
+   */
+  durable?: boolean;
 }
 
-/** Writes bytes and fsyncs them, so a completed pack survives a crash right after the rename. */
-async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
+/** Writes a new file; with `durable`, fsyncs it, so a completed pack survives a power cut too. */
+async function writeNew(path: string, bytes: Uint8Array, durable: boolean): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     await handle.writeFile(bytes);
-    await handle.sync();
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -97,7 +106,7 @@ function assertSafeName(name: string): void {
 
 /**
  * Writes a pack: `parts/<name>.glb` for every part and `manifest.json`, first into a temporary folder
- * beside `dir` (same file system, so the final rename is atomic), with every file fsynced. An existing
+ * beside `dir` (same file system, so the final rename is atomic; every file fsynced with `durable`). An existing
  * pack at `dir` is renamed aside, the new one renamed in, and only then the old one removed: a crash
  * at any point leaves either the old pack or the new one, never half of one. Returns the manifest.
  *
@@ -117,6 +126,7 @@ export async function writePack(
   const seen = new Set<string>();
   await mkdir(parent, { recursive: true });
   let io = options.io;
+  const durable = options.durable ?? false;
   const encodeDocument = async (part: SplitPart): Promise<Uint8Array> => {
     // Parts carry the source's compression extensions: the first one tells which encoders to load.
     io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
@@ -132,8 +142,8 @@ export async function writePack(
     }
   };
   const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
-  // Encoding is CPU work; writing and fsyncing is I/O that runs in libuv's pool: a few file writes
-  // stay in flight while the next part is encoded, so hundreds of fsyncs do not run one by one.
+  // Encoding is CPU work; writing (and fsyncing) is I/O that runs in libuv's pool: a few file writes
+  // stay in flight while the next part is encoded, so hundreds of files are not written one by one.
   const inFlight = new Set<Promise<void>>();
   try {
     await mkdir(join(temp, PARTS_DIR));
@@ -181,7 +191,7 @@ export async function writePack(
         parent: part.parent,
       };
       manifest.parts.push(entry);
-      const job = writeDurable(join(temp, PARTS_DIR, `${part.name}.glb`), bytes);
+      const job = writeNew(join(temp, PARTS_DIR, `${part.name}.glb`), bytes, durable);
       inFlight.add(job);
       job.then(
         () => inFlight.delete(job),
@@ -190,14 +200,17 @@ export async function writePack(
       if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
-    await writeDurable(
+    await writeNew(
       join(temp, MANIFEST_FILE),
       new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+      durable,
     );
-    await syncDir(join(temp, PARTS_DIR));
-    await syncDir(temp);
+    if (durable) {
+      await syncDir(join(temp, PARTS_DIR));
+      await syncDir(temp);
+    }
     await swapInto(temp, target);
-    await syncDir(parent);
+    if (durable) await syncDir(parent);
     return manifest;
   } catch (error) {
     await Promise.allSettled(inFlight);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createIO,
   detectParts,
+  iteratePackParts,
   iterateSplitParts,
   type Manifest,
   PackReadError,
@@ -94,6 +95,23 @@ describe('writePack', () => {
     expect(manifestSchemaErrors(lazy)).toBeNull();
     expect(made).toEqual(['pillar', 'roof']);
     expect(lazy).toEqual(eager);
+  });
+
+  it('writes directly encoded parts beside Document parts, durably when asked, with the same facts', async () => {
+    const { source, parts } = await sharedParts();
+    const general = await writePack(join(work, 'general'), parts, { source: SOURCE, bounds: BOUNDS });
+    const plan = detectParts(source);
+    const dir = join(work, 'direct-durable');
+    const direct = await writePack(dir, iteratePackParts(source, plan), {
+      source: SOURCE,
+      bounds: BOUNDS,
+      durable: true,
+    });
+    const facts = (manifest: Manifest) => manifest.parts.map(({ byteLength, sha256, ...rest }) => rest);
+    expect(facts(direct)).toEqual(facts(general));
+    expect((await verifyPack(dir)).complete).toBe(true);
+    const rebuilt = await reassemble(dir);
+    expect(compareSoups(worldTriangles(rebuilt), worldTriangles(source))).toBeNull();
   });
 
   it('takes generator, segmenter and taskId from its caller', async () => {
