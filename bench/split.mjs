@@ -3,7 +3,7 @@
  * Each benchmark alternates baseline / `meshparts split` CLI / bare `splitModel` processes for N
  * rounds and reports medians; ratios are median candidate over median baseline of the same run.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { generate, modelPath } from './generate/index.mjs';
 import { alternate, summarize } from './lib/measure.mjs';
 import { CHILDREN, CLI_BIN, OUT } from './lib/paths.mjs';
@@ -52,12 +52,12 @@ function splitJobs(model, strategy, variants = false) {
 }
 
 /** Runs one model's jobs and returns summaries keyed by job name. */
-async function measureModel(model, strategy, options, variants = false) {
+async function measureModel(model, strategy, options, variants = false, extraJobs = []) {
   await generate([model], { log: options.log });
   // The baseline writes its copy straight into OUT: on a fresh checkout nothing has made it yet.
   await mkdir(OUT, { recursive: true });
   options.log(`${model}:`);
-  const jobs = splitJobs(model, strategy, variants);
+  const jobs = [...splitJobs(model, strategy, variants), ...extraJobs];
   const samples = await alternate(jobs, options);
   // Outputs are as big as the model, and JSON under the repository would be linted: remove them.
   for (const job of jobs) await job.before();
@@ -122,10 +122,21 @@ export async function benchLabels(options) {
 export async function benchScaling(options) {
   const table = [];
   for (const parts of [10, 100, 1000, 5000]) {
-    const result = await measureModel(`scaling-${parts}`, undefined, options);
+    const model = `scaling-${parts}`;
+    // The file-system floor: as many files, as many bytes, no glTF (children/write-files.mjs).
+    const filesDir = `${OUT}${model}-files`;
+    await generate([model], { log: options.log });
+    const totalBytes = (await stat(modelPath(model))).size;
+    const files = {
+      name: 'files',
+      args: [`${CHILDREN}write-files.mjs`, filesDir, String(parts), String(totalBytes)],
+      before: () => rm(filesDir, { recursive: true, force: true }),
+    };
+    const result = await measureModel(model, undefined, options, false, [files]);
     const base = result.baseline;
     const cli = result.cli;
     const lib = result.splitModel;
+    const floor = result.files;
     table.push([
       String(parts),
       ms(base.wallMs),
@@ -135,6 +146,8 @@ export async function benchScaling(options) {
       ms(lib.wallMs),
       ratio(lib.wallMs / base.wallMs),
       `${((lib.wallMs - base.wallMs) / parts).toFixed(2)} ms`,
+      ms(floor.wallMs),
+      `${(floor.wallMs / parts).toFixed(2)} ms`,
       mib(cli.maxRssMiB),
       base.load1.toFixed(2),
     ]);
@@ -150,6 +163,8 @@ export async function benchScaling(options) {
         'splitModel',
         'splitModel / baseline',
         '(splitModel − baseline) / parts',
+        'files alone',
+        'files alone / parts',
         'cli peak RSS',
         'load avg',
       ],
