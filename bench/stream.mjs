@@ -3,7 +3,7 @@
  * less than 64 MB. The emulator runs in this process (it streams uploads to disk); each transfer runs
  * in its own child, which reports its peak RSS just before and just after the transfer.
  */
-import { open, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { measureOnce, median } from './lib/measure.mjs';
 import { CHILDREN, CLIENT_DIST, OUT, TESTING_DIST } from './lib/paths.mjs';
 import { markdownTable, mib } from './lib/table.mjs';
@@ -50,6 +50,7 @@ export async function benchStream({ rounds, log }) {
   const { startEmulator } = await import(TESTING_DIST);
   const { StudioClient } = await import(CLIENT_DIST);
   const model = `${OUT}stream-150mb.glb`;
+  await mkdir(OUT, { recursive: true });
   await writeBigGlb(model, SIZE);
   const emulator = await startEmulator({
     apiKey: KEY,
