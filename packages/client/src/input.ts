@@ -2,21 +2,23 @@
  * Turning a caller's model input into something uploadable, with the checks that must happen before
  * paying: the file exists, is not empty, is a GLB/glTF/FBX/OBJ/STL, and is under the size limit.
  *
- * Paths are uploaded straight from disk (a file stream per attempt, see multipart.ts: the file is
- * never read into memory). Streams are spooled to a temporary file first, because the size and format
+ * Paths are uploaded straight from disk (read afresh for each attempt through a ring of four reused
+ * 64 KiB buffers, see file-chunks.ts: the file is never read into memory, and the read allocates no
+ * garbage per chunk). Streams are spooled to a temporary file first, because the size and format
  * checks need the whole input before paying, and because a 429 on the submission must be able to resend
  * the same bytes. Buffers and Blobs are used as they are.
  *
  * A `.gltf` is uploaded as the single JSON file given: external `.bin` and texture files are not
  * bundled (the API takes one file). Convert to GLB first for models with external resources.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError, UnsupportedInputError } from './errors.js';
+import { readFileChunks } from './file-chunks.js';
 import { detectFormat, FORMAT_SNIFF_BYTES, type ModelFormat } from './input-format.js';
 
 /** What `segmentation.create()` and `segment()` accept as the model. */
@@ -24,7 +26,10 @@ export type ModelSource = string | Uint8Array | Blob | ReadableStream<Uint8Array
 
 /** A model ready to upload, and what was checked about it. */
 export interface PreparedModel {
-  /** Opens the content for one upload attempt: a 64 KiB-chunked file stream for paths and spooled streams. */
+  /**
+   * Opens the content for one upload attempt. For paths and spooled streams: `readFileChunks`, whose
+   * chunks are views of reused buffers, valid only until the consumer has asked for four more.
+   */
   open(): AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
   filename: string;
   format: ModelFormat;
@@ -87,7 +92,7 @@ async function fromPath(
   const name = filename ?? basename(path);
   const format = checkFormat(await readHead(path), name, what);
   // Read again from disk for each attempt: the file is never held in memory.
-  const open = () => createReadStream(path, { start: 0, end: info.size - 1 });
+  const open = () => readFileChunks(path, info.size);
   return { open, filename: name, format, byteLength: info.size, cleanup: noCleanup };
 }
 
