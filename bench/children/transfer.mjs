@@ -1,7 +1,7 @@
 /**
  * Target 5 child: one 150 MB transfer through the built @meshparts/client, reporting the resident set
  * size just before the transfer and the peak reached during it, so the parent can tell what the
- * transfer itself added.
+ * transfer itself added, and the transfer's own duration (the process also waits for the warm-up).
  * Usage: node transfer.mjs upload <file.glb> | node transfer.mjs download <url> <to>
  * Env: BENCH_API_KEY, BENCH_BASE_URL. Prints one JSON line.
  *
@@ -70,14 +70,21 @@ const client = new StudioClient({
 // Warm the code paths with nothing in flight, so the "before" includes the loaded modules.
 await client.wallet.balance();
 await settle();
+// The peak so far (the warm-up's compilation included): resetting the mark below also resets what
+// GNU time reports at exit, so the parent takes the larger of the two as the process's peak.
+const peakBeforeKiB = procStatus()?.hwm ?? process.resourceUsage().maxRSS;
 const method = procStatus() !== undefined && resetPeak() ? 'vmhwm' : 'maxrss';
 const before = method === 'vmhwm' ? procStatus().rss : process.resourceUsage().maxRSS;
+const started = process.hrtime.bigint();
 let detail;
 if (mode === 'upload') {
   detail = await client.segmentation.create({ model: source });
 } else {
   detail = await client.download(source, { to });
 }
+const transferMs = Number(process.hrtime.bigint() - started) / 1e6;
 const after = method === 'vmhwm' ? procStatus().hwm : process.resourceUsage().maxRSS;
 await client.close();
-process.stdout.write(`${JSON.stringify({ beforeKiB: before, afterKiB: after, method, detail })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ beforeKiB: before, afterKiB: after, peakBeforeKiB, method, transferMs, detail })}\n`,
+);
