@@ -5,7 +5,7 @@
  * Why: `fs.createReadStream` allocates a new off-heap buffer for every chunk. Each one is garbage as
  * soon as the socket has sent it, but V8 frees off-heap memory only when a garbage collection runs,
  * and it lets about 32 MiB of such buffers pile up first: that pile was most of an upload's memory
- * rise (measured: +37 MiB for 150 MB, against +5 MiB with this reader; see BENCHMARKS.md section 5).
+ * rise (measured: +36 MiB for 150 MB, against +8 MiB with this reader; BENCHMARKS.md section 5).
  *
  * Ownership, which is what makes reuse safe: a yielded chunk is a view of one ring slot, and that slot
  * is read into again only when the consumer asks for the `ringSize`-th chunk after it. The consumer is
@@ -16,10 +16,13 @@
  * i were still queued when chunk i + ringSize is requested, chunks i … i + ringSize − 1 would all be
  * queued too, i.e. ringSize × chunkBytes = 256 KiB pending, and the write that let undici go on would
  * have returned false. This holds for any socket whose high-water mark is at most the ring's size
- * (Node's defaults are 16 KiB in Node 20 and 64 KiB from Node 22; undici uses the defaults); TLS
- * copies the cleartext into its own buffer before completing a write. 'drain' means nothing is queued.
- * The test `client-upload-bytes.test.ts` uploads random bytes to a server that reads slowly, so that
- * writes queue and the drain path is taken, and compares sha256 on both sides.
+ * (Node's defaults are 16 KiB in Node 20 and 64 KiB from Node 22; undici uses the defaults), TLS
+ * sockets and HTTP/2 streams included, which are Writables with the same accounting. 'drain' means
+ * nothing is queued. (A diagnostics_channel subscriber to `undici:request:bodyChunkSent` that keeps
+ * the chunks it is shown would see them change: copy them there.)
+ * undici's HTTP/2 path follows the same protocol. The test `client-upload-bytes.test.ts` uploads
+ * random bytes to an emulator that stalls before reading, so that writes queue and the drain path is
+ * taken, and compares sha256 on both sides.
  */
 import { open } from 'node:fs/promises';
 
