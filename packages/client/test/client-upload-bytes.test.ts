@@ -88,7 +88,10 @@ describe('upload bytes', () => {
     const path = join(dir.path, 'again.glb');
     await writeFile(path, glb);
     await client.segmentation.create({ model: path });
-    expect(emulator.stats().submissionsByHash).toEqual({ [sha256(glb)]: 1 });
+    const stats = emulator.stats();
+    expect(stats.rateLimited).toBe(1);
+    expect(stats.requests.submit).toBe(2);
+    expect(stats.submissionsByHash).toEqual({ [sha256(glb)]: 1 });
   });
 });
 
