@@ -1,9 +1,10 @@
 /**
  * Target 5: a 150 MB upload and a 150 MB download each raise the client process's peak memory by
- * less than 64 MB. The emulator runs in this process (it streams uploads to disk); each transfer runs
- * in its own child, which reports its peak RSS just before and just after the transfer.
+ * less than 64 MB, in every round. The emulator runs in this process (it streams uploads to disk), so
+ * its memory is not counted; each transfer runs in its own child, which reports its RSS just before
+ * the transfer and the peak reached during it (see children/transfer.mjs for how and why).
  */
-import { open, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { measureOnce, median } from './lib/measure.mjs';
 import { CHILDREN, CLIENT_DIST, OUT, TESTING_DIST } from './lib/paths.mjs';
 import { markdownTable, mib } from './lib/table.mjs';
@@ -50,6 +51,7 @@ export async function benchStream({ rounds, log }) {
   const { startEmulator } = await import(TESTING_DIST);
   const { StudioClient } = await import(CLIENT_DIST);
   const model = `${OUT}stream-150mb.glb`;
+  await mkdir(OUT, { recursive: true });
   await writeBigGlb(model, SIZE);
   const emulator = await startEmulator({
     apiKey: KEY,
@@ -80,12 +82,15 @@ export async function benchStream({ rounds, log }) {
         const deltaMiB = (report.afterKiB - report.beforeKiB) / 1024;
         results[mode].push({
           deltaMiB,
-          peakMiB: sample.maxRssKiB / 1024,
+          method: report.method,
+          // GNU time's peak covers only what followed the child's reset of the mark; add what came before.
+          peakMiB: Math.max(sample.maxRssKiB, report.peakBeforeKiB) / 1024,
+          transferMs: report.transferMs,
           wallMs: sample.wallMs,
           load1: sample.load1,
         });
         log(
-          `  round ${round + 1}/${rounds} ${mode}: +${deltaMiB.toFixed(1)} MiB (peak ${(sample.maxRssKiB / 1024).toFixed(0)} MiB), ${sample.wallMs.toFixed(0)} ms`,
+          `  round ${round + 1}/${rounds} ${mode}: +${deltaMiB.toFixed(1)} MiB (${report.method}; process peak ${(Math.max(sample.maxRssKiB, report.peakBeforeKiB) / 1024).toFixed(0)} MiB), transfer ${report.transferMs.toFixed(0)} ms, process ${sample.wallMs.toFixed(0)} ms`,
         );
       }
     }
@@ -98,15 +103,18 @@ export async function benchStream({ rounds, log }) {
     const list = results[mode];
     const delta = median(list.map((r) => r.deltaMiB));
     const worst = Math.max(...list.map((r) => r.deltaMiB));
+    const methods = [...new Set(list.map((r) => r.method))].join(', ');
     return [
       `${mode} 150 MB`,
       `+${delta.toFixed(1)} MiB`,
       `+${worst.toFixed(1)} MiB`,
+      `${list.length} (${methods})`,
       mib(median(list.map((r) => r.peakMiB))),
+      `${Math.round(median(list.map((r) => r.transferMs)))} ms`,
       `${Math.round(median(list.map((r) => r.wallMs)))} ms`,
       median(list.map((r) => r.load1)).toFixed(2),
-      // Judged on the median, like every other target; the worst round is shown beside it.
-      delta < LIMIT_MIB ? 'met' : 'not met',
+      // The target is a bound on every transfer, so the worst round decides, not the median.
+      worst < LIMIT_MIB ? 'met' : 'not met',
     ];
   });
   return {
@@ -116,10 +124,12 @@ export async function benchStream({ rounds, log }) {
         'transfer',
         'median peak-RSS rise',
         'worst rise',
+        'rounds (window)',
         'process peak RSS',
+        'median transfer time',
         'median wall (process)',
         'load avg',
-        'target: median < 64 MB (61 MiB)',
+        'target: every round < 64 MB (61 MiB)',
       ],
       rows,
     ),

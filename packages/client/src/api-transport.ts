@@ -54,6 +54,14 @@ export interface ApiRequest {
   timeoutMs?: number;
 }
 
+/**
+ * undici documents async iterables as request bodies (Dispatcher.md, `body`) and writes them chunk by
+ * chunk with backpressure, but its `request()` typings list only Readable among the streaming kinds.
+ */
+function iterableBody(body: AsyncIterable<Uint8Array> | undefined): Dispatcher.RequestOptions['body'] {
+  return (body ?? null) as unknown as Dispatcher.RequestOptions['body'];
+}
+
 /** Short text for a network error: its code and message, redacted. */
 function describeNetworkError(error: unknown, secrets: readonly (string | undefined)[]): string {
   const code = (error as { code?: unknown }).code;
@@ -115,7 +123,7 @@ export class ApiTransport {
         const response = await request(url, {
           method: req.method,
           headers,
-          body: payload?.body ?? null,
+          body: iterableBody(payload?.body),
           dispatcher: this.#config.dispatcher,
           signal: attempt.signal,
         });
@@ -163,7 +171,8 @@ export class ApiTransport {
       } finally {
         permit.release();
         attempt.dispose();
-        payload?.body.destroy();
+        // Ends an upload the server answered before reading it all, and closes its file.
+        await payload?.body.return();
       }
       const delay = retryDelay(req.method, outcome, retry, retryOptions, this.#config.random);
       if (outcome.kind === 'response' && outcome.status === 429) {

@@ -9,6 +9,17 @@
  * - Truncation is detected three ways (a connection that dies mid-body, Content-Length versus bytes
  *   received, the GLB header's own length versus bytes received) and retried a bounded number of times.
  * - 403, 404 or 410 from storage means the result expired (results live 24 hours): ResultExpiredError.
+ *
+ * Memory: nothing here copies the body. Undici hands out views of the socket's read buffers, the
+ * meter below hashes each view and passes the same buffer on, and the file stream writes it as it is;
+ * `pipeline`'s backpressure pauses the socket when the disk is slower, so a few 64 KiB chunks are in
+ * flight at most. What a download still raises the RSS by (about 27–38 MiB, the same for 40, 150 or
+ * 400 MB: BENCHMARKS.md section 5) is those read buffers waiting to be freed: Node allocates a fresh
+ * ArrayBuffer for every socket read, and V8 frees young ArrayBuffers in a scavenge it forces once
+ * they reach 32 MiB (twice its built-in maximum semi-space; `--trace-gc` shows "external memory
+ * pressure"). A socket that reads into one reused buffer (`onread`) would avoid that, but undici
+ * reads with `socket.read()`, which `onread` disables. Writing through a FileHandle instead of the
+ * Transform and WriteStream was measured too: same rise.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';

@@ -2,21 +2,23 @@
  * Turning a caller's model input into something uploadable, with the checks that must happen before
  * paying: the file exists, is not empty, is a GLB/glTF/FBX/OBJ/STL, and is under the size limit.
  *
- * Paths are uploaded straight from disk (a file stream per attempt, see multipart.ts: the file is
- * never read into memory). Streams are spooled to a temporary file first, because the size and format
+ * Paths are uploaded straight from disk (read afresh for each attempt through a ring of four reused
+ * 64 KiB buffers, see file-chunks.ts: the file is never read into memory, and the read allocates no
+ * garbage per chunk). Streams are spooled to a temporary file first, because the size and format
  * checks need the whole input before paying, and because a 429 on the submission must be able to resend
- * the same bytes. Buffers and Blobs are used as they are.
+ * the same bytes. Buffers (sent from the caller's memory, never copied) and Blobs are used as they are.
  *
  * A `.gltf` is uploaded as the single JSON file given: external `.bin` and texture files are not
  * bundled (the API takes one file). Convert to GLB first for models with external resources.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError, UnsupportedInputError } from './errors.js';
+import { FILE_CHUNKS_DEFAULTS, readFileChunks } from './file-chunks.js';
 import { detectFormat, FORMAT_SNIFF_BYTES, type ModelFormat } from './input-format.js';
 
 /** What `segmentation.create()` and `segment()` accept as the model. */
@@ -24,7 +26,10 @@ export type ModelSource = string | Uint8Array | Blob | ReadableStream<Uint8Array
 
 /** A model ready to upload, and what was checked about it. */
 export interface PreparedModel {
-  /** Opens the content for one upload attempt: a 64 KiB-chunked file stream for paths and spooled streams. */
+  /**
+   * Opens the content for one upload attempt. For paths and spooled streams: `readFileChunks`, whose
+   * chunks are views of reused buffers, valid only until the consumer has asked for four more.
+   */
   open(): AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
   filename: string;
   format: ModelFormat;
@@ -87,8 +92,33 @@ async function fromPath(
   const name = filename ?? basename(path);
   const format = checkFormat(await readHead(path), name, what);
   // Read again from disk for each attempt: the file is never held in memory.
-  const open = () => createReadStream(path, { start: 0, end: info.size - 1 });
+  const open = () => readFileChunks(path, info.size);
   return { open, filename: name, format, byteLength: info.size, cleanup: noCleanup };
+}
+
+/** Views of `bytes`, 64 KiB at a time: the caller's memory is sent as it is, never copied. */
+async function* byteChunks(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
+  for (let offset = 0; offset < bytes.byteLength; offset += FILE_CHUNKS_DEFAULTS.chunkBytes) {
+    yield bytes.subarray(offset, offset + FILE_CHUNKS_DEFAULTS.chunkBytes);
+  }
+}
+
+/**
+ * Bytes are uploaded from the caller's own buffer. (They went through `new Blob([bytes])` before,
+ * which copies the whole model, i.e. 150 MB more memory for a 150 MB upload.) The caller must not
+ * change the buffer while the call runs, as with any API that takes bytes.
+ */
+function fromBytes(bytes: Uint8Array, filename: string | undefined, maxBytes: number): PreparedModel {
+  const what = `The model${filename === undefined ? '' : ` ${JSON.stringify(filename)}`}`;
+  checkSize(bytes.byteLength, maxBytes, what);
+  const format = checkFormat(bytes.subarray(0, FORMAT_SNIFF_BYTES), filename ?? '', what);
+  return {
+    open: () => byteChunks(bytes),
+    filename: filename ?? `model.${format}`,
+    format,
+    byteLength: bytes.byteLength,
+    cleanup: noCleanup,
+  };
 }
 
 async function fromBlob(blob: Blob, filename: string | undefined, maxBytes: number): Promise<PreparedModel> {
@@ -172,7 +202,7 @@ export async function prepareModel(
 ): Promise<PreparedModel> {
   const { filename, maxBytes, signal } = options;
   if (typeof model === 'string') return fromPath(model, filename, maxBytes);
-  if (model instanceof Uint8Array) return fromBlob(new Blob([model]), filename, maxBytes);
+  if (model instanceof Uint8Array) return fromBytes(model, filename, maxBytes);
   if (model instanceof Blob) return fromBlob(model, filename, maxBytes);
   if (model instanceof ReadableStream || isNodeReadable(model))
     return fromStream(model, filename, maxBytes, signal);

@@ -1,14 +1,19 @@
 /**
- * A multipart/form-data body built as a stream with an exact Content-Length.
+ * A multipart/form-data body built as an async iterable with an exact Content-Length.
  *
- * The file part flows from `fs.createReadStream` (64 KiB at a time) straight to the socket, so memory
- * stays flat whatever the model size and however many uploads run at once. Encoding the few multipart
- * headers by hand (rather than undici's FormData over `fs.openAsBlob`, which also streams) keeps the
- * Content-Length exact, detects a file that changes size mid-upload, and does not depend on
- * `openAsBlob`, which is still experimental in Node 20. A fresh body is built for every attempt.
+ * The file part flows from the file (64 KiB at a time, through the reused buffers of file-chunks.ts)
+ * straight to the socket, so memory stays flat whatever the model size and however many uploads run
+ * at once. Encoding the few multipart headers by hand (rather than undici's FormData over
+ * `fs.openAsBlob`, which also streams) keeps the Content-Length exact, detects a file that changes
+ * size mid-upload, and does not depend on `openAsBlob`, which is still experimental in Node 20. A
+ * fresh body is built for every attempt.
+ *
+ * The body is handed to undici as the async generator itself, not wrapped in a Readable: undici then
+ * pulls one chunk, writes it, and waits for 'drain' when the socket is full before pulling the next,
+ * which is the hand-over file-chunks.ts relies on to reuse its buffers. A Readable in between would
+ * read ahead into its own buffer and blur when a chunk has left.
  */
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 
 export type MultipartPart =
   | { name: string; value: string }
@@ -22,7 +27,11 @@ export type MultipartPart =
     };
 
 export interface MultipartBody {
-  body: Readable;
+  /**
+   * The bytes, pulled once by the HTTP client. Chunks may be views of reused buffers: write each one
+   * before pulling the next, and do not keep it. `body.return()` ends it early (closing the file).
+   */
+  body: AsyncGenerator<Uint8Array, void, undefined>;
   contentType: string;
   contentLength: number;
 }
@@ -56,7 +65,7 @@ export function multipartBody(parts: readonly MultipartPart[]): MultipartBody {
   segments.push(tail);
   contentLength += tail.length;
 
-  async function* generate(): AsyncGenerator<Uint8Array> {
+  async function* generate(): AsyncGenerator<Uint8Array, void, undefined> {
     for (const segment of segments) {
       if (Buffer.isBuffer(segment)) {
         yield segment;
@@ -77,7 +86,7 @@ export function multipartBody(parts: readonly MultipartPart[]): MultipartBody {
   }
 
   return {
-    body: Readable.from(generate(), { objectMode: false }),
+    body: generate(),
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength,
   };
