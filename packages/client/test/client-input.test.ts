@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, PayloadTooLargeError, UnsupportedInputError } from '../src/index.js';
 import { uploadFilename } from '../src/input-format.js';
-import { clientFor, makeGlb, startFastEmulator, tempDir } from './helpers.js';
+import { clientFor, makeGlb, peakArrayBufferRise, startFastEmulator, tempDir } from './helpers.js';
 
 const FBX_HEAD = Buffer.concat([
   Buffer.from('Kaydara FBX Binary  \0', 'latin1'),
@@ -139,17 +139,10 @@ describe('checks before paying', () => {
     const size = 96 * 1024 * 1024;
     const path = join(dir.path, 'large.glb');
     await writeFile(path, makeGlb(size));
-    const base = process.memoryUsage().arrayBuffers;
-    let peak = 0;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
-    }, 2);
-    try {
+    const peak = await peakArrayBufferRise(async () => {
       const { taskId } = await client.segmentation.create({ model: path });
       expect(taskId).toMatch(/\S/);
-    } finally {
-      clearInterval(sampler);
-    }
+    });
     // Client and emulator both stream through 64 KiB chunks; what the sampler sees is chunks waiting for
     // the garbage collector (V8 collects after ~32 MB of external allocations), far below the file size.
     expect(peak).toBeLessThan(size / 2);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileChunks } from '../src/file-chunks.js';
 import { multipartBody } from '../src/multipart.js';
-import { clientFor, makeGlb, sha256, startFastEmulator, tempDir } from './helpers.js';
+import { clientFor, makeGlb, peakArrayBufferRise, sha256, startFastEmulator, tempDir } from './helpers.js';
 
 /** A valid GLB whose buffer tail is `size` random bytes, so every chunk of it is different. */
 function randomGlb(size: number): Buffer {
@@ -61,16 +61,7 @@ describe('upload bytes', () => {
     });
     await using client = clientFor(emulator);
     const glb = randomGlb(96 * 1024 * 1024);
-    const base = process.memoryUsage().arrayBuffers;
-    let peak = 0;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
-    }, 2);
-    try {
-      await client.segmentation.create({ model: glb });
-    } finally {
-      clearInterval(sampler);
-    }
+    const peak = await peakArrayBufferRise(() => client.segmentation.create({ model: glb }));
     expect(emulator.stats().submissionsByHash).toEqual({ [sha256(glb)]: 1 });
     // A copy (as `new Blob([bytes])` made) would hold 96 MiB for the whole upload. What remains is
     // the emulator's side, in this same process: its parser's chunks waiting for the garbage

@@ -104,3 +104,21 @@ export function recordingLogger(): Logger & { lines: string[] } {
     error: record('error'),
   };
 }
+
+/**
+ * Runs `work` while sampling `process.memoryUsage().arrayBuffers` every 2 ms; returns the highest
+ * rise over the level at the start (off-heap buffers: where file and socket chunks live).
+ */
+export async function peakArrayBufferRise(work: () => Promise<unknown>): Promise<number> {
+  const base = process.memoryUsage().arrayBuffers;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+  }, 2);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  return peak;
+}

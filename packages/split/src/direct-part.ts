@@ -2,8 +2,8 @@ import type { Accessor, Document, Material, Primitive, Texture, TextureInfo } fr
 import type { PlannedPart } from './detect-parts.js';
 import { type Bounds, emptyBounds, finiteBounds, triangleCount, vertexCount } from './geometry.js';
 import { GlbBuilder } from './glb-builder.js';
-import { IDENTITY, invert, multiply } from './math.js';
-import { partAssetInfo, placement } from './part-placement.js';
+import { IDENTITY, invert } from './math.js';
+import { partAssetInfo, partIdentity, staticPlacements } from './part-placement.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
 import type { SourceIndex } from './source-index.js';
 import type { SplitPart } from './split-parts.js';
@@ -238,12 +238,8 @@ export function encodePartDirectly(
     triangles += triangleCount(primitive);
   }
   return {
-    id: part.id,
-    name,
-    sourceName: part.sourceName,
-    parent: part.parent,
-    pivot,
-    placements: part.nodes.map((node) => placement(index, node, multiply(index.worldOf(node), inverseP))),
+    ...partIdentity(part, name, pivot),
+    placements: staticPlacements(index, part, inverseP),
     vertices,
     triangles,
     materials: materialIndex.size,

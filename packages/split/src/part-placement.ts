@@ -1,6 +1,8 @@
 import { type Document, type mat4, type Node, VERSION } from '@gltf-transform/core';
 import type { PlannedPart } from './detect-parts.js';
 import { type Bounds, emptyBounds, expandPlacedBounds, finiteBounds } from './geometry.js';
+import { multiply } from './math.js';
+import type { PivotMode } from './pivot.js';
 import type { SourceIndex } from './source-index.js';
 import { DEFAULT_GENERATOR } from './version.js';
 
@@ -23,6 +25,16 @@ export function placement(index: SourceIndex, node: Node, matrix: mat4): Placeme
   // -0 becomes 0: JSON writes both as 0, and the manifest read back must equal the one returned.
   const values = matrix.map((value) => (value === 0 ? 0 : value));
   return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: values };
+}
+
+/** A static part's placements: each of its nodes' world matrix × P⁻¹ (P: the pivot offset). */
+export function staticPlacements(index: SourceIndex, part: PlannedPart, inverseP: mat4): Placement[] {
+  return part.nodes.map((node) => placement(index, node, multiply(index.worldOf(node), inverseP)));
+}
+
+/** What the manifest says about a part besides its contents: ids, names, its parent and its pivot. */
+export function partIdentity(part: PlannedPart, name: string, pivot: PivotMode) {
+  return { id: part.id, name, sourceName: part.sourceName, parent: part.parent, pivot };
 }
 
 /**

@@ -13,7 +13,14 @@ import { copySkeleton, copySkin } from './copy-skeleton.js';
 import type { PartPlan, PlannedPart } from './detect-parts.js';
 import { IDENTITY, invert, isIdentity, multiply, tryInvert } from './math.js';
 import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
-import { localBounds, type Placement, partAssetInfo, placement } from './part-placement.js';
+import {
+  localBounds,
+  type Placement,
+  partAssetInfo,
+  partIdentity,
+  placement,
+  staticPlacements,
+} from './part-placement.js';
 import { measurePart, type PartStats } from './part-stats.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
 import { planNames } from './plan-names.js';
@@ -148,17 +155,13 @@ export function splitOne(index: SourceIndex, part: PlannedPart, name: string, pi
     const inverseP = invert(P);
     meshNode.setMatrix(P);
     scene.addChild(meshNode);
-    placements = part.nodes.map((node) => placement(index, node, multiply(index.worldOf(node), inverseP)));
+    placements = staticPlacements(index, part, inverseP);
   }
   copyAnimations(target, source, index.channels, { transforms, weights }, copy);
   consolidateBuffers(target);
   dropUnusedExtensions(target, index.extensionProperties);
   return {
-    id: part.id,
-    name,
-    sourceName: part.sourceName,
-    parent: part.parent,
-    pivot,
+    ...partIdentity(part, name, pivot),
     placements,
     document: target,
     ...measurePart(target),
