@@ -1,7 +1,8 @@
 import type { ILogger, Mesh, Primitive } from '@gltf-transform/core';
-import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
+import { attributeLabelsOf } from './attribute-labels.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
+import { assignSlots, distinctLabels } from './label-slots.js';
 import type { LabelStrategy, ResolvedLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
@@ -45,33 +46,16 @@ export function meshLabels(
 ): MeshLabelling | null {
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
-  const distinct = new Set<number>();
-  for (const labels of raw.labels.values()) addDistinct(distinct, labels);
-  if (raw.maxLabels !== undefined && distinct.size > raw.maxLabels) {
+  const values = distinctLabels(raw.labels.values());
+  if (raw.maxLabels !== undefined && values.length > raw.maxLabels) {
     logger?.warn(
-      `${strategy}: mesh "${mesh.getName()}" has ${distinct.size} face colours, more than maxColors ` +
+      `${strategy}: mesh "${mesh.getName()}" has ${values.length} face colours, more than maxColors ` +
         `(${raw.maxLabels}): not a colour-coded segmentation, left whole.`,
     );
     return null;
   }
-  const values = [...distinct].sort((a, b) => a - b);
-  const slotOf = new Map(values.map((value, slot) => [value, slot]));
   const slots = new Map<Primitive, Uint32Array>();
-  for (const [primitive, labels] of raw.labels) {
-    const out = new Uint32Array(labels.length);
-    let lastValue = Number.NaN;
-    let lastSlot = 0;
-    for (let t = 0; t < labels.length; t++) {
-      const value = labels[t]!;
-      // Labels come in runs; skipping the map lookup for a repeated value halves the cost.
-      if (value !== lastValue) {
-        lastValue = value;
-        lastSlot = slotOf.get(value)!;
-      }
-      out[t] = lastSlot;
-    }
-    slots.set(primitive, out);
-  }
+  for (const [primitive, labels] of raw.labels) slots.set(primitive, assignSlots(labels, values));
   return {
     slots,
     slotCount: values.length,

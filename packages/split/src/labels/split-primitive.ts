@@ -9,6 +9,25 @@ import { triangleIndices, vertexCount } from './triangles.js';
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
 
+/** The ranges of one non-empty slot in the sorted indices and the used-vertex list. */
+interface PartSlot {
+  slot: number;
+  firstIndex: number;
+  lastIndex: number;
+  firstVertex: number;
+  lastVertex: number;
+}
+
+/** An attribute to carry into every part: where it lands, and its source read once. */
+interface CarriedAttribute {
+  semantic: string;
+  source: Accessor;
+  array: TypedArray;
+  size: number;
+  /** Morph target index, or -1 for a base attribute. */
+  target: number;
+}
+
 /**
  * Split one triangle-list primitive into one compact primitive per label slot.
  *
@@ -18,11 +37,24 @@ type TypedArrayConstructor = new (length: number) => TypedArray;
  * with no triangles here. Every attribute (custom ones too, except `dropSemantics`), every
  * morph target, the material, the mode, the primitive's extensions and extras are kept;
  * component types and normalized flags are preserved. Indices are Uint16 when the part has at
- * most 65535 vertices (so 65535, the restart value, is never used), else Uint32.
+ * most 65535 vertices (so 65535, the restart value, is never used), else Uint32. Within a part,
+ * triangles keep their source order and vertices are numbered in order of first use.
  *
- * One pass: triangles are bucketed by slot with a counting sort, and a single vertex remap
- * (stamped with the slot, so it is never cleared) serves every slot. Cost O(vertices + indices
- * + slots); nothing is allocated per vertex. The source primitive is left untouched.
+ * Cost O(vertices + indices + slots), with the same few buffers whatever the number of labels:
+ * one counting sort buckets the triangles by slot (a sequential read of the index buffer,
+ * scattered into one sequential run per slot); ONE Int32Array vertex remap serves every slot,
+ * reset after each through that slot's list of used vertices (so clearing costs what the slot
+ * used, not the vertex count); each attribute is gathered once for all slots. Nothing is
+ * allocated per vertex or per slot beyond the part's glTF-Transform properties.
+ *
+ * Memory layout: a part's accessor arrays are views (`subarray`) of one array per source
+ * attribute (and one per index type), in slot order, not one ArrayBuffer per part. glTF-Transform
+ * honours `byteOffset`/`byteLength` everywhere (its writer packs through `BufferUtils.toView`, and
+ * `Accessor.copy` slices), and the parts of one split live and die together in practice; three
+ * allocations instead of three per part: those per-part allocations were ~40 ms of a CPU profile
+ * of a 200-part split, more than the gathering itself. A consumer that reads
+ * `array.buffer` must use the array's `byteOffset` and `byteLength` with it. The source
+ * primitive is left untouched.
  */
 export function splitPrimitiveByLabels(
   primitive: Primitive,
@@ -37,101 +69,128 @@ export function splitPrimitiveByLabels(
   if (triangleSlots.length !== triangles) {
     throw new Error(`splitPrimitiveByLabels: ${triangleSlots.length} labels for ${triangles} triangles`);
   }
+  const triStart = slotStarts(triangleSlots, slotCount);
+  const sorted = bucketTriangles(indices, triangleSlots, triStart);
+  const carried = carriedAttributes(primitive, dropSemantics);
+  const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
 
-  // Counting sort of the triangles' vertex triples by slot: a sequential read of the index
-  // buffer, scattered into one sequential run per slot.
-  const triStart = new Uint32Array(slotCount + 1);
-  for (let t = 0; t < triangles; t++) triStart[triangleSlots[t]! + 1]! += 1;
-  for (let s = 0; s < slotCount; s++) triStart[s + 1]! += triStart[s]!;
-  const cursor = triStart.slice(0, slotCount);
-  const sorted = new Uint32Array(indices.length);
-  for (let t = 0; t < triangles; t++) {
-    const k = 3 * cursor[triangleSlots[t]!]!++;
-    sorted[k] = indices[3 * t]!;
-    sorted[k + 1] = indices[3 * t + 1]!;
-    sorted[k + 2] = indices[3 * t + 2]!;
-  }
-
-  // One remap for all slots: stamp[v] = slot + 1 when v already has a local index in that slot.
-  // `sorted` is rewritten in place with the local indices.
-  const vertices = vertexCount(primitive);
-  const stamp = new Uint32Array(vertices);
-  const local = new Uint32Array(vertices);
+  // One remap for every slot, reset through the slot's own used list after each: clearing costs
+  // what the slot used, not the whole vertex count. `sorted` is rewritten in place with the
+  // local indices, and `used` lists each slot's vertices by first use, slots one after another
+  // (a part's vertices are at most its index count, so indices.length bounds the total; only the
+  // pages written are ever touched).
+  const remap = new Int32Array(vertexCount(primitive)).fill(-1);
   const used = new Uint32Array(indices.length);
   const vertStart = new Uint32Array(slotCount + 1);
   let usedCount = 0;
   for (let s = 0; s < slotCount; s++) {
     vertStart[s] = usedCount;
     const base = usedCount;
-    const mark = s + 1;
     const end = 3 * triStart[s + 1]!;
     for (let k = 3 * triStart[s]!; k < end; k++) {
       const v = sorted[k]!;
-      if (stamp[v] !== mark) {
-        stamp[v] = mark;
-        local[v] = usedCount - base;
+      let local = remap[v]!;
+      if (local < 0) {
+        local = usedCount - base;
+        remap[v] = local;
         used[usedCount++] = v;
       }
-      sorted[k] = local[v]!;
+      sorted[k] = local;
     }
+    for (let i = base; i < usedCount; i++) remap[used[i]!] = -1;
   }
   vertStart[slotCount] = usedCount;
-  const localIndices = sorted;
 
-  // Parts with their indices first; then each attribute is gathered for ALL slots in one long
-  // loop (slots are contiguous in `used`) and cut into per-slot copies before the next one is
-  // gathered: one hot loop per attribute, and at most one gathered attribute alive at a time.
-  const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
-  const result: (Primitive | null)[] = [];
-  const parts: { part: Primitive; first: number; last: number; targets: PrimitiveTarget[] }[] = [];
+  const slots: PartSlot[] = [];
   for (let s = 0; s < slotCount; s++) {
-    if (triStart[s] === triStart[s + 1]) {
-      result.push(null);
-      continue;
-    }
-    const first = vertStart[s]!;
-    const last = vertStart[s + 1]!;
-    const slotIndices = localIndices.subarray(3 * triStart[s]!, 3 * triStart[s + 1]!);
+    if (triStart[s] === triStart[s + 1]) continue;
+    slots.push({
+      slot: s,
+      firstIndex: 3 * triStart[s]!,
+      lastIndex: 3 * triStart[s + 1]!,
+      firstVertex: vertStart[s]!,
+      lastVertex: vertStart[s + 1]!,
+    });
+  }
+  const indexArrays = packIndices(sorted, slots);
+  const usedVertices = used.subarray(0, usedCount);
+  // Each attribute is gathered ONCE for all slots (one long, hot loop) into one array, and every
+  // part gets a view of its range: three allocations for the whole split instead of three per
+  // part, which on a 200-part split cost more than the gathering itself.
+  const gathered = carried.map((attribute) => gather(attribute.array, attribute.size, usedVertices));
+
+  const result: (Primitive | null)[] = new Array<Primitive | null>(slotCount).fill(null);
+  slots.forEach((range, i) => {
     const part = document
       .createPrimitive()
       .setMode(primitive.getMode())
       .setMaterial(primitive.getMaterial())
-      .setExtras({ ...primitive.getExtras() });
+      .setExtras({ ...primitive.getExtras() })
+      .setIndices(document.createAccessor().setType('SCALAR').setArray(indexArrays[i]!).setBuffer(buffer));
     for (const extension of primitive.listExtensions()) part.setExtension(extension.extensionName, extension);
-    const indexArray = last - first <= 65535 ? new Uint16Array(slotIndices) : new Uint32Array(slotIndices);
-    part.setIndices(document.createAccessor().setType('SCALAR').setArray(indexArray).setBuffer(buffer));
-    const targets = primitive.listTargets().map((target) => {
+    const targets: PrimitiveTarget[] = primitive.listTargets().map((target) => {
       const partTarget = document.createPrimitiveTarget(target.getName());
       part.addTarget(partTarget);
       return partTarget;
     });
-    parts.push({ part, first, last, targets });
-    result.push(part);
-  }
-  const usedVertices = used.subarray(0, usedCount);
-  for (const semantic of primitive.listSemantics()) {
-    if (dropSemantics.includes(semantic)) continue;
-    const source = primitive.getAttribute(semantic)!;
-    const all = gather(source, usedVertices);
-    for (const { part, first, last } of parts)
-      part.setAttribute(semantic, cutAccessor(document, source, all, first, last));
-  }
-  primitive.listTargets().forEach((target, t) => {
-    for (const semantic of target.listSemantics()) {
-      const source = target.getAttribute(semantic)!;
-      const all = gather(source, usedVertices);
-      for (const { targets, first, last } of parts) {
-        targets[t]!.setAttribute(semantic, cutAccessor(document, source, all, first, last));
-      }
-    }
+    carried.forEach((attribute, a) => {
+      const { source, size } = attribute;
+      const accessor = document
+        .createAccessor(source.getName())
+        .setType(source.getType())
+        .setArray(gathered[a]!.subarray(range.firstVertex * size, range.lastVertex * size))
+        .setNormalized(source.getNormalized())
+        .setSparse(source.getSparse())
+        .setBuffer(source.getBuffer());
+      if (attribute.target < 0) part.setAttribute(attribute.semantic, accessor);
+      else targets[attribute.target]!.setAttribute(attribute.semantic, accessor);
+    });
+    result[range.slot] = part;
   });
   return result;
 }
 
-/** The elements `vertices` of `source`, in that order, in an array of the same type. */
-function gather(source: Accessor, vertices: Uint32Array): TypedArray {
-  const array = source.getArray()!;
-  const size = source.getElementSize();
+/** First triangle of each slot in slot order (`slotCount + 1` entries): a count and a prefix sum. */
+function slotStarts(triangleSlots: Uint32Array, slotCount: number): Uint32Array {
+  const starts = new Uint32Array(slotCount + 1);
+  for (let t = 0; t < triangleSlots.length; t++) starts[triangleSlots[t]! + 1]! += 1;
+  for (let s = 0; s < slotCount; s++) starts[s + 1]! += starts[s]!;
+  return starts;
+}
+
+/** The triangles' vertex triples reordered by slot (a stable counting sort), as one array. */
+function bucketTriangles(
+  indices: ArrayLike<number>,
+  triangleSlots: Uint32Array,
+  triStart: Uint32Array,
+): Uint32Array {
+  const cursor = triStart.slice(0, triStart.length - 1);
+  const sorted = new Uint32Array(indices.length);
+  for (let t = 0; t < triangleSlots.length; t++) {
+    const k = 3 * cursor[triangleSlots[t]!]!++;
+    sorted[k] = indices[3 * t]!;
+    sorted[k + 1] = indices[3 * t + 1]!;
+    sorted[k + 2] = indices[3 * t + 2]!;
+  }
+  return sorted;
+}
+
+/** The base attributes (less `dropSemantics`) and morph target attributes every part receives. */
+function carriedAttributes(primitive: Primitive, dropSemantics: readonly string[]): CarriedAttribute[] {
+  const carried: CarriedAttribute[] = [];
+  const add = (semantic: string, source: Accessor, target: number) =>
+    carried.push({ semantic, source, array: source.getArray()!, size: source.getElementSize(), target });
+  for (const semantic of primitive.listSemantics()) {
+    if (!dropSemantics.includes(semantic)) add(semantic, primitive.getAttribute(semantic)!, -1);
+  }
+  primitive.listTargets().forEach((target, t) => {
+    for (const semantic of target.listSemantics()) add(semantic, target.getAttribute(semantic)!, t);
+  });
+  return carried;
+}
+
+/** Elements `vertices` of `array` (elements of `size` components), in that order, same type. */
+function gather(array: TypedArray, size: number, vertices: Uint32Array): TypedArray {
   const out = new (array.constructor as TypedArrayConstructor)(vertices.length * size);
   if (size === 1) {
     for (let i = 0; i < vertices.length; i++) out[i] = array[vertices[i]!]!;
@@ -151,20 +210,30 @@ function gather(source: Accessor, vertices: Uint32Array): TypedArray {
   return out;
 }
 
-/** A new accessor holding elements [first, last) of `all`, typed and flagged like `source`. */
-function cutAccessor(
-  document: Document,
-  source: Accessor,
-  all: TypedArray,
-  first: number,
-  last: number,
-): Accessor {
-  const size = source.getElementSize();
-  return document
-    .createAccessor(source.getName())
-    .setType(source.getType())
-    .setArray(all.slice(first * size, last * size))
-    .setNormalized(source.getNormalized())
-    .setSparse(source.getSparse())
-    .setBuffer(source.getBuffer());
+/**
+ * Each part's local indices, as views of two packed arrays: one Uint16Array for the parts of at
+ * most 65535 vertices and one Uint32Array for the others (so no view keeps the whole scratch
+ * `sorted` alive, and 65535, the restart value, is never a Uint16 index).
+ */
+function packIndices(sorted: Uint32Array, slots: readonly PartSlot[]): (Uint16Array | Uint32Array)[] {
+  const narrow = (range: PartSlot) => range.lastVertex - range.firstVertex <= 65535;
+  let short = 0;
+  let long = 0;
+  for (const range of slots) {
+    if (narrow(range)) short += range.lastIndex - range.firstIndex;
+    else long += range.lastIndex - range.firstIndex;
+  }
+  const shorts = new Uint16Array(short);
+  const longs = new Uint32Array(long);
+  short = 0;
+  long = 0;
+  return slots.map((range) => {
+    const run = sorted.subarray(range.firstIndex, range.lastIndex);
+    const into = narrow(range) ? shorts : longs;
+    const at = narrow(range) ? short : long;
+    into.set(run, at);
+    if (narrow(range)) short += run.length;
+    else long += run.length;
+    return into.subarray(at, at + run.length);
+  });
 }
