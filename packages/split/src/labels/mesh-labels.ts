@@ -1,5 +1,6 @@
 import type { ILogger, Mesh, Primitive } from '@gltf-transform/core';
 import { attributeLabelsOf } from './attribute-labels.js';
+import { attributeSlots } from './attribute-slots.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
 import { assignSlots, distinctLabels } from './label-slots.js';
@@ -44,6 +45,19 @@ export function meshLabels(
   options: ResolvedLabelOptions,
   logger?: ILogger,
 ): MeshLabelling | null {
+  if (strategy === 'attribute') {
+    const fast = attributeSlots(mesh.listPrimitives().filter(isTriangleList), options.attribute);
+    if (fast) {
+      if (fast.slots.size === 0) return null;
+      return {
+        slots: fast.slots,
+        slotCount: fast.values.length,
+        names: fast.values.map(partName),
+        values: fast.values,
+        dropSemantics: [...fast.semantics],
+      };
+    }
+  }
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
   const values = distinctLabels(raw.labels.values());
@@ -65,13 +79,18 @@ export function meshLabels(
   };
 }
 
+/** Name of an attribute label or a component rank. */
+function partName(value: number): string {
+  return `part_${value}`;
+}
+
 function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLabelOptions): RawLabels | null {
   const primitives = mesh.listPrimitives().filter(isTriangleList);
   const labels = new Map<Primitive, Float64Array>();
   switch (strategy) {
     case 'attribute': {
       const found = attributeLabelsOf(primitives, options.attribute);
-      return { labels: found.labels, name: (value) => `part_${value}`, dropSemantics: [...found.semantics] };
+      return { labels: found.labels, name: partName, dropSemantics: [...found.semantics] };
     }
     case 'colors': {
       const palette = createColorPalette(options.colorTolerance);
@@ -92,7 +111,7 @@ function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLab
       primitives.forEach((primitive, p) => {
         labels.set(primitive, components.labels[p]!);
       });
-      return { labels, name: (value) => `part_${value}`, dropSemantics: [] };
+      return { labels, name: partName, dropSemantics: [] };
     }
   }
 }

@@ -9,15 +9,6 @@ import { triangleIndices, vertexCount } from './triangles.js';
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
 
-/** The ranges of one non-empty slot in the sorted indices and the used-vertex list. */
-interface PartSlot {
-  slot: number;
-  firstIndex: number;
-  lastIndex: number;
-  firstVertex: number;
-  lastVertex: number;
-}
-
 /** An attribute to carry into every part: where it lands, and its source read once. */
 interface CarriedAttribute {
   semantic: string;
@@ -72,82 +63,43 @@ export function splitPrimitiveByLabels(
   const triStart = slotStarts(triangleSlots, slotCount);
   const sorted = bucketTriangles(indices, triangleSlots, triStart);
   const carried = carriedAttributes(primitive, dropSemantics);
-  const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
 
-  // One remap for every slot, reset through the slot's own used list after each: clearing costs
-  // what the slot used, not the whole vertex count. `sorted` is rewritten in place with the
-  // local indices, and `used` lists each slot's vertices by first use, slots one after another
-  // (a part's vertices are at most its index count, so indices.length bounds the total; only the
-  // pages written are ever touched).
-  const remap = new Int32Array(vertexCount(primitive)).fill(-1);
-  const used = new Uint32Array(indices.length);
-  const vertStart = new Uint32Array(slotCount + 1);
-  let usedCount = 0;
-  for (let s = 0; s < slotCount; s++) {
-    vertStart[s] = usedCount;
-    const base = usedCount;
-    const end = 3 * triStart[s + 1]!;
-    for (let k = 3 * triStart[s]!; k < end; k++) {
-      const v = sorted[k]!;
-      let local = remap[v]!;
-      if (local < 0) {
-        local = usedCount - base;
-        remap[v] = local;
-        used[usedCount++] = v;
-      }
-      sorted[k] = local;
-    }
-    for (let i = base; i < usedCount; i++) remap[used[i]!] = -1;
-  }
-  vertStart[slotCount] = usedCount;
-
-  const slots: PartSlot[] = [];
-  for (let s = 0; s < slotCount; s++) {
-    if (triStart[s] === triStart[s + 1]) continue;
-    slots.push({
-      slot: s,
-      firstIndex: 3 * triStart[s]!,
-      lastIndex: 3 * triStart[s + 1]!,
-      firstVertex: vertStart[s]!,
-      lastVertex: vertStart[s + 1]!,
-    });
-  }
-  const indexArrays = packIndices(sorted, slots);
-  const usedVertices = used.subarray(0, usedCount);
+  const { used, vertStart, partIndices } = localizeSlots(sorted, triStart, vertexCount(primitive));
   // Each attribute is gathered ONCE for all slots (one long, hot loop) into one array, and every
   // part gets a view of its range: three allocations for the whole split instead of three per
   // part, which on a 200-part split cost more than the gathering itself.
-  const gathered = carried.map((attribute) => gather(attribute.array, attribute.size, usedVertices));
-
-  const result: (Primitive | null)[] = new Array<Primitive | null>(slotCount).fill(null);
-  slots.forEach((range, i) => {
+  const gathered = carried.map((attribute) => gather(attribute.array, attribute.size, used));
+  const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
+  return partIndices.map((indexArray, s) => {
+    if (!indexArray) return null;
     const part = document
       .createPrimitive()
       .setMode(primitive.getMode())
       .setMaterial(primitive.getMaterial())
       .setExtras({ ...primitive.getExtras() })
-      .setIndices(document.createAccessor().setType('SCALAR').setArray(indexArrays[i]!).setBuffer(buffer));
+      .setIndices(document.createAccessor().setType('SCALAR').setArray(indexArray).setBuffer(buffer));
     for (const extension of primitive.listExtensions()) part.setExtension(extension.extensionName, extension);
     const targets: PrimitiveTarget[] = primitive.listTargets().map((target) => {
       const partTarget = document.createPrimitiveTarget(target.getName());
       part.addTarget(partTarget);
       return partTarget;
     });
+    const first = vertStart[s]!;
+    const last = vertStart[s + 1]!;
     carried.forEach((attribute, a) => {
       const { source, size } = attribute;
       const accessor = document
         .createAccessor(source.getName())
         .setType(source.getType())
-        .setArray(gathered[a]!.subarray(range.firstVertex * size, range.lastVertex * size))
+        .setArray(gathered[a]!.subarray(first * size, last * size))
         .setNormalized(source.getNormalized())
         .setSparse(source.getSparse())
         .setBuffer(source.getBuffer());
       if (attribute.target < 0) part.setAttribute(attribute.semantic, accessor);
       else targets[attribute.target]!.setAttribute(attribute.semantic, accessor);
     });
-    result[range.slot] = part;
+    return part;
   });
-  return result;
 }
 
 /** First triangle of each slot in slot order (`slotCount + 1` entries): a count and a prefix sum. */
@@ -210,30 +162,69 @@ function gather(array: TypedArray, size: number, vertices: Uint32Array): TypedAr
   return out;
 }
 
+/** What {@link localizeSlots} returns. */
+interface LocalizedSlots {
+  /** Every slot's vertices in order of first use, slots one after another. */
+  used: Uint32Array;
+  /** Where each slot's vertices start in `used` (`slotCount + 1` entries). */
+  vertStart: Uint32Array;
+  /** Per slot, its local indices (null for an empty slot). */
+  partIndices: (Uint16Array | Uint32Array | null)[];
+}
+
 /**
- * Each part's local indices, as views of two packed arrays: one Uint16Array for the parts of at
- * most 65535 vertices and one Uint32Array for the others (so no view keeps the whole scratch
- * `sorted` alive, and 65535, the restart value, is never a Uint16 index).
+ * Numbers each slot's vertices by first use, with ONE Int32Array remap for every slot, reset
+ * after each through that slot's list of used vertices (clearing costs what the slot used, not
+ * the vertex count). A slot that cannot reach 65536 vertices (at most 65535 index references, or
+ * a source of at most 65535 vertices) writes its local indices straight into one packed
+ * Uint16Array and gets a view of its range; 65535, the restart value, is then never an index.
+ * Any other slot is rewritten in place in `sorted` and copied out once its vertex count says
+ * Uint16 or Uint32; such slots are big, so those copies are few. `used` is sized by the index
+ * count (a bound on the total), and only the pages written are touched.
  */
-function packIndices(sorted: Uint32Array, slots: readonly PartSlot[]): (Uint16Array | Uint32Array)[] {
-  const narrow = (range: PartSlot) => range.lastVertex - range.firstVertex <= 65535;
-  let short = 0;
-  let long = 0;
-  for (const range of slots) {
-    if (narrow(range)) short += range.lastIndex - range.firstIndex;
-    else long += range.lastIndex - range.firstIndex;
+function localizeSlots(sorted: Uint32Array, triStart: Uint32Array, vertices: number): LocalizedSlots {
+  const slotCount = triStart.length - 1;
+  const narrow = (s: number) => vertices <= 65535 || 3 * (triStart[s + 1]! - triStart[s]!) <= 65535;
+  let shortTotal = 0;
+  for (let s = 0; s < slotCount; s++) if (narrow(s)) shortTotal += 3 * (triStart[s + 1]! - triStart[s]!);
+  const shorts = new Uint16Array(shortTotal);
+  const remap = new Int32Array(vertices).fill(-1);
+  const used = new Uint32Array(sorted.length);
+  const vertStart = new Uint32Array(slotCount + 1);
+  const partIndices: (Uint16Array | Uint32Array | null)[] = [];
+  let usedCount = 0;
+  let shortAt = 0;
+  for (let s = 0; s < slotCount; s++) {
+    vertStart[s] = usedCount;
+    const begin = 3 * triStart[s]!;
+    const end = 3 * triStart[s + 1]!;
+    if (begin === end) {
+      partIndices.push(null);
+      continue;
+    }
+    const direct = narrow(s);
+    const out = direct ? shorts : sorted;
+    const shift = direct ? shortAt - begin : 0;
+    const base = usedCount;
+    for (let k = begin; k < end; k++) {
+      const v = sorted[k]!;
+      let local = remap[v]!;
+      if (local < 0) {
+        local = usedCount - base;
+        remap[v] = local;
+        used[usedCount++] = v;
+      }
+      out[k + shift] = local;
+    }
+    for (let i = base; i < usedCount; i++) remap[used[i]!] = -1;
+    if (direct) {
+      partIndices.push(shorts.subarray(shortAt, shortAt + end - begin));
+      shortAt += end - begin;
+    } else {
+      const run = sorted.subarray(begin, end);
+      partIndices.push(usedCount - base <= 65535 ? new Uint16Array(run) : run.slice());
+    }
   }
-  const shorts = new Uint16Array(short);
-  const longs = new Uint32Array(long);
-  short = 0;
-  long = 0;
-  return slots.map((range) => {
-    const run = sorted.subarray(range.firstIndex, range.lastIndex);
-    const into = narrow(range) ? shorts : longs;
-    const at = narrow(range) ? short : long;
-    into.set(run, at);
-    if (narrow(range)) short += run.length;
-    else long += run.length;
-    return into.subarray(at, at + run.length);
-  });
+  vertStart[slotCount] = usedCount;
+  return { used: used.subarray(0, usedCount), vertStart, partIndices };
 }
