@@ -27,28 +27,52 @@ export interface AttributeSlots {
  * cost of labelling and a small one.
  */
 export function attributeSlots(primitives: readonly Primitive[], requested?: string): AttributeSlots | null {
+  const found = smallAttributeLabels(primitives, requested);
+  if (!found) return null;
+  const values: number[] = [];
+  const table = new Uint32Array(SMALL_LABELS);
+  for (let value = 0; value < SMALL_LABELS; value++) {
+    if (found.present[value] === 0) continue;
+    table[value] = values.length;
+    values.push(value);
+  }
+  for (const labels of found.labels.values()) {
+    for (let t = 0; t < labels.length; t++) labels[t] = table[labels[t]!]!;
+  }
+  return { slots: found.labels, values, semantics: found.semantics };
+}
+
+/** What {@link smallAttributeLabels} finds. */
+export interface SmallAttributeLabels {
+  /** Per labelled primitive, each triangle's label. */
+  labels: Map<Primitive, Uint32Array>;
+  /** `present[value]` is 1 for each label value that some triangle has. */
+  present: Uint8Array;
+  /** The label attributes used. */
+  semantics: Set<string>;
+}
+
+/**
+ * Each triangle's label from the primitives' label attributes (the first pass of
+ * {@link attributeSlots}; `findLabelSource` needs no more than this to count labels), or
+ * `null` when one is not an integer in [0, SMALL_LABELS).
+ */
+export function smallAttributeLabels(
+  primitives: readonly Primitive[],
+  requested?: string,
+): SmallAttributeLabels | null {
   const present = new Uint8Array(SMALL_LABELS);
-  const labelled = new Map<Primitive, Uint32Array>();
+  const labels = new Map<Primitive, Uint32Array>();
   const semantics = new Set<string>();
   for (const primitive of primitives) {
     const semantic = findLabelAttribute(primitive, requested);
     if (semantic === null) continue;
-    const labels = smallTriangleLabels(primitive, semantic, present);
-    if (!labels) return null;
+    const triangleLabels = smallTriangleLabels(primitive, semantic, present);
+    if (!triangleLabels) return null;
     semantics.add(semantic);
-    labelled.set(primitive, labels);
+    labels.set(primitive, triangleLabels);
   }
-  const values: number[] = [];
-  const table = new Uint32Array(SMALL_LABELS);
-  for (let value = 0; value < SMALL_LABELS; value++) {
-    if (present[value] === 0) continue;
-    table[value] = values.length;
-    values.push(value);
-  }
-  for (const labels of labelled.values()) {
-    for (let t = 0; t < labels.length; t++) labels[t] = table[labels[t]!]!;
-  }
-  return { slots: labelled, values, semantics };
+  return { labels, present, semantics };
 }
 
 /**
