@@ -9,7 +9,12 @@ import type { Document, Mesh, Node, Primitive } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createIO, readModel, splitModel } from '../src/index.js';
 import { attributeSlots } from '../src/labels/attribute-slots.js';
-import { attributeTriangleLabels, explodeByLabels, findLabelSource } from '../src/labels/index.js';
+import {
+  attributeTriangleLabels,
+  explodeByLabels,
+  findLabelSource,
+  splitPrimitiveByLabels,
+} from '../src/labels/index.js';
 import { assignSlots, distinctLabels, SMALL_LABELS } from '../src/labels/label-slots.js';
 import { compareSoups, worldTriangles } from './helpers/gltf-checks.js';
 import { expectValidPack } from './helpers/pack-checks.js';
@@ -252,6 +257,63 @@ describe('explodeByLabels with unusual labels', () => {
     for (const child of children)
       for (const primitive of child.getMesh()!.listPrimitives()) expectCompact(primitive);
     expect(compareSoups(worldTriangles(a.document), before)).toBeNull();
+  });
+});
+
+describe('splitPrimitiveByLabels numbering', () => {
+  it('numbers each part as a slot-by-slot remap would, with boundary vertices shared by many slots', () => {
+    // A welded grid whose quads take 7 labels in a scrambled order: most vertices are used by
+    // several slots, the case the one-pass remap handles with a Map per slot.
+    const cols = 16;
+    const rows = 9;
+    const { mesh } = labelledGrid({ cols, rows, labelOf: () => 0, semantic: '_PART_ID', vertices: 'shared' });
+    const primitive = mesh.listPrimitives()[0]!;
+    const slots = Uint32Array.from(interleaved(cols * rows * 2, [0, 1, 2, 3, 4, 5, 6]));
+    const parts = splitPrimitiveByLabels(primitive, slots, 8, ['_PART_ID']);
+    expect(parts[7]).toBeNull();
+    const indices = primitive.getIndices()!.getArray()!;
+    const positions = primitive.getAttribute('POSITION')!.getArray()!;
+    for (let slot = 0; slot < 7; slot++) {
+      const numbers = new Map<number, number>();
+      const expectedIndices: number[] = [];
+      const expectedPositions: number[] = [];
+      slots.forEach((s, t) => {
+        if (s !== slot) return;
+        for (let j = 0; j < 3; j++) {
+          const v = indices[3 * t + j]!;
+          if (!numbers.has(v)) {
+            numbers.set(v, numbers.size);
+            expectedPositions.push(positions[3 * v]!, positions[3 * v + 1]!, positions[3 * v + 2]!);
+          }
+          expectedIndices.push(numbers.get(v)!);
+        }
+      });
+      const part = parts[slot]!;
+      expect([...part.getIndices()!.getArray()!]).toEqual(expectedIndices);
+      expect([...part.getAttribute('POSITION')!.getArray()!]).toEqual(expectedPositions);
+      expect(part.getAttribute('_PART_ID')).toBeNull();
+    }
+  });
+
+  it('rejects a slot out of range and an index past the vertices', () => {
+    const { mesh } = labelledGrid({
+      cols: 2,
+      rows: 1,
+      labelOf: (c) => c,
+      semantic: '_PART_ID',
+      vertices: 'shared',
+    });
+    const primitive = mesh.listPrimitives()[0]!;
+    expect(() => splitPrimitiveByLabels(primitive, Uint32Array.from([0, 0, 1, 2]), 2)).toThrow(
+      /slot 2 of triangle 3 is not below 2/,
+    );
+    const indices = primitive.getIndices()!;
+    const broken = indices.getArray()!.slice();
+    broken[4] = 99;
+    indices.setArray(broken);
+    expect(() => splitPrimitiveByLabels(primitive, Uint32Array.from([0, 1, 1, 0]), 2)).toThrow(
+      /index 99 at 4 is past the 6 vertices/,
+    );
   });
 });
 

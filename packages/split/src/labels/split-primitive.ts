@@ -5,6 +5,7 @@ import {
   type PrimitiveTarget,
   type TypedArray,
 } from '@gltf-transform/core';
+import { localIndices } from './local-indices.js';
 import { triangleIndices, vertexCount } from './triangles.js';
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
@@ -32,11 +33,10 @@ interface CarriedAttribute {
  * triangles keep their source order and vertices are numbered in order of first use.
  *
  * Cost O(vertices + indices + slots), with the same few buffers whatever the number of labels:
- * one counting sort buckets the triangles by slot (a sequential read of the index buffer,
- * scattered into one sequential run per slot); ONE Int32Array vertex remap serves every slot,
- * reset after each through that slot's list of used vertices (so clearing costs what the slot
- * used, not the vertex count); each attribute is gathered once for all slots. Nothing is
- * allocated per vertex or per slot beyond the part's glTF-Transform properties.
+ * a count of triangles per slot, then ONE pass over the index buffer that buckets the triangles
+ * by slot and renumbers their vertices with one remap shared by every slot
+ * ({@link localIndices}), then each attribute gathered once for all slots. Nothing is allocated
+ * per vertex, nor per slot beyond the part's glTF-Transform properties.
  *
  * Memory layout: a part's accessor arrays are views (`subarray`) of one array per source
  * attribute (and one per index type), in slot order, not one ArrayBuffer per part. glTF-Transform
@@ -61,10 +61,13 @@ export function splitPrimitiveByLabels(
     throw new Error(`splitPrimitiveByLabels: ${triangleSlots.length} labels for ${triangles} triangles`);
   }
   const triStart = slotStarts(triangleSlots, slotCount);
-  const sorted = bucketTriangles(indices, triangleSlots, triStart);
+  const { used, vertStart, partIndices } = localIndices(
+    indices,
+    triangleSlots,
+    triStart,
+    vertexCount(primitive),
+  );
   const carried = carriedAttributes(primitive, dropSemantics);
-
-  const { used, vertStart, partIndices } = localizeSlots(sorted, triStart, vertexCount(primitive));
   // Each attribute is gathered ONCE for all slots (one long, hot loop) into one array, and every
   // part gets a view of its range: three allocations for the whole split instead of three per
   // part, which on a 200-part split cost more than the gathering itself.
@@ -105,26 +108,14 @@ export function splitPrimitiveByLabels(
 /** First triangle of each slot in slot order (`slotCount + 1` entries): a count and a prefix sum. */
 function slotStarts(triangleSlots: Uint32Array, slotCount: number): Uint32Array {
   const starts = new Uint32Array(slotCount + 1);
-  for (let t = 0; t < triangleSlots.length; t++) starts[triangleSlots[t]! + 1]! += 1;
+  for (let t = 0; t < triangleSlots.length; t++) {
+    const slot = triangleSlots[t]!;
+    if (slot >= slotCount)
+      throw new RangeError(`splitPrimitiveByLabels: slot ${slot} of triangle ${t} is not below ${slotCount}`);
+    starts[slot + 1]! += 1;
+  }
   for (let s = 0; s < slotCount; s++) starts[s + 1]! += starts[s]!;
   return starts;
-}
-
-/** The triangles' vertex triples reordered by slot (a stable counting sort), as one array. */
-function bucketTriangles(
-  indices: ArrayLike<number>,
-  triangleSlots: Uint32Array,
-  triStart: Uint32Array,
-): Uint32Array {
-  const cursor = triStart.slice(0, triStart.length - 1);
-  const sorted = new Uint32Array(indices.length);
-  for (let t = 0; t < triangleSlots.length; t++) {
-    const k = 3 * cursor[triangleSlots[t]!]!++;
-    sorted[k] = indices[3 * t]!;
-    sorted[k + 1] = indices[3 * t + 1]!;
-    sorted[k + 2] = indices[3 * t + 2]!;
-  }
-  return sorted;
 }
 
 /** The base attributes (less `dropSemantics`) and morph target attributes every part receives. */
@@ -160,71 +151,4 @@ function gather(array: TypedArray, size: number, vertices: Uint32Array): TypedAr
     }
   }
   return out;
-}
-
-/** What {@link localizeSlots} returns. */
-interface LocalizedSlots {
-  /** Every slot's vertices in order of first use, slots one after another. */
-  used: Uint32Array;
-  /** Where each slot's vertices start in `used` (`slotCount + 1` entries). */
-  vertStart: Uint32Array;
-  /** Per slot, its local indices (null for an empty slot). */
-  partIndices: (Uint16Array | Uint32Array | null)[];
-}
-
-/**
- * Numbers each slot's vertices by first use, with ONE Int32Array remap for every slot, reset
- * after each through that slot's list of used vertices (clearing costs what the slot used, not
- * the vertex count). A slot that cannot reach 65536 vertices (at most 65535 index references, or
- * a source of at most 65535 vertices) writes its local indices straight into one packed
- * Uint16Array and gets a view of its range; 65535, the restart value, is then never an index.
- * Any other slot is rewritten in place in `sorted` and copied out once its vertex count says
- * Uint16 or Uint32; such slots are big, so those copies are few. `used` is sized by the index
- * count (a bound on the total), and only the pages written are touched.
- */
-function localizeSlots(sorted: Uint32Array, triStart: Uint32Array, vertices: number): LocalizedSlots {
-  const slotCount = triStart.length - 1;
-  const narrow = (s: number) => vertices <= 65535 || 3 * (triStart[s + 1]! - triStart[s]!) <= 65535;
-  let shortTotal = 0;
-  for (let s = 0; s < slotCount; s++) if (narrow(s)) shortTotal += 3 * (triStart[s + 1]! - triStart[s]!);
-  const shorts = new Uint16Array(shortTotal);
-  const remap = new Int32Array(vertices).fill(-1);
-  const used = new Uint32Array(sorted.length);
-  const vertStart = new Uint32Array(slotCount + 1);
-  const partIndices: (Uint16Array | Uint32Array | null)[] = [];
-  let usedCount = 0;
-  let shortAt = 0;
-  for (let s = 0; s < slotCount; s++) {
-    vertStart[s] = usedCount;
-    const begin = 3 * triStart[s]!;
-    const end = 3 * triStart[s + 1]!;
-    if (begin === end) {
-      partIndices.push(null);
-      continue;
-    }
-    const direct = narrow(s);
-    const out = direct ? shorts : sorted;
-    const shift = direct ? shortAt - begin : 0;
-    const base = usedCount;
-    for (let k = begin; k < end; k++) {
-      const v = sorted[k]!;
-      let local = remap[v]!;
-      if (local < 0) {
-        local = usedCount - base;
-        remap[v] = local;
-        used[usedCount++] = v;
-      }
-      out[k + shift] = local;
-    }
-    for (let i = base; i < usedCount; i++) remap[used[i]!] = -1;
-    if (direct) {
-      partIndices.push(shorts.subarray(shortAt, shortAt + end - begin));
-      shortAt += end - begin;
-    } else {
-      const run = sorted.subarray(begin, end);
-      partIndices.push(usedCount - base <= 65535 ? new Uint16Array(run) : run.slice());
-    }
-  }
-  vertStart[slotCount] = usedCount;
-  return { used: used.subarray(0, usedCount), vertStart, partIndices };
 }
