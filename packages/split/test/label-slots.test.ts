@@ -152,6 +152,22 @@ describe('attributeSlots (the integer fast path)', () => {
     expect([...fast!.slots.get(primitive)!]).toEqual([...assignSlots(general, values)]);
     expect([...fast!.semantics]).toEqual(['_PART_ID']);
 
+    // Labels 0 … n-1 are their own slots (the table pass is skipped): same result again.
+    const dense = labelledGrid({
+      cols,
+      rows: 5,
+      labelOf: (col, row) => (row * cols + col * 7) % 6,
+      semantic: '_PART_ID',
+      vertices: 'shared',
+    });
+    const densePrimitive = dense.mesh.listPrimitives()[0]!;
+    const denseLabels = attributeTriangleLabels(densePrimitive, '_PART_ID');
+    const denseFast = attributeSlots([densePrimitive])!;
+    expect(denseFast.values).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([...denseFast.slots.get(densePrimitive)!]).toEqual([
+      ...assignSlots(denseLabels, denseFast.values),
+    ]);
+
     // Whole numbers stored as floats take the fast path too; a fraction anywhere does not.
     const floats = labelledGrid({
       cols: 4,

@@ -21,10 +21,11 @@ export interface AttributeSlots {
  * same result for these labels.
  *
  * The general path makes four passes over the triangles and a Float64Array of labels; this one
- * makes two and writes the slots over the labels: the first pass takes each triangle's majority
- * label (as `attributeTriangleLabels`) and marks it in a bitmap, the second turns labels into
- * slots through a lookup table. On 2M triangles that is the difference between the largest
- * cost of labelling and a small one.
+ * makes one or two and writes the slots over the labels: the first pass takes each triangle's
+ * majority label (as `attributeTriangleLabels`) and marks it in a bitmap, the second turns
+ * labels into slots through a lookup table, and is skipped when the labels are 0 … n-1 without
+ * gaps (they are their slots already). On 2M triangles that is the difference between the
+ * largest cost of labelling and a small one.
  */
 export function attributeSlots(primitives: readonly Primitive[], requested?: string): AttributeSlots | null {
   const found = smallAttributeLabels(primitives, requested);
@@ -36,8 +37,11 @@ export function attributeSlots(primitives: readonly Primitive[], requested?: str
     table[value] = values.length;
     values.push(value);
   }
-  for (const labels of found.labels.values()) {
-    for (let t = 0; t < labels.length; t++) labels[t] = table[labels[t]!]!;
+  // Labels 0 … n-1 without gaps (the usual `_PART_ID`) are their own slots: no pass needed.
+  if (values.length > 0 && values[values.length - 1] !== values.length - 1) {
+    for (const labels of found.labels.values()) {
+      for (let t = 0; t < labels.length; t++) labels[t] = table[labels[t]!]!;
+    }
   }
   return { slots: found.labels, values, semantics: found.semantics };
 }
