@@ -38,14 +38,14 @@ interface CarriedAttribute {
  * ({@link localIndices}), then each attribute gathered once for all slots. Nothing is allocated
  * per vertex, nor per slot beyond the part's glTF-Transform properties.
  *
- * Memory layout: a part's accessor arrays are views (`subarray`) of one array per source
- * attribute (and one per index type), in slot order, not one ArrayBuffer per part. glTF-Transform
- * honours `byteOffset`/`byteLength` everywhere (its writer packs through `BufferUtils.toView`, and
- * `Accessor.copy` slices), and the parts of one split live and die together in practice; three
- * allocations instead of three per part: those per-part allocations were ~40 ms of a CPU profile
- * of a 200-part split, more than the gathering itself. A consumer that reads
- * `array.buffer` must use the array's `byteOffset` and `byteLength` with it. The source
- * primitive is left untouched.
+ * Memory layout: a part's attribute arrays are views (`subarray`) of one gathered array per source
+ * attribute, and its indices views of one packed array per index type ({@link localIndices}), in
+ * slot order, not one ArrayBuffer per part: allocating one per part and attribute was ~40 ms of a
+ * CPU profile of a 200-part split, more than the gathering itself. So one part kept alive keeps
+ * the whole gathered array alive (the parts of one split normally live and die together).
+ * glTF-Transform honours `byteOffset`/`byteLength` everywhere (its writer packs through
+ * `BufferUtils.toView`, `Accessor.copy` slices); any consumer that reads `array.buffer` must use
+ * the array's `byteOffset` and `byteLength` with it. The source primitive is left untouched.
  */
 export function splitPrimitiveByLabels(
   primitive: Primitive,
@@ -68,9 +68,7 @@ export function splitPrimitiveByLabels(
     vertexCount(primitive),
   );
   const carried = carriedAttributes(primitive, dropSemantics);
-  // Each attribute is gathered ONCE for all slots (one long, hot loop) into one array, and every
-  // part gets a view of its range: three allocations for the whole split instead of three per
-  // part, which on a 200-part split cost more than the gathering itself.
+  // One long, hot loop per attribute for all slots; each part gets a view of its range.
   const gathered = carried.map((attribute) => gather(attribute.array, attribute.size, used));
   const buffer = primitive.getAttribute('POSITION')?.getBuffer() ?? null;
   const mode = primitive.getMode();
