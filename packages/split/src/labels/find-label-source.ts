@@ -1,5 +1,6 @@
-import type { Document } from '@gltf-transform/core';
+import type { Document, Primitive } from '@gltf-transform/core';
 import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
+import { smallAttributeLabels } from './attribute-slots.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { type LabelOptions, type LabelSource, resolveLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
@@ -30,18 +31,16 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     .flatMap((mesh) => mesh.listPrimitives())
     .filter(isTriangleList);
 
-  const byAttribute = attributeLabelsOf(primitives, options.attribute);
-  const attributeLabels = new Set<number>();
-  for (const labels of byAttribute.labels.values()) addDistinct(attributeLabels, labels);
-  if (attributeLabels.size >= 2) {
+  const byAttribute = attributeLabelCount(primitives, options.attribute);
+  if (byAttribute.count >= 2) {
     const names = [...byAttribute.semantics];
     return {
       strategy: 'attribute',
       // Named only when one attribute is used throughout: with several (`_PART_ID` here,
       // `_SEGMENT` there), each primitive keeps its own default choice.
       ...(names.length === 1 ? { attribute: names[0]! } : {}),
-      labelCount: attributeLabels.size,
-      reason: `vertex attribute ${names.join(', ')} labels the triangles with ${attributeLabels.size} distinct values`,
+      labelCount: byAttribute.count,
+      reason: `vertex attribute ${names.join(', ')} labels the triangles with ${byAttribute.count} distinct values`,
     };
   }
 
@@ -65,4 +64,24 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     };
   }
   return null;
+}
+
+/**
+ * Distinct triangle labels over the primitives' label attributes, and the attributes used: from
+ * the integer fast path when it applies (a bitmap to count, no Float64Array), else the general one.
+ */
+function attributeLabelCount(
+  primitives: readonly Primitive[],
+  requested: string | undefined,
+): { count: number; semantics: Set<string> } {
+  const small = smallAttributeLabels(primitives, requested);
+  if (small) {
+    let count = 0;
+    for (let value = 0; value < small.present.length; value++) count += small.present[value]!;
+    return { count, semantics: small.semantics };
+  }
+  const general = attributeLabelsOf(primitives, requested);
+  const distinct = new Set<number>();
+  for (const labels of general.labels.values()) addDistinct(distinct, labels);
+  return { count: distinct.size, semantics: general.semantics };
 }

@@ -1,7 +1,9 @@
 import type { ILogger, Mesh, Primitive } from '@gltf-transform/core';
-import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
+import { attributeLabelsOf } from './attribute-labels.js';
+import { attributeSlots } from './attribute-slots.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
+import { assignSlots, distinctLabels } from './label-slots.js';
 import type { LabelStrategy, ResolvedLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
@@ -43,35 +45,31 @@ export function meshLabels(
   options: ResolvedLabelOptions,
   logger?: ILogger,
 ): MeshLabelling | null {
+  if (strategy === 'attribute') {
+    const fast = attributeSlots(mesh.listPrimitives().filter(isTriangleList), options.attribute);
+    if (fast) {
+      if (fast.slots.size === 0) return null;
+      return {
+        slots: fast.slots,
+        slotCount: fast.values.length,
+        names: fast.values.map(partName),
+        values: fast.values,
+        dropSemantics: [...fast.semantics],
+      };
+    }
+  }
   const raw = rawMeshLabels(mesh, strategy, options);
   if (!raw || raw.labels.size === 0) return null;
-  const distinct = new Set<number>();
-  for (const labels of raw.labels.values()) addDistinct(distinct, labels);
-  if (raw.maxLabels !== undefined && distinct.size > raw.maxLabels) {
+  const values = distinctLabels(raw.labels.values());
+  if (raw.maxLabels !== undefined && values.length > raw.maxLabels) {
     logger?.warn(
-      `${strategy}: mesh "${mesh.getName()}" has ${distinct.size} face colours, more than maxColors ` +
+      `${strategy}: mesh "${mesh.getName()}" has ${values.length} face colours, more than maxColors ` +
         `(${raw.maxLabels}): not a colour-coded segmentation, left whole.`,
     );
     return null;
   }
-  const values = [...distinct].sort((a, b) => a - b);
-  const slotOf = new Map(values.map((value, slot) => [value, slot]));
   const slots = new Map<Primitive, Uint32Array>();
-  for (const [primitive, labels] of raw.labels) {
-    const out = new Uint32Array(labels.length);
-    let lastValue = Number.NaN;
-    let lastSlot = 0;
-    for (let t = 0; t < labels.length; t++) {
-      const value = labels[t]!;
-      // Labels come in runs; skipping the map lookup for a repeated value halves the cost.
-      if (value !== lastValue) {
-        lastValue = value;
-        lastSlot = slotOf.get(value)!;
-      }
-      out[t] = lastSlot;
-    }
-    slots.set(primitive, out);
-  }
+  for (const [primitive, labels] of raw.labels) slots.set(primitive, assignSlots(labels, values));
   return {
     slots,
     slotCount: values.length,
@@ -81,13 +79,18 @@ export function meshLabels(
   };
 }
 
+/** Name of an attribute label or a component rank. */
+function partName(value: number): string {
+  return `part_${value}`;
+}
+
 function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLabelOptions): RawLabels | null {
   const primitives = mesh.listPrimitives().filter(isTriangleList);
   const labels = new Map<Primitive, Float64Array>();
   switch (strategy) {
     case 'attribute': {
       const found = attributeLabelsOf(primitives, options.attribute);
-      return { labels: found.labels, name: (value) => `part_${value}`, dropSemantics: [...found.semantics] };
+      return { labels: found.labels, name: partName, dropSemantics: [...found.semantics] };
     }
     case 'colors': {
       const palette = createColorPalette(options.colorTolerance);
@@ -108,7 +111,7 @@ function rawMeshLabels(mesh: Mesh, strategy: LabelStrategy, options: ResolvedLab
       primitives.forEach((primitive, p) => {
         labels.set(primitive, components.labels[p]!);
       });
-      return { labels, name: (value) => `part_${value}`, dropSemantics: [] };
+      return { labels, name: partName, dropSemantics: [] };
     }
   }
 }

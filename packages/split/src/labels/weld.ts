@@ -45,8 +45,11 @@ export function weldPositions(primitives: readonly Primitive[], tolerance: numbe
   let capacity = 1;
   while (capacity < total * 2) capacity *= 2;
   const mask = capacity - 1;
-  const keys = new Int32Array(capacity * 3);
-  const slots = new Int32Array(capacity).fill(-1);
+  // One entry of four int32 per bucket: welded id (-1 when empty), then the cell's x, y, z. An
+  // entry sits in one cache line, so a probe costs one miss, not one for the id and one for the
+  // key: the table is far larger than the caches, and on labels-2m's 1M vertices the loop took
+  // ~100–125 ms instead of ~115–140 ms with separate id and key arrays.
+  const table = new Int32Array(capacity * 4).fill(-1);
   const positions = new Float64Array(total * 3);
   let count = 0;
   const ids = sources.map(({ array, scale, count: vertices }) => {
@@ -60,19 +63,20 @@ export function weldPositions(primitives: readonly Primitive[], tolerance: numbe
       const qz = Math.round((z - min[2]!) / cell) | 0;
       let h = (Math.imul(qx, 73856093) ^ Math.imul(qy, 19349663) ^ Math.imul(qz, 83492791)) & mask;
       for (;;) {
-        const slot = slots[h]!;
+        const at = 4 * h;
+        const slot = table[at]!;
         if (slot === -1) {
-          slots[h] = count;
-          keys[3 * h] = qx;
-          keys[3 * h + 1] = qy;
-          keys[3 * h + 2] = qz;
+          table[at] = count;
+          table[at + 1] = qx;
+          table[at + 2] = qy;
+          table[at + 3] = qz;
           positions[3 * count] = x;
           positions[3 * count + 1] = y;
           positions[3 * count + 2] = z;
           out[v] = count++;
           break;
         }
-        if (keys[3 * h] === qx && keys[3 * h + 1] === qy && keys[3 * h + 2] === qz) {
+        if (table[at + 1] === qx && table[at + 2] === qy && table[at + 3] === qz) {
           out[v] = slot;
           break;
         }
