@@ -43,7 +43,7 @@ export interface WritePackOptions {
    * crashed process leaves the old pack or the new one, never half of one), but without fsync a power
    * cut may leave the new pack's files empty. A pack can be made again from its input, and
    * `verifyPack` (which `meshparts run` applies before trusting a pack) finds such damage, so the
-   * default does not pay ~0.15 ms per part file for it (BENCHMARKS.md, target 3).
+   * default does not pay for it (0.03–0.15 ms per part file here, BENCHMARKS.md target 1).
    */
   durable?: boolean;
 }
