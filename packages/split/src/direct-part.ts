@@ -109,7 +109,12 @@ export function canEncodeDirectly(index: SourceIndex, part: PlannedPart): boolea
     for (const semantic of primitive.listSemantics()) {
       const accessor = primitive.getAttribute(semantic)!;
       if (!plainAccessor(accessor)) return false;
-      if (semantic === 'POSITION' && !(accessor.getArray() instanceof Float32Array)) return false;
+      // positionRange reads float xyz triples; anything else is left to glTF-Transform's writer.
+      if (
+        semantic === 'POSITION' &&
+        !(accessor.getType() === 'VEC3' && accessor.getArray() instanceof Float32Array)
+      )
+        return false;
       attributes.add(accessor);
     }
   }
