@@ -112,6 +112,8 @@ export class StudioClient {
       activeWaits: { count: 0 },
       timeoutMs,
       maxUploadBytes: options.maxUploadBytes ?? CLIENT_DEFAULTS.maxUploadBytes,
+      // A caller's dispatcher may give sockets larger write buffers than file-chunks.ts's ring covers.
+      reuseUploadBuffers: options.dispatcher === undefined,
       download: {
         dispatcher,
         apiOrigin: baseUrl.origin,

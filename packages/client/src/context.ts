@@ -27,6 +27,8 @@ export interface ClientContext {
   /** The client's per-attempt timeout in ms. */
   timeoutMs: number;
   maxUploadBytes: number;
+  /** Whether uploads may read files through reused buffers: only on the client's own Agent. */
+  reuseUploadBuffers: boolean;
   download: DownloadConfig;
   /** Aborted by `client.close()` (reason: a CLIENT_CLOSED StudioError), ending every call in flight. */
   lifetime: AbortSignal;

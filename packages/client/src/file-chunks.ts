@@ -15,10 +15,14 @@
  * `writableLength`, and `write()` returns false once that reaches `writableHighWaterMark`. So if slot
  * i were still queued when chunk i + ringSize is requested, chunks i … i + ringSize − 1 would all be
  * queued too, i.e. ringSize × chunkBytes = 256 KiB pending, and the write that let undici go on would
- * have returned false. This holds for any socket whose high-water mark is at most the ring's size
- * (Node's defaults are 16 KiB in Node 20 and 64 KiB from Node 22; undici uses the defaults), TLS
- * sockets and HTTP/2 streams included, which are Writables with the same accounting. 'drain' means
- * nothing is queued. (A diagnostics_channel subscriber to `undici:request:bodyChunkSent` that keeps
+ * have returned false. This holds for any socket whose high-water mark is at most the ring's size —
+ * undici's own connector sets 16 KiB for TLS and 64 KiB for TCP (lib/core/connect.js) — TLS sockets
+ * and HTTP/2 streams included, which are Writables with the same accounting; 'drain' means nothing is
+ * queued. Two conditions keep the argument true whatever the file system or the caller does:
+ * - every chunk but the last is a FULL slot: a short read (FUSE, NFS, SMB may return less) is
+ *   completed before the chunk is yielded, so four queued chunks are always 192 KiB or more;
+ * - a caller's own dispatcher may connect sockets with any high-water mark, so with one the client
+ *   asks for `reuse: false` (input.ts), and every chunk is a fresh buffer, as fs streams make them. (A diagnostics_channel subscriber to `undici:request:bodyChunkSent` that keeps
  * the chunks it is shown would see them change: copy them there.)
  * undici's HTTP/2 path follows the same protocol. The test `client-upload-bytes.test.ts` uploads
  * random bytes to an emulator that stalls before reading, so that writes queue and the drain path is
@@ -31,13 +35,20 @@ export interface FileChunksOptions {
   chunkBytes?: number;
   /** Slots in the ring; a chunk stays valid until this many more have been requested. Default 4. */
   ringSize?: number;
+  /** Reuse the ring's buffers (default true); false gives every chunk a buffer of its own. */
+  reuse?: boolean;
 }
 
-export const FILE_CHUNKS_DEFAULTS: Required<FileChunksOptions> = { chunkBytes: 64 * 1024, ringSize: 4 };
+export const FILE_CHUNKS_DEFAULTS: Required<FileChunksOptions> = {
+  chunkBytes: 64 * 1024,
+  ringSize: 4,
+  reuse: true,
+};
 
 /**
  * Yields the first `byteLength` bytes of the file at `path` (fewer if the file is shorter now; the
- * caller compares). Each chunk is a view of a reused buffer: see the ownership rule above. The file is
+ * caller compares). Each chunk is a full slot (only the last may be shorter) and, unless `reuse` is
+ * false, a view of a reused buffer: see the ownership rule above. The file is
  * opened on the first `next()` and closed when the iteration ends, fails or is returned early.
  */
 export async function* readFileChunks(
@@ -45,7 +56,7 @@ export async function* readFileChunks(
   byteLength: number,
   options: FileChunksOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const { chunkBytes, ringSize } = { ...FILE_CHUNKS_DEFAULTS, ...options };
+  const { chunkBytes, ringSize, reuse } = { ...FILE_CHUNKS_DEFAULTS, ...options };
   if (!(chunkBytes > 0 && ringSize > 0)) {
     throw new RangeError(`readFileChunks: chunkBytes and ringSize must be positive.`);
   }
@@ -56,17 +67,21 @@ export async function* readFileChunks(
     let position = 0;
     for (let index = 0; position < byteLength; index++) {
       const slot = index % ringSize;
-      ring[slot] ??= Buffer.allocUnsafeSlow(chunkBytes);
+      if (!reuse || !ring[slot]) ring[slot] = Buffer.allocUnsafeSlow(chunkBytes);
       const buffer = ring[slot];
-      const { bytesRead } = await handle.read(
-        buffer,
-        0,
-        Math.min(chunkBytes, byteLength - position),
-        position,
-      );
-      if (bytesRead === 0) return; // The file shrank: the caller sees fewer bytes than it expected.
-      position += bytesRead;
-      yield buffer.subarray(0, bytesRead);
+      const wanted = Math.min(chunkBytes, byteLength - position);
+      // Fill the slot: a file system may return fewer bytes than asked, and the ownership rule above
+      // needs full chunks. Zero bytes means the file ended early.
+      let filled = 0;
+      while (filled < wanted) {
+        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      if (filled > 0) yield buffer.subarray(0, filled);
+      // The file shrank: the caller sees fewer bytes than it expected.
+      if (filled < wanted) return;
+      position += filled;
     }
   } finally {
     await handle.close();

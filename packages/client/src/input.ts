@@ -77,6 +77,7 @@ async function fromPath(
   path: string,
   filename: string | undefined,
   maxBytes: number,
+  reuseBuffers = true,
 ): Promise<PreparedModel> {
   const what = `The model file ${JSON.stringify(path)}`;
   let info: Awaited<ReturnType<typeof stat>>;
@@ -92,7 +93,7 @@ async function fromPath(
   const name = filename ?? basename(path);
   const format = checkFormat(await readHead(path), name, what);
   // Read again from disk for each attempt: the file is never held in memory.
-  const open = () => readFileChunks(path, info.size);
+  const open = () => readFileChunks(path, info.size, { reuse: reuseBuffers });
   return { open, filename: name, format, byteLength: info.size, cleanup: noCleanup };
 }
 
@@ -155,6 +156,7 @@ async function fromStream(
   filename: string | undefined,
   maxBytes: number,
   signal: AbortSignal | undefined,
+  reuseBuffers: boolean,
 ): Promise<PreparedModel> {
   const what = `The model stream${filename === undefined ? '' : ` ${JSON.stringify(filename)}`}`;
   const dir = await mkdtemp(join(tmpdir(), 'meshparts-upload-'));
@@ -171,7 +173,7 @@ async function fromStream(
       createWriteStream(path),
       signal === undefined ? {} : { signal },
     );
-    const prepared = await fromPath(path, filename ?? '', maxBytes).catch((error: unknown) => {
+    const prepared = await fromPath(path, filename ?? '', maxBytes, reuseBuffers).catch((error: unknown) => {
       if (error instanceof UnsupportedInputError || error instanceof PayloadTooLargeError) {
         // Re-word: the caller gave a stream, not our spool file's path.
         const Ctor = error.constructor as typeof UnsupportedInputError;
@@ -198,14 +200,23 @@ function isNodeReadable(value: unknown): value is NodeJS.ReadableStream {
 /** Check a model input and make it uploadable. Throws UnsupportedInputError / PayloadTooLargeError. */
 export async function prepareModel(
   model: ModelSource,
-  options: { filename?: string; maxBytes: number; signal?: AbortSignal },
+  options: {
+    filename?: string;
+    maxBytes: number;
+    signal?: AbortSignal;
+    /**
+     * Read files through reused buffers (default true). The client passes false when the caller
+     * brought its own dispatcher, whose sockets may queue more than the ring holds (file-chunks.ts).
+     */
+    reuseBuffers?: boolean;
+  },
 ): Promise<PreparedModel> {
-  const { filename, maxBytes, signal } = options;
-  if (typeof model === 'string') return fromPath(model, filename, maxBytes);
+  const { filename, maxBytes, signal, reuseBuffers = true } = options;
+  if (typeof model === 'string') return fromPath(model, filename, maxBytes, reuseBuffers);
   if (model instanceof Uint8Array) return fromBytes(model, filename, maxBytes);
   if (model instanceof Blob) return fromBlob(model, filename, maxBytes);
   if (model instanceof ReadableStream || isNodeReadable(model))
-    return fromStream(model, filename, maxBytes, signal);
+    return fromStream(model, filename, maxBytes, signal, reuseBuffers);
   throw new UnsupportedInputError(
     'The model must be a file path, a Uint8Array/Buffer, a Blob, or a readable stream.',
   );

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { readFileChunks } from '../src/file-chunks.js';
 import { multipartBody } from '../src/multipart.js';
@@ -55,6 +56,29 @@ describe('upload bytes', () => {
     expect(sha256(await readFile(to))).toBe(sha256(glb));
   });
 
+  it('arrive exact through a caller dispatcher whose sockets buffer far more than the reuse ring', async () => {
+    await using dir = await tempDir();
+    await using emulator = await startFastEmulator({
+      faults: [{ kind: 'delay', ms: 400, match: { method: 'POST' } }],
+    });
+    // 16 MiB of socket write buffer: undici would pull many chunks before one is sent, so chunks
+    // that are views of four reused buffers would be overwritten while queued. With a caller's
+    // dispatcher the client reads every chunk into a buffer of its own.
+    // (`highWaterMark` goes through to net.connect, which undici's connect typings do not list.)
+    const connect = { highWaterMark: 16 * 1024 * 1024 } as Agent.Options['connect'];
+    const agent = new Agent({ connect });
+    try {
+      await using client = clientFor(emulator, { dispatcher: agent });
+      const glb = randomGlb(8 * 1024 * 1024 + 777);
+      const path = join(dir.path, 'noise.glb');
+      await writeFile(path, glb);
+      await client.segmentation.create({ model: path });
+      expect(emulator.stats().submissionsByHash).toEqual({ [sha256(glb)]: 1 });
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('of a Buffer input arrive exact, sent from the caller memory without a copy of the model', async () => {
     await using emulator = await startFastEmulator({
       faults: [{ kind: 'delay', ms: 200, match: { method: 'POST' } }],
@@ -102,6 +126,20 @@ describe('readFileChunks', () => {
     expect(Buffer.concat(parts).equals(bytes.subarray(0, 9_000))).toBe(true);
     const all = await collect(readFileChunks(path, bytes.length, { chunkBytes: 4096 }));
     expect(all.equals(bytes)).toBe(true);
+  });
+
+  it('gives every chunk a buffer of its own with reuse: false', async () => {
+    await using dir = await tempDir();
+    const path = join(dir.path, 'f.bin');
+    const bytes = randomBytes(10 * 1024 + 5);
+    await writeFile(path, bytes);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of readFileChunks(path, bytes.length, { chunkBytes: 1024, reuse: false }))
+      chunks.push(chunk);
+    expect(chunks).toHaveLength(11);
+    expect(new Set(chunks.map((chunk) => chunk.buffer)).size).toBe(11);
+    // Kept chunks stay valid: nothing is read into them again.
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
   });
 
   it('reads into ringSize buffers reused in turn, not a new buffer per chunk', async () => {

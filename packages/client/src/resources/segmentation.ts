@@ -102,6 +102,7 @@ export class Segmentation {
       const model = await prepareModel(input.model, {
         ...(input.filename === undefined ? {} : { filename: input.filename }),
         maxBytes: this.#context.maxUploadBytes,
+        reuseBuffers: this.#context.reuseUploadBuffers,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       prepared = model;
