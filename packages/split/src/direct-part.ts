@@ -15,8 +15,8 @@ import type { SplitPart } from './split-parts.js';
  * Why: the general path (split-parts.ts) costs a Document, a property-graph copy and a writer set-up
  * per part, and glTF-Transform's writer packs every vertex attribute element by element through a
  * DataView (`interleaveAccessors`). Here each accessor's typed array is copied into the part's BIN
- * chunk in one `Uint8Array.set`, which made a 500-part split of a 51 MB model several times faster
- * (BENCHMARKS.md, target 1).
+ * chunk in one `Uint8Array.set`: a 500-part split of a 51 MB model went from 1318 to 773 ms as a
+ * whole process, 2.0× to 1.17× a plain glTF-Transform copy (BENCHMARKS.md, target 1).
  *
  * It covers what segmented models are made of — static mesh nodes, core PBR materials, PNG/JPEG
  * textures, extras — and says no ({@link canEncodeDirectly}) to anything else: skins, animations,
@@ -69,8 +69,15 @@ function textureSlots(material: Material): Array<[Texture | null, TextureInfo | 
   ];
 }
 
+/**
+ * An accessor the builder can copy as it is: dense (not sparse), not empty (glTF requires count ≥ 1;
+ * the general path then decides what to do), no extension, and not a matrix of 1- or 2-byte
+ * components, whose columns glTF aligns to 4 bytes each (a padding the builder does not do).
+ */
 function plainAccessor(accessor: Accessor): boolean {
-  return accessor.listExtensions().length === 0 && !accessor.getSparse() && accessor.getArray() !== null;
+  if (accessor.listExtensions().length > 0 || accessor.getSparse()) return false;
+  if (accessor.getArray() === null || accessor.getCount() === 0) return false;
+  return !(accessor.getType().startsWith('MAT') && accessor.getComponentSize() < 4);
 }
 
 function plainMaterial(material: Material | null): boolean {
@@ -79,7 +86,7 @@ function plainMaterial(material: Material | null): boolean {
   for (const [texture, info] of textureSlots(material)) {
     if (!texture) continue;
     if (texture.listExtensions().length > 0 || info?.listExtensions().length) return false;
-    if (!CORE_IMAGE_TYPES.has(texture.getMimeType()) || !texture.getImage()) return false;
+    if (!CORE_IMAGE_TYPES.has(texture.getMimeType()) || !texture.getImage()?.byteLength) return false;
   }
   return true;
 }
@@ -100,6 +107,7 @@ export function canEncodeDirectly(index: SourceIndex, part: PlannedPart): boolea
   const attributes = new Set<Accessor>();
   for (const primitive of primitivesOf(part)) {
     if (primitive.listExtensions().length > 0 || primitive.listTargets().length > 0) return false;
+    if (primitive.listSemantics().length === 0) return false;
     if (!plainMaterial(primitive.getMaterial())) return false;
     const index = primitive.getIndices();
     if (index) {

@@ -39,11 +39,14 @@ export interface WritePackOptions {
   io?: NodeIO;
   /**
    * fsync every file and folder, so that the pack also survives a power cut or a kernel crash right
-   * after it is renamed into place. Default false: a pack is always written atomically (a killed or
-   * crashed process leaves the old pack or the new one, never half of one), but without fsync a power
-   * cut may leave the new pack's files empty. A pack can be made again from its input, and
-   * `verifyPack` (which `meshparts run` applies before trusting a pack) finds such damage, so the
-   * default does not pay for it (0.03–0.15 ms per part file here, BENCHMARKS.md target 1).
+   * after it is renamed into place. A pack is always written atomically: a killed or crashed process
+   * leaves the old pack or the new one, never half of one. Only a power cut can do more, by losing
+   * file contents the kernel had not yet written. Default: true when an existing pack is replaced
+   * (its removal must not outlive the new pack's data: a power cut would otherwise leave neither),
+   * false for a new folder, where the worst a power cut can leave is a pack of empty files, which
+   * `verifyPack` (applied by `meshparts run` before it trusts a pack) reports and a rerun makes again.
+   * The cost was not measurable on this machine's disk (BENCHMARKS.md, target 1); on slow disks it is
+   * one flush per part file.
    */
   durable?: boolean;
 }
@@ -122,11 +125,12 @@ export async function writePack(
 ): Promise<Manifest> {
   const target = resolve(dir);
   const parent = dirname(target);
-  if (await exists(target)) await assertReplaceable(target);
+  const replacing = await exists(target);
+  if (replacing) await assertReplaceable(target);
   const seen = new Set<string>();
   await mkdir(parent, { recursive: true });
   let io = options.io;
-  const durable = options.durable ?? false;
+  const durable = options.durable ?? replacing;
   const encodeDocument = async (part: SplitPart): Promise<Uint8Array> => {
     // Parts carry the source's compression extensions: the first one tells which encoders to load.
     io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });

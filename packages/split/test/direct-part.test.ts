@@ -281,6 +281,36 @@ describe('direct part encoder', () => {
     expect(await accepted('TwoCubes.glb', () => true)).toBe(true);
   });
 
+  it('leaves matrices of 1- or 2-byte components (columns padded to 4 bytes) to the general path', async () => {
+    const withMatrix = (array: Uint8Array | Float32Array) => {
+      const doc = new Document();
+      const buffer = doc.createBuffer();
+      const primitive = doc
+        .createPrimitive()
+        .setAttribute(
+          'POSITION',
+          doc
+            .createAccessor()
+            .setType('VEC3')
+            .setArray(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]))
+            .setBuffer(buffer),
+        )
+        .setAttribute('_M', doc.createAccessor().setType('MAT2').setArray(array).setBuffer(buffer));
+      const scene = doc.createScene();
+      doc.getRoot().setDefaultScene(scene);
+      scene.addChild(doc.createNode('m').setMesh(doc.createMesh('m').addPrimitive(primitive)));
+      return doc;
+    };
+    const accepts = async (doc: Document) => {
+      const plan = await planParts(doc);
+      return canEncodeDirectly(indexSource(doc), plan.parts[0]!);
+    };
+    expect(await accepts(withMatrix(new Uint8Array(12).fill(7)))).toBe(false);
+    const floats = withMatrix(new Float32Array(12).fill(0.5));
+    expect(await accepts(floats)).toBe(true);
+    expect(await compareBothWays(floats, await planParts(floats), 'original')).toBe(1);
+  });
+
   it('hands writePack encoded bytes for plain parts and Documents for the others, in plan order', async () => {
     const { document } = await readModel(join(FIXTURES, 'BoxAnimated.glb'));
     const plan = await planParts(document);
