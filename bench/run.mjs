@@ -10,7 +10,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { ROOT } from './lib/paths.mjs';
+import { OUT, ROOT } from './lib/paths.mjs';
 import { benchRequests } from './requests.mjs';
 import { benchLabels, benchNodes, benchScaling } from './split.mjs';
 import { benchStartup } from './startup.mjs';
@@ -45,7 +45,9 @@ function provenance(name, rounds) {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpu}, Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' / ')} at the end; command: \`node bench/run.mjs ${name} --rounds ${rounds}\`.`;
+    .join(
+      ' / ',
+    )} at the end; outputs in \`${OUT.replace(ROOT, '')}\`; command: \`${process.env.BENCH_OUT ? `BENCH_OUT=${process.env.BENCH_OUT} ` : ''}node bench/run.mjs ${name} --rounds ${rounds}\`.`;
 }
 
 /** Replaces (or appends) the section of `name` in BENCHMARKS.md. */

@@ -1,10 +1,15 @@
 /** Where bench inputs, outputs and built packages live. Everything generated goes under bench/.work/. */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WORK = fileURLToPath(new URL('../.work/', import.meta.url));
 export const MODELS = `${WORK}models/`;
-export const OUT = `${WORK}out/`;
+/**
+ * Where the measured processes write (copies, packs, downloads). `BENCH_OUT` moves it, e.g. to a tmpfs
+ * (`BENCH_OUT=/dev/shm/meshparts-bench`) to take the file system's metadata cost out of a comparison.
+ */
+export const OUT = process.env.BENCH_OUT ? `${resolve(process.env.BENCH_OUT)}/` : `${WORK}out/`;
 export const CHILDREN = fileURLToPath(new URL('../children/', import.meta.url));
 export const CLI_BIN = `${ROOT}packages/cli/dist/bin.js`;
 export const SPLIT_DIST = `${ROOT}packages/split/dist/index.js`;
