@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Document, Mesh, Node, Primitive } from '@gltf-transform/core';
+import type { Document, Mesh, Primitive } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createIO, readModel, splitModel } from '../src/index.js';
 import { attributeSlots } from '../src/labels/attribute-slots.js';
@@ -17,6 +17,7 @@ import {
 } from '../src/labels/index.js';
 import { assignSlots, distinctLabels, SMALL_LABELS } from '../src/labels/label-slots.js';
 import { compareSoups, worldTriangles } from './helpers/gltf-checks.js';
+import { expectCompact, meshChildren, quadsOf } from './helpers/label-checks.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { useTempDir } from './helpers/temp.js';
 import { labelledGrid } from './labels-fixtures.js';
@@ -42,45 +43,6 @@ function interleaved(count: number, ids: readonly number[]): Float64Array {
     out[i] = ids[state % ids.length]!;
   }
   return out;
-}
-
-/** Quad index (row × cols + col) of each triangle of a part, from its centroid. */
-function quadsOf(primitive: Primitive, cols: number): number[] {
-  const positions = primitive.getAttribute('POSITION')!.getArray()!;
-  const indices = primitive.getIndices()!.getArray()!;
-  const quads: number[] = [];
-  for (let t = 0; t < indices.length; t += 3) {
-    let x = 0;
-    let y = 0;
-    for (let j = 0; j < 3; j++) {
-      x += positions[indices[t + j]! * 3]! / 3;
-      y += positions[indices[t + j]! * 3 + 1]! / 3;
-    }
-    quads.push(Math.floor(y) * cols + Math.floor(x));
-  }
-  return quads;
-}
-
-function meshChildren(node: Node): Node[] {
-  return node.listChildren().filter((child) => child.getMesh());
-}
-
-/** Indices in range, every vertex used, Uint16 exactly when the part has at most 65535 vertices. */
-function expectCompact(primitive: Primitive): void {
-  const count = primitive.getAttribute('POSITION')!.getCount();
-  const indices = primitive.getIndices()!.getArray()!;
-  const used = new Uint8Array(count);
-  let outOfRange = 0;
-  for (const index of indices) {
-    if (index >= count) outOfRange++;
-    else used[index] = 1;
-  }
-  expect(outOfRange).toBe(0);
-  expect(used.every((u) => u === 1)).toBe(true);
-  expect(indices).toBeInstanceOf(count <= 65535 ? Uint16Array : Uint32Array);
-  for (const semantic of primitive.listSemantics()) {
-    expect(primitive.getAttribute(semantic)!.getCount()).toBe(count);
-  }
 }
 
 /** Copies `primitive` (from another document) into `mesh` of `document`, moved up by `dy`. */

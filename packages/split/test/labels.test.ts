@@ -1,4 +1,4 @@
-import { type Document, Logger, type Node, NodeIO, type Primitive } from '@gltf-transform/core';
+import { type Document, Logger, NodeIO } from '@gltf-transform/core';
 import { EXTMeshGPUInstancing, type InstancedMesh } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   splitPrimitiveByLabels,
 } from '../src/labels/index.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
+import { expectCompact, meshChildren, quadsOf } from './helpers/label-checks.js';
 import {
   boxesAndSpecks,
   componentsWithSpecks,
@@ -16,33 +17,12 @@ import {
   skinnedMorphGrid,
 } from './labels-fixtures.js';
 
-/** Every output primitive is compact: indices in range, every vertex used, no label attribute. */
-function expectCompact(primitive: Primitive, dropped: string[] = []): void {
-  const count = primitive.getAttribute('POSITION')!.getCount();
-  const indices = primitive.getIndices()!.getArray()!;
-  const used = new Uint8Array(count);
-  for (const index of indices) {
-    expect(index).toBeLessThan(count);
-    used[index] = 1;
-  }
-  expect(used.every((u) => u === 1)).toBe(true);
-  expect(indices).toBeInstanceOf(count <= 65535 ? Uint16Array : Uint32Array);
-  for (const semantic of primitive.listSemantics()) {
-    expect(primitive.getAttribute(semantic)!.getCount()).toBe(count);
-  }
-  for (const semantic of dropped) expect(primitive.getAttribute(semantic)).toBeNull();
-}
-
 function triangleTotal(document: Document): number {
   return document
     .getRoot()
     .listNodes()
     .flatMap((node) => node.getMesh()?.listPrimitives() ?? [])
     .reduce((sum, p) => sum + (p.getIndices()?.getCount() ?? 0) / 3, 0);
-}
-
-function meshChildren(node: Node): Node[] {
-  return node.listChildren().filter((child) => child.getMesh());
 }
 
 /** Explode, then check conservation, compactness and validity of the written GLB. */
@@ -71,23 +51,6 @@ async function explodeAndCheck(
   expect(report.errorMessages).toEqual([]);
   expect(report.errors).toBe(0);
   return new NodeIO().readBinary(bytes);
-}
-
-/** Quad index of a triangle in a grid of `cols` columns, from its centroid. */
-function quadsOf(primitive: Primitive, cols: number): number[] {
-  const positions = primitive.getAttribute('POSITION')!.getArray()!;
-  const indices = primitive.getIndices()!.getArray()!;
-  const quads: number[] = [];
-  for (let t = 0; t < indices.length; t += 3) {
-    let x = 0;
-    let y = 0;
-    for (let j = 0; j < 3; j++) {
-      x += positions[indices[t + j]! * 3]! / 3;
-      y += positions[indices[t + j]! * 3 + 1]! / 3;
-    }
-    quads.push(Math.floor(y) * cols + Math.floor(x));
-  }
-  return quads;
 }
 
 describe('attribute strategy', () => {
