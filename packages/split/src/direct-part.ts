@@ -1,6 +1,13 @@
 import type { Accessor, Document, Material, Primitive, Texture, TextureInfo } from '@gltf-transform/core';
 import type { PlannedPart } from './detect-parts.js';
-import { type Bounds, emptyBounds, finiteBounds, triangleCount, vertexCount } from './geometry.js';
+import {
+  type Bounds,
+  emptyBounds,
+  expandBounds,
+  finiteBounds,
+  geometryCounts,
+  isEmptyBounds,
+} from './geometry.js';
 import { GlbBuilder } from './glb-builder.js';
 import { IDENTITY, invert } from './math.js';
 import { partAssetInfo, partIdentity, staticPlacements } from './part-placement.js';
@@ -117,7 +124,7 @@ export function canEncodeDirectly(index: SourceIndex, part: PlannedPart): boolea
     for (const semantic of primitive.listSemantics()) {
       const accessor = primitive.getAttribute(semantic)!;
       if (!plainAccessor(accessor)) return false;
-      // positionRange reads float xyz triples; anything else is left to glTF-Transform's writer.
+      // The bounds read float xyz triples; anything else is left to glTF-Transform's writer.
       if (
         semantic === 'POSITION' &&
         !(accessor.getType() === 'VEC3' && accessor.getArray() instanceof Float32Array)
@@ -129,21 +136,6 @@ export function canEncodeDirectly(index: SourceIndex, part: PlannedPart): boolea
   // One accessor used both as indices and as an attribute would need two buffer view targets.
   for (const accessor of indices) if (attributes.has(accessor)) return false;
   return true;
-}
-
-/** Min and max of a float VEC3 accessor, per axis, as glTF-Transform writes them (float32 values). */
-function positionRange(accessor: Accessor): Bounds {
-  const array = accessor.getArray() as Float32Array;
-  const bounds = emptyBounds();
-  const { min, max } = bounds;
-  for (let i = 0; i < array.length; i += 3) {
-    for (let axis = 0; axis < 3; axis++) {
-      const value = array[i + axis]!;
-      if (value < min[axis]!) min[axis] = value;
-      if (value > max[axis]!) max[axis] = value;
-    }
-  }
-  return bounds;
 }
 
 function unionInto(bounds: Bounds, other: Bounds): void {
@@ -181,7 +173,9 @@ export function encodePartDirectly(
     if (!position) continue;
     let range = ranges.get(position);
     if (!range) {
-      range = positionRange(position);
+      // Float32 xyz (canEncodeDirectly checked): the accessor's min/max as glTF-Transform writes them.
+      range = emptyBounds();
+      expandBounds(range, position.getArray() as Float32Array);
       ranges.set(position, range);
     }
     unionInto(local, range);
@@ -238,23 +232,16 @@ export function encodePartDirectly(
 
   // The part file's bounds: its local bounds moved by the pivot offset (a translation).
   const bounds = emptyBounds();
-  if (local.min[0] <= local.max[0]) {
+  if (!isEmptyBounds(local)) {
     for (let axis = 0; axis < 3; axis++) {
       bounds.min[axis] = local.min[axis]! + offset[axis]!;
       bounds.max[axis] = local.max[axis]! + offset[axis]!;
     }
   }
-  let vertices = 0;
-  let triangles = 0;
-  for (const primitive of primitives) {
-    vertices += vertexCount(primitive);
-    triangles += triangleCount(primitive);
-  }
   return {
     ...partIdentity(part, name, pivot),
     placements: staticPlacements(index, part, inverseP),
-    vertices,
-    triangles,
+    ...geometryCounts(primitives),
     materials: materialIndex.size,
     textures: textures.size,
     bounds: finiteBounds(bounds),

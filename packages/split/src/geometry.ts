@@ -26,7 +26,7 @@ export function isEmptyBounds(bounds: Bounds): boolean {
 }
 
 /** Grows `bounds` by every point of a flat xyz array. */
-export function expandBounds(bounds: Bounds, points: Float64Array): void {
+export function expandBounds(bounds: Bounds, points: Float32Array | Float64Array): void {
   for (let i = 0; i < points.length; i += 3) {
     for (let axis = 0; axis < 3; axis++) {
       const value = points[i + axis]!;
@@ -45,6 +45,17 @@ export function finiteBounds(bounds: Bounds): Bounds {
 
 export function vertexCount(primitive: Primitive): number {
   return primitive.getAttribute('POSITION')?.getCount() ?? 0;
+}
+
+/** Vertices and triangles of some primitives, as their files store them (see vertexCount, triangleCount). */
+export function geometryCounts(primitives: Iterable<Primitive>): { vertices: number; triangles: number } {
+  let vertices = 0;
+  let triangles = 0;
+  for (const primitive of primitives) {
+    vertices += vertexCount(primitive);
+    triangles += triangleCount(primitive);
+  }
+  return { vertices, triangles };
 }
 
 /** Number of triangles a primitive draws: 0 for points and lines, n−2 for strips and fans. */

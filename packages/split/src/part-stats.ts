@@ -6,8 +6,7 @@ import {
   emptyBounds,
   expandPlacedBounds,
   finiteBounds,
-  triangleCount,
-  vertexCount,
+  geometryCounts,
 } from './geometry.js';
 
 /** What the manifest says about a part file's content, measured on the part's own document. */
@@ -26,17 +25,8 @@ export interface PartStats {
  */
 export function measurePart(document: Document): PartStats {
   const root = document.getRoot();
-  let vertices = 0;
-  let triangles = 0;
-  for (const mesh of root.listMeshes()) {
-    for (const primitive of mesh.listPrimitives()) {
-      vertices += vertexCount(primitive);
-      triangles += triangleCount(primitive);
-    }
-  }
   return {
-    vertices,
-    triangles,
+    ...geometryCounts(root.listMeshes().flatMap((mesh) => mesh.listPrimitives())),
     materials: root.listMaterials().length,
     textures: root.listTextures().length,
     bounds: sceneBounds(document),
