@@ -22,8 +22,8 @@ import type { SplitPart } from './split-parts.js';
  * Why: the general path (split-parts.ts) costs a Document, a property-graph copy and a writer set-up
  * per part, and glTF-Transform's writer packs every vertex attribute element by element through a
  * DataView (`interleaveAccessors`). Here each accessor's typed array is copied into the part's BIN
- * chunk in one `Uint8Array.set`: a 500-part split of a 51 MB model went from 1318 to 773 ms as a
- * whole process, 2.0× to 1.17× a plain glTF-Transform copy (BENCHMARKS.md, target 1).
+ * chunk in one `Uint8Array.set`: a 500-part split of a 51 MB model went from 1332 to 921 ms as a
+ * whole process, 1.68× to 1.16× a plain glTF-Transform copy (BENCHMARKS.md, target 1).
  *
  * It covers what segmented models are made of — static mesh nodes, core PBR materials, PNG/JPEG
  * textures, extras — and says no ({@link canEncodeDirectly}) to anything else: skins, animations,

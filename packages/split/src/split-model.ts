@@ -34,7 +34,7 @@ export interface SplitModelOptions extends PlanPartsOptions {
   /**
    * IO for writing part files (default: chosen from the parts' extensions). Given, every part is
    * written through it (glTF-Transform's writer); without it, static parts with core materials are
-   * encoded directly (see iteratePackParts): 1.7× faster end to end on a 500-part model.
+   * encoded directly (see iteratePackParts): 1.4–1.8× faster end to end on a 500-part model.
    */
   io?: NodeIO;
   /** fsync the pack's files and folders (see WritePackOptions.durable for the default). */
