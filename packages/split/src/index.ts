@@ -23,15 +23,15 @@ export {
   StrategyError,
   type StrategyOption,
   selectScene,
-} from './detect-parts.js';
-export type { EncodedPart } from './direct-part.js';
+} from './detect/detect-parts.js';
+export type { EncodedPart } from './parts/direct-part.js';
 export { type Bounds, triangleCount, vertexCount } from './geometry.js';
 export {
   type InspectedPart,
   type InspectModelOptions,
   type InspectReport,
   inspectModel,
-} from './inspect-model.js';
+} from './detect/inspect-model.js';
 export {
   type CodecNeeds,
   codecNeedsOf,
@@ -42,9 +42,9 @@ export {
   type ReadModelOptions,
   readModel,
   repairGLBAlignment,
-} from './io.js';
-export * from './labels/index.js';
-export { MODEL_LIMITS_DEFAULTS, ModelLimitError, type ModelLimits } from './limits.js';
+} from './read/read-model.js';
+export * from './detect/labels/index.js';
+export { MODEL_LIMITS_DEFAULTS, ModelLimitError, type ModelLimits } from './read/limits.js';
 export {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -53,18 +53,18 @@ export {
   type ManifestSource,
   PARTS_DIR,
   type Segmenter,
-} from './manifest.js';
-export * from './naming/index.js';
-export { iteratePackParts, type PackPartsOptions } from './pack-parts.js';
-export { measurePart, type PartStats, sceneBounds } from './part-stats.js';
-export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './pivot.js';
-export { NoLabelsError, type PlanPartsOptions, planParts } from './plan-parts.js';
-export { PackReadError, type ReassembleOptions, reassemble } from './reassemble.js';
+} from './pack/manifest.js';
+export * from './pack/naming/index.js';
+export { iteratePackParts, type PackPartsOptions } from './parts/split-parts.js';
+export { measurePart, type PartStats, sceneBounds } from './parts/part-stats.js';
+export { PIVOT_MODES, type PivotMode, pivotMatrix, pivotPoint } from './parts/pivot.js';
+export { NoLabelsError, type PlanPartsOptions, planParts } from './detect/plan-parts.js';
+export { PackReadError, type ReassembleOptions, reassemble } from './pack/reassemble.js';
 export {
   type SegmentLocallyOptions,
   type SegmentLocallyResult,
   segmentLocally,
-} from './segment-locally.js';
+} from './detect/segment-locally.js';
 export {
   modelNameOf,
   NoPartsError,
@@ -80,7 +80,7 @@ export {
   type SplitPart,
   type SplitPartsOptions,
   splitParts,
-} from './split-parts.js';
-export { type PackCheck, verifyPack } from './verify-pack.js';
+} from './parts/general-part.js';
+export { type PackCheck, verifyPack } from './pack/verify-pack.js';
 export { DEFAULT_GENERATOR, SPLIT_VERSION } from './version.js';
-export { type PackSource, PackWriteError, type WritePackOptions, writePack } from './write-pack.js';
+export { type PackSource, PackWriteError, type WritePackOptions, writePack } from './pack/write-pack.js';

@@ -4,13 +4,13 @@
  * a cold start, so a process that only inspects (`meshparts inspect`) starts in about half the time.
  * Everything here is also exported by the main entry (the same functions and classes).
  */
-export { StrategyError } from './detect-parts.js';
+export { StrategyError } from './detect/detect-parts.js';
 export {
   type InspectedPart,
   type InspectModelOptions,
   type InspectReport,
   inspectModel,
-} from './inspect-model.js';
-export { ModelReadError } from './io.js';
-export { nameParts, parseRenameMap } from './naming/index.js';
-export { NoLabelsError } from './plan-parts.js';
+} from './detect/inspect-model.js';
+export { ModelReadError } from './read/read-model.js';
+export { nameParts, parseRenameMap } from './pack/naming/index.js';
+export { NoLabelsError } from './detect/plan-parts.js';

@@ -7,19 +7,19 @@
  * never pay for it. Everything here is also exported by the main entry (the same functions and classes).
  */
 export type { ILogger } from '@gltf-transform/core';
-export type { PartPlan, PlannedPart, StrategyOption } from './detect-parts.js';
-export { StrategyError } from './detect-parts.js';
-export type { EncodedPart } from './direct-part.js';
+export type { PartPlan, PlannedPart, StrategyOption } from './detect/detect-parts.js';
+export { StrategyError } from './detect/detect-parts.js';
+export type { EncodedPart } from './parts/direct-part.js';
 export {
   type InspectedPart,
   type InspectModelOptions,
   type InspectReport,
   inspectModel,
-} from './inspect-model.js';
-export { createIO, ModelReadError, type ReadModel, type ReadModelOptions, readModel } from './io.js';
-export type { LabelOptions } from './labels/index.js';
-export { MODEL_LIMITS_DEFAULTS, ModelLimitError, type ModelLimits } from './limits.js';
-export { MANIFEST_FILE, type Manifest, type ManifestPart, PARTS_DIR } from './manifest.js';
+} from './detect/inspect-model.js';
+export { createIO, ModelReadError, type ReadModel, type ReadModelOptions, readModel } from './read/read-model.js';
+export type { LabelOptions } from './detect/labels/index.js';
+export { MODEL_LIMITS_DEFAULTS, ModelLimitError, type ModelLimits } from './read/limits.js';
+export { MANIFEST_FILE, type Manifest, type ManifestPart, PARTS_DIR } from './pack/manifest.js';
 export {
   type CaseStyle,
   type NameInput,
@@ -28,11 +28,11 @@ export {
   parseRenameMap,
   type RenameMap,
   safeFileName,
-} from './naming/index.js';
-export { iteratePackParts, type PackPartsOptions } from './pack-parts.js';
-export type { PivotMode } from './pivot.js';
-export { NoLabelsError } from './plan-parts.js';
-export { type SegmentLocallyResult, segmentLocally } from './segment-locally.js';
+} from './pack/naming/index.js';
+export { iteratePackParts, type PackPartsOptions } from './parts/split-parts.js';
+export type { PivotMode } from './parts/pivot.js';
+export { NoLabelsError } from './detect/plan-parts.js';
+export { type SegmentLocallyResult, segmentLocally } from './detect/segment-locally.js';
 export {
   modelNameOf,
   NoPartsError,
@@ -40,5 +40,5 @@ export {
   type SplitModelResult,
   splitModel,
 } from './split-model.js';
-export { type PackCheck, verifyPack } from './verify-pack.js';
-export { PackWriteError, writePack } from './write-pack.js';
+export { type PackCheck, verifyPack } from './pack/verify-pack.js';
+export { PackWriteError, writePack } from './pack/write-pack.js';

@@ -1,17 +1,17 @@
 import type { Document, ILogger, NodeIO } from '@gltf-transform/core';
-import type { PartPlan } from './detect-parts.js';
+import type { PartPlan } from './detect/detect-parts.js';
 import { sha256Hex } from './hash.js';
-import { asReadModel, type ReadModel } from './io.js';
-import { ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
-import type { Manifest, Segmenter } from './manifest.js';
+import { asReadModel, type ReadModel } from './read/read-model.js';
+import { ModelLimitError, type ModelLimits, resolveLimits } from './read/limits.js';
+import type { Manifest, Segmenter } from './pack/manifest.js';
 import { modelNameOf } from './model-name.js';
-import { type NamingOptions, nameParts } from './naming/index.js';
-import { iteratePackParts } from './pack-parts.js';
-import { sceneBounds } from './part-stats.js';
-import type { PivotMode } from './pivot.js';
-import { type PlanPartsOptions, planParts } from './plan-parts.js';
-import type { SplitPart } from './split-parts.js';
-import { writePack } from './write-pack.js';
+import { type NamingOptions, nameParts } from './pack/naming/index.js';
+import { iteratePackParts } from './parts/split-parts.js';
+import { sceneBounds } from './parts/part-stats.js';
+import type { PivotMode } from './parts/pivot.js';
+import { type PlanPartsOptions, planParts } from './detect/plan-parts.js';
+import type { SplitPart } from './parts/general-part.js';
+import { writePack } from './pack/write-pack.js';
 
 /** Everything `meshparts split` can set, in one object. */
 export interface SplitModelOptions extends PlanPartsOptions {
@@ -95,7 +95,7 @@ export async function splitDocument(
   options: SplitModelOptions = {},
 ): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
   const { plan, names } = await planAndName(model, options);
-  const { splitParts } = await import('./split-parts.js');
+  const { splitParts } = await import('./parts/general-part.js');
   const parts = splitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
   return { plan, parts };
 }

@@ -8,14 +8,14 @@ import {
   type TextureInfo,
 } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
-import { listAnimatedNodes } from '../src/detect-parts.js';
-import { canEncodeDirectly, encodePartDirectly, sourceAllowsDirect } from '../src/direct-part.js';
+import { listAnimatedNodes } from '../src/detect/detect-parts.js';
+import { canEncodeDirectly, encodePartDirectly, sourceAllowsDirect } from '../src/parts/direct-part.js';
 import { sha256Hex } from '../src/hash.js';
 import { createIO, type PartPlan, type PlannedPart, planParts, readModel } from '../src/index.js';
-import { iteratePackParts } from '../src/pack-parts.js';
-import type { PivotMode } from '../src/pivot.js';
-import { indexSource } from '../src/source-index.js';
-import { splitOne } from '../src/split-parts.js';
+import { iteratePackParts } from '../src/parts/split-parts.js';
+import type { PivotMode } from '../src/parts/pivot.js';
+import { indexSource } from '../src/parts/source-index.js';
+import { splitOne } from '../src/parts/general-part.js';
 import { validateGLB } from './helpers/gltf-checks.js';
 import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
 

@@ -6,7 +6,7 @@ import {
   findLabelSource,
   type LabelStrategy,
   splitPrimitiveByLabels,
-} from '../src/labels/index.js';
+} from '../src/detect/labels/index.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
 import { expectCompact, meshChildren, quadsOf } from './helpers/label-checks.js';
 import {

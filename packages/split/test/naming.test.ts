@@ -11,7 +11,7 @@ import {
   safeFileName,
   splitWords,
   utf8Length,
-} from '../src/naming/index.js';
+} from '../src/pack/naming/index.js';
 
 const inputs = (names: readonly string[]): NameInput[] =>
   names.map((sourceName, index) => ({ sourceName, index, id: `p${index}` }));

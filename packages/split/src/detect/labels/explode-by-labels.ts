@@ -8,7 +8,7 @@ import type {
   Primitive,
   Transform,
 } from '@gltf-transform/core';
-import { namedTransform } from '../named-transform.js';
+import { namedTransform } from '../../named-transform.js';
 import { type MeshLabelling, meshLabels } from './mesh-labels.js';
 import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from './options.js';
 import { splitPrimitiveByLabels } from './split-primitive.js';

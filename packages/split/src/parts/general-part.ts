@@ -10,8 +10,8 @@ import {
 import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
 import { copyAnimations } from './copy-animations.js';
 import { copySkeleton, copySkin } from './copy-skeleton.js';
-import type { PartPlan, PlannedPart } from './detect-parts.js';
-import { IDENTITY, invert, isIdentity, multiply, tryInvert } from './math.js';
+import type { PartPlan, PlannedPart } from '../detect/detect-parts.js';
+import { IDENTITY, invert, isIdentity, multiply, tryInvert } from '../math.js';
 import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
 import {
   localBounds,

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document, type mat4, type NodeIO } from '@gltf-transform/core';
 import { mergeDocuments, unpartition } from '@gltf-transform/functions';
-import { sha256Hex } from './hash.js';
-import { type CodecNeeds, codecNeedsOfBytes, createIO } from './io.js';
+import { sha256Hex } from '../hash.js';
+import { type CodecNeeds, codecNeedsOfBytes, createIO } from '../read/read-model.js';
 import { MANIFEST_FILE, type Manifest, PART_FILE } from './manifest.js';
 
 export interface ReassembleOptions {

@@ -1,5 +1,5 @@
-import type { PartPlan } from './detect-parts.js';
-import { nameParts } from './naming/index.js';
+import type { PartPlan } from '../detect/detect-parts.js';
+import { nameParts } from '../pack/naming/index.js';
 
 /**
  * The final names of a plan's parts: the given ones (checked: one per part), else `nameParts` with

@@ -1,4 +1,4 @@
-/// <reference path="./draco3dgltf.d.ts" />
+/// <reference path="../draco3dgltf.d.ts" />
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
 import { type Document, type GLTF, type ILogger, NodeIO } from '@gltf-transform/core';

@@ -1,5 +1,5 @@
 import type { Document } from '@gltf-transform/core';
-import { listMeshNodes, selectScene } from './detect-parts.js';
+import { listMeshNodes, selectScene } from '../detect/detect-parts.js';
 import {
   type Bounds,
   createWorldMatrices,
@@ -7,7 +7,7 @@ import {
   expandPlacedBounds,
   finiteBounds,
   geometryCounts,
-} from './geometry.js';
+} from '../geometry.js';
 
 /** What the manifest says about a part file's content, measured on the part's own document. */
 export interface PartStats {

@@ -1,6 +1,6 @@
 import type { mat4, vec3 } from '@gltf-transform/core';
-import { type Bounds, isEmptyBounds } from './geometry.js';
-import { translation } from './math.js';
+import { type Bounds, isEmptyBounds } from '../geometry.js';
+import { translation } from '../math.js';
 
 /**
  * Where a part file's origin sits:

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../hash.js';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, PART_FILE } from './manifest.js';
 
 /** The result of {@link verifyPack}. */

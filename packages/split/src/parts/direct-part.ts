@@ -1,5 +1,5 @@
 import type { Accessor, Document, Material, Primitive, Texture, TextureInfo } from '@gltf-transform/core';
-import type { PlannedPart } from './detect-parts.js';
+import type { PlannedPart } from '../detect/detect-parts.js';
 import {
   type Bounds,
   emptyBounds,
@@ -7,13 +7,13 @@ import {
   finiteBounds,
   geometryCounts,
   isEmptyBounds,
-} from './geometry.js';
+} from '../geometry.js';
 import { GlbBuilder } from './glb-builder.js';
-import { IDENTITY, invert } from './math.js';
+import { IDENTITY, invert } from '../math.js';
 import { partAssetInfo, partIdentity, staticPlacements } from './part-placement.js';
 import { type PivotMode, pivotMatrix } from './pivot.js';
 import type { SourceIndex } from './source-index.js';
-import type { SplitPart } from './split-parts.js';
+import type { SplitPart } from './general-part.js';
 
 /**
  * The direct part encoder: writes a part's GLB straight from the source document's accessors,

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
-import type { EncodedPart } from './direct-part.js';
-import type { Bounds } from './geometry.js';
-import { sha256Hex } from './hash.js';
-import { codecNeedsOf, createIO } from './io.js';
+import type { EncodedPart } from '../parts/direct-part.js';
+import type { Bounds } from '../geometry.js';
+import { sha256Hex } from '../hash.js';
+import { codecNeedsOf, createIO } from '../read/read-model.js';
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -14,8 +14,8 @@ import {
   type ManifestSource,
   PARTS_DIR,
 } from './manifest.js';
-import type { SplitPart } from './split-parts.js';
-import { DEFAULT_GENERATOR } from './version.js';
+import type { SplitPart } from '../parts/general-part.js';
+import { DEFAULT_GENERATOR } from '../version.js';
 
 /** Part files written concurrently while the next part is encoded. */
 const MAX_WRITES_IN_FLIGHT = 8;

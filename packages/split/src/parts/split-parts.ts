@@ -1,5 +1,5 @@
 import type { Document } from '@gltf-transform/core';
-import type { PartPlan } from './detect-parts.js';
+import type { PartPlan } from '../detect/detect-parts.js';
 import {
   canEncodeDirectly,
   type EncodedPart,
@@ -8,7 +8,7 @@ import {
 } from './direct-part.js';
 import { planNames } from './plan-names.js';
 import { indexSource } from './source-index.js';
-import type { SplitPart, SplitPartsOptions } from './split-parts.js';
+import type { SplitPart, SplitPartsOptions } from './general-part.js';
 
 /** Options for {@link iteratePackParts}. */
 export interface PackPartsOptions extends SplitPartsOptions {
@@ -36,14 +36,14 @@ export async function* iteratePackParts(
   const index = indexSource(document);
   const direct = options.direct !== false && sourceAllowsDirect(document);
   const logger = document.getLogger();
-  let general: typeof import('./split-parts.js') | undefined;
+  let general: typeof import('./general-part.js') | undefined;
   for (const [i, part] of plan.parts.entries()) {
     const name = names[i]!;
     let split: SplitPart | EncodedPart;
     if (direct && canEncodeDirectly(index, part)) {
       split = encodePartDirectly(index, part, name, pivot);
     } else {
-      general ??= await import('./split-parts.js');
+      general ??= await import('./general-part.js');
       split = general.splitOne(index, part, name, pivot);
     }
     logger.debug(

@@ -1,7 +1,7 @@
-import type { PartStrategy } from './detect-parts.js';
-import type { Bounds } from './geometry.js';
-import type { PivotMode } from './pivot.js';
-import type { Placement } from './split-parts.js';
+import type { PartStrategy } from '../detect/detect-parts.js';
+import type { Bounds } from '../geometry.js';
+import type { PivotMode } from '../parts/pivot.js';
+import type { Placement } from '../parts/general-part.js';
 
 /** The manifest version this package writes and reads. */
 export const MANIFEST_VERSION = 1;
