@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { NAMING_DEFAULTS } from '../src/options.js';
 import {
   applyCaseStyle,
   collisionKey,
   hasEngineImportSuffix,
   isDeviceName,
-  NAMING_DEFAULTS,
   type NameInput,
   nameParts,
   parseRenameMap,

@@ -101,8 +101,7 @@ describe('segmentLocally', () => {
     const document = twoFusedNodes();
     const result = await segmentLocally(document, {
       strategy: 'components',
-      minComponentTriangles: 1,
-      minComponentRatio: 0,
+      labels: { minComponentTriangles: 1, minComponentRatio: 0 },
     });
     expect(result).toMatchObject({ strategy: 'components', parts: 14 });
   });

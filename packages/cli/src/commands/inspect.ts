@@ -41,9 +41,11 @@ export function register(program: Command): void {
     const report = await split
       .inspectModel(model, {
         strategy: resolved.strategy,
-        ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
         instances: resolved.instances,
-        ...resolved.labels,
+        labels: {
+          ...resolved.labels,
+          ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
+        },
         naming: resolved.naming,
         logger,
       })

@@ -56,9 +56,11 @@ export function register(program: Command): void {
     const limits = limitsFrom(flags);
     const options = {
       strategy: resolved.strategy,
-      ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
       instances: resolved.instances,
-      ...resolved.labels,
+      labels: {
+        ...resolved.labels,
+        ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
+      },
       naming: resolved.naming,
       limits,
       logger: stderrLogger(Boolean(program.opts().debug)),

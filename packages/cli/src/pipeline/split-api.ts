@@ -84,7 +84,7 @@ export async function segmentFileLocally(
   limits: Partial<ModelLimits> = {},
 ): Promise<LocalSegmentation> {
   const model = await readModel(input, { limits });
-  const result = await segmentLocally(model.document, labels);
+  const result = await segmentLocally(model.document, { labels });
   // A .gltf may spread its data over several buffers; a GLB holds exactly one. Loaded here, not at
   // the top: @gltf-transform/functions costs ~130 ms of start-up that splitting alone does not need.
   const { unpartition } = await import('@gltf-transform/functions');
@@ -124,8 +124,7 @@ export async function packSegmented(args: {
   // splitModel streams the parts into the pack one at a time (the direct encoder where it applies).
   const { manifest } = await splitModel({ ...model, file: source.file }, args.packDir, {
     ...(settings.strategy ? { strategy: settings.strategy } : {}),
-    ...(settings.attribute ? { attribute: settings.attribute } : {}),
-    ...settings.labels,
+    labels: { ...settings.labels, ...(settings.attribute ? { attribute: settings.attribute } : {}) },
     ...(settings.instances ? { instances: settings.instances } : {}),
     ...(settings.pivot ? { pivot: settings.pivot } : {}),
     ...(settings.limits ? { limits: settings.limits } : {}),

@@ -1,7 +1,8 @@
+import { isLoopbackHost } from '../loopback.js';
+import { SEGMENTATION_CREDITS } from '../pricing.js';
 import type { ErrorCodeCase, ErrorShape } from './error-body.js';
 import type { FaultRule } from './faults.js';
 import type { EmulatorLogger } from './logger.js';
-import { isLoopbackHost } from './loopback.js';
 import type { RetryAfterForm } from './retry-after.js';
 
 /** What the injected segmenter is told about the task it computes. */
@@ -93,7 +94,7 @@ export interface EmulatorOptions {
 export const EMULATOR_DEFAULTS = {
   apiKey: 'test-key',
   balance: 150,
-  costPerTask: 80,
+  costPerTask: SEGMENTATION_CREDITS,
   durationMs: 3_000,
   requestsPerMinute: 3,
   rateLimitWindowMs: 60_000,

@@ -1,40 +1,11 @@
 import type { Document, Mesh, Node, Primitive, Scene } from '@gltf-transform/core';
-import { findLabelSource, type LabelOptions, type LabelSource } from './labels/index.js';
+import { StrategyError } from '../errors.js';
+import { type InstancesMode, type PartStrategy, SPLIT_DEFAULTS, type SplitOptions } from '../options.js';
+import { listMeshNodes, selectScene } from '../scene.js';
+import { findLabelSource, type LabelSource } from './labels/index.js';
 
-/** How parts are found. `nodes` and `primitives` read the structure; the others read per-vertex labels. */
-export type PartStrategy = 'nodes' | 'primitives' | 'attribute' | 'colors' | 'components';
-/** `auto` picks a {@link PartStrategy} from the data and says why. */
-export type StrategyOption = 'auto' | PartStrategy;
-/** The label-based strategies: they rebuild geometry (see labels/) before the node split. */
-export const LABEL_STRATEGIES: readonly PartStrategy[] = ['attribute', 'colors', 'components'];
-/** Every strategy name accepted by {@link detectParts} (for CLI validation and help). */
-export const STRATEGIES: readonly StrategyOption[] = [
-  'auto',
-  'nodes',
-  'primitives',
-  'attribute',
-  'colors',
-  'components',
-];
-
-/**
- * What to do with a mesh used by several nodes: `shared` (default) writes one part file with one
- * placement per node — modular reuse; `separate` writes one part per node.
- */
-export type InstancesMode = 'shared' | 'separate';
-
-/** Detection options; the label options tune `attribute`, `colors` and `components` (see labels/). */
-export interface DetectPartsOptions extends LabelOptions {
-  /** Default `auto`. */
-  strategy?: StrategyOption;
-  /** Default `shared`. */
-  instances?: InstancesMode;
-}
-
-export const DETECT_PARTS_DEFAULTS: Required<Pick<DetectPartsOptions, 'strategy' | 'instances'>> = {
-  strategy: 'auto',
-  instances: 'shared',
-};
+/** Detection options: the strategy, shared meshes, and the label strategies' tuning. */
+export type DetectPartsOptions = Pick<SplitOptions, 'strategy' | 'instances' | 'labels'>;
 
 /** One part of the plan: which geometry goes into its file and where the source places it. */
 export interface PlannedPart {
@@ -75,57 +46,6 @@ export interface PartPlan {
   needsLabels: boolean;
   /** For a label strategy chosen by `auto`: what was found (attribute name, label count). */
   labels?: LabelSource;
-}
-
-const LABEL_OPTION_KEYS = [
-  'attribute',
-  'maxColors',
-  'colorTolerance',
-  'weldTolerance',
-  'minComponentRatio',
-  'minComponentTriangles',
-] as const satisfies ReadonlyArray<keyof LabelOptions>;
-
-/** The label options out of a wider options object (callers pass SplitModelOptions through). */
-export function pickLabelOptions(options: LabelOptions): LabelOptions {
-  const picked: LabelOptions = {};
-  for (const key of LABEL_OPTION_KEYS) {
-    if (options[key] !== undefined) Object.assign(picked, { [key]: options[key] });
-  }
-  return picked;
-}
-
-/** Thrown when an explicitly requested strategy does not fit the model (bad input, not a bug). */
-export class StrategyError extends Error {
-  override readonly name = 'StrategyError';
-}
-
-/** The scene that is split: the default scene, else the first; with a note when there are several. */
-export function selectScene(document: Document): { scene: Scene | null; sceneNote?: string } {
-  const root = document.getRoot();
-  const scenes = root.listScenes();
-  const scene = root.getDefaultScene() ?? scenes[0] ?? null;
-  if (scenes.length <= 1 || !scene) return { scene };
-  const which = root.getDefaultScene() ? 'the default scene' : 'the first scene (no default is set)';
-  const label = scene.getName() ? `"${scene.getName()}"` : `#${scenes.indexOf(scene)}`;
-  return { scene, sceneNote: `the model has ${scenes.length} scenes; only ${which} ${label} is split` };
-}
-
-/**
- * Mesh nodes of a scene, depth-first in child order (the order engines list them). A mesh without
- * primitives draws nothing and cannot be written as a valid part, so its node is not listed.
- */
-export function listMeshNodes(scene: Scene | null): Node[] {
-  const out: Node[] = [];
-  if (!scene) return out;
-  const stack = [...scene.listChildren()].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.getMesh()?.listPrimitives().length) out.push(node);
-    const children = node.listChildren();
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return out;
 }
 
 /** Nodes whose transform an animation drives (translation/rotation/scale channels). */
@@ -261,7 +181,7 @@ export function planByPrimitives(document: Document, node: Node): PlannedPart[] 
  * it must be asked for. Label strategies return `needsLabels: true` and no parts: see `planParts`.
  */
 export function detectParts(document: Document, options: DetectPartsOptions = {}): PartPlan {
-  const { strategy, instances } = { ...DETECT_PARTS_DEFAULTS, ...options };
+  const { strategy, instances } = { ...SPLIT_DEFAULTS, ...options };
   const { scene, sceneNote } = selectScene(document);
   const meshNodes = listMeshNodes(scene);
   const base = { scene, ...(sceneNote ? { sceneNote } : {}) };
@@ -309,7 +229,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
       needsLabels: false,
     };
   }
-  const labels = findLabelSource(document, pickLabelOptions(options));
+  const labels = findLabelSource(document, options.labels);
   const chunks = primitives.length > 1 ? ` (its ${primitives.length} primitives share one material)` : '';
   if (labels)
     return {

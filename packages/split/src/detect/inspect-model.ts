@@ -1,9 +1,9 @@
 import type { ILogger } from '@gltf-transform/core';
-import type { PartStrategy } from './detect-parts.js';
 import { triangleCount, vertexCount } from '../geometry.js';
-import { asReadModel, type ReadModel } from '../read/read-model.js';
 import { modelNameOf } from '../model-name.js';
-import { type NamingOptions, nameParts } from '../pack/naming/index.js';
+import type { NamingOptions, PartStrategy } from '../options.js';
+import { nameParts } from '../pack/naming/index.js';
+import { asReadModel, type ReadModel } from '../read/read-model.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
 
 /** One part as `inspect` reports it (what `split` would write, without writing). */

@@ -1,14 +1,11 @@
 import type { Document } from '@gltf-transform/core';
-import { type DetectPartsOptions, detectParts, type PartPlan, pickLabelOptions } from './detect-parts.js';
-import { explodeByLabels, findLabelAttribute, type LabelStrategy } from './labels/index.js';
+import { NoLabelsError } from '../errors.js';
+import type { LabelStrategy } from '../options.js';
+import { type DetectPartsOptions, detectParts, type PartPlan } from './detect-parts.js';
+import { explodeByLabels, findLabelAttribute } from './labels/index.js';
 
 /** Options for {@link planParts}: detection options. */
 export type PlanPartsOptions = DetectPartsOptions;
-
-/** Thrown when a label strategy is asked for but the model carries no such labels. */
-export class NoLabelsError extends Error {
-  override readonly name = 'NoLabelsError';
-}
 
 /** For an explicit `attribute` or `colors`: the labels must exist, else the split would be a no-op. */
 function assertLabelsPresent(
@@ -50,8 +47,8 @@ export async function planParts(document: Document, options: PlanPartsOptions = 
   if (!plan.needsLabels) return plan;
   const strategy = plan.strategy as LabelStrategy;
   const { instances } = options;
-  const labelOptions = pickLabelOptions(options);
-  const attribute = plan.labels?.attribute ?? options.attribute;
+  const labelOptions = { ...options.labels };
+  const attribute = plan.labels?.attribute ?? labelOptions.attribute;
   if (attribute !== undefined) labelOptions.attribute = attribute;
   if (!plan.labels) assertLabelsPresent(document, strategy, attribute);
   await document.transform(explodeByLabels(strategy, labelOptions));

@@ -1,11 +1,12 @@
 import type { Document, Node } from '@gltf-transform/core';
+import type { LabelOptions, LabelStrategy } from '../options.js';
 import { explodeByLabels } from './labels/explode-by-labels.js';
 import { findLabelSource } from './labels/find-label-source.js';
-import type { LabelOptions, LabelStrategy } from './labels/options.js';
 
-/** Options of {@link segmentLocally}: label options plus the strategy (`auto` by default). */
-export interface SegmentLocallyOptions extends LabelOptions {
+/** Options of {@link segmentLocally}: the strategy (`auto` by default) and the label options. */
+export interface SegmentLocallyOptions {
   strategy?: 'auto' | LabelStrategy;
+  labels?: LabelOptions;
 }
 
 /** What {@link segmentLocally} did. */
@@ -48,7 +49,8 @@ export async function segmentLocally(
   document: Document,
   options: SegmentLocallyOptions = {},
 ): Promise<SegmentLocallyResult> {
-  const { strategy: requested = 'auto', ...labelOptions } = options;
+  const requested = options.strategy ?? 'auto';
+  const labelOptions: LabelOptions = { ...options.labels };
   const before = sceneMeshNodes(document);
   if (before.length === 0) {
     return { document, strategy: 'none', parts: 0, reason: 'the model has no mesh in its scene' };

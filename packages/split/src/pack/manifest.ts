@@ -1,6 +1,5 @@
-import type { PartStrategy } from '../detect/detect-parts.js';
 import type { Bounds } from '../geometry.js';
-import type { PivotMode } from '../parts/pivot.js';
+import type { PartStrategy, PivotMode } from '../options.js';
 import type { Placement } from '../parts/general-part.js';
 
 /** The manifest version this package writes and reads. */

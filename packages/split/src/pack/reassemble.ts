@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document, type mat4, type NodeIO } from '@gltf-transform/core';
 import { mergeDocuments, unpartition } from '@gltf-transform/functions';
+import { PackReadError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
 import { type CodecNeeds, codecNeedsOfBytes, createIO } from '../read/read-model.js';
 import { MANIFEST_FILE, type Manifest, PART_FILE } from './manifest.js';
@@ -13,11 +14,6 @@ export interface ReassembleOptions {
   verify?: boolean;
   /** IO for reading part files (default: ALL_EXTENSIONS plus the decoders the files need). */
   io?: NodeIO;
-}
-
-/** Thrown when a pack is incomplete or a part file does not match its manifest entry. */
-export class PackReadError extends Error {
-  override readonly name = 'PackReadError';
 }
 
 /**

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
-import type { EncodedPart } from '../parts/direct-part.js';
+import { PackWriteError } from '../errors.js';
 import type { Bounds } from '../geometry.js';
 import { sha256Hex } from '../hash.js';
+import type { EncodedPart } from '../parts/direct-part.js';
+import type { SplitPart } from '../parts/general-part.js';
 import { codecNeedsOf, createIO } from '../read/read-model.js';
+import { DEFAULT_GENERATOR } from '../version.js';
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -14,16 +17,9 @@ import {
   type ManifestSource,
   PARTS_DIR,
 } from './manifest.js';
-import type { SplitPart } from '../parts/general-part.js';
-import { DEFAULT_GENERATOR } from '../version.js';
 
 /** Part files written concurrently while the next part is encoded. */
 const MAX_WRITES_IN_FLIGHT = 8;
-
-/** Thrown when a pack cannot be written; the target is left as it was. */
-export class PackWriteError extends Error {
-  override readonly name = 'PackWriteError';
-}
 
 /** What {@link writePack} records about the source; `segmenter` defaults to `none`, `taskId` to null. */
 export type PackSource = Omit<ManifestSource, 'segmenter' | 'taskId'> &

@@ -8,12 +8,13 @@ import {
   geometryCounts,
   isEmptyBounds,
 } from '../geometry.js';
-import { GlbBuilder } from './glb-builder.js';
 import { IDENTITY, invert } from '../math.js';
-import { partAssetInfo, partIdentity, staticPlacements } from './part-placement.js';
-import { type PivotMode, pivotMatrix } from './pivot.js';
-import type { SourceIndex } from './source-index.js';
+import type { PivotMode } from '../options.js';
 import type { SplitPart } from './general-part.js';
+import { GlbBuilder } from './glb-builder.js';
+import { partAssetInfo, partIdentity, staticPlacements } from './part-placement.js';
+import { pivotMatrix } from './pivot.js';
+import type { SourceIndex } from './source-index.js';
 
 /**
  * The direct part encoder: writes a part's GLB straight from the source document's accessors,

@@ -8,10 +8,11 @@ import {
   type PropertyResolver,
 } from '@gltf-transform/core';
 import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
+import type { PlannedPart } from '../detect/detect-parts.js';
+import { IDENTITY, invert, isIdentity, multiply, tryInvert } from '../math.js';
+import type { PivotMode } from '../options.js';
 import { copyAnimations } from './copy-animations.js';
 import { copySkeleton, copySkin } from './copy-skeleton.js';
-import type { PartPlan, PlannedPart } from '../detect/detect-parts.js';
-import { IDENTITY, invert, isIdentity, multiply, tryInvert } from '../math.js';
 import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
 import {
   localBounds,
@@ -22,20 +23,9 @@ import {
   staticPlacements,
 } from './part-placement.js';
 import { measurePart, type PartStats } from './part-stats.js';
-import { type PivotMode, pivotMatrix } from './pivot.js';
-import { planNames } from './plan-names.js';
-import { indexSource, type SourceIndex } from './source-index.js';
+import { pivotMatrix } from './pivot.js';
+import type { SourceIndex } from './source-index.js';
 import { addMissingTangents } from './tangent-space.js';
-
-/** Options for {@link splitParts}. */
-export interface SplitPartsOptions {
-  /** Default `original`. */
-  pivot?: PivotMode;
-  /** Final part names, in plan order (from `nameParts`). Default: `nameParts` with its defaults. */
-  names?: readonly string[];
-}
-
-export const SPLIT_PARTS_DEFAULTS: Required<Omit<SplitPartsOptions, 'names'>> = { pivot: 'original' };
 
 export type { Placement } from './part-placement.js';
 
@@ -52,7 +42,7 @@ export interface SplitPart extends PartStats {
 }
 
 /**
- * Splits a document along a plan: each part is copied into a new Document with `copyToDocument` and
+ * One part into its own Document, the general path (every feature glTF-Transform can write): the part is copied into a new Document with `copyToDocument` and
  * a fresh property resolver (so a part holds only what it uses: its materials, textures, accessors),
  * never by cloning and pruning the whole model. The source is not modified.
  *
@@ -64,36 +54,12 @@ export interface SplitPart extends PartStats {
  *   copied under `<name>_skeleton` with P; placement = P⁻¹ (skinning ignores the mesh node).
  * Placing each part file by its placements rebuilds the source's world-space geometry.
  */
-export function splitParts(document: Document, plan: PartPlan, options: SplitPartsOptions = {}): SplitPart[] {
-  return [...iterateSplitParts(document, plan, options)];
-}
-
-/**
- * {@link splitParts} one part at a time: each part's Document is made only when asked for, so a
- * consumer that writes and drops it (writePack does) keeps one part in memory instead of all of them.
- * Names are checked and lookups built before the first part.
- */
-export function* iterateSplitParts(
-  document: Document,
-  plan: PartPlan,
-  options: SplitPartsOptions = {},
-): Generator<SplitPart, void, undefined> {
-  const pivot = options.pivot ?? SPLIT_PARTS_DEFAULTS.pivot;
-  const names = planNames(plan, options.names);
-  const index = indexSource(document);
-  const logger = document.getLogger();
-  for (const [i, part] of plan.parts.entries()) {
-    const split = splitOne(index, part, names[i]!, pivot);
-    logger.debug(
-      `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
-        `${split.placements.length} placement(s)`,
-    );
-    yield split;
-  }
-}
-
-/** One part into its own Document (the general path: every feature glTF-Transform can write). */
-export function splitOne(index: SourceIndex, part: PlannedPart, name: string, pivot: PivotMode): SplitPart {
+export function splitPartDocument(
+  index: SourceIndex,
+  part: PlannedPart,
+  name: string,
+  pivot: PivotMode,
+): SplitPart {
   const { source } = index;
   const target = new Document();
   target.setLogger(source.getLogger());

@@ -2,9 +2,9 @@ import { type Document, type mat4, type Node, VERSION } from '@gltf-transform/co
 import type { PlannedPart } from '../detect/detect-parts.js';
 import { type Bounds, emptyBounds, expandPlacedBounds, finiteBounds } from '../geometry.js';
 import { multiply } from '../math.js';
-import type { PivotMode } from './pivot.js';
-import type { SourceIndex } from './source-index.js';
+import type { PivotMode } from '../options.js';
 import { DEFAULT_GENERATOR } from '../version.js';
+import type { SourceIndex } from './source-index.js';
 
 /**
  * What both part encoders (split-parts.ts, direct-part.ts) compute the same way: placements, the

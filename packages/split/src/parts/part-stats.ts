@@ -1,13 +1,6 @@
 import type { Document } from '@gltf-transform/core';
-import { listMeshNodes, selectScene } from '../detect/detect-parts.js';
-import {
-  type Bounds,
-  createWorldMatrices,
-  emptyBounds,
-  expandPlacedBounds,
-  finiteBounds,
-  geometryCounts,
-} from '../geometry.js';
+import { type Bounds, geometryCounts } from '../geometry.js';
+import { sceneBounds } from '../scene.js';
 
 /** What the manifest says about a part file's content, measured on the part's own document. */
 export interface PartStats {
@@ -31,15 +24,4 @@ export function measurePart(document: Document): PartStats {
     textures: root.listTextures().length,
     bounds: sceneBounds(document),
   };
-}
-
-/** Bounds of everything the default scene draws (world space of that document). */
-export function sceneBounds(document: Document): Bounds {
-  const bounds = emptyBounds();
-  const worldOf = createWorldMatrices();
-  for (const node of listMeshNodes(selectScene(document).scene)) {
-    for (const primitive of node.getMesh()!.listPrimitives())
-      expandPlacedBounds(bounds, primitive, node, worldOf);
-  }
-  return finiteBounds(bounds);
 }

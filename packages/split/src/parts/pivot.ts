@@ -1,17 +1,7 @@
 import type { mat4, vec3 } from '@gltf-transform/core';
 import { type Bounds, isEmptyBounds } from '../geometry.js';
 import { translation } from '../math.js';
-
-/**
- * Where a part file's origin sits:
- * - `original`: where the model put it — the coordinates the source stores the part's vertices in
- *   (the mesh's own space; for a skinned part, the skeleton's world space). Nothing moves.
- * - `center`: the centre of the part's bounds.
- * - `bottom`: the bottom centre of the bounds (glTF is Y-up): the part stands on the origin.
- */
-export type PivotMode = 'original' | 'center' | 'bottom';
-
-export const PIVOT_MODES: readonly PivotMode[] = ['original', 'center', 'bottom'];
+import type { PivotMode } from '../options.js';
 
 /** The point of `bounds` that becomes the part file's origin. */
 export function pivotPoint(bounds: Bounds, mode: PivotMode): vec3 {

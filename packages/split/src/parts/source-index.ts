@@ -1,7 +1,7 @@
 import type { Document, mat4, Node } from '@gltf-transform/core';
-import { type ChannelIndex, indexChannels } from './copy-animations.js';
 import { listAnimatedNodes } from '../detect/detect-parts.js';
 import { createWorldMatrices } from '../geometry.js';
+import { type ChannelIndex, indexChannels } from './copy-animations.js';
 import { extensionPropertyNames } from './part-extensions.js';
 
 /**

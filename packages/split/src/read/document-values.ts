@@ -1,5 +1,5 @@
 import type { Document } from '@gltf-transform/core';
-import { ModelReadError } from './model-read-error.js';
+import { ModelReadError } from '../errors.js';
 
 /**
  * Checks the values a parsed document holds where a wrong value breaks every reader: index values

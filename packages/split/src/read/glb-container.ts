@@ -1,4 +1,4 @@
-import { ModelReadError } from './model-read-error.js';
+import { ModelReadError } from '../errors.js';
 
 const GLB_MAGIC = 0x46546c67; // 'glTF'
 const BIN_CHUNK = 0x004e4942; // 'BIN\0'

@@ -1,5 +1,5 @@
-import { ModelLimitError, type ModelLimits } from './limits.js';
-import { ModelReadError } from './model-read-error.js';
+import { ModelLimitError, ModelReadError } from '../errors.js';
+import type { ModelLimits } from '../options.js';
 
 /**
  * Structural checks of an untrusted glTF's JSON before glTF-Transform parses it (glb-container.ts

@@ -3,10 +3,11 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve, sep } from 'node:path';
 import { type Document, type GLTF, type ILogger, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { ModelLimitError, ModelReadError } from '../errors.js';
+import { type ModelLimits, resolveLimits } from '../options.js';
 import { checkDocumentValues } from './document-values.js';
+import { formatBytes } from './format-bytes.js';
 import { checkGlbContainer } from './glb-container.js';
-import { formatBytes, ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
-import { ModelReadError } from './model-read-error.js';
 import { preflightGltf } from './preflight.js';
 
 /** Extension names whose data needs a codec (a WASM module) to be read or written. */
@@ -23,8 +24,6 @@ export interface CodecNeeds {
   /** Also register the encoders, for writing compressed files. */
   encode?: boolean;
 }
-
-export { ModelReadError };
 
 /**
  * Creates a NodeIO with every extension glTF-Transform knows (ALL_EXTENSIONS) and, when asked, the

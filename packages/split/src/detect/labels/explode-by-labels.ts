@@ -9,8 +9,8 @@ import type {
   Transform,
 } from '@gltf-transform/core';
 import { namedTransform } from '../../named-transform.js';
+import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from '../../options.js';
 import { type MeshLabelling, meshLabels } from './mesh-labels.js';
-import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from './options.js';
 import { splitPrimitiveByLabels } from './split-primitive.js';
 
 const NAME = 'explodeByLabels';

@@ -1,10 +1,20 @@
 import type { Document, Primitive } from '@gltf-transform/core';
+import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from '../../options.js';
 import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { smallAttributeLabels } from './attribute-slots.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
-import { type LabelOptions, type LabelSource, resolveLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
+/** What {@link findLabelSource} found, for `auto` and for telling the user why. */
+export interface LabelSource {
+  strategy: LabelStrategy;
+  /** The label attribute, for `attribute`. */
+  attribute?: string;
+  /** Distinct labels over the document's meshes. */
+  labelCount: number;
+  /** One human sentence: what was found. */
+  reason: string;
+}
 /**
  * Share of triangles whose three vertices must have one quantised colour for vertex colours
  * to count as a per-face segmentation. Colour-coded segmenters write every face flat (1.0);

@@ -12,16 +12,8 @@ export {
 } from './color-labels.js';
 export { type ComponentLabels, componentTriangleLabels } from './component-labels.js';
 export { explodeByLabels } from './explode-by-labels.js';
-export { FLAT_FACE_RATIO, findLabelSource } from './find-label-source.js';
+export { FLAT_FACE_RATIO, findLabelSource, type LabelSource } from './find-label-source.js';
 export { type MeshLabelling, meshLabels } from './mesh-labels.js';
-export {
-  LABEL_DEFAULTS,
-  type LabelOptions,
-  type LabelSource,
-  type LabelStrategy,
-  type ResolvedLabelOptions,
-  resolveLabelOptions,
-} from './options.js';
 export { splitPrimitiveByLabels } from './split-primitive.js';
 export { isTriangleList } from './triangles.js';
 export { type WeldResult, weldPositions } from './weld.js';

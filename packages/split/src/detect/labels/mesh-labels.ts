@@ -1,10 +1,10 @@
 import type { ILogger, Mesh, Primitive } from '@gltf-transform/core';
+import type { LabelStrategy, ResolvedLabelOptions } from '../../options.js';
 import { attributeLabelsOf } from './attribute-labels.js';
 import { attributeSlots } from './attribute-slots.js';
 import { colorTriangleLabels, createColorPalette } from './color-labels.js';
 import { componentTriangleLabels } from './component-labels.js';
 import { assignSlots, distinctLabels } from './label-slots.js';
-import type { LabelStrategy, ResolvedLabelOptions } from './options.js';
 import { isTriangleList } from './triangles.js';
 
 /** How one mesh's triangles are labelled, ready for {@link splitPrimitiveByLabels}. */

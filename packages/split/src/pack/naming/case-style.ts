@@ -1,7 +1,4 @@
-/** How a final name is cased. `keep` leaves the name as it came from the model or the template. */
-export type CaseStyle = 'keep' | 'snake' | 'kebab' | 'camel' | 'pascal';
-
-export const CASE_STYLES: readonly CaseStyle[] = ['keep', 'snake', 'kebab', 'camel', 'pascal'];
+import type { CaseStyle } from '../../options.js';
 
 /**
  * Words of a name, the way lodash and change-case split them, but Unicode-aware:

@@ -3,7 +3,7 @@
  * guard and deduplication. {@link nameParts} is the one call the splitter makes; the pieces are
  * exported for callers that need one step (e.g. a safe file name for a model).
  */
-export { applyCaseStyle, CASE_STYLES, type CaseStyle, splitWords } from './case-style.js';
+export { applyCaseStyle, splitWords } from './case-style.js';
 export { collisionKey, dedupeNames } from './dedupe.js';
 export {
   ENGINE_IMPORT_SUFFIXES,
@@ -11,7 +11,7 @@ export {
   guardEngineSuffix,
   hasEngineImportSuffix,
 } from './engine-suffix.js';
-export { NAMING_DEFAULTS, type NameInput, type NamingOptions, nameParts } from './name-parts.js';
+export { type NameInput, nameParts } from './name-parts.js';
 export { applyRenameMap, parseRenameMap, type RenameMap } from './rename-map.js';
 export { isDeviceName, safeFileName } from './safe-file-name.js';
 export { utf8Length } from './utf8.js';

@@ -1,33 +1,10 @@
-import { applyCaseStyle, CASE_STYLES, type CaseStyle } from './case-style.js';
+import { CASE_STYLES, NAMING_DEFAULTS, type NamingOptions } from '../../options.js';
+import { applyCaseStyle } from './case-style.js';
 import { dedupeNames } from './dedupe.js';
 import { guardEngineSuffix } from './engine-suffix.js';
 import { applyRenameMap, type RenameMap } from './rename-map.js';
 import { assertNameBudget, FALLBACK_NAME, safeFileName } from './safe-file-name.js';
 import { assertTemplate, renderTemplate } from './template.js';
-
-export interface NamingOptions {
-  /** Name template with `{name}`, `{index}`, `{id}`, `{model}`. Default `{name}`. */
-  template?: string;
-  /** Ordered rename rules, applied to the source name before the template (first match wins). */
-  rename?: RenameMap;
-  /** Case style applied to the filled template. Default `keep`. */
-  case?: CaseStyle;
-  /** Model name for `{model}` (e.g. the input file's stem). Default `model`. */
-  model?: string;
-  /**
-   * Maximum UTF-8 bytes of a final name, dedup suffix included, without the `.glb` extension.
-   * From 16 to 240. Default 100: far inside the 255-byte component limit, and short enough that
-   * `<out>/parts/<name>.glb` stays usable under Windows' 260-character path limit.
-   */
-  maxLength?: number;
-}
-
-/** Defaults of {@link NamingOptions}. */
-export const NAMING_DEFAULTS: Required<Omit<NamingOptions, 'rename' | 'model'>> = Object.freeze({
-  template: '{name}',
-  case: 'keep',
-  maxLength: 100,
-});
 
 /** One part to name. `sourceName` is the name in the model (may be empty or hostile). */
 export interface NameInput {
