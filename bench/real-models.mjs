@@ -32,8 +32,7 @@ async function listModels() {
 async function directParts(path) {
   const { document } = await readModel(path);
   let direct = 0;
-  for await (const part of splitParts(document, await planParts(document)))
-    if ('bytes' in part) direct++;
+  for await (const part of splitParts(document, await planParts(document))) if ('bytes' in part) direct++;
   return direct;
 }
 

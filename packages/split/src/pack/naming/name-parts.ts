@@ -2,7 +2,7 @@ import { CASE_STYLES, NAMING_DEFAULTS, type NamingOptions } from '../../options.
 import { applyCaseStyle } from './case-style.js';
 import { dedupeNames } from './dedupe.js';
 import { guardEngineSuffix } from './engine-suffix.js';
-import { applyRenameMap, type RenameMap } from './rename-map.js';
+import { applyRenameMap } from './rename-map.js';
 import { assertNameBudget, FALLBACK_NAME, safeFileName } from './safe-file-name.js';
 import { assertTemplate, renderTemplate } from './template.js';
 
