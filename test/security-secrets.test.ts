@@ -128,7 +128,7 @@ describe('the API key never leaks', () => {
       timeoutMs: 120_000,
     });
     expectNoKeyInOutput(debug, 'run --debug');
-    expect(debug.stderr).toMatch(/\[debug\]|\[info\]/); // --debug really logged requests
+    expect(debug.stderr).toMatch(/meshparts: (debug|info): /); // --debug really logged requests
     expect(debug.code).toBe(1); // the faults made some models fail: their errors were printed
     const json = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], {
       env,

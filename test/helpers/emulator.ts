@@ -42,3 +42,5 @@ export function cliEnvFor(emulator: Emulator): NodeJS.ProcessEnv {
 }
 
 export const FAST_FLAGS = ['--rpm', '10000', '--poll-interval', '100'] as const;
+/** The fast rate limit alone, for commands that do not poll (balance). */
+export const RPM_FLAGS = ['--rpm', '10000'] as const;

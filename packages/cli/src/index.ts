@@ -19,12 +19,11 @@ export type {
   SegmenterName,
 } from './pipeline/events.js';
 export type { JournalEntry, JournalState } from './pipeline/journal.js';
-export { CREDITS_PER_SUBMISSION } from './pipeline/plan.js';
 export {
   type PipelineRun,
   RUN_PIPELINE_DEFAULTS,
   type RunPipelineOptions,
   runPipeline,
 } from './pipeline/run-pipeline.js';
-export type { SplitSettings } from './pipeline/split-api.js';
+export { chooseSegmenter } from './pipeline/segmenter-choice.js';
 export { VERSION } from './version.js';

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { action, type CliRun } from './index.js';
+import { addEmulatorOptions, addOutputOptions } from './options.js';
 
 interface EmulateFlags {
   port?: number;
@@ -9,6 +11,8 @@ interface EmulateFlags {
   balance: number;
   durationMs: number;
   rpm: number;
+  json?: boolean;
+  quiet?: boolean;
 }
 
 /** The emulator's default key: a development value, not a secret, so the hint may show it. */
@@ -24,22 +28,16 @@ The emulator follows the 3D AI Studio API (multipart upload, credits, task lifec
 rate limiting, results on a second origin that expire) and segments with the local geometric
 segmenter: the whole Tripo path, offline. Stop it with Ctrl-C.`;
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command('emulate')
-    .description('run an emulator of the 3D AI Studio API on loopback, segmenting with the local segmenter')
-    .option('--port <n>', 'API port (default: a free port)', nonNegativeInt('--port'))
-    .option('--api-key <key>', 'the key the emulator accepts', DEFAULT_EMULATOR_KEY)
-    .option('--balance <credits>', 'starting wallet balance', nonNegativeInt('--balance'), 1000)
-    .option('--duration-ms <ms>', 'how long each task takes', nonNegativeInt('--duration-ms'), 3000)
-    .option('--rpm <n>', 'requests per minute before it answers 429', positiveInt('--rpm'), 60)
+    .description('run an emulator of the 3D AI Studio API on loopback, segmenting with the local segmenter');
+  addOutputOptions(addEmulatorOptions(command, { apiKey: DEFAULT_EMULATOR_KEY }))
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: EmulateFlags) => {
-      process.exitCode = await emulateCommand(flags);
-    });
+    .action(action(run, (output, flags: EmulateFlags) => emulateCommand(output, flags)));
 }
 
-async function emulateCommand(flags: EmulateFlags): Promise<number> {
+async function emulateCommand(output: Output, flags: EmulateFlags): Promise<ExitCode> {
   const { serveLocalEmulator } = await import('../pipeline/emulator-api.js');
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => controller.abort(new Error(signal));
@@ -58,16 +56,20 @@ async function emulateCommand(flags: EmulateFlags): Promise<number> {
         signal: controller.signal,
         onReady: (emulator) => {
           const key = flags.apiKey === DEFAULT_EMULATOR_KEY ? DEFAULT_EMULATOR_KEY : '<the key you passed>';
-          process.stdout.write(
+          if (output.json) {
+            output.writeJson({ url: emulator.url, storageUrl: emulator.storageUrl });
+            return;
+          }
+          output.result(
             `emulator listening on ${emulator.url} (results served from ${emulator.storageUrl})\n` +
               `try: THREEDAISTUDIO_BASE_URL=${emulator.url} THREEDAISTUDIO_API_KEY=${key} meshparts run fixtures/ -o out/emulated\n` +
-              'press Ctrl-C to stop\n',
+              'press Ctrl-C to stop',
           );
         },
       },
     );
-    process.stderr.write(
-      `emulator stopped: ${stats.submissions} submission(s), ${stats.requests.total} request(s), balance ${stats.balance}\n`,
+    output.info(
+      `emulator stopped: ${stats.submissions} submission(s), ${stats.requests.total} request(s), balance ${stats.balance}`,
     );
     return EXIT.ok;
   } catch (error) {

@@ -3,6 +3,7 @@ import {
   InsufficientCreditsError,
   NotFoundError,
   PayloadTooLargeError,
+  pickResult,
   RateLimitedError,
   ResultExpiredError,
   StudioClient,
@@ -53,9 +54,10 @@ export async function waitForResult(
     timeoutMs: options.timeoutMs,
     onProgress: (t) => options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
   });
-  const result = task.results.find((r) => r.type === '3D_MODEL') ?? task.results[0];
-  if (!result) throw new ModelError('segment', `task ${taskId} finished without a result`, taskId);
-  return result.url;
+  if (task.results.length === 0) {
+    throw new ModelError('segment', `task ${taskId} finished without a result`, taskId);
+  }
+  return pickResult(task.results).url;
 }
 
 /** Downloads a result to `to` (atomically, by the client). */
