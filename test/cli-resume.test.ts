@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import { journalPath, parseJournal } from '../packages/cli/src/index.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { collect, ensureBuilt, runCli, spawnCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator } from './helpers/emulator.js';

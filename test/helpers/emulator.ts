@@ -1,4 +1,4 @@
-import { withLocalSegmenter } from '../../packages/cli/src/pipeline/emulator-api.js';
+import { withLocalSegmenter } from '../../packages/cli/src/index.js';
 import {
   type Emulator,
   type EmulatorOptions,

@@ -19,6 +19,7 @@ export {
   segmentLocally,
 } from './detect/segment-locally.js';
 export * from './inspect.js';
+export { syncDir, writeNewFile } from './pack/durable-files.js';
 export {
   MANIFEST_FILE,
   MANIFEST_VERSION,

@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyArrivalFault } from './arrival-faults.js';
-import type { FaultContext } from './faults.js';
+import { type FaultContext, faultContextOf } from './faults.js';
 import type { HashedFile } from './hashed-file.js';
 import { fetchModelUrl } from './model-url.js';
 import { parseSubmission, SubmissionError } from './multipart.js';
@@ -47,10 +47,9 @@ export async function handleApiRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const method = (req.method ?? 'GET').toUpperCase();
-  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
+  const context = faultContextOf('api', req);
+  const { method, path } = context;
   const route = routeOf(path);
-  const context: FaultContext = { origin: 'api', method, path };
   state.stats.request(route.name);
 
   if (await applyArrivalFault(state, req, res, context)) return;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
 import { PackWriteError } from '../errors.js';
@@ -9,6 +9,7 @@ import type { EncodedPart } from '../parts/direct-part.js';
 import type { SplitPart } from '../parts/general-part.js';
 import { codecNeedsOf, createIO } from '../read/read-model.js';
 import { DEFAULT_GENERATOR } from '../version.js';
+import { syncDir, writeNewFile } from './durable-files.js';
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -45,31 +46,6 @@ export interface WritePackOptions {
    * one flush per part file.
    */
   durable?: boolean;
-}
-
-/** Writes a new file; with `durable`, fsyncs it, so a completed pack survives a power cut too. */
-async function writeNew(path: string, bytes: Uint8Array, durable: boolean): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    if (durable) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** fsync a folder so the renames in it are durable; not supported everywhere (Windows), so best effort. */
-async function syncDir(path: string): Promise<void> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Folders cannot be opened for fsync on every platform; the data files themselves were synced.
-  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -191,7 +167,7 @@ export async function writePack(
         parent: part.parent,
       };
       manifest.parts.push(entry);
-      const job = writeNew(join(temp, PARTS_DIR, `${part.name}.glb`), bytes, durable);
+      const job = writeNewFile(join(temp, PARTS_DIR, `${part.name}.glb`), bytes, durable);
       inFlight.add(job);
       job.then(
         () => inFlight.delete(job),
@@ -200,7 +176,7 @@ export async function writePack(
       if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
-    await writeNew(
+    await writeNewFile(
       join(temp, MANIFEST_FILE),
       new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
       durable,

@@ -1,10 +1,8 @@
 import type { Accessor, Material, Texture, TextureInfo } from '@gltf-transform/core';
+import { BIN_CHUNK, GLB_MAGIC, GLB_VERSION, JSON_CHUNK } from '../read/glb-container.js';
 
 const ARRAY_BUFFER = 34962;
 const ELEMENT_ARRAY_BUFFER = 34963;
-const GLB_MAGIC = 0x46546c67; // 'glTF'
-const JSON_CHUNK = 0x4e4f534a; // 'JSON'
-const BIN_CHUNK = 0x004e4942; // 'BIN\0'
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
@@ -211,7 +209,7 @@ export class GlbBuilder {
     const out = new Uint8Array(total);
     const view = new DataView(out.buffer);
     view.setUint32(0, GLB_MAGIC, true);
-    view.setUint32(4, 2, true);
+    view.setUint32(4, GLB_VERSION, true);
     view.setUint32(8, total, true);
     view.setUint32(12, jsonLength, true);
     view.setUint32(16, JSON_CHUNK, true);

@@ -1,7 +1,10 @@
 import { ModelReadError } from '../errors.js';
 
-const GLB_MAGIC = 0x46546c67; // 'glTF'
-const BIN_CHUNK = 0x004e4942; // 'BIN\0'
+/** GLB container constants (glTF 2.0 spec, "Binary glTF Layout"), for the reader and the part encoder. */
+export const GLB_MAGIC = 0x46546c67; // 'glTF'
+export const GLB_VERSION = 2;
+export const JSON_CHUNK = 0x4e4f534a; // 'JSON'
+export const BIN_CHUNK = 0x004e4942; // 'BIN\0'
 
 /**
  * Checks a GLB's container against the file: the header's total length must be the file's length (a
@@ -32,4 +35,76 @@ export function checkGlbContainer(bytes: Uint8Array, source: string): number | u
     );
   }
   return length;
+}
+
+export function isGLB(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.byteLength >= 12 && view.getUint32(0, true) === GLB_MAGIC;
+}
+
+/**
+ * Some exporters write a GLB whose JSON chunk length is not a multiple of 4 (the spec requires
+ * padding); the BIN chunk then starts unaligned and typed-array views on it fail. The validator
+ * reports it, but the data is intact: pad the JSON chunk with spaces (as the spec pads) and rebuild
+ * the container. Returns the bytes unchanged when they are aligned.
+ */
+export function repairGLBAlignment(bytes: Uint8Array): Uint8Array {
+  if (!isGLB(bytes) || bytes.byteLength < 20) return bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = view.getUint32(12, true);
+  if (jsonLength % 4 === 0 || 20 + jsonLength > bytes.byteLength) return bytes;
+  const padded = Math.ceil(jsonLength / 4) * 4;
+  const rest = bytes.subarray(20 + jsonLength);
+  const out = new Uint8Array(20 + padded + rest.byteLength);
+  out.set(bytes.subarray(0, 20 + jsonLength), 0);
+  out.fill(0x20, 20 + jsonLength, 20 + padded);
+  out.set(rest, 20 + padded);
+  const outView = new DataView(out.buffer);
+  outView.setUint32(8, out.byteLength, true);
+  outView.setUint32(12, padded, true);
+  return out;
+}
+
+/** The top-level glTF JSON fields read before the document is parsed. */
+export interface PeekedJSON {
+  extensionsUsed?: unknown;
+  extensionsRequired?: unknown;
+  buffers?: unknown;
+  images?: unknown;
+}
+
+/** Reads the JSON part of a .glb or .gltf without decoding any buffer; refuses what is not glTF 2.0. */
+export function peekJSON(bytes: Uint8Array, source: string): PeekedJSON {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text: string;
+  if (isGLB(bytes)) {
+    if (bytes.byteLength < 20) throw new ModelReadError(source, `${source} is a truncated GLB file`);
+    const version = view.getUint32(4, true);
+    if (version !== 2)
+      throw new ModelReadError(source, `${source} is a glTF ${version} GLB: only glTF 2.0 is supported`);
+    const chunkLength = view.getUint32(12, true);
+    if (view.getUint32(16, true) !== JSON_CHUNK || 20 + chunkLength > bytes.byteLength) {
+      throw new ModelReadError(source, `${source} is a corrupt GLB file (bad JSON chunk)`);
+    }
+    text = new TextDecoder().decode(bytes.subarray(20, 20 + chunkLength));
+  } else {
+    text = new TextDecoder().decode(bytes);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ModelReadError(source, `${source} is neither a GLB file nor glTF JSON`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ModelReadError(source, `${source} is not a glTF document (the JSON is not an object)`);
+  }
+  const asset = (json as { asset?: { version?: unknown } }).asset;
+  if (!asset || typeof asset.version !== 'string' || !asset.version.startsWith('2.')) {
+    throw new ModelReadError(
+      source,
+      `${source} is not a glTF 2.0 document (asset.version missing or not 2.x)`,
+    );
+  }
+  return json as PeekedJSON;
 }

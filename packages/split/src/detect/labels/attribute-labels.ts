@@ -1,5 +1,6 @@
 import type { Primitive } from '@gltf-transform/core';
-import { isTriangleList, triangleIndices } from './triangles.js';
+import { SMALL_LABELS } from './label-slots.js';
+import { isTriangleList, majorityLabel, triangleListIndices } from './triangles.js';
 
 /** Label attributes recognised without `--attribute`, in order of preference. */
 export const LABEL_ATTRIBUTES: readonly string[] = ['_PART_ID', '_SEGMENT'];
@@ -40,13 +41,10 @@ export function findLabelAttribute(primitive: Primitive, requested?: string): st
  */
 export function attributeTriangleLabels(primitive: Primitive, semantic: string): Float64Array {
   const values = primitive.getAttribute(semantic)!.getArray()!;
-  const indices = triangleIndices(primitive);
+  const indices = triangleListIndices(primitive);
   const labels = new Float64Array(indices.length / 3);
   for (let t = 0; t < labels.length; t++) {
-    const a = values[indices[3 * t]!]!;
-    const b = values[indices[3 * t + 1]!]!;
-    const c = values[indices[3 * t + 2]!]!;
-    labels[t] = a === b || a === c ? a : b === c ? b : a;
+    labels[t] = majorityLabel(values, indices, t);
   }
   return labels;
 }
@@ -66,9 +64,6 @@ export function attributeLabelsOf(
   }
   return { labels, semantics };
 }
-
-/** Labels below this that are integers are tracked in a bitmap rather than hashed. */
-const SMALL_LABELS = 65536;
 
 /**
  * Add the distinct values of `labels` to `into`. Labels come in runs and are usually small

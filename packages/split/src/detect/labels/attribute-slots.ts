@@ -1,7 +1,7 @@
 import type { Primitive } from '@gltf-transform/core';
 import { findLabelAttribute } from './attribute-labels.js';
 import { SMALL_LABELS } from './label-slots.js';
-import { triangleIndices } from './triangles.js';
+import { majorityLabel, triangleListIndices } from './triangles.js';
 
 /** Slots of a mesh's triangles from a label attribute, found in two passes over its triangles. */
 export interface AttributeSlots {
@@ -89,13 +89,10 @@ function smallTriangleLabels(
   present: Uint8Array,
 ): Uint32Array | null {
   const values = primitive.getAttribute(semantic)!.getArray()!;
-  const indices = triangleIndices(primitive);
+  const indices = triangleListIndices(primitive);
   const labels = new Uint32Array(indices.length / 3);
   for (let t = 0; t < labels.length; t++) {
-    const a = values[indices[3 * t]!]!;
-    const b = values[indices[3 * t + 1]!]!;
-    const c = values[indices[3 * t + 2]!]!;
-    const label = a === b || a === c ? a : b === c ? b : a;
+    const label = majorityLabel(values, indices, t);
     // `>>> 0` keeps exactly the integers in [0, 2^32): fractions, negatives and NaN fail.
     if (label >>> 0 !== label || label >= SMALL_LABELS) return null;
     labels[t] = label;

@@ -1,5 +1,5 @@
 import type { Primitive } from '@gltf-transform/core';
-import { isTriangleList, normalizedDivisor, triangleIndices } from './triangles.js';
+import { isTriangleList, normalizedDivisor, triangleListIndices } from './triangles.js';
 
 /** Per-triangle colour labels of one primitive, with how many triangles were flat. */
 export interface ColorLabels {
@@ -103,7 +103,7 @@ export function colorTriangleLabels(primitive: Primitive, palette: ColorPalette)
       channel(array[v * size + 2]!),
     );
   }
-  const indices = triangleIndices(primitive);
+  const indices = triangleListIndices(primitive);
   const labels = new Float64Array(indices.length / 3);
   let flatTriangles = 0;
   for (let t = 0; t < labels.length; t++) {

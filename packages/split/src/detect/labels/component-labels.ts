@@ -1,5 +1,5 @@
 import type { Primitive } from '@gltf-transform/core';
-import { triangleIndices } from './triangles.js';
+import { triangleListIndices } from './triangles.js';
 import { weldPositions } from './weld.js';
 
 export interface ComponentLabelOptions {
@@ -42,7 +42,7 @@ export function componentTriangleLabels(
   const weld = weldPositions(primitives, options.weldTolerance);
   const parent = new Int32Array(weld.count);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
-  const triangleLists = primitives.map(triangleIndices);
+  const triangleLists = primitives.map(triangleListIndices);
   for (let p = 0; p < primitives.length; p++) {
     const indices = triangleLists[p]!;
     const ids = weld.ids[p]!;

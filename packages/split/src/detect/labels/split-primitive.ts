@@ -5,8 +5,9 @@ import {
   type PrimitiveTarget,
   type TypedArray,
 } from '@gltf-transform/core';
+import { vertexCount } from '../../geometry.js';
 import { localIndices } from './local-indices.js';
-import { triangleIndices, vertexCount } from './triangles.js';
+import { triangleListIndices } from './triangles.js';
 
 type TypedArrayConstructor = new (length: number) => TypedArray;
 
@@ -55,7 +56,7 @@ export function splitPrimitiveByLabels(
 ): (Primitive | null)[] {
   const document = Document.fromGraph(primitive.getGraph());
   if (!document) throw new Error('splitPrimitiveByLabels: the primitive belongs to no Document');
-  const indices = triangleIndices(primitive);
+  const indices = triangleListIndices(primitive);
   const triangles = indices.length / 3;
   if (triangleSlots.length !== triangles) {
     throw new Error(`splitPrimitiveByLabels: ${triangleSlots.length} labels for ${triangles} triangles`);

@@ -1,4 +1,5 @@
 import { Primitive, type TypedArray } from '@gltf-transform/core';
+import { vertexCount } from '../../geometry.js';
 
 /**
  * Label splits work on triangle lists only. Points and lines have no faces to label, and
@@ -9,16 +10,12 @@ export function isTriangleList(primitive: Primitive): boolean {
   return primitive.getMode() === Primitive.Mode.TRIANGLES && primitive.getAttribute('POSITION') !== null;
 }
 
-/** Vertex count of a primitive (its POSITION count). */
-export function vertexCount(primitive: Primitive): number {
-  return primitive.getAttribute('POSITION')?.getCount() ?? 0;
-}
-
 /**
- * The vertex indices of a triangle list, three per triangle. Non-indexed primitives get
- * 0…n-1 without copying the geometry; a trailing partial triangle is ignored.
+ * The vertex indices of a triangle list, three per triangle: a view of the index buffer, not a copy
+ * (geometry.ts's `triangleListIndices` covers every mode and copies). Non-indexed primitives get 0…n-1;
+ * a trailing partial triangle is ignored.
  */
-export function triangleIndices(primitive: Primitive): ArrayLike<number> {
+export function triangleListIndices(primitive: Primitive): ArrayLike<number> {
   const indices = primitive.getIndices()?.getArray();
   if (indices)
     return indices.length % 3 === 0 ? indices : indices.subarray(0, indices.length - (indices.length % 3));
@@ -37,4 +34,21 @@ export function normalizedDivisor(array: TypedArray, normalized: boolean): numbe
   if (array instanceof Int16Array) return 32767;
   if (array instanceof Uint32Array) return 4294967295;
   return 1;
+}
+
+/**
+ * The label of triangle `triangle` from its three vertices' labels (`values` per vertex): the majority, or the first vertex's when
+ * all three differ. Majority rather than first-vertex, because segmenters that label vertices (not
+ * faces) leave seam triangles whose vertices disagree; the majority puts such a triangle with the part
+ * it mostly belongs to, independently of the vertex order.
+ */
+export function majorityLabel(
+  values: ArrayLike<number>,
+  indices: ArrayLike<number>,
+  triangle: number,
+): number {
+  const a = values[indices[3 * triangle]!]!;
+  const b = values[indices[3 * triangle + 1]!]!;
+  const c = values[indices[3 * triangle + 2]!]!;
+  return a === b || a === c ? a : b === c ? b : a;
 }
