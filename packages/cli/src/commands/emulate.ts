@@ -9,6 +9,8 @@ interface EmulateFlags {
   balance: number;
   durationMs: number;
   rpm: number;
+  rateLimit?: string;
+  rateLimitHeaders: string;
 }
 
 /** The emulator's default key: a development value, not a secret, so the hint may show it. */
@@ -33,6 +35,15 @@ export function register(program: Command): void {
     .option('--balance <credits>', 'starting wallet balance', nonNegativeInt('--balance'), 1000)
     .option('--duration-ms <ms>', 'how long each task takes', nonNegativeInt('--duration-ms'), 3000)
     .option('--rpm <n>', 'requests per minute before it answers 429', positiveInt('--rpm'), 60)
+    .option(
+      '--rate-limit <shape>',
+      'how requests are counted, instead of --rpm per minute: sliding:LIMIT/SECONDS, fixed:LIMIT/SECONDS or bucket:CAPACITY,PER_SECOND (e.g. sliding:5/5)',
+    )
+    .option(
+      '--rate-limit-headers <form>',
+      'rate-limit headers on every answer: none, x-ratelimit or ietf',
+      'none',
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: EmulateFlags) => {
       process.exitCode = await emulateCommand(flags);
@@ -40,7 +51,12 @@ export function register(program: Command): void {
 }
 
 async function emulateCommand(flags: EmulateFlags): Promise<number> {
-  const { serveLocalEmulator } = await import('../pipeline/emulator-api.js');
+  const { serveLocalEmulator, rateLimitOptions } = await import('../pipeline/emulator-api.js');
+  const rateLimit = await rateLimitOptions(flags.rateLimit, flags.rateLimitHeaders).catch(
+    (error: unknown) => {
+      throw error instanceof RangeError ? new UsageError(error.message) : error;
+    },
+  );
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => controller.abort(new Error(signal));
   process.once('SIGINT', stop);
@@ -53,6 +69,7 @@ async function emulateCommand(flags: EmulateFlags): Promise<number> {
         balance: flags.balance,
         durationMs: flags.durationMs,
         requestsPerMinute: flags.rpm,
+        ...rateLimit,
       },
       {
         signal: controller.signal,
