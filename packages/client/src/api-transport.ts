@@ -128,7 +128,7 @@ export class ApiTransport {
           signal: attempt.signal,
         });
         const { text } = await readSmallBody(response.body);
-        permit.release();
+        permit.release(response.headers);
         const status = response.statusCode;
         logger.debug('studio request', { ...info, status, attempt: retry + 1, ms: clock.now() - started });
         if (status >= 200 && status < 300) return this.#parseJson(text, status, info);
@@ -160,6 +160,7 @@ export class ApiTransport {
           );
         } else {
           const sent = !wasNotSent(thrown);
+          if (!sent) permit.cancel(); // it never reached the server: none of the budget was used
           outcome = { kind: 'network', sent };
           error = new ConnectionError(
             `${info.method} ${info.url} failed: connection error (${detail})` +

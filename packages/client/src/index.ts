@@ -29,6 +29,7 @@ export type { ModelSource } from './input.js';
 export { detectFormat, MODEL_CONTENT_TYPES, type ModelFormat } from './input-format.js';
 export type { Logger } from './logger.js';
 export { POLL_DEFAULTS, type PollOptions } from './poll-schedule.js';
+export type { ResponseHeaders } from './rate-limit-headers.js';
 export { type Permit, RATE_LIMITER_DEFAULTS, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export type {
   ModelUpload,
