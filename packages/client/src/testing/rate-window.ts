@@ -1,7 +1,7 @@
 /** The outcome of asking the window for one more request. */
 export type WindowDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-/** Where a key's budget stands, as rate-limit headers report it (see rate-limit-headers.ts). */
+/** Where a key's budget stands, as rate-limit headers report it (see budget-headers.ts). */
 export interface Quota {
   /** Requests the budget holds when full: the window's limit, or the bucket's capacity. */
   limit: number;
