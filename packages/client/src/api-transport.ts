@@ -20,6 +20,7 @@ import {
 } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MultipartBody } from './multipart.js';
+import type { ResponseHeaders } from './rate-limit-headers.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { headerValue, readSmallBody } from './read-body.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -100,9 +101,10 @@ export interface RetriedRequest<T> {
   limited: boolean;
   /**
    * One attempt, cut off by `signal` at the per-attempt deadline. Throws {@link AttemptFailure} for a
-   * retryable outcome; `release` gives the rate-limit permit back as soon as the answer is in.
+   * retryable outcome; `release` gives the rate-limit permit back as soon as the answer is in, with
+   * its headers (a server's own statement of its budget: see rate-limit-headers.ts).
    */
-  attempt: (signal: AbortSignal, release: () => void) => Promise<T>;
+  attempt: (signal: AbortSignal, release: (headers?: ResponseHeaders) => void) => Promise<T>;
 }
 
 /** File system error codes: the destination's fault (permissions, disk full), not the network's; never retried. */
@@ -189,7 +191,7 @@ export class ApiTransport {
             signal,
           });
           const { text } = await readSmallBody(response.body);
-          release();
+          release(response.headers);
           const status = response.statusCode;
           logger.debug('studio request', { ...info, status, attempt: tries, ms: clock.now() - started });
           if (status >= 200 && status < 300) return this.#parseJson(text, status, info);
@@ -216,7 +218,7 @@ export class ApiTransport {
       const attempt = deadline(req.signal, req.timeoutMs, clock);
       let failure: AttemptFailure;
       try {
-        return await req.attempt(attempt.signal, () => permit?.release());
+        return await req.attempt(attempt.signal, (headers) => permit?.release(headers));
       } catch (thrown) {
         if (req.signal?.aborted) {
           if (req.method === 'POST') {
@@ -224,6 +226,8 @@ export class ApiTransport {
           }
           throw req.signal.reason;
         }
+        // A request that never reached the server used none of the budget.
+        if (wasNotSent(thrown)) permit?.cancel();
         failure = this.#classify(thrown, req, attempt.timedOut());
         logger.debug('studio request failed', {
           ...req.info,

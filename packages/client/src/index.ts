@@ -30,6 +30,7 @@ export { detectFormat, MODEL_CONTENT_TYPES, type ModelFormat } from './input-for
 export type { Logger } from './logger.js';
 export { POLL_DEFAULTS, type PollOptions } from './poll-schedule.js';
 export { SEGMENTATION_CREDITS } from './pricing.js';
+export type { ResponseHeaders } from './rate-limit-headers.js';
 export { type Permit, RATE_LIMITER_DEFAULTS, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export type {

@@ -11,6 +11,8 @@ interface EmulateFlags {
   balance: number;
   durationMs: number;
   rpm: number;
+  rateLimit?: string;
+  rateLimitHeaders: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -33,12 +35,26 @@ export function register(program: Command, run: CliRun): void {
     .command('emulate')
     .description('run an emulator of the 3D AI Studio API on loopback, segmenting with the local segmenter');
   addOutputOptions(addEmulatorOptions(command, { apiKey: DEFAULT_EMULATOR_KEY }))
+    .option(
+      '--rate-limit <shape>',
+      'how requests are counted, instead of --rpm per minute: sliding:LIMIT/SECONDS, fixed:LIMIT/SECONDS or bucket:CAPACITY,PER_SECOND (e.g. sliding:5/5)',
+    )
+    .option(
+      '--rate-limit-headers <form>',
+      'rate-limit headers on every answer: none, x-ratelimit or ietf',
+      'none',
+    )
     .addHelpText('after', EXAMPLES)
     .action(action(run, (output, flags: EmulateFlags) => emulateCommand(output, flags)));
 }
 
 async function emulateCommand(output: Output, flags: EmulateFlags): Promise<ExitCode> {
-  const { serveLocalEmulator } = await import('../pipeline/emulator-api.js');
+  const { serveLocalEmulator, rateLimitOptions } = await import('../pipeline/emulator-api.js');
+  const rateLimit = await rateLimitOptions(flags.rateLimit, flags.rateLimitHeaders).catch(
+    (error: unknown) => {
+      throw error instanceof RangeError ? new UsageError(error.message) : error;
+    },
+  );
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => controller.abort(new Error(signal));
   process.once('SIGINT', stop);
@@ -51,6 +67,7 @@ async function emulateCommand(output: Output, flags: EmulateFlags): Promise<Exit
         balance: flags.balance,
         durationMs: flags.durationMs,
         requestsPerMinute: flags.rpm,
+        ...rateLimit,
       },
       {
         signal: controller.signal,

@@ -169,7 +169,10 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
   if (!client) throw new ModelError('api', 'no API client for the tripo segmenter');
   if (plan.action === 'resume' && plan.taskId) {
     context.emit({ type: 'submitted', model, taskId: plan.taskId, resumed: true });
-    const path = await waitAndDownload(context, client, model, plan.taskId, spend);
+    // The journal's `submitted` line is the task's creation time: its age and pace aim the polls.
+    const entry = context.journal.history.latest(model.sha256, 'tripo');
+    const createdAt = entry?.state === 'submitted' ? entry.at : undefined;
+    const path = await waitAndDownload(context, client, model, plan.taskId, spend, createdAt);
     return { path, taskId: plan.taskId };
   }
   const taskId = await submit(context, client, model, spend);
@@ -239,6 +242,7 @@ async function waitAndDownload(
   model: ModelRef,
   taskId: string,
   spend: Spend,
+  createdAt?: string,
 ): Promise<string> {
   const journal = (state: 'finished' | 'downloaded' | 'failed', reason?: string) =>
     context.journal.append({
@@ -254,6 +258,7 @@ async function waitAndDownload(
     url = await waitForResult(client, taskId, {
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.waitTimeoutMs !== undefined ? { timeoutMs: context.waitTimeoutMs } : {}),
+      ...(createdAt !== undefined ? { createdAt } : {}),
       onProgress: ({ status, progress }) =>
         context.emit({ type: 'progress', model, taskId, status, progress }),
     });

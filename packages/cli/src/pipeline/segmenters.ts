@@ -47,11 +47,18 @@ export interface TaskProgress {
 export async function waitForResult(
   client: StudioClient,
   taskId: string,
-  options: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (progress: TaskProgress) => void },
+  options: {
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    /** When a resumed task was created (its journaled submission time): aims its polls from its age. */
+    createdAt?: string;
+    onProgress?: (progress: TaskProgress) => void;
+  },
 ): Promise<string> {
   const task = await client.tasks.wait(taskId, {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
+    createdAt: options.createdAt,
     onProgress: (t) => options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
   });
   if (task.results.length === 0) {

@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyArrivalFault } from './arrival-faults.js';
+import { budgetHeaders } from './budget-headers.js';
 import { type FaultContext, faultContextOf } from './faults.js';
 import type { HashedFile } from './hashed-file.js';
 import { fetchModelUrl } from './model-url.js';
@@ -67,6 +68,12 @@ export async function handleApiRequest(
 
   const now = state.options.now();
   const decision = state.window.admit(state.options.apiKey, now);
+  const quota = state.window.quota(state.options.apiKey, now);
+  for (const [name, value] of Object.entries(
+    budgetHeaders(state.options.rateLimitHeaders, state.options.rateLimit, quota),
+  )) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
   if (!decision.allowed) {
     await drain(req);
     return sendRateLimited(state, res, state.options.rateLimitRetryAfter, decision.retryAfterMs / 1000);
