@@ -40,71 +40,65 @@ export function composeCrop(source: DecodedImage, layout: CropLayout, options: C
   const width = layout.width / rx;
   const height = layout.height / ry;
   const out = new Uint8Array(width * height * 4);
+  // Texels as 32-bit words: one move per texel (the source copied first if it is not 4-byte aligned).
+  const src = source.data.byteOffset % 4 === 0 ? source.data : source.data.slice();
+  const src32 = new Uint32Array(src.buffer, src.byteOffset, source.width * source.height);
+  const out32 = new Uint32Array(out.buffer);
+  // RGBA bytes to a word in the machine's byte order.
+  const texel = new Uint8Array(4);
+  const texel32 = new Uint32Array(texel.buffer);
+  const word = (r: number, g: number, b: number, a: number): number => {
+    texel[0] = r;
+    texel[1] = g;
+    texel[2] = b;
+    texel[3] = a;
+    return texel32[0]!;
+  };
   // Space no rectangle fills is opaque black: never sampled, and transparent texels would cost a
   // JPEG (whose encoder drops alpha) far more than a flat colour.
-  for (let i = 3; i < out.length; i += 4) out[i] = 255;
-  const src = source.data;
+  out32.fill(word(0, 0, 0, 255));
   const { x0, y0, cols, covered } = layout.coverage;
-  const mean = [0, 0, 0, 0];
+  const columns = new Int32Array(cellW);
+  const rows = new Int32Array(cellH);
 
   for (const rect of layout.rects) {
     for (let cy = 0; cy < rect.h; cy++) {
+      const gy = rect.sy + cy;
+      const fromY = gy * cellH;
+      const toY = (rect.dy + cy) * cellH;
+      for (let y = 0; y < cellH; y++) rows[y] = address(fromY + y, source.height, wrapT);
       for (let cx = 0; cx < rect.w; cx++) {
         const gx = rect.sx + cx;
-        const gy = rect.sy + cy;
         const fromX = gx * cellW;
-        const fromY = gy * cellH;
         const toX = (rect.dx + cx) * cellW;
-        const toY = (rect.dy + cy) * cellH;
-        const inside = fromX >= 0 && fromY >= 0 && fromX + cellW <= source.width && fromY + cellH <= source.height;
+        for (let x = 0; x < cellW; x++) columns[x] = address(fromX + x, source.width, wrapS);
         const keep = !maskUnused || covered[(gy - y0) * cols + (gx - x0)] === 1;
-        if (keep && inside) {
-          for (let y = 0; y < cellH; y++) {
-            const from = ((fromY + y) * source.width + fromX) * 4;
-            out.set(src.subarray(from, from + cellW * 4), ((toY + y) * width + toX) * 4);
-          }
-          continue;
-        }
         if (keep) {
           for (let y = 0; y < cellH; y++) {
-            const sy = address(fromY + y, source.height, wrapT);
-            for (let x = 0; x < cellW; x++) {
-              const from = (sy * source.width + address(fromX + x, source.width, wrapS)) * 4;
-              const to = ((toY + y) * width + toX + x) * 4;
-              out[to] = src[from]!;
-              out[to + 1] = src[from + 1]!;
-              out[to + 2] = src[from + 2]!;
-              out[to + 3] = src[from + 3]!;
-            }
+            const from = rows[y]! * source.width;
+            const to = (toY + y) * width + toX;
+            for (let x = 0; x < cellW; x++) out32[to + x] = src32[from + columns[x]!]!;
           }
           continue;
         }
-        // An unreached cell: its mean colour.
-        mean.fill(0);
+        // A cell the part does not reach: its mean colour.
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        let a = 0;
         for (let y = 0; y < cellH; y++) {
-          const sy = address(fromY + y, source.height, wrapT);
+          const from = rows[y]! * source.width;
           for (let x = 0; x < cellW; x++) {
-            const from = (sy * source.width + address(fromX + x, source.width, wrapS)) * 4;
-            mean[0]! += src[from]!;
-            mean[1]! += src[from + 1]!;
-            mean[2]! += src[from + 2]!;
-            mean[3]! += src[from + 3]!;
+            const at = (from + columns[x]!) * 4;
+            r += src[at]!;
+            g += src[at + 1]!;
+            b += src[at + 2]!;
+            a += src[at + 3]!;
           }
         }
         const n = cellW * cellH;
-        const r = Math.round(mean[0]! / n);
-        const g = Math.round(mean[1]! / n);
-        const b = Math.round(mean[2]! / n);
-        const a = Math.round(mean[3]! / n);
-        for (let y = 0; y < cellH; y++) {
-          let to = ((toY + y) * width + toX) * 4;
-          for (let x = 0; x < cellW; x++, to += 4) {
-            out[to] = r;
-            out[to + 1] = g;
-            out[to + 2] = b;
-            out[to + 3] = a;
-          }
-        }
+        const mean = word(Math.round(r / n), Math.round(g / n), Math.round(b / n), Math.round(a / n));
+        for (let y = 0; y < cellH; y++) out32.fill(mean, (toY + y) * width + toX, (toY + y) * width + toX + cellW);
       }
     }
   }

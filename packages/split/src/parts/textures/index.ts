@@ -47,3 +47,9 @@ export { remapUvs } from './remap-uvs.js';
 export { TextureConversions } from './texture-conversions.js';
 export { hasTextureTransform, listTextureSlots, type TextureSlot } from './texture-slots.js';
 export { EXTTextureWebPWithFallback } from './webp-fallback.js';
+export {
+  type SharedPartFile,
+  type SharedTextureFile,
+  SharedTextures,
+  TEXTURES_DIR,
+} from './shared-textures.js';
