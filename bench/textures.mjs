@@ -15,9 +15,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import validator from 'gltf-validator';
+import { buildTexturedAtlas } from './generate/textured-atlas.mjs';
 import { importCore } from './lib/deps.mjs';
 import { MODELS, ROOT, SPLIT_DIST } from './lib/paths.mjs';
-import { buildTexturedAtlas } from './generate/textured-atlas.mjs';
 
 const SHARED_MODELS = join(ROOT, '..', 'shared', 'models');
 const TEXTURES_DIST = `${ROOT}packages/split/dist/parts/textures/index.js`;
@@ -60,13 +60,18 @@ async function sourceBytes(path) {
   if (path.endsWith('.gltf')) {
     const json = JSON.parse(await readFile(path, 'utf8'));
     for (const item of [...(json.buffers ?? []), ...(json.images ?? [])])
-      if (item.uri && !item.uri.startsWith('data:')) total += (await stat(join(dirname(path), decodeURIComponent(item.uri)))).size;
+      if (item.uri && !item.uri.startsWith('data:'))
+        total += (await stat(join(dirname(path), decodeURIComponent(item.uri)))).size;
   }
   return total;
 }
 
 const CROP_MODELS = [
-  { name: 'PartCrafter_sword.glb (segmentLocally, 9 parts)', path: join(ROOT, 'fixtures', 'PartCrafter_sword.glb'), segment: true },
+  {
+    name: 'PartCrafter_sword.glb (segmentLocally, 9 parts)',
+    path: join(ROOT, 'fixtures', 'PartCrafter_sword.glb'),
+    segment: true,
+  },
   { name: 'ToyCar.gltf', path: join(SHARED_MODELS, 'ToyCar', 'ToyCar.gltf') },
   { name: 'CesiumMilkTruck.glb', path: join(SHARED_MODELS, 'CesiumMilkTruck.glb') },
   { name: 'atlas-20 (generated, 2048² JPEG)', path: await generatedAtlas('jpeg') },
@@ -140,7 +145,9 @@ const kb = (n) => `${(n / 1000).toFixed(0)} kB`;
 
 const lines = [];
 lines.push('### Pack bytes with `--textures crop` (default) and `embed`', '');
-lines.push('| model | parts | source | embed | crop | crop / source | groups cropped / whole | why whole | texture step (median ms) | validator errors |');
+lines.push(
+  '| model | parts | source | embed | crop | crop / source | groups cropped / whole | why whole | texture step (median ms) | validator errors |',
+);
 lines.push('|---|---|---|---|---|---|---|---|---|---|');
 const times = {};
 for (const model of CROP_MODELS) {
@@ -163,15 +170,22 @@ for (const model of CROP_MODELS) {
 // 2. crop time per 2048² image
 
 lines.push('', '### Crop time per 2048² image', '');
-lines.push('Texture step = every `cropTextures` call of the pack: the one decode of the atlas (ImageCache), each part\'s layout, compose and encode. Embed with `keep` does nothing there (0 ms), so this is what cropping adds.', '');
-lines.push('| model | 2048² images | parts that crop it | texture step (median of ' + rounds + ') | per 2048² image |');
+lines.push(
+  "Texture step = every `cropTextures` call of the pack: the one decode of the atlas (ImageCache), each part's layout, compose and encode. Embed with `keep` does nothing there (0 ms), so this is what cropping adds.",
+  '',
+);
+lines.push(
+  '| model | 2048² images | parts that crop it | texture step (median of ' + rounds + ') | per 2048² image |',
+);
 lines.push('|---|---|---|---|---|');
 for (const [name, images, parts] of [
   ['CesiumMilkTruck.glb', 1, 3],
   ['atlas-20 (generated, 2048² JPEG)', 1, 20],
   ['atlas-20 (generated, 2048² PNG)', 1, 20],
 ]) {
-  lines.push(`| ${name} | ${images} | ${parts} | ${times[name].toFixed(0)} ms | **${(times[name] / images / 1000).toFixed(2)} s** |`);
+  lines.push(
+    `| ${name} | ${images} | ${parts} | ${times[name].toFixed(0)} ms | **${(times[name] / images / 1000).toFixed(2)} s** |`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +195,9 @@ lines.push('', '### Pack bytes with `--textures shared`', '');
 lines.push('| model | parts | source | shared (parts + textures/) | shared / source |');
 lines.push('|---|---|---|---|---|');
 const sharedModels = [];
-for (const entry of (await (await import('node:fs/promises')).readdir(SHARED_MODELS, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+for (const entry of (
+  await (await import('node:fs/promises')).readdir(SHARED_MODELS, { withFileTypes: true })
+).sort((a, b) => a.name.localeCompare(b.name))) {
   if (entry.isFile() && /\.(glb|gltf)$/.test(entry.name)) sharedModels.push(join(SHARED_MODELS, entry.name));
   if (entry.isDirectory())
     for (const file of await (await import('node:fs/promises')).readdir(join(SHARED_MODELS, entry.name)))
@@ -199,15 +215,22 @@ for (const path of [join(ROOT, 'fixtures', 'PartCrafter_sword.glb'), ...sharedMo
     continue;
   }
   const source = await sourceBytes(path);
-  const name = path.startsWith(SHARED_MODELS) ? path.slice(SHARED_MODELS.length + 1) : 'PartCrafter_sword.glb (segmentLocally)';
-  lines.push(`| ${name} | ${result.parts} | ${kb(source)} | ${kb(result.bytes)} | **${ratio(result.bytes, source)}×** |`);
+  const name = path.startsWith(SHARED_MODELS)
+    ? path.slice(SHARED_MODELS.length + 1)
+    : 'PartCrafter_sword.glb (segmentLocally)';
+  lines.push(
+    `| ${name} | ${result.parts} | ${kb(source)} | ${kb(result.bytes)} | **${ratio(result.bytes, source)}×** |`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // 4. JPEG re-encoding: PSNR of the cropped texels, and masking / bounding boxes
 
 lines.push('', '### JPEG crops: PSNR against the source texels', '');
-lines.push('Each JPEG crop decoded and compared with the source texels it holds (cells the part reaches, margin included; masked cells excluded), RGB.', '');
+lines.push(
+  'Each JPEG crop decoded and compared with the source texels it holds (cells the part reaches, margin included; masked cells excluded), RGB.',
+  '',
+);
 lines.push('| model | image | source quality / subsampling | crops | worst PSNR | mean PSNR |');
 lines.push('|---|---|---|---|---|---|');
 const packerRects = [];
@@ -222,7 +245,10 @@ for (const model of CROP_MODELS) {
   const images = new ImageCache();
   const psnrs = new Map();
   for (const part of parts) {
-    const primitives = part.document.getRoot().listMeshes().flatMap((mesh) => mesh.listPrimitives());
+    const primitives = part.document
+      .getRoot()
+      .listMeshes()
+      .flatMap((mesh) => mesh.listPrimitives());
     for (const group of textures.groupSlots(textures.primitiveInputs(primitives))) {
       const decision = textures.planLayout(group);
       if (!decision.layout) continue;
@@ -233,12 +259,19 @@ for (const model of CROP_MODELS) {
       for (const rect of layout.rects)
         for (let y = 0; y < rect.h; y++)
           for (let x = 0; x < rect.w; x++)
-            coveredCells += covered[(rect.sy + y - layout.coverage.y0) * layout.coverage.cols + rect.sx + x - layout.coverage.x0];
+            coveredCells +=
+              covered[
+                (rect.sy + y - layout.coverage.y0) * layout.coverage.cols + rect.sx + x - layout.coverage.x0
+              ];
       for (const texture of group.textures) {
         const pixels = await images.get(texture.image);
         const exact = textures.composeCrop(pixels, layout, { wrapS: 33071, wrapT: 33071, maskUnused: true });
         const encoded = await textures.encodeTexture(exact, texture.image, 'keep');
-        const unmasked = await textures.encodeTexture(textures.composeCrop(pixels, layout, { wrapS: 33071, wrapT: 33071, maskUnused: false }), texture.image, 'keep');
+        const unmasked = await textures.encodeTexture(
+          textures.composeCrop(pixels, layout, { wrapS: 33071, wrapT: 33071, maskUnused: false }),
+          texture.image,
+          'keep',
+        );
         maskedBytes += encoded.bytes.byteLength;
         unmaskedBytes += unmasked.bytes.byteLength;
         if (textures.readImageInfo(texture.image).format !== 'jpeg') continue;
@@ -249,7 +282,15 @@ for (const model of CROP_MODELS) {
         for (const rect of layout.rects)
           for (let cy = 0; cy < rect.h; cy++)
             for (let cx = 0; cx < rect.w; cx++) {
-              if (!covered[(rect.sy + cy - layout.coverage.y0) * layout.coverage.cols + rect.sx + cx - layout.coverage.x0]) continue;
+              if (
+                !covered[
+                  (rect.sy + cy - layout.coverage.y0) * layout.coverage.cols +
+                    rect.sx +
+                    cx -
+                    layout.coverage.x0
+                ]
+              )
+                continue;
               for (let y = 0; y < cell; y++)
                 for (let x = 0; x < cell; x++) {
                   const at = (((rect.dy + cy) * cell + y) * exact.width + (rect.dx + cx) * cell + x) * 4;
@@ -277,8 +318,12 @@ for (const model of CROP_MODELS) {
 }
 
 lines.push('', '### Layout choices', '');
-lines.push(`- Bounding boxes of connected covered regions hold ${boxCells} cells, of which ${coveredCells} (${((coveredCells / boxCells) * 100).toFixed(0)} %) are reached by the parts (island shapes at cell resolution, margin included).`);
-lines.push(`- Filling unreached cells with their mean colour (maskUnused) makes the crops ${kb(maskedBytes)} instead of ${kb(unmaskedBytes)} (${((1 - maskedBytes / unmaskedBytes) * 100).toFixed(0)} % smaller) over every crop of the models above.`);
+lines.push(
+  `- Bounding boxes of connected covered regions hold ${boxCells} cells, of which ${coveredCells} (${((coveredCells / boxCells) * 100).toFixed(0)} %) are reached by the parts (island shapes at cell resolution, margin included).`,
+);
+lines.push(
+  `- Filling unreached cells with their mean colour (maskUnused) makes the crops ${kb(maskedBytes)} instead of ${kb(unmaskedBytes)} (${((1 - maskedBytes / unmaskedBytes) * 100).toFixed(0)} % smaller) over every crop of the models above.`,
+);
 
 // ---------------------------------------------------------------------------------------------
 // 5. packer comparison on the real layouts
@@ -298,8 +343,17 @@ for (const rects of packerRects) {
   // maxrects: a square-ish bin just large enough, grown until everything fits in one bin.
   const side = Math.ceil(Math.sqrt(rects.reduce((sum, rect) => sum + rect.w * rect.h, 0)));
   let best;
-  for (let size = Math.max(side, ...rects.map((rect) => Math.max(rect.w, rect.h))); ; size = Math.ceil(size * 1.05) + 1) {
-    const packer = new MaxRectsPacker(size, size, 0, { smart: true, pot: false, square: false, allowRotation: false });
+  for (
+    let size = Math.max(side, ...rects.map((rect) => Math.max(rect.w, rect.h)));
+    ;
+    size = Math.ceil(size * 1.05) + 1
+  ) {
+    const packer = new MaxRectsPacker(size, size, 0, {
+      smart: true,
+      pot: false,
+      square: false,
+      allowRotation: false,
+    });
     packer.addArray(rects.map((rect) => ({ width: rect.w, height: rect.h })));
     if (packer.bins.length === 1) {
       best = packer.bins[0];
@@ -309,6 +363,8 @@ for (const rects of packerRects) {
   maxMs += performance.now() - started;
   maxArea += best.width * best.height;
 }
-lines.push(`- Packers over the ${packerRects.length} layouts above (${rectArea} cells of rectangles): potpack fills ${((rectArea / potArea) * 100).toFixed(1)} % of its containers in ${potMs.toFixed(1)} ms; maxrects-packer (smart, no rotation, smallest square bin found by growing 5 %) fills ${((rectArea / maxArea) * 100).toFixed(1)} % in ${maxMs.toFixed(1)} ms.`);
+lines.push(
+  `- Packers over the ${packerRects.length} layouts above (${rectArea} cells of rectangles): potpack fills ${((rectArea / potArea) * 100).toFixed(1)} % of its containers in ${potMs.toFixed(1)} ms; maxrects-packer (smart, no rotation, smallest square bin found by growing 5 %) fills ${((rectArea / maxArea) * 100).toFixed(1)} % in ${maxMs.toFixed(1)} ms.`,
+);
 
 console.log(lines.join('\n'));

@@ -20,24 +20,53 @@ function random(seed) {
 
 const FACES = [
   // normal, and two tangent axes spanning the face
-  [[1, 0, 0], [0, 0, -1], [0, 1, 0]],
-  [[-1, 0, 0], [0, 0, 1], [0, 1, 0]],
-  [[0, 1, 0], [1, 0, 0], [0, 0, -1]],
-  [[0, -1, 0], [1, 0, 0], [0, 0, 1]],
-  [[0, 0, 1], [1, 0, 0], [0, 1, 0]],
-  [[0, 0, -1], [-1, 0, 0], [0, 1, 0]],
+  [
+    [1, 0, 0],
+    [0, 0, -1],
+    [0, 1, 0],
+  ],
+  [
+    [-1, 0, 0],
+    [0, 0, 1],
+    [0, 1, 0],
+  ],
+  [
+    [0, 1, 0],
+    [1, 0, 0],
+    [0, 0, -1],
+  ],
+  [
+    [0, -1, 0],
+    [1, 0, 0],
+    [0, 0, 1],
+  ],
+  [
+    [0, 0, 1],
+    [1, 0, 0],
+    [0, 1, 0],
+  ],
+  [
+    [0, 0, -1],
+    [-1, 0, 0],
+    [0, 1, 0],
+  ],
 ];
 
 /**
  * Builds the model. `encode(rgb, size, format)` turns raw RGB pixels into PNG or JPEG bytes (sharp,
  * passed in so that this module has no dependency of its own).
  */
-export async function buildTexturedAtlas(core, encode, { parts = 20, size = 2048, format = 'jpeg', seed = 15 } = {}) {
+export async function buildTexturedAtlas(
+  core,
+  encode,
+  { parts = 20, size = 2048, format = 'jpeg', seed = 15 } = {},
+) {
   const rand = random(seed);
   // Islands: one per face, 80–200 texels a side, shelf-packed in shuffled order with 8 texels apart.
   const islands = [];
   for (let p = 0; p < parts; p++)
-    for (let f = 0; f < 6; f++) islands.push({ p, f, w: 80 + Math.floor(rand() * 120), h: 80 + Math.floor(rand() * 120) });
+    for (let f = 0; f < 6; f++)
+      islands.push({ p, f, w: 80 + Math.floor(rand() * 120), h: 80 + Math.floor(rand() * 120) });
   for (let i = islands.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [islands[i], islands[j]] = [islands[j], islands[i]];
@@ -82,7 +111,11 @@ export async function buildTexturedAtlas(core, encode, { parts = 20, size = 2048
     .createTexture('atlas')
     .setImage(image)
     .setMimeType(format === 'png' ? 'image/png' : 'image/jpeg');
-  const material = document.createMaterial('atlas').setBaseColorTexture(texture).setRoughnessFactor(0.8).setMetallicFactor(0);
+  const material = document
+    .createMaterial('atlas')
+    .setBaseColorTexture(texture)
+    .setRoughnessFactor(0.8)
+    .setMetallicFactor(0);
   const scene = document.createScene('Scene');
   const columns = Math.ceil(Math.sqrt(parts));
   for (let p = 0; p < parts; p++) {
@@ -94,15 +127,24 @@ export async function buildTexturedAtlas(core, encode, { parts = 20, size = 2048
       const island = islands.find((candidate) => candidate.p === p && candidate.f === f);
       const [n, s, t] = FACES[f];
       const v0 = positions.length / 3;
-      for (const [a, b] of [[-1, -1], [1, -1], [1, 1], [-1, 1]]) {
+      for (const [a, b] of [
+        [-1, -1],
+        [1, -1],
+        [1, 1],
+        [-1, 1],
+      ]) {
         for (let k = 0; k < 3; k++) positions.push(0.5 * (n[k] + a * s[k] + b * t[k]));
         normals.push(...n);
         // 2 texels inside the island, so bilinear filtering stays on it.
-        uvs.push((island.x + 2 + ((a + 1) / 2) * (island.w - 4)) / size, (island.y + 2 + ((1 - b) / 2) * (island.h - 4)) / size);
+        uvs.push(
+          (island.x + 2 + ((a + 1) / 2) * (island.w - 4)) / size,
+          (island.y + 2 + ((1 - b) / 2) * (island.h - 4)) / size,
+        );
       }
       indices.push(v0, v0 + 1, v0 + 2, v0, v0 + 2, v0 + 3);
     }
-    const accessor = (type, array) => document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
+    const accessor = (type, array) =>
+      document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
     const primitive = document
       .createPrimitive()
       .setAttribute('POSITION', accessor('VEC3', new Float32Array(positions)))

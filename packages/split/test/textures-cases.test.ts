@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Document, type Material, type Primitive, type Texture } from '@gltf-transform/core';
+import { Document, type Material, type Primitive, type Texture, type TextureInfo } from '@gltf-transform/core';
 import { KHRTextureTransform } from '@gltf-transform/extensions';
 import validator from 'gltf-validator';
 import { describe, expect, it } from 'vitest';
@@ -88,7 +88,12 @@ function sceneOf(document: Document, meshes: Record<string, Primitive[]>): Docum
   for (const [i, [name, primitives]] of Object.entries(meshes).entries()) {
     const mesh = document.createMesh(name);
     for (const primitive of primitives) mesh.addPrimitive(primitive);
-    scene.addChild(document.createNode(name).setMesh(mesh).setTranslation([i * 3, 0, 0]));
+    scene.addChild(
+      document
+        .createNode(name)
+        .setMesh(mesh)
+        .setTranslation([i * 3, 0, 0]),
+    );
   }
   return document;
 }
@@ -101,12 +106,20 @@ async function cropAll(document: Document, options: Partial<Parameters<typeof cr
   for (const part of splitParts(document, await planParts(document, { strategy: 'nodes' }))) {
     const before = await slotSamples(part.document);
     const decisions: TextureDecision[] = [];
-    await part.document.transform(cropTextures({ images, ...options, onDecisions: (d) => decisions.push(...d) }));
+    await part.document.transform(
+      cropTextures({ images, ...options, onDecisions: (d) => decisions.push(...d) }),
+    );
     const bytes = await io.writeBinary(part.document);
     const report = await validateGLB(bytes);
     expect(report.errorMessages, part.name).toEqual([]);
     const back = await io.readBinary(bytes);
-    out.push({ name: part.name, decisions, back, bytes, comparison: compareColours(before, await slotSamples(back)) });
+    out.push({
+      name: part.name,
+      decisions,
+      back,
+      bytes,
+      comparison: compareColours(before, await slotSamples(back)),
+    });
   }
   return out;
 }
@@ -125,7 +138,16 @@ describe('cropTextures: what is cropped, what stays whole', () => {
     const atlas = await pngTexture(document, 'atlas', 256);
     const material = document.createMaterial('m').setBaseColorTexture(atlas);
     sceneOf(document, {
-      a: [quads(document, [[0.05, 0.05, 0.3, 0.2], [0.6, 0.1, 0.7, 0.4]], material)],
+      a: [
+        quads(
+          document,
+          [
+            [0.05, 0.05, 0.3, 0.2],
+            [0.6, 0.1, 0.7, 0.4],
+          ],
+          material,
+        ),
+      ],
       b: [quads(document, [[0.1, 0.6, 0.45, 0.95]], material)],
     });
     const parts = await cropAll(document);
@@ -138,7 +160,7 @@ describe('cropTextures: what is cropped, what stays whole', () => {
   });
 
   it('keeps the image whole when the UVs tile with REPEAT, and crops the same UVs under CLAMP_TO_EDGE', async () => {
-    for (const wrap of [10497, 33648, CLAMP_TO_EDGE]) {
+    for (const wrap of [10497, 33648, CLAMP_TO_EDGE] as Array<Parameters<TextureInfo['setWrapS']>[0]>) {
       const document = new Document();
       const texture = await pngTexture(document, 'tile', 64);
       const material = document.createMaterial('m').setBaseColorTexture(texture);
@@ -157,14 +179,19 @@ describe('cropTextures: what is cropped, what stays whole', () => {
     const base = await pngTexture(document, 'base', 64);
     const normal = await pngTexture(document, 'normal', 64);
     const material = document.createMaterial('m').setBaseColorTexture(base).setNormalTexture(normal);
-    material.getNormalTextureInfo()!.setExtension('KHR_texture_transform', transformExtension.createTransform().setScale([2, 2]));
+    material
+      .getNormalTextureInfo()!
+      .setExtension('KHR_texture_transform', transformExtension.createTransform().setScale([2, 2]));
     sceneOf(document, { a: [quads(document, [[0.1, 0.1, 0.2, 0.2]], material)] });
     const [part] = await cropAll(document);
     expect(part!.decisions).toHaveLength(1);
     expect(part!.decisions[0]!.cropped).toBe(false);
     expect(part!.decisions[0]!.reason).toBe('normalTexture has a KHR_texture_transform');
     const textures = part!.back.getRoot().listTextures();
-    expect(textures.map((texture) => texture.getSize())).toEqual([[64, 64], [64, 64]]);
+    expect(textures.map((texture) => texture.getSize())).toEqual([
+      [64, 64],
+      [64, 64],
+    ]);
     const info = part!.back.getRoot().listMaterials()[0]!.getNormalTextureInfo()!;
     expect(info.getExtension('KHR_texture_transform')).not.toBeNull();
   });
@@ -178,13 +205,17 @@ describe('cropTextures: what is cropped, what stays whole', () => {
     morphed.addTarget(
       document
         .createPrimitiveTarget()
-        .setAttribute('TEXCOORD_0', document.createAccessor().setType('VEC2').setArray(new Float32Array(8)).setBuffer(buffer)),
+        .setAttribute(
+          'TEXCOORD_0',
+          document.createAccessor().setType('VEC2').setArray(new Float32Array(8)).setBuffer(buffer),
+        ),
     );
     const sixteen = document
       .createTexture('sixteen')
       .setImage(
         new Uint8Array(
-          await (await import('sharp')).default(Buffer.alloc(16 * 16 * 3 * 2, 7), { raw: { width: 16, height: 16, channels: 3 } })
+          await (await import('sharp'))
+            .default(Buffer.alloc(16 * 16 * 3 * 2, 7), { raw: { width: 16, height: 16, channels: 3 } })
             .toColourspace('rgb16')
             .png()
             .toBuffer(),
@@ -195,7 +226,9 @@ describe('cropTextures: what is cropped, what stays whole', () => {
     sceneOf(document, {
       whole: [quads(document, [[0, 0, 1, 1]], material)],
       morph: [morphed],
-      deep: [quads(document, [[0.1, 0.1, 0.2, 0.2]], document.createMaterial('d').setBaseColorTexture(sixteen))],
+      deep: [
+        quads(document, [[0.1, 0.1, 0.2, 0.2]], document.createMaterial('d').setBaseColorTexture(sixteen)),
+      ],
     });
     const parts = await cropAll(document);
     const reasons = parts.map((part) => part.decisions[0]!.reason);
@@ -225,7 +258,20 @@ describe('cropTextures: slots that share a layout', () => {
       .setEmissiveFactor([1, 1, 1]);
     material.getEmissiveTextureInfo()!.setTexCoord(1);
     sceneOf(document, {
-      a: [quads(document, [[0.1, 0.1, 0.3, 0.3], [0.5, 0.5, 0.6, 0.9]], material, [[0.7, 0.7, 0.9, 0.8], [0.7, 0.85, 0.9, 0.95]])],
+      a: [
+        quads(
+          document,
+          [
+            [0.1, 0.1, 0.3, 0.3],
+            [0.5, 0.5, 0.6, 0.9],
+          ],
+          material,
+          [
+            [0.7, 0.7, 0.9, 0.8],
+            [0.7, 0.85, 0.9, 0.95],
+          ],
+        ),
+      ],
     });
     const [part] = await cropAll(document);
     expectExact([part!]);
@@ -246,8 +292,14 @@ describe('cropTextures: slots that share a layout', () => {
   it('two materials sharing one image get one cropped image holding both regions', async () => {
     const document = new Document();
     const atlas = await pngTexture(document, 'atlas', 128);
-    const red = document.createMaterial('red').setBaseColorTexture(atlas).setBaseColorFactor([1, 0.5, 0.5, 1]);
-    const blue = document.createMaterial('blue').setBaseColorTexture(atlas).setBaseColorFactor([0.5, 0.5, 1, 1]);
+    const red = document
+      .createMaterial('red')
+      .setBaseColorTexture(atlas)
+      .setBaseColorFactor([1, 0.5, 0.5, 1]);
+    const blue = document
+      .createMaterial('blue')
+      .setBaseColorTexture(atlas)
+      .setBaseColorFactor([0.5, 0.5, 1, 1]);
     sceneOf(document, {
       a: [quads(document, [[0.05, 0.05, 0.2, 0.2]], red), quads(document, [[0.7, 0.7, 0.9, 0.8]], blue)],
     });
@@ -257,7 +309,10 @@ describe('cropTextures: slots that share a layout', () => {
     expect(root.listTextures()).toHaveLength(1);
     expect(part!.decisions).toHaveLength(1);
     expect(part!.decisions[0]!.cropped).toBe(true);
-    expect(root.listMaterials().map((m) => m.getBaseColorTexture())).toEqual([root.listTextures()[0], root.listTextures()[0]]);
+    expect(root.listMaterials().map((m) => m.getBaseColorTexture())).toEqual([
+      root.listTextures()[0],
+      root.listTextures()[0],
+    ]);
   });
 
   it('images of different sizes in one material share the layout in UV space', async () => {
@@ -265,7 +320,18 @@ describe('cropTextures: slots that share a layout', () => {
     const base = await pngTexture(document, 'base', 256);
     const normal = await pngTexture(document, 'normal', 64);
     const material = document.createMaterial('m').setBaseColorTexture(base).setNormalTexture(normal);
-    sceneOf(document, { a: [quads(document, [[0.1, 0.1, 0.25, 0.3], [0.6, 0.55, 0.8, 0.7]], material)] });
+    sceneOf(document, {
+      a: [
+        quads(
+          document,
+          [
+            [0.1, 0.1, 0.25, 0.3],
+            [0.6, 0.55, 0.8, 0.7],
+          ],
+          material,
+        ),
+      ],
+    });
     const [part] = await cropAll(document);
     expectExact([part!]);
     expect(part!.decisions[0]!.cropped).toBe(true);
@@ -292,7 +358,10 @@ describe('the direct encoder entry, layouts and UV remapping', () => {
     const document = new Document();
     const atlas = await pngTexture(document, 'atlas', 128);
     const material = document.createMaterial('m').setBaseColorTexture(atlas);
-    sceneOf(document, { a: [quads(document, [[0.1, 0.1, 0.3, 0.2]], material)], b: [quads(document, [[0.5, 0.5, 0.9, 0.9]], material)] });
+    sceneOf(document, {
+      a: [quads(document, [[0.1, 0.1, 0.3, 0.2]], material)],
+      b: [quads(document, [[0.5, 0.5, 0.9, 0.9]], material)],
+    });
     const uvs = document.getRoot().listMeshes()[0]!.listPrimitives()[0]!.getAttribute('TEXCOORD_0')!;
     const before = { image: sha256Hex(atlas.getImage()!), uvs: [...uvs.getArray()!] };
     const images = new ImageCache();
@@ -305,7 +374,12 @@ describe('the direct encoder entry, layouts and UV remapping', () => {
     const [part] = await cropAll(document);
     const back = part!.back.getRoot();
     expect(sha256Hex(back.listTextures()[0]!.getImage()!)).toBe(sha256Hex(result.images.get(atlas)!.bytes));
-    expect([...back.listAccessors().find((a) => a.getType() === 'VEC2')!.getArray()!]).toEqual([...result.uvs.get(uvs)!]);
+    expect([
+      ...back
+        .listAccessors()
+        .find((a) => a.getType() === 'VEC2')!
+        .getArray()!,
+    ]).toEqual([...result.uvs.get(uvs)!]);
   });
 
   it('layouts keep every used vertex in one rectangle, aligned to the cell, rectangles apart', async () => {
@@ -313,7 +387,13 @@ describe('the direct encoder entry, layouts and UV remapping', () => {
     const atlas = await pngTexture(document, 'atlas', 512);
     const material = document.createMaterial('m').setBaseColorTexture(atlas);
     const islands: Rect[] = [];
-    for (let i = 0; i < 12; i++) islands.push([(i % 4) * 0.25 + 0.02, Math.floor(i / 4) * 0.3 + 0.02, (i % 4) * 0.25 + 0.1, Math.floor(i / 4) * 0.3 + 0.12]);
+    for (let i = 0; i < 12; i++)
+      islands.push([
+        (i % 4) * 0.25 + 0.02,
+        Math.floor(i / 4) * 0.3 + 0.02,
+        (i % 4) * 0.25 + 0.1,
+        Math.floor(i / 4) * 0.3 + 0.12,
+      ]);
     const primitive = quads(document, islands, material);
     const [group] = groupSlots(primitiveInputs([primitive]));
     const decision = planLayout(group!);
@@ -335,16 +415,31 @@ describe('the direct encoder entry, layouts and UV remapping', () => {
     for (let i = 0; i < rectOf.length; i++) {
       const rect = layout.rects[rectOf[i]!]!;
       // Texel offsets are whole cells: u·W moves by (dx − sx)·block exactly.
-      expect(moved[i * 2]! * layout.width - source[i * 2]! * layout.refWidth).toBeCloseTo((rect.dx - rect.sx) * layout.block, 3);
+      expect(moved[i * 2]! * layout.width - source[i * 2]! * layout.refWidth).toBeCloseTo(
+        (rect.dx - rect.sx) * layout.block,
+        3,
+      );
       expect(moved[i * 2]!).toBeGreaterThan(0);
       expect(moved[i * 2]!).toBeLessThan(1);
     }
   });
 
-  it('estimates a JPEG source\'s quality and subsampling from its header', async () => {
-    for (const [quality, subsampling, block] of [[80, '4:2:0', 16], [95, '4:4:4', 8]] as const) {
-      const jpeg = await encodeImage(uniqueTexels(32, 32), 'jpeg', { quality, mozjpeg: false, chromaSubsampling: subsampling });
-      expect(readImageInfo(jpeg)).toEqual({ format: 'jpeg', jpegQuality: quality, chromaSubsampling: subsampling, blockSize: block });
+  it("estimates a JPEG source's quality and subsampling from its header", async () => {
+    for (const [quality, subsampling, block] of [
+      [80, '4:2:0', 16],
+      [95, '4:4:4', 8],
+    ] as const) {
+      const jpeg = await encodeImage(uniqueTexels(32, 32), 'jpeg', {
+        quality,
+        mozjpeg: false,
+        chromaSubsampling: subsampling,
+      });
+      expect(readImageInfo(jpeg)).toEqual({
+        format: 'jpeg',
+        jpegQuality: quality,
+        chromaSubsampling: subsampling,
+        blockSize: block,
+      });
     }
   });
 });
@@ -358,7 +453,14 @@ describe('--texture-format', () => {
       sceneOf(document, { a: [quads(document, [[0.1, 0.1, 0.3, 0.4]], material)] });
       const [part] = await cropAll(document, { format: 'webp', webpFallback });
       expectExact([part!]); // lossless source → lossless WebP
-      const json = JSON.parse(new TextDecoder().decode(part!.bytes.subarray(20, 20 + new DataView(part!.bytes.buffer, part!.bytes.byteOffset).getUint32(12, true))));
+      const json = JSON.parse(
+        new TextDecoder().decode(
+          part!.bytes.subarray(
+            20,
+            20 + new DataView(part!.bytes.buffer, part!.bytes.byteOffset).getUint32(12, true),
+          ),
+        ),
+      );
       expect(json.extensionsUsed).toContain('EXT_texture_webp');
       expect((json.extensionsRequired ?? []).includes('EXT_texture_webp')).toBe(!webpFallback);
       const texture = json.textures[0];
@@ -377,7 +479,10 @@ describe('--texture-format', () => {
       b: [quads(document, [[0.1, 0.1, 0.3, 0.4]], document.createMaterial('t').setBaseColorTexture(alpha))],
     });
     const parts = await cropAll(document, { format: 'jpeg' });
-    expect(parts.map((part) => part.back.getRoot().listTextures()[0]!.getMimeType())).toEqual(['image/jpeg', 'image/png']);
+    expect(parts.map((part) => part.back.getRoot().listTextures()[0]!.getMimeType())).toEqual([
+      'image/jpeg',
+      'image/png',
+    ]);
     expectExact([parts[1]!]);
   });
 });
@@ -399,7 +504,8 @@ describe('--textures shared', () => {
     const shared = new SharedTextures();
     const parts = splitParts(document, await planParts(document, { strategy: 'nodes' }));
     const written = [];
-    for (const part of parts) written.push({ name: part.name, ...(await shared.writePart(part.document, io)) });
+    for (const part of parts)
+      written.push({ name: part.name, ...(await shared.writePart(part.document, io)) });
     const files = shared.files();
     expect(files.map((file) => file.path)).toEqual(['textures/Atlas_Main.png', 'textures/detail.png']);
     expect(written.map((part) => part.images.map((image) => image.path).sort())).toEqual([
@@ -419,7 +525,8 @@ describe('--textures shared', () => {
       expect(part.bytes.byteLength).toBeLessThan(2000);
       const report = await validator.validateBytes(part.bytes, {
         uri: path,
-        externalResourceFunction: async (uri: string) => new Uint8Array(await readFile(join(dirname(path), decodeURIComponent(uri)))),
+        externalResourceFunction: async (uri: string) =>
+          new Uint8Array(await readFile(join(dirname(path), decodeURIComponent(uri)))),
       } as Parameters<typeof validator.validateBytes>[1]);
       expect(report.issues.numErrors, JSON.stringify(report.issues.messages)).toBe(0);
       const back = await io.read(path);

@@ -10,8 +10,16 @@ import type { Document } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/hash.js';
 import { ImageCache } from '../src/images/index.js';
-import { createIO, planParts, readModel, segmentLocally, sceneBounds, splitParts, writePack } from '../src/index.js';
-import { cropTextures, type TextureDecision, TextureConversions } from '../src/parts/textures/index.js';
+import {
+  createIO,
+  planParts,
+  readModel,
+  sceneBounds,
+  segmentLocally,
+  splitParts,
+  writePack,
+} from '../src/index.js';
+import { cropTextures, TextureConversions, type TextureDecision } from '../src/parts/textures/index.js';
 import { validateGLB } from './helpers/gltf-checks.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES } from './helpers/paths.js';
@@ -52,7 +60,9 @@ async function cropModel(file: string, segment = false) {
   const results = [];
   for (const part of parts) {
     const samples = await slotSamples(part.document);
-    await part.document.transform(cropTextures({ images, conversions, onDecisions: (d) => decisions.push(...d) }));
+    await part.document.transform(
+      cropTextures({ images, conversions, onDecisions: (d) => decisions.push(...d) }),
+    );
     const bytes = await io.writeBinary(part.document);
     const report = await validateGLB(bytes);
     expect(report.errorMessages, part.name).toEqual([]);
@@ -61,7 +71,14 @@ async function cropModel(file: string, segment = false) {
   }
   expect(fingerprint(document)).toEqual(before);
   // Each image decoded once for the whole model, although every part holds its own copy of it.
-  expect(images.size).toBe(new Set(document.getRoot().listTextures().map((t) => sha256Hex(t.getImage()!))).size);
+  expect(images.size).toBe(
+    new Set(
+      document
+        .getRoot()
+        .listTextures()
+        .map((t) => sha256Hex(t.getImage()!)),
+    ).size,
+  );
   return { model, parts, results, decisions };
 }
 
@@ -101,7 +118,9 @@ describe('cropTextures on real models', () => {
     const { results, decisions } = await cropModel('TextureTransformMultiTest.glb');
     const transformed = decisions.filter((decision) => decision.reason.includes('KHR_texture_transform'));
     expect(transformed.length).toBe(18);
-    expect(transformed.every((decision) => !decision.cropped && decision.bytesAfter === decision.bytesBefore)).toBe(true);
+    expect(
+      transformed.every((decision) => !decision.cropped && decision.bytesAfter === decision.bytesBefore),
+    ).toBe(true);
     expect(decisions.filter((decision) => decision.cropped).length).toBe(10);
     for (const { part, comparison, samples } of results) {
       if (samples.length === 0) continue;
@@ -120,7 +139,13 @@ describe('cropTextures on real models', () => {
   it('a pack of cropped parts is validator-clean and reassembles into the source', async () => {
     const { model, parts } = await cropModel('CesiumMilkTruck.glb');
     const manifest = await writePack(join(packDir, 'truck'), parts, {
-      source: { file: 'CesiumMilkTruck.glb', byteLength: model.bytes!.byteLength, sha256: sha256Hex(model.bytes!), strategy: 'nodes', reason: 'test' },
+      source: {
+        file: 'CesiumMilkTruck.glb',
+        byteLength: model.bytes!.byteLength,
+        sha256: sha256Hex(model.bytes!),
+        strategy: 'nodes',
+        reason: 'test',
+      },
       bounds: sceneBounds(model.document),
     });
     await expectValidPack(join(packDir, 'truck'), manifest, model.document);

@@ -93,12 +93,23 @@ export async function encodeImage(
   options: EncodeImageOptions = {},
 ): Promise<Uint8Array> {
   const sharp = await loadSharp();
-  const { quality = 90, dropOpaqueAlpha = true, mozjpeg = true, chromaSubsampling, lossless = false } = options;
+  const {
+    quality = 90,
+    dropOpaqueAlpha = true,
+    mozjpeg = true,
+    chromaSubsampling,
+    lossless = false,
+  } = options;
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   if (format === 'jpeg' || (dropOpaqueAlpha && isOpaque(image))) pipeline = pipeline.removeAlpha();
   if (format === 'png') pipeline = pipeline.png({ compressionLevel: 9, adaptiveFiltering: true });
   else if (format === 'jpeg')
-    pipeline = pipeline.jpeg({ quality, mozjpeg, optimiseCoding: true, ...(chromaSubsampling ? { chromaSubsampling } : {}) });
+    pipeline = pipeline.jpeg({
+      quality,
+      mozjpeg,
+      optimiseCoding: true,
+      ...(chromaSubsampling ? { chromaSubsampling } : {}),
+    });
   else pipeline = pipeline.webp(lossless ? { lossless: true } : { quality });
   const out = await pipeline.toBuffer();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

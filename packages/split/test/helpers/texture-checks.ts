@@ -34,8 +34,17 @@ function wrap(x: number, size: number, mode: number): number {
   return ((x % size) + size) % size;
 }
 
-function texel(image: DecodedImage, x: number, y: number, channel: number, wrapS: number, wrapT: number): number {
-  return image.data[(wrap(y, image.height, wrapT) * image.width + wrap(x, image.width, wrapS)) * 4 + channel]!;
+function texel(
+  image: DecodedImage,
+  x: number,
+  y: number,
+  channel: number,
+  wrapS: number,
+  wrapT: number,
+): number {
+  return image.data[
+    (wrap(y, image.height, wrapT) * image.width + wrap(x, image.width, wrapS)) * 4 + channel
+  ]!;
 }
 
 /** Nearest texel (RGBA) at (u, v), or null when the point is within 1e-3 texel of a texel edge. */
@@ -44,7 +53,9 @@ export function sampleNearest(sample: SlotSamples, u: number, v: number): number
   const y = v * sample.image.height;
   const near = (t: number) => Math.abs(t - Math.round(t)) < 1e-3;
   if (near(x) || near(y)) return null;
-  return [0, 1, 2, 3].map((c) => texel(sample.image, Math.floor(x), Math.floor(y), c, sample.wrapS, sample.wrapT));
+  return [0, 1, 2, 3].map((c) =>
+    texel(sample.image, Math.floor(x), Math.floor(y), c, sample.wrapS, sample.wrapT),
+  );
 }
 
 /** Bilinear sample (RGBA, unrounded) at (u, v). */
@@ -56,7 +67,8 @@ export function sampleBilinear(sample: SlotSamples, u: number, v: number): numbe
   const fx = x - x0;
   const fy = y - y0;
   return [0, 1, 2, 3].map((c) => {
-    const at = (dx: number, dy: number) => texel(sample.image, x0 + dx, y0 + dy, c, sample.wrapS, sample.wrapT);
+    const at = (dx: number, dy: number) =>
+      texel(sample.image, x0 + dx, y0 + dy, c, sample.wrapS, sample.wrapT);
     return (at(0, 0) * (1 - fx) + at(1, 0) * fx) * (1 - fy) + (at(0, 1) * (1 - fx) + at(1, 1) * fx) * fy;
   });
 }
@@ -72,7 +84,10 @@ function points(primitive: Primitive, texCoord: number): Float64Array {
     uvs.getElement(triangles[t * 3]!, a);
     uvs.getElement(triangles[t * 3 + 1]!, b);
     uvs.getElement(triangles[t * 3 + 2]!, c);
-    out.set([a[0]!, a[1]!, b[0]!, b[1]!, c[0]!, c[1]!, (a[0]! + b[0]! + c[0]!) / 3, (a[1]! + b[1]! + c[1]!) / 3], t * 8);
+    out.set(
+      [a[0]!, a[1]!, b[0]!, b[1]!, c[0]!, c[1]!, (a[0]! + b[0]! + c[0]!) / 3, (a[1]! + b[1]! + c[1]!) / 3],
+      t * 8,
+    );
   }
   return out;
 }
@@ -127,12 +142,14 @@ export function compareColours(before: SlotSamples[], after: SlotSamples[]): Col
       const [u1, v1] = [now.points[k]!, now.points[k + 1]!];
       const a = sampleBilinear(was, u0, v0);
       const b = sampleBilinear(now, u1, v1);
-      for (let c = 0; c < 4; c++) result.worstBilinear = Math.max(result.worstBilinear, Math.abs(a[c]! - b[c]!));
+      for (let c = 0; c < 4; c++)
+        result.worstBilinear = Math.max(result.worstBilinear, Math.abs(a[c]! - b[c]!));
       const na = sampleNearest(was, u0, v0);
       const nb = sampleNearest(now, u1, v1);
       if (!na || !nb) continue;
       result.nearestPoints++;
-      for (let c = 0; c < 4; c++) result.worstNearest = Math.max(result.worstNearest, Math.abs(na[c]! - nb[c]!));
+      for (let c = 0; c < 4; c++)
+        result.worstNearest = Math.max(result.worstNearest, Math.abs(na[c]! - nb[c]!));
     }
   }
   return result;

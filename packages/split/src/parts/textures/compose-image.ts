@@ -98,7 +98,8 @@ export function composeCrop(source: DecodedImage, layout: CropLayout, options: C
         }
         const n = cellW * cellH;
         const mean = word(Math.round(r / n), Math.round(g / n), Math.round(b / n), Math.round(a / n));
-        for (let y = 0; y < cellH; y++) out32.fill(mean, (toY + y) * width + toX, (toY + y) * width + toX + cellW);
+        for (let y = 0; y < cellH; y++)
+          out32.fill(mean, (toY + y) * width + toX, (toY + y) * width + toX + cellW);
       }
     }
   }

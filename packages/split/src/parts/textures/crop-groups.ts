@@ -42,7 +42,10 @@ export function groupSlots(primitives: readonly PrimitiveInput[]): CropGroup[] {
       add(slot.texture.key);
       const set = primitive.uvSets.get(slot.texCoord);
       if (!set) {
-        broken.set(slot.texture.key, `${slot.slot} reads TEXCOORD_${slot.texCoord}, which the primitive lacks`);
+        broken.set(
+          slot.texture.key,
+          `${slot.slot} reads TEXCOORD_${slot.texCoord}, which the primitive lacks`,
+        );
         continue;
       }
       add(set.key);
@@ -83,7 +86,11 @@ export function groupSlots(primitives: readonly PrimitiveInput[]): CropGroup[] {
         setEntries.set(set.key, entry);
         group.uvSets.push(entry);
       }
-      entry.uses.push({ indices: primitive.indices, vertexCount: primitive.vertexCount, mode: primitive.mode });
+      entry.uses.push({
+        indices: primitive.indices,
+        vertexCount: primitive.vertexCount,
+        mode: primitive.mode,
+      });
     }
   }
   return [...groups.values()];

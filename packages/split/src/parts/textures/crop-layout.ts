@@ -1,6 +1,6 @@
 import potpack, { type PotpackBox } from 'potpack';
-import { CLAMP_TO_EDGE, type TextureInput } from './crop-input.js';
 import type { CropGroup } from './crop-groups.js';
+import { CLAMP_TO_EDGE, type TextureInput } from './crop-input.js';
 import { forEachElement } from './elements.js';
 import { readImageInfo } from './image-info.js';
 
@@ -76,7 +76,9 @@ function cellOf(texture: TextureInput, width: number, height: number): number {
 }
 
 /** The reference grid and cell size of a group, or why its images cannot share one layout. */
-function referenceGrid(textures: readonly TextureInput[]): { refWidth: number; refHeight: number; block: number } | string {
+function referenceGrid(
+  textures: readonly TextureInput[],
+): { refWidth: number; refHeight: number; block: number } | string {
   let refWidth = 0;
   let refHeight = 0;
   for (const texture of textures) {
@@ -169,7 +171,9 @@ export function planLayout(group: CropGroup, options: LayoutOptions = {}): Layou
   const rows = cellY(maxV) + 2 - y0;
   const imageCells = Math.ceil(cellU) * Math.ceil(cellV);
   if (cols * rows > 4 * imageCells) {
-    return { keep: `UVs reach far outside the image (${fmt(minU)}..${fmt(maxU)} × ${fmt(minV)}..${fmt(maxV)})` };
+    return {
+      keep: `UVs reach far outside the image (${fmt(minU)}..${fmt(maxU)} × ${fmt(minV)}..${fmt(maxV)})`,
+    };
   }
 
   // Mark the cells each element's UV bounding box touches.
@@ -209,7 +213,11 @@ export function planLayout(group: CropGroup, options: LayoutOptions = {}): Layou
   }
 
   // Pack (in cells), then check the saving.
-  const packing: Array<PotpackBox & { rect: CropRect }> = rects.map((rect) => ({ w: rect.w, h: rect.h, rect }));
+  const packing: Array<PotpackBox & { rect: CropRect }> = rects.map((rect) => ({
+    w: rect.w,
+    h: rect.h,
+    rect,
+  }));
   const packed = potpack(packing);
   for (const box of packing) {
     box.rect.dx = box.x!;

@@ -3,7 +3,12 @@ import { EXTTextureWebP } from '@gltf-transform/extensions';
 import type { ImageCache } from '../../images/index.js';
 import { namedTransform } from '../../named-transform.js';
 import type { EncodedTexture, TextureFormat } from './encode-texture.js';
-import { cropPartTextures, PART_TEXTURES_DEFAULTS, type PartTextures, type TextureDecision } from './part-textures.js';
+import {
+  cropPartTextures,
+  PART_TEXTURES_DEFAULTS,
+  type PartTextures,
+  type TextureDecision,
+} from './part-textures.js';
 import type { TextureConversions } from './texture-conversions.js';
 import { EXTTextureWebPWithFallback } from './webp-fallback.js';
 

@@ -24,10 +24,7 @@ export interface EncodeTextureOptions {
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
 /** The format a texture is written in: the requested one, or the source's for `keep`. */
-export function outputFormat(
-  source: Uint8Array,
-  format: TextureFormat,
-): 'png' | 'jpeg' | 'webp' | null {
+export function outputFormat(source: Uint8Array, format: TextureFormat): 'png' | 'jpeg' | 'webp' | null {
   if (format !== 'keep') return format;
   const { format: sourceFormat } = readImageInfo(source);
   return sourceFormat === 'other' ? null : sourceFormat;

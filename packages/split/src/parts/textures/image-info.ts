@@ -27,8 +27,8 @@ export interface ImageInfo {
 // The JPEG standard's luminance quantisation table (Annex K), which libjpeg scales by quality.
 const STANDARD_LUMINANCE = [
   16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22,
-  29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87,
-  103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+  29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103,
+  121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
 const STANDARD_SUM = STANDARD_LUMINANCE.reduce((a, b) => a + b, 0);
 
@@ -102,7 +102,8 @@ function webpInfo(bytes: Uint8Array): ImageInfo {
     const id = String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
     if (id === 'VP8L') return { format: 'webp', lossless: true };
     if (id === 'VP8 ') return { format: 'webp', lossless: false };
-    const size = (bytes[at + 4]! | (bytes[at + 5]! << 8) | (bytes[at + 6]! << 16) | (bytes[at + 7]! << 24)) >>> 0;
+    const size =
+      (bytes[at + 4]! | (bytes[at + 5]! << 8) | (bytes[at + 6]! << 16) | (bytes[at + 7]! << 24)) >>> 0;
     at += 8 + size + (size & 1);
   }
   return { format: 'webp', lossless: false };

@@ -4,6 +4,7 @@
  * `--texture-format`. See README.md for the method and the measurements.
  */
 export { type ComposeOptions, composeCrop } from './compose-image.js';
+export { type CropGroup, groupSlots } from './crop-groups.js';
 export {
   CLAMP_TO_EDGE,
   MIRRORED_REPEAT,
@@ -13,7 +14,6 @@ export {
   type TextureInput,
   type UvSetInput,
 } from './crop-input.js';
-export { type CropGroup, groupSlots } from './crop-groups.js';
 export {
   type CropLayout,
   type CropRect,
@@ -23,7 +23,12 @@ export {
   marginTexels,
   planLayout,
 } from './crop-layout.js';
-export { applyPartTextures, CROP_TEXTURES_DEFAULTS, type CropTexturesOptions, cropTextures } from './crop-textures.js';
+export {
+  applyPartTextures,
+  CROP_TEXTURES_DEFAULTS,
+  type CropTexturesOptions,
+  cropTextures,
+} from './crop-textures.js';
 export {
   type EncodedTexture,
   type EncodeTextureOptions,
@@ -44,12 +49,12 @@ export {
   type TextureDecision,
 } from './part-textures.js';
 export { remapUvs } from './remap-uvs.js';
-export { TextureConversions } from './texture-conversions.js';
-export { hasTextureTransform, listTextureSlots, type TextureSlot } from './texture-slots.js';
-export { EXTTextureWebPWithFallback } from './webp-fallback.js';
 export {
   type SharedPartFile,
   type SharedTextureFile,
   SharedTextures,
   TEXTURES_DIR,
 } from './shared-textures.js';
+export { TextureConversions } from './texture-conversions.js';
+export { hasTextureTransform, listTextureSlots, type TextureSlot } from './texture-slots.js';
+export { EXTTextureWebPWithFallback } from './webp-fallback.js';

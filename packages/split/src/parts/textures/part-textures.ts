@@ -1,8 +1,14 @@
 import type { Accessor, Primitive, Texture } from '@gltf-transform/core';
 import type { ImageCache } from '../../images/index.js';
 import { composeCrop } from './compose-image.js';
-import { CLAMP_TO_EDGE, type PrimitiveInput, type SlotInput, type TextureInput, type UvSetInput } from './crop-input.js';
 import { type CropGroup, groupSlots } from './crop-groups.js';
+import {
+  CLAMP_TO_EDGE,
+  type PrimitiveInput,
+  type SlotInput,
+  type TextureInput,
+  type UvSetInput,
+} from './crop-input.js';
 import { type CropLayout, planLayout } from './crop-layout.js';
 import { type EncodedTexture, encodeTexture, outputFormat, type TextureFormat } from './encode-texture.js';
 import { readImageInfo } from './image-info.js';
@@ -69,7 +75,8 @@ export const PART_TEXTURES_DEFAULTS: Required<
 /** UVs as float pairs: the accessor's own array when it already is one (no copy), else decoded. */
 function readUvs(accessor: Accessor): Float32Array {
   const array = accessor.getArray();
-  if (array instanceof Float32Array && !accessor.getNormalized() && accessor.getElementSize() === 2) return array;
+  if (array instanceof Float32Array && !accessor.getNormalized() && accessor.getElementSize() === 2)
+    return array;
   const out = new Float32Array(accessor.getCount() * 2);
   const element = [0, 0];
   for (let i = 0; i < accessor.getCount(); i++) {
@@ -91,7 +98,8 @@ export function primitiveInputs(primitives: readonly Primitive[]): PrimitiveInpu
     const material = primitive.getMaterial();
     const slots: SlotInput[] = [];
     const sets = new Map<number, UvSetInput>();
-    const morphed = (semantic: string) => primitive.listTargets().some((target) => target.getAttribute(semantic));
+    const morphed = (semantic: string) =>
+      primitive.listTargets().some((target) => target.getAttribute(semantic));
     for (const { slot, texture, info } of material ? listTextureSlots(material) : []) {
       const image = texture.getImage();
       if (!image) continue;
@@ -131,7 +139,8 @@ export function primitiveInputs(primitives: readonly Primitive[]): PrimitiveInpu
     const indices = primitive.getIndices();
     return {
       indices: indices ? indices.getArray() : null,
-      vertexCount: primitive.getAttribute('POSITION')?.getCount() ?? primitive.listAttributes()[0]?.getCount() ?? 0,
+      vertexCount:
+        primitive.getAttribute('POSITION')?.getCount() ?? primitive.listAttributes()[0]?.getCount() ?? 0,
       mode: primitive.getMode(),
       uvSets: sets,
       slots,
@@ -156,7 +165,8 @@ export function cropPartTextures(
 function undecodable(texture: TextureInput): string | null {
   const info = readImageInfo(texture.image);
   if (info.format === 'other') return `${texture.name} (${texture.mimeType}) cannot be decoded here`;
-  if (info.format === 'png' && info.bitDepth === 16) return `${texture.name} is a 16-bit PNG (8-bit cropping would lose precision)`;
+  if (info.format === 'png' && info.bitDepth === 16)
+    return `${texture.name} is a 16-bit PNG (8-bit cropping would lose precision)`;
   return null;
 }
 
@@ -252,13 +262,20 @@ async function cropGroup(
   for (const texture of group.textures) {
     const pixels = await settings.images.get(texture.image);
     if (pixels.width !== texture.size?.[0] || pixels.height !== texture.size?.[1]) {
-      throw new Error(`${texture.name} decodes to ${pixels.width}×${pixels.height}, its header says otherwise`);
+      throw new Error(
+        `${texture.name} decodes to ${pixels.width}×${pixels.height}, its header says otherwise`,
+      );
     }
     const crop = composeCrop(pixels, layout, { ...wrapOf(group, texture), maskUnused: settings.maskUnused });
     const image: PartImage = await encodeTexture(crop, texture.image, settings.format, quality);
     if (settings.webpFallback && image.mimeType === 'image/webp') {
       const keep = outputFormat(texture.image, 'keep');
-      image.fallback = await encodeTexture(crop, texture.image, keep === 'webp' || keep === null ? 'png' : 'keep', quality);
+      image.fallback = await encodeTexture(
+        crop,
+        texture.image,
+        keep === 'webp' || keep === null ? 'png' : 'keep',
+        quality,
+      );
     }
     out.set(texture.key, image);
   }

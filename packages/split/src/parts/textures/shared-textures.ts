@@ -89,11 +89,13 @@ export class SharedTextures {
       if (!bytes) continue;
       const file = this.#register(bytes, texture.getMimeType(), texture.getName() || texture.getURI());
       texture.setURI(FROM_PARTS + file.path);
-      if (!images.some((image) => image.path === file.path)) images.push({ path: file.path, byteLength: bytes.byteLength });
+      if (!images.some((image) => image.path === file.path))
+        images.push({ path: file.path, byteLength: bytes.byteLength });
     }
     const { json, resources } = await io.writeJSON(document, { format: Format.GLTF, basename: 'part' });
     const buffers = json.buffers ?? [];
-    if (buffers.length > 1) throw new Error(`a part Document must hold one buffer, it holds ${buffers.length}`);
+    if (buffers.length > 1)
+      throw new Error(`a part Document must hold one buffer, it holds ${buffers.length}`);
     let bin: Uint8Array | undefined;
     const buffer = buffers[0];
     if (buffer?.uri) {
