@@ -8,7 +8,13 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Document, type Material, type Primitive, type Texture, type TextureInfo } from '@gltf-transform/core';
+import {
+  Document,
+  type Material,
+  type Primitive,
+  type Texture,
+  type TextureInfo,
+} from '@gltf-transform/core';
 import { KHRTextureTransform } from '@gltf-transform/extensions';
 import validator from 'gltf-validator';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +26,7 @@ import {
   cropPartTextures,
   cropTextures,
   groupSlots,
+  listPartImages,
   planLayout,
   primitiveInputs,
   readImageInfo,
@@ -156,6 +163,12 @@ describe('cropTextures: what is cropped, what stays whole', () => {
       expect(decisions[0]!.cropped).toBe(true);
       const [width, height] = back.getRoot().listTextures()[0]!.getSize()!;
       expect(width * height).toBeLessThan(0.5 * 256 * 256);
+      // What the manifest would record: the cropped image, its size and bytes.
+      const carried = back.getRoot().listTextures()[0]!.getImage()!.byteLength;
+      expect(listPartImages(back)).toEqual([
+        { name: 'atlas', mimeType: 'image/png', width, height, byteLength: carried },
+      ]);
+      expect(decisions[0]!.bytesAfter).toBe(carried);
     }
   });
 
@@ -504,8 +517,10 @@ describe('--textures shared', () => {
     const shared = new SharedTextures();
     const parts = splitParts(document, await planParts(document, { strategy: 'nodes' }));
     const written = [];
-    for (const part of parts)
+    for (const part of parts) {
       written.push({ name: part.name, ...(await shared.writePart(part.document, io)) });
+      expect(listPartImages(part.document).every((image) => image.file?.startsWith('textures/'))).toBe(true);
+    }
     const files = shared.files();
     expect(files.map((file) => file.path)).toEqual(['textures/Atlas_Main.png', 'textures/detail.png']);
     expect(written.map((part) => part.images.map((image) => image.path).sort())).toEqual([

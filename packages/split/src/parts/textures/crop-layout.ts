@@ -128,11 +128,13 @@ export function planLayout(group: CropGroup, options: LayoutOptions = {}): Layou
   let minV = Infinity;
   let maxU = -Infinity;
   let maxV = -Infinity;
+  let finite = true;
   for (const { set, uses } of group.uvSets) {
     const { uvs } = set;
     const touch = (i: number) => {
       const u = uvs[i * 2]!;
       const v = uvs[i * 2 + 1]!;
+      if (!Number.isFinite(u) || !Number.isFinite(v)) finite = false;
       if (u < minU) minU = u;
       if (u > maxU) maxU = u;
       if (v < minV) minV = v;
@@ -145,7 +147,7 @@ export function planLayout(group: CropGroup, options: LayoutOptions = {}): Layou
         touch(c);
       });
   }
-  if (!Number.isFinite(minU + maxU + minV + maxV)) return { keep: 'no finite UVs are used' };
+  if (!finite || !Number.isFinite(minU + maxU + minV + maxV)) return { keep: 'UVs are not finite numbers' };
 
   // Tiling: UVs outside [0, 1] (beyond half a texel of float noise) on an axis that repeats.
   const slackU = 0.5 / refWidth;

@@ -108,6 +108,15 @@ export function applyPartTextures(
       webp.setFallback(texture, fallback);
     }
   }
+  // Every WebP image converted away: the extension would be declared (and required) for nothing.
+  const webpLeft = document
+    .getRoot()
+    .listTextures()
+    .some((texture) => texture.getMimeType() === 'image/webp');
+  if (!webpLeft) {
+    for (const extension of document.getRoot().listExtensionsUsed())
+      if (extension.extensionName === EXTTextureWebP.EXTENSION_NAME) extension.dispose();
+  }
   const replaced = new Map<Accessor, Accessor>();
   for (const [old, uvs] of result.uvs) {
     const buffer = old.getBuffer() ?? document.getRoot().listBuffers()[0] ?? document.createBuffer();

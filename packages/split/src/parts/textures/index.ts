@@ -38,6 +38,7 @@ export {
   type TextureFormat,
 } from './encode-texture.js';
 export { type ImageInfo, readImageInfo } from './image-info.js';
+export { listPartImages, type PartImageRecord } from './part-images.js';
 export {
   cropPartTextures,
   cropTextureInputs,

@@ -17,6 +17,9 @@ export class TextureConversions {
    * decode, such as KTX2, which is passed through as it is).
    */
   convert(bytes: Uint8Array, format: TextureFormat, quality?: number): Promise<EncodedTexture | null> {
+    const target = outputFormat(bytes, format);
+    const source = outputFormat(bytes, 'keep');
+    if (target === null || source === null || target === source) return Promise.resolve(null);
     const key = `${sha256Hex(bytes)} ${format} ${quality ?? ''}`;
     let done = this.#done.get(key);
     if (!done) {
@@ -34,9 +37,6 @@ async function convertWhole(
   format: TextureFormat,
   quality: number | undefined,
 ): Promise<EncodedTexture | null> {
-  const target = outputFormat(bytes, format);
-  const source = outputFormat(bytes, 'keep');
-  if (target === null || source === null || target === source) return null;
   const pixels = await images.get(bytes);
   return encodeTexture(pixels, bytes, format, quality === undefined ? {} : { quality });
 }
