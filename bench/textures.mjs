@@ -88,7 +88,7 @@ async function pack(model, mode, options = {}) {
   if (model.segment) await segmentLocally(document);
   const plan = await planParts(document, { strategy: 'nodes' });
   const parts = splitParts(document, plan);
-  const io = await createIO(codecs);
+  const io = await createIO({ ...codecs, encode: true });
   const images = new ImageCache();
   const conversions = new textures.TextureConversions(images);
   const shared = new textures.SharedTextures();
@@ -136,8 +136,11 @@ async function pack(model, mode, options = {}) {
       errors += report.issues.numErrors;
     }
   }
-  for (const file of shared.files()) bytes += file.bytes.byteLength;
+  let textureBytes = 0;
+  for (const file of shared.files()) textureBytes += file.bytes.byteLength;
+  bytes += textureBytes;
   return {
+    textureBytes,
     parts: parts.length,
     bytes,
     textureMs,
@@ -209,8 +212,10 @@ for (const [name, images, parts] of [
 // 3. shared, every shared model with images
 
 lines.push('', '### Pack bytes with `--textures shared`', '');
-lines.push('| model | parts | source | shared (parts + textures/) | shared / source |');
-lines.push('|---|---|---|---|---|');
+lines.push(
+  '| model | parts | source | shared (parts + textures/) | shared / source | images: textures/ / source images |',
+);
+lines.push('|---|---|---|---|---|---|');
 const sharedModels = [];
 for (const entry of (
   await (await import('node:fs/promises')).readdir(SHARED_MODELS, { withFileTypes: true })
@@ -220,15 +225,25 @@ for (const entry of (
     for (const file of await (await import('node:fs/promises')).readdir(join(SHARED_MODELS, entry.name)))
       if (/\.(glb|gltf)$/.test(file)) sharedModels.push(join(SHARED_MODELS, entry.name, file));
 }
-for (const path of [join(ROOT, 'fixtures', 'PartCrafter_sword.glb'), ...sharedModels]) {
+const { createHash } = await import('node:crypto');
+for (const path of [
+  join(ROOT, 'fixtures', 'PartCrafter_sword.glb'),
+  ...sharedModels.filter((model) => !model.endsWith('PartCrafter_sword.glb')),
+]) {
   const { document } = await readModel(path);
   if (document.getRoot().listTextures().length === 0) continue;
+  const sourceImages = new Map();
+  for (const texture of document.getRoot().listTextures()) {
+    const image = texture.getImage();
+    if (image) sourceImages.set(createHash('sha256').update(image).digest('hex'), image.byteLength);
+  }
+  const imageBytes = [...sourceImages.values()].reduce((a, b) => a + b, 0);
   const segment = path.endsWith('PartCrafter_sword.glb');
   let result;
   try {
     result = await pack({ path, segment }, 'shared');
   } catch (error) {
-    lines.push(`| ${path.slice(SHARED_MODELS.length + 1)} | – | – | – | ${error.message} |`);
+    lines.push(`| ${path.slice(SHARED_MODELS.length + 1)} | – | – | – | ${error.message} | – |`);
     continue;
   }
   const source = await sourceBytes(path);
@@ -236,7 +251,7 @@ for (const path of [join(ROOT, 'fixtures', 'PartCrafter_sword.glb'), ...sharedMo
     ? path.slice(SHARED_MODELS.length + 1)
     : 'PartCrafter_sword.glb (segmentLocally)';
   lines.push(
-    `| ${name} | ${result.parts} | ${kb(source)} | ${kb(result.bytes)} | **${ratio(result.bytes, source)}×** |`,
+    `| ${name} | ${result.parts} | ${kb(source)} | ${kb(result.bytes)} | **${ratio(result.bytes, source)}×** | ${ratio(result.textureBytes, imageBytes)}× |`,
   );
 }
 
