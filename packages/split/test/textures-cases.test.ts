@@ -236,6 +236,11 @@ describe('cropTextures: what is cropped, what stays whole', () => {
       )
       .setMimeType('image/png');
     expect(readImageInfo(sixteen.getImage()!).bitDepth).toBe(16);
+    // A header that claims 100000² texels (the layout's grids would be allocated from it).
+    const claimed = Uint8Array.from(texture.getImage()!);
+    new DataView(claimed.buffer).setUint32(16, 100000);
+    new DataView(claimed.buffer).setUint32(20, 100000);
+    const huge = document.createTexture('huge').setImage(claimed).setMimeType('image/png');
     sceneOf(document, {
       whole: [quads(document, [[0, 0, 1, 1]], material)],
       morph: [morphed],
@@ -243,6 +248,13 @@ describe('cropTextures: what is cropped, what stays whole', () => {
         quads(document, [[0.1, 0.1, 0.2, 0.2]], document.createMaterial('d').setBaseColorTexture(sixteen)),
       ],
     });
+    const hugeResult = await cropPartTextures(
+      [quads(document, [[0.1, 0.1, 0.2, 0.2]], document.createMaterial('h').setBaseColorTexture(huge))],
+      { images: new ImageCache() },
+    );
+    expect(hugeResult.decisions.map((decision) => decision.reason)).toEqual([
+      'images larger than 16384² texels (100000×100000)',
+    ]);
     const parts = await cropAll(document);
     const reasons = parts.map((part) => part.decisions[0]!.reason);
     // UVs over the whole image: the margin makes the "crop" larger than the image.

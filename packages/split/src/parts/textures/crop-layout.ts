@@ -53,6 +53,8 @@ export interface LayoutOptions {
 
 export const LAYOUT_DEFAULTS: Required<LayoutOptions> = { maxShare: 0.9 };
 
+const MAX_PIXELS = 16384 * 16384;
+
 const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 
 /**
@@ -86,6 +88,9 @@ function referenceGrid(
     refWidth = Math.max(refWidth, texture.size[0]);
     refHeight = Math.max(refHeight, texture.size[1]);
   }
+  // What sharp will decode (decodeImage's limit); a header may claim anything, and the layout's grids
+  // are allocated from it before any pixel is read.
+  if (refWidth * refHeight > MAX_PIXELS) return `images larger than 16384² texels (${refWidth}×${refHeight})`;
   let block = 1;
   for (const texture of textures) {
     const [width, height] = texture.size!;
