@@ -15,7 +15,7 @@ import {
   type Texture,
   type TextureInfo,
 } from '@gltf-transform/core';
-import { KHRTextureTransform } from '@gltf-transform/extensions';
+import { KHRMaterialsVariants, KHRTextureTransform } from '@gltf-transform/extensions';
 import validator from 'gltf-validator';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/hash.js';
@@ -338,6 +338,33 @@ describe('cropTextures: slots that share a layout', () => {
       root.listTextures()[0],
       root.listTextures()[0],
     ]);
+  });
+
+  it('a KHR_materials_variants material samples the same UVs: its image is cropped with the same layout', async () => {
+    const document = new Document();
+    const variants = document.createExtension(KHRMaterialsVariants);
+    const day = await pngTexture(document, 'day', 128);
+    const night = await pngTexture(document, 'night', 128);
+    const dayMaterial = document.createMaterial('day').setBaseColorTexture(day);
+    const nightMaterial = document.createMaterial('night').setBaseColorTexture(night);
+    const primitive = quads(document, [[0.1, 0.1, 0.3, 0.2]], dayMaterial);
+    const mapping = variants
+      .createMapping()
+      .setMaterial(nightMaterial)
+      .addVariant(variants.createVariant('night'));
+    primitive.setExtension('KHR_materials_variants', variants.createMappingList().addMapping(mapping));
+    sceneOf(document, { a: [primitive] });
+    const [part] = await cropAll(document);
+    expectExact([part!]);
+    expect(part!.decisions).toHaveLength(1);
+    expect(part!.decisions[0]!.textures.sort()).toEqual(['day', 'night']);
+    expect(part!.decisions[0]!.cropped).toBe(true);
+    const sizes = part!.back
+      .getRoot()
+      .listTextures()
+      .map((texture) => texture.getSize());
+    expect(sizes[0]).toEqual(sizes[1]);
+    expect(sizes[0]![0] * sizes[0]![1]).toBeLessThan(0.5 * 128 * 128);
   });
 
   it('images of different sizes in one material share the layout in UV space', async () => {

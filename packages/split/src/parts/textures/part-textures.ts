@@ -1,4 +1,11 @@
-import type { Accessor, Primitive, Texture } from '@gltf-transform/core';
+import {
+  type Accessor,
+  ExtensionProperty,
+  Material,
+  type Primitive,
+  type Property,
+  type Texture,
+} from '@gltf-transform/core';
 import type { ImageCache } from '../../images/index.js';
 import { composeCrop } from './compose-image.js';
 import { type CropGroup, groupSlots } from './crop-groups.js';
@@ -88,6 +95,33 @@ function readUvs(accessor: Accessor): Float32Array {
 }
 
 /**
+ * The materials a primitive may be drawn with: its own, and those its extensions name
+ * (KHR_materials_variants mappings), which sample the same UV sets and so must share the layout.
+ */
+function materialsOf(primitive: Primitive): Material[] {
+  const materials = new Set<Material>();
+  const own = primitive.getMaterial();
+  if (own) materials.add(own);
+  const graph = primitive.getGraph();
+  const visited = new Set<Property>();
+  const walk = (property: Property): void => {
+    for (const edge of graph.listChildEdges(property)) {
+      const child = edge.getChild();
+      if (child instanceof Material) materials.add(child);
+      else if (child instanceof ExtensionProperty && !visited.has(child)) {
+        visited.add(child);
+        walk(child);
+      }
+    }
+  };
+  for (const extension of primitive.listExtensions()) {
+    visited.add(extension);
+    walk(extension);
+  }
+  return [...materials];
+}
+
+/**
  * The crop's input for glTF-Transform primitives: a part Document's (general path) or the source's
  * primitives of one part (direct encoder). Reads only.
  */
@@ -95,12 +129,11 @@ export function primitiveInputs(primitives: readonly Primitive[]): PrimitiveInpu
   const uvSets = new Map<Accessor, UvSetInput>();
   const textures = new Map<Texture, TextureInput>();
   return primitives.map((primitive) => {
-    const material = primitive.getMaterial();
     const slots: SlotInput[] = [];
     const sets = new Map<number, UvSetInput>();
     const morphed = (semantic: string) =>
       primitive.listTargets().some((target) => target.getAttribute(semantic));
-    for (const { slot, texture, info } of material ? listTextureSlots(material) : []) {
+    for (const { slot, texture, info } of materialsOf(primitive).flatMap(listTextureSlots)) {
       const image = texture.getImage();
       if (!image) continue;
       let input = textures.get(texture);
