@@ -20,7 +20,7 @@ import validator from 'gltf-validator';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/hash.js';
 import { type DecodedImage, decodeImage, encodeImage, ImageCache } from '../src/images/index.js';
-import { createIO, planParts, splitParts } from '../src/index.js';
+import { createIO, planParts } from '../src/index.js';
 import {
   CLAMP_TO_EDGE,
   cropPartTextures,
@@ -35,6 +35,7 @@ import {
   type TextureDecision,
 } from '../src/parts/textures/index.js';
 import { validateGLB } from './helpers/gltf-checks.js';
+import { partDocuments } from './helpers/part-documents.js';
 import { useTempDir } from './helpers/temp.js';
 import { compareColours, slotSamples } from './helpers/texture-checks.js';
 
@@ -110,7 +111,7 @@ async function cropAll(document: Document, options: Partial<Parameters<typeof cr
   const io = await createIO();
   const images = new ImageCache();
   const out = [];
-  for (const part of splitParts(document, await planParts(document, { strategy: 'nodes' }))) {
+  for (const part of await partDocuments(document, await planParts(document, { strategy: 'nodes' }))) {
     const before = await slotSamples(part.document);
     const decisions: TextureDecision[] = [];
     await part.document.transform(
@@ -554,7 +555,7 @@ describe('--textures shared', () => {
     });
     const io = await createIO();
     const shared = new SharedTextures();
-    const parts = splitParts(document, await planParts(document, { strategy: 'nodes' }));
+    const parts = await partDocuments(document, await planParts(document, { strategy: 'nodes' }));
     const written = [];
     for (const part of parts) {
       written.push({ name: part.name, ...(await shared.writePart(part.document, io)) });

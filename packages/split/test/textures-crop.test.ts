@@ -10,18 +10,11 @@ import type { Document } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/hash.js';
 import { ImageCache } from '../src/images/index.js';
-import {
-  createIO,
-  planParts,
-  readModel,
-  sceneBounds,
-  segmentLocally,
-  splitParts,
-  writePack,
-} from '../src/index.js';
+import { createIO, planParts, readModel, sceneBounds, segmentLocally, writePack } from '../src/index.js';
 import { cropTextures, TextureConversions, type TextureDecision } from '../src/parts/textures/index.js';
 import { validateGLB } from './helpers/gltf-checks.js';
 import { expectValidPack } from './helpers/pack-checks.js';
+import { partDocuments } from './helpers/part-documents.js';
 import { FIXTURES } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 import { compareColours, slotSamples } from './helpers/texture-checks.js';
@@ -52,7 +45,7 @@ async function cropModel(file: string, segment = false) {
   const { document } = model;
   if (segment) await segmentLocally(document);
   const before = fingerprint(document);
-  const parts = splitParts(document, await planParts(document, { strategy: 'nodes' }));
+  const parts = await partDocuments(document, await planParts(document, { strategy: 'nodes' }));
   const io = await createIO();
   const images = new ImageCache();
   const conversions = new TextureConversions(images);
