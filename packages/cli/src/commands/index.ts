@@ -5,6 +5,7 @@ import { register as registerInspect } from './inspect.js';
 import { register as run } from './run.js';
 import { register as segment } from './segment.js';
 import { register as registerSplit } from './split.js';
+import { register as view } from './view.js';
 
 /**
  * Each command lives in its own file and registers itself on the program. Registration must stay
@@ -21,4 +22,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   run,
   balance,
   emulate,
+  view,
 ];

@@ -1,0 +1,25 @@
+import { constants } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** One file to put in a folder: copied from `source`, or written from `text`. */
+export type PlannedFile = { to: string; source: string } | { to: string; text: string };
+
+/**
+ * Writes planned files under `dir` (`to` is a relative `/`-separated path), creating folders as
+ * needed. Copies try a copy-on-write clone first (a reflink on Btrfs, XFS or APFS costs no space)
+ * and fall back to a plain copy. Returns the relative paths, sorted.
+ */
+export async function writePlannedFiles(dir: string, files: readonly PlannedFile[]): Promise<string[]> {
+  const folders = new Set(files.map((file) => dirname(join(dir, ...file.to.split('/')))));
+  for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
+  await Promise.all(
+    files.map((file) => {
+      const target = join(dir, ...file.to.split('/'));
+      return 'text' in file
+        ? writeFile(target, file.text)
+        : copyFile(file.source, target, constants.COPYFILE_FICLONE);
+    }),
+  );
+  return files.map((file) => file.to).sort();
+}
