@@ -21,6 +21,14 @@ beforeAll(async () => {
 afterAll(() => work?.remove());
 
 describe('meshparts view', () => {
+  it('is listed by --help and has its own help with examples', async () => {
+    expect((await runCli(['--help'])).stdout).toMatch(/\n\s+view \[options\] <dir>/);
+    const help = await runCli(['view', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:\n\s+\$ meshparts view /);
+    expect(help.stdout).toContain('--port');
+  });
+
   it('prints the URL of index.html, serves the pack, and stops on SIGINT with exit 0', async () => {
     const view = await startView([pack]);
     const url = view.url;
