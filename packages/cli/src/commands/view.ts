@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { EXIT } from '../exit-codes.js';
+import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
 
 interface ViewFlags {
@@ -46,7 +47,7 @@ export function register(program: Command): void {
 async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promise<number> {
   const { inspectServedFolder, NotServableError, startStaticServer } = await import('../view/index.js');
   const root = resolve(dir);
-  const served = await inspectServedFolder(root).catch((error: unknown) => {
+  const served = await inspectServedFolder(shortPath(root)).catch((error: unknown) => {
     throw error instanceof NotServableError ? new UsageError(error.message) : error;
   });
   let server: Awaited<ReturnType<typeof startStaticServer>>;
@@ -72,7 +73,7 @@ async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promi
   } else if (flags.quiet) {
     process.stdout.write(`${url}\n`);
   } else {
-    process.stdout.write(`serving ${served.summary} from ${root}\n${url}\npress Ctrl-C to stop\n`);
+    process.stdout.write(`serving ${served.summary} from ${shortPath(root)}\n${url}\npress Ctrl-C to stop\n`);
   }
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', done);
