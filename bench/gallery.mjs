@@ -114,6 +114,8 @@ for (const { model, pack, parts } of packs) {
 }
 await browser.close();
 server.kill('SIGTERM');
+// The packs hold copies of three.js: removed, so that `pnpm lint` (biome over the tree) never meets them.
+await rm(work, { recursive: true, force: true });
 
 const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
 console.log(`## Gallery
