@@ -1,11 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listModels, SHARED_MODELS } from '../packages/split/test/helpers/paths.js';
 import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_MESSAGE } from './helpers/chromium.js';
 import { ensureBuilt } from './helpers/cli.js';
-import { type BuiltPack, buildRun, type GalleryModel, slugOf } from './helpers/gallery-packs.js';
+import {
+  type BuiltPack,
+  buildRun,
+  type GalleryModel,
+  HOSTILE_TEXT,
+  slugOf,
+} from './helpers/gallery-packs.js';
 import { centreSquare, drawnPixels, loadThumbnails, settled, watchProblems } from './helpers/page-checks.js';
 import { FIXTURES, ROOT, tempDir } from './helpers/paths.js';
 import { type RunningView, startView } from './helpers/view.js';
@@ -21,14 +28,21 @@ import { type RunningView, startView } from './helpers/view.js';
 const SCREENSHOTS = process.env.MESHPARTS_SCREENSHOTS;
 
 /** The page globals the functions run in Chromium use (the test tsconfig has no DOM lib). */
+interface PageNode {
+  scrollTop: number;
+  textContent: string | null;
+}
 declare const document: {
   body: { dataset: Record<string, string | undefined> };
-  querySelectorAll(selector: string): Iterable<{ scrollTop: number }>;
+  querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode>;
+  getElementById(id: string): PageNode | null;
 };
+declare function getComputedStyle(node: PageNode): { opacity: string };
 declare const window: { scrollTo(x: number, y: number): void };
 declare function requestAnimationFrame(callback: () => void): number;
 
 const ONLY = process.env.MESHPARTS_GALLERY_MODELS?.split(',');
+const HOSTILE_PACK = '名前-hostile-names';
 /** The packs whose pages the README shows. */
 const README_PACKS = ['CesiumMilkTruck', 'PartCrafter_sword-local'];
 
@@ -36,7 +50,7 @@ const ALL_MODELS: GalleryModel[] = [
   ...listModels(SHARED_MODELS).map((path) => ({ path, slug: slugOf(path, SHARED_MODELS) })),
   { path: join(FIXTURES, 'PartCrafter_sword.glb'), slug: 'PartCrafter_sword-local', local: true },
   // Non-ASCII, emoji, NFC/NFD and reserved-character names, in a non-ASCII pack folder.
-  { path: join(FIXTURES, 'generated', 'hostile-names.glb'), slug: '名前-hostile-names' },
+  { path: join(FIXTURES, 'generated', 'hostile-names.glb'), slug: HOSTILE_PACK, hostileText: true },
   { path: join(FIXTURES, 'TwoCubes.glb'), slug: 'TwoCubes-no-thumbnails', noThumbnails: true },
 ];
 const MODELS = ONLY ? ALL_MODELS.filter((model) => ONLY.includes(model.slug)) : ALL_MODELS;
@@ -145,15 +159,55 @@ describe.skipIf(!HAS_CHROMIUM)(
           anchors.map((a) => decodeURIComponent(new URL((a as unknown as { href: string }).href).pathname)),
         );
       expect(links.sort()).toEqual([...packs.keys()].map((slug) => `/${slug}/index.html`).sort());
-      expect(await page.locator('#run-meta').textContent()).toContain(`${packs.size} models`);
+      expect(await page.locator('#run-meta').textContent()).toContain(
+        `${packs.size} model${packs.size === 1 ? '' : 's'}`,
+      );
       if (SCREENSHOTS) await screenshot(page, 'gallery-run.png');
       expect(watcher.problems).toEqual([]);
     });
 
-    it.skipIf(ONLY)(
+    it.skipIf(ONLY && !ONLY.includes(HOSTILE_PACK))(
+      'shows markup from a model as text: nothing runs, no element is made from it',
+      async () => {
+        watcher.reset();
+        await page.goto(`${base}${encodeURIComponent(HOSTILE_PACK)}/index.html`);
+        expect(await settled(page)).toBe('ready');
+        const found = await page.evaluate(() => ({
+          pwned: document.body.dataset.pwned,
+          images: document.querySelectorAll('img[src="x"]').length,
+          scripts: document.querySelectorAll('body script').length,
+          links: [...document.querySelectorAll('a')].map((a) => (a as unknown as { href: string }).href),
+          credit: document.getElementById('credit')?.textContent ?? '',
+          sources: [...document.querySelectorAll('.card .source')].map((node) => node.textContent),
+        }));
+        expect(found.pwned).toBeUndefined();
+        expect(found.images).toBe(0);
+        expect(found.scripts).toBe(0);
+        expect(found.links.filter((href) => !/^https?:/.test(href))).toEqual([]);
+        expect(found.links).toContain('https://example.org/l?a=1&b='); // a URL ends where markup starts
+        expect(found.credit).toContain(HOSTILE_TEXT.license);
+        expect(found.credit).toContain(HOSTILE_TEXT.attribution);
+        expect(found.sources).toContain(HOSTILE_TEXT.sourceName);
+        expect(watcher.problems).toEqual([]);
+      },
+    );
+
+    it('says how to serve the page when it is opened from a file:// address', async () => {
+      const local = await browser.newPage();
+      await local.goto(pathToFileURL(join(out, 'TwoCubes', 'index.html')).href);
+      const boot = local.locator('#boot');
+      await boot.waitFor({ state: 'visible' });
+      await local.waitForFunction(
+        () => Number(getComputedStyle(document.getElementById('boot')!).opacity) === 1,
+      );
+      expect(await boot.textContent()).toContain('meshparts view');
+      await local.close();
+    });
+
+    it.skipIf(ONLY && !ONLY.includes(HOSTILE_PACK))(
       'names with non-ASCII characters are in the hostile-names pack (the loop above tried them)',
       () => {
-        const names = packs.get('名前-hostile-names')!.manifest.parts.map((part) => part.name);
+        const names = packs.get(HOSTILE_PACK)!.manifest.parts.map((part) => part.name);
         expect(names.filter((name) => !/^[\x20-\x7e]*$/.test(name)).length).toBeGreaterThanOrEqual(3);
       },
     );

@@ -20,7 +20,17 @@ export interface GalleryModel {
   local?: boolean;
   /** Write no thumbnails (a pack from before thumbnails: the page shows placeholders). */
   noThumbnails?: boolean;
+  /** Put markup and script URLs in the first part's source name and the credit (an XSS probe). */
+  hostileText?: boolean;
 }
+
+/** What a hostile model could put in names and credits; the page must show it as text, inert. */
+export const HOSTILE_TEXT = {
+  sourceName: '<img src=x onerror="document.body.dataset.pwned=1">',
+  license:
+    '</p><script>document.body.dataset.pwned=2</script> javascript:alert(1) https://example.org/l?a=1&b=<2>',
+  attribution: '<a href="javascript:document.body.dataset.pwned=3">click</a>',
+};
 
 /** The optional fields main adds to the manifest; the gallery reads them when present. */
 export type GalleryManifest = Omit<Manifest, 'source' | 'parts'> & {
@@ -95,6 +105,11 @@ export async function buildPack(out: string, model: GalleryModel): Promise<Built
     throw error;
   }
   Object.assign(manifest.source, await creditOf(model.path));
+  if (model.hostileText) {
+    manifest.parts[0]!.sourceName = HOSTILE_TEXT.sourceName;
+    manifest.source.license = HOSTILE_TEXT.license;
+    manifest.source.attribution = HOSTILE_TEXT.attribution;
+  }
   if (!model.noThumbnails) {
     await mkdir(join(dir, 'thumbnails'), { recursive: true });
     for (const part of manifest.parts) {

@@ -217,3 +217,37 @@ describe('writeRunGallery', () => {
     expect((error as Error).message).toContain(out);
   });
 });
+
+describe("the page's URL and number formatting (page/js/format.js, plain ES module)", () => {
+  interface Format {
+    relativeUrl(path: unknown): string | null;
+    formatBytes(bytes: number): string;
+    formatCount(value: number): string;
+  }
+  // Imported through a variable: the page's .js files are not part of the TypeScript program.
+  const loadFormat = async (): Promise<Format> => {
+    const url = new URL('../src/pack/gallery/page/js/format.js', import.meta.url).href;
+    return (await import(url)) as Format;
+  };
+
+  it('encodes each segment of a manifest path and refuses paths that could leave the folder', async () => {
+    const { relativeUrl } = await loadFormat();
+    expect(relativeUrl('parts/sides#1_5.glb')).toBe('parts/sides%231_5.glb');
+    expect(relativeUrl('parts/50% scale?.glb')).toBe('parts/50%25%20scale%3F.glb');
+    expect(relativeUrl('thumbnails/頭部.png')).toBe('thumbnails/%E9%A0%AD%E9%83%A8.png');
+    for (const bad of ['', '../x.glb', 'parts/../../x', './x', '/etc/passwd', 'parts//x', 'a\\b', null, 7]) {
+      expect(relativeUrl(bad), String(bad)).toBeNull();
+    }
+  });
+
+  it('formats bytes and counts', async () => {
+    const { formatBytes, formatCount } = await loadFormat();
+    expect([formatBytes(980), formatBytes(12_345), formatBytes(4_500_000), formatBytes(-1)]).toEqual([
+      '980 B',
+      '12.3 kB',
+      '4.5 MB',
+      '–',
+    ]);
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+});
