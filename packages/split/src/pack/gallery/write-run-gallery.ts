@@ -44,17 +44,18 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
       `cannot write the run's page in ${outDir}: ${GALLERY_DIR}/ is a pack (it has a manifest.json)`,
     );
   }
-  const files: { to: string; text: string | Buffer }[] = [
-    { to: GALLERY_PAGE, text: await readTemplate(RUN_TEMPLATE) },
-    { to: `${GALLERY_DIR}/${STYLESHEET}`, text: await readFile(join(PAGE_SOURCE_DIR, STYLESHEET)) },
-  ];
-  for (const script of RUN_PAGE_SCRIPTS) {
-    files.push({
-      to: `${GALLERY_DIR}/js/${script}`,
-      text: await readFile(join(PAGE_SOURCE_DIR, 'js', script)),
-    });
-  }
+  const files: { to: string; text: string | Buffer }[] = [];
   try {
+    files.push(
+      { to: GALLERY_PAGE, text: await readTemplate(RUN_TEMPLATE) },
+      { to: `${GALLERY_DIR}/${STYLESHEET}`, text: await readFile(join(PAGE_SOURCE_DIR, STYLESHEET)) },
+    );
+    for (const script of RUN_PAGE_SCRIPTS) {
+      files.push({
+        to: `${GALLERY_DIR}/js/${script}`,
+        text: await readFile(join(PAGE_SOURCE_DIR, 'js', script)),
+      });
+    }
     for (const file of files) await replaceFile(join(outDir, ...file.to.split('/')), file.text);
   } catch (error) {
     throw new GalleryWriteError(`cannot write the run's page in ${outDir}: ${(error as Error).message}`, {

@@ -72,8 +72,8 @@ export class PartLoader {
     if (kind === 'draco') {
       const { DRACOLoader } = await import('three/addons/loaders/DRACOLoader.js');
       const draco = new DRACOLoader();
+      // The WebAssembly decoder (the only one copied): DRACOLoader picks it wherever WebAssembly exists.
       draco.setDecoderPath(new URL('libs/draco/gltf/', ADDONS).href);
-      draco.setDecoderConfig({ type: 'wasm' });
       return draco;
     }
     if (kind === 'meshopt') {

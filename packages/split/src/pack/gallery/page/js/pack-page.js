@@ -256,6 +256,8 @@ async function showWhole() {
   if (generation !== state.generation) return;
   state.viewer.show(whole.root, whole.boxAt(state.explodeAmount), whole.animations);
   finishView(state.viewer.animated);
+  // One placed piece has nothing to move apart from.
+  $('explode').disabled = whole.pieces.length < 2;
   if (whole.failures.length > 0) {
     for (const { part, error } of whole.failures) console.error(`meshparts gallery: ${part.name}`, error);
     fail(`${plural(whole.failures.length, 'part')} could not be loaded: ${whole.failures[0].error.message}`);
