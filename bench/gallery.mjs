@@ -2,7 +2,7 @@
  * The gallery's cost, measured (not a test): what writeGallery adds to a pack in bytes and time, with
  * and without decoders, what writeRunGallery takes, and how long a pack's page takes to draw the
  * whole model in headless Chromium on SwiftShader (software WebGL, what CI and GPU-less machines
- * have; on a GPU the page draws in a fraction of that).
+ * have).
  * Usage (after `pnpm build`): node bench/gallery.mjs [--rounds 5]   (prints the Markdown section)
  */
 import { spawn } from 'node:child_process';
