@@ -188,9 +188,11 @@ describe('writeRunGallery', () => {
     expect(written).toContain('index.html');
     expect(written).toContain('gallery/js/run-page.js');
     expect(written.some((file) => file.includes('three'))).toBe(false);
-    // A second run replaces the files in place and leaves no temporary file behind.
+    // A second run replaces the files in place, and removes what a killed write left in its folders.
+    await writeFile(join(out, 'gallery', 'js', 'run-page.js.tmp-4242-0123abcd'), 'half a file');
+    await writeFile(join(out, 'gallery', 'notes.txt'), 'not ours');
     expect(await writeRunGallery(out, { packs: [] })).toEqual(written);
-    expect(await filesUnder(out)).toEqual(written);
+    expect(await filesUnder(out)).toEqual([...written, 'gallery/notes.txt'].sort());
     const html = await readFile(join(out, 'index.html'), 'utf8');
     expect(html).toContain('gallery/js/run-page.js');
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GalleryWriteError } from './gallery-error.js';
 import {
@@ -56,6 +56,8 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
         text: await readFile(join(PAGE_SOURCE_DIR, 'js', script)),
       });
     }
+    await removeLeftovers(join(outDir, GALLERY_DIR));
+    await removeLeftovers(join(outDir, GALLERY_DIR, 'js'));
     for (const file of files) await replaceFile(join(outDir, ...file.to.split('/')), file.text);
   } catch (error) {
     throw new GalleryWriteError(`cannot write the run's page in ${outDir}: ${(error as Error).message}`, {
@@ -63,6 +65,23 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
     });
   }
   return files.map((file) => file.to).sort();
+}
+
+/** The temporary name {@link replaceFile} writes through: `<name>.tmp-<pid>-<8 hex>`. */
+const TEMP_NAME = /^.+\.tmp-\d+-[0-9a-f]{8}$/;
+
+/**
+ * Removes what a killed write left in the page's own folders (only names of the temporary shape;
+ * the top of the output folder is swept by the CLI's cleanup, which knows the same shape).
+ */
+async function removeLeftovers(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (TEMP_NAME.test(name)) await rm(join(dir, name), { force: true });
 }
 
 async function isPack(dir: string): Promise<boolean> {
