@@ -162,6 +162,29 @@ describe('writeGallery', () => {
     expect(() => renderTemplate('<meta content="{{importmap-hash}}">')).toThrow(/import map/);
   });
 
+  it('copies the KTX2 transcoder for a part that uses KHR_texture_basisu, and writes durably on request', async () => {
+    const { dir, manifest } = await packOf('TwoCubes.glb', 'ktx2');
+    // A GLB whose JSON names KHR_texture_basisu: only its JSON chunk is read to choose decoders.
+    const json = Buffer.from(
+      JSON.stringify({ asset: { version: '2.0' }, extensionsUsed: ['KHR_texture_basisu'] }).padEnd(64),
+    );
+    const glb = Buffer.alloc(20 + json.length);
+    glb.writeUInt32LE(0x46546c67, 0);
+    glb.writeUInt32LE(2, 4);
+    glb.writeUInt32LE(glb.length, 8);
+    glb.writeUInt32LE(json.length, 12);
+    glb.writeUInt32LE(0x4e4f534a, 16);
+    json.copy(glb, 20);
+    await writeFile(join(dir, ...manifest.parts[0]!.file.split('/')), glb);
+    expect(await glbExtensionsUsed(join(dir, ...manifest.parts[0]!.file.split('/')))).toEqual([
+      'KHR_texture_basisu',
+    ]);
+    const written = await writeGallery(dir, manifest, { durable: true });
+    expect(written).toContain(KTX2);
+    expect(written).not.toContain(DRACO);
+    expect(await missingImports(dir, written, ['draco', 'meshopt'])).toEqual([]);
+  });
+
   it('copies every decoder when a part file cannot be read as a GLB (never a page that cannot decode)', async () => {
     const { dir, manifest } = await packOf('TwoCubes.glb', 'odd');
     await writeFile(join(dir, ...manifest.parts[0]!.file.split('/')), 'not a glb');

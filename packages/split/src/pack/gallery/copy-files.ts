@@ -1,16 +1,35 @@
 import { constants } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** One file to put in a folder: copied from `source`, or written from `text`. */
 export type PlannedFile = { to: string; source: string } | { to: string; text: string };
 
+/** fsyncs a file or a folder; folders cannot be opened for it everywhere (Windows), so best effort. */
+async function sync(path: string, folder: boolean): Promise<void> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (!folder) throw error;
+  }
+}
+
 /**
  * Writes planned files under `dir` (`to` is a relative `/`-separated path), creating folders as
  * needed. Copies try a copy-on-write clone first (a reflink on Btrfs, XFS or APFS costs no space)
- * and fall back to a plain copy. Returns the relative paths, sorted.
+ * and fall back to a plain copy. With `durable`, every file and folder written is fsynced (as the
+ * pack writer does for its own files when it replaces a pack). Returns the relative paths, sorted.
  */
-export async function writePlannedFiles(dir: string, files: readonly PlannedFile[]): Promise<string[]> {
+export async function writePlannedFiles(
+  dir: string,
+  files: readonly PlannedFile[],
+  durable = false,
+): Promise<string[]> {
   const folders = new Set(files.map((file) => dirname(join(dir, ...file.to.split('/')))));
   for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true });
   await Promise.all(
@@ -21,5 +40,9 @@ export async function writePlannedFiles(dir: string, files: readonly PlannedFile
         : copyFile(file.source, target, constants.COPYFILE_FICLONE);
     }),
   );
+  if (durable) {
+    await Promise.all(files.map((file) => sync(join(dir, ...file.to.split('/')), false)));
+    for (const folder of [...folders].sort().reverse()) await sync(folder, true);
+  }
   return files.map((file) => file.to).sort();
 }

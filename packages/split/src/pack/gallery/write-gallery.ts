@@ -23,9 +23,14 @@ export interface WriteGalleryOptions {
    * their 1.3 MB. `all`, or a list, for a pack whose parts will be replaced by compressed ones.
    */
   decoders?: 'auto' | 'all' | readonly Decoder[];
+  /**
+   * fsync every file and folder written, for a pack writer that writes its pack durably (see
+   * WritePackOptions.durable). Default false.
+   */
+  durable?: boolean;
 }
 
-export const WRITE_GALLERY_DEFAULTS: Required<WriteGalleryOptions> = { decoders: 'auto' };
+export const WRITE_GALLERY_DEFAULTS: Required<WriteGalleryOptions> = { decoders: 'auto', durable: false };
 
 /**
  * Writes a pack's gallery: `index.html` and `gallery/` (the page's scripts and stylesheet, and
@@ -43,7 +48,7 @@ export async function writeGallery(
   manifest: Pick<Manifest, 'parts'>,
   options: WriteGalleryOptions = {},
 ): Promise<string[]> {
-  const { decoders } = { ...WRITE_GALLERY_DEFAULTS, ...options };
+  const { decoders, durable } = { ...WRITE_GALLERY_DEFAULTS, ...options };
   const needed =
     decoders === 'auto'
       ? await decodersForParts(
@@ -65,7 +70,7 @@ export async function writeGallery(
         source: join(three, ...file.from.split('/')),
       })),
     ];
-    return await writePlannedFiles(packDir, files);
+    return await writePlannedFiles(packDir, files, durable);
   } catch (error) {
     throw new GalleryWriteError(`cannot write the gallery in ${packDir}: ${(error as Error).message}`, {
       cause: error,
