@@ -67,6 +67,11 @@ async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promi
     if (code === 'EACCES') throw new UsageError(`port ${flags.port} needs privileges: choose one above 1023`);
     throw error;
   }
+  // Listen for the signals before the URL is out: whoever reads it may stop the server at once.
+  const stopped = new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
   const url = `${server.origin}index.html`;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ url, dir: root, kind: served.kind, port: server.port })}\n`);
@@ -75,10 +80,7 @@ async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promi
   } else {
     process.stdout.write(`serving ${served.summary} from ${shortPath(root)}\n${url}\npress Ctrl-C to stop\n`);
   }
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  const signal = await stopped;
   await server.close();
   if (!flags.json && !flags.quiet) process.stderr.write(`stopped (${signal})\n`);
   return EXIT.ok;
