@@ -11,7 +11,7 @@ import validator from 'gltf-validator';
 import { OUT, ROOT, SPLIT_DIST } from './lib/paths.mjs';
 
 const MODELS = join(ROOT, '..', 'shared', 'models');
-const { splitModel, readModel, planParts, iteratePackParts } = await import(SPLIT_DIST);
+const { splitModel, readModel, planParts, splitParts } = await import(SPLIT_DIST);
 
 /** Model files: top-level .glb/.gltf, and the .gltf inside each sub-folder. */
 async function listModels() {
@@ -32,8 +32,7 @@ async function listModels() {
 async function directParts(path) {
   const { document } = await readModel(path);
   let direct = 0;
-  for await (const part of iteratePackParts(document, await planParts(document)))
-    if ('bytes' in part) direct++;
+  for await (const part of splitParts(document, await planParts(document))) if ('bytes' in part) direct++;
   return direct;
 }
 

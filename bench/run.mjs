@@ -45,9 +45,13 @@ function provenance(name, rounds) {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpu}, Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(
-      ' / ',
-    )} at the end; outputs in \`${OUT.replace(ROOT, '')}\`; command: \`${process.env.BENCH_OUT ? `BENCH_OUT=${process.env.BENCH_OUT} ` : ''}node bench/run.mjs ${name} --rounds ${rounds}\`.`;
+    .join(' / ')} at the end; outputs in \`${OUT.replace(ROOT, '')}\`; command: \`${[
+    'BENCH_OUT',
+    'BENCH_REQUESTS_SHAPES',
+  ]
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${process.env[name]} `)
+    .join('')}node bench/run.mjs ${name} --rounds ${rounds}\`.`;
 }
 
 /** Replaces (or appends) the section of `name` in BENCHMARKS.md. */

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { readModel } from '../packages/split/src/index.js';
 import { collect, ensureBuilt, runCli, spawnCli } from './helpers/cli.js';
-import { cliEnvFor, FAST_FLAGS, startTestEmulator, TEST_KEY } from './helpers/emulator.js';
+import { cliEnvFor, FAST_FLAGS, RPM_FLAGS, startTestEmulator, TEST_KEY } from './helpers/emulator.js';
 import { FIXTURES, tempDir } from './helpers/paths.js';
 
 let work: { dir: string; remove: () => Promise<void> };
@@ -110,16 +110,16 @@ describe('meshparts segment', () => {
 describe('meshparts balance', () => {
   it('prints the wallet balance, as text or JSON', async () => {
     emulator = await startTestEmulator({ balance: 150 });
-    const text = await runCli(['balance', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const text = await runCli(['balance', ...RPM_FLAGS], { env: cliEnvFor(emulator) });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toBe('150\n');
-    const json = await runCli(['balance', '--json', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const json = await runCli(['balance', '--json', ...RPM_FLAGS], { env: cliEnvFor(emulator) });
     expect(JSON.parse(json.stdout)).toEqual({ balance: 150, segmentations: 1 });
   });
 
   it('accepts --quiet on balance and inspect, printing only the result', async () => {
     emulator = await startTestEmulator({ balance: 150 });
-    const balance = await runCli(['balance', '--quiet', ...FAST_FLAGS], { env: cliEnvFor(emulator) });
+    const balance = await runCli(['balance', '--quiet', ...RPM_FLAGS], { env: cliEnvFor(emulator) });
     expect(balance.code, balance.stderr).toBe(0);
     expect(balance.stdout).toBe('150\n');
     const inspect = await runCli(['inspect', model, '--quiet', '--json']);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import { journalPath, parseJournal } from '../packages/cli/src/index.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { collect, ensureBuilt, runCli, spawnCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator } from './helpers/emulator.js';
@@ -81,14 +81,14 @@ describe('meshparts run after kill -9', () => {
   }, 120_000);
 
   it('refuses a second run on the same output folder while the first is running', async () => {
-    emulator = await startTestEmulator({ durationMs: 1500 });
+    emulator = await startTestEmulator({ durationMs: 5000 });
     const first = spawnCli(['run', ws.inputs, '-o', ws.out, ...FAST_FLAGS], { env: cliEnvFor(emulator) });
     const firstDone = collect(first, 60_000);
     while ((await journalStates()).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const second = await runCli(['run', ws.inputs, '-o', ws.out, ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
-    expect(second.code).toBe(2);
+    expect(second.code, second.stderr + second.stdout).toBe(2);
     expect(second.stderr).toMatch(/another meshparts run \(pid \d+/);
     expect((await firstDone).code).toBe(0);
     expect(emulator.stats().submissions).toBe(MODELS.length);

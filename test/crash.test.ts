@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import { journalPath, parseJournal } from '../packages/cli/src/index.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { readModel } from '../packages/split/src/index.js';
 import { collect, ensureBuilt, runCli, spawnCli } from './helpers/cli.js';

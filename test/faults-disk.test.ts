@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import { journalPath, parseJournal } from '../packages/cli/src/index.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { verifyPack } from '../packages/split/src/index.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';

@@ -1,7 +1,7 @@
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
+import { journalPath, parseJournal } from '../packages/cli/src/index.js';
 import type { Emulator, FaultRule } from '../packages/client/src/testing/index.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator } from './helpers/emulator.js';

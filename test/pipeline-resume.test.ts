@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunPipelineOptions, runPipeline } from '../packages/cli/src/index.js';
-import { readJournal } from '../packages/cli/src/pipeline/journal.js';
+import { type RunPipelineOptions, readJournal, runPipeline } from '../packages/cli/src/index.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { clientFor, startTestEmulator } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CreditLimitError,
+  journalPath,
   type PipelineEvent,
+  parseJournal,
   type RunPipelineOptions,
   runPipeline,
 } from '../packages/cli/src/index.js';
-import { journalPath, parseJournal } from '../packages/cli/src/pipeline/journal.js';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { clientFor, startTestEmulator } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';

@@ -4,9 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withLocalSegmenter } from '../packages/cli/src/pipeline/emulator-api.js';
-import type { PipelineEvent } from '../packages/cli/src/pipeline/events.js';
-import { runPipeline } from '../packages/cli/src/pipeline/run-pipeline.js';
+import type { PipelineEvent } from '../packages/cli/src/index.js';
+import { runPipeline, withLocalSegmenter } from '../packages/cli/src/index.js';
 import { StudioClient } from '../packages/client/src/index.js';
 import { type Emulator, type FaultRule, startEmulator } from '../packages/client/src/testing/index.js';
 import { type CliResult, ensureBuilt, runCli } from './helpers/cli.js';
@@ -128,7 +127,7 @@ describe('the API key never leaks', () => {
       timeoutMs: 120_000,
     });
     expectNoKeyInOutput(debug, 'run --debug');
-    expect(debug.stderr).toMatch(/\[debug\]|\[info\]/); // --debug really logged requests
+    expect(debug.stderr).toMatch(/meshparts: (debug|info): /); // --debug really logged requests
     expect(debug.code).toBe(1); // the faults made some models fail: their errors were printed
     const json = await runCli(['run', inputs, '-o', out, '--json', ...FAST_FLAGS], {
       env,

@@ -20,6 +20,7 @@ const REPORT_RSS = pathToFileURL(new URL('./report-rss.mjs', import.meta.url).pa
  * @property {string[]} args      arguments to `node` (script first)
  * @property {() => Promise<void>} [before]  untimed set-up run before every round (e.g. remove output)
  * @property {Record<string,string>} [env]
+ * @property {number[]} [exitCodes]  exit codes that still count as a measured run (default [0])
  */
 
 /**
@@ -28,9 +29,10 @@ const REPORT_RSS = pathToFileURL(new URL('./report-rss.mjs', import.meta.url).pa
  * @property {number} maxRssKiB
  * @property {number} load1   one-minute load average when the run started
  * @property {string} stdout
+ * @property {number} code    the child's exit code (one of `exitCodes`)
  */
 
-/** Runs `node ...args` once and measures it. Rejects when the child fails. */
+/** Runs `node ...args` once and measures it. Rejects when the child fails (exits with a code not in `exitCodes`). */
 export async function measureOnce(job) {
   if (job.before) await job.before();
   const useTime = existsSync(GNU_TIME);
@@ -55,7 +57,7 @@ export async function measureOnce(job) {
     );
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (code !== 0) {
+  if (!(job.exitCodes ?? [0]).includes(code)) {
     throw new Error(`${job.name} exited with ${code}:\n${stderr.slice(-2000)}`);
   }
   let maxRssKiB;
@@ -67,7 +69,7 @@ export async function measureOnce(job) {
     maxRssKiB = Number(await readFile(rssFile, 'utf8'));
     await rm(rssFile, { force: true });
   }
-  return { wallMs, maxRssKiB, load1, stdout };
+  return { wallMs, maxRssKiB, load1, stdout, code };
 }
 
 /** The median of a non-empty list of numbers. */

@@ -1,4 +1,4 @@
-import { withLocalSegmenter } from '../../packages/cli/src/pipeline/emulator-api.js';
+import { withLocalSegmenter } from '../../packages/cli/src/index.js';
 import {
   type Emulator,
   type EmulatorOptions,
@@ -42,3 +42,5 @@ export function cliEnvFor(emulator: Emulator): NodeJS.ProcessEnv {
 }
 
 export const FAST_FLAGS = ['--rpm', '10000', '--poll-interval', '100'] as const;
+/** The fast rate limit alone, for commands that do not poll (balance). */
+export const RPM_FLAGS = ['--rpm', '10000'] as const;

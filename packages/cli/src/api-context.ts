@@ -1,25 +1,26 @@
-import { type ApiConfig, redactKey, resolveConfig } from './config.js';
+import type { ApiFlags } from './commands/options.js';
+import { type ApiConfig, resolveConfig } from './config.js';
+import type { Output } from './output.js';
+import type { SegmenterName } from './pipeline/events.js';
+import { chooseSegmenter } from './pipeline/segmenter-choice.js';
 import type { ClientOptions } from './pipeline/segmenters.js';
 
 /**
- * Turns the API flags of a command into StudioClient options: the key and base URL from
- * flags / env / config file, `--rpm`, and with `--debug` a logger on stderr. The logger redacts the
- * key from everything it prints, as a second line of defence behind the client's own redaction.
+ * What the commands that may talk to the API share: the key and base URL from flags / env / config
+ * file, the StudioClient options (`--rpm`, `--poll-interval`, and with `--debug` the CLI's logger,
+ * which redacts the key from everything it prints, behind the client's own redaction), and the
+ * segmenter choice with the one line that says which and why.
  */
-
-export interface ApiFlags {
-  apiKey?: string;
-  baseUrl?: string;
-  rpm?: number;
-  pollInterval?: number;
-}
-
 export interface ApiContext {
   config: ApiConfig;
   client: ClientOptions;
+  /** What one Tripo segmentation costs (the client's SEGMENTATION_CREDITS). */
+  credits: number;
 }
 
-export async function apiContext(flags: ApiFlags, debug: boolean): Promise<ApiContext> {
+export async function apiContext(flags: ApiFlags, output: Output): Promise<ApiContext> {
+  // Loaded here, not at the top: the client (undici) is not needed to print --help.
+  const { redactSecrets, SEGMENTATION_CREDITS } = await import('@meshparts/client');
   const config = await resolveConfig({
     flags: {
       ...(flags.apiKey ? { apiKey: flags.apiKey } : {}),
@@ -32,31 +33,21 @@ export async function apiContext(flags: ApiFlags, debug: boolean): Promise<ApiCo
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
     ...(flags.rpm ? { requestsPerMinute: flags.rpm } : {}),
     ...(flags.pollInterval ? { polling: { maxIntervalMs: flags.pollInterval } } : {}),
-    ...(debug ? { logger: stderrLogger(config.apiKey) } : {}),
+    ...(output.debug ? { logger: output.logger((text) => redactSecrets(text, [config.apiKey])) } : {}),
   };
-  return { config, client };
+  return { config, client, credits: SEGMENTATION_CREDITS };
 }
 
-type Fields = Record<string, unknown>;
-
-function stderrLogger(apiKey: string | undefined) {
-  const write = (level: string) => (message: string, fields?: Fields) => {
-    const extra = fields && Object.keys(fields).length > 0 ? ` ${safeJson(fields)}` : '';
-    process.stderr.write(redactKey(`[${level}] ${message}${extra}\n`, apiKey));
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+/** The segmenter of a run (see chooseSegmenter) and the line that says which and why (never the key). */
+export function segmenterOf(
+  requested: SegmenterName | undefined,
+  context: ApiContext,
+): { segmenter: SegmenterName; line: string } {
+  const segmenter = chooseSegmenter(requested, context.config.apiKey);
+  return { segmenter, line: segmenterLine(segmenter, context, requested !== undefined) };
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return '[unserialisable]';
-  }
-}
-
-/** The one line that says which segmenter runs and why (never the key itself). */
-export function segmenterLine(segmenter: 'tripo' | 'local', config: ApiConfig, explicit: boolean): string {
+function segmenterLine(segmenter: SegmenterName, { config, credits }: ApiContext, explicit: boolean): string {
   if (segmenter === 'tripo') {
     const from =
       config.keySource === 'config'
@@ -64,7 +55,7 @@ export function segmenterLine(segmenter: 'tripo' | 'local', config: ApiConfig, e
         : config.keySource === 'env'
           ? 'THREEDAISTUDIO_API_KEY'
           : '--api-key';
-    return `segmenter: tripo (API key from ${from}; 80 credits per new model)`;
+    return `segmenter: tripo (API key from ${from}; ${credits} credits per new model)`;
   }
   if (explicit) return 'segmenter: local (offline geometric segmentation)';
   return 'segmenter: local (no API key set: offline geometric segmentation, free; set THREEDAISTUDIO_API_KEY to use Tripo)';

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { guardStream } from './output.js';
 
-// `meshparts ... | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// `meshparts ... | head` closes the pipe early, `> /dev/full` fills the disk: write errors on the
+// standard streams must never crash a run that may have paid for tasks (output.ts).
+guardStream(process.stdout);
+guardStream(process.stderr);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -96,9 +96,3 @@ function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
-
-/** Replaces every occurrence of the key in text: a last line of defence for debug output. */
-export function redactKey(text: string, apiKey: string | undefined): string {
-  if (!apiKey || apiKey.length < 4) return text;
-  return text.split(apiKey).join('[redacted]');
-}

@@ -1,6 +1,7 @@
 /** meshparts — the pipeline that chains @meshparts/client and @meshparts/split. See README.md. */
 
 export type { Catalog, CatalogEntry } from './pipeline/catalog.js';
+export { withLocalSegmenter } from './pipeline/emulator-api.js';
 export {
   CreditLimitError,
   ModelError,
@@ -18,13 +19,22 @@ export type {
   PlannedAction,
   SegmenterName,
 } from './pipeline/events.js';
-export type { JournalEntry, JournalState } from './pipeline/journal.js';
-export { CREDITS_PER_SUBMISSION } from './pipeline/plan.js';
+export {
+  JOURNAL_DIR,
+  JOURNAL_FILE,
+  type JournalEntry,
+  type JournalHistory,
+  type JournalState,
+  journalPath,
+  parseJournal,
+  readJournal,
+} from './pipeline/journal.js';
+export { acquireLock, lockPath, type OutputLock } from './pipeline/lock.js';
 export {
   type PipelineRun,
   RUN_PIPELINE_DEFAULTS,
   type RunPipelineOptions,
   runPipeline,
 } from './pipeline/run-pipeline.js';
-export type { SplitSettings } from './pipeline/split-api.js';
+export { chooseSegmenter } from './pipeline/segmenter-choice.js';
 export { VERSION } from './version.js';

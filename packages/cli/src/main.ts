@@ -1,25 +1,24 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.js';
-import { EXIT } from './exit-codes.js';
-import { formatError, UsageError } from './usage-error.js';
+import { type CliRun, COMMANDS } from './commands/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { Output } from './output.js';
+import { PipelineUsageError } from './pipeline/errors.js';
 import { VERSION } from './version.js';
 
 export { EXIT } from './exit-codes.js';
 
-/**
- * Builds the `meshparts` command. Commands load their modules lazily so `--help` starts fast.
- * A command's action sets `program.exitCode`-style results by returning through `setExitCode`.
- */
-export function buildProgram(): Command {
+/** Builds the `meshparts` command. Commands load their modules lazily so `--help` starts fast. */
+export function buildProgram(run: CliRun = { code: EXIT.ok }): Command {
   const program = new Command('meshparts')
     .description(
       'Turn 3D models into modular asset packs: segment, split into one GLB per part, write a manifest.',
     )
     .version(VERSION, '-v, --version')
     .option('--debug', 'print stack traces and debug logs (the API key is never printed)')
-    .showHelpAfterError('(add --help for usage and examples)')
+    // Bad usage is one line on stderr (exit 2), with the hint on that same line.
+    .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of COMMANDS) register(program, run);
   program.addHelpText(
     'after',
     `
@@ -36,44 +35,41 @@ Exit codes: 0 success, 1 some models failed, 2 bad usage or input.`,
 }
 
 /**
- * Runs the CLI with the given arguments and resolves to the process exit code.
- * Commands signal partial failure by setting `process.exitCode` to EXIT.someFailed; they throw a
- * UsageError for bad usage or input (exit 2). Anything else that escapes is a failure (exit 1).
+ * Runs the CLI with the given arguments and resolves to the process exit code: the code the command
+ * returned, 2 for bad usage or input (commander's parse errors, a UsageError or PipelineUsageError, a
+ * @meshparts/split error: the model or the pack folder), 1 for anything else that escapes.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
-  const debug = argv.includes('--debug');
+  const run: CliRun = { code: EXIT.ok };
+  const program = buildProgram(run);
   try {
-    process.exitCode = undefined;
     await program.parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    return run.code;
   } catch (error) {
+    // --help and --version end through exitOverride with exit code 0; commander already printed.
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok;
+    // A parse error comes before any command has its Output: --json and --debug are read from argv.
+    const output =
+      run.output ?? new Output({ json: argv.includes('--json'), debug: argv.includes('--debug') });
+    const code = await exitCodeOf(error);
     if (error instanceof CommanderError) {
-      // --help and --version end through exitOverride with exit code 0; commander already printed.
-      if (error.exitCode === 0) return EXIT.ok;
-      writeJsonError(argv, 'usage', error.message);
-      return EXIT.usage;
+      // commander printed the message (and the help hint) on stderr already.
+      if (output.json) output.writeJson({ ok: false, error: { kind: 'usage', message: error.message } });
+    } else {
+      output.failure(code === EXIT.usage ? 'usage' : 'failure', error);
     }
-    process.stderr.write(`${formatError(error, debug)}\n`);
-    const usage = error instanceof UsageError || isBadBaseUrl(error);
-    writeJsonError(argv, usage ? 'usage' : 'failure', formatError(error, false).replace(/^meshparts: /, ''));
-    return usage ? EXIT.usage : EXIT.someFailed;
+    return code;
   }
 }
 
-/**
- * With --json, a command that fails before producing its result still answers with JSON on stdout
- * (`{ "ok": false, "error": { "kind", "message" } }`), so a build tool parsing stdout always gets JSON.
- */
-function writeJsonError(argv: readonly string[], kind: 'usage' | 'failure', message: string): void {
-  if (!argv.includes('--json')) return;
-  process.stdout.write(`${JSON.stringify({ ok: false, error: { kind, message } }, null, 2)}\n`);
-}
-
-/**
- * The client refuses a base URL that is not https (http only on loopback) with code INVALID_BASE_URL
- * when it is made: that is bad usage of --base-url / THREEDAISTUDIO_BASE_URL (exit 2), not a failure.
- */
-function isBadBaseUrl(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'INVALID_BASE_URL';
+/** 2 for a refusal before anything was done, 1 otherwise. */
+async function exitCodeOf(error: unknown): Promise<ExitCode> {
+  if (error instanceof CommanderError || error instanceof PipelineUsageError) return EXIT.usage;
+  // The client refuses a base URL that is not https (http only on loopback) when it is made:
+  // bad usage of --base-url / THREEDAISTUDIO_BASE_URL.
+  if ((error as { code?: unknown } | null)?.code === 'INVALID_BASE_URL') return EXIT.usage;
+  // Split errors are the model's or the pack folder's: bad input (the light entry: no glTF code).
+  const { SplitError } = await import('@meshparts/split/options');
+  if (error instanceof SplitError) return EXIT.usage;
+  return EXIT.someFailed;
 }

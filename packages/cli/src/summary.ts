@@ -1,20 +1,10 @@
+import { formatTable } from './output.js';
 import type { PipelineRun } from './pipeline/run-pipeline.js';
 
 /**
  * The end-of-run summary table (stderr) and the `--json` document (stdout). The JSON shape is part
  * of the CLI's contract for build tools: fields are only ever added.
  */
-
-/** Renders rows as a plain-text table with left-aligned columns. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`;

@@ -1,17 +1,10 @@
-import { EXIT } from './exit-codes.js';
+import { PipelineUsageError } from './pipeline/errors.js';
 
 /**
- * Bad usage or bad input (a missing file, an unreadable model, an invalid option value).
- * The CLI prints its message as one line and exits with code 2, without a stack trace unless --debug.
+ * Bad usage or bad input found by the CLI itself (a missing file, an unreadable rename map, an
+ * option that does not fit). A PipelineUsageError, so the one rule "a refusal before anything was
+ * done is exit 2" covers the CLI's own checks and the pipeline's alike. Printed as one line.
  */
-export class UsageError extends Error {
+export class UsageError extends PipelineUsageError {
   override readonly name = 'UsageError';
-  readonly exitCode = EXIT.usage;
-}
-
-/** Formats an error for the terminal: one line, or the stack with `debug`. */
-export function formatError(error: unknown, debug: boolean): string {
-  if (debug && error instanceof Error && error.stack) return error.stack;
-  const message = error instanceof Error ? error.message : String(error);
-  return `meshparts: ${message.split('\n')[0]}`;
 }

@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactSecrets } from '@meshparts/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configFilePath, redactKey, resolveConfig } from '../src/config.js';
+import { configFilePath, resolveConfig } from '../src/config.js';
 import { UsageError } from '../src/usage-error.js';
 
 let home: string;
@@ -73,11 +74,11 @@ describe('resolveConfig', () => {
   });
 });
 
-describe('redactKey', () => {
+describe('redaction (redactSecrets of the client, which the CLI logger uses)', () => {
   it('removes every occurrence of the key', () => {
-    expect(redactKey('Bearer sk-secret-123 and sk-secret-123', 'sk-secret-123')).toBe(
-      'Bearer [redacted] and [redacted]',
+    expect(redactSecrets('Bearer sk-secret-123 and sk-secret-123', ['sk-secret-123'])).toBe(
+      'Bearer [REDACTED] and [REDACTED]',
     );
-    expect(redactKey('nothing', undefined)).toBe('nothing');
+    expect(redactSecrets('nothing', [undefined])).toBe('nothing');
   });
 });

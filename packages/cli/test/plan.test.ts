@@ -1,7 +1,8 @@
+import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import { describe, expect, it } from 'vitest';
 import type { ModelRef } from '../src/pipeline/events.js';
 import { type JournalEntry, JournalHistory } from '../src/pipeline/journal.js';
-import { CREDITS_PER_SUBMISSION, type PlanInputs, planModel } from '../src/pipeline/plan.js';
+import { type PlanInputs, planModel } from '../src/pipeline/plan.js';
 
 const model: ModelRef = { file: 'robot.glb', slug: 'robot', sha256: 'f'.repeat(64) };
 const pack = { manifestPath: '/out/robot/manifest.json', parts: 3, taskId: null };
@@ -26,7 +27,7 @@ function plan(overrides: Partial<PlanInputs>) {
 
 describe('planModel', () => {
   it('submits a new model for 80 credits, segments locally for free', () => {
-    expect(plan({})).toMatchObject({ action: 'submit', credits: CREDITS_PER_SUBMISSION });
+    expect(plan({})).toMatchObject({ action: 'submit', credits: SEGMENTATION_CREDITS });
     expect(plan({ segmenter: 'local' })).toMatchObject({ action: 'segment', credits: 0 });
   });
 

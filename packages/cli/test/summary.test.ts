@@ -1,10 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { formatTable } from '../src/output.js';
 import { ModelError } from '../src/pipeline/errors.js';
 import type { ModelResult } from '../src/pipeline/events.js';
 import type { PipelineRun } from '../src/pipeline/run-pipeline.js';
 import { createProgressReporter, describe as describeEvent } from '../src/progress.js';
-import { formatDuration, formatTable, runJson, summaryTable } from '../src/summary.js';
+import { formatDuration, runJson, summaryTable } from '../src/summary.js';
 
 const model = (slug: string) => ({ file: `models/${slug}.glb`, slug, sha256: slug.padEnd(64, '0') });
 

@@ -1,7 +1,9 @@
 /**
- * Every API request goes through here: the rate limiter, the per-attempt timeout, the caller's signal,
- * the retry policy, the error mapping and the logging, in one place. Downloads from the storage origin
- * do not (see download.ts): they are not API requests and must never carry the key.
+ * Every request of the client goes through here: the rate limiter, the per-attempt timeout, the
+ * caller's signal, the retry policy, the error mapping and the logging, in one retry loop
+ * ({@link ApiTransport.retrying}). Downloads from the storage origin use the same loop without the
+ * rate limiter and build their own requests (download.ts): they are not API requests and never carry
+ * the key to another origin.
  */
 import { type Dispatcher, request } from 'undici';
 import { deadline, sleep, throwIfAborted } from './abort.js';
@@ -18,6 +20,7 @@ import {
 } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MultipartBody } from './multipart.js';
+import type { ResponseHeaders } from './rate-limit-headers.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { headerValue, readSmallBody } from './read-body.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -71,11 +74,67 @@ function describeNetworkError(error: unknown, secrets: readonly (string | undefi
   return redactSecrets(`${codes.length > 0 ? `${[...new Set(codes)].join('/')}: ` : ''}${message}`, secrets);
 }
 
+/**
+ * A failed attempt, with what the retry policy needs to know about it. Attempts throw it for an
+ * answer or a failure the loop may retry; anything else they throw ends the loop as it is.
+ */
+export class AttemptFailure extends Error {
+  constructor(
+    readonly error: StudioError,
+    readonly outcome: AttemptOutcome,
+  ) {
+    super(error.message);
+  }
+}
+
+/** One request as the retry loop sees it. */
+export interface RetriedRequest<T> {
+  method: 'GET' | 'POST';
+  /** Method and redacted URL, for errors and logs. */
+  info: RequestInfo;
+  /** How messages name the request: `GET https://…/status/` or `The download from https://…`. */
+  subject: string;
+  signal?: AbortSignal | undefined;
+  /** Per-attempt timeout in ms. */
+  timeoutMs: number;
+  /** Whether each attempt takes a permit of the client's rate limiter (API requests do). */
+  limited: boolean;
+  /**
+   * One attempt, cut off by `signal` at the per-attempt deadline. Throws {@link AttemptFailure} for a
+   * retryable outcome; `release` gives the rate-limit permit back as soon as the answer is in, with
+   * its headers (a server's own statement of its budget: see rate-limit-headers.ts).
+   */
+  attempt: (signal: AbortSignal, release: (headers?: ResponseHeaders) => void) => Promise<T>;
+}
+
+/** File system error codes: the destination's fault (permissions, disk full), not the network's; never retried. */
+const LOCAL_FILE_ERRORS = new Set([
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EDQUOT',
+  'EEXIST',
+  'EISDIR',
+  'ENOTDIR',
+  'EROFS',
+  'EMFILE',
+]);
+
+export function isLocalFileError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && LOCAL_FILE_ERRORS.has(code);
+}
+
 export class ApiTransport {
   readonly #config: TransportConfig;
 
   constructor(config: TransportConfig) {
     this.#config = config;
+  }
+
+  /** What downloads share with API requests: the connection pool, the key and the logger. */
+  get config(): Readonly<TransportConfig> {
+    return this.#config;
   }
 
   /** The origin of the API, e.g. `https://api.3daistudio.com` (the only origin that gets the key). */
@@ -102,80 +161,86 @@ export class ApiTransport {
 
   /** Send a request, retrying per the policy, and return the parsed JSON body of its 2xx answer. */
   async json(req: ApiRequest): Promise<unknown> {
-    const { clock, limiter, logger, retry: retryOptions } = this.#config;
+    const { clock, logger } = this.#config;
     const secrets = [this.#config.apiKey];
     const url = this.url(req.path);
     const info: RequestInfo = { method: req.method, url: redactUrl(url) };
+    let tries = 0;
+    return this.retrying({
+      method: req.method,
+      info,
+      subject: `${info.method} ${info.url}`,
+      signal: req.signal,
+      timeoutMs: req.timeoutMs ?? this.#config.timeoutMs,
+      limited: true,
+      attempt: async (signal, release) => {
+        tries++;
+        const started = clock.now();
+        const payload = req.body?.();
+        const headers = this.#headers();
+        if (payload !== undefined) {
+          headers['content-type'] = payload.contentType;
+          headers['content-length'] = String(payload.contentLength);
+        }
+        try {
+          const response = await request(url, {
+            method: req.method,
+            headers,
+            body: iterableBody(payload?.body),
+            dispatcher: this.#config.dispatcher,
+            signal,
+          });
+          const { text } = await readSmallBody(response.body);
+          release(response.headers);
+          const status = response.statusCode;
+          logger.debug('studio request', { ...info, status, attempt: tries, ms: clock.now() - started });
+          if (status >= 200 && status < 300) return this.#parseJson(text, status, info);
+          throw responseFailure(status, text, response.headers, info, secrets, clock.now());
+        } finally {
+          // Ends an upload the server answered before reading it all, and closes its file.
+          await payload?.body.return();
+        }
+      },
+    });
+  }
+
+  /**
+   * The one retry loop of the client, for API requests and downloads alike: the rate limiter (for API
+   * requests), the per-attempt deadline, the caller's signal, the retry policy, a 429's pause of the
+   * whole client, and the logging. A paid POST that fails in a way the server may have taken is
+   * reported as SubmissionUnknownError and never retried (retry-policy.ts).
+   */
+  async retrying<T>(req: RetriedRequest<T>): Promise<T> {
+    const { clock, limiter, logger, retry: retryOptions } = this.#config;
     for (let retry = 0; ; retry++) {
       throwIfAborted(req.signal);
-      const permit = await limiter.acquire(req.signal);
-      const attempt = deadline(req.signal, req.timeoutMs ?? this.#config.timeoutMs, clock);
-      const started = clock.now();
-      let outcome: AttemptOutcome;
-      let error: StudioError;
-      const payload = req.body?.();
-      const headers = this.#headers();
-      if (payload !== undefined) {
-        headers['content-type'] = payload.contentType;
-        headers['content-length'] = String(payload.contentLength);
-      }
+      const permit = req.limited ? await limiter.acquire(req.signal) : undefined;
+      const attempt = deadline(req.signal, req.timeoutMs, clock);
+      let failure: AttemptFailure;
       try {
-        const response = await request(url, {
-          method: req.method,
-          headers,
-          body: iterableBody(payload?.body),
-          dispatcher: this.#config.dispatcher,
-          signal: attempt.signal,
-        });
-        const { text } = await readSmallBody(response.body);
-        permit.release();
-        const status = response.statusCode;
-        logger.debug('studio request', { ...info, status, attempt: retry + 1, ms: clock.now() - started });
-        if (status >= 200 && status < 300) return this.#parseJson(text, status, info);
-        const retryAfterMs = parseRetryAfter(response.headers['retry-after'], clock.now());
-        const body = parseErrorBody(text, headerValue(response.headers, 'content-type'), secrets);
-        error = errorFromResponse(
-          retryAfterMs === undefined
-            ? { status, body, request: info }
-            : { status, body, request: info, retryAfterMs },
-        );
-        outcome =
-          retryAfterMs === undefined
-            ? { kind: 'response', status }
-            : { kind: 'response', status, retryAfterMs };
+        return await req.attempt(attempt.signal, (headers) => permit?.release(headers));
       } catch (thrown) {
         if (req.signal?.aborted) {
           if (req.method === 'POST') {
-            logger.warn('submission aborted by the caller; it may have reached the server', { ...info });
+            logger.warn('submission aborted by the caller; it may have reached the server', { ...req.info });
           }
           throw req.signal.reason;
         }
-        if (thrown instanceof StudioError) throw thrown;
-        const detail = describeNetworkError(thrown, secrets);
-        if (attempt.timedOut()) {
-          outcome = { kind: 'timeout' };
-          error = new TimeoutError(
-            `${info.method} ${info.url} timed out after ${req.timeoutMs ?? this.#config.timeoutMs} ms.`,
-            { request: info, cause: thrown },
-          );
-        } else {
-          const sent = !wasNotSent(thrown);
-          outcome = { kind: 'network', sent };
-          error = new ConnectionError(
-            `${info.method} ${info.url} failed: connection error (${detail})` +
-              (sent ? '.' : '; nothing was sent, so nothing was created or billed.'),
-            { request: info, cause: thrown },
-          );
-        }
-        logger.debug('studio request failed', { ...info, error: detail, attempt: retry + 1 });
+        // A request that never reached the server used none of the budget.
+        if (wasNotSent(thrown)) permit?.cancel();
+        failure = this.#classify(thrown, req, attempt.timedOut());
+        logger.debug('studio request failed', {
+          ...req.info,
+          error: failure.error.message,
+          attempt: retry + 1,
+        });
       } finally {
-        permit.release();
+        permit?.release();
         attempt.dispose();
-        // Ends an upload the server answered before reading it all, and closes its file.
-        await payload?.body.return();
       }
+      const { outcome, error } = failure;
       const delay = retryDelay(req.method, outcome, retry, retryOptions, this.#config.random);
-      if (outcome.kind === 'response' && outcome.status === 429) {
+      if (req.limited && outcome.kind === 'response' && outcome.status === 429) {
         // Hold every request of the client, not only this one: the server's window is shared.
         const pauseMs =
           outcome.retryAfterMs === undefined
@@ -185,13 +250,41 @@ export class ApiTransport {
       }
       if (delay === undefined) throw req.method === 'POST' ? submissionError(outcome, error) : error;
       logger.info('studio request will be retried', {
-        ...info,
+        ...req.info,
         attempt: retry + 1,
         delayMs: delay,
         reason: error.status ?? error.name,
       });
       await sleep(delay, clock, req.signal);
     }
+  }
+
+  /**
+   * What a failed attempt means for the loop: an AttemptFailure as it is; a StudioError or a local
+   * file error (the destination's fault) ends the loop (rethrown); a timeout or a connection error
+   * becomes a retryable failure.
+   */
+  #classify<T>(thrown: unknown, req: RetriedRequest<T>, timedOut: boolean): AttemptFailure {
+    if (thrown instanceof AttemptFailure && !timedOut) return thrown;
+    if (!timedOut && (thrown instanceof StudioError || isLocalFileError(thrown))) throw thrown;
+    const cause = thrown instanceof AttemptFailure ? thrown.error : thrown;
+    if (timedOut) {
+      return new AttemptFailure(
+        new TimeoutError(`${req.subject} timed out after ${req.timeoutMs} ms.`, { request: req.info, cause }),
+        { kind: 'timeout' },
+      );
+    }
+    const detail = describeNetworkError(thrown, [this.#config.apiKey]);
+    // Only a POST can prove that nothing left (the retry policy asks only then): a GET is retried anyway.
+    const sent = req.method !== 'POST' || !wasNotSent(thrown);
+    return new AttemptFailure(
+      new ConnectionError(
+        `${req.subject} failed: connection error (${detail})` +
+          (sent ? '.' : '; nothing was sent, so nothing was created or billed.'),
+        { request: req.info, cause: thrown },
+      ),
+      { kind: 'network', sent },
+    );
   }
 
   #parseJson(text: string, status: number, info: RequestInfo): unknown {
@@ -213,6 +306,28 @@ export class ApiTransport {
       );
     }
   }
+}
+
+/** A non-2xx answer as a retryable failure: the mapped StudioError and the status (with Retry-After). */
+export function responseFailure(
+  status: number,
+  text: string,
+  headers: Record<string, string | string[] | undefined>,
+  info: RequestInfo,
+  secrets: readonly (string | undefined)[],
+  nowMs: number,
+): AttemptFailure {
+  const retryAfterMs = parseRetryAfter(headers['retry-after'], nowMs);
+  const body = parseErrorBody(text, headerValue(headers, 'content-type'), secrets);
+  const error = errorFromResponse(
+    retryAfterMs === undefined
+      ? { status, body, request: info }
+      : { status, body, request: info, retryAfterMs },
+  );
+  return new AttemptFailure(
+    error,
+    retryAfterMs === undefined ? { kind: 'response', status } : { kind: 'response', status, retryAfterMs },
+  );
 }
 
 /**

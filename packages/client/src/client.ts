@@ -21,7 +21,7 @@ import { DurationStats, POLL_DEFAULTS } from './poll-schedule.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Segmentation, type SegmentationInput, Tasks, Wallet } from './resources/index.js';
 import { RETRY_DEFAULTS } from './retry-policy.js';
-import type { CreatedTask, Task, TaskResult } from './task.js';
+import { type CreatedTask, pickResult, type Task } from './task.js';
 import { CLIENT_VERSION } from './version.js';
 
 export interface SegmentOptions {
@@ -47,15 +47,6 @@ export interface SegmentResult {
   sha256: string;
   /** The finished task as last polled. */
   task: Task;
-}
-
-/** The result to download: the first 3D model (GLB), else the first result. */
-function pickResult(results: TaskResult[]): TaskResult {
-  return (
-    results.find((r) => r.type?.toUpperCase() === '3D_MODEL') ??
-    results.find((r) => /\.glb($|\?)/i.test(r.url)) ??
-    results[0]!
-  );
 }
 
 export class StudioClient {
@@ -114,17 +105,6 @@ export class StudioClient {
       maxUploadBytes: options.maxUploadBytes ?? CLIENT_DEFAULTS.maxUploadBytes,
       // A caller's dispatcher may give sockets larger write buffers than file-chunks.ts's ring covers.
       reuseUploadBuffers: options.dispatcher === undefined,
-      download: {
-        dispatcher,
-        apiOrigin: baseUrl.origin,
-        apiKey,
-        retry,
-        timeoutMs,
-        clock,
-        random,
-        logger,
-        userAgent,
-      },
       lifetime: this.#lifetime.signal,
     };
     this.segmentation = new Segmentation(this.#context);
@@ -138,7 +118,7 @@ export class StudioClient {
    */
   download(url: string, options: DownloadOptions): Promise<DownloadResult> {
     return withLifetime(this.#context, options.signal, (signal) =>
-      downloadResult(url, { ...options, signal }, this.#context.download),
+      downloadResult(url, { ...options, signal }, this.#context.transport),
     );
   }
 

@@ -7,7 +7,6 @@
 import { deadline } from './abort.js';
 import type { ApiTransport } from './api-transport.js';
 import type { Clock } from './clock.js';
-import type { DownloadConfig } from './download.js';
 import { StudioError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { DurationStats, PollOptions } from './poll-schedule.js';
@@ -29,7 +28,6 @@ export interface ClientContext {
   maxUploadBytes: number;
   /** Whether uploads may read files through reused buffers: only on the client's own Agent. */
   reuseUploadBuffers: boolean;
-  download: DownloadConfig;
   /** Aborted by `client.close()` (reason: a CLIENT_CLOSED StudioError), ending every call in flight. */
   lifetime: AbortSignal;
 }

@@ -27,11 +27,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Dispatcher, request } from 'undici';
-import { deadline, sleep, throwIfAborted } from './abort.js';
-import type { Clock } from './clock.js';
-import { parseErrorBody } from './error-body.js';
-import { errorFromResponse } from './error-mapping.js';
+import { request } from 'undici';
+import { type ApiTransport, AttemptFailure, isLocalFileError, responseFailure } from './api-transport.js';
 import {
   ConnectionError,
   InvalidResponseError,
@@ -39,13 +36,10 @@ import {
   type RequestInfo,
   ResultExpiredError,
   StudioError,
-  TimeoutError,
 } from './errors.js';
-import type { Logger } from './logger.js';
 import { isAllowedUrl } from './loopback.js';
 import { headerValue, readSmallBody } from './read-body.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import { type AttemptOutcome, parseRetryAfter, type RetryOptions, retryDelay } from './retry-policy.js';
 
 export interface DownloadOptions {
   /** Destination file. Its folder is created if missing; an existing file is replaced atomically. */
@@ -67,47 +61,6 @@ export interface DownloadResult {
 }
 
 export const DOWNLOAD_DEFAULTS = { maxBytes: 150 * 1024 * 1024, maxRedirects: 5, verifyGlb: true } as const;
-
-export interface DownloadConfig {
-  dispatcher: Dispatcher;
-  /** The API's origin: the only origin that may receive the key. */
-  apiOrigin: string;
-  apiKey: string | undefined;
-  retry: Required<RetryOptions>;
-  timeoutMs: number;
-  clock: Clock;
-  random: () => number;
-  logger: Logger;
-  userAgent: string;
-}
-
-/** File system error codes: the destination's fault (permissions, disk full), not the network's; never retried. */
-const LOCAL_FILE_ERRORS = new Set([
-  'EACCES',
-  'EPERM',
-  'ENOSPC',
-  'EDQUOT',
-  'EEXIST',
-  'EISDIR',
-  'ENOTDIR',
-  'EROFS',
-  'EMFILE',
-]);
-
-function isLocalFileError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && LOCAL_FILE_ERRORS.has(code);
-}
-
-/** A failed attempt that the retry policy may retry. */
-class AttemptFailure extends Error {
-  constructor(
-    readonly error: StudioError,
-    readonly outcome: AttemptOutcome,
-  ) {
-    super(error.message);
-  }
-}
 
 interface Written {
   part: string;
@@ -142,12 +95,15 @@ function meter(maxBytes: number, info: RequestInfo) {
   return { transform, state, digest: () => hash.digest('hex') };
 }
 
+/** One download attempt: follows redirects by hand, streams the body to a `.part-` file, verifies it. */
 async function attempt(
   url: string,
   options: DownloadOptions & { maxBytes: number; verifyGlb: boolean },
-  config: DownloadConfig,
+  transport: ApiTransport,
   signal: AbortSignal,
 ): Promise<Written> {
+  const config = transport.config;
+  const apiKey = config.apiKey;
   let current: URL;
   try {
     current = new URL(url);
@@ -166,8 +122,8 @@ async function attempt(
       );
     }
     const headers: Record<string, string> = { accept: '*/*', 'user-agent': config.userAgent };
-    if (hop === 0 && current.origin === config.apiOrigin && config.apiKey !== undefined) {
-      headers.authorization = `Bearer ${config.apiKey}`;
+    if (hop === 0 && current.origin === transport.origin && apiKey !== undefined) {
+      headers.authorization = `Bearer ${apiKey}`;
     }
     const response = await request(current, {
       method: 'GET',
@@ -195,19 +151,7 @@ async function attempt(
     }
     if (status < 200 || status >= 300) {
       const { text } = await readSmallBody(response.body, 64 * 1024);
-      const body = parseErrorBody(text, headerValue(response.headers, 'content-type'), [config.apiKey]);
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], config.clock.now());
-      const error = errorFromResponse(
-        retryAfterMs === undefined
-          ? { status, body, request: info }
-          : { status, body, request: info, retryAfterMs },
-      );
-      throw new AttemptFailure(
-        error,
-        retryAfterMs === undefined
-          ? { kind: 'response', status }
-          : { kind: 'response', status, retryAfterMs },
-      );
+      throw responseFailure(status, text, response.headers, info, [apiKey], config.clock.now());
     }
     const lengthHeader = headerValue(response.headers, 'content-length');
     const expected = lengthHeader === undefined ? undefined : Number(lengthHeader);
@@ -225,7 +169,7 @@ async function attempt(
     } catch (error) {
       await rm(part, { force: true });
       if (error instanceof StudioError || signal.aborted || isLocalFileError(error)) throw error;
-      const detail = redactSecrets(error instanceof Error ? error.message : String(error), [config.apiKey]);
+      const detail = redactSecrets(error instanceof Error ? error.message : String(error), [apiKey]);
       throw new AttemptFailure(
         new ConnectionError(
           `The download from ${info.url} was cut short after ${m.state.bytes}` +
@@ -277,68 +221,38 @@ function verify(
   }
 }
 
-/** Download `url` to `options.to`, with the checks and retries described above. */
+/** Download `url` to `options.to`, with the checks described above, retried by the transport's loop. */
 export async function downloadResult(
   url: string,
   options: DownloadOptions,
-  config: DownloadConfig,
+  transport: ApiTransport,
 ): Promise<DownloadResult> {
   const resolved = {
     ...options,
     maxBytes: options.maxBytes ?? DOWNLOAD_DEFAULTS.maxBytes,
     verifyGlb: options.verifyGlb ?? DOWNLOAD_DEFAULTS.verifyGlb,
   };
-  const timeoutMs = options.timeoutMs ?? config.timeoutMs;
+  const info: RequestInfo = { method: 'GET', url: redactUrl(url) };
   await mkdir(dirname(options.to), { recursive: true });
-  for (let retry = 0; ; retry++) {
-    throwIfAborted(options.signal);
-    const limit = deadline(options.signal, timeoutMs, config.clock);
-    let failure: AttemptFailure;
-    try {
-      const written = await attempt(url, resolved, config, limit.signal);
+  const written = await transport.retrying({
+    method: 'GET',
+    info,
+    subject: `The download from ${info.url}`,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? transport.config.timeoutMs,
+    // Storage is not the API: its requests do not spend the API's rate-limit budget.
+    limited: false,
+    attempt: async (signal) => {
+      const part = await attempt(url, resolved, transport, signal);
       try {
-        await rename(written.part, options.to);
+        await rename(part.part, options.to);
       } catch (error) {
-        await rm(written.part, { force: true });
+        await rm(part.part, { force: true });
         throw error;
       }
-      config.logger.debug('studio download done', { url: redactUrl(url), bytes: written.byteLength });
-      return { path: options.to, byteLength: written.byteLength, sha256: written.sha256 };
-    } catch (thrown) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const info: RequestInfo = { method: 'GET', url: redactUrl(url) };
-      if (limit.timedOut()) {
-        failure = new AttemptFailure(
-          new TimeoutError(`The download from ${info.url} timed out after ${timeoutMs} ms.`, {
-            request: info,
-            cause: thrown,
-          }),
-          { kind: 'timeout' },
-        );
-      } else if (thrown instanceof AttemptFailure) {
-        failure = thrown;
-      } else if (thrown instanceof StudioError) {
-        throw thrown;
-      } else if (isLocalFileError(thrown)) {
-        throw thrown;
-      } else {
-        const detail = redactSecrets(thrown instanceof Error ? thrown.message : String(thrown), [
-          config.apiKey,
-        ]);
-        failure = new AttemptFailure(
-          new ConnectionError(`The download from ${info.url} failed: connection error (${detail}).`, {
-            request: info,
-            cause: thrown,
-          }),
-          { kind: 'network', sent: true },
-        );
-      }
-    } finally {
-      limit.dispose();
-    }
-    const delay = retryDelay('GET', failure.outcome, retry, config.retry, config.random);
-    if (delay === undefined) throw failure.error;
-    config.logger.info('studio download will be retried', { url: redactUrl(url), delayMs: delay });
-    await sleep(delay, config.clock, options.signal);
-  }
+      return part;
+    },
+  });
+  transport.config.logger.debug('studio download done', { url: info.url, bytes: written.byteLength });
+  return { path: options.to, byteLength: written.byteLength, sha256: written.sha256 };
 }

@@ -16,6 +16,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.js';
+import { SEGMENTATION_CREDITS } from './pricing.js';
 
 type ErrorClass = new (message: string, options?: StudioErrorOptions) => StudioError;
 
@@ -81,7 +82,8 @@ const REASONS: Record<number, string> = {
 function hint(errorClass: ErrorClass): string {
   if (errorClass === AuthenticationError)
     return ' Check the API key (THREEDAISTUDIO_API_KEY): it may be invalid, expired or revoked.';
-  if (errorClass === InsufficientCreditsError) return ' A segmentation costs 80 credits; top up the wallet.';
+  if (errorClass === InsufficientCreditsError)
+    return ` A segmentation costs ${SEGMENTATION_CREDITS} credits; top up the wallet.`;
   if (errorClass === PayloadTooLargeError) return ' The upstream limit is 150 MB.';
   return '';
 }

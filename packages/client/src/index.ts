@@ -29,7 +29,10 @@ export type { ModelSource } from './input.js';
 export { detectFormat, MODEL_CONTENT_TYPES, type ModelFormat } from './input-format.js';
 export type { Logger } from './logger.js';
 export { POLL_DEFAULTS, type PollOptions } from './poll-schedule.js';
+export { SEGMENTATION_CREDITS } from './pricing.js';
+export type { ResponseHeaders } from './rate-limit-headers.js';
 export { type Permit, RATE_LIMITER_DEFAULTS, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export { REDACTED, redactSecrets } from './redact.js';
 export type {
   ModelUpload,
   ModelUrlInput,
@@ -38,6 +41,13 @@ export type {
 } from './resources/segmentation.js';
 export { WAIT_DEFAULTS, type WaitOptions } from './resources/tasks.js';
 export { RETRY_DEFAULTS, type RetryOptions } from './retry-policy.js';
-export type { CreatedTask, KnownTaskStatus, Task, TaskResult, TaskStatus } from './task.js';
+export {
+  type CreatedTask,
+  type KnownTaskStatus,
+  pickResult,
+  type Task,
+  type TaskResult,
+  type TaskStatus,
+} from './task.js';
 /** Package name, kept for the CLI's diagnostics. */
 export const CLIENT_PACKAGE = '@meshparts/client';

@@ -6,7 +6,8 @@
  * to finish:
  *
  * 1. Remaining time. While the task reports progress p above its baseline p0 (0 for a task this
- *    client submitted, else the progress at the first poll), the task's own pace says
+ *    client submitted or whose creation time the caller gave, else the progress at the first poll),
+ *    the task's own pace says
  *    remaining = elapsed × (100 − p) / (p − p0), elapsed counted from the baseline (at p = 100
  *    without FINISHED, it is due now). Before there is progress (PENDING, unknown statuses) it is
  *    the median duration of the tasks that finished on this client, or the prior
@@ -15,16 +16,21 @@
  *    A task that is already overdue is polled at a pace proportional to how long it has run
  *    (elapsed / 8), so a long-running task costs a bounded number of polls.
  * 3. The delay is clamped to [fair share, maxIntervalMs]. The fair share is the budget's spacing
- *    (window / requests per minute) times the number of waits running on the client: N concurrent
- *    waits each poll at most once per N slots, leaving room for submissions, and the FIFO queue of the
- *    rate limiter interleaves them. maxIntervalMs (60 s) bounds how stale progress reports get.
+ *    (window / requests per minute, the interval at which the rate limiter paces requests) times the
+ *    number of waits running on the client: N concurrent waits each poll at most once per N intervals,
+ *    leaving room for submissions, and the FIFO queue of the rate limiter interleaves them, one
+ *    interval apart. maxIntervalMs (60 s) bounds how stale progress reports get.
  *
  * The first poll of a task this client submitted is not immediate: the submission's answer already
  * confirmed the task, and a poll right away would only spend a request to learn "PENDING, 0 %". It
  * is aimed like the others once this client has observed a duration (a finished task, or the pace of
  * a running one); before any observation the prior is only a guess, so the first poll is a probe at
  * `expectedDurationMs / 16` that measures the task's pace (see {@link firstPollDelay}). A task this
- * client did not submit (a resumed one) is polled at once: that poll confirms it exists.
+ * client did not submit (a resumed one) is polled at once: that poll confirms it exists. When the
+ * caller gives its creation time (`wait(id, { createdAt })`: the pipeline passes the time its journal
+ * recorded the submission), its progress counts from that creation, so the next poll is aimed at the
+ * finish its own pace projects (a 6-second task resumed at 5 s is polled again ~1.4 s later) instead of
+ * the prior; with a last known progress as well, the first poll is aimed that way already.
  */
 
 export interface PollOptions {

@@ -1,14 +1,27 @@
 /**
- * The client's request budget: a sliding-window scheduler with a FIFO queue.
+ * The client's request budget: evenly paced requests, a sliding-window ceiling and a FIFO queue.
  *
- * The API allows `requestsPerMinute` requests (3 by default) per key in any 60-second window, and
- * status polls count. Every API request of a client takes a permit from one RateLimiter first, so a
- * batch of tasks cannot turn into a storm of 429s.
+ * The API allows `requestsPerMinute` requests (3 by default) per key, status polls included, but does
+ * not say how it counts them: over a minute, over a few seconds (60 per minute counted as 5 per 5 s), or
+ * by a token bucket. Every API request of a client takes a permit from one RateLimiter first, so a batch
+ * of tasks cannot turn into a storm of 429s, whatever the server's shape:
  *
- * A permit occupies its slot from the moment it is granted until `windowMs` after it is released (the
- * response arrived). Counting from the release rather than from the grant is deliberately conservative:
- * the server stamps a request when it arrives, which is somewhere between the two, so a window measured
- * from the release never ends before the server's does.
+ * 1. Pacing. Requests start at most one per interval (window ÷ limit: one per second at 60 per minute,
+ *    one per 20 s at the default 3). Requests spaced by the average rate fit every window length and
+ *    every bucket that allows that rate; a minute's budget sent at once does not (5 per 5 s refuses the
+ *    sixth). The interval is counted from when the previous request was answered, not from when it was
+ *    sent: the server stamps a request somewhere between the two, so spacing answers from starts is what
+ *    keeps the server's stamps an interval apart. A request still unanswered after a whole window (a
+ *    hung connection, a slow upload) stops holding the others back.
+ * 2. Bursts, only on evidence. A server that states its budget in rate-limit headers (`RateLimit`,
+ *    `RateLimit-Remaining`, `X-RateLimit-Remaining`, with a limit no larger than `requestsPerMinute`;
+ *    see rate-limit-headers.ts) has shown how many more requests it takes right now: that many may start
+ *    without pacing, less the requests it cannot have counted yet (granted after the answer's request,
+ *    or still in flight). When it says none remain and when that changes, every request waits until
+ *    then. Nothing else counts as evidence: no headers, a limit above ours (a daily quota), or a run of
+ *    accepted paced requests prove nothing about bursts, and the limiter never probes with one.
+ * 3. Ceiling. However paced or bursty, at most `requestsPerMinute` requests hold a slot in any window,
+ *    a slot lasting from the grant until one window after the answer (conservative, as above).
  *
  * Waiters are served strictly in arrival order, so many concurrent `wait()` loops share the budget
  * fairly and a submission queued behind them is not starved. `pauseUntil()` lets a 429's Retry-After
@@ -17,6 +30,7 @@
 import { throwIfAborted } from './abort.js';
 import { type Clock, systemClock } from './clock.js';
 import { StudioError } from './errors.js';
+import { type ResponseHeaders, readServerBudget } from './rate-limit-headers.js';
 
 export interface RateLimiterOptions {
   /** Requests allowed in any window. Default 3, the API's documented default. */
@@ -30,11 +44,25 @@ export const RATE_LIMITER_DEFAULTS = { requestsPerMinute: 3, windowMs: 60_000 } 
 
 /** A granted request slot. Call `release()` once the request is over (it is safe to call twice). */
 export interface Permit {
-  release(): void;
+  /**
+   * The request is over. Pass the response's headers when there was a response: a server that states
+   * its remaining budget in them may let the next requests start without pacing.
+   */
+  release(headers?: ResponseHeaders): void;
+  /**
+   * The request provably never left this machine (connection refused, host not found): it used none
+   * of the server's budget, so it neither paces the next request nor holds a slot. Ends the permit.
+   */
+  cancel(): void;
 }
 
 interface Slot {
-  /** When the slot frees up: `Infinity` while the request is in flight. */
+  /** Grant order, to tell which requests an answer's budget may already have counted. */
+  seq: number;
+  grantedAt: number;
+  /** When the answer arrived: `Infinity` while the request is in flight. */
+  releasedAt: number;
+  /** When the slot stops counting against the ceiling: `Infinity` while in flight. */
   freeAt: number;
 }
 
@@ -58,6 +86,11 @@ export class RateLimiter {
   #slots: Slot[] = [];
   readonly #queue: Waiter[] = [];
   #pausedUntil = 0;
+  #granted = 0;
+  /** Requests that may start without pacing: what the server last said remains, less what it missed. */
+  #burst = 0;
+  /** Grant order of the request whose answer set `#burst`: an older answer arriving later is stale. */
+  #evidenceSeq = -1;
   #timer: unknown;
   #timerAt = Number.POSITIVE_INFINITY;
   #closed = false;
@@ -72,7 +105,7 @@ export class RateLimiter {
     this.#clock = options.clock ?? systemClock();
   }
 
-  /** Average spacing between requests that the budget allows: the window divided by the request count. */
+  /** Spacing between paced requests: the window divided by the request count. */
   get intervalMs(): number {
     return this.windowMs / this.requestsPerMinute;
   }
@@ -80,6 +113,11 @@ export class RateLimiter {
   /** How many callers are waiting for a permit. */
   get pending(): number {
     return this.#queue.length;
+  }
+
+  /** Requests the server's headers currently allow to start without pacing (0 without evidence). */
+  get burst(): number {
+    return this.#burst;
   }
 
   /** Wait for a permit, in FIFO order. Rejects with the signal's reason if it aborts first. */
@@ -120,6 +158,7 @@ export class RateLimiter {
       const frees = this.#slots.map((slot) => slot.freeAt).sort((a, b) => a - b);
       at = Math.max(at, frees[this.#slots.length - this.requestsPerMinute] ?? at);
     }
+    if (this.#burst < 1) at = Math.max(at, this.#pacedAt());
     return at;
   }
 
@@ -134,23 +173,73 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * When the next paced request may start: one interval after the latest moment a request may have
+   * been stamped by the server (its answer, or one window after its grant if it is still unanswered).
+   */
+  #pacedAt(): number {
+    let at = Number.NEGATIVE_INFINITY;
+    for (const slot of this.#slots) {
+      at = Math.max(at, Math.min(slot.releasedAt, slot.grantedAt + this.windowMs) + this.intervalMs);
+    }
+    return at;
+  }
+
+  /** Drops the slots that no longer count; every slot that still paces others outlives its interval. */
   #prune(now: number): void {
     this.#slots = this.#slots.filter((slot) => slot.freeAt > now);
   }
 
-  #grant(waiter: Waiter): void {
+  #grant(waiter: Waiter, now: number): void {
     waiter.signal?.removeEventListener('abort', waiter.onAbort);
-    const slot: Slot = { freeAt: Number.POSITIVE_INFINITY };
+    const slot: Slot = {
+      seq: this.#granted++,
+      grantedAt: now,
+      releasedAt: Number.POSITIVE_INFINITY,
+      freeAt: Number.POSITIVE_INFINITY,
+    };
     this.#slots.push(slot);
+    this.#burst = Math.max(0, this.#burst - 1);
     let released = false;
     waiter.resolve({
-      release: () => {
+      release: (headers) => {
         if (released) return;
         released = true;
-        slot.freeAt = this.#clock.now() + this.windowMs;
+        const at = this.#clock.now();
+        slot.releasedAt = at;
+        slot.freeAt = at + this.windowMs;
+        if (headers !== undefined) this.#observe(slot, headers, at);
+        this.#pump();
+      },
+      cancel: () => {
+        if (released) return;
+        released = true;
+        this.#slots = this.#slots.filter((other) => other !== slot);
         this.#pump();
       },
     });
+  }
+
+  /** Takes the server's stated budget from the answer to `slot`'s request as burst evidence. */
+  #observe(slot: Slot, headers: ResponseHeaders, now: number): void {
+    if (slot.seq < this.#evidenceSeq) return;
+    this.#evidenceSeq = slot.seq;
+    const budget = readServerBudget(headers, now);
+    if (budget === undefined || budget.limit > this.requestsPerMinute) {
+      this.#burst = 0;
+      return;
+    }
+    // Requests the answer cannot have counted: every one granted after this one, and older ones still
+    // in flight (the server may stamp them later).
+    const grantedAfter = this.#granted - 1 - slot.seq;
+    const olderInFlight = this.#slots.filter(
+      (other) => other.seq < slot.seq && other.releasedAt === Number.POSITIVE_INFINITY,
+    ).length;
+    this.#burst = Math.max(0, budget.remaining - grantedAfter - olderInFlight);
+    if (budget.remaining === 0 && budget.resetAt !== undefined && budget.resetAt > now) {
+      // Bounded by a window: a reset further away than that belongs to another kind of limit.
+      this.pauseUntil(Math.min(budget.resetAt, now + this.windowMs));
+    }
   }
 
   #pump(): void {
@@ -160,10 +249,11 @@ export class RateLimiter {
     while (
       this.#queue.length > 0 &&
       now >= this.#pausedUntil &&
-      this.#slots.length < this.requestsPerMinute
+      this.#slots.length < this.requestsPerMinute &&
+      (this.#burst >= 1 || now >= this.#pacedAt())
     ) {
       const waiter = this.#queue.shift();
-      if (waiter !== undefined) this.#grant(waiter);
+      if (waiter !== undefined) this.#grant(waiter, now);
     }
     if (this.#queue.length === 0) {
       this.#clearTimer();

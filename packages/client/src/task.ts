@@ -93,3 +93,17 @@ export function parseCreated(body: unknown, now: () => number): CreatedTask | un
 export function isTerminal(status: TaskStatus): boolean {
   return status === 'FINISHED' || status === 'FAILED';
 }
+
+/**
+ * The result to download from a finished task: the first 3D model (`asset_type` 3D_MODEL, in any
+ * case), else the first `.glb` URL, else the first result. The one rule, used by `segment()` and by
+ * callers that resume a task themselves (the meshparts pipeline). Throws on an empty list.
+ */
+export function pickResult(results: readonly TaskResult[]): TaskResult {
+  const picked =
+    results.find((r) => r.type?.toUpperCase() === '3D_MODEL') ??
+    results.find((r) => /\.glb($|\?)/i.test(r.url)) ??
+    results[0];
+  if (!picked) throw new RangeError('the task has no results to download');
+  return picked;
+}

@@ -1,2 +1,7 @@
-/** Sent in the User-Agent header. Kept in step with package.json by hand (no JSON import at run time). */
-export const CLIENT_VERSION = '0.1.0';
+import { createRequire } from 'node:module';
+
+// Read from package.json at run time, as the other packages do: one source of truth for the version.
+const require = createRequire(import.meta.url);
+
+/** Sent in the User-Agent header. */
+export const CLIENT_VERSION: string = (require('../package.json') as { version: string }).version;

@@ -60,13 +60,14 @@ describe("the server's own rate limit", () => {
   it.each(['seconds', 'http-date', 'none'] as const)(
     'a client that overestimates its budget recovers from 429s with Retry-After %s',
     async (rateLimitRetryAfter) => {
+      // The server takes 2 per second; the client believes 600 per minute (one per 100 ms).
       await using emulator = await startFastEmulator({
-        requestsPerMinute: 3,
+        requestsPerMinute: 2,
         rateLimitWindowMs: 1000,
         rateLimitRetryAfter,
       });
       await using client = clientFor(emulator, {
-        requestsPerMinute: 100,
+        requestsPerMinute: 600,
         maxRetries: 6,
         retry: { initialDelayMs: 200, maxDelayMs: 1000, maxRetryAfterMs: 2000 },
       });

@@ -120,7 +120,7 @@ describe('redactingLogger', () => {
     const log = redactingLogger({ debug: sink, info: sink, warn: sink, error: sink }, 'sk-123');
     log.warn('key sk-123 seen', { url: '/x?k=sk-123', nested: { list: ['sk-123', 4] } });
     expect(lines).toEqual([
-      ['key [redacted] seen', { url: '/x?k=[redacted]', nested: { list: ['[redacted]', 4] } }],
+      ['key [REDACTED] seen', { url: '/x?k=[REDACTED]', nested: { list: ['[REDACTED]', 4] } }],
     ]);
   });
 });

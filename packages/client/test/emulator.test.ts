@@ -108,7 +108,7 @@ describe('auth', () => {
     await sleep(20);
     const requestLines = lines.filter((line) => line.startsWith('api '));
     expect(requestLines.map((line) => line.replace(/\{.*$/, ''))).toEqual([
-      'api GET /v1/nothing/[redacted]/ 404',
+      'api GET /v1/nothing/[REDACTED]/ 404',
       'api GET /account/user/wallet/ 200',
       'api GET /account/user/wallet/ dropped',
     ]);

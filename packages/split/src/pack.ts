@@ -1,44 +1,45 @@
 /**
  * `@meshparts/split/pack`: what reading a model and writing its pack needs (readModel, splitModel,
- * inspectModel, naming, segmentLocally, writePack, verifyPack), without loading
- * @gltf-transform/functions up front. The main entry's `splitParts` and `reassemble` need that module
- * (~130 ms of imports); `splitModel` here loads it only when a part needs the general path (skins,
- * animations, extensions, compression), so `meshparts split` and `run` on a plain segmented model
- * never pay for it. Everything here is also exported by the main entry (the same functions and classes).
+ * the lower-level steps planParts → splitParts → writePack, verifyPack, segmentLocally), without
+ * loading @gltf-transform/functions up front: `splitModel` loads it only when a part needs the general
+ * path (skins, animations, extensions, compression), so `meshparts split` and `run` on a plain
+ * segmented model never pay its ~130 ms. It re-exports the inspect entry; the main entry re-exports
+ * this one.
  */
-export type { ILogger } from '@gltf-transform/core';
-export type { PartPlan, PlannedPart, StrategyOption } from './detect-parts.js';
-export { StrategyError } from './detect-parts.js';
-export type { EncodedPart } from './direct-part.js';
 export {
-  type InspectedPart,
-  type InspectModelOptions,
-  type InspectReport,
-  inspectModel,
-} from './inspect-model.js';
-export { createIO, ModelReadError, type ReadModel, type ReadModelOptions, readModel } from './io.js';
-export type { LabelOptions } from './labels/index.js';
-export { MODEL_LIMITS_DEFAULTS, ModelLimitError, type ModelLimits } from './limits.js';
-export { MANIFEST_FILE, type Manifest, type ManifestPart, PARTS_DIR } from './manifest.js';
+  type DetectPartsOptions,
+  detectParts,
+  type PartPlan,
+  type PlannedPart,
+} from './detect/detect-parts.js';
+export { type PlanPartsOptions, planParts } from './detect/plan-parts.js';
 export {
-  type CaseStyle,
-  type NameInput,
-  type NamingOptions,
-  nameParts,
-  parseRenameMap,
-  type RenameMap,
-  safeFileName,
-} from './naming/index.js';
-export { iteratePackParts, type PackPartsOptions } from './pack-parts.js';
-export type { PivotMode } from './pivot.js';
-export { NoLabelsError } from './plan-parts.js';
-export { type SegmentLocallyResult, segmentLocally } from './segment-locally.js';
+  type SegmentLocallyOptions,
+  type SegmentLocallyResult,
+  segmentLocally,
+} from './detect/segment-locally.js';
+export * from './inspect.js';
+export { syncDir, writeNewFile } from './pack/durable-files.js';
 export {
-  modelNameOf,
-  NoPartsError,
-  type SplitModelOptions,
-  type SplitModelResult,
-  splitModel,
-} from './split-model.js';
-export { type PackCheck, verifyPack } from './verify-pack.js';
-export { PackWriteError, writePack } from './write-pack.js';
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ManifestPart,
+  type ManifestSource,
+  PARTS_DIR,
+  type Segmenter,
+} from './pack/manifest.js';
+export { type PackCheck, verifyPack } from './pack/verify-pack.js';
+export { type PackSource, type WritePackOptions, writePack } from './pack/write-pack.js';
+export type { EncodedPart } from './parts/direct-part.js';
+export type { Placement, SplitPart } from './parts/general-part.js';
+export { type PackPart, type SplitPartsOptions, splitParts } from './parts/split-parts.js';
+export {
+  type CodecNeeds,
+  createIO,
+  type ReadModel,
+  type ReadModelOptions,
+  readModel,
+} from './read/read-model.js';
+export { modelNameOf, type SplitModelOptions, type SplitModelResult, splitModel } from './split-model.js';
+export { DEFAULT_GENERATOR, SPLIT_VERSION } from './version.js';

@@ -1,24 +1,19 @@
 import type { Document, ILogger, NodeIO } from '@gltf-transform/core';
-import type { PartPlan } from './detect-parts.js';
+import type { PartPlan } from './detect/detect-parts.js';
+import { planParts } from './detect/plan-parts.js';
+import { ModelLimitError, NoPartsError } from './errors.js';
 import { sha256Hex } from './hash.js';
-import { asReadModel, type ReadModel } from './io.js';
-import { ModelLimitError, type ModelLimits, resolveLimits } from './limits.js';
-import type { Manifest, Segmenter } from './manifest.js';
 import { modelNameOf } from './model-name.js';
-import { type NamingOptions, nameParts } from './naming/index.js';
-import { iteratePackParts } from './pack-parts.js';
-import { sceneBounds } from './part-stats.js';
-import type { PivotMode } from './pivot.js';
-import { type PlanPartsOptions, planParts } from './plan-parts.js';
-import type { SplitPart } from './split-parts.js';
-import { writePack } from './write-pack.js';
+import { resolveLimits, SPLIT_DEFAULTS, type SplitOptions } from './options.js';
+import type { Manifest, Segmenter } from './pack/manifest.js';
+import { nameParts } from './pack/naming/index.js';
+import { writePack } from './pack/write-pack.js';
+import { splitParts } from './parts/split-parts.js';
+import { asReadModel, type ReadModel } from './read/read-model.js';
+import { sceneBounds } from './scene.js';
 
-/** Everything `meshparts split` can set, in one object. */
-export interface SplitModelOptions extends PlanPartsOptions {
-  /** Default `original`. */
-  pivot?: PivotMode;
-  /** Template, rename map, case style, length (see naming/). `model` defaults to the input's base name. */
-  naming?: NamingOptions;
+/** The options of {@link splitModel}: how to cut ({@link SplitOptions}) and what the manifest records. */
+export interface SplitModelOptions extends SplitOptions {
   /** Manifest `generator`; default `meshparts@<version>`. */
   generator?: string;
   /** Manifest `source.segmenter`; default `none`. */
@@ -34,18 +29,13 @@ export interface SplitModelOptions extends PlanPartsOptions {
   /**
    * IO for writing part files (default: chosen from the parts' extensions). Given, every part is
    * written through it (glTF-Transform's writer); without it, static parts with core materials are
-   * encoded directly (see iteratePackParts): 1.4–1.8× faster end to end on a 500-part model.
+   * encoded directly (see splitParts): 1.4–1.8× faster end to end on a 500-part model.
    */
   io?: NodeIO;
   /** fsync the pack's files and folders (see WritePackOptions.durable for the default). */
   durable?: boolean;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
   logger?: ILogger;
-  /**
-   * Limits on hostile input (MODEL_LIMITS_DEFAULTS): `maxParts` for the split, `maxFileBytes` and
-   * `maxVertices` when `splitModel` reads the input itself. Past one: ModelLimitError, nothing written.
-   */
-  limits?: Partial<ModelLimits>;
 }
 
 /** The result of {@link splitModel}. */
@@ -56,17 +46,15 @@ export interface SplitModelResult {
   dir: string;
 }
 
-/** Thrown when a model has nothing to split (no mesh in the scene that is split). */
-export class NoPartsError extends Error {
-  override readonly name = 'NoPartsError';
-}
-
 export { modelNameOf } from './model-name.js';
 
-/** Plans and names an already-read model's parts (label strategies rebuild its document in place). */
-async function planAndName(
+/**
+ * Plans and names an already-read model's parts (label strategies rebuild its document in place).
+ * Shared by splitModel and inspectModel, so that inspect reports exactly what split writes.
+ */
+export async function planAndName(
   model: Pick<ReadModel, 'document' | 'file'>,
-  options: SplitModelOptions,
+  options: SplitOptions & { sourceFile?: { file: string } },
 ): Promise<{ plan: PartPlan; names: string[] }> {
   const plan = await planParts(model.document, options);
   if (plan.parts.length === 0) {
@@ -87,17 +75,6 @@ async function planAndName(
     { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
   );
   return { plan, names };
-}
-
-/** Plans, names and splits an already-read model, without writing anything. */
-export async function splitDocument(
-  model: ReadModel,
-  options: SplitModelOptions = {},
-): Promise<{ plan: PartPlan; parts: SplitPart[] }> {
-  const { plan, names } = await planAndName(model, options);
-  const { splitParts } = await import('./split-parts.js');
-  const parts = splitParts(model.document, plan, { pivot: options.pivot ?? 'original', names });
-  return { plan, parts };
 }
 
 /** What splitModel keeps of its input: the document, and the file's bytes reduced to size and hash. */
@@ -127,10 +104,11 @@ async function readSource(
 }
 
 /**
- * One call from a model to a pack: read (or take an already-read model), detect, name, split, and write
- * `dir` atomically. Label strategies modify the read document in place (it belongs to this call unless
- * a ReadModel is passed in). Throws ModelReadError for unreadable input and NoPartsError when there
- * is nothing to split; nothing is written then.
+ * The one call from a model to a pack: read (or take an already-read model), detect, name, split, and
+ * write `dir` atomically. Label strategies modify the read document in place (it belongs to this call
+ * unless a ReadModel is passed in). Throws a SplitError of kind `input` for a model that cannot be
+ * split (ModelReadError, ModelLimitError, NoPartsError, ...) and PackWriteError when `dir` cannot take
+ * the pack; nothing is written then.
  */
 export async function splitModel(
   input: string | Uint8Array | ReadModel,
@@ -142,8 +120,8 @@ export async function splitModel(
   const { plan, names } = await planAndName(model, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them. A
   // caller's own IO means its writer settings: every part then goes through glTF-Transform's writer.
-  const parts = iteratePackParts(model.document, plan, {
-    pivot: options.pivot ?? 'original',
+  const parts = splitParts(model.document, plan, {
+    pivot: options.pivot ?? SPLIT_DEFAULTS.pivot,
     names,
     direct: options.io === undefined,
   });

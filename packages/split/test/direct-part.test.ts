@@ -8,14 +8,14 @@ import {
   type TextureInfo,
 } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
-import { listAnimatedNodes } from '../src/detect-parts.js';
-import { canEncodeDirectly, encodePartDirectly, sourceAllowsDirect } from '../src/direct-part.js';
+import { listAnimatedNodes } from '../src/detect/detect-parts.js';
 import { sha256Hex } from '../src/hash.js';
 import { createIO, type PartPlan, type PlannedPart, planParts, readModel } from '../src/index.js';
-import { iteratePackParts } from '../src/pack-parts.js';
-import type { PivotMode } from '../src/pivot.js';
-import { indexSource } from '../src/source-index.js';
-import { splitOne } from '../src/split-parts.js';
+import type { PivotMode } from '../src/options.js';
+import { canEncodeDirectly, encodePartDirectly, sourceAllowsDirect } from '../src/parts/direct-part.js';
+import { splitPartDocument } from '../src/parts/general-part.js';
+import { indexSource } from '../src/parts/source-index.js';
+import { splitParts } from '../src/parts/split-parts.js';
 import { validateGLB } from './helpers/gltf-checks.js';
 import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
 
@@ -127,7 +127,7 @@ async function compareBothWays(document: Document, plan: PartPlan, pivot: PivotM
     if (!canEncodeDirectly(index, part)) continue;
     const name = `part_${i}`;
     const { bytes, ...directFacts } = encodePartDirectly(index, part, name, pivot);
-    const { document: general, ...generalFacts } = splitOne(index, part, name, pivot);
+    const { document: general, ...generalFacts } = splitPartDocument(index, part, name, pivot);
     expect(directFacts, part.id).toEqual(generalFacts);
     const direct = await io.readBinary(bytes);
     const written = await io.readBinary(await io.writeBinary(general));
@@ -228,7 +228,7 @@ describe('direct part encoder', () => {
       expect(report.errorMessages).toEqual([]);
       // The same warnings as the general path's file (the normal map without tangents is the fixture's).
       const general = await validateGLB(
-        await io.writeBinary(splitOne(index, plan.parts[0]!, 'quad', pivot).document),
+        await io.writeBinary(splitPartDocument(index, plan.parts[0]!, 'quad', pivot).document),
       );
       expect(report.warningMessages).toEqual(general.warningMessages);
       expect(report.warningMessages).toHaveLength(1);
@@ -315,13 +315,12 @@ describe('direct part encoder', () => {
     const { document } = await readModel(join(FIXTURES, 'BoxAnimated.glb'));
     const plan = await planParts(document);
     const kinds: string[] = [];
-    for await (const part of iteratePackParts(document, plan))
-      kinds.push('bytes' in part ? 'bytes' : 'document');
+    for await (const part of splitParts(document, plan)) kinds.push('bytes' in part ? 'bytes' : 'document');
     // BoxAnimated: a static inner box and an animated outer box.
     expect(kinds).toContain('bytes');
     expect(kinds).toContain('document');
     const forced: string[] = [];
-    for await (const part of iteratePackParts(document, plan, { direct: false }))
+    for await (const part of splitParts(document, plan, { direct: false }))
       forced.push('bytes' in part ? 'bytes' : 'document');
     expect(forced.every((kind) => kind === 'document')).toBe(true);
   });

@@ -238,7 +238,8 @@ describe('writeRunGallery', () => {
     await writeFile(out, 'a file where the output folder should be');
     const error = await writeRunGallery(out, { packs: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GalleryWriteError);
-    expect((error as GalleryWriteError).code).toBe('GALLERY_WRITE');
+    expect((error as GalleryWriteError).code).toBe('PACK_WRITE');
+    expect((error as GalleryWriteError).kind).toBe('output');
     expect((error as Error).message).toContain(out);
   });
 });

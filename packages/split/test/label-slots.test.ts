@@ -7,15 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Document, Mesh, Primitive } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
-import { createIO, readModel, splitModel } from '../src/index.js';
-import { attributeSlots } from '../src/labels/attribute-slots.js';
+import { attributeSlots } from '../src/detect/labels/attribute-slots.js';
 import {
   attributeTriangleLabels,
   explodeByLabels,
   findLabelSource,
   splitPrimitiveByLabels,
-} from '../src/labels/index.js';
-import { assignSlots, distinctLabels, SMALL_LABELS } from '../src/labels/label-slots.js';
+} from '../src/detect/labels/index.js';
+import { assignSlots, distinctLabels, SMALL_LABELS } from '../src/detect/labels/label-slots.js';
+import { createIO, readModel, splitModel } from '../src/index.js';
 import { compareSoups, worldTriangles } from './helpers/gltf-checks.js';
 import { expectCompact, meshChildren, quadsOf } from './helpers/label-checks.js';
 import { expectValidPack } from './helpers/pack-checks.js';

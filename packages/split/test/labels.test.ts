@@ -1,12 +1,8 @@
 import { type Document, Logger, NodeIO } from '@gltf-transform/core';
 import { EXTMeshGPUInstancing, type InstancedMesh } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
-import {
-  explodeByLabels,
-  findLabelSource,
-  type LabelStrategy,
-  splitPrimitiveByLabels,
-} from '../src/labels/index.js';
+import { explodeByLabels, findLabelSource, splitPrimitiveByLabels } from '../src/detect/labels/index.js';
+import type { LabelStrategy } from '../src/options.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
 import { expectCompact, meshChildren, quadsOf } from './helpers/label-checks.js';
 import {

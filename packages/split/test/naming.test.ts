@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { NAMING_DEFAULTS } from '../src/options.js';
 import {
   applyCaseStyle,
   collisionKey,
   hasEngineImportSuffix,
   isDeviceName,
-  NAMING_DEFAULTS,
   type NameInput,
   nameParts,
   parseRenameMap,
   safeFileName,
   splitWords,
   utf8Length,
-} from '../src/naming/index.js';
+} from '../src/pack/naming/index.js';
 
 const inputs = (names: readonly string[]): NameInput[] =>
   names.map((sourceName, index) => ({ sourceName, index, id: `p${index}` }));

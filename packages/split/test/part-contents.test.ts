@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
-import { createIO, detectParts, readModel, splitModel, splitParts } from '../src/index.js';
+import { createIO, detectParts, readModel, splitModel } from '../src/index.js';
 import { buildSharedMesh } from './helpers/fixture-builders.js';
+import { partDocuments } from './helpers/part-documents.js';
 import { FIXTURES } from './helpers/paths.js';
 import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
@@ -68,7 +69,7 @@ describe('what a part file keeps', () => {
         );
       scene.addChild(document.createNode(name).setMesh(document.createMesh(name).addPrimitive(primitive)));
     }
-    const parts = splitParts(document, detectParts(document));
+    const parts = await partDocuments(document, detectParts(document));
     expect(
       parts.map((part) =>
         part.document
@@ -82,7 +83,7 @@ describe('what a part file keeps', () => {
 
   it('a skinned part keeps its skin, joints and their animation; the other part none of it', async () => {
     const { document } = await readModel(join(FIXTURES, 'SimpleSkin.embedded.gltf'));
-    const [part] = splitParts(document, detectParts(document));
+    const [part] = await partDocuments(document, detectParts(document));
     const root = part!.document.getRoot();
     const skin = root.listSkins()[0]!;
     expect(skin.listJoints().map((joint) => joint.getName())).toEqual(
@@ -112,7 +113,7 @@ describe('what a part file keeps', () => {
         .listAnimations()
         .flatMap((animation) => animation.listChannels().map((channel) => channel.getTargetNode())),
     );
-    const parts = splitParts(document, plan);
+    const parts = await partDocuments(document, plan);
     for (const [i, part] of parts.entries()) {
       const channels = part.document
         .getRoot()
@@ -127,7 +128,7 @@ describe('what a part file keeps', () => {
   it('holds only its own accessors, materials and buffers (no clone-and-prune leftovers)', async () => {
     const { document } = await readModel(join(FIXTURES, 'generated/nested-mirrored.glb'));
     const plan = detectParts(document);
-    for (const [i, part] of splitParts(document, plan).entries()) {
+    for (const [i, part] of (await partDocuments(document, plan)).entries()) {
       const mesh = plan.parts[i]!.mesh;
       const own = new Set(
         mesh.listPrimitives().flatMap((primitive) => [...primitive.listAttributes(), primitive.getIndices()]),
@@ -165,7 +166,7 @@ describe('what a part file keeps', () => {
 
   it('GPU instancing is kept on the part node', async () => {
     const { document } = await readModel(join(FIXTURES, 'SimpleInstancing.glb'));
-    const [part] = splitParts(document, detectParts(document));
+    const [part] = await partDocuments(document, detectParts(document));
     const node = part!.document.getRoot().getDefaultScene()!.listChildren()[0]!;
     expect(node.getExtension('EXT_mesh_gpu_instancing')).not.toBeNull();
     const bytes = await (await createIO()).writeBinary(part!.document);

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { unpartition } from '@gltf-transform/functions';
 import { describe, expect, it } from 'vitest';
-import { listMeshNodes, selectScene } from '../src/detect-parts.js';
-import { codecNeedsOf, createIO, readModel } from '../src/io.js';
-import { segmentLocally } from '../src/segment-locally.js';
+import { segmentLocally } from '../src/detect/segment-locally.js';
+import { codecNeedsOf, createIO, readModel } from '../src/read/read-model.js';
+import { listMeshNodes, selectScene } from '../src/scene.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
 import { listModels, SHARED_MODELS } from './helpers/paths.js';
 

@@ -1,7 +1,7 @@
 import { Document, NodeIO } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
-import { detectParts } from '../src/detect-parts.js';
-import { segmentLocally } from '../src/segment-locally.js';
+import { detectParts } from '../src/detect/detect-parts.js';
+import { segmentLocally } from '../src/detect/segment-locally.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
 import { componentsWithSpecks, flatColorBoxes, labelledGrid } from './labels-fixtures.js';
 
@@ -101,8 +101,7 @@ describe('segmentLocally', () => {
     const document = twoFusedNodes();
     const result = await segmentLocally(document, {
       strategy: 'components',
-      minComponentTriangles: 1,
-      minComponentRatio: 0,
+      labels: { minComponentTriangles: 1, minComponentRatio: 0 },
     });
     expect(result).toMatchObject({ strategy: 'components', parts: 14 });
   });

@@ -116,7 +116,7 @@ describe('splitModel by strategy', () => {
     const model = await asModel(build(), `${strategy}.glb`);
     const { document: source } = await asModel(build(), `${strategy}.glb`);
     const out = join(work, title.split(' ')[0]!);
-    const { manifest } = await splitModel(model, out, { strategy, minComponentTriangles: 4 });
+    const { manifest } = await splitModel(model, out, { strategy, labels: { minComponentTriangles: 4 } });
     expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.source.strategy).toBe(strategy);
     expect(manifest.parts).toHaveLength(count);
@@ -130,7 +130,7 @@ describe('splitModel by strategy', () => {
     );
     const again = await asModel(buildComponents(), 'plain.glb');
     await expect(
-      splitModel(again, join(work, 'none'), { strategy: 'attribute', attribute: '_NOPE' }),
+      splitModel(again, join(work, 'none'), { strategy: 'attribute', labels: { attribute: '_NOPE' } }),
     ).rejects.toThrow(/_NOPE/);
   });
 

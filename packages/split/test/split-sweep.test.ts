@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listMeshNodes, selectScene } from '../src/detect-parts.js';
 import { triangleCount } from '../src/geometry.js';
 import { ModelReadError, NoPartsError, readModel, splitModel } from '../src/index.js';
+import { listMeshNodes, selectScene } from '../src/scene.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
 

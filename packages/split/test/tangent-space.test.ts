@@ -1,8 +1,9 @@
 import { Document, type vec3 } from '@gltf-transform/core';
 import { KHRMaterialsClearcoat } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
-import { createIO, detectParts, splitParts } from '../src/index.js';
+import { createIO, detectParts } from '../src/index.js';
 import { validateGLB } from './helpers/gltf-checks.js';
+import { partDocuments } from './helpers/part-documents.js';
 
 /** A 1×1 PNG, enough for the validator to accept the texture. */
 const PNG = Buffer.from(
@@ -56,7 +57,7 @@ function build(): Document {
 describe('tangent space', () => {
   it('adds tangents where a clearcoat normal map has none to derive from, and only there', async () => {
     const document = build();
-    const [coated, mapped] = splitParts(document, detectParts(document));
+    const [coated, mapped] = await partDocuments(document, detectParts(document));
     const coatedPrimitive = coated!.document.getRoot().listMeshes()[0]!.listPrimitives()[0]!;
     const tangent = coatedPrimitive.getAttribute('TANGENT')!;
     expect(tangent.getCount()).toBe(4);

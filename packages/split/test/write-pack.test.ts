@@ -6,8 +6,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createIO,
   detectParts,
-  iteratePackParts,
-  iterateSplitParts,
   type Manifest,
   PackReadError,
   PackWriteError,
@@ -20,6 +18,7 @@ import {
 } from '../src/index.js';
 import { buildSharedMesh } from './helpers/fixture-builders.js';
 import { compareSoups, worldTriangles } from './helpers/gltf-checks.js';
+import { partDocuments } from './helpers/part-documents.js';
 import { manifestSchemaErrors } from './helpers/schema.js';
 import { useTempDir } from './helpers/temp.js';
 
@@ -29,7 +28,7 @@ async function sharedParts(): Promise<{ source: Document; parts: SplitPart[] }> 
   const { document } = await readModel(await (await createIO()).writeBinary(buildSharedMesh()), {
     name: 'shared.glb',
   });
-  return { source: document, parts: splitParts(document, detectParts(document)) };
+  return { source: document, parts: await partDocuments(document, detectParts(document)) };
 }
 
 const SOURCE = {
@@ -86,7 +85,7 @@ describe('writePack', () => {
     expect(manifestSchemaErrors(eager)).toBeNull();
     const made: string[] = [];
     async function* lazily() {
-      for (const part of iterateSplitParts(source, detectParts(source))) {
+      for await (const part of splitParts(source, detectParts(source), { direct: false })) {
         made.push(part.name);
         yield part;
       }
@@ -102,7 +101,7 @@ describe('writePack', () => {
     const general = await writePack(join(work, 'general'), parts, { source: SOURCE, bounds: BOUNDS });
     const plan = detectParts(source);
     const dir = join(work, 'direct-durable');
-    const direct = await writePack(dir, iteratePackParts(source, plan), {
+    const direct = await writePack(dir, splitParts(source, plan), {
       source: SOURCE,
       bounds: BOUNDS,
       durable: true,

@@ -1,16 +1,10 @@
 import type { Command } from 'commander';
 import { apiContext } from '../api-context.js';
-import { EXIT } from '../exit-codes.js';
-import { messageOf } from '../pipeline/errors.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import { addApiOptions } from './options.js';
-
-interface BalanceFlags {
-  apiKey?: string;
-  baseUrl?: string;
-  rpm?: number;
-  json?: boolean;
-}
+import { action, type CliRun } from './index.js';
+import { type ApiFlags, addApiOptions, addOutputOptions } from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -19,47 +13,37 @@ Examples:
   $ meshparts balance --json
   {"balance":150,"segmentations":1}
 
-A segmentation costs 80 credits; \`meshparts run --dry-run\` also checks the balance against its plan.`;
+\`meshparts run --dry-run\` also checks the balance against its plan.`;
 
-export function register(program: Command): void {
+export function register(program: Command, run: CliRun): void {
   const command = program.command('balance').description('print the wallet balance in credits');
-  addApiOptions(command);
-  command
-    .option('--json', 'machine-readable JSON on stdout')
-    .option(
-      '-q, --quiet',
-      'accepted like every command; balance prints only the balance (failures on stderr)',
-    )
+  addOutputOptions(addApiOptions(command))
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: BalanceFlags, cmd: Command) => {
-      process.exitCode = await balanceCommand(flags, Boolean(cmd.optsWithGlobals().debug));
-    });
+    .action(action(run, (output, flags: ApiFlags) => balanceCommand(output, flags)));
 }
 
-async function balanceCommand(flags: BalanceFlags, debug: boolean): Promise<number> {
-  const { config, client: options } = await apiContext(flags, debug);
-  if (!config.apiKey) {
+async function balanceCommand(output: Output, flags: ApiFlags): Promise<ExitCode> {
+  const context = await apiContext(flags, output);
+  if (!context.config.apiKey) {
     throw new UsageError('balance needs an API key: --api-key, THREEDAISTUDIO_API_KEY, or the config file');
   }
   const { createClient, walletBalance } = await import('../pipeline/segmenters.js');
-  const client = createClient(options);
+  const client = createClient(context.client);
   try {
     const balance = await walletBalance(client);
-    const segmentations = Math.floor(balance / 80);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ balance, segmentations })}\n`);
-    else process.stdout.write(`${balance}\n`);
+    const segmentations = Math.floor(balance / context.credits);
+    if (output.json) safeJsonLine(output, { balance, segmentations });
+    else output.result(String(balance));
     return EXIT.ok;
   } catch (error) {
-    process.stderr.write(`meshparts: ${messageOf(error)}\n`);
-    if (flags.json) {
-      const json = {
-        ok: false,
-        error: { kind: 'failure', name: (error as Error).name, message: messageOf(error) },
-      };
-      process.stdout.write(`${JSON.stringify(json)}\n`);
-    }
+    output.failure('failure', error);
     return EXIT.someFailed;
   } finally {
     await client.close();
   }
+}
+
+/** `balance --json` prints one compact line (scripts read it with a plain `JSON.parse`). */
+function safeJsonLine(output: Output, value: unknown): void {
+  output.result(JSON.stringify(value));
 }

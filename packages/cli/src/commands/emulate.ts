@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import { nonNegativeInt, positiveInt } from './options.js';
+import { action, type CliRun } from './index.js';
+import { addEmulatorOptions, addOutputOptions } from './options.js';
 
 interface EmulateFlags {
   port?: number;
@@ -9,6 +11,10 @@ interface EmulateFlags {
   balance: number;
   durationMs: number;
   rpm: number;
+  rateLimit?: string;
+  rateLimitHeaders: string;
+  json?: boolean;
+  quiet?: boolean;
 }
 
 /** The emulator's default key: a development value, not a secret, so the hint may show it. */
@@ -24,23 +30,31 @@ The emulator follows the 3D AI Studio API (multipart upload, credits, task lifec
 rate limiting, results on a second origin that expire) and segments with the local geometric
 segmenter: the whole Tripo path, offline. Stop it with Ctrl-C.`;
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command('emulate')
-    .description('run an emulator of the 3D AI Studio API on loopback, segmenting with the local segmenter')
-    .option('--port <n>', 'API port (default: a free port)', nonNegativeInt('--port'))
-    .option('--api-key <key>', 'the key the emulator accepts', DEFAULT_EMULATOR_KEY)
-    .option('--balance <credits>', 'starting wallet balance', nonNegativeInt('--balance'), 1000)
-    .option('--duration-ms <ms>', 'how long each task takes', nonNegativeInt('--duration-ms'), 3000)
-    .option('--rpm <n>', 'requests per minute before it answers 429', positiveInt('--rpm'), 60)
+    .description('run an emulator of the 3D AI Studio API on loopback, segmenting with the local segmenter');
+  addOutputOptions(addEmulatorOptions(command, { apiKey: DEFAULT_EMULATOR_KEY }))
+    .option(
+      '--rate-limit <shape>',
+      'how requests are counted, instead of --rpm per minute: sliding:LIMIT/SECONDS, fixed:LIMIT/SECONDS or bucket:CAPACITY,PER_SECOND (e.g. sliding:5/5)',
+    )
+    .option(
+      '--rate-limit-headers <form>',
+      'rate-limit headers on every answer: none, x-ratelimit or ietf',
+      'none',
+    )
     .addHelpText('after', EXAMPLES)
-    .action(async (flags: EmulateFlags) => {
-      process.exitCode = await emulateCommand(flags);
-    });
+    .action(action(run, (output, flags: EmulateFlags) => emulateCommand(output, flags)));
 }
 
-async function emulateCommand(flags: EmulateFlags): Promise<number> {
-  const { serveLocalEmulator } = await import('../pipeline/emulator-api.js');
+async function emulateCommand(output: Output, flags: EmulateFlags): Promise<ExitCode> {
+  const { serveLocalEmulator, rateLimitOptions } = await import('../pipeline/emulator-api.js');
+  const rateLimit = await rateLimitOptions(flags.rateLimit, flags.rateLimitHeaders).catch(
+    (error: unknown) => {
+      throw error instanceof RangeError ? new UsageError(error.message) : error;
+    },
+  );
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => controller.abort(new Error(signal));
   process.once('SIGINT', stop);
@@ -53,21 +67,26 @@ async function emulateCommand(flags: EmulateFlags): Promise<number> {
         balance: flags.balance,
         durationMs: flags.durationMs,
         requestsPerMinute: flags.rpm,
+        ...rateLimit,
       },
       {
         signal: controller.signal,
         onReady: (emulator) => {
           const key = flags.apiKey === DEFAULT_EMULATOR_KEY ? DEFAULT_EMULATOR_KEY : '<the key you passed>';
-          process.stdout.write(
+          if (output.json) {
+            output.writeJson({ url: emulator.url, storageUrl: emulator.storageUrl });
+            return;
+          }
+          output.result(
             `emulator listening on ${emulator.url} (results served from ${emulator.storageUrl})\n` +
               `try: THREEDAISTUDIO_BASE_URL=${emulator.url} THREEDAISTUDIO_API_KEY=${key} meshparts run fixtures/ -o out/emulated\n` +
-              'press Ctrl-C to stop\n',
+              'press Ctrl-C to stop',
           );
         },
       },
     );
-    process.stderr.write(
-      `emulator stopped: ${stats.submissions} submission(s), ${stats.requests.total} request(s), balance ${stats.balance}\n`,
+    output.info(
+      `emulator stopped: ${stats.submissions} submission(s), ${stats.requests.total} request(s), balance ${stats.balance}`,
     );
     return EXIT.ok;
   } catch (error) {

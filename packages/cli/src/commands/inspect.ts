@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { stderrLogger } from './cli-logger.js';
-import { formatTable } from './inspect-table.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { formatTable, type Output, printable } from '../output.js';
+import { action, type CliRun } from './index.js';
 import {
+  addDetectOptions,
   addLabelOptions,
-  asUsageError,
-  resolveSplitFlags,
+  addLimitOptions,
+  addOutputOptions,
   type SplitFlags,
-  STRATEGY_CHOICES,
-} from './split-options.js';
+  splitOptionsFrom,
+} from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -19,58 +21,46 @@ Shows the parts \`meshparts split\` would write (same options), the strategy it 
 Nothing is written.`;
 
 /** `meshparts inspect <model>`: the part plan as a table, or JSON. */
-export function register(program: Command): void {
+export function register(program: Command, run: CliRun): void {
   const command = program
     .command('inspect')
     .description('show the parts of a model, the strategy that finds them and why (writes nothing)')
-    .argument('<model>', 'a .glb or .gltf file')
-    .option('--strategy <name>', `how to find parts: ${STRATEGY_CHOICES.join(', ')}`, 'auto')
-    .option('--attribute <name>', 'per-vertex label attribute for --strategy attribute')
-    .option('--instances <mode>', 'shared or separate (see split)', 'shared')
-    .option('--name-template <template>', 'part names from {name}, {index}, {id}, {model}', '{name}')
-    .option('--rename <map.json>', 'rename map (see split)')
-    .option('--case <style>', 'name case (see split)', 'keep')
-    .option('--json', 'print only JSON on stdout')
-    .option('-q, --quiet', 'accepted like every command; inspect prints only its result (failures on stderr)')
-    .addHelpText('after', EXAMPLES);
-  addLabelOptions(command).action(async (model: string, flags: SplitFlags) => {
-    // The planning entry: it does not load @gltf-transform/functions (see @meshparts/split/inspect).
-    const split = await import('@meshparts/split/inspect');
-    const resolved = await resolveSplitFlags(flags, split);
-    const logger = stderrLogger(Boolean(program.opts().debug));
-    const report = await split
-      .inspectModel(model, {
-        strategy: resolved.strategy,
-        ...(resolved.attribute !== undefined ? { attribute: resolved.attribute } : {}),
-        instances: resolved.instances,
-        ...resolved.labels,
-        naming: resolved.naming,
-        logger,
-      })
-      .catch(asUsageError);
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      return;
-    }
-    const header = [
-      `${report.file}: ${report.parts.length} part${report.parts.length === 1 ? '' : 's'}, ${report.vertices} vertices, ${report.triangles} triangles`,
-      `strategy: ${report.strategy} (${report.reason})`,
-      ...(report.sceneNote ? [`note: ${report.sceneNote}`] : []),
-    ];
-    const table = formatTable(
-      ['#', 'name', 'source name', 'id', 'vertices', 'triangles', 'placements', 'parent'],
-      report.parts.map((part, i) => [
-        String(i),
-        part.name,
-        part.sourceName,
-        part.id,
-        String(part.vertices),
-        String(part.triangles),
-        String(part.placements),
-        part.parent ?? '',
-      ]),
-      [4, 5, 6],
+    .argument('<model>', 'a .glb or .gltf file');
+  addOutputOptions(addLimitOptions(addLabelOptions(addDetectOptions(command))))
+    .addHelpText('after', EXAMPLES)
+    .action(
+      action(run, (output, flags: SplitFlags, [model]) => inspectCommand(output, String(model), flags)),
     );
-    process.stdout.write(`${[...header, '', table].join('\n')}\n`);
-  });
+}
+
+async function inspectCommand(output: Output, model: string, flags: SplitFlags): Promise<ExitCode> {
+  const options = await splitOptionsFrom(flags);
+  // The planning entry: it does not load @gltf-transform/functions (see @meshparts/split/inspect).
+  const { inspectModel } = await import('@meshparts/split/inspect');
+  const report = await inspectModel(model, { ...options, logger: output.logger() });
+  if (output.json) {
+    output.writeJson(report);
+    return EXIT.ok;
+  }
+  const header = [
+    `${printable(report.file)}: ${report.parts.length} part${report.parts.length === 1 ? '' : 's'}, ${report.vertices} vertices, ${report.triangles} triangles`,
+    `strategy: ${report.strategy} (${printable(report.reason)})`,
+    ...(report.sceneNote ? [`note: ${printable(report.sceneNote)}`] : []),
+  ];
+  const table = formatTable(
+    ['#', 'name', 'source name', 'id', 'vertices', 'triangles', 'placements', 'parent'],
+    report.parts.map((part, i) => [
+      String(i),
+      part.name,
+      part.sourceName,
+      part.id,
+      String(part.vertices),
+      String(part.triangles),
+      String(part.placements),
+      part.parent ?? '',
+    ]),
+    { rightAligned: [4, 5, 6] },
+  );
+  output.result([...header, '', table].join('\n'));
+  return EXIT.ok;
 }

@@ -1,33 +1,246 @@
+import { readFile } from 'node:fs/promises';
+import {
+  CASE_STYLES,
+  type CaseStyle,
+  checkNumber,
+  describeRange,
+  INSTANCES_MODES,
+  LABEL_DEFAULTS,
+  LABEL_RANGES,
+  type LabelOptions,
+  MODEL_LIMITS_DEFAULTS,
+  type ModelLimits,
+  NAMING_DEFAULTS,
+  type NamingOptions,
+  type NumberRange,
+  type NumericLabelOption,
+  PIVOT_MODES,
+  SPLIT_DEFAULTS,
+  type SplitOptions,
+  STRATEGIES,
+  type StrategyOption,
+} from '@meshparts/split/options';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { CASE_CHOICES, INSTANCES_CHOICES, PIVOT_CHOICES, STRATEGY_CHOICES } from './split-options.js';
+import { UsageError } from '../usage-error.js';
 
 /**
- * Option definitions shared by the commands that talk to the API or run the pipeline, so every
- * command spells them the same way (DESIGN.md's list). Values are validated here: a bad value is a
- * usage error (exit 2) before anything runs.
+ * Every flag of every command, declared once. Choices, defaults and ranges come from
+ * `@meshparts/split/options` (a light entry: no glTF code is loaded to build the help), so nothing
+ * here retypes a library default. Values are checked by commander's argument parsers as they are
+ * read: a bad value is a usage error (exit 2) before anything runs, with the closest choice
+ * suggested for a typo.
  */
 
-export function positiveInt(name: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-      throw new InvalidArgumentError(`${name} must be a whole number of at least 1`);
+// ---------------------------------------------------------------------------------------------
+// Value parsers
+
+/** The choice closest to `value` by edit distance, when it is close enough to be a typo. */
+export function closestChoice(value: string, choices: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const choice of choices) {
+    const distance = editDistance(value.toLowerCase(), choice.toLowerCase());
+    if (distance < bestDistance) {
+      best = choice;
+      bestDistance = distance;
     }
-    return n;
+  }
+  // Like commander's own suggestions: at most a third of the word may differ.
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = value;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The flag's name in `--name <value>` (messages name the flag). */
+function flagName(flags: string): string {
+  return /--[\w-]+/.exec(flags)?.[0] ?? flags;
+}
+
+/** A parser that accepts one of `choices`, in any letter case, and suggests the closest on a typo. */
+export function choiceParser<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    const found = choices.find((choice) => choice.toLowerCase() === value.trim().toLowerCase());
+    if (found) return found;
+    const near = closestChoice(value.trim(), choices);
+    throw new InvalidArgumentError(
+      `${flag} must be one of ${choices.join(', ')}.${near ? ` Did you mean ${near}?` : ''}`,
+    );
   };
 }
 
-export function nonNegativeInt(name: string): (value: string) => number {
+/** A parser for a number in `range` (integers must be safe integers). */
+export function numberParser(flag: string, range: NumberRange): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-      throw new InvalidArgumentError(`${name} must be a whole number (0 or more)`);
+    const number = value.trim() === '' ? Number.NaN : Number(value);
+    try {
+      return checkNumber(flag, number, range);
+    } catch {
+      throw new InvalidArgumentError(`${flag} must be ${describeRange(range)}.`);
     }
-    return n;
   };
 }
 
-/** --api-key, --base-url, --rpm. */
+/** A parser for a string that must not be empty (after trimming). */
+function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('the value must not be empty.');
+  return value;
+}
+
+const POSITIVE_INTEGER: NumberRange = { min: 1, max: Number.POSITIVE_INFINITY, integer: true };
+const NON_NEGATIVE_INTEGER: NumberRange = { min: 0, max: Number.POSITIVE_INFINITY, integer: true };
+/** More models in flight than this only multiplies sockets and memory: the rate limit is the bound. */
+const CONCURRENCY_RANGE: NumberRange = { min: 1, max: 64, integer: true };
+const PORT_RANGE: NumberRange = { min: 0, max: 65_535, integer: true };
+
+/** An option with choices: listed in the help, parsed case-insensitively, typos answered. */
+function choiceOption<T extends string>(
+  flags: string,
+  description: string,
+  choices: readonly T[],
+  fallback?: T,
+) {
+  const option = new Option(flags, description).argParser(choiceParser(flagName(flags), choices));
+  option.argChoices = [...choices];
+  return fallback === undefined ? option : option.default(fallback);
+}
+
+function numberOption(flags: string, description: string, range: NumberRange, fallback?: number) {
+  const option = new Option(flags, description).argParser(numberParser(flagName(flags), range));
+  return fallback === undefined ? option : option.default(fallback);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flag groups
+
+/** Values commander gives for the split flags. */
+export interface SplitFlags {
+  strategy?: StrategyOption;
+  attribute?: string;
+  pivot?: SplitOptions['pivot'];
+  instances?: SplitOptions['instances'];
+  nameTemplate?: string;
+  rename?: string;
+  case?: CaseStyle;
+  maxColors?: number;
+  colorTolerance?: number;
+  weldTolerance?: number;
+  minComponentRatio?: number;
+  minComponentTriangles?: number;
+  maxFileMb?: number;
+  maxVertices?: number;
+  maxParts?: number;
+}
+
+/** How parts are found and named: `--strategy`, `--attribute`, `--instances`, naming. */
+export function addDetectOptions(command: Command): Command {
+  return command
+    .addOption(choiceOption('--strategy <name>', 'how to find parts', STRATEGIES, SPLIT_DEFAULTS.strategy))
+    .option(
+      '--attribute <name>',
+      'per-vertex label attribute for --strategy attribute (default: _PART_ID, _SEGMENT, feature IDs)',
+    )
+    .addOption(
+      choiceOption(
+        '--instances <mode>',
+        'a mesh used by several nodes: one file with several placements (shared) or one file per node (separate)',
+        INSTANCES_MODES,
+        SPLIT_DEFAULTS.instances,
+      ),
+    )
+    .option(
+      '--name-template <template>',
+      'part names from {name}, {index}, {id}, {model}',
+      NAMING_DEFAULTS.template,
+    )
+    .option('--rename <map.json>', 'JSON object mapping source names (exact or "/regex/flags") to new names')
+    .addOption(choiceOption('--case <style>', 'name case', CASE_STYLES, NAMING_DEFAULTS.case));
+}
+
+/** `--pivot`: where each part file's origin goes (split and run; inspect does not place parts). */
+export function addPivotOption(command: Command): Command {
+  return command.addOption(choiceOption('--pivot <mode>', 'part origin', PIVOT_MODES, SPLIT_DEFAULTS.pivot));
+}
+
+const LABEL_FLAGS: Record<NumericLabelOption, [flag: string, help: string]> = {
+  maxColors: ['--max-colors <n>', 'colors: at most this many distinct face colours'],
+  colorTolerance: ['--color-tolerance <x>', 'colors: colour quantisation step, 0-1'],
+  weldTolerance: ['--weld-tolerance <x>', 'components: weld distance, fraction of the bounds diagonal'],
+  minComponentRatio: [
+    '--min-component-ratio <x>',
+    'components: pieces under this share of triangles are merged',
+  ],
+  minComponentTriangles: [
+    '--min-component-triangles <n>',
+    'components: pieces under this many triangles are merged',
+  ],
+};
+
+/** The label tuning flags (colors, components, and the local segmenter). Defaults: LABEL_DEFAULTS. */
+export function addLabelOptions(command: Command): Command {
+  for (const [key, [flag, help]] of Object.entries(LABEL_FLAGS) as [NumericLabelOption, [string, string]][]) {
+    // The default is shown, not set: an unset flag leaves the library's default in force.
+    command.addOption(numberOption(flag, `${help} (default ${LABEL_DEFAULTS[key]})`, LABEL_RANGES[key]));
+  }
+  return command;
+}
+
+/** The limits on hostile input. Defaults: MODEL_LIMITS_DEFAULTS. */
+export function addLimitOptions(command: Command): Command {
+  const mib = MODEL_LIMITS_DEFAULTS.maxFileBytes / 1024 / 1024;
+  return command
+    .addOption(
+      numberOption('--max-file-mb <n>', `refuse model files larger than this many MiB (default ${mib})`, {
+        min: 0.001,
+        max: Number.POSITIVE_INFINITY,
+        integer: false,
+      }),
+    )
+    .addOption(
+      numberOption(
+        '--max-vertices <n>',
+        `refuse models that declare more vertices (default ${MODEL_LIMITS_DEFAULTS.maxVertices})`,
+        POSITIVE_INTEGER,
+      ),
+    )
+    .addOption(
+      numberOption(
+        '--max-parts <n>',
+        `refuse models that split into more parts (default ${MODEL_LIMITS_DEFAULTS.maxParts})`,
+        POSITIVE_INTEGER,
+      ),
+    );
+}
+
+/** Every split flag of `split` and `run`. */
+export function addSplitOptions(command: Command): Command {
+  return addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command))));
+}
+
+/** Values commander gives for the API flags. */
+export interface ApiFlags {
+  apiKey?: string;
+  baseUrl?: string;
+  rpm?: number;
+  pollInterval?: number;
+}
+
+/** `--api-key`, `--base-url`, `--rpm`. */
 export function addApiOptions(command: Command): Command {
   return command
     .option(
@@ -38,46 +251,130 @@ export function addApiOptions(command: Command): Command {
       '--base-url <url>',
       'API base URL (default THREEDAISTUDIO_BASE_URL or https://api.3daistudio.com)',
     )
-    .option('--rpm <n>', 'requests per minute allowed by your account (default 3)', positiveInt('--rpm'))
-    .option(
-      '--poll-interval <ms>',
-      'longest pause between status polls (default 60000; polls always stay within --rpm)',
-      positiveInt('--poll-interval'),
+    .addOption(
+      numberOption('--rpm <n>', 'requests per minute allowed by your account (default 3)', POSITIVE_INTEGER),
     );
 }
 
-/** --segmenter tripo|local. */
-export function addSegmenterOption(command: Command): Command {
+/** `--poll-interval`, for the commands that wait for tasks. */
+export function addPollOption(command: Command): Command {
   return command.addOption(
-    new Option(
-      '--segmenter <name>',
-      'tripo (paid API) or local (offline); default: tripo when an API key is set',
-    ).choices(['tripo', 'local']),
+    numberOption(
+      '--poll-interval <ms>',
+      'longest pause between status polls (default 60000; polls always stay within --rpm)',
+      POSITIVE_INTEGER,
+    ),
   );
 }
 
-/**
- * The split options, spelled and checked as `meshparts split` does (split-options.ts); values are
- * validated by resolveSplitFlags, so both commands give the same messages.
- */
-export function addSplitOptions(command: Command): Command {
-  return command
-    .option(
-      '--strategy <name>',
-      `how to find parts in the segmented GLB: ${STRATEGY_CHOICES.join(', ')}`,
-      'auto',
-    )
-    .option('--attribute <name>', 'per-vertex label attribute for --strategy attribute')
-    .option('--pivot <mode>', `part origin: ${PIVOT_CHOICES.join(', ')}`, 'original')
-    .option('--instances <mode>', `a mesh used by several nodes: ${INSTANCES_CHOICES.join(' or ')}`, 'shared')
-    .option('--name-template <template>', 'part names from {name}, {index}, {id}, {model}', '{name}')
-    .option('--rename <map.json>', 'JSON object mapping source names (exact or "/regex/flags") to new names')
-    .option('--case <style>', `name case: ${CASE_CHOICES.join(', ')}`, 'keep');
+/** `--segmenter tripo|local`. */
+export function addSegmenterOption(command: Command): Command {
+  return command.addOption(
+    choiceOption(
+      '--segmenter <name>',
+      'tripo (paid API) or local (offline); default: tripo when an API key is set',
+      ['tripo', 'local'] as const,
+    ),
+  );
 }
 
-/** --json, --quiet. */
-export function addOutputOptions(command: Command): Command {
+/** `--max-credits`. */
+export function addMaxCreditsOption(command: Command, what: string): Command {
+  return command.addOption(
+    numberOption(
+      '--max-credits <n>',
+      `refuse to ${what} if it could spend more credits`,
+      NON_NEGATIVE_INTEGER,
+    ),
+  );
+}
+
+/** `--concurrency`. */
+export function addConcurrencyOption(command: Command): Command {
+  return command.addOption(
+    numberOption('--concurrency <n>', 'models in flight at once (default 4, at most 64)', CONCURRENCY_RANGE),
+  );
+}
+
+/** `--json` and `-q, --quiet`: every command takes both. */
+export function addOutputOptions(
+  command: Command,
+  json = 'machine-readable JSON on stdout (and nothing else there)',
+): Command {
+  return command.option('--json', json).option('-q, --quiet', 'print failures only (no progress or summary)');
+}
+
+/** The emulator's own flags. */
+export function addEmulatorOptions(command: Command, defaults: { apiKey: string }): Command {
   return command
-    .option('--json', 'machine-readable JSON on stdout (and nothing else there)')
-    .option('-q, --quiet', 'no progress lines or summary table: failures only');
+    .addOption(numberOption('--port <n>', 'API port, 0-65535 (default: a free port)', PORT_RANGE))
+    .addOption(
+      new Option('--api-key <key>', 'the key the emulator accepts')
+        .argParser(nonEmpty)
+        .default(defaults.apiKey),
+    )
+    .addOption(numberOption('--balance <credits>', 'starting wallet balance', NON_NEGATIVE_INTEGER, 1000))
+    .addOption(numberOption('--duration-ms <ms>', 'how long each task takes', NON_NEGATIVE_INTEGER, 3000))
+    .addOption(numberOption('--rpm <n>', 'requests per minute before it answers 429', POSITIVE_INTEGER, 60));
+}
+
+// ---------------------------------------------------------------------------------------------
+// From flags to SplitOptions
+
+/**
+ * The split flags as the library's {@link SplitOptions}: the rename map read and parsed, the name
+ * template tried, `--attribute` checked against `--strategy`. Bad values are a UsageError (exit 2),
+ * found before any model is read.
+ */
+export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions> {
+  let strategy = flags.strategy ?? SPLIT_DEFAULTS.strategy;
+  if (flags.attribute !== undefined) {
+    if (strategy !== 'attribute' && strategy !== 'auto') {
+      throw new UsageError('--attribute goes with --strategy attribute (or auto)');
+    }
+    strategy = 'attribute';
+  }
+  const naming: NamingOptions = {};
+  if (flags.nameTemplate !== undefined) naming.template = flags.nameTemplate;
+  if (flags.case !== undefined) naming.case = flags.case;
+  // The naming code is in the planning entry (no @gltf-transform/functions); loaded only now.
+  const { nameParts, parseRenameMap } = await import('@meshparts/split/inspect');
+  if (flags.rename !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(flags.rename, 'utf8'));
+    } catch (error) {
+      const why =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      throw new UsageError(`cannot read the rename map ${flags.rename}: ${why}`, { cause: error });
+    }
+    try {
+      naming.rename = parseRenameMap(json);
+    } catch (error) {
+      throw new UsageError(`bad rename map ${flags.rename}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  try {
+    // A bad template ({nmae}) is bad usage: find out now, not after reading the model.
+    nameParts([{ sourceName: 'part', index: 0, id: 'part' }], naming);
+  } catch (error) {
+    throw new UsageError(`--name-template: ${(error as Error).message}`, { cause: error });
+  }
+  const labels: LabelOptions = {};
+  if (flags.attribute !== undefined) labels.attribute = flags.attribute;
+  for (const key of Object.keys(LABEL_FLAGS) as NumericLabelOption[]) {
+    if (flags[key] !== undefined) labels[key] = flags[key];
+  }
+  const limits: Partial<ModelLimits> = {};
+  if (flags.maxFileMb !== undefined) limits.maxFileBytes = Math.floor(flags.maxFileMb * 1024 * 1024);
+  if (flags.maxVertices !== undefined) limits.maxVertices = flags.maxVertices;
+  if (flags.maxParts !== undefined) limits.maxParts = flags.maxParts;
+  return {
+    strategy,
+    instances: flags.instances ?? SPLIT_DEFAULTS.instances,
+    pivot: flags.pivot ?? SPLIT_DEFAULTS.pivot,
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    ...(Object.keys(naming).length > 0 ? { naming } : {}),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
+  };
 }

@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
-import { EXIT } from '../exit-codes.js';
+import type { Command } from 'commander';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { type Output, printable } from '../output.js';
 import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
+import { action, type CliRun } from './index.js';
+import { addOutputOptions, numberParser } from './options.js';
 
 interface ViewFlags {
   port?: number;
@@ -14,37 +17,33 @@ const EXAMPLES = `
 Examples:
   $ meshparts view packs/robot            # one pack: its parts and the whole model in 3D
   $ meshparts view out/demo --port 8080   # a run's output: every pack, each linking to its page
-  $ meshparts view out/demo --json        # {"url":"http://127.0.0.1:…/index.html",...} once serving
+  $ meshparts view out/demo --json        # {"url": "http://127.0.0.1:…/index.html", ...} once serving
 
-Serves the folder on 127.0.0.1 only (never on the network), GET and HEAD only, nothing outside the
-folder (no "..", no symlink that leads out, no hidden files). Ctrl-C or SIGTERM stops it (exit 0).
-Exit code 2: the folder is not a pack or a run's output, or the port is taken or invalid.`;
-
-/** --port: a TCP port number, 0 for a free one. */
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > 65535) {
-    throw new InvalidArgumentError('--port must be a whole number from 0 to 65535 (0: a free port)');
-  }
-  return n;
-}
+The URL goes to stdout, messages to stderr. It serves the folder on 127.0.0.1 only (never on the
+network), GET and HEAD only, nothing outside the folder (no "..", no symlink that leads out, no
+hidden files). Ctrl-C or SIGTERM stops it (exit 0). Exit code 2: the folder is not a pack or a run's
+output, or the port is taken or invalid.`;
 
 /** `meshparts view <dir> [--port N]`: serve a pack's or a run's gallery on loopback until stopped. */
-export function register(program: Command): void {
-  program
+export function register(program: Command, run: CliRun): void {
+  const command = program
     .command('view')
     .description("serve a pack's or a run's gallery (index.html) on 127.0.0.1 until Ctrl-C")
     .argument('<dir>', 'a pack folder or a run output folder')
-    .option('--port <n>', 'port to listen on (default 0: a free port)', portNumber)
-    .option('--json', 'print {"url","dir","kind","port"} as one line of JSON on stdout once serving')
-    .option('-q, --quiet', 'print only the URL')
+    // The emulator's --port range (0-65535, 0: a free one), with its parser.
+    .option(
+      '--port <n>',
+      'port, 0-65535 (default: a free port)',
+      numberParser('--port', { min: 0, max: 65_535, integer: true }),
+    );
+  addOutputOptions(command, 'print {"url","dir","kind","port"} as JSON on stdout once serving')
     .addHelpText('after', EXAMPLES)
-    .action(async (dir: string, flags: ViewFlags) => {
-      process.exitCode = await viewCommand(dir, flags, Boolean(program.opts().debug));
-    });
+    .action(
+      action(run, (output, flags: ViewFlags, operands) => viewCommand(output, String(operands[0]), flags)),
+    );
 }
 
-async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promise<number> {
+async function viewCommand(output: Output, dir: string, flags: ViewFlags): Promise<ExitCode> {
   const { inspectServedFolder, NotServableError, startStaticServer } = await import('../view/index.js');
   const root = resolve(dir);
   const served = await inspectServedFolder(shortPath(root)).catch((error: unknown) => {
@@ -55,8 +54,10 @@ async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promi
     server = await startStaticServer({
       root,
       ...(flags.port !== undefined ? { port: flags.port } : {}),
-      ...(debug
-        ? { onRequest: (method, target, status) => process.stderr.write(`${status} ${method} ${target}\n`) }
+      ...(output.debug
+        ? {
+            onRequest: (method, target, status) => output.report(`${status} ${method} ${printable(target)}`),
+          }
         : {}),
     });
   } catch (error) {
@@ -73,15 +74,15 @@ async function viewCommand(dir: string, flags: ViewFlags, debug: boolean): Promi
     process.once('SIGTERM', done);
   });
   const url = `${server.origin}index.html`;
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ url, dir: root, kind: served.kind, port: server.port })}\n`);
-  } else if (flags.quiet) {
-    process.stdout.write(`${url}\n`);
+  if (output.json) {
+    output.writeJson({ url, dir: root, kind: served.kind, port: server.port });
   } else {
-    process.stdout.write(`serving ${served.summary} from ${shortPath(root)}\n${url}\npress Ctrl-C to stop\n`);
+    output.info(`serving ${printable(served.summary)} from ${printable(shortPath(root))}`);
+    output.result(url);
+    output.info('press Ctrl-C to stop');
   }
   const signal = await stopped;
   await server.close();
-  if (!flags.json && !flags.quiet) process.stderr.write(`stopped (${signal})\n`);
+  output.info(`stopped (${signal})`);
   return EXIT.ok;
 }

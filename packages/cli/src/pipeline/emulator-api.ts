@@ -22,3 +22,25 @@ export async function serveLocalEmulator(
   const { serveEmulator } = await import('@meshparts/client/testing');
   return serveEmulator(withLocalSegmenter(options), serve);
 }
+
+/**
+ * Reads `meshparts emulate --rate-limit` (e.g. `sliding:5/5`, `fixed:60/60`, `bucket:10,1`) and
+ * `--rate-limit-headers` (none, x-ratelimit, ietf) into emulator options. Throws a RangeError that
+ * names the accepted forms.
+ */
+export async function rateLimitOptions(
+  shape: string | undefined,
+  headers: string,
+): Promise<Pick<EmulatorOptions, 'rateLimit' | 'rateLimitHeaders'>> {
+  const { parseRateLimitShape, RATE_LIMIT_HEADER_FORMS } = await import('@meshparts/client/testing');
+  const form = RATE_LIMIT_HEADER_FORMS.find((candidate) => candidate === headers);
+  if (form === undefined) {
+    throw new RangeError(
+      `--rate-limit-headers must be one of ${RATE_LIMIT_HEADER_FORMS.join(', ')} (got ${headers})`,
+    );
+  }
+  return {
+    ...(shape === undefined ? {} : { rateLimit: parseRateLimitShape(shape) }),
+    rateLimitHeaders: form,
+  };
+}

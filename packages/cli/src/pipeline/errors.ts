@@ -27,9 +27,11 @@ export class CreditLimitError extends PipelineUsageError {
   constructor(
     readonly credits: number,
     readonly maxCredits: number,
+    /** What one submission costs. */
+    readonly price: number,
   ) {
     super(
-      `this run needs up to ${credits} credits (${credits / 80} new submission(s) at 80 each), more than --max-credits ${maxCredits}; nothing was submitted`,
+      `this run needs up to ${credits} credits (${credits / price} new submission(s) at ${price} each), more than --max-credits ${maxCredits}; nothing was submitted`,
     );
   }
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputLockedError } from './errors.js';
+import { writeNewFile } from './fs-atomic.js';
 import { JOURNAL_DIR } from './journal.js';
 
 /**
@@ -61,25 +62,13 @@ function lockInfo(): LockInfo {
  */
 async function createWithContent(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeNewFile(temp, text, true);
   try {
     await link(temp, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
     // A file system without hard links (FAT, some network shares): create-exclusive, then write.
-    const direct = await open(path, 'wx');
-    try {
-      await direct.writeFile(text);
-      await direct.sync();
-    } finally {
-      await direct.close();
-    }
+    await writeNewFile(path, text, true);
   } finally {
     await rm(temp, { force: true });
   }

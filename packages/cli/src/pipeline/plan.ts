@@ -1,9 +1,7 @@
+import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import type { ModelPlan, ModelRef, SegmenterName } from './events.js';
 import type { JournalHistory } from './journal.js';
 import type { CompletePack } from './pack-check.js';
-
-/** Credits one new Tripo segmentation costs (API-NOTES.md). */
-export const CREDITS_PER_SUBMISSION = 80;
 
 export interface PlanInputs {
   model: ModelRef;
@@ -73,7 +71,7 @@ export function planModel(inputs: PlanInputs): ModelPlan {
           action: 'blocked',
           blockedBy: 'result-expired',
           ...(taskId ? { taskId } : {}),
-          reason: `the result of task ${taskId ?? '?'} expired before it was downloaded; resubmitting costs ${CREDITS_PER_SUBMISSION} credits: use --resubmit-expired`,
+          reason: `the result of task ${taskId ?? '?'} expired before it was downloaded; resubmitting costs ${SEGMENTATION_CREDITS} credits: use --resubmit-expired`,
         };
       }
       break;
@@ -81,7 +79,7 @@ export function planModel(inputs: PlanInputs): ModelPlan {
   return {
     ...base,
     action: 'submit',
-    credits: CREDITS_PER_SUBMISSION,
-    reason: `new submission (${CREDITS_PER_SUBMISSION} credits)`,
+    credits: SEGMENTATION_CREDITS,
+    reason: `new submission (${SEGMENTATION_CREDITS} credits)`,
   };
 }

@@ -1,12 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { SEGMENTATION_CREDITS } from '@meshparts/client';
+import { ModelLimitError, ModelReadError } from '@meshparts/split/options';
 import type { SegmentCache } from './cache.js';
 import { assertRoomForResult } from './disk-room.js';
 import { ModelError, messageOf, outputErrorCode } from './errors.js';
 import type { ModelPlan, ModelRef, ModelResult, PipelineEvent, SegmenterName } from './events.js';
 import type { Journal } from './journal.js';
 import { readCompletePack } from './pack-check.js';
-import { CREDITS_PER_SUBMISSION } from './plan.js';
 import {
   downloadResult,
   isInputRejected,
@@ -17,7 +18,7 @@ import {
   submitSegmentation,
   waitForResult,
 } from './segmenters.js';
-import { packSegmented, type SplitSettings, segmentFileLocally } from './split-api.js';
+import { packSegmented, type SplitOptions, segmentFileLocally } from './split-api.js';
 
 /** What every model of a run shares. Built once per run by runPipeline; no module state. */
 export interface RunContext {
@@ -26,7 +27,7 @@ export interface RunContext {
   journal: Journal;
   cache: SegmentCache;
   client: StudioClient | undefined;
-  settings: SplitSettings;
+  settings: SplitOptions;
   splitKey: string;
   waitTimeoutMs: number | undefined;
   signal: AbortSignal | undefined;
@@ -168,7 +169,10 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
   if (!client) throw new ModelError('api', 'no API client for the tripo segmenter');
   if (plan.action === 'resume' && plan.taskId) {
     context.emit({ type: 'submitted', model, taskId: plan.taskId, resumed: true });
-    const path = await waitAndDownload(context, client, model, plan.taskId, spend);
+    // The journal's `submitted` line is the task's creation time: its age and pace aim the polls.
+    const entry = context.journal.history.latest(model.sha256, 'tripo');
+    const createdAt = entry?.state === 'submitted' ? entry.at : undefined;
+    const path = await waitAndDownload(context, client, model, plan.taskId, spend, createdAt);
     return { path, taskId: plan.taskId };
   }
   const taskId = await submit(context, client, model, spend);
@@ -194,7 +198,7 @@ async function submit(
         cause: error,
       });
     }
-    spend.credits = CREDITS_PER_SUBMISSION; // possibly spent: count it, never under-report
+    spend.credits = SEGMENTATION_CREDITS; // possibly spent: count it, never under-report
     await context.journal.append({
       sha256: model.sha256,
       file: model.file,
@@ -209,7 +213,7 @@ async function submit(
       { cause: error },
     );
   }
-  spend.credits = CREDITS_PER_SUBMISSION;
+  spend.credits = SEGMENTATION_CREDITS;
   spend.taskId = taskId;
   try {
     await context.journal.append({
@@ -238,6 +242,7 @@ async function waitAndDownload(
   model: ModelRef,
   taskId: string,
   spend: Spend,
+  createdAt?: string,
 ): Promise<string> {
   const journal = (state: 'finished' | 'downloaded' | 'failed', reason?: string) =>
     context.journal.append({
@@ -253,6 +258,7 @@ async function waitAndDownload(
     url = await waitForResult(client, taskId, {
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.waitTimeoutMs !== undefined ? { timeoutMs: context.waitTimeoutMs } : {}),
+      ...(createdAt !== undefined ? { createdAt } : {}),
       onProgress: ({ status, progress }) =>
         context.emit({ type: 'progress', model, taskId, status, progress }),
     });
@@ -303,13 +309,13 @@ async function split(
         segmenter: context.segmenter,
         taskId: segmented.taskId,
       },
-      settings: context.settings,
+      options: context.settings,
     });
     context.emit({ type: 'split', model, parts: packed.parts, packDir });
     return packed;
   } catch (error) {
     // A limit hit is the input's fault (too big, too many parts), not a failure of splitting.
-    if ((error as Error | undefined)?.name === 'ModelLimitError') {
+    if (error instanceof ModelLimitError) {
       throw new ModelError('input', messageOf(error), segmented.taskId ?? undefined, { cause: error });
     }
     if (outputErrorCode(error)) {
@@ -356,8 +362,7 @@ function toModelError(
   return new ModelError('api', `${messageOf(error)}${suffix}`, id, { cause: error });
 }
 
-/** Errors of @meshparts/split that mean the model file itself is bad (by name: the module loads lazily). */
+/** Errors of @meshparts/split that mean the model file itself is bad (ModelLimitError is one too). */
 function isInputError(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return name === 'ModelReadError' || name === 'ModelLimitError';
+  return error instanceof ModelReadError;
 }

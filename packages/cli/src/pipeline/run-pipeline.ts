@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
@@ -21,9 +22,10 @@ import { acquireLock } from './lock.js';
 import { readCompletePack } from './pack-check.js';
 import { planModel } from './plan.js';
 import { processModel } from './process-model.js';
+import { chooseSegmenter } from './segmenter-choice.js';
 import { type ClientOptions, createClient, type StudioClient, walletBalance } from './segmenters.js';
 import { assignSlugs } from './slug.js';
-import { cacheVariant, type SplitSettings, safeFileName, splitKey } from './split-api.js';
+import { cacheVariant, type SplitOptions, safeFileName, splitKey } from './split-api.js';
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -35,8 +37,8 @@ export interface RunPipelineOptions {
   segmenter?: SegmenterName;
   /** StudioClient options (apiKey, baseUrl, requestsPerMinute, ...). One client serves the whole run. */
   client?: ClientOptions;
-  /** Split options, as for `meshparts split`. */
-  split?: SplitSettings;
+  /** Split options, as for `meshparts split` (@meshparts/split's SplitOptions). */
+  split?: SplitOptions;
   /** Models in flight at once. Default {@link RUN_PIPELINE_DEFAULTS}.concurrency. */
   concurrency?: number;
   /** Refuse to start when the run could spend more credits than this. */
@@ -96,12 +98,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const outDir = resolve(options.outDir);
   await assertOutputFolder(outDir);
   const apiKey = options.client?.apiKey ?? process.env.THREEDAISTUDIO_API_KEY;
-  const segmenter: SegmenterName = options.segmenter ?? (apiKey ? 'tripo' : 'local');
-  if (segmenter === 'tripo' && !apiKey) {
-    throw new PipelineUsageError(
-      'the tripo segmenter needs an API key (--api-key, THREEDAISTUDIO_API_KEY or the config file); use the local segmenter to work offline',
-    );
-  }
+  const segmenter = chooseSegmenter(options.segmenter, apiKey);
   const emit = (event: PipelineEvent) => options.onEvent?.(event);
   // A missing input among good ones fails alone (the others run); only when none exists is it usage.
   const { present, missing } = await splitMissingInputs(options.inputs);
@@ -131,7 +128,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const plannedCredits = plans.reduce((sum, plan) => sum + plan.credits, 0);
     emit({ type: 'plan', segmenter, plans, credits: plannedCredits });
     if (options.maxCredits !== undefined && plannedCredits > options.maxCredits) {
-      throw new CreditLimitError(plannedCredits, options.maxCredits);
+      throw new CreditLimitError(plannedCredits, options.maxCredits, SEGMENTATION_CREDITS);
     }
     if (segmenter === 'tripo' && options.dryRun && plannedCredits > 0) {
       client = makeClient(options.client, apiKey);

@@ -3,6 +3,7 @@ import {
   InsufficientCreditsError,
   NotFoundError,
   PayloadTooLargeError,
+  pickResult,
   RateLimitedError,
   ResultExpiredError,
   StudioClient,
@@ -46,16 +47,24 @@ export interface TaskProgress {
 export async function waitForResult(
   client: StudioClient,
   taskId: string,
-  options: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (progress: TaskProgress) => void },
+  options: {
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    /** When a resumed task was created (its journaled submission time): aims its polls from its age. */
+    createdAt?: string;
+    onProgress?: (progress: TaskProgress) => void;
+  },
 ): Promise<string> {
   const task = await client.tasks.wait(taskId, {
     signal: options.signal,
     timeoutMs: options.timeoutMs,
+    createdAt: options.createdAt,
     onProgress: (t) => options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
   });
-  const result = task.results.find((r) => r.type === '3D_MODEL') ?? task.results[0];
-  if (!result) throw new ModelError('segment', `task ${taskId} finished without a result`, taskId);
-  return result.url;
+  if (task.results.length === 0) {
+    throw new ModelError('segment', `task ${taskId} finished without a result`, taskId);
+  }
+  return pickResult(task.results).url;
 }
 
 /** Downloads a result to `to` (atomically, by the client). */

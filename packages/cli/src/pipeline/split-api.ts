@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  type CaseStyle,
   createIO,
   type LabelOptions,
   MANIFEST_FILE,
   type ModelLimits,
   modelNameOf,
-  nameParts,
-  parseRenameMap,
-  type RenameMap,
   readModel,
+  SPLIT_DEFAULTS,
+  type SplitOptions,
   safeFileName,
   segmentLocally,
   splitModel,
@@ -20,41 +18,28 @@ import { VERSION } from '../version.js';
 
 /**
  * The one place that knows @meshparts/split's API: local segmentation, splitting a segmented GLB into
- * a pack, and the names helper. A change in the split package touches this file alone.
+ * a pack, and the names helper. A change in the split package touches this file alone. The pipeline
+ * takes the library's own SplitOptions (what `meshparts split` builds from its flags) as they are.
  */
 
-/** Split options the pipeline passes through to @meshparts/split (the `meshparts split` flags). */
-export interface SplitSettings {
-  /** Part detection strategy; `auto` (default) picks `nodes` for a segmented GLB. */
-  strategy?: 'auto' | 'nodes' | 'primitives' | 'attribute' | 'colors' | 'components';
-  /** Label attribute for the `attribute` strategy. */
-  attribute?: string;
-  pivot?: 'original' | 'center' | 'bottom';
-  /** A mesh used by several nodes: one file with several placements (`shared`), or one per node. */
-  instances?: 'shared' | 'separate';
-  nameTemplate?: string;
-  rename?: RenameMap;
-  case?: CaseStyle;
-  /** Label tuning (colour and component thresholds), for label strategies and the local segmenter. */
-  labels?: LabelOptions;
-  /** Limits on hostile input (file size, vertices, parts); they change no output, so no cache key. */
-  limits?: Partial<ModelLimits>;
-}
+export type { LabelOptions, ModelLimits, SplitOptions };
+export { safeFileName, verifyPack };
 
-export type { CaseStyle, LabelOptions, ModelLimits, RenameMap };
-export { nameParts, parseRenameMap, safeFileName, verifyPack };
-
-/** A stable fingerprint of split settings: a pack made with other settings is re-split (for free). */
-export function splitKey(settings: SplitSettings): string {
+/**
+ * A stable fingerprint of what a pack's content depends on: a pack made with other split options is
+ * re-split (for free). Limits change no output, so they are not part of it.
+ */
+export function splitKey(options: SplitOptions): string {
+  const naming = options.naming ?? {};
   const plain = {
-    strategy: settings.strategy ?? 'auto',
-    attribute: settings.attribute ?? null,
-    pivot: settings.pivot ?? 'original',
-    instances: settings.instances ?? 'shared',
-    nameTemplate: settings.nameTemplate ?? null,
-    case: settings.case ?? null,
-    rename: settings.rename?.map((rule) => [String(rule.match), rule.name]) ?? null,
-    labels: settings.labels ? Object.entries(settings.labels).sort() : null,
+    strategy: options.strategy ?? SPLIT_DEFAULTS.strategy,
+    attribute: options.labels?.attribute ?? null,
+    pivot: options.pivot ?? SPLIT_DEFAULTS.pivot,
+    instances: options.instances ?? SPLIT_DEFAULTS.instances,
+    nameTemplate: naming.template ?? null,
+    case: naming.case ?? null,
+    rename: naming.rename?.map((rule) => [String(rule.match), rule.name]) ?? null,
+    labels: options.labels ? Object.entries(options.labels).sort() : null,
   };
   return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
 }
@@ -63,8 +48,8 @@ export function splitKey(settings: SplitSettings): string {
  * The cache variant of a segmentation: `tripo`, or `local` plus a fingerprint of the label options
  * when they are not the defaults, since the local segmenter's output depends on them.
  */
-export function cacheVariant(segmenter: 'tripo' | 'local', settings: SplitSettings): string {
-  const labels = settings.labels ? Object.entries(settings.labels).sort() : [];
+export function cacheVariant(segmenter: 'tripo' | 'local', options: SplitOptions): string {
+  const labels = options.labels ? Object.entries(options.labels).sort() : [];
   if (segmenter === 'tripo' || labels.length === 0) return segmenter;
   return `local-${createHash('sha256').update(JSON.stringify(labels)).digest('hex').slice(0, 12)}`;
 }
@@ -84,7 +69,7 @@ export async function segmentFileLocally(
   limits: Partial<ModelLimits> = {},
 ): Promise<LocalSegmentation> {
   const model = await readModel(input, { limits });
-  const result = await segmentLocally(model.document, labels);
+  const result = await segmentLocally(model.document, { labels });
   // A .gltf may spread its data over several buffers; a GLB holds exactly one. Loaded here, not at
   // the top: @gltf-transform/functions costs ~130 ms of start-up that splitting alone does not need.
   const { unpartition } = await import('@gltf-transform/functions');
@@ -117,24 +102,14 @@ export async function packSegmented(args: {
   segmentedPath: string;
   packDir: string;
   source: PackSource;
-  settings: SplitSettings;
+  options: SplitOptions;
 }): Promise<{ parts: number; manifestPath: string }> {
-  const { settings, source } = args;
-  const model = await readModel(args.segmentedPath, settings.limits ? { limits: settings.limits } : {});
+  const { options, source } = args;
+  const model = await readModel(args.segmentedPath, options.limits ? { limits: options.limits } : {});
   // splitModel streams the parts into the pack one at a time (the direct encoder where it applies).
   const { manifest } = await splitModel({ ...model, file: source.file }, args.packDir, {
-    ...(settings.strategy ? { strategy: settings.strategy } : {}),
-    ...(settings.attribute ? { attribute: settings.attribute } : {}),
-    ...settings.labels,
-    ...(settings.instances ? { instances: settings.instances } : {}),
-    ...(settings.pivot ? { pivot: settings.pivot } : {}),
-    ...(settings.limits ? { limits: settings.limits } : {}),
-    naming: {
-      model: modelNameOf(source.file),
-      ...(settings.nameTemplate !== undefined ? { template: settings.nameTemplate } : {}),
-      ...(settings.rename ? { rename: settings.rename } : {}),
-      ...(settings.case ? { case: settings.case } : {}),
-    },
+    ...options,
+    naming: { model: modelNameOf(source.file), ...options.naming },
     sourceFile: { file: source.file, byteLength: source.byteLength, sha256: source.sha256 },
     segmenter: source.segmenter,
     taskId: source.taskId,

@@ -25,6 +25,22 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Called with the task after every poll (status and progress), including the last one. */
   onProgress?: (task: Task) => void;
+  /**
+   * When the task was created, for a task this client did not submit (one resumed after a restart):
+   * the `createdAt` that `segmentation.create()` returned, or the time its id was written down, as a
+   * Date, an ISO-8601 string or epoch ms. Its progress then counts from its creation, so the poll after
+   * the first (which is at once, to confirm the task) is aimed at the finish that the task's own pace
+   * projects. Without it, progress counts only from that first poll, and until a later poll shows some,
+   * the 3-minute prior aims the next one. Compared with this machine's clock; a time ahead of it
+   * counts as now.
+   */
+  createdAt?: Date | string | number;
+  /**
+   * The last progress seen of that task (0–100), with `createdAt`: the first poll is aimed at the
+   * finish this pace projects instead of going at once (counted from the creation until now, so a
+   * progress seen long ago errs late, never beyond `polling.maxIntervalMs`).
+   */
+  lastProgress?: number;
 }
 
 export const WAIT_DEFAULTS = { timeoutMs: 30 * 60_000 } as const;
@@ -33,6 +49,18 @@ function checkTaskId(taskId: string): void {
   if (typeof taskId !== 'string' || taskId.trim() === '') {
     throw new ValidationError('A task id is required (the task_id the submission returned).');
   }
+}
+
+/** `createdAt` as epoch ms, no later than `now`; undefined when absent or unreadable. */
+function creationTime(createdAt: WaitOptions['createdAt'], now: number): number | undefined {
+  if (createdAt === undefined) return undefined;
+  const time =
+    createdAt instanceof Date
+      ? createdAt.getTime()
+      : typeof createdAt === 'number'
+        ? createdAt
+        : Date.parse(createdAt);
+  return Number.isFinite(time) ? Math.min(time, now) : undefined;
 }
 
 /** Poll failures worth another poll: the request's own retries may just have been unlucky. */
@@ -79,28 +107,20 @@ export class Tasks {
     const timeoutMs = options.timeoutMs ?? WAIT_DEFAULTS.timeoutMs;
     const limit = deadline([options.signal, this.#context.lifetime], timeoutMs, clock);
     const submitted = submittedAt.get(taskId);
-    // The baseline of the progress-based estimate: the submission, or the first poll of a task this
-    // client did not submit (a resumed one), whose progress then is not ours to count.
-    const started = submitted ?? clock.now();
-    let baselineProgress: number | undefined = submitted === undefined ? undefined : 0;
+    // When the task started, if known: submitted here, or created when the caller says (a resumed
+    // task). The baseline of the progress-based estimate is that start at progress 0; otherwise the
+    // first poll of the task, whose progress then is not ours to count.
+    const created = submitted ?? creationTime(options.createdAt, clock.now());
+    const started = created ?? clock.now();
+    let baselineProgress: number | undefined = created === undefined ? undefined : 0;
     const fairShare = (): number => Math.max(poll.minIntervalMs, limiter.intervalMs * activeWaits.count);
     let last: Task | undefined;
+    // A resumed task's duration is known only if this wait saw it running (it may have finished long ago).
+    let sawRunning = submitted !== undefined;
     activeWaits.count++;
     try {
-      if (submitted !== undefined) {
-        // The submission's answer confirmed the task: polling now would only learn "PENDING, 0 %".
-        await sleep(
-          firstPollDelay({
-            elapsedMs: clock.now() - submitted,
-            expectedDurationMs: durations.expected(poll.expectedDurationMs),
-            observed: durations.observed,
-            minIntervalMs: fairShare(),
-            maxIntervalMs: poll.maxIntervalMs,
-          }),
-          clock,
-          limit.signal,
-        );
-      }
+      const firstDelay = this.#firstDelay(submitted, created, options.lastProgress, fairShare());
+      if (firstDelay !== undefined) await sleep(firstDelay, clock, limit.signal);
       let emptyPolls = 0;
       let failedPolls = 0;
       for (;;) {
@@ -123,7 +143,7 @@ export class Tasks {
           throw new TaskFailedError(taskId, task.failureReason ?? undefined);
         } else if (task.status === 'FINISHED') {
           if (task.results.length > 0) {
-            durations.record(clock.now() - started);
+            if (created !== undefined && sawRunning) durations.record(clock.now() - started);
             submittedAt.delete(taskId);
             return task;
           }
@@ -136,9 +156,10 @@ export class Tasks {
           }
           delay = fairShare();
         } else {
-          // A task submitted here reports progress from 0: its pace projects its whole duration,
-          // which schedules the first polls of the tasks submitted after it.
-          if (submitted !== undefined && task.progress !== null && task.progress > 0 && task.progress < 100)
+          sawRunning = true;
+          // A task whose start is known reports progress from 0: its pace projects its whole
+          // duration, which schedules the first polls of the tasks submitted after it.
+          if (created !== undefined && task.progress !== null && task.progress > 0 && task.progress < 100)
             durations.project(((clock.now() - started) * 100) / task.progress);
           delay = nextPollDelay({
             elapsedMs: clock.now() - started,
@@ -177,5 +198,40 @@ export class Tasks {
       activeWaits.count--;
       limit.dispose();
     }
+  }
+
+  /**
+   * The delay before the first poll, or undefined to poll at once. A task submitted here is not polled
+   * at once (the submission's answer confirmed it: a poll now would only learn "PENDING, 0 %"); its
+   * first poll is aimed at the expected finish, or probes its pace (see poll-schedule.ts). A resumed task
+   * is polled at once, which confirms it exists and measures its progress, unless the caller knows its
+   * creation time and a progress: then the pace they show aims the first poll already.
+   */
+  #firstDelay(
+    submitted: number | undefined,
+    created: number | undefined,
+    lastProgress: number | undefined,
+    fairShare: number,
+  ): number | undefined {
+    const { clock, poll, durations } = this.#context;
+    const expectedDurationMs = durations.expected(poll.expectedDurationMs);
+    if (submitted !== undefined) {
+      return firstPollDelay({
+        elapsedMs: clock.now() - submitted,
+        expectedDurationMs,
+        observed: durations.observed,
+        minIntervalMs: fairShare,
+        maxIntervalMs: poll.maxIntervalMs,
+      });
+    }
+    if (created === undefined || lastProgress === undefined || !(lastProgress > 0 && lastProgress < 100))
+      return undefined;
+    return nextPollDelay({
+      elapsedMs: clock.now() - created,
+      progress: lastProgress,
+      expectedDurationMs,
+      minIntervalMs: fairShare,
+      maxIntervalMs: poll.maxIntervalMs,
+    });
   }
 }

@@ -2,7 +2,8 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyArrivalFault } from './arrival-faults.js';
-import type { FaultContext } from './faults.js';
+import { budgetHeaders } from './budget-headers.js';
+import { type FaultContext, faultContextOf } from './faults.js';
 import type { HashedFile } from './hashed-file.js';
 import { fetchModelUrl } from './model-url.js';
 import { parseSubmission, SubmissionError } from './multipart.js';
@@ -47,10 +48,9 @@ export async function handleApiRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const method = (req.method ?? 'GET').toUpperCase();
-  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
+  const context = faultContextOf('api', req);
+  const { method, path } = context;
   const route = routeOf(path);
-  const context: FaultContext = { origin: 'api', method, path };
   state.stats.request(route.name);
 
   if (await applyArrivalFault(state, req, res, context)) return;
@@ -68,6 +68,12 @@ export async function handleApiRequest(
 
   const now = state.options.now();
   const decision = state.window.admit(state.options.apiKey, now);
+  const quota = state.window.quota(state.options.apiKey, now);
+  for (const [name, value] of Object.entries(
+    budgetHeaders(state.options.rateLimitHeaders, state.options.rateLimit, quota),
+  )) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
   if (!decision.allowed) {
     await drain(req);
     return sendRateLimited(state, res, state.options.rateLimitRetryAfter, decision.retryAfterMs / 1000);

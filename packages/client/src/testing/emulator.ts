@@ -7,7 +7,7 @@ import { handleApiRequest } from './api-server.js';
 import { FaultPlan, type FaultRule } from './faults.js';
 import { type EmulatorLogger, logRequest, redactingLogger, SILENT_LOGGER } from './logger.js';
 import { type EmulatorOptions, resolveOptions } from './options.js';
-import { SlidingWindow } from './rate-window.js';
+import { createRateBudget } from './rate-shape.js';
 import { sendError } from './responses.js';
 import { listen, originOf } from './servers.js';
 import type { EmulatorState } from './state.js';
@@ -79,7 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tasks: new TaskStore(resolved),
     faults,
     stats: new StatsRecorder(),
-    window: new SlidingWindow(resolved.requestsPerMinute, resolved.rateLimitWindowMs),
+    window: createRateBudget(resolved.rateLimit),
     logger,
     dir,
     storageUrl,

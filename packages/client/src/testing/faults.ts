@@ -146,6 +146,16 @@ export interface FaultContext {
   path: string;
 }
 
+/** What the fault rules match a request on: its origin, upper-case method and path (no query). */
+export function faultContextOf(
+  origin: FaultContext['origin'],
+  req: { method?: string; url?: string },
+): FaultContext {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
+  return { origin, method, path };
+}
+
 interface RuleState {
   rule: FaultRule;
   /** Matching requests seen so far (whether or not this rule fired on them). */

@@ -4,6 +4,7 @@
  * and fault injection. See README.md in this folder.
  */
 export { API_PATHS } from './api-server.js';
+export { RATE_LIMIT_HEADER_FORMS, type RateLimitHeaderForm } from './budget-headers.js';
 export { type Emulator, startEmulator } from './emulator.js';
 export { ERROR_SHAPES, type ErrorCodeCase, type ErrorShape } from './error-body.js';
 export type {
@@ -33,6 +34,11 @@ export {
   type StatusShape,
   type UnknownStatusOption,
 } from './options.js';
+export {
+  describeRateLimitShape,
+  parseRateLimitShape,
+  type RateLimitShape,
+} from './rate-shape.js';
 export type { RetryAfterForm } from './retry-after.js';
 export { type ServeOptions, serveEmulator } from './serve.js';
 export type { ApiRoute, EmulatorStats } from './stats.js';

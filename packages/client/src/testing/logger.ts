@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The logger shape shared with the client: `(message, fields?)` per level. */
-export interface EmulatorLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from '../logger.js';
+import { redactSecrets } from '../redact.js';
+
+/** The client's logger shape (`(message, fields?)` per level), so one logger serves both. */
+export type EmulatorLogger = Logger;
 
 /** The default: the emulator says nothing unless asked. */
 export const SILENT_LOGGER: EmulatorLogger = {
@@ -16,8 +14,6 @@ export const SILENT_LOGGER: EmulatorLogger = {
   error() {},
 };
 
-const REDACTED = '[redacted]';
-
 /**
  * Wraps a logger so that the API key can never reach it: every string in the message and the fields
  * (recursively) has the key replaced. The emulator never logs headers in the first place; this is the
@@ -25,7 +21,7 @@ const REDACTED = '[redacted]';
  */
 export function redactingLogger(logger: EmulatorLogger, secret: string): EmulatorLogger {
   const scrub = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return value.split(secret).join(REDACTED);
+    if (typeof value === 'string') return redactSecrets(value, [secret]);
     if (depth > 4 || value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
+import { isLoopbackHost } from '../loopback.js';
 import { type HashedFile, writeHashed } from './hashed-file.js';
-import { isLoopbackHost } from './loopback.js';
 import { SubmissionError } from './multipart.js';
 import type { FetchModelUrl } from './options.js';
 

@@ -1,7 +1,10 @@
+import { isLoopbackHost } from '../loopback.js';
+import { SEGMENTATION_CREDITS } from '../pricing.js';
+import { RATE_LIMIT_HEADER_FORMS, type RateLimitHeaderForm } from './budget-headers.js';
 import type { ErrorCodeCase, ErrorShape } from './error-body.js';
 import type { FaultRule } from './faults.js';
 import type { EmulatorLogger } from './logger.js';
-import { isLoopbackHost } from './loopback.js';
+import { checkRateLimitShape, type RateLimitShape } from './rate-shape.js';
 import type { RetryAfterForm } from './retry-after.js';
 
 /** What the injected segmenter is told about the task it computes. */
@@ -56,6 +59,13 @@ export interface EmulatorOptions {
   requestsPerMinute?: number;
   /** Length of the sliding window (default one minute; tests may shorten it). */
   rateLimitWindowMs?: number;
+  /**
+   * How requests are counted, when not a sliding window of `requestsPerMinute` per `rateLimitWindowMs`
+   * (which this replaces): a sliding or fixed window of any length and limit, or a token bucket.
+   */
+  rateLimit?: RateLimitShape;
+  /** Rate-limit headers on every authenticated API answer (default `none`, as far as the API is known). */
+  rateLimitHeaders?: RateLimitHeaderForm;
   /** How the emulator's own 429s say when to come back. */
   rateLimitRetryAfter?: RetryAfterForm;
   /** Fault rules, consumed in order. See faults.ts and the README. */
@@ -93,11 +103,12 @@ export interface EmulatorOptions {
 export const EMULATOR_DEFAULTS = {
   apiKey: 'test-key',
   balance: 150,
-  costPerTask: 80,
+  costPerTask: SEGMENTATION_CREDITS,
   durationMs: 3_000,
   requestsPerMinute: 3,
   rateLimitWindowMs: 60_000,
   rateLimitRetryAfter: 'seconds',
+  rateLimitHeaders: 'none',
   statusShape: 'asset',
   errorShape: 'nested',
   errorCodeCase: 'upper',
@@ -120,6 +131,9 @@ export interface ResolvedOptions {
   fetchModelUrl: FetchModelUrl | undefined;
   requestsPerMinute: number;
   rateLimitWindowMs: number;
+  /** The shape enforced: `rateLimit`, else a sliding window of requestsPerMinute per rateLimitWindowMs. */
+  rateLimit: RateLimitShape;
+  rateLimitHeaders: RateLimitHeaderForm;
   rateLimitRetryAfter: RetryAfterForm;
   faults: readonly FaultRule[];
   statusShape: StatusShape;
@@ -148,6 +162,12 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     fetchModelUrl: options.fetchModelUrl,
     requestsPerMinute: options.requestsPerMinute ?? d.requestsPerMinute,
     rateLimitWindowMs: options.rateLimitWindowMs ?? d.rateLimitWindowMs,
+    rateLimit: options.rateLimit ?? {
+      kind: 'sliding',
+      limit: options.requestsPerMinute ?? d.requestsPerMinute,
+      windowMs: options.rateLimitWindowMs ?? d.rateLimitWindowMs,
+    },
+    rateLimitHeaders: options.rateLimitHeaders ?? d.rateLimitHeaders,
     rateLimitRetryAfter: options.rateLimitRetryAfter ?? d.rateLimitRetryAfter,
     faults: options.faults ?? [],
     statusShape: options.statusShape ?? d.statusShape,
@@ -177,6 +197,12 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     throw new RangeError('emulator: requestsPerMinute must be > 0 (use Infinity to disable the limit)');
   }
   if (!(resolved.rateLimitWindowMs > 0)) throw new RangeError('emulator: rateLimitWindowMs must be > 0');
+  if (options.rateLimit !== undefined) checkRateLimitShape(options.rateLimit);
+  if (!RATE_LIMIT_HEADER_FORMS.includes(resolved.rateLimitHeaders)) {
+    throw new RangeError(
+      `emulator: rateLimitHeaders must be one of ${RATE_LIMIT_HEADER_FORMS.join(', ')} (got ${resolved.rateLimitHeaders})`,
+    );
+  }
   return resolved;
 }
 

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { FaultPlan } from './faults.js';
 import type { EmulatorLogger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
-import type { SlidingWindow } from './rate-window.js';
+import type { RateBudget } from './rate-window.js';
 import type { StatsRecorder } from './stats.js';
 import type { TaskStore } from './tasks.js';
 
@@ -15,7 +15,8 @@ export interface EmulatorState {
   readonly tasks: TaskStore;
   readonly faults: FaultPlan;
   readonly stats: StatsRecorder;
-  readonly window: SlidingWindow;
+  /** The API key's request budget, in the configured shape. */
+  readonly window: RateBudget;
   readonly logger: EmulatorLogger;
   /** Private temp folder for uploads and results, removed by `close()`. */
   readonly dir: string;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { applyArrivalFault } from './arrival-faults.js';
-import type { FaultContext, TruncateFault, TruncateNoLengthFault } from './faults.js';
+import { faultContextOf, type TruncateFault, type TruncateNoLengthFault } from './faults.js';
 import type { ResultFile } from './segment-runner.js';
 import type { EmulatorState } from './state.js';
 
@@ -28,9 +28,8 @@ export async function handleStorageRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const method = (req.method ?? 'GET').toUpperCase();
-  const path = new URL(req.url ?? '/', 'http://emulator.invalid').pathname;
-  const context: FaultContext = { origin: 'storage', method, path };
+  const context = faultContextOf('storage', req);
+  const { method, path } = context;
   state.stats.storageRequests++;
   if (req.headers.authorization !== undefined) state.stats.storageAuthHeaders++;
 

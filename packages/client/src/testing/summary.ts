@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from './options.js';
+import { describeRateLimitShape } from './rate-shape.js';
 
 /**
  * The lines `meshparts emulate` prints when the emulator is up: where it listens and how to point the
@@ -6,13 +7,12 @@ import type { ResolvedOptions } from './options.js';
  */
 export function summarize(input: { url: string; storageUrl: string; options: ResolvedOptions }): string {
   const { options } = input;
-  const rpm =
-    options.requestsPerMinute === Number.POSITIVE_INFINITY ? 'unlimited' : String(options.requestsPerMinute);
   return [
     `3D AI Studio API emulator listening on ${input.url}`,
     `  results served from ${input.storageUrl}`,
     `  balance ${options.balance.toFixed(2)} credits, ${options.costPerTask} per segmentation`,
-    `  tasks take ${options.durationMs} ms; rate limit ${rpm} requests per ${options.rateLimitWindowMs / 1000} s`,
+    `  tasks take ${options.durationMs} ms; rate limit ${describeRateLimitShape(options.rateLimit)}` +
+      (options.rateLimitHeaders === 'none' ? '' : `, announced in ${options.rateLimitHeaders} headers`),
     `  point a client at it: THREEDAISTUDIO_BASE_URL=${input.url} (API key: the one it was started with, not shown)`,
   ].join('\n');
 }

@@ -74,6 +74,16 @@ export interface EncodeImageOptions {
   quality?: number;
   /** Drop the alpha channel when every pixel is opaque (default true: smaller PNG and JPEG). */
   dropOpaqueAlpha?: boolean;
+  /**
+   * JPEG: mozjpeg's tables and trellis quantisation (default true). False uses the JPEG standard's
+   * tables, the ones most encoders write: re-encoding such a JPEG on its own 8×8 grid at its own
+   * quality then changes almost nothing (texture cropping relies on it).
+   */
+  mozjpeg?: boolean;
+  /** JPEG chroma subsampling (default '4:2:0', sharp's). */
+  chromaSubsampling?: '4:4:4' | '4:2:0';
+  /** WebP: lossless (default false). */
+  lossless?: boolean;
 }
 
 /** Encodes RGBA pixels as PNG, JPEG or WebP. */
@@ -83,12 +93,24 @@ export async function encodeImage(
   options: EncodeImageOptions = {},
 ): Promise<Uint8Array> {
   const sharp = await loadSharp();
-  const { quality = 90, dropOpaqueAlpha = true } = options;
+  const {
+    quality = 90,
+    dropOpaqueAlpha = true,
+    mozjpeg = true,
+    chromaSubsampling,
+    lossless = false,
+  } = options;
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   if (format === 'jpeg' || (dropOpaqueAlpha && isOpaque(image))) pipeline = pipeline.removeAlpha();
   if (format === 'png') pipeline = pipeline.png({ compressionLevel: 9, adaptiveFiltering: true });
-  else if (format === 'jpeg') pipeline = pipeline.jpeg({ quality, mozjpeg: true });
-  else pipeline = pipeline.webp({ quality });
+  else if (format === 'jpeg')
+    pipeline = pipeline.jpeg({
+      quality,
+      mozjpeg,
+      optimiseCoding: true,
+      ...(chromaSubsampling ? { chromaSubsampling } : {}),
+    });
+  else pipeline = pipeline.webp(lossless ? { lossless: true } : { quality });
   const out = await pipeline.toBuffer();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Document } from '@gltf-transform/core';
 import { expect } from 'vitest';
 import { sha256Hex } from '../../src/hash.js';
-import { isDeviceName, type Manifest, reassemble } from '../../src/index.js';
+import { type Manifest, reassemble } from '../../src/index.js';
+import { isDeviceName } from '../../src/pack/naming/index.js';
 import { compareSoups, packTriangles, validateGLB, worldTriangles } from './gltf-checks.js';
 import { manifestSchemaErrors } from './schema.js';
 

@@ -1,21 +1,18 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { syncDir } from '../durable-files.js';
 
 /** One file to put in a folder: copied from `source`, or written from `text`. */
 export type PlannedFile = { to: string; source: string } | { to: string; text: string };
 
-/** fsyncs a file or a folder; folders cannot be opened for it everywhere (Windows), so best effort. */
-async function sync(path: string, folder: boolean): Promise<void> {
+/** fsyncs a file written by copyFile (which has no flag for it). */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
-    const handle = await open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (!folder) throw error;
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -41,8 +38,8 @@ export async function writePlannedFiles(
     }),
   );
   if (durable) {
-    await Promise.all(files.map((file) => sync(join(dir, ...file.to.split('/')), false)));
-    for (const folder of [...folders].sort().reverse()) await sync(folder, true);
+    await Promise.all(files.map((file) => syncFile(join(dir, ...file.to.split('/')))));
+    for (const folder of [...folders].sort().reverse()) await syncDir(folder);
   }
   return files.map((file) => file.to).sort();
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PART_FILE } from '../../manifest.js';
+import { PART_FILE } from '../manifest.js';
 import { DECODER_EXTENSIONS, DECODERS, type Decoder } from './three-files.js';
 
 /** GLB header (12 bytes) plus the first chunk's header (8 bytes). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Manifest } from '../../manifest.js';
+import type { Manifest } from '../manifest.js';
 import { type PlannedFile, writePlannedFiles } from './copy-files.js';
 import { decodersForParts } from './decoder-needs.js';
 import { GalleryWriteError } from './gallery-error.js';

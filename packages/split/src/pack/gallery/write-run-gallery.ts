@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeNewFile } from '../durable-files.js';
 import { GalleryWriteError } from './gallery-error.js';
 import {
   GALLERY_DIR,
@@ -100,7 +101,7 @@ async function replaceFile(target: string, data: string | Buffer): Promise<void>
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await writeFile(temp, data, { flag: 'wx' });
+    await writeNewFile(temp, data, false);
     await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,0 +1,96 @@
+import type { ILogger } from '@gltf-transform/core';
+import { triangleCount, vertexCount } from '../geometry.js';
+import { modelNameOf } from '../model-name.js';
+import type { NamingOptions, PartStrategy } from '../options.js';
+import { nameParts } from '../pack/naming/index.js';
+import { asReadModel, type ReadModel } from '../read/read-model.js';
+import { type PlanPartsOptions, planParts } from './plan-parts.js';
+
+/** One part as `inspect` reports it (what `split` would write, without writing). */
+export interface InspectedPart {
+  id: string;
+  name: string;
+  sourceName: string;
+  vertices: number;
+  triangles: number;
+  /** Number of placements (source nodes that place it). */
+  placements: number;
+  parent: string | null;
+}
+
+/** The report of {@link inspectModel}. */
+export interface InspectReport {
+  file: string;
+  byteLength: number;
+  strategy: PartStrategy;
+  reason: string;
+  sceneNote?: string;
+  scenes: number;
+  nodes: number;
+  meshes: number;
+  materials: number;
+  textures: number;
+  animations: number;
+  skins: number;
+  /** Totals over the parts, each placement counted once (instances not multiplied). */
+  vertices: number;
+  triangles: number;
+  parts: InspectedPart[];
+}
+
+export interface InspectModelOptions extends PlanPartsOptions {
+  naming?: NamingOptions;
+  /** Logger for reading and planning when `inspectModel` reads the input itself. */
+  logger?: ILogger;
+  /** Limits on hostile input when `inspectModel` reads the input itself (see limits.ts). */
+  limits?: Parameters<typeof asReadModel>[2];
+}
+
+/**
+ * Plans a model's parts and names them as `splitModel` would, and counts them, without writing.
+ * Label strategies rebuild the read document in place (it belongs to this call unless passed in).
+ */
+export async function inspectModel(
+  input: string | Uint8Array | ReadModel,
+  options: InspectModelOptions = {},
+): Promise<InspectReport> {
+  const model = await asReadModel(input, options.logger, options.limits);
+  const root = model.document.getRoot();
+  const counts = {
+    scenes: root.listScenes().length,
+    nodes: root.listNodes().length,
+    meshes: root.listMeshes().length,
+    materials: root.listMaterials().length,
+    textures: root.listTextures().length,
+    animations: root.listAnimations().length,
+    skins: root.listSkins().length,
+  };
+  const plan = await planParts(model.document, options);
+  const names = nameParts(
+    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
+    { model: modelNameOf(model.file), ...options.naming },
+  );
+  const parts = plan.parts.map((part, i): InspectedPart => {
+    const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
+    return {
+      id: part.id,
+      name: names[i]!,
+      sourceName: part.sourceName,
+      vertices: primitives.reduce((sum, primitive) => sum + vertexCount(primitive), 0),
+      triangles: primitives.reduce((sum, primitive) => sum + triangleCount(primitive), 0),
+      placements: part.nodes.length,
+      parent: part.parent,
+    };
+  });
+  return {
+    file: model.file,
+    byteLength: model.bytes.byteLength,
+    strategy: plan.strategy,
+    reason: plan.reason,
+    ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+    ...counts,
+    vertices: parts.reduce((sum, part) => sum + part.vertices, 0),
+    triangles: parts.reduce((sum, part) => sum + part.triangles, 0),
+    parts,
+  };
+}

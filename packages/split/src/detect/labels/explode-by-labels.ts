@@ -1,0 +1,171 @@
+import type {
+  Accessor,
+  Animation,
+  AnimationChannel,
+  Document,
+  Mesh,
+  Node,
+  Primitive,
+  Transform,
+} from '@gltf-transform/core';
+import { namedTransform } from '../../named-transform.js';
+import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from '../../options.js';
+import { type MeshLabelling, meshLabels } from './mesh-labels.js';
+import { splitPrimitiveByLabels } from './split-primitive.js';
+
+const NAME = 'explodeByLabels';
+const INSTANCING = 'EXT_mesh_gpu_instancing';
+
+/** One exploded mesh: a new mesh per label, in slot order. */
+interface ExplodedMesh {
+  labelling: MeshLabelling;
+  parts: Mesh[];
+}
+
+/**
+ * Turn per-triangle labels into Tripo's layout: every mesh node whose mesh carries labels (see
+ * {@link LabelStrategy}) gets one child node per label, with identity transform, named after the
+ * label (`part_<value>` for attribute values and components, `color_<rrggbb>` for colours;
+ * prefixed with the node's name when several nodes are exploded), holding a new mesh with one
+ * compact primitive per labelled source primitive ({@link splitPrimitiveByLabels}).
+ *
+ * - A mesh shared by several nodes is split once; every node gets children sharing the new
+ *   meshes, so instancing survives.
+ * - The node's skin, morph weights and EXT_mesh_gpu_instancing are copied to each child, and
+ *   animation channels driving the node's morph `weights` are duplicated for each child.
+ * - A mesh whose triangles all carry one label is left as it is (one part, keeping its name), and
+ *   so is a mesh with more than `maxColors` colours under `colors` (with a warning).
+ * - Primitives without labels (points, lines, or no label attribute) stay on the original
+ *   mesh and node; a mesh left with no primitives is removed from its nodes and disposed, and
+ *   accessors no longer used are disposed.
+ *
+ * @throws RangeError for an option out of range (checked when the transform is created).
+ *
+ * Runs in O(total size). Skinned children sit below the original node like the others: glTF
+ * ignores a skinned node's transform, and the validator only notes it (a warning, not an error).
+ */
+export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions = {}): Transform {
+  const resolved = resolveLabelOptions(options);
+  return namedTransform(NAME, (document: Document): void => {
+    const logger = document.getLogger();
+    const root = document.getRoot();
+    const nodesByMesh = new Map<Mesh, Node[]>();
+    for (const node of root.listNodes()) {
+      const mesh = node.getMesh();
+      if (!mesh) continue;
+      const nodes = nodesByMesh.get(mesh);
+      if (nodes) nodes.push(node);
+      else nodesByMesh.set(mesh, [node]);
+    }
+    const exploded = new Map<Mesh, ExplodedMesh>();
+    for (const mesh of nodesByMesh.keys()) {
+      const labelling = meshLabels(mesh, strategy, resolved, logger);
+      // One label is one part: the node keeps its mesh and its own name (`sword`, not `part_0`).
+      if (labelling && labelling.slotCount > 1)
+        exploded.set(mesh, { labelling, parts: explodeMesh(document, mesh, labelling) });
+    }
+    const targets = [...exploded.keys()].flatMap((mesh) => nodesByMesh.get(mesh)!);
+    const morphChannels = morphChannelsByNode(document, new Set(targets));
+    for (const node of targets) {
+      const { labelling, parts } = exploded.get(node.getMesh()!)!;
+      const prefix = targets.length > 1 && node.getName() ? `${node.getName()}_` : '';
+      attachChildren(document, node, parts, labelling, prefix, morphChannels.get(node) ?? []);
+    }
+    for (const mesh of exploded.keys()) {
+      if (mesh.listPrimitives().length > 0) continue;
+      for (const node of nodesByMesh.get(mesh)!) {
+        node.setMesh(null).setSkin(null).setWeights([]).setExtension(INSTANCING, null);
+        // Its children carry copies of these channels; on a mesh-less node they are invalid.
+        for (const { channel } of morphChannels.get(node) ?? []) channel.dispose();
+      }
+      mesh.dispose();
+    }
+    logger.debug(`${NAME}: ${strategy}: ${exploded.size} mesh(es), ${targets.length} node(s) exploded.`);
+  });
+}
+
+/** Split the labelled primitives of `mesh` into one new mesh per label; returns them by slot. */
+function explodeMesh(document: Document, mesh: Mesh, labelling: MeshLabelling): Mesh[] {
+  const perSlot: Primitive[][] = labelling.names.map(() => []);
+  for (const [primitive, slots] of labelling.slots) {
+    splitPrimitiveByLabels(primitive, slots, labelling.slotCount, labelling.dropSemantics).forEach(
+      (part, slot) => {
+        if (part) perSlot[slot]!.push(part);
+      },
+    );
+    mesh.removePrimitive(primitive);
+    disposePrimitive(primitive);
+  }
+  return perSlot.map((primitives, slot) => {
+    // Extras carry `targetNames` (morph target names, a common convention): keep them per part.
+    const part = document
+      .createMesh(labelling.names[slot]!)
+      .setWeights([...mesh.getWeights()])
+      .setExtras({ ...mesh.getExtras() });
+    for (const primitive of primitives) part.addPrimitive(primitive);
+    return part;
+  });
+}
+
+/** Dispose a primitive and those of its accessors that nothing else uses. */
+function disposePrimitive(primitive: Primitive): void {
+  const accessors = new Set<Accessor>(primitive.listAttributes());
+  const indices = primitive.getIndices();
+  if (indices) accessors.add(indices);
+  for (const target of primitive.listTargets())
+    for (const accessor of target.listAttributes()) accessors.add(accessor);
+  for (const target of primitive.listTargets()) target.dispose();
+  primitive.dispose();
+  for (const accessor of accessors) {
+    if (accessor.listParents().every((parent) => parent.propertyType === 'Root')) accessor.dispose();
+  }
+}
+
+interface MorphChannel {
+  animation: Animation;
+  channel: AnimationChannel;
+}
+
+function attachChildren(
+  document: Document,
+  node: Node,
+  parts: Mesh[],
+  labelling: MeshLabelling,
+  prefix: string,
+  weightChannels: readonly MorphChannel[],
+) {
+  const instancing = node.getExtension(INSTANCING);
+  parts.forEach((mesh, slot) => {
+    const child = document
+      .createNode(prefix + labelling.names[slot]!)
+      .setMesh(mesh)
+      .setSkin(node.getSkin())
+      .setWeights([...node.getWeights()]);
+    if (instancing) child.setExtension(INSTANCING, instancing);
+    node.addChild(child);
+    for (const { animation, channel } of weightChannels) {
+      animation.addChannel(
+        document
+          .createAnimationChannel(channel.getName())
+          .setSampler(channel.getSampler())
+          .setTargetNode(child)
+          .setTargetPath('weights'),
+      );
+    }
+  });
+}
+
+/** Animation channels driving the morph weights of `nodes`, by node: one pass over all channels. */
+function morphChannelsByNode(document: Document, nodes: ReadonlySet<Node>): Map<Node, MorphChannel[]> {
+  const byNode = new Map<Node, MorphChannel[]>();
+  for (const animation of document.getRoot().listAnimations()) {
+    for (const channel of animation.listChannels()) {
+      const node = channel.getTargetNode();
+      if (!node || !nodes.has(node) || channel.getTargetPath() !== 'weights') continue;
+      const list = byNode.get(node);
+      if (list) list.push({ animation, channel });
+      else byNode.set(node, [{ animation, channel }]);
+    }
+  }
+  return byNode;
+}

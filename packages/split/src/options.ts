@@ -1,0 +1,265 @@
+/**
+ * `@meshparts/split/options`: every choice, default, range and validator of a split, in one place,
+ * and the one {@link SplitOptions} type. It imports no glTF code, so the CLI builds its flags, help
+ * text and checks from it without loading glTF-Transform (start-up time: BENCHMARKS.md, target 6).
+ * Nothing else in the repository retypes a default or a choice list.
+ */
+import type { RenameMap } from './pack/naming/rename-map.js';
+
+// ---------------------------------------------------------------------------------------------
+// Choices
+
+/** Every strategy name accepted by detectParts; `auto` picks one from the data and says why. */
+export const STRATEGIES = ['auto', 'nodes', 'primitives', 'attribute', 'colors', 'components'] as const;
+export type StrategyOption = (typeof STRATEGIES)[number];
+/** How parts are found. `nodes` and `primitives` read the structure; the others read per-triangle labels. */
+export type PartStrategy = Exclude<StrategyOption, 'auto'>;
+/** The label-based strategies: they rebuild geometry (see detect/labels/) before the node split. */
+export const LABEL_STRATEGIES = [
+  'attribute',
+  'colors',
+  'components',
+] as const satisfies readonly PartStrategy[];
+export type LabelStrategy = (typeof LABEL_STRATEGIES)[number];
+
+/**
+ * Where a part file's origin sits:
+ * - `original`: where the model put it — the coordinates the source stores the part's vertices in
+ *   (the mesh's own space; for a skinned part, the skeleton's world space). Nothing moves.
+ * - `center`: the centre of the part's bounds.
+ * - `bottom`: the bottom centre of the bounds (glTF is Y-up): the part stands on the origin.
+ */
+export const PIVOT_MODES = ['original', 'center', 'bottom'] as const;
+export type PivotMode = (typeof PIVOT_MODES)[number];
+
+/**
+ * What to do with a mesh used by several nodes: `shared` writes one part file with one placement per
+ * node — modular reuse; `separate` writes one part per node.
+ */
+export const INSTANCES_MODES = ['shared', 'separate'] as const;
+export type InstancesMode = (typeof INSTANCES_MODES)[number];
+
+/** How a final name is cased. `keep` leaves the name as it came from the model or the template. */
+export const CASE_STYLES = ['keep', 'snake', 'kebab', 'camel', 'pascal'] as const;
+export type CaseStyle = (typeof CASE_STYLES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Ranges and validation
+
+/** The allowed values of a numeric option. */
+export interface NumberRange {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/**
+ * Checks a number against a range; `name` goes into the message. Options often come from
+ * command-line strings, where a typo becomes NaN and would otherwise silently change every
+ * comparison, so the check is strict.
+ * @throws RangeError naming the option.
+ */
+export function checkNumber(name: string, value: unknown, range: NumberRange): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < range.min ||
+    value > range.max ||
+    (range.integer && !Number.isSafeInteger(value))
+  ) {
+    throw new RangeError(`${name} must be ${describeRange(range)}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `an integer from 16 to 240` — the words of a range, for messages and help. Integers must be safe
+ * integers (at most 2^53 − 1): a bigger one is not what the user meant. */
+export function describeRange(range: NumberRange): string {
+  const what = range.integer ? 'an integer' : 'a number';
+  if (range.max === Number.POSITIVE_INFINITY) return `${what} of at least ${range.min}`;
+  return `${what} from ${range.min} to ${range.max}`;
+}
+
+/**
+ * Checks that `value` is one of `choices`.
+ * @throws RangeError naming the option and the choices.
+ */
+export function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new RangeError(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label options (the attribute, colors and components strategies; see detect/labels/)
+
+export interface LabelOptions {
+  /**
+   * Vertex attribute holding the label (`attribute` strategy). Default: the first present of
+   * `_PART_ID`, `_SEGMENT`, then `_FEATURE_ID_0`, `_FEATURE_ID_1`, … (EXT_mesh_features).
+   */
+  attribute?: string;
+  /** `colors`: at most this many distinct face colours count as a segmentation. Default 64. */
+  maxColors?: number;
+  /**
+   * `colors`: colours within this distance of a palette colour on every channel (0–1 scale) are
+   * that colour, so that 8-bit rounding or lossy re-encoding does not split a part.
+   * Default 0.02 (5/255).
+   */
+  colorTolerance?: number;
+  /**
+   * `components`: vertices closer than this fraction of the mesh's bounding-box diagonal are
+   * welded before finding connected pieces (UV and normal seams duplicate positions). Default 1e-4.
+   */
+  weldTolerance?: number;
+  /**
+   * `components`: a piece with fewer triangles than this fraction of the mesh's triangles is
+   * merged into the nearest larger piece. Default 0.005 (0.5 %).
+   */
+  minComponentRatio?: number;
+  /** `components`: a piece with fewer triangles than this is merged too. Default 16. */
+  minComponentTriangles?: number;
+}
+
+/** The numeric label options. */
+export type NumericLabelOption = Exclude<keyof LabelOptions, 'attribute'>;
+
+/** Defaults of {@link LabelOptions}. */
+export const LABEL_DEFAULTS: Readonly<Required<Omit<LabelOptions, 'attribute'>>> = Object.freeze({
+  maxColors: 64,
+  colorTolerance: 0.02,
+  weldTolerance: 1e-4,
+  minComponentRatio: 0.005,
+  minComponentTriangles: 16,
+});
+
+/** Allowed values of the numeric {@link LabelOptions}. */
+export const LABEL_RANGES: Readonly<Record<NumericLabelOption, NumberRange>> = Object.freeze({
+  maxColors: { min: 2, max: Number.POSITIVE_INFINITY, integer: true },
+  colorTolerance: { min: 0, max: 1, integer: false },
+  weldTolerance: { min: 0, max: 1, integer: false },
+  minComponentRatio: { min: 0, max: 1, integer: false },
+  minComponentTriangles: { min: 0, max: Number.POSITIVE_INFINITY, integer: true },
+});
+
+/** {@link LabelOptions} with every default filled in. */
+export type ResolvedLabelOptions = Required<Omit<LabelOptions, 'attribute'>> &
+  Pick<LabelOptions, 'attribute'>;
+
+/**
+ * Fills defaults and checks ranges once, at the boundary.
+ * @throws RangeError naming the option.
+ */
+export function resolveLabelOptions(options: LabelOptions = {}): ResolvedLabelOptions {
+  const resolved: ResolvedLabelOptions = { ...LABEL_DEFAULTS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(resolved, { [key]: value });
+  }
+  for (const [key, range] of Object.entries(LABEL_RANGES) as [NumericLabelOption, NumberRange][]) {
+    checkNumber(`label option ${key}`, resolved[key], range);
+  }
+  if (
+    resolved.attribute !== undefined &&
+    (typeof resolved.attribute !== 'string' || resolved.attribute === '')
+  ) {
+    throw new RangeError('label option attribute must be a non-empty attribute name');
+  }
+  return resolved;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limits on hostile input
+
+/**
+ * Limits on what a model may ask of the machine. A model is untrusted input: its file size, the vertex
+ * counts it declares and the number of parts it splits into are checked against these before the
+ * memory or the files they imply are allocated. The defaults let every real model through (a Tripo
+ * upload is at most 150 MB) and stop a hostile one from costing gigabytes or a million files.
+ */
+export interface ModelLimits {
+  /** Largest accepted model file, in bytes (checked from the file's size, before reading it). */
+  maxFileBytes: number;
+  /** Largest total vertex count, summed over the POSITION accessors the file declares. */
+  maxVertices: number;
+  /** Most parts one model may be split into (each part is a file). */
+  maxParts: number;
+}
+
+export const MODEL_LIMITS_DEFAULTS: Readonly<ModelLimits> = Object.freeze({
+  maxFileBytes: 1024 * 1024 * 1024,
+  maxVertices: 50_000_000,
+  maxParts: 10_000,
+});
+
+/** `limits` with the defaults filled in; a limit that is not a positive number is a programming error. */
+export function resolveLimits(limits: Partial<ModelLimits> = {}): ModelLimits {
+  const resolved = { ...MODEL_LIMITS_DEFAULTS, ...limits };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!(typeof value === 'number' && value > 0)) {
+      throw new RangeError(`limit ${name} must be a positive number, got ${String(value)}`);
+    }
+  }
+  return resolved;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Naming (see pack/naming/)
+
+export interface NamingOptions {
+  /** Name template with `{name}`, `{index}`, `{id}`, `{model}`. Default `{name}`. */
+  template?: string;
+  /** Ordered rename rules, applied to the source name before the template (first match wins). */
+  rename?: RenameMap;
+  /** Case style applied to the filled template. Default `keep`. */
+  case?: CaseStyle;
+  /** Model name for `{model}` (e.g. the input file's stem). Default `model`. */
+  model?: string;
+  /**
+   * Maximum UTF-8 bytes of a final name, dedup suffix included, without the `.glb` extension.
+   * From 16 to 240. Default 100: far inside the 255-byte component limit, and short enough that
+   * `<out>/parts/<name>.glb` stays usable under Windows' 260-character path limit.
+   */
+  maxLength?: number;
+}
+
+/** Defaults of {@link NamingOptions}. */
+export const NAMING_DEFAULTS: Readonly<Required<Omit<NamingOptions, 'rename' | 'model'>>> = Object.freeze({
+  template: '{name}',
+  case: 'keep',
+  maxLength: 100,
+});
+
+/** Allowed values of {@link NamingOptions.maxLength}. */
+export const NAME_LENGTH_RANGE: Readonly<NumberRange> = Object.freeze({ min: 16, max: 240, integer: true });
+
+// ---------------------------------------------------------------------------------------------
+// A split
+
+/** Everything that decides how a model is cut, named and placed: the options of every split. */
+export interface SplitOptions {
+  /** How parts are found. Default `auto`. */
+  strategy?: StrategyOption;
+  /** A mesh used by several nodes. Default `shared`. */
+  instances?: InstancesMode;
+  /** Part file origins. Default `original`. */
+  pivot?: PivotMode;
+  /** Tuning of the label strategies (attribute, colors, components). */
+  labels?: LabelOptions;
+  /** Template, rename map, case style, length. `model` defaults to the input's base name. */
+  naming?: NamingOptions;
+  /**
+   * Limits on hostile input (MODEL_LIMITS_DEFAULTS): `maxParts` for the split, `maxFileBytes` and
+   * `maxVertices` when the input is read. Past one: ModelLimitError, nothing written.
+   */
+  limits?: Partial<ModelLimits>;
+}
+
+/** Defaults of the choice options of {@link SplitOptions}. */
+export const SPLIT_DEFAULTS: Readonly<Required<Pick<SplitOptions, 'strategy' | 'instances' | 'pivot'>>> =
+  Object.freeze({ strategy: 'auto', instances: 'shared', pivot: 'original' });
+
+// ---------------------------------------------------------------------------------------------
+// Errors: light too, so callers can branch on them without loading glTF code.
+
+export * from './errors.js';

@@ -1,0 +1,52 @@
+import { CASE_STYLES, NAMING_DEFAULTS, type NamingOptions } from '../../options.js';
+import { applyCaseStyle } from './case-style.js';
+import { dedupeNames } from './dedupe.js';
+import { guardEngineSuffix } from './engine-suffix.js';
+import { applyRenameMap } from './rename-map.js';
+import { assertNameBudget, FALLBACK_NAME, safeFileName } from './safe-file-name.js';
+import { assertTemplate, renderTemplate } from './template.js';
+
+/** One part to name. `sourceName` is the name in the model (may be empty or hostile). */
+export interface NameInput {
+  sourceName: string;
+  index: number;
+  id: string;
+}
+
+/**
+ * Final names for parts, in input order. Per part: rename map (first matching rule) → template
+ * (`{name}` is the renamed source name, or `part` when empty; `{index}` zero-padded to the width
+ * of the largest index) → case style → {@link safeFileName} → engine import-suffix guard
+ * (`door-col` → `door-col_part`) → case-insensitive, NFC deduplication (`head`, `head_2`).
+ *
+ * Every result is non-empty, NFC, unique case-insensitively, safe as a file name on Linux,
+ * macOS and Windows, at most `maxLength` UTF-8 bytes, and ends in no Godot import suffix.
+ * Names that are already fine are unchanged: `head` stays `head`.
+ *
+ * @throws Error for an unknown template placeholder, an unknown case style or a bad `maxLength`.
+ */
+export function nameParts(inputs: readonly NameInput[], options: NamingOptions = {}): string[] {
+  const template = options.template ?? NAMING_DEFAULTS.template;
+  const caseStyle = options.case ?? NAMING_DEFAULTS.case;
+  const maxLength = options.maxLength ?? NAMING_DEFAULTS.maxLength;
+  const rename = options.rename ?? [];
+  const model = options.model?.trim() ? options.model : 'model';
+  assertTemplate(template);
+  assertNameBudget(maxLength);
+  if (!CASE_STYLES.includes(caseStyle)) {
+    throw new Error(`unknown case style ${JSON.stringify(caseStyle)} (use ${CASE_STYLES.join(', ')})`);
+  }
+  const width = String(Math.max(0, ...inputs.map((input) => input.index))).length;
+  const names = inputs.map((input) => {
+    const renamed = applyRenameMap(input.sourceName, rename) ?? input.sourceName;
+    const filled = renderTemplate(template, {
+      name: renamed.trim() === '' ? FALLBACK_NAME : renamed,
+      index: String(input.index).padStart(width, '0'),
+      id: input.id,
+      model,
+    });
+    const safe = safeFileName(applyCaseStyle(filled, caseStyle), maxLength);
+    return guardEngineSuffix(safe, maxLength);
+  });
+  return dedupeNames(names, maxLength);
+}

@@ -1,0 +1,238 @@
+import type { Accessor, Material, Texture, TextureInfo } from '@gltf-transform/core';
+import { BIN_CHUNK, GLB_MAGIC, GLB_VERSION, JSON_CHUNK } from '../read/glb-container.js';
+
+const ARRAY_BUFFER = 34962;
+const ELEMENT_ARRAY_BUFFER = 34963;
+
+const pad4 = (n: number): number => (n + 3) & ~3;
+
+/** One buffer view's bytes, placed at `byteOffset` of the BIN chunk when the file is built. */
+interface Block {
+  bytes: Uint8Array;
+  byteOffset: number;
+  /** For vertex attributes whose element is not a multiple of 4 bytes: element size and padded stride. */
+  strided?: { elementBytes: number; byteStride: number; count: number };
+}
+
+type Def = Record<string, unknown>;
+
+function bytesOf(array: ArrayLike<number> & ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Name and extras of a property, as glTF-Transform's writer emits them (only when set). */
+function propertyDef(property: { getName(): string; getExtras(): Record<string, unknown> }): Def {
+  const def: Def = {};
+  if (property.getName()) def.name = property.getName();
+  if (Object.keys(property.getExtras()).length > 0) def.extras = property.getExtras();
+  return def;
+}
+
+function sameVector(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/**
+ * Assembles one GLB from glTF-Transform properties of a source document without a Document of its
+ * own: accessors (their typed arrays copied whole into the BIN chunk, one tightly packed buffer view
+ * each), core materials with their textures, samplers and images, and the caller's scene JSON. Used by
+ * the direct part encoder (direct-part.ts), which decides what is eligible; this class writes only
+ * what core glTF 2.0 defines (no extension).
+ */
+export class GlbBuilder {
+  readonly #blocks: Block[] = [];
+  #binLength = 0;
+  readonly #accessors: Def[] = [];
+  readonly #bufferViews: Def[] = [];
+  readonly #accessorIndex = new Map<Accessor, number>();
+  readonly #materials: Def[] = [];
+  readonly #textures: Def[] = [];
+  readonly #textureIndex = new Map<string, number>();
+  readonly #samplers: Def[] = [];
+  readonly #samplerIndex = new Map<string, number>();
+  readonly #images: Def[] = [];
+  readonly #imageIndex = new Map<Texture, number>();
+
+  /** Appends a buffer view holding `bytes` (aligned to 4 bytes) and returns its index. */
+  #addView(block: Omit<Block, 'byteOffset'>, def: Def): number {
+    const byteLength = block.strided
+      ? block.strided.byteStride * block.strided.count
+      : block.bytes.byteLength;
+    this.#blocks.push({ ...block, byteOffset: this.#binLength });
+    this.#bufferViews.push({ buffer: 0, byteOffset: this.#binLength, byteLength, ...def });
+    this.#binLength += pad4(byteLength);
+    return this.#bufferViews.length - 1;
+  }
+
+  /**
+   * Adds an accessor (once; later calls return the same index). `range`: min/max to record (glTF
+   * requires them on POSITION), written as float32 values like glTF-Transform does.
+   */
+  addAccessor(
+    accessor: Accessor,
+    usage: 'indices' | 'attribute',
+    range?: { min: number[]; max: number[] },
+  ): number {
+    const known = this.#accessorIndex.get(accessor);
+    if (known !== undefined) return known;
+    const array = accessor.getArray()!;
+    const bytes = bytesOf(array);
+    const elementBytes = accessor.getElementSize() * accessor.getComponentSize();
+    const count = accessor.getCount();
+    let view: number;
+    if (usage === 'indices') {
+      view = this.#addView({ bytes }, { target: ELEMENT_ARRAY_BUFFER });
+    } else if (elementBytes % 4 === 0) {
+      view = this.#addView({ bytes }, { target: ARRAY_BUFFER });
+    } else {
+      // glTF aligns every vertex attribute element to 4 bytes: a VEC3 of bytes gets a stride of 4.
+      const byteStride = pad4(elementBytes);
+      view = this.#addView(
+        { bytes, strided: { elementBytes, byteStride, count } },
+        { byteStride, target: ARRAY_BUFFER },
+      );
+    }
+    const def: Def = {
+      ...propertyDef(accessor),
+      bufferView: view,
+      componentType: accessor.getComponentType(),
+      count,
+      type: accessor.getType(),
+    };
+    if (accessor.getNormalized()) def.normalized = true;
+    if (range) {
+      def.min = range.min.map(Math.fround);
+      def.max = range.max.map(Math.fround);
+    }
+    this.#accessors.push(def);
+    this.#accessorIndex.set(accessor, this.#accessors.length - 1);
+    return this.#accessors.length - 1;
+  }
+
+  #addImage(texture: Texture): number {
+    const known = this.#imageIndex.get(texture);
+    if (known !== undefined) return known;
+    const view = this.#addView({ bytes: texture.getImage()! }, {});
+    this.#images.push({ ...propertyDef(texture), mimeType: texture.getMimeType(), bufferView: view });
+    this.#imageIndex.set(texture, this.#images.length - 1);
+    return this.#images.length - 1;
+  }
+
+  /** A texture info, sharing sampler and texture definitions the way glTF-Transform's writer does. */
+  #textureInfo(texture: Texture, info: TextureInfo): Def {
+    const sampler: Def = {
+      magFilter: info.getMagFilter() || undefined,
+      minFilter: info.getMinFilter() || undefined,
+      wrapS: info.getWrapS(),
+      wrapT: info.getWrapT(),
+    };
+    const samplerKey = JSON.stringify(sampler);
+    let samplerIndex = this.#samplerIndex.get(samplerKey);
+    if (samplerIndex === undefined) {
+      samplerIndex = this.#samplers.push(sampler) - 1;
+      this.#samplerIndex.set(samplerKey, samplerIndex);
+    }
+    const textureDef = { source: this.#addImage(texture), sampler: samplerIndex };
+    const textureKey = JSON.stringify(textureDef);
+    let textureIndex = this.#textureIndex.get(textureKey);
+    if (textureIndex === undefined) {
+      textureIndex = this.#textures.push(textureDef) - 1;
+      this.#textureIndex.set(textureKey, textureIndex);
+    }
+    const def: Def = { index: textureIndex };
+    if (info.getTexCoord() !== 0) def.texCoord = info.getTexCoord();
+    if (Object.keys(info.getExtras()).length > 0) def.extras = info.getExtras();
+    return def;
+  }
+
+  /** Adds a core PBR material (no extension) with its textures; returns its index. */
+  addMaterial(material: Material): number {
+    const def: Def = propertyDef(material);
+    const pbr: Def = {};
+    if (material.getAlphaMode() !== 'OPAQUE') def.alphaMode = material.getAlphaMode();
+    if (material.getAlphaMode() === 'MASK') def.alphaCutoff = material.getAlphaCutoff();
+    if (material.getDoubleSided()) def.doubleSided = true;
+    if (!sameVector(material.getBaseColorFactor(), [1, 1, 1, 1]))
+      pbr.baseColorFactor = material.getBaseColorFactor();
+    if (!sameVector(material.getEmissiveFactor(), [0, 0, 0]))
+      def.emissiveFactor = material.getEmissiveFactor();
+    if (material.getRoughnessFactor() !== 1) pbr.roughnessFactor = material.getRoughnessFactor();
+    if (material.getMetallicFactor() !== 1) pbr.metallicFactor = material.getMetallicFactor();
+    const baseColor = material.getBaseColorTexture();
+    if (baseColor) pbr.baseColorTexture = this.#textureInfo(baseColor, material.getBaseColorTextureInfo()!);
+    const emissive = material.getEmissiveTexture();
+    if (emissive) def.emissiveTexture = this.#textureInfo(emissive, material.getEmissiveTextureInfo()!);
+    const normal = material.getNormalTexture();
+    if (normal) {
+      const info = this.#textureInfo(normal, material.getNormalTextureInfo()!);
+      if (material.getNormalScale() !== 1) info.scale = material.getNormalScale();
+      def.normalTexture = info;
+    }
+    const occlusion = material.getOcclusionTexture();
+    if (occlusion) {
+      const info = this.#textureInfo(occlusion, material.getOcclusionTextureInfo()!);
+      if (material.getOcclusionStrength() !== 1) info.strength = material.getOcclusionStrength();
+      def.occlusionTexture = info;
+    }
+    const metallicRoughness = material.getMetallicRoughnessTexture();
+    if (metallicRoughness) {
+      pbr.metallicRoughnessTexture = this.#textureInfo(
+        metallicRoughness,
+        material.getMetallicRoughnessTextureInfo()!,
+      );
+    }
+    def.pbrMetallicRoughness = pbr;
+    return this.#materials.push(def) - 1;
+  }
+
+  /**
+   * The GLB: `json` (asset, scenes, nodes, meshes: what the caller lays out) plus the accessors,
+   * materials, textures, samplers, images, buffer views and the one buffer added so far, then the BIN
+   * chunk. One allocation for the whole file; each block is copied into it once.
+   */
+  build(json: Def): Uint8Array {
+    const full: Def = { ...json };
+    const lists: Array<[string, Def[]]> = [
+      ['accessors', this.#accessors],
+      ['materials', this.#materials],
+      ['textures', this.#textures],
+      ['samplers', this.#samplers],
+      ['images', this.#images],
+      ['bufferViews', this.#bufferViews],
+    ];
+    for (const [key, list] of lists) if (list.length > 0) full[key] = list;
+    if (this.#binLength > 0) full.buffers = [{ byteLength: this.#binLength }];
+    const text = new TextEncoder().encode(JSON.stringify(full));
+    const jsonLength = pad4(text.byteLength);
+    const binChunk = this.#binLength > 0 ? 8 + this.#binLength : 0;
+    const total = 12 + 8 + jsonLength + binChunk;
+    const out = new Uint8Array(total);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, GLB_MAGIC, true);
+    view.setUint32(4, GLB_VERSION, true);
+    view.setUint32(8, total, true);
+    view.setUint32(12, jsonLength, true);
+    view.setUint32(16, JSON_CHUNK, true);
+    out.set(text, 20);
+    out.fill(0x20, 20 + text.byteLength, 20 + jsonLength);
+    if (binChunk > 0) {
+      const bin = 20 + jsonLength;
+      view.setUint32(bin, this.#binLength, true);
+      view.setUint32(bin + 4, BIN_CHUNK, true);
+      const start = bin + 8;
+      for (const block of this.#blocks) {
+        const at = start + block.byteOffset;
+        const strided = block.strided;
+        if (!strided) {
+          out.set(block.bytes, at);
+          continue;
+        }
+        for (let i = 0; i < strided.count; i++) {
+          const from = i * strided.elementBytes;
+          out.set(block.bytes.subarray(from, from + strided.elementBytes), at + i * strided.byteStride);
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,22 @@
+import type { mat4, vec3 } from '@gltf-transform/core';
+import { type Bounds, isEmptyBounds } from '../geometry.js';
+import { translation } from '../math.js';
+import type { PivotMode } from '../options.js';
+
+/** The point of `bounds` that becomes the part file's origin. */
+export function pivotPoint(bounds: Bounds, mode: PivotMode): vec3 {
+  if (mode === 'original' || isEmptyBounds(bounds)) return [0, 0, 0];
+  const cx = (bounds.min[0] + bounds.max[0]) / 2;
+  const cy = (bounds.min[1] + bounds.max[1]) / 2;
+  const cz = (bounds.min[2] + bounds.max[2]) / 2;
+  return mode === 'center' ? [cx, cy, cz] : [cx, bounds.min[1], cz];
+}
+
+/**
+ * The pivot offset P: maps the part's source-space coordinates to the part file's space (a translation
+ * that moves the pivot point to the origin). Placements carry world × P⁻¹.
+ */
+export function pivotMatrix(bounds: Bounds, mode: PivotMode): mat4 {
+  const [x, y, z] = pivotPoint(bounds, mode);
+  return translation([-x, -y, -z]);
+}

@@ -1,0 +1,148 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Document, GLTF, ILogger } from '@gltf-transform/core';
+import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
+import { ModelLimitError, ModelReadError } from '../errors.js';
+import { type ModelLimits, resolveLimits } from '../options.js';
+import { type CodecNeeds, codecNeedsOfNames, createIO } from './codecs.js';
+import { checkDocumentValues } from './document-values.js';
+import { formatBytes } from './format-bytes.js';
+import { checkGlbContainer, isGLB, peekJSON, repairGLBAlignment } from './glb-container.js';
+import { preflightGltf } from './preflight.js';
+import { assertResourcesInside, hasExternalURIs } from './resources.js';
+
+export type { CodecNeeds } from './codecs.js';
+export { codecNeedsOf, createIO } from './codecs.js';
+export { repairGLBAlignment } from './glb-container.js';
+
+/** A model read from disk or memory, with what the manifest needs to know about its source. */
+export interface ReadModel {
+  document: Document;
+  /** The bytes of the main file (the .glb, or the .gltf JSON); external resources are not included. */
+  bytes: Uint8Array;
+  /** File name for the manifest (`<bytes>` when read from memory without a name). */
+  file: string;
+  /** Codecs the source used: split parts are re-encoded with the same ones. */
+  codecs: CodecNeeds;
+}
+
+function namesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
+}
+
+/** The codecs a .glb or .gltf needs to be read, from its JSON alone (no buffer is decoded). */
+export function codecNeedsOfBytes(bytes: Uint8Array, source = '<bytes>'): CodecNeeds {
+  const json = peekJSON(bytes, source);
+  return codecNeedsOfNames(new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]));
+}
+
+/** Options for {@link readModel}. */
+export interface ReadModelOptions {
+  /** Name used in messages and the manifest when reading from bytes. */
+  name?: string;
+  /** Logger for glTF-Transform and this package (debug lines, warnings); default glTF-Transform's. */
+  logger?: ILogger;
+  /**
+   * Size limits (`maxFileBytes`, `maxVertices`; `maxParts` is for splitting), defaults in
+   * MODEL_LIMITS_DEFAULTS. Past one, a ModelLimitError; nothing big is allocated first.
+   */
+  limits?: Partial<ModelLimits>;
+}
+
+/**
+ * Reads a .glb or .gltf (with external or embedded resources) from a path, or a GLB / glTF JSON
+ * (embedded resources only) from bytes. Codecs are registered only when the file uses them.
+ * Throws {@link ModelReadError} for anything unreadable; nothing is written.
+ */
+export async function readModel(
+  input: string | Uint8Array,
+  options: ReadModelOptions = {},
+): Promise<ReadModel> {
+  const source = typeof input === 'string' ? input : (options.name ?? '<bytes>');
+  const limits = resolveLimits(options.limits);
+  const tooBig = (size: number) =>
+    new ModelLimitError(
+      source,
+      `${source} is ${formatBytes(size)}, over the limit of ${formatBytes(limits.maxFileBytes)} (--max-file-mb)`,
+      'maxFileBytes',
+      size,
+      limits.maxFileBytes,
+    );
+  let bytes: Uint8Array;
+  if (typeof input === 'string') {
+    try {
+      // The size first, from the file system: a huge file is refused before a byte of it is read,
+      // and a device or a FIFO (which would never end) is not read at all.
+      const info = await stat(input);
+      if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+      if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTREGULAR' });
+      if (info.size > limits.maxFileBytes) throw tooBig(info.size);
+      // A view on the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
+      const buffer = await readFile(input);
+      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    } catch (error) {
+      if (error instanceof ModelLimitError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'ENOTREGULAR'
+              ? 'it is not a regular file'
+              : (code ?? 'read failed');
+      throw new ModelReadError(source, `cannot read ${source}: ${why}`, { cause: error });
+    }
+  } else {
+    bytes = input;
+    if (bytes.byteLength > limits.maxFileBytes) throw tooBig(bytes.byteLength);
+  }
+  const json = peekJSON(bytes, source);
+  const binLength = checkGlbContainer(bytes, source);
+  const externalLengths =
+    typeof input === 'string' ? await assertResourcesInside(json, input, source) : new Map<number, number>();
+  preflightGltf(json as Record<string, unknown>, { binLength, externalLengths }, source, limits);
+  const used = new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]);
+  const supported = new Set(ALL_EXTENSIONS.map((extension) => extension.EXTENSION_NAME));
+  const unsupported = namesOf(json.extensionsRequired).filter((name) => !supported.has(name));
+  if (unsupported.length > 0) {
+    throw new ModelReadError(
+      source,
+      `${source} requires unsupported glTF extension(s): ${unsupported.join(', ')}`,
+    );
+  }
+  const codecs = codecNeedsOfNames(used);
+  const io = await createIO(codecs);
+  if (options.logger) io.setLogger(options.logger);
+  let document: Document;
+  try {
+    const repaired = repairGLBAlignment(bytes);
+    // A GLB that references no external file is parsed from the bytes already in memory; anything
+    // else is read through the path so relative URIs resolve.
+    if (repaired !== bytes || (isGLB(bytes) && !hasExternalURIs(json)))
+      document = await io.readBinary(repaired);
+    else if (typeof input === 'string') document = await io.read(input);
+    else document = await io.readJSON({ json: json as GLTF.IGLTF, resources: {} });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
+  }
+  checkDocumentValues(document, source);
+  if (options.logger) document.setLogger(options.logger);
+  document
+    .getLogger()
+    .debug(
+      `readModel: ${source}: ${bytes.byteLength} bytes${codecs.draco ? ', Draco' : ''}${codecs.meshopt ? ', meshopt' : ''}`,
+    );
+  return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
+}
+
+/** A model read from a path or bytes (with `logger`), or one already read, as it is. */
+export async function asReadModel(
+  input: string | Uint8Array | ReadModel,
+  logger?: ILogger,
+  limits?: Partial<ModelLimits>,
+): Promise<ReadModel> {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
+  return readModel(input, { ...(logger ? { logger } : {}), ...(limits ? { limits } : {}) });
+}
