@@ -194,7 +194,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
     it('says how to serve the page when it is opened from a file:// address', async () => {
       const local = await browser.newPage();
-      await local.goto(pathToFileURL(join(out, 'TwoCubes', 'index.html')).href);
+      await local.goto(pathToFileURL(join(out, [...packs.keys()][0]!, 'index.html')).href);
       const boot = local.locator('#boot');
       await boot.waitFor({ state: 'visible' });
       await local.waitForFunction(
