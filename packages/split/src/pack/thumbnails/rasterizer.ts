@@ -1,0 +1,358 @@
+import type { DecodedImage } from '../../images/index.js';
+import type { ThumbnailFrame } from './camera.js';
+import { lightIntensity } from './lighting.js';
+import { linearToSrgb8 } from './srgb.js';
+import { type MipmapCache, TextureSampler } from './texture-sampler.js';
+import type { ThumbnailMesh } from './thumbnail-scene.js';
+
+/**
+ * The triangle rasterizer: a z-buffer, half-space edge functions on vertices snapped to 1/16 of a
+ * sample, evaluated in exact integer arithmetic (products stay below 2^53), with the top-left fill
+ * rule, so that triangles sharing an edge neither leave a crack nor draw a pixel twice. Each row is
+ * cut to the span where all three edge functions are non-negative before any pixel is visited, so
+ * thin diagonal triangles cost their pixels, not their bounding box. Attributes (light, vertex
+ * colour, UV) are interpolated perspective-correct. Colours are linear and premultiplied.
+ *
+ * No clipping is needed: the camera is framed so that every vertex lies inside the image and in
+ * front of the eye.
+ */
+
+/** Sub-sample precision of vertex positions: 4 bits, as GPUs use at least. */
+const SUBPIXEL = 16;
+
+/** The image being drawn: per sample, inverse depth (0 = nothing yet) and premultiplied linear RGBA. */
+export class RenderTarget {
+  readonly size: number;
+  readonly depth: Float32Array;
+  readonly color: Float32Array;
+
+  constructor(size: number) {
+    this.size = size;
+    this.depth = new Float32Array(size * size);
+    this.color = new Float32Array(size * size * 4);
+  }
+
+  /**
+   * Averages `factor` × `factor` samples into each output pixel (box filter, in linear light, on
+   * premultiplied colour) and encodes sRGB with straight alpha, as PNG wants it.
+   */
+  resolve(factor: number): DecodedImage {
+    const out = Math.floor(this.size / factor);
+    const data = new Uint8Array(out * out * 4);
+    const color = this.color;
+    const n = factor * factor;
+    for (let y = 0; y < out; y++) {
+      for (let x = 0; x < out; x++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        let a = 0;
+        for (let sy = 0; sy < factor; sy++) {
+          let i = ((y * factor + sy) * this.size + x * factor) * 4;
+          for (let sx = 0; sx < factor; sx++, i += 4) {
+            r += color[i]!;
+            g += color[i + 1]!;
+            b += color[i + 2]!;
+            a += color[i + 3]!;
+          }
+        }
+        if (a <= 0) continue;
+        const o = (y * out + x) * 4;
+        data[o] = linearToSrgb8(r / a);
+        data[o + 1] = linearToSrgb8(g / a);
+        data[o + 2] = linearToSrgb8(b / a);
+        data[o + 3] = Math.round(Math.min(1, a / n) * 255);
+      }
+    }
+    return { width: out, height: out, data };
+  }
+}
+
+/** Alpha modes as small integers for the inner loop. */
+const OPAQUE = 0;
+const MASK = 1;
+const BLEND = 2;
+type AlphaCode = typeof OPAQUE | typeof MASK | typeof BLEND;
+
+/** A mesh made ready for drawing: screen positions, per-vertex light, colours and UVs. */
+export class PreparedMesh {
+  readonly mesh: ThumbnailMesh;
+  /** x, y (samples), inverse depth per vertex. */
+  readonly screen: Float64Array;
+  /** Snapped x, y per vertex. */
+  readonly fixed: Float64Array;
+  /** 1 where the vertex is used and finite. */
+  readonly valid: Uint8Array;
+  /** Light on the front and back side of each vertex (NaN: no usable normal); null: flat shading. */
+  readonly lightFront: Float32Array | null;
+  readonly lightBack: Float32Array | null;
+  /** Base colour factor × vertex colour per vertex, or null when the factor alone applies. */
+  readonly colors: Float32Array | null;
+  readonly factor: readonly [number, number, number, number];
+  /** UVs after the texture transform, or null when there is no texture to sample. */
+  readonly uvs: Float64Array | null;
+  readonly sampler: TextureSampler | null;
+  readonly alpha: AlphaCode;
+  readonly cutoff: number;
+  readonly doubleSided: boolean;
+  readonly unlit: boolean;
+  /** Scratch for one texture sample. */
+  readonly texel = new Float32Array(4);
+
+  constructor(mesh: ThumbnailMesh, frame: ThumbnailFrame, valid: Uint8Array, mipmaps: MipmapCache) {
+    this.mesh = mesh;
+    this.valid = valid;
+    const count = valid.length;
+    this.screen = new Float64Array(count * 3);
+    frame.projectMesh(mesh, this.screen);
+    this.fixed = new Float64Array(count * 2);
+    for (let v = 0; v < count; v++) {
+      this.fixed[v * 2] = Math.round(this.screen[v * 3]! * SUBPIXEL);
+      this.fixed[v * 2 + 1] = Math.round(this.screen[v * 3 + 1]! * SUBPIXEL);
+    }
+    this.unlit = mesh.unlit === true;
+    this.doubleSided = mesh.doubleSided === true;
+    const normals = mesh.normals && mesh.normals.length >= count * 3 ? mesh.normals : null;
+    if (normals && !this.unlit) {
+      this.lightFront = new Float32Array(count);
+      this.lightBack = this.doubleSided ? new Float32Array(count) : null;
+      for (let v = 0; v < count; v++) {
+        if (valid[v] !== 1) continue;
+        const x = normals[v * 3]!;
+        const y = normals[v * 3 + 1]!;
+        const z = normals[v * 3 + 2]!;
+        this.lightFront[v] = lightIntensity(x, y, z);
+        if (this.lightBack) this.lightBack[v] = lightIntensity(-x, -y, -z);
+      }
+    } else {
+      this.lightFront = null;
+      this.lightBack = null;
+    }
+    const f = mesh.baseColorFactor ?? [1, 1, 1, 1];
+    this.factor = [f[0], f[1], f[2], f[3]];
+    const colors = mesh.colors && mesh.colors.length >= count * 4 ? mesh.colors : null;
+    if (colors) {
+      this.colors = new Float32Array(count * 4);
+      for (let i = 0; i < count * 4; i++) this.colors[i] = colors[i]! * this.factor[i & 3]!;
+    } else {
+      this.colors = null;
+    }
+    const uvs = mesh.uvs && mesh.uvs.length >= count * 2 ? mesh.uvs : null;
+    if (mesh.texture && uvs) {
+      this.sampler = new TextureSampler(mesh.texture, mipmaps);
+      this.uvs = new Float64Array(count * 2);
+      const m = mesh.texture.uvTransform;
+      for (let v = 0; v < count; v++) {
+        const u = uvs[v * 2]!;
+        const w = uvs[v * 2 + 1]!;
+        this.uvs[v * 2] = m ? m[0] * u + m[1] * w + m[2] : u;
+        this.uvs[v * 2 + 1] = m ? m[3] * u + m[4] * w + m[5] : w;
+      }
+    } else {
+      this.sampler = null;
+      this.uvs = null;
+    }
+    this.alpha = mesh.alphaMode === 'BLEND' ? BLEND : mesh.alphaMode === 'MASK' ? MASK : OPAQUE;
+    this.cutoff = mesh.alphaCutoff ?? 0.5;
+  }
+
+  /** Whether triangles of this mesh are blended (drawn after the others, far to near). */
+  get blended(): boolean {
+    return this.alpha === BLEND;
+  }
+
+  /** Light of the triangle's plane, on the side the camera sees (for meshes without normals). */
+  faceLight(a: number, b: number, c: number, front: boolean): number {
+    const p = this.mesh.positions;
+    const ux = p[b * 3]! - p[a * 3]!;
+    const uy = p[b * 3 + 1]! - p[a * 3 + 1]!;
+    const uz = p[b * 3 + 2]! - p[a * 3 + 2]!;
+    const vx = p[c * 3]! - p[a * 3]!;
+    const vy = p[c * 3 + 1]! - p[a * 3 + 1]!;
+    const vz = p[c * 3 + 2]! - p[a * 3 + 2]!;
+    // Counter-clockwise front faces: (b - a) × (c - a) points out of the front side.
+    const s = front ? 1 : -1;
+    const light = lightIntensity(s * (uy * vz - uz * vy), s * (uz * vx - ux * vz), s * (ux * vy - uy * vx));
+    // A triangle too thin to have a plane in float64 still covers pixels after snapping: light it
+    // as if it faced the camera.
+    return Number.isNaN(light) ? lightIntensity(0.6, 0.5, 0.8) : light;
+  }
+}
+
+/**
+ * Draws triangle `t` of `mesh` into `target`. Opaque and masked triangles write depth; blended ones
+ * are composited over what is drawn ("over", premultiplied) without writing depth.
+ */
+export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number): void {
+  const indices = mesh.mesh.indices;
+  let a = indices[t * 3]!;
+  let b = indices[t * 3 + 1]!;
+  const c = indices[t * 3 + 2]!;
+  // Out-of-range indices read undefined: not 1, so not drawn; so are non-finite vertices.
+  const valid = mesh.valid;
+  if (valid[a] !== 1 || valid[b] !== 1 || valid[c] !== 1) return;
+  const fixed = mesh.fixed;
+  let ax = fixed[a * 2]!;
+  let ay = fixed[a * 2 + 1]!;
+  let bx = fixed[b * 2]!;
+  let by = fixed[b * 2 + 1]!;
+  const cx = fixed[c * 2]!;
+  const cy = fixed[c * 2 + 1]!;
+  let area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  if (area === 0) return;
+  // y points down on screen: a counter-clockwise (front) triangle has a negative area here.
+  const front = area < 0;
+  if (!front && !mesh.doubleSided) return;
+  if (front) {
+    // Swap a and b so that every triangle is rasterized with the same (positive) orientation.
+    [a, b] = [b, a];
+    [ax, bx] = [bx, ax];
+    [ay, by] = [by, ay];
+    area = -area;
+  }
+
+  // Per-vertex light (perspective-interpolated below), from normals or from the triangle's plane.
+  let la = 1;
+  let lb = 1;
+  let lc = 1;
+  if (!mesh.unlit) {
+    const lights = front ? mesh.lightFront : mesh.lightBack;
+    la = lights ? lights[a]! : Number.NaN;
+    lb = lights ? lights[b]! : Number.NaN;
+    lc = lights ? lights[c]! : Number.NaN;
+    if (Number.isNaN(la) || Number.isNaN(lb) || Number.isNaN(lc)) {
+      // Flat shading: the triangle's plane, given in its original (counter-clockwise) order.
+      const face = front ? mesh.faceLight(b, a, c, true) : mesh.faceLight(a, b, c, false);
+      if (Number.isNaN(la)) la = face;
+      if (Number.isNaN(lb)) lb = face;
+      if (Number.isNaN(lc)) lc = face;
+    }
+  }
+
+  const screen = mesh.screen;
+  const iza = screen[a * 3 + 2]!;
+  const izb = screen[b * 3 + 2]!;
+  const izc = screen[c * 3 + 2]!;
+
+  const sampler = mesh.sampler;
+  const uvs = mesh.uvs;
+  if (sampler && uvs) {
+    const du1 = uvs[b * 2]! - uvs[a * 2]!;
+    const dv1 = uvs[b * 2 + 1]! - uvs[a * 2 + 1]!;
+    const du2 = uvs[c * 2]! - uvs[a * 2]!;
+    const dv2 = uvs[c * 2 + 1]! - uvs[a * 2 + 1]!;
+    const texelArea = 0.5 * Math.abs(du1 * dv2 - dv1 * du2) * sampler.texelCount;
+    sampler.selectLevel(texelArea, (0.5 * area) / (SUBPIXEL * SUBPIXEL));
+  }
+
+  const size = target.size;
+  const minX = Math.max(0, Math.ceil((Math.min(ax, bx, cx) - SUBPIXEL / 2) / SUBPIXEL));
+  const maxX = Math.min(size - 1, Math.floor((Math.max(ax, bx, cx) - SUBPIXEL / 2) / SUBPIXEL));
+  const minY = Math.max(0, Math.ceil((Math.min(ay, by, cy) - SUBPIXEL / 2) / SUBPIXEL));
+  const maxY = Math.min(size - 1, Math.floor((Math.max(ay, by, cy) - SUBPIXEL / 2) / SUBPIXEL));
+  if (minX > maxX || minY > maxY) return;
+
+  // Edge functions E(p) = (q - p0) × (p - p0) for edges ab, bc, ca; at a sample, E_bc, E_ca and E_ab
+  // are the (area-scaled) barycentric weights of a, b and c. Slope per sample step: -16 × dy.
+  const sAB = -(by - ay) * SUBPIXEL;
+  const sBC = -(cy - by) * SUBPIXEL;
+  const sCA = -(ay - cy) * SUBPIXEL;
+  // Top-left rule (clockwise in y-down): an edge owns its samples if it goes up, or right along a
+  // horizontal top. The others need E > 0, i.e. E >= 1 since E is an integer.
+  const biasAB = by < ay || (by === ay && bx > ax) ? 0 : -1;
+  const biasBC = cy < by || (cy === by && cx > bx) ? 0 : -1;
+  const biasCA = ay < cy || (ay === cy && ax > cx) ? 0 : -1;
+
+  const depth = target.depth;
+  const color = target.color;
+  const blend = mesh.alpha === BLEND;
+  const mask = mesh.alpha === MASK;
+  const cutoff = mesh.cutoff;
+  const colors = mesh.colors;
+  const [fr, fg, fb, fa] = mesh.factor;
+  const texel = mesh.texel;
+  const px0 = minX * SUBPIXEL + SUBPIXEL / 2;
+
+  for (let y = minY; y <= maxY; y++) {
+    const py = y * SUBPIXEL + SUBPIXEL / 2;
+    // Unbiased edge values at the row's first sample.
+    const eAB = (bx - ax) * (py - ay) - (by - ay) * (px0 - ax);
+    const eBC = (cx - bx) * (py - by) - (cy - by) * (px0 - bx);
+    const eCA = (ax - cx) * (py - cy) - (ay - cy) * (px0 - cx);
+    // The span of samples where every biased edge value is >= 0 (exact: see the file comment).
+    let lo = 0;
+    let hi = maxX - minX;
+    const vAB = eAB + biasAB;
+    const vBC = eBC + biasBC;
+    const vCA = eCA + biasCA;
+    if (sAB > 0) lo = Math.max(lo, Math.ceil(-vAB / sAB));
+    else if (sAB < 0) hi = Math.min(hi, Math.floor(vAB / -sAB));
+    else if (vAB < 0) continue;
+    if (sBC > 0) lo = Math.max(lo, Math.ceil(-vBC / sBC));
+    else if (sBC < 0) hi = Math.min(hi, Math.floor(vBC / -sBC));
+    else if (vBC < 0) continue;
+    if (sCA > 0) lo = Math.max(lo, Math.ceil(-vCA / sCA));
+    else if (sCA < 0) hi = Math.min(hi, Math.floor(vCA / -sCA));
+    else if (vCA < 0) continue;
+    if (lo > hi) continue;
+    let wc = eAB + sAB * lo;
+    let wa = eBC + sBC * lo;
+    let wb = eCA + sCA * lo;
+    let index = y * size + minX + lo;
+    for (let k = lo; k <= hi; k++, index++, wa += sBC, wb += sCA, wc += sAB) {
+      const pa = wa * iza;
+      const pb = wb * izb;
+      const pc = wc * izc;
+      const sum = pa + pb + pc;
+      const iz = sum / area;
+      if (iz <= depth[index]!) continue;
+      // Perspective-correct weights.
+      const inverse = 1 / sum;
+      const ka = pa * inverse;
+      const kb = pb * inverse;
+      const kc = pc * inverse;
+      const light = la * ka + lb * kb + lc * kc;
+      let r: number;
+      let g: number;
+      let bl: number;
+      let alpha: number;
+      if (colors) {
+        r = colors[a * 4]! * ka + colors[b * 4]! * kb + colors[c * 4]! * kc;
+        g = colors[a * 4 + 1]! * ka + colors[b * 4 + 1]! * kb + colors[c * 4 + 1]! * kc;
+        bl = colors[a * 4 + 2]! * ka + colors[b * 4 + 2]! * kb + colors[c * 4 + 2]! * kc;
+        alpha = colors[a * 4 + 3]! * ka + colors[b * 4 + 3]! * kb + colors[c * 4 + 3]! * kc;
+      } else {
+        r = fr;
+        g = fg;
+        bl = fb;
+        alpha = fa;
+      }
+      if (sampler && uvs) {
+        const u = uvs[a * 2]! * ka + uvs[b * 2]! * kb + uvs[c * 2]! * kc;
+        const v = uvs[a * 2 + 1]! * ka + uvs[b * 2 + 1]! * kb + uvs[c * 2 + 1]! * kc;
+        sampler.sample(u, v, texel);
+        r *= texel[0]!;
+        g *= texel[1]!;
+        bl *= texel[2]!;
+        alpha *= texel[3]!;
+      }
+      const o = index * 4;
+      if (blend) {
+        if (alpha <= 0) continue;
+        if (alpha > 1) alpha = 1;
+        const keep = 1 - alpha;
+        color[o] = r * light * alpha + color[o]! * keep;
+        color[o + 1] = g * light * alpha + color[o + 1]! * keep;
+        color[o + 2] = bl * light * alpha + color[o + 2]! * keep;
+        color[o + 3] = alpha + color[o + 3]! * keep;
+        continue;
+      }
+      if (mask && alpha < cutoff) continue;
+      depth[index] = iz;
+      color[o] = r * light;
+      color[o + 1] = g * light;
+      color[o + 2] = bl * light;
+      color[o + 3] = 1;
+    }
+  }
+}
