@@ -41,22 +41,37 @@ export class RenderTarget {
     const data = new Uint8Array(out * out * 4);
     const color = this.color;
     const n = factor * factor;
+    const row = this.size * 4;
     for (let y = 0; y < out; y++) {
       for (let x = 0; x < out; x++) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        let a = 0;
-        for (let sy = 0; sy < factor; sy++) {
-          let i = ((y * factor + sy) * this.size + x * factor) * 4;
-          for (let sx = 0; sx < factor; sx++, i += 4) {
-            r += color[i]!;
-            g += color[i + 1]!;
-            b += color[i + 2]!;
-            a += color[i + 3]!;
+        const first = (y * factor * this.size + x * factor) * 4;
+        let r: number;
+        let g: number;
+        let b: number;
+        let a: number;
+        if (factor === 2) {
+          // The default, unrolled: the four samples are two pairs on two rows.
+          const second = first + row;
+          a = color[first + 3]! + color[first + 7]! + color[second + 3]! + color[second + 7]!;
+          if (a <= 0) continue;
+          r = color[first]! + color[first + 4]! + color[second]! + color[second + 4]!;
+          g = color[first + 1]! + color[first + 5]! + color[second + 1]! + color[second + 5]!;
+          b = color[first + 2]! + color[first + 6]! + color[second + 2]! + color[second + 6]!;
+        } else {
+          r = 0;
+          g = 0;
+          b = 0;
+          a = 0;
+          for (let sy = 0; sy < factor; sy++) {
+            for (let sx = 0, i = first + sy * row; sx < factor; sx++, i += 4) {
+              r += color[i]!;
+              g += color[i + 1]!;
+              b += color[i + 2]!;
+              a += color[i + 3]!;
+            }
           }
+          if (a <= 0) continue;
         }
-        if (a <= 0) continue;
         const o = (y * out + x) * 4;
         data[o] = linearToSrgb8(r / a);
         data[o + 1] = linearToSrgb8(g / a);
@@ -98,6 +113,13 @@ export class PreparedMesh {
   readonly unlit: boolean;
   /** Scratch for one texture sample. */
   readonly texel = new Float32Array(4);
+  /** Scratch for one triangle's colour and UV planes: per-vertex values × inverse depth, and steps. */
+  readonly planes = {
+    cA: new Float64Array(6),
+    cB: new Float64Array(6),
+    cC: new Float64Array(6),
+    step: new Float64Array(6),
+  };
 
   constructor(mesh: ThumbnailMesh, frame: ThumbnailFrame, valid: Uint8Array, mipmaps: MipmapCache) {
     this.mesh = mesh;
@@ -271,7 +293,44 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
   const colors = mesh.colors;
   const [fr, fg, fb, fa] = mesh.factor;
   const texel = mesh.texel;
+  const textured = sampler !== null && uvs !== null;
   const px0 = minX * SUBPIXEL + SUBPIXEL / 2;
+  const inverseArea = 1 / area;
+
+  // Everything interpolated is linear in screen space once multiplied by inverse depth: the sum
+  // Z = Σ w·iz and, per attribute f, F = Σ w·iz·f. Each steps by a constant along a row, and
+  // f = F / Z is the perspective-correct value. Per vertex weights k = iz (× attribute):
+  const kA = iza;
+  const kB = izb;
+  const kC = izc;
+  const stepZ = sBC * kA + sCA * kB + sAB * kC;
+  const lA = kA * la;
+  const lB = kB * lb;
+  const lC = kC * lc;
+  const stepL = sBC * lA + sCA * lB + sAB * lC;
+  // Vertex colours (4 planes) and UVs (2 planes), when the mesh has them.
+  const { cA, cB, cC, step } = mesh.planes;
+  if (colors) {
+    for (let ch = 0; ch < 4; ch++) {
+      cA[ch] = kA * colors[a * 4 + ch]!;
+      cB[ch] = kB * colors[b * 4 + ch]!;
+      cC[ch] = kC * colors[c * 4 + ch]!;
+    }
+  }
+  if (textured) {
+    for (let ch = 0; ch < 2; ch++) {
+      cA[4 + ch] = kA * uvs[a * 2 + ch]!;
+      cB[4 + ch] = kB * uvs[b * 2 + ch]!;
+      cC[4 + ch] = kC * uvs[c * 2 + ch]!;
+    }
+  }
+  for (let ch = 0; ch < 6; ch++) step[ch] = sBC * cA[ch]! + sCA * cB[ch]! + sAB * cC[ch]!;
+  const stepR = step[0]!;
+  const stepG = step[1]!;
+  const stepB = step[2]!;
+  const stepA = step[3]!;
+  const stepU = step[4]!;
+  const stepV = step[5]!;
 
   for (let y = minY; y <= maxY; y++) {
     const py = y * SUBPIXEL + SUBPIXEL / 2;
@@ -295,64 +354,72 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
     else if (sCA < 0) hi = Math.min(hi, Math.floor(vCA / -sCA));
     else if (vCA < 0) continue;
     if (lo > hi) continue;
-    let wc = eAB + sAB * lo;
-    let wa = eBC + sBC * lo;
-    let wb = eCA + sCA * lo;
+    // Barycentric weights (× area) of a, b, c at the span's first sample.
+    const wa = eBC + sBC * lo;
+    const wb = eCA + sCA * lo;
+    const wc = eAB + sAB * lo;
+    let z = wa * kA + wb * kB + wc * kC;
+    let l = wa * lA + wb * lB + wc * lC;
+    let cr = wa * cA[0]! + wb * cB[0]! + wc * cC[0]!;
+    let cg = wa * cA[1]! + wb * cB[1]! + wc * cC[1]!;
+    let cb = wa * cA[2]! + wb * cB[2]! + wc * cC[2]!;
+    let ca = wa * cA[3]! + wb * cB[3]! + wc * cC[3]!;
+    let cu = wa * cA[4]! + wb * cB[4]! + wc * cC[4]!;
+    let cv = wa * cA[5]! + wb * cB[5]! + wc * cC[5]!;
     let index = y * size + minX + lo;
-    for (let k = lo; k <= hi; k++, index++, wa += sBC, wb += sCA, wc += sAB) {
-      const pa = wa * iza;
-      const pb = wb * izb;
-      const pc = wc * izc;
-      const sum = pa + pb + pc;
-      const iz = sum / area;
-      if (iz <= depth[index]!) continue;
-      // Perspective-correct weights.
-      const inverse = 1 / sum;
-      const ka = pa * inverse;
-      const kb = pb * inverse;
-      const kc = pc * inverse;
-      const light = la * ka + lb * kb + lc * kc;
-      let r: number;
-      let g: number;
-      let bl: number;
-      let alpha: number;
+    for (let k = lo; k <= hi; k++) {
+      const iz = z * inverseArea;
+      if (iz > depth[index]!) {
+        const perspective = 1 / z;
+        const light = l * perspective;
+        let r = fr;
+        let g = fg;
+        let bl = fb;
+        let alpha = fa;
+        if (colors) {
+          r = cr * perspective;
+          g = cg * perspective;
+          bl = cb * perspective;
+          alpha = ca * perspective;
+        }
+        if (textured) {
+          sampler.sample(cu * perspective, cv * perspective, texel);
+          r *= texel[0]!;
+          g *= texel[1]!;
+          bl *= texel[2]!;
+          alpha *= texel[3]!;
+        }
+        const o = index * 4;
+        if (blend) {
+          if (alpha > 0) {
+            if (alpha > 1) alpha = 1;
+            const keep = 1 - alpha;
+            color[o] = r * light * alpha + color[o]! * keep;
+            color[o + 1] = g * light * alpha + color[o + 1]! * keep;
+            color[o + 2] = bl * light * alpha + color[o + 2]! * keep;
+            color[o + 3] = alpha + color[o + 3]! * keep;
+          }
+        } else if (!mask || alpha >= cutoff) {
+          depth[index] = iz;
+          color[o] = r * light;
+          color[o + 1] = g * light;
+          color[o + 2] = bl * light;
+          color[o + 3] = 1;
+        }
+      }
+      index++;
+      z += stepZ;
+      l += stepL;
       if (colors) {
-        r = colors[a * 4]! * ka + colors[b * 4]! * kb + colors[c * 4]! * kc;
-        g = colors[a * 4 + 1]! * ka + colors[b * 4 + 1]! * kb + colors[c * 4 + 1]! * kc;
-        bl = colors[a * 4 + 2]! * ka + colors[b * 4 + 2]! * kb + colors[c * 4 + 2]! * kc;
-        alpha = colors[a * 4 + 3]! * ka + colors[b * 4 + 3]! * kb + colors[c * 4 + 3]! * kc;
-      } else {
-        r = fr;
-        g = fg;
-        bl = fb;
-        alpha = fa;
+        cr += stepR;
+        cg += stepG;
+        cb += stepB;
+        ca += stepA;
       }
-      if (sampler && uvs) {
-        const u = uvs[a * 2]! * ka + uvs[b * 2]! * kb + uvs[c * 2]! * kc;
-        const v = uvs[a * 2 + 1]! * ka + uvs[b * 2 + 1]! * kb + uvs[c * 2 + 1]! * kc;
-        sampler.sample(u, v, texel);
-        r *= texel[0]!;
-        g *= texel[1]!;
-        bl *= texel[2]!;
-        alpha *= texel[3]!;
+      if (textured) {
+        cu += stepU;
+        cv += stepV;
       }
-      const o = index * 4;
-      if (blend) {
-        if (alpha <= 0) continue;
-        if (alpha > 1) alpha = 1;
-        const keep = 1 - alpha;
-        color[o] = r * light * alpha + color[o]! * keep;
-        color[o + 1] = g * light * alpha + color[o + 1]! * keep;
-        color[o + 2] = bl * light * alpha + color[o + 2]! * keep;
-        color[o + 3] = alpha + color[o + 3]! * keep;
-        continue;
-      }
-      if (mask && alpha < cutoff) continue;
-      depth[index] = iz;
-      color[o] = r * light;
-      color[o + 1] = g * light;
-      color[o + 2] = bl * light;
-      color[o + 3] = 1;
     }
   }
 }
