@@ -27,6 +27,13 @@ export interface ThumbnailSceneOptions {
   nodes?: readonly Node[];
   /** Draw only these primitives of those nodes' meshes (a `primitives`-strategy part). Default: all. */
   primitives?: readonly Primitive[];
+  /**
+   * Where each node's mesh is drawn. `world` (default): as the scene places it. `mesh`: in the
+   * mesh's own space, the node's world transform left out (GPU instances and skins still apply;
+   * glTF ignores a skinned node's transform anyway): what a part file that keeps the mesh's own
+   * coordinates shows. The camera frames the bounds, so a translation alone never changes the image.
+   */
+  space?: 'world' | 'mesh';
 }
 
 /** glTF sampler wrap codes (WebGL enums), as glTF-Transform returns them. */
@@ -67,9 +74,11 @@ export async function thumbnailSceneOf(
   for (const node of options.nodes ?? sceneMeshNodes(document)) {
     const mesh = node.getMesh();
     if (!mesh) continue;
+    // In mesh space only this node's own transform is left out; joints keep their world transforms.
+    const placeOf = options.space === 'mesh' ? (n: Node) => (n === node ? IDENTITY : worldOf(n)) : worldOf;
     for (const primitive of mesh.listPrimitives()) {
       if (only && !only.has(primitive)) continue;
-      meshes.push(...(await primitiveMeshes(primitive, node, worldOf, textures)));
+      meshes.push(...(await primitiveMeshes(primitive, node, placeOf, textures)));
     }
   }
   return { meshes };
