@@ -10,14 +10,21 @@
 export { frameThumbnail, THUMBNAIL_CAMERA, ThumbnailFrame, usedVertices } from './camera.js';
 export { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
 export { THUMBNAIL_LIGHTS } from './lighting.js';
-export { type RenderThumbnailPngOptions, renderThumbnailPng } from './render-png.js';
 export {
+  encodeThumbnail,
+  type RenderThumbnailPngOptions,
+  renderThumbnailPng,
+  THUMBNAIL_PNG,
+} from './render-png.js';
+export {
+  MAX_THUMBNAIL_SAMPLES,
   MAX_THUMBNAIL_SIZE,
   RENDER_THUMBNAIL_DEFAULTS,
   type RenderThumbnailOptions,
   renderThumbnail,
 } from './render-thumbnail.js';
-export { MipmapCache } from './texture-sampler.js';
+export { ThumbnailCache } from './thumbnail-cache.js';
+export { createThumbnailPool, type ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
 export type {
   TextureWrap,
   ThumbnailAlphaMode,

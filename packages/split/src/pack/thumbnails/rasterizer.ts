@@ -1,7 +1,7 @@
 import type { DecodedImage } from '../../images/index.js';
 import type { ThumbnailFrame } from './camera.js';
 import { lightIntensity } from './lighting.js';
-import { linearToSrgb8 } from './srgb.js';
+import { LINEAR_STEPS, LINEAR_TO_SRGB } from './srgb.js';
 import { type MipmapCache, TextureSampler } from './texture-sampler.js';
 import type { ThumbnailMesh } from './thumbnail-scene.js';
 
@@ -20,21 +20,54 @@ import type { ThumbnailMesh } from './thumbnail-scene.js';
 /** Sub-sample precision of vertex positions: 4 bits, as GPUs use at least. */
 const SUBPIXEL = 16;
 
-/** The image being drawn: per sample, inverse depth (0 = nothing yet) and premultiplied linear RGBA. */
+/**
+ * The image being drawn: per sample, inverse depth (0 = nothing yet) and premultiplied linear RGBA.
+ * Reusable: {@link clear} resets only the rectangle the last drawing touched, so a thumbnail costs
+ * its drawing, not a fresh multi-megabyte allocation.
+ */
 export class RenderTarget {
   readonly size: number;
   readonly depth: Float32Array;
   readonly color: Float32Array;
+  /** Samples that triangles may have written since the last clear (inclusive; empty when min > max). */
+  #minX: number;
+  #minY: number;
+  #maxX = -1;
+  #maxY = -1;
 
   constructor(size: number) {
     this.size = size;
     this.depth = new Float32Array(size * size);
     this.color = new Float32Array(size * size * 4);
+    this.#minX = size;
+    this.#minY = size;
+  }
+
+  /** Marks a rectangle of samples as (possibly) written. */
+  touch(minX: number, minY: number, maxX: number, maxY: number): void {
+    if (minX < this.#minX) this.#minX = minX;
+    if (minY < this.#minY) this.#minY = minY;
+    if (maxX > this.#maxX) this.#maxX = maxX;
+    if (maxY > this.#maxY) this.#maxY = maxY;
+  }
+
+  /** Resets every sample written since the last clear to empty. */
+  clear(): void {
+    for (let y = this.#minY; y <= this.#maxY; y++) {
+      const row = y * this.size;
+      this.depth.fill(0, row + this.#minX, row + this.#maxX + 1);
+      this.color.fill(0, (row + this.#minX) * 4, (row + this.#maxX + 1) * 4);
+    }
+    this.#minX = this.size;
+    this.#minY = this.size;
+    this.#maxX = -1;
+    this.#maxY = -1;
   }
 
   /**
    * Averages `factor` × `factor` samples into each output pixel (box filter, in linear light, on
-   * premultiplied colour) and encodes sRGB with straight alpha, as PNG wants it.
+   * premultiplied colour) and encodes sRGB with straight alpha, as PNG wants it. Only the written
+   * rectangle is read; the rest of the image is transparent.
    */
   resolve(factor: number): DecodedImage {
     const out = Math.floor(this.size / factor);
@@ -42,8 +75,12 @@ export class RenderTarget {
     const color = this.color;
     const n = factor * factor;
     const row = this.size * 4;
-    for (let y = 0; y < out; y++) {
-      for (let x = 0; x < out; x++) {
+    const x0 = Math.floor(this.#minX / factor);
+    const x1 = Math.min(out - 1, Math.floor(this.#maxX / factor));
+    const y0 = Math.floor(this.#minY / factor);
+    const y1 = Math.min(out - 1, Math.floor(this.#maxY / factor));
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
         const first = (y * factor * this.size + x * factor) * 4;
         let r: number;
         let g: number;
@@ -72,11 +109,18 @@ export class RenderTarget {
           }
           if (a <= 0) continue;
         }
+        // Un-premultiply and encode; `(x + 0.5) | 0` rounds (x >= 0) several times faster than
+        // Math.round here, and NaN becomes 0.
         const o = (y * out + x) * 4;
-        data[o] = linearToSrgb8(r / a);
-        data[o + 1] = linearToSrgb8(g / a);
-        data[o + 2] = linearToSrgb8(b / a);
-        data[o + 3] = Math.round(Math.min(1, a / n) * 255);
+        const scale = LINEAR_STEPS / a;
+        const ri = (r * scale + 0.5) | 0;
+        const gi = (g * scale + 0.5) | 0;
+        const bi = (b * scale + 0.5) | 0;
+        data[o] = LINEAR_TO_SRGB[ri < 0 ? 0 : Math.min(ri, LINEAR_STEPS)]!;
+        data[o + 1] = LINEAR_TO_SRGB[gi < 0 ? 0 : Math.min(gi, LINEAR_STEPS)]!;
+        data[o + 2] = LINEAR_TO_SRGB[bi < 0 ? 0 : Math.min(bi, LINEAR_STEPS)]!;
+        const ai = ((a / n) * 255 + 0.5) | 0;
+        data[o + 3] = Math.min(ai, 255);
       }
     }
     return { width: out, height: out, data };
@@ -227,9 +271,13 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
   if (!front && !mesh.doubleSided) return;
   if (front) {
     // Swap a and b so that every triangle is rasterized with the same (positive) orientation.
-    [a, b] = [b, a];
-    [ax, bx] = [bx, ax];
-    [ay, by] = [by, ay];
+    const swap = a;
+    a = b;
+    b = swap;
+    ax = fixed[a * 2]!;
+    ay = fixed[a * 2 + 1]!;
+    bx = fixed[b * 2]!;
+    by = fixed[b * 2 + 1]!;
     area = -area;
   }
 
@@ -273,6 +321,7 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
   const minY = Math.max(0, Math.ceil((Math.min(ay, by, cy) - SUBPIXEL / 2) / SUBPIXEL));
   const maxY = Math.min(size - 1, Math.floor((Math.max(ay, by, cy) - SUBPIXEL / 2) / SUBPIXEL));
   if (minX > maxX || minY > maxY) return;
+  target.touch(minX, minY, maxX, maxY);
 
   // Edge functions E(p) = (q - p0) × (p - p0) for edges ab, bc, ca; at a sample, E_bc, E_ca and E_ab
   // are the (area-scaled) barycentric weights of a, b and c. Slope per sample step: -16 × dy.
@@ -291,7 +340,11 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
   const mask = mesh.alpha === MASK;
   const cutoff = mesh.cutoff;
   const colors = mesh.colors;
-  const [fr, fg, fb, fa] = mesh.factor;
+  const factor = mesh.factor;
+  const fr = factor[0];
+  const fg = factor[1];
+  const fb = factor[2];
+  const fa = factor[3];
   const texel = mesh.texel;
   const textured = sampler !== null && uvs !== null;
   const px0 = minX * SUBPIXEL + SUBPIXEL / 2;
@@ -324,7 +377,8 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
       cC[4 + ch] = kC * uvs[c * 2 + ch]!;
     }
   }
-  for (let ch = 0; ch < 6; ch++) step[ch] = sBC * cA[ch]! + sCA * cB[ch]! + sAB * cC[ch]!;
+  if (colors || textured)
+    for (let ch = 0; ch < 6; ch++) step[ch] = sBC * cA[ch]! + sCA * cB[ch]! + sAB * cC[ch]!;
   const stepR = step[0]!;
   const stepG = step[1]!;
   const stepB = step[2]!;
@@ -360,12 +414,22 @@ export function drawTriangle(target: RenderTarget, mesh: PreparedMesh, t: number
     const wc = eAB + sAB * lo;
     let z = wa * kA + wb * kB + wc * kC;
     let l = wa * lA + wb * lB + wc * lC;
-    let cr = wa * cA[0]! + wb * cB[0]! + wc * cC[0]!;
-    let cg = wa * cA[1]! + wb * cB[1]! + wc * cC[1]!;
-    let cb = wa * cA[2]! + wb * cB[2]! + wc * cC[2]!;
-    let ca = wa * cA[3]! + wb * cB[3]! + wc * cC[3]!;
-    let cu = wa * cA[4]! + wb * cB[4]! + wc * cC[4]!;
-    let cv = wa * cA[5]! + wb * cB[5]! + wc * cC[5]!;
+    let cr = 0;
+    let cg = 0;
+    let cb = 0;
+    let ca = 0;
+    let cu = 0;
+    let cv = 0;
+    if (colors) {
+      cr = wa * cA[0]! + wb * cB[0]! + wc * cC[0]!;
+      cg = wa * cA[1]! + wb * cB[1]! + wc * cC[1]!;
+      cb = wa * cA[2]! + wb * cB[2]! + wc * cC[2]!;
+      ca = wa * cA[3]! + wb * cB[3]! + wc * cC[3]!;
+    }
+    if (textured) {
+      cu = wa * cA[4]! + wb * cB[4]! + wc * cC[4]!;
+      cv = wa * cA[5]! + wb * cB[5]! + wc * cC[5]!;
+    }
     let index = y * size + minX + lo;
     for (let k = lo; k <= hi; k++) {
       const iz = z * inverseArea;

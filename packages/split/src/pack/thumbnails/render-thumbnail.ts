@@ -1,7 +1,7 @@
 import type { DecodedImage } from '../../images/index.js';
 import { frameThumbnail, usedVertices } from './camera.js';
-import { drawTriangle, PreparedMesh, RenderTarget } from './rasterizer.js';
-import { MipmapCache } from './texture-sampler.js';
+import { drawTriangle, PreparedMesh, type RenderTarget } from './rasterizer.js';
+import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailScene } from './thumbnail-scene.js';
 
 /** Options for {@link renderThumbnail}. */
@@ -14,17 +14,21 @@ export interface RenderThumbnailOptions {
    */
   supersample?: number;
   /**
-   * Mip chains of the scene's textures. Pass one cache per model so that a texture shared by many
-   * parts is reduced once; default: a cache for this call only.
+   * Texture mip chains and sample buffers shared by successive renders: pass one per model (and
+   * thread) so that a texture shared by many parts is reduced once and buffers are not reallocated.
+   * Default: a cache for this call only.
    */
-  mipmaps?: MipmapCache;
+  cache?: ThumbnailCache;
 }
 
-export const RENDER_THUMBNAIL_DEFAULTS: Readonly<Required<Omit<RenderThumbnailOptions, 'mipmaps'>>> =
+export const RENDER_THUMBNAIL_DEFAULTS: Readonly<Required<Omit<RenderThumbnailOptions, 'cache'>>> =
   Object.freeze({ size: 256, supersample: 2 });
 
-/** Largest image {@link renderThumbnail} draws (its sample buffers grow with size²). */
-export const MAX_THUMBNAIL_SIZE = 4096;
+/** Largest image {@link renderThumbnail} draws. */
+export const MAX_THUMBNAIL_SIZE = 2048;
+
+/** Largest size × supersample: the sample buffers hold 20 bytes per sample (320 MB at 4096²). */
+export const MAX_THUMBNAIL_SAMPLES = 4096;
 
 /**
  * Renders a scene as a square RGBA image: the fixed three-quarter camera of `THUMBNAIL_CAMERA`
@@ -40,17 +44,21 @@ export function renderThumbnail(scene: ThumbnailScene, options: RenderThumbnailO
     throw new RangeError(`thumbnail size must be an integer from 1 to ${MAX_THUMBNAIL_SIZE}, got ${size}`);
   if (!Number.isInteger(supersample) || supersample < 1 || supersample > 4)
     throw new RangeError(`thumbnail supersample must be an integer from 1 to 4, got ${supersample}`);
-  const mipmaps = options.mipmaps ?? new MipmapCache();
+  if (size * supersample > MAX_THUMBNAIL_SAMPLES)
+    throw new RangeError(
+      `thumbnail size × supersample must be at most ${MAX_THUMBNAIL_SAMPLES}, got ${size * supersample}`,
+    );
+  const cache = options.cache ?? new ThumbnailCache();
 
   const used = scene.meshes.map(usedVertices);
   const frame = frameThumbnail(scene, size * supersample, used);
   if (!frame) return { width: size, height: size, data: new Uint8Array(size * size * 4) };
 
-  const target = new RenderTarget(size * supersample);
+  const target = cache.target(size * supersample);
   const blended: PreparedMesh[] = [];
   scene.meshes.forEach((mesh, m) => {
     if (mesh.indices.length < 3) return;
-    const prepared = new PreparedMesh(mesh, frame, used[m]!, mipmaps);
+    const prepared = new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps);
     if (prepared.blended) {
       blended.push(prepared);
       return;

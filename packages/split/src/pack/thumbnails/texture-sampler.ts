@@ -9,11 +9,15 @@ export type MipLevel = DecodedImage;
  * Mip chains of the textures a model's thumbnails sample, each level built once on first use.
  * Without them a 4096² atlas drawn on a 256² thumbnail skips 15 texels in 16 and shimmers; with
  * them each pixel reads a level whose texels are about its size. Keyed by the decoded image, so a
- * texture shared by every part of a model (an AI model's single atlas) is reduced once per model:
- * keep one cache per model, beside its `ImageCache`, and drop both when the pack is written.
+ * texture shared by every part of a model (an AI model's single atlas) is reduced once per model
+ * (it lives in the model's `ThumbnailCache`).
  */
 export class MipmapCache {
-  readonly #chains = new WeakMap<DecodedImage, MipLevel[]>();
+  #chains = new WeakMap<DecodedImage, MipLevel[]>();
+
+  clear(): void {
+    this.#chains = new WeakMap();
+  }
 
   /** Level `n` of `image` (0 = the image itself), clamped to the last level (1 × 1). */
   level(image: DecodedImage, n: number): MipLevel {
