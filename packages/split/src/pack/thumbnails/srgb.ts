@@ -14,6 +14,22 @@ export const SRGB_TO_LINEAR: Float32Array = (() => {
   return table;
 })();
 
+/** Steps per 8-bit code of {@link SRGB_TO_LINEAR_FINE}. */
+export const SRGB_FINE_STEPS = 16;
+
+/**
+ * Linear value of fractional sRGB codes, at 1/16 of a code: for a bilinear blend of four texels
+ * computed on their sRGB codes and converted once (see TextureSampler).
+ */
+export const SRGB_TO_LINEAR_FINE: Float32Array = (() => {
+  const table = new Float32Array(255 * SRGB_FINE_STEPS + 1);
+  for (let i = 0; i < table.length; i++) {
+    const c = i / (255 * SRGB_FINE_STEPS);
+    table[i] = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }
+  return table;
+})();
+
 /** Resolution of {@link LINEAR_TO_SRGB}: 4096 steps keep every step under one 8-bit sRGB code. */
 export const LINEAR_STEPS = 4095;
 
