@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   frameThumbnail,
+  parseThumbnailsOption,
   renderThumbnail,
   THUMBNAIL_CAMERA,
   type ThumbnailMesh,
@@ -331,5 +332,19 @@ describe('renderThumbnail: colours and textures', () => {
     expect(pixelOf(masked.image, masked.frame, [-0.5, 0.5, 0])[3]).toBe(255);
     const opaque = render({ meshes: [{ ...quadMesh(), texture, unlit: true }] }, 160);
     expect(pixelOf(opaque.image, opaque.frame, [0.5, 0.5, 0])).toEqual([0, 255, 0, 255]);
+  });
+});
+
+describe('parseThumbnailsOption (--thumbnails <size>|none)', () => {
+  it('takes a size in pixels or none, and says what it accepts otherwise', () => {
+    expect(parseThumbnailsOption(undefined)).toBe(256);
+    expect(parseThumbnailsOption('none')).toBeNull();
+    expect(parseThumbnailsOption('NONE')).toBeNull();
+    expect(parseThumbnailsOption('128')).toBe(128);
+    expect(parseThumbnailsOption(512)).toBe(512);
+    for (const bad of ['', 'big', '12.5', '0x100', '-256', '8', '4096', 100.5, Number.NaN])
+      expect(() => parseThumbnailsOption(bad)).toThrow(
+        /--thumbnails takes a size in pixels from 16 to 2048, or none/,
+      );
   });
 });
