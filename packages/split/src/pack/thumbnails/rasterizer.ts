@@ -79,9 +79,13 @@ export class RenderTarget {
     const x1 = Math.min(out - 1, Math.floor(this.#maxX / factor));
     const y0 = Math.floor(this.#minY / factor);
     const y1 = Math.min(out - 1, Math.floor(this.#maxY / factor));
+    const size = this.size;
+    // Fully covered opaque pixels (the common case) skip the division of the un-premultiply.
+    const fullScale = LINEAR_STEPS / n;
     for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const first = (y * factor * this.size + x * factor) * 4;
+      let first = (y * factor * size + x0 * factor) * 4;
+      let o = (y * out + x0) * 4;
+      for (let x = x0; x <= x1; x++, first += factor * 4, o += 4) {
         let r: number;
         let g: number;
         let b: number;
@@ -110,17 +114,12 @@ export class RenderTarget {
           if (a <= 0) continue;
         }
         // Un-premultiply and encode; `(x + 0.5) | 0` rounds (x >= 0) several times faster than
-        // Math.round here, and NaN becomes 0.
-        const o = (y * out + x) * 4;
-        const scale = LINEAR_STEPS / a;
-        const ri = (r * scale + 0.5) | 0;
-        const gi = (g * scale + 0.5) | 0;
-        const bi = (b * scale + 0.5) | 0;
-        data[o] = LINEAR_TO_SRGB[ri < 0 ? 0 : Math.min(ri, LINEAR_STEPS)]!;
-        data[o + 1] = LINEAR_TO_SRGB[gi < 0 ? 0 : Math.min(gi, LINEAR_STEPS)]!;
-        data[o + 2] = LINEAR_TO_SRGB[bi < 0 ? 0 : Math.min(bi, LINEAR_STEPS)]!;
-        const ai = ((a / n) * 255 + 0.5) | 0;
-        data[o + 3] = Math.min(ai, 255);
+        // Math.round here, and NaN becomes 0 (a negative index reads undefined, stored as 0).
+        const scale = a === n ? fullScale : LINEAR_STEPS / a;
+        data[o] = LINEAR_TO_SRGB[Math.min((r * scale + 0.5) | 0, LINEAR_STEPS)]!;
+        data[o + 1] = LINEAR_TO_SRGB[Math.min((g * scale + 0.5) | 0, LINEAR_STEPS)]!;
+        data[o + 2] = LINEAR_TO_SRGB[Math.min((b * scale + 0.5) | 0, LINEAR_STEPS)]!;
+        data[o + 3] = a === n ? 255 : Math.min(((a / n) * 255 + 0.5) | 0, 255);
       }
     }
     return { width: out, height: out, data };
