@@ -219,19 +219,40 @@ async function split500() {
     job('split, --thumbnails none', ['--thumbnails', 'none']),
     job('split + thumbnails (main thread)', ['--thumbnails', '256']),
     job('split + thumbnails (pool of 2 workers)', ['--thumbnails', '256', '--workers', '2']),
+    job('split + thumbnails, 1 sample (main thread)', ['--thumbnails', '256', '--supersample', '1']),
+    job('split + thumbnails, 1 sample (pool of 2 workers)', [
+      '--thumbnails',
+      '256',
+      '--supersample',
+      '1',
+      '--workers',
+      '2',
+    ]),
   ];
   const samples = await alternate(jobs, { rounds, log });
   for (const j of jobs) await j.before();
   const summaries = jobs.map((j) => summarize(j.name, samples.get(j.name)));
+  const cpu = jobs.map((j) => median(samples.get(j.name).map((sample) => JSON.parse(sample.stdout).cpuMs)));
   const base = summaries[0].wallMs;
   return markdownTable(
-    ['nodes-500 (500 parts, 51 MB)', 'median wall', 'range', 'median peak RSS', 'time / none', 'load avg'],
+    [
+      'nodes-500 (500 parts, 51 MB)',
+      'median wall',
+      'range',
+      'time / none',
+      'median CPU (all threads)',
+      'CPU / none',
+      'median peak RSS',
+      'load avg',
+    ],
     summaries.map((s, i) => [
       s.name,
       ms(s.wallMs),
       `${ms(s.minWallMs)}–${ms(s.maxWallMs)}`,
-      mib(s.maxRssMiB),
       i === 0 ? '' : ratio(s.wallMs / base),
+      ms(cpu[i]),
+      i === 0 ? '' : ratio(cpu[i] / cpu[0]),
+      mib(s.maxRssMiB),
       s.load1.toFixed(2),
     ]),
   );

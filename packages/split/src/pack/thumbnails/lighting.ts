@@ -3,7 +3,7 @@
  * for ambient, a key light from above, front and left of the camera, and a weak fill from the right.
  * White lights, so colours keep their hue; diffuse only (no specular: the renderer knows no
  * roughness, and highlights on a 256-pixel image read as noise). For a cube seen by the thumbnail
- * camera the top, front and right faces get about 0.97, 0.65 and 0.48 of the albedo: three
+ * camera the top, front and right faces get about 0.97, 0.65 and 0.47 of the albedo: three
  * distinct shades, so the shape reads.
  */
 export const THUMBNAIL_LIGHTS = Object.freeze({
