@@ -12,7 +12,7 @@ import {
 import type { PBRSpecularGlossiness, Transform } from '@gltf-transform/extensions';
 import { createWorldMatrices, instanceMatrices, placedPositions, triangleIndices } from '../../geometry.js';
 import { canDecode, type DecodedImage, type ImageCache, imageFormatOf } from '../../images/index.js';
-import { IDENTITY, multiply } from '../../math.js';
+import { IDENTITY, isIdentity, multiply } from '../../math.js';
 import type { TextureWrap, ThumbnailMesh, ThumbnailScene, ThumbnailTexture } from './thumbnail-scene.js';
 
 /** Options for {@link thumbnailSceneOf}. */
@@ -125,8 +125,11 @@ async function primitiveMeshes(
   return positions.map((placed, i) => {
     const matrix = matrices?.[i] ?? null;
     let normals: Float32Array | null = null;
-    if (normalAccessor)
-      normals = matrix ? transformNormals(normalAccessor, matrix) : skinNormals(primitive, node, worldOf);
+    if (normalAccessor) {
+      if (!matrix) normals = skinNormals(primitive, node, worldOf);
+      else if (isIdentity(matrix)) normals = floatArray(normalAccessor, 3);
+      else normals = transformNormals(normalAccessor, matrix);
+    }
     // A transform with a negative determinant mirrors the mesh, and glTF says its front faces are
     // then clockwise: reverse the winding so that culling and lighting see the true front.
     const mirrored = matrix !== null && determinant3(matrix) < 0;
