@@ -101,6 +101,11 @@ if (size > 0) {
   written += files.length;
 }
 await close();
-process.stdout.write(
-  `${JSON.stringify({ parts: manifest.parts.length, thumbnails: written, mainThreadRenderMs: Math.round(renderMs) })}\n`,
-);
+const { user, system } = process.cpuUsage();
+const report = {
+  parts: manifest.parts.length,
+  thumbnails: written,
+  mainThreadRenderMs: Math.round(renderMs),
+  cpuMs: Math.round((user + system) / 1000),
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -407,9 +407,14 @@ describe('thumbnailSceneOf: what a viewer draws of a Document', () => {
   });
 });
 
+/** How part files place a mesh: see the test below. */
+const PART_FILE_SPACE: 'mesh' | 'world' = 'mesh';
+
 describe('thumbnails of part files', () => {
-  // Part files keep each mesh in its own coordinates (README: pivots and placements), so a part is
-  // drawn from the source in mesh space; skinned parts keep their skeleton's rest pose either way.
+  // On this branch part files keep each mesh in its own coordinates (split README: pivots and
+  // placements), so a part is drawn from the source in mesh space. When part files carry the world
+  // rotation and scale (DESIGN.md: frames and pivots), PART_FILE_SPACE becomes 'world'. Skinned parts
+  // keep their skeleton's rest pose either way.
   it('a part drawn from the source Document (nodes, primitives, mesh space) looks like its own part file', async () => {
     const files = [
       'generated/nested-mirrored.glb',
@@ -430,7 +435,7 @@ describe('thumbnails of part files', () => {
         const fromSource = (
           await render(document, {
             nodes: [planned.nodes[0]!],
-            space: 'mesh',
+            space: PART_FILE_SPACE,
             ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
           })
         ).image;
