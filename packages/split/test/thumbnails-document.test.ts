@@ -399,6 +399,11 @@ describe('thumbnailSceneOf: what a viewer draws of a Document', () => {
       const png = await renderThumbnailPng(document, { images: new ImageCache(), size });
       expect(imageFormatOf(png)).toBe('png');
       const image = await decodeImage(png);
+      // Lossless, RGBA: exactly the rendered pixels.
+      const rendered = renderThumbnail(await thumbnailSceneOf(document, { images: new ImageCache() }), {
+        size,
+      });
+      expect(imageDifference(image, rendered, 0).pixels).toBe(0);
       expect([image.width, image.height]).toEqual([size, size]);
       expect(image.data[3]).toBe(0);
       expect(coverage(image)).toBeGreaterThan(size * size * 0.1);
