@@ -1,6 +1,8 @@
 import type { DecodedImage } from '../../images/index.js';
 import { frameThumbnail, usedVertices } from './camera.js';
-import { drawTriangle, PreparedMesh, type RenderTarget } from './rasterizer.js';
+import { PreparedMesh } from './prepared-mesh.js';
+import { drawTriangle } from './rasterizer.js';
+import type { RenderTarget } from './render-target.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailScene } from './thumbnail-scene.js';
 

@@ -1,4 +1,4 @@
-import { RenderTarget } from './rasterizer.js';
+import { RenderTarget } from './render-target.js';
 import { MipmapCache } from './texture-sampler.js';
 
 /**
