@@ -11,14 +11,7 @@ import {
 import { KHRMaterialsUnlit, KHRMeshQuantization, KHRTextureTransform } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeImage, ImageCache, imageFormatOf } from '../src/images/index.js';
-import {
-  createIO,
-  listMeshNodes,
-  planParts,
-  readModel,
-  selectScene,
-  triangleCount,
-} from '../src/index.js';
+import { createIO, listMeshNodes, planParts, readModel, selectScene, triangleCount } from '../src/index.js';
 import {
   frameThumbnail,
   renderThumbnail,
