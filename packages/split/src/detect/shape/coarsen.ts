@@ -106,12 +106,13 @@ export function contract(graph: SurfaceGraph, map: Int32Array, count: number): S
         let at = slot[d]!;
         if (at === -1) {
           at = builder.count;
-          builder.push(c, d, 0, 0);
+          builder.push(c, d, 0, 0, 0);
           slot[d] = at;
           seen.push(d);
         }
         builder.weights[at]! += graph.weights[e]!;
         builder.lengths[at]! += graph.lengths[e]!;
+        builder.costs[at]! += graph.costs[e]!;
       }
     }
     for (const d of seen) slot[d] = -1;

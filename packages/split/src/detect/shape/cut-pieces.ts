@@ -35,7 +35,7 @@ interface Candidate {
 }
 
 /** Lanczos steps per piece: enough for the lowest few modes of a ~1,500-node surface graph. */
-const LANCZOS_STEPS = 80;
+const LANCZOS_STEPS = Number(process.env.SHAPE_STEPS ?? 80);
 
 /**
  * Recursive spectral cutting. Every connected piece of the graph starts as a piece; each piece's
@@ -45,11 +45,16 @@ const LANCZOS_STEPS = 80;
  * their own modes. Stops when the best cut scores `cutThreshold` or more, or, with
  * `targetParts`, when that many pieces exist.
  */
-export function cutPieces(graph: SurfaceGraph, weights: Float64Array, settings: CutSettings): CutPieces {
+export function cutPieces(
+  graph: SurfaceGraph,
+  weights: Float64Array,
+  costs: Float64Array,
+  settings: CutSettings,
+): CutPieces {
   const local = new Int32Array(graph.n).fill(-1);
   const whole = new Int32Array(graph.n);
   for (let i = 0; i < graph.n; i++) whole[i] = i;
-  const all = pieceOf(graph, weights, whole, local);
+  const all = pieceOf(graph, weights, costs, whole, local);
   const shells = sideComponents(all, new Uint8Array(graph.n));
   const candidates: Candidate[] = groups(whole, shells.component, shells.count).map((nodes) =>
     candidateOf(nodes),
@@ -66,8 +71,14 @@ export function cutPieces(graph: SurfaceGraph, weights: Float64Array, settings: 
     if (best < 0) break;
     const chosen = candidates[best]!;
     if (settings.targetParts === undefined && chosen.cut!.score >= settings.cutThreshold) break;
+    const sides = splitCandidate(chosen);
+    if (sides.length < 2) {
+      // Every side was a fragment that rejoined the rest: this cut makes no part.
+      chosen.cut = null;
+      continue;
+    }
     cuts.push(chosen.cut!.score);
-    candidates.splice(best, 1, ...splitCandidate(chosen).map(candidateOf));
+    candidates.splice(best, 1, ...sides.map(candidateOf));
   }
   let nextCutScore: number | null = null;
   for (const candidate of candidates) {
@@ -84,7 +95,7 @@ export function cutPieces(graph: SurfaceGraph, weights: Float64Array, settings: 
     let area = 0;
     for (const u of nodes) area += graph.area[u]!;
     if (area < 2 * settings.minSide || nodes.length < 3) return { nodes, cut: null };
-    const piece = pieceOf(graph, weights, nodes, local);
+    const piece = pieceOf(graph, weights, costs, nodes, local);
     let best: SweepCut | null = null;
     for (const field of lowFields(piece, settings.fields, LANCZOS_STEPS, settings.seed)) {
       const cut = sweepCut(piece, field, settings.minSide);
@@ -94,7 +105,7 @@ export function cutPieces(graph: SurfaceGraph, weights: Float64Array, settings: 
   }
 
   function splitCandidate(candidate: Candidate): Int32Array[] {
-    const piece = pieceOf(graph, weights, candidate.nodes, local);
+    const piece = pieceOf(graph, weights, costs, candidate.nodes, local);
     const { component, count } = sideComponents(piece, candidate.cut!.side);
     // Fragments too small to be parts rejoin the component they share the most boundary with.
     const area = new Float64Array(count);

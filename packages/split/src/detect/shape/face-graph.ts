@@ -109,19 +109,9 @@ export function faceGraph(positions: Float64Array, indices: Uint32Array, fold: F
   const builder = new EdgeListBuilder(Math.ceil(triangles * 1.6));
   const link = (f: number, g: number, length: number) => {
     if (f === g) return;
-    const affinity = foldAffinity(
-      unit,
-      3 * f,
-      unit,
-      3 * g,
-      center,
-      3 * f,
-      center,
-      3 * g,
-      fold.concavityScale,
-      fold.convexFactor,
-    );
-    builder.push(f, g, length * affinity, length);
+    const at = (convexFactor: number) =>
+      foldAffinity(unit, 3 * f, unit, 3 * g, center, 3 * f, center, 3 * g, fold.concavityScale, convexFactor);
+    builder.push(f, g, length * at(fold.convexFactor), length, length * at(0));
   };
   for (let e = 0; e < edges; e++) {
     const first = start[e]!;

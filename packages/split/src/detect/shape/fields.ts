@@ -6,6 +6,8 @@ export interface Piece {
   offsets: Int32Array;
   targets: Int32Array;
   weights: Float64Array;
+  /** Cost of cutting each edge (what a sweep adds up). */
+  costs: Float64Array;
   /** Area of each node: the mass of the generalized eigenproblem. */
   mass: Float64Array;
 }

@@ -12,6 +12,8 @@ export interface SurfaceGraph {
   weights: Float64Array;
   /** Plain boundary length of each stored edge. */
   lengths: Float64Array;
+  /** Cost of cutting each stored edge: its length × how flat its concave fold is (convex folds cost in full). */
+  costs: Float64Array;
   /** Area of each node. */
   area: Float64Array;
   /** Area-weighted normal sum of each node (x, y, z): its direction is the mean normal. */
@@ -27,6 +29,7 @@ export interface EdgeList {
   to: Int32Array;
   weights: Float64Array;
   lengths: Float64Array;
+  costs: Float64Array;
 }
 
 /** Build compressed rows (both directions) from an undirected edge list. */
@@ -46,6 +49,7 @@ export function graphFromEdges(
   const targets = new Int32Array(size);
   const weights = new Float64Array(size);
   const lengths = new Float64Array(size);
+  const costs = new Float64Array(size);
   for (let e = 0; e < edges.count; e++) {
     const a = edges.from[e]!;
     const b = edges.to[e]!;
@@ -53,12 +57,14 @@ export function graphFromEdges(
     targets[at] = b;
     weights[at] = edges.weights[e]!;
     lengths[at] = edges.lengths[e]!;
+    costs[at] = edges.costs[e]!;
     at = fill[b]!++;
     targets[at] = a;
     weights[at] = edges.weights[e]!;
     lengths[at] = edges.lengths[e]!;
+    costs[at] = edges.costs[e]!;
   }
-  return { n, offsets, targets, weights, lengths, ...nodes };
+  return { n, offsets, targets, weights, lengths, costs, ...nodes };
 }
 
 /** Growable edge list (typed arrays doubled on demand). */
@@ -68,6 +74,7 @@ export class EdgeListBuilder {
   to: Int32Array;
   weights: Float64Array;
   lengths: Float64Array;
+  costs: Float64Array;
 
   constructor(capacity: number) {
     const size = Math.max(16, capacity);
@@ -75,9 +82,10 @@ export class EdgeListBuilder {
     this.to = new Int32Array(size);
     this.weights = new Float64Array(size);
     this.lengths = new Float64Array(size);
+    this.costs = new Float64Array(size);
   }
 
-  push(a: number, b: number, weight: number, length: number): void {
+  push(a: number, b: number, weight: number, length: number, cost: number): void {
     if (this.count === this.from.length) {
       const grow = <T extends Int32Array | Float64Array>(array: T): T => {
         const next = new (array.constructor as new (size: number) => T)(array.length * 2);
@@ -88,11 +96,13 @@ export class EdgeListBuilder {
       this.to = grow(this.to);
       this.weights = grow(this.weights);
       this.lengths = grow(this.lengths);
+      this.costs = grow(this.costs);
     }
     this.from[this.count] = a;
     this.to[this.count] = b;
     this.weights[this.count] = weight;
     this.lengths[this.count] = length;
+    this.costs[this.count] = cost;
     this.count++;
   }
 }

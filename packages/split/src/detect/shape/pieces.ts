@@ -2,7 +2,13 @@ import type { Piece } from './fields.js';
 import type { SurfaceGraph } from './graph.js';
 
 /** The sub-graph of `graph` on `nodes` (global ids), with local numbering and the given edge weights. */
-export function pieceOf(graph: SurfaceGraph, weights: Float64Array, nodes: Int32Array, local: Int32Array): Piece {
+export function pieceOf(
+  graph: SurfaceGraph,
+  weights: Float64Array,
+  costs: Float64Array,
+  nodes: Int32Array,
+  local: Int32Array,
+): Piece {
   const n = nodes.length;
   for (let i = 0; i < n; i++) local[nodes[i]!] = i;
   const offsets = new Int32Array(n + 1);
@@ -14,6 +20,7 @@ export function pieceOf(graph: SurfaceGraph, weights: Float64Array, nodes: Int32
   }
   const targets = new Int32Array(offsets[n]!);
   const pieceWeights = new Float64Array(offsets[n]!);
+  const pieceCosts = new Float64Array(offsets[n]!);
   const mass = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const u = nodes[i]!;
@@ -23,11 +30,12 @@ export function pieceOf(graph: SurfaceGraph, weights: Float64Array, nodes: Int32
       const v = local[graph.targets[e]!]!;
       if (v < 0) continue;
       targets[at] = v;
+      pieceCosts[at] = costs[e]!;
       pieceWeights[at++] = weights[e]!;
     }
   }
   for (let i = 0; i < n; i++) local[nodes[i]!] = -1;
-  return { n, offsets, targets, weights: pieceWeights, mass };
+  return { n, offsets, targets, weights: pieceWeights, costs: pieceCosts, mass };
 }
 
 /**

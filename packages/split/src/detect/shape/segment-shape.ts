@@ -95,18 +95,21 @@ export function segmentShape(
     }
   }
   const weights = new Float64Array(graph.targets.length);
+  const costs = new Float64Array(graph.targets.length);
   for (let u = 0; u < graph.n; u++) {
     for (let e = graph.offsets[u]!; e < graph.offsets[u + 1]!; e++) {
       const v = graph.targets[e]!;
-      const patchFold = foldAffinity(unit, 3 * u, unit, 3 * v, center, 3 * u, center, 3 * v, fold.concavityScale, fold.convexFactor);
+      const at = (convexFactor: number) =>
+        foldAffinity(unit, 3 * u, unit, 3 * v, center, 3 * u, center, 3 * v, fold.concavityScale, convexFactor);
       // The weaker of the two readings: a sharp crease shows on the triangles, a broad one on
       // the patches.
-      weights[e] = Math.min(graph.weights[e]!, graph.lengths[e]! * patchFold);
+      weights[e] = Math.min(graph.weights[e]!, graph.lengths[e]! * at(fold.convexFactor));
+      costs[e] = Math.min(graph.costs[e]!, graph.lengths[e]! * at(0));
     }
   }
 
   const minArea = settings.minPartArea * totalArea;
-  const pieces = cutPieces(graph, weights, {
+  const pieces = cutPieces(graph, weights, costs, {
     cutThreshold: settings.cutThreshold,
     targetParts: settings.targetParts,
     minSide: Math.max(minArea, totalArea * 0.002),

@@ -16,7 +16,7 @@ export interface SweepCut {
  * any scale or tessellation gets the same score. Returns null when no level qualifies.
  */
 export function sweepCut(piece: Piece, field: Float64Array, minSide: number): SweepCut | null {
-  const { n, offsets, targets, weights, mass } = piece;
+  const { n, offsets, targets, costs, mass } = piece;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => field[a]! - field[b]! || a - b);
   let total = 0;
   for (let i = 0; i < n; i++) total += mass[i]!;
@@ -29,7 +29,7 @@ export function sweepCut(piece: Piece, field: Float64Array, minSide: number): Sw
     const u = order[k]!;
     inside[u] = 1;
     for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
-      cut += inside[targets[e]!] ? -weights[e]! : weights[e]!;
+      cut += inside[targets[e]!] ? -costs[e]! : costs[e]!;
     }
     low += mass[u]!;
     const small = Math.min(low, total - low);
