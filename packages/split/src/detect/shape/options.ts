@@ -16,7 +16,8 @@ export interface ShapeOptions {
    * A cut is made when its score is below this. The score of a cut is its concavity-weighted
    * length divided by the square root of the smaller side's area: dimensionless, independent of
    * scale and tessellation, low for a short or concave boundary around a large region (a limb's
-   * root, a handle's ends). Default 0.5.
+   * root, a handle's ends). Convex folds cost in full: people cut at concave creases. Default 1.2
+   * (chosen on the PSB development set, where 1.15–1.3 score alike; see README.md).
    */
   cutThreshold?: number;
   /**
@@ -27,14 +28,15 @@ export interface ShapeOptions {
   /**
    * Scale of the concavity penalty: an edge whose two faces (or patches) bend inwards by an
    * angle θ keeps exp(−(1 − cos θ) / concavityScale) of its weight. Smaller is stricter.
-   * Default 0.04 (a 30° concave fold keeps 3 %, a 10° one 68 %).
+   * Default 0.04 (a 30° concave fold keeps 3 %, a 10° one 68 %); 0.03 and 0.06 score alike.
    */
   concavityScale?: number;
   /** The same penalty for convex folds is scaled by this factor (0: convex folds cost nothing). Default 0.1. */
   convexFactor?: number;
   /**
    * The face graph is coarsened into about this many patches before the cuts are searched;
-   * patch boundaries follow the faces' creases. Bounds the cost on big meshes. Default 1500.
+   * patch boundaries follow the faces' creases. Bounds the cost on big meshes, and sets the
+   * scale at which broad creases are seen. Default 800.
    */
   patches?: number;
   /** Low-frequency fields per piece whose level sets are tried as cuts. Default 6. */
@@ -52,11 +54,11 @@ export type ResolvedShapeOptions = Required<Omit<ShapeOptions, 'targetParts'>> &
 /** Defaults of {@link ShapeOptions}. */
 export const SHAPE_DEFAULTS: Readonly<Required<Omit<ShapeOptions, 'targetParts'>>> = Object.freeze({
   minPartArea: 0.01,
-  cutThreshold: 0.5,
+  cutThreshold: 1.2,
   weldTolerance: 1e-4,
   concavityScale: 0.04,
   convexFactor: 0.1,
-  patches: 1500,
+  patches: 800,
   fields: 6,
   maxParts: 64,
   seed: 1,
