@@ -13,7 +13,7 @@
  * PSB_DIR overrides the data folder. Exits 0 with a message when the folder is absent.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importCore } from './lib/deps.mjs';
@@ -81,7 +81,9 @@ for (const id of ids) {
   const seconds = (performance.now() - started) / 1000;
   const seg = join(work, `${id}.seg`);
   writeFileSync(seg, `${Array.from(result.labels).join('\n')}\n`);
-  const scored = JSON.parse(execFileSync(process.execPath, [score, off, join(psb, id), seg], { encoding: 'utf8' }));
+  const scored = JSON.parse(
+    execFileSync(process.execPath, [score, off, join(psb, id), seg], { encoding: 'utf8' }),
+  );
   const row = {
     id,
     category: CATEGORIES[id] ?? '?',

@@ -39,7 +39,11 @@ export function coarsenGraph(fine: SurfaceGraph, target: number, seed: number): 
   return { graph, nodeOf, levels };
 }
 
-function matchLevel(graph: SurfaceGraph, random: () => number, cap: number): { map: Int32Array; count: number } {
+function matchLevel(
+  graph: SurfaceGraph,
+  random: () => number,
+  cap: number,
+): { map: Int32Array; count: number } {
   const { n, offsets, targets, weights, area } = graph;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;

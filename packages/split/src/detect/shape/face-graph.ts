@@ -72,8 +72,8 @@ export function faceGraph(positions: Float64Array, indices: Uint32Array, fold: F
       const p = indices[3 * t + k]!;
       const q = indices[3 * t + ((k + 1) % 3)]!;
       if (p === q) continue;
-      const lo = p < q ? p : q;
-      const hi = p < q ? q : p;
+      const lo = Math.min(p, q);
+      const hi = Math.max(p, q);
       let h = (Math.imul(lo, 73856093) ^ Math.imul(hi, 19349663)) & mask;
       for (;;) {
         const at = 3 * h;

@@ -36,7 +36,8 @@ export function lowFields(piece: Piece, count: number, steps: number, seed: numb
     for (let i = 0; i < n; i++) {
       const xi = x[i]! / root[i]!;
       let sum = 0;
-      for (let e = offsets[i]!; e < offsets[i + 1]!; e++) sum += weights[e]! * (xi - x[targets[e]!]! / root[targets[e]!]!);
+      for (let e = offsets[i]!; e < offsets[i + 1]!; e++)
+        sum += weights[e]! * (xi - x[targets[e]!]! / root[targets[e]!]!);
       out[i] = sum / root[i]!;
     }
   };

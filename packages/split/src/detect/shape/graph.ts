@@ -137,7 +137,9 @@ export function foldAffinity(
   if (!(bend > 1e-12)) return 1;
   // Convex when the normals point away from each other along the line joining the centroids.
   const side =
-    (nx1 - nx2) * (c1[j1]! - c2[j2]!) + (ny1 - ny2) * (c1[j1 + 1]! - c2[j2 + 1]!) + (nz1 - nz2) * (c1[j1 + 2]! - c2[j2 + 2]!);
+    (nx1 - nx2) * (c1[j1]! - c2[j2]!) +
+    (ny1 - ny2) * (c1[j1 + 1]! - c2[j2 + 1]!) +
+    (nz1 - nz2) * (c1[j1 + 2]! - c2[j2 + 2]!);
   const eta = side < 0 ? 1 : convexFactor;
   return Math.exp((-eta * bend) / scale);
 }

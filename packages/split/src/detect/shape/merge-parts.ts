@@ -24,7 +24,12 @@ export interface MergedParts {
  * below `minArea` survives only when `maxCount` forbids going lower. Finally parts are ranked by
  * area, largest first, so that labels are stable and meaningful.
  */
-export function mergeParts(graph: SurfaceGraph, partOf: Int32Array, count: number, settings: MergeSettings): MergedParts {
+export function mergeParts(
+  graph: SurfaceGraph,
+  partOf: Int32Array,
+  count: number,
+  settings: MergeSettings,
+): MergedParts {
   const parent = new Int32Array(count);
   for (let p = 0; p < count; p++) parent[p] = p;
   const find = (p: number) => {
@@ -91,7 +96,8 @@ export function mergeParts(graph: SurfaceGraph, partOf: Int32Array, count: numbe
       if (fallback < 0 || area[p]! > area[fallback]!) fallback = p;
       if (area[p]! < settings.minArea) continue;
       let distance = 0;
-      for (let k = 0; k < 3; k++) distance += (centroid[3 * p + k]! / area[p]! - centroid[3 * small + k]! / area[small]!) ** 2;
+      for (let k = 0; k < 3; k++)
+        distance += (centroid[3 * p + k]! / area[p]! - centroid[3 * small + k]! / area[small]!) ** 2;
       if (distance < bestDistance) {
         bestDistance = distance;
         best = p;

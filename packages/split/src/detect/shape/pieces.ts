@@ -15,7 +15,8 @@ export function pieceOf(
   for (let i = 0; i < n; i++) {
     const u = nodes[i]!;
     let degree = 0;
-    for (let e = graph.offsets[u]!; e < graph.offsets[u + 1]!; e++) if (local[graph.targets[e]!]! >= 0) degree++;
+    for (let e = graph.offsets[u]!; e < graph.offsets[u + 1]!; e++)
+      if (local[graph.targets[e]!]! >= 0) degree++;
     offsets[i + 1] = offsets[i]! + degree;
   }
   const targets = new Int32Array(offsets[n]!);

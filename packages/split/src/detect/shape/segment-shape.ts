@@ -100,7 +100,18 @@ export function segmentShape(
     for (let e = graph.offsets[u]!; e < graph.offsets[u + 1]!; e++) {
       const v = graph.targets[e]!;
       const at = (convexFactor: number) =>
-        foldAffinity(unit, 3 * u, unit, 3 * v, center, 3 * u, center, 3 * v, fold.concavityScale, convexFactor);
+        foldAffinity(
+          unit,
+          3 * u,
+          unit,
+          3 * v,
+          center,
+          3 * u,
+          center,
+          3 * v,
+          fold.concavityScale,
+          convexFactor,
+        );
       // The weaker of the two readings: a sharp crease shows on the triangles, a broad one on
       // the patches.
       weights[e] = Math.min(graph.weights[e]!, graph.lengths[e]! * at(fold.convexFactor));
