@@ -31,6 +31,7 @@ export interface CutPieces {
 
 interface Candidate {
   nodes: Int32Array;
+  area: number;
   cut: SweepCut | null;
 }
 
@@ -66,7 +67,9 @@ export function cutPieces(
   const cuts: number[] = [];
   const wanted = settings.targetParts ?? Infinity;
   for (;;) {
-    if (candidates.length >= Math.min(wanted, settings.maxParts)) break;
+    // Specks (separate shells below minSide) will be merged away: they do not count as parts.
+    const parts = candidates.filter((candidate) => candidate.area >= settings.minSide).length;
+    if (parts >= Math.min(wanted, settings.maxParts)) break;
     let best = -1;
     for (let c = 0; c < candidates.length; c++) {
       const cut = candidates[c]!.cut;
@@ -98,14 +101,14 @@ export function cutPieces(
   function candidateOf(nodes: Int32Array): Candidate {
     let area = 0;
     for (const u of nodes) area += graph.area[u]!;
-    if (area < 2 * settings.minSide || nodes.length < 3) return { nodes, cut: null };
+    if (area < 2 * settings.minSide || nodes.length < 3) return { nodes, area, cut: null };
     const piece = pieceOf(graph, weights, costs, nodes, local);
     let best: SweepCut | null = null;
     for (const field of lowFields(piece, settings.fields, LANCZOS_STEPS, settings.seed)) {
       const cut = sweepCut(piece, field, settings.minSide);
       if (cut && (!best || cut.score < best.score)) best = cut;
     }
-    return { nodes, cut: best };
+    return { nodes, area, cut: best };
   }
 
   function splitCandidate(candidate: Candidate): Int32Array[] {
