@@ -41,7 +41,9 @@ function twoMaterialMug(): { document: Document; primitives: Primitive[]; owners
         'POSITION',
         document.createAccessor().setType('VEC3').setArray(Float32Array.from(positions)).setBuffer(buffer),
       )
-      .setIndices(document.createAccessor().setType('SCALAR').setArray(Uint32Array.from(indices)).setBuffer(buffer))
+      .setIndices(
+        document.createAccessor().setType('SCALAR').setArray(Uint32Array.from(indices)).setBuffer(buffer),
+      )
       .setMaterial(document.createMaterial(`m${p}`));
     mesh.addPrimitive(primitive);
     return primitive;
@@ -92,7 +94,12 @@ describe('shapeTriangleLabels', () => {
       .flatMap((mesh) => mesh.listPrimitives())
       .reduce((sum, primitive) => sum + primitive.getIndices()!.getCount() / 3, 0);
     expect(triangles).toBe(cup.indices.length / 3);
-    expect(read.getRoot().listNodes().map((node) => node.getName())).toEqual(['part_0', 'part_1']);
+    expect(
+      read
+        .getRoot()
+        .listNodes()
+        .map((node) => node.getName()),
+    ).toEqual(['part_0', 'part_1']);
   });
 
   it('passes options through (targetParts)', () => {

@@ -14,9 +14,13 @@ function expectPartition(labels: Uint32Array, count: number, expected: number): 
 }
 
 /** The same triangles with three fresh vertices each (a triangle soup, as some exporters write). */
-function unweld(positions: Float32Array, indices: Uint32Array): { positions: Float32Array; indices: Uint32Array } {
+function unweld(
+  positions: Float32Array,
+  indices: Uint32Array,
+): { positions: Float32Array; indices: Uint32Array } {
   const out = new Float32Array(indices.length * 3);
-  for (let i = 0; i < indices.length; i++) out.set(positions.subarray(3 * indices[i]!, 3 * indices[i]! + 3), 3 * i);
+  for (let i = 0; i < indices.length; i++)
+    out.set(positions.subarray(3 * indices[i]!, 3 * indices[i]! + 3), 3 * i);
   return { positions: out, indices: Uint32Array.from({ length: indices.length }, (_, i) => i) };
 }
 
@@ -74,7 +78,8 @@ describe('segmentShape on messy input', () => {
     // Drop every triangle whose first vertex is above the shoulders: the head and neck are gone.
     const kept: number[] = [];
     for (let t = 0; t < triangles; t++) {
-      if (figure.positions[3 * figure.indices[3 * t]! + 1]! < 0.6) kept.push(...figure.indices.subarray(3 * t, 3 * t + 3));
+      if (figure.positions[3 * figure.indices[3 * t]! + 1]! < 0.6)
+        kept.push(...figure.indices.subarray(3 * t, 3 * t + 3));
     }
     const result = segmentShape(figure.positions, Uint32Array.from(kept));
     expectPartition(result.labels, result.count, kept.length / 3);

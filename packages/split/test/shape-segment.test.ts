@@ -11,14 +11,23 @@ function expectPartition(result: ShapeResult, triangles: number): void {
 }
 
 /** Per part, its share of the total surface area. */
-function areaShares(mesh: Pick<LabelledMesh, 'positions' | 'indices'>, labels: Uint32Array, count: number): number[] {
+function areaShares(
+  mesh: Pick<LabelledMesh, 'positions' | 'indices'>,
+  labels: Uint32Array,
+  count: number,
+): number[] {
   const areas = new Array<number>(count).fill(0);
   const p = mesh.positions;
   for (let t = 0; t < labels.length; t++) {
     const [a, b, c] = [0, 1, 2].map((k) => 3 * mesh.indices[3 * t + k]!) as [number, number, number];
     const u = [p[b]! - p[a]!, p[b + 1]! - p[a + 1]!, p[b + 2]! - p[a + 2]!];
     const v = [p[c]! - p[a]!, p[c + 1]! - p[a + 1]!, p[c + 2]! - p[a + 2]!];
-    areas[labels[t]!]! += Math.hypot(u[1]! * v[2]! - u[2]! * v[1]!, u[2]! * v[0]! - u[0]! * v[2]!, u[0]! * v[1]! - u[1]! * v[0]!) / 2;
+    areas[labels[t]!]! +=
+      Math.hypot(
+        u[1]! * v[2]! - u[2]! * v[1]!,
+        u[2]! * v[0]! - u[0]! * v[2]!,
+        u[0]! * v[1]! - u[1]! * v[0]!,
+      ) / 2;
   }
   const total = areas.reduce((sum, a) => sum + a, 0);
   return areas.map((a) => a / total);
@@ -80,7 +89,8 @@ describe('segmentShape granularity', () => {
     expectPartition(coarse, figure.indices.length / 3);
     expect(coarse.count).toBeLessThan(plain.count);
     expect(coarse.count).toBeGreaterThanOrEqual(1);
-    for (const share of areaShares(figure, coarse.labels, coarse.count)) expect(share).toBeGreaterThanOrEqual(0.1);
+    for (const share of areaShares(figure, coarse.labels, coarse.count))
+      expect(share).toBeGreaterThanOrEqual(0.1);
     expect(coarse.diagnostics.merged).toBeGreaterThan(0);
   });
 

@@ -187,7 +187,12 @@ export function polygonise(
     for (let p = 1; p < parts.length; p++) if (parts[p]!(...m) < parts[best]!(...m)) best = p;
     labels[t] = best;
   }
-  return { positions: Float32Array.from(positions), indices: Uint32Array.from(indices), labels, parts: parts.length };
+  return {
+    positions: Float32Array.from(positions),
+    indices: Uint32Array.from(indices),
+    labels,
+    parts: parts.length,
+  };
 }
 
 /** A capsule body with a head, two arms and two legs: 6 parts. */
@@ -230,7 +235,12 @@ export function table(cells = 72): LabelledMesh {
     [0.7, -0.4],
     [-0.7, -0.4],
   ].map(([x, z]) => box([x!, -0.05, z!], [0.06, 0.45, 0.06]));
-  return polygonise([box([0, 0.45, 0], [0.85, 0.06, 0.55]), ...legs], [-0.95, -0.6, -0.65], [0.95, 0.6, 0.65], cells);
+  return polygonise(
+    [box([0, 0.45, 0], [0.85, 0.06, 0.55]), ...legs],
+    [-0.95, -0.6, -0.65],
+    [0.95, 0.6, 0.65],
+    cells,
+  );
 }
 
 /**
