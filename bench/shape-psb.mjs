@@ -9,6 +9,12 @@
  * per mesh (in process, after reading the GLB).
  *
  *   npx tsc -b packages/split && node bench/shape-psb.mjs [--only 3,23] [--options '{"cutThreshold":0.4}'] [--json out.json]
+ *   node bench/shape-psb.mjs --sweep cutThreshold=0.9,1,1.1,1.2,1.3,1.4,1.5
+ *
+ * `--sweep name=v1,v2,...` scores every value of one option and prints the mean per value and a
+ * leave-one-out check against over-fitting: for each mesh, the value that is best on the OTHER
+ * 18 meshes is chosen and that mesh is scored with it; the mean of those held-out scores
+ * estimates the score on unseen meshes of the same categories.
  *
  * PSB_DIR overrides the data folder. Exits 0 with a message when the folder is absent.
  */
@@ -48,6 +54,7 @@ const { values } = parseArgs({
     options: { type: 'string', default: '{}' },
     json: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    sweep: { type: 'string' },
   },
 });
 const psb = resolve(process.env.PSB_DIR ?? join(ROOT, '../shared/psb-dev'));
@@ -67,41 +74,76 @@ const ids = readdirSync(psb)
   .filter((name) => /^\d+$/.test(name) && (!only || only.has(name)))
   .sort((a, b) => Number(a) - Number(b));
 
-const rows = [];
-for (const id of ids) {
-  const off = join(psb, id, `${id}.off`);
-  const glb = join(work, `${id}.glb`);
-  if (!existsSync(glb)) execFileSync(process.execPath, [score, '--off2glb', off, glb]);
-  const document = await io.read(glb);
-  const primitive = document.getRoot().listMeshes()[0].listPrimitives()[0];
-  const positions = primitive.getAttribute('POSITION').getArray();
-  const indices = Uint32Array.from(primitive.getIndices().getArray());
-  const started = performance.now();
-  const result = segmentShape(positions, indices, options);
-  const seconds = (performance.now() - started) / 1000;
-  const seg = join(work, `${id}.seg`);
-  writeFileSync(seg, `${Array.from(result.labels).join('\n')}\n`);
-  const scored = JSON.parse(
-    execFileSync(process.execPath, [score, off, join(psb, id), seg], { encoding: 'utf8' }),
-  );
-  const row = {
-    id,
-    category: CATEGORIES[id] ?? '?',
-    faces: indices.length / 3,
-    parts: result.count,
-    humanParts: scored.per_human.map((h) => h.segments),
-    riError: scored.ri_error,
-    seconds,
-    nextCutScore: result.diagnostics.nextCutScore,
-    cutScores: result.diagnostics.cutScores,
-  };
-  rows.push(row);
-  if (!values.quiet) {
-    console.error(
-      `${id.padStart(3)} ${row.category.padEnd(9)} parts ${String(row.parts).padStart(2)}  1-RI ${row.riError.toFixed(3)}  ${seconds.toFixed(2)} s  cuts ${row.cutScores.map((s) => s.toFixed(2)).join(' ')} | next ${row.nextCutScore?.toFixed(2)}`,
+async function scoreAll(options) {
+  const rows = [];
+  for (const id of ids) {
+    const off = join(psb, id, `${id}.off`);
+    const glb = join(work, `${id}.glb`);
+    if (!existsSync(glb)) execFileSync(process.execPath, [score, '--off2glb', off, glb]);
+    const document = await io.read(glb);
+    const primitive = document.getRoot().listMeshes()[0].listPrimitives()[0];
+    const positions = primitive.getAttribute('POSITION').getArray();
+    const indices = Uint32Array.from(primitive.getIndices().getArray());
+    const started = performance.now();
+    const result = segmentShape(positions, indices, options);
+    const seconds = (performance.now() - started) / 1000;
+    const seg = join(work, `${id}.seg`);
+    writeFileSync(seg, `${Array.from(result.labels).join('\n')}\n`);
+    const scored = JSON.parse(
+      execFileSync(process.execPath, [score, off, join(psb, id), seg], { encoding: 'utf8' }),
     );
+    const row = {
+      id,
+      category: CATEGORIES[id] ?? '?',
+      faces: indices.length / 3,
+      parts: result.count,
+      humanParts: scored.per_human.map((h) => h.segments),
+      riError: scored.ri_error,
+      seconds,
+      nextCutScore: result.diagnostics.nextCutScore,
+      cutScores: result.diagnostics.cutScores,
+    };
+    rows.push(row);
+    if (!values.quiet) {
+      console.error(
+        `${id.padStart(3)} ${row.category.padEnd(9)} parts ${String(row.parts).padStart(2)}  1-RI ${row.riError.toFixed(3)}  ${seconds.toFixed(2)} s  cuts ${row.cutScores.map((s) => s.toFixed(2)).join(' ')} | next ${row.nextCutScore?.toFixed(2)}`,
+      );
+    }
   }
+  return rows;
 }
+
+if (values.sweep) {
+  const [name, list] = values.sweep.split('=');
+  const settings = list.split(',').map(Number);
+  const runs = [];
+  for (const value of settings) runs.push(await scoreAll({ ...options, [name]: value }));
+  const meanOf = (rows, skip) => {
+    const kept = rows.filter((_, i) => i !== skip);
+    return kept.reduce((sum, row) => sum + row.riError, 0) / kept.length;
+  };
+  console.log(
+    markdownTable(
+      [name, 'mean 1 − RI', 'parts (total)'],
+      settings.map((value, v) => [
+        value,
+        meanOf(runs[v], -1).toFixed(4),
+        runs[v].reduce((sum, row) => sum + row.parts, 0),
+      ]),
+    ),
+  );
+  const held = ids.map((id, i) => {
+    let best = 0;
+    for (let v = 1; v < settings.length; v++) if (meanOf(runs[v], i) < meanOf(runs[best], i)) best = v;
+    return { id, value: settings[best], riError: runs[best][i].riError };
+  });
+  const loo = held.reduce((sum, row) => sum + row.riError, 0) / held.length;
+  console.log(
+    `\nleave-one-out: mean held-out 1 − RI ${loo.toFixed(4)}; ${name} chosen per held-out mesh: ${held.map((row) => `${row.id}:${row.value}`).join(' ')}`,
+  );
+  process.exit(0);
+}
+const rows = await scoreAll(options);
 const mean = rows.reduce((sum, row) => sum + row.riError, 0) / rows.length;
 const times = rows.map((row) => row.seconds).sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
