@@ -3,8 +3,9 @@
  * Speed of the `shape` segmenter, whole processes (node start-up, reading the GLB, segmenting):
  * generated fused meshes of 12.5k to 500k triangles, each one watertight surface, a body with
  * five limb-like lobes (so there are parts to find). Prints a Markdown table of the median wall
- * time over the rounds, the in-process segmentation time, and the time per triangle, which stays
- * flat when growth is linear.
+ * time over the rounds, the in-process segmentation time, the process's CPU time (user + system:
+ * less sensitive than wall time to other work on a shared machine), and the segmentation time per
+ * triangle, which stays flat or falls when growth is linear.
  *
  *   npx tsc -b packages/split && node bench/shape-speed.mjs [--rounds 3] [--sizes 12500,50000,500000]
  */
@@ -101,6 +102,7 @@ const rows = sizes.map((size) => {
     `${(wall / 1000).toFixed(2)} s`,
     `${(Math.min(...list.map((s) => s.wallMs)) / 1000).toFixed(2)}–${(Math.max(...list.map((s) => s.wallMs)) / 1000).toFixed(2)} s`,
     `${(segment / 1000).toFixed(2)} s`,
+    `${(median(inner.map((s) => s.cpuMs)) / 1000).toFixed(2)} s`,
     `${((segment * 1000) / triangles).toFixed(1)} µs`,
     `${Math.round(median(list.map((s) => s.maxRssKiB)) / 1024)} MiB`,
   ];
@@ -119,4 +121,7 @@ console.log(
     rows,
   ),
 );
-console.log(`\n${values.rounds} rounds, alternated, after a warm-up round; node ${process.version}`);
+const loads = [...samples.values()].flat().map((s) => s.load1);
+console.log(
+  `\n${values.rounds} rounds, alternated, after a warm-up round; node ${process.version}; load average at start ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
+);

@@ -1,7 +1,9 @@
 /**
  * One whole `shape` segmentation, as the pipeline would run it: read a GLB with glTF-Transform,
  * label its first mesh's triangle-list primitives with `shapeTriangleLabels` (built package), and
- * print `{ triangles, parts, segmentMs }`. Used by bench/shape-speed.mjs.
+ * print `{ triangles, parts, segmentMs, cpuMs }` (cpuMs: the whole process's user + system CPU
+ * time so far, which a loaded machine inflates far less than wall time). Used by
+ * bench/shape-speed.mjs.
  *
  *   node bench/children/shape-segment.mjs <model.glb>
  */
@@ -17,4 +19,7 @@ const started = performance.now();
 const result = shapeTriangleLabels(primitives);
 const segmentMs = performance.now() - started;
 const triangles = result.labels.reduce((sum, labels) => sum + labels.length, 0);
-console.log(JSON.stringify({ triangles, parts: result.count, segmentMs }));
+const cpu = process.cpuUsage();
+console.log(
+  JSON.stringify({ triangles, parts: result.count, segmentMs, cpuMs: (cpu.user + cpu.system) / 1000 }),
+);

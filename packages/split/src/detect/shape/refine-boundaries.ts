@@ -25,7 +25,10 @@ export function refineBoundaries(faces: SurfaceGraph, labels: Int32Array, rings:
       const b = Math.max(own, other);
       const key = `${a} ${b}`;
       let pair = pairs.get(key);
-      if (!pair) pairs.set(key, (pair = { a, b, seeds: [] }));
+      if (!pair) {
+        pair = { a, b, seeds: [] };
+        pairs.set(key, pair);
+      }
       if (pair.seeds.at(-1) !== f) pair.seeds.push(f);
     }
   }
