@@ -36,11 +36,11 @@ interface Candidate {
 }
 
 /**
- * Lanczos steps per piece. On the PSB meshes 80 steps left the modes of an 800-patch graph too
- * rough (mean 1 − RI 0.25 against 0.20 with 250 steps at the first settings tried); 150 is as
- * good as 250 at the default 800 patches and costs O(150² × patches) per piece.
+ * Lanczos steps per piece. On the PSB development set with the other defaults: 60 steps 0.1075,
+ * 100 and 150 both 0.1028 (the same parts); 80 steps at the first settings tried left the modes
+ * too rough. Cost O(steps² × patches) per piece.
  */
-const LANCZOS_STEPS = 150;
+const LANCZOS_STEPS = 100;
 
 /**
  * Recursive spectral cutting. Every connected piece of the graph starts as a piece; each piece's
