@@ -2,7 +2,7 @@ import type { SurfaceGraph } from './graph.js';
 
 /** Settings of {@link mergeParts}. */
 export interface MergeSettings {
-  /** Parts with less area than this merge (absolute area), while more than `floorParts` remain. */
+  /** Parts with less area than this merge (absolute area), while more than `maxCount` (or 1) remain. */
   minArea: number;
   /** Merge the smallest parts until at most this many remain (`targetParts`). */
   maxCount: number | undefined;
