@@ -38,6 +38,7 @@ export {
 export { isOwnGenerator, isPackFilePath, manifestProblems } from './pack/manifest-check.js';
 export { dropExporterDebris, isSafeFileName } from './pack/naming/index.js';
 export type { PackFile, PackFiles, PackFilesContext, PackFilesOption } from './pack/pack-files.js';
+export { type PackOwner, readPackOwner } from './pack/pack-folder.js';
 export { STAGING_PREFIX } from './pack/staging.js';
 export { type PackCheck, verifyPack } from './pack/verify-pack.js';
 export { type PackSource, type WritePackOptions, writePack } from './pack/write-pack.js';

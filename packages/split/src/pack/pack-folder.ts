@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PackWriteError } from '../errors.js';
+import { DEFAULT_GENERATOR } from '../version.js';
 import { isOwnGenerator, manifestProblems } from './manifest-check.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
 import { commitStaging, type FoundStaging, isStagingName, readStaging } from './staging.js';
@@ -89,4 +90,45 @@ function notOurs(dir: string, why: string): PackWriteError {
   return new PackWriteError(
     `refusing to write into ${dir}: its ${MANIFEST_FILE} is not a meshparts manifest (${why}); nothing was changed, choose another folder`,
   );
+}
+
+/** Who a folder belongs to, as {@link readPackOwner} sees it (read-only: nothing is changed). */
+export type PackOwner =
+  /** Nothing there, or an empty folder: free for a new pack. */
+  | { kind: 'free' }
+  /** A meshparts pack (or one whose replacement was cut short): its manifest, as written. */
+  | { kind: 'pack'; manifest: Manifest }
+  /** Anything else: a file, a folder with other things in it, a foreign manifest.json. */
+  | { kind: 'foreign'; why: string };
+
+/**
+ * Whose `dir` is, by the rules {@link writePack} applies, without changing anything: for callers that
+ * choose where packs go (`meshparts run` gives each model a folder) and must never pick a folder
+ * that is not meshparts'. `generator` is accepted besides `meshparts@…` (see WritePackOptions).
+ */
+export async function readPackOwner(dir: string, generator?: string): Promise<PackOwner> {
+  let entries: string[];
+  try {
+    if (!(await stat(dir)).isDirectory()) return { kind: 'foreign', why: 'it is a file' };
+    entries = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'free' };
+    return { kind: 'foreign', why: `it cannot be read (${(error as NodeJS.ErrnoException).code})` };
+  }
+  try {
+    if (entries.includes(MANIFEST_FILE)) {
+      const manifest = await readOwnManifest(dir, generator ?? DEFAULT_GENERATOR);
+      return { kind: 'pack', manifest: manifest!.value };
+    }
+    for (const name of entries.filter(isStagingName)) {
+      const staged = await readStaging(join(dir, name));
+      if (staged?.manifest) return { kind: 'pack', manifest: staged.manifest };
+    }
+  } catch (error) {
+    return { kind: 'foreign', why: (error as Error).message };
+  }
+  const others = entries.filter((name) => !isStagingName(name));
+  return others.length === 0
+    ? { kind: 'free' }
+    : { kind: 'foreign', why: `it is not empty and not a meshparts pack (no ${MANIFEST_FILE})` };
 }
