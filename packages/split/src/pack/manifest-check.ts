@@ -1,5 +1,5 @@
-import { isSafeFileName } from './naming/safe-file-name.js';
 import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, PART_FILE } from './manifest.js';
+import { isSafeFileName } from './naming/safe-file-name.js';
 
 /**
  * What makes a `manifest.json` a meshparts manifest, checked by hand on what the pack writer and
@@ -43,7 +43,11 @@ export function manifestProblems(value: unknown): string[] {
   }
   const problems: string[] = [];
   if (typeof value.generator !== 'string' || value.generator === '') problems.push('no "generator"');
-  if (!isObject(value.source) || typeof value.source.sha256 !== 'string' || !SHA256.test(value.source.sha256)) {
+  if (
+    !isObject(value.source) ||
+    typeof value.source.sha256 !== 'string' ||
+    !SHA256.test(value.source.sha256)
+  ) {
     problems.push('no "source" with a sha256');
   }
   if (!Array.isArray(value.parts)) return [...problems, 'no "parts" list'];

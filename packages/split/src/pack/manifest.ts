@@ -122,5 +122,9 @@ export interface Manifest {
  * files and `files[]`. These, and only these, are replaced or removed by the next write.
  */
 export function ownedPathsOf(manifest: Pick<Manifest, 'parts' | 'files'>): string[] {
-  return [MANIFEST_FILE, ...manifest.parts.map((part) => part.file), ...(manifest.files ?? []).map((f) => f.path)];
+  return [
+    MANIFEST_FILE,
+    ...manifest.parts.map((part) => part.file),
+    ...(manifest.files ?? []).map((f) => f.path),
+  ];
 }

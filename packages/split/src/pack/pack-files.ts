@@ -1,6 +1,6 @@
 import { PackWriteError } from '../errors.js';
-import { isPackFilePath } from './manifest-check.js';
 import type { Manifest } from './manifest.js';
+import { isPackFilePath } from './manifest-check.js';
 import { collisionKey } from './naming/dedupe.js';
 
 /** A file for {@link writePack} to write into the pack besides the parts (a preview, a page, a texture). */
@@ -43,7 +43,9 @@ export class PackPathSet {
     const segments = key.split('/');
     const prefixes = segments.slice(0, -1).map((_, end) => segments.slice(0, end + 1).join('/'));
     if (this.files.has(key) || this.folders.has(key) || prefixes.some((prefix) => this.files.has(prefix))) {
-      throw new PackWriteError(`two files of the pack would be ${JSON.stringify(path)} (paths must be unique)`);
+      throw new PackWriteError(
+        `two files of the pack would be ${JSON.stringify(path)} (paths must be unique)`,
+      );
     }
     this.files.add(key);
     for (const prefix of prefixes) this.folders.add(prefix);

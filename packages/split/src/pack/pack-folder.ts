@@ -2,8 +2,8 @@ import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PackWriteError } from '../errors.js';
 import { DEFAULT_GENERATOR } from '../version.js';
-import { isOwnGenerator, manifestProblems } from './manifest-check.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { isOwnGenerator, manifestProblems } from './manifest-check.js';
 import { commitStaging, type FoundStaging, isStagingName, readStaging } from './staging.js';
 
 /**

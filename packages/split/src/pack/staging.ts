@@ -1,11 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, lstat, mkdir, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import {
+  access,
+  constants,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  unlink,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PackWriteError } from '../errors.js';
 import { syncDir, writeNewFile } from './durable-files.js';
-import { asManifest } from './manifest-check.js';
 import { MANIFEST_FILE, type Manifest, ownedPathsOf } from './manifest.js';
+import { asManifest } from './manifest-check.js';
 import { packPath, pathState } from './pack-paths.js';
 
 /**
@@ -56,7 +67,11 @@ export async function createStaging(
 }
 
 /** Writes the new manifest into the staging folder: from here on the staging is ready to commit. */
-export async function sealStaging(staging: Staging, manifestBytes: Uint8Array, durable: boolean): Promise<void> {
+export async function sealStaging(
+  staging: Staging,
+  manifestBytes: Uint8Array,
+  durable: boolean,
+): Promise<void> {
   await writeNewFile(join(staging.dir, MANIFEST_FILE), manifestBytes, durable);
   if (durable) await syncDir(staging.dir);
 }

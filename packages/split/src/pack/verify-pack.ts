@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { sha256Hex } from '../hash.js';
-import { manifestProblems } from './manifest-check.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { manifestProblems } from './manifest-check.js';
 import { packPath, pathState } from './pack-paths.js';
 import { isStagingName } from './staging.js';
 
@@ -50,7 +50,10 @@ export async function verifyPack(dir: string): Promise<PackCheck> {
     };
   }
   const problems: string[] = [];
-  const entries = [...manifest.parts.map((part) => ({ path: part.file, ...part })), ...(manifest.files ?? [])];
+  const entries = [
+    ...manifest.parts.map((part) => ({ path: part.file, ...part })),
+    ...(manifest.files ?? []),
+  ];
   for (const entry of entries) {
     if ((await pathState(dir, entry.path)).kind !== 'file') {
       problems.push(`${entry.path} is missing`);

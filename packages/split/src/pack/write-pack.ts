@@ -105,9 +105,12 @@ export async function writePack(
     try {
       return await io.writeBinary(part.document);
     } catch (error) {
-      throw new PackWriteError(`cannot write part ${JSON.stringify(part.name)}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new PackWriteError(
+        `cannot write part ${JSON.stringify(part.name)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   };
   let staging: Staging | undefined;
@@ -191,7 +194,8 @@ export async function writePack(
     const owned = new Set(previous ? ownedPathsOf(previous) : []);
     await assertNoClash(target, ownedPathsOf(manifest), owned);
     await assertCommitPossible(target, [...ownedPathsOf(manifest), ...owned]);
-    if (durable) for (const folderPath of [PARTS_DIR, '']) await syncDir(packPath(staging.filesDir, folderPath));
+    if (durable)
+      for (const folderPath of [PARTS_DIR, '']) await syncDir(packPath(staging.filesDir, folderPath));
     await sealStaging(staging, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), durable);
   } catch (error) {
     await Promise.allSettled(inFlight);
@@ -273,7 +277,11 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
  * (a user's file, a folder, a link, or a parent that is not a real folder) is a clash: PackWriteError,
  * nothing changed.
  */
-async function assertNoClash(target: string, paths: readonly string[], owned: ReadonlySet<string>): Promise<void> {
+async function assertNoClash(
+  target: string,
+  paths: readonly string[],
+  owned: ReadonlySet<string>,
+): Promise<void> {
   const clashes: string[] = [];
   for (const path of paths) {
     const state = await pathState(target, path);
@@ -281,9 +289,9 @@ async function assertNoClash(target: string, paths: readonly string[], owned: Re
     clashes.push(state.kind === 'file' ? path : state.at);
   }
   if (clashes.length === 0) return;
-  const shown = clashes.slice(0, 5).join(', ') + (clashes.length > 5 ? `, and ${clashes.length - 5} more` : '');
+  const shown =
+    clashes.slice(0, 5).join(', ') + (clashes.length > 5 ? `, and ${clashes.length - 5} more` : '');
   throw new PackWriteError(
     `cannot write the pack in ${target}: it would overwrite what meshparts did not write (${shown}); nothing was changed: move them or choose another folder`,
   );
 }
-
