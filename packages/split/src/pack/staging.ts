@@ -17,7 +17,7 @@ import { PackWriteError } from '../errors.js';
 import { syncDir, writeNewFile } from './durable-files.js';
 import { MANIFEST_FILE, type Manifest, ownedPathsOf } from './manifest.js';
 import { asManifest } from './manifest-check.js';
-import { packPath, pathState } from './pack-paths.js';
+import { folderInTheWay, found, type PathCache, packPath, pathState } from './pack-paths.js';
 
 /**
  * The staging folder of a pack write, INSIDE the pack folder (same file system even when the pack
@@ -145,17 +145,23 @@ async function writerAlive(markerPath: string): Promise<number | undefined> {
  * Before the commit removes anything: every folder it will rename into or delete from must be
  * writable, so that a read-only `parts/` fails the write with nothing changed rather than halfway.
  */
-export async function assertCommitPossible(packDir: string, paths: Iterable<string>): Promise<void> {
+export async function assertCommitPossible(
+  packDir: string,
+  paths: Iterable<string>,
+  cache: PathCache = new Map(),
+): Promise<void> {
   const folders = new Set<string>([packDir]);
-  for (const path of paths) {
+  const parents = new Set<string>();
+  for (const path of paths) parents.add(path.split('/').slice(0, -1).join('/'));
+  for (const parent of parents) {
     // The nearest existing folder is the one a mkdir or rename would write into.
-    for (let at = dirname(packPath(packDir, path)); at.length >= packDir.length; at = dirname(at)) {
-      try {
-        if ((await lstat(at)).isDirectory()) {
-          folders.add(at);
-          break;
-        }
-      } catch {}
+    const segments = parent === '' ? [] : parent.split('/');
+    for (let end = segments.length; end > 0; end--) {
+      const at = segments.slice(0, end).join('/');
+      const kind = await found(packDir, at, cache);
+      if (kind === 'absent') continue;
+      if (kind === 'dir') folders.add(packPath(packDir, at));
+      break; // a file or a link in the way was refused as a clash already
     }
   }
   for (const folder of folders) {
@@ -184,23 +190,38 @@ export async function commitStaging(
   // 1. The pack stops being complete: no reader trusts it while files move.
   await unlink(join(packDir, MANIFEST_FILE)).catch(ignoreMissing);
   if (durable) await syncDir(packDir);
-  // 2. New files over the old owned ones (a rename replaces atomically). A file already moved by a
-  //    commit that was cut short is no longer in the staging folder: skipped.
+  // 2. New files over the old owned ones (a rename replaces atomically). A staged top-level folder
+  //    that the pack does not have yet (`parts/` of a new pack) holds only new files and no user's
+  //    file can be in it: it moves in one rename. A file already moved by a commit that was cut short
+  //    is no longer in the staging folder: skipped.
+  const moved = new Set<string>();
+  for (const top of await readdir(filesDir)) {
+    if ((await pathState(packDir, top)).kind !== 'absent') continue;
+    await rename(join(filesDir, top), join(packDir, top));
+    touched.add(join(packDir, top));
+    moved.add(top);
+  }
+  const checkedParents = new Map<string, Promise<string | undefined>>();
   for (const path of ownedPathsOf(staging.manifest)) {
-    if (path === MANIFEST_FILE) continue;
+    if (path === MANIFEST_FILE || moved.has(path.split('/')[0]!)) continue;
     const from = packPath(filesDir, path);
     const to = packPath(packDir, path);
+    // Never through a link or a file where a folder should be (checked once per folder; a folder at
+    // the path itself makes the rename fail with EISDIR).
+    const parent = path.split('/').slice(0, -1).join('/');
+    if (!checkedParents.has(parent)) checkedParents.set(parent, folderInTheWay(packDir, parent));
+    const inTheWay = await checkedParents.get(parent);
+    if (inTheWay !== undefined) {
+      throw new PackWriteError(`cannot write ${to}: ${packPath(packDir, inTheWay)} is in the way`);
+    }
+    if (!touched.has(dirname(to))) await mkdir(dirname(to), { recursive: true });
     try {
-      await lstat(from);
-    } catch {
-      continue;
+      await rename(from, to);
+    } catch (error) {
+      // Already moved by a commit that a crash cut short: nothing left to do for this file.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(from))) continue;
+      throw error;
     }
-    const state = await pathState(packDir, path);
-    if (state.kind === 'other') {
-      throw new PackWriteError(`cannot write ${to}: ${packPath(packDir, state.at)} is in the way`);
-    }
-    await mkdir(dirname(to), { recursive: true });
-    await rename(from, to);
     touched.add(dirname(to));
   }
   // 3. Old owned files that the new manifest does not list. Only regular files, never through a link.
@@ -227,6 +248,15 @@ async function removeEmptyParents(packDir: string, folder: string, touched: Set<
     } catch {
       return;
     }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -23,7 +23,7 @@ import {
 import { isSafeFileName } from './naming/safe-file-name.js';
 import { type PackFile, type PackFilesOption, PackPathSet } from './pack-files.js';
 import { openPackFolder } from './pack-folder.js';
-import { packPath, pathState } from './pack-paths.js';
+import { type PathCache, packPath, pathState } from './pack-paths.js';
 import { assertCommitPossible, commitStaging, createStaging, type Staging, sealStaging } from './staging.js';
 
 /** Part files written concurrently while the next part is encoded. */
@@ -117,10 +117,14 @@ export async function writePack(
   // Encoding is CPU work; writing (and fsyncing) is I/O that runs in libuv's pool: a few file writes
   // stay in flight while the next part is encoded, so hundreds of files are not written one by one.
   const inFlight = new Set<Promise<void>>();
+  const stagedFolders = new Map<string, Promise<unknown>>();
   const stageFile = async (path: string, bytes: Uint8Array) => {
     const job = (async () => {
       const to = packPath(staging!.filesDir, path);
-      await mkdir(dirname(to), { recursive: true });
+      // One mkdir per folder, not per file (500 parts share parts/).
+      const folder = dirname(to);
+      if (!stagedFolders.has(folder)) stagedFolders.set(folder, mkdir(folder, { recursive: true }));
+      await stagedFolders.get(folder);
       await writeNewFile(to, bytes, durable);
     })();
     inFlight.add(job);
@@ -133,7 +137,7 @@ export async function writePack(
   let manifest: Manifest;
   try {
     staging = await createStaging(target, generator, folder.manifest?.bytes, durable);
-    await mkdir(packPath(staging.filesDir, PARTS_DIR));
+    stagedFolders.set(packPath(staging.filesDir, PARTS_DIR), mkdir(packPath(staging.filesDir, PARTS_DIR)));
     const paths = new PackPathSet();
     const partEntries: ManifestPart[] = [];
     for await (const part of parts) {
@@ -192,8 +196,9 @@ export async function writePack(
     await Promise.all(inFlight);
     manifest = finishManifest(draft, files, paths, previous);
     const owned = new Set(previous ? ownedPathsOf(previous) : []);
-    await assertNoClash(target, ownedPathsOf(manifest), owned);
-    await assertCommitPossible(target, [...ownedPathsOf(manifest), ...owned]);
+    const cache: PathCache = new Map();
+    await assertNoClash(target, ownedPathsOf(manifest), owned, cache);
+    await assertCommitPossible(target, [...ownedPathsOf(manifest), ...owned], cache);
     if (durable)
       for (const folderPath of [PARTS_DIR, '']) await syncDir(packPath(staging.filesDir, folderPath));
     await sealStaging(staging, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), durable);
@@ -281,11 +286,15 @@ async function assertNoClash(
   target: string,
   paths: readonly string[],
   owned: ReadonlySet<string>,
+  cache: PathCache,
 ): Promise<void> {
   const clashes: string[] = [];
   for (const path of paths) {
-    const state = await pathState(target, path);
-    if (state.kind === 'absent' || (state.kind === 'file' && owned.has(path))) continue;
+    // A path the old manifest lists is meshparts' (the commit checks its folders again, and a rename
+    // never writes through a link nor over a folder): only new paths need a look.
+    if (owned.has(path)) continue;
+    const state = await pathState(target, path, cache);
+    if (state.kind === 'absent') continue;
     clashes.push(state.kind === 'file' ? path : state.at);
   }
   if (clashes.length === 0) return;
