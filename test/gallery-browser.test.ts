@@ -13,7 +13,7 @@ import {
   HOSTILE_TEXT,
   slugOf,
 } from './helpers/gallery-packs.js';
-import { centreSquare, drawnPixels, loadThumbnails, settled, watchProblems } from './helpers/page-checks.js';
+import { drawnPixels, loadThumbnails, settled, watchProblems } from './helpers/page-checks.js';
 import { FIXTURES, ROOT, tempDir } from './helpers/paths.js';
 import { type RunningView, startView } from './helpers/view.js';
 
@@ -43,8 +43,6 @@ declare function requestAnimationFrame(callback: () => void): number;
 
 const ONLY = process.env.MESHPARTS_GALLERY_MODELS?.split(',');
 const HOSTILE_PACK = '名前-hostile-names';
-/** The packs whose pages the README shows. */
-const README_PACKS = ['CesiumMilkTruck', 'PartCrafter_sword-local'];
 
 const ALL_MODELS: GalleryModel[] = [
   ...listModels(SHARED_MODELS).map((path) => ({ path, slug: slugOf(path, SHARED_MODELS) })),
@@ -98,7 +96,6 @@ describe.skipIf(!HAS_CHROMIUM)(
           return;
         }
         const { manifest } = built!;
-        if (SCREENSHOTS && README_PACKS.includes(model.slug)) await renderThumbnails(page, base, out, built!);
         watcher.reset();
         await page.goto(`${base}${encodeURIComponent(model.slug)}/index.html?from=run`);
         expect(await settled(page), watcher.problems.join('\n')).toBe('ready');
@@ -223,27 +220,6 @@ async function showPart(page: Page, index: number, name: string): Promise<void> 
   );
   expect(await settled(page), name).toBe('ready');
   expect(await page.locator('#view-title').textContent()).toBe(name);
-}
-
-/**
- * For the README's screenshots only: replaces a pack's stand-in thumbnails by renders of its parts
- * in the page's own part view (the pack writer renders the real ones, in-process, elsewhere).
- */
-async function renderThumbnails(page: Page, base: string, out: string, { model, manifest }: BuiltPack) {
-  const pageUrl = `${base}${encodeURIComponent(model.slug)}/index.html`;
-  await page.goto(pageUrl);
-  expect(await settled(page)).toBe('ready');
-  await writeFile(
-    join(out, model.slug, 'thumbnail.png'),
-    await centreSquare(await page.locator('#view').screenshot()),
-  );
-  for (const part of manifest.parts) {
-    await page.goto(`${pageUrl}#part=${encodeURIComponent(part.name)}`);
-    await page.waitForFunction((name) => document.body.dataset.part === name, part.name);
-    expect(await settled(page)).toBe('ready');
-    const png = await centreSquare(await page.locator('#view').screenshot());
-    await writeFile(join(out, model.slug, 'thumbnails', `${part.name}.png`), png);
-  }
 }
 
 /** A README screenshot of the whole page at a desktop size, under $MESHPARTS_SCREENSHOTS. */

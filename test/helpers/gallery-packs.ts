@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { encodeImage } from '../../packages/split/src/images/index.js';
 import {
   type Manifest,
   NoPartsError,
@@ -8,7 +7,7 @@ import {
   segmentLocally,
   splitModel,
 } from '../../packages/split/src/index.js';
-import { writeGallery, writeRunGallery } from '../../packages/split/src/pack/gallery/index.js';
+import { writeRunGallery } from '../../packages/split/src/pack/gallery/index.js';
 
 /** One model to pack for the browser tests. */
 export interface GalleryModel {
@@ -51,76 +50,33 @@ export function slugOf(path: string, modelsRoot: string): string {
 }
 
 /**
- * A simple square PNG standing in for a rendered thumbnail (another module renders the real ones):
- * a colour from the name and a diagonal band, so that it is visibly an image.
- */
-async function placeholderPng(name: string, size = 64): Promise<Uint8Array> {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  const [r, g, b] = [hash & 0xff, (hash >> 8) & 0xff, (hash >> 16) & 0xff];
-  const data = new Uint8Array(size * size * 4);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const band = Math.abs(x - y) < size / 6 ? 60 : 0;
-      data.set(
-        [Math.min(255, r + band), Math.min(255, g + band), Math.min(255, b + band), 255],
-        (y * size + x) * 4,
-      );
-    }
-  }
-  return encodeImage({ width: size, height: size, data }, 'png');
-}
-
-/** Licence and credit from the model's asset.copyright and asset.extras, as main will record them. */
-async function creditOf(path: string): Promise<{ license?: string; attribution?: string }> {
-  const { document } = await readModel(path);
-  const asset = document.getRoot().getAsset();
-  const extras = (asset.extras ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) =>
-    typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  const license = text(extras.license) ?? text(asset.copyright);
-  const author = text(extras.author);
-  const source = text(extras.source);
-  const attribution = author ? [author, source].filter(Boolean).join(' ') : undefined;
-  return { ...(license ? { license } : {}), ...(attribution ? { attribution } : {}) };
-}
-
-/**
- * Splits `model` into `<out>/<slug>` with today's splitModel, adds thumbnails and the credit fields,
- * and writes the gallery. Returns null for a model with nothing to split.
+ * Splits `model` into `<out>/<slug>` with splitModel, as `meshparts split` and `run` do: parts,
+ * thumbnails, the credit fields and the gallery page, all from the pack writer. Returns null for a
+ * model with nothing to split. With `hostileText`, the manifest is then edited to carry markup.
  */
 export async function buildPack(out: string, model: GalleryModel): Promise<BuiltPack | null> {
   const dir = join(out, model.slug);
+  const thumbnails = model.noThumbnails ? { thumbnails: null } : {};
   let manifest: GalleryManifest;
   try {
     if (model.local) {
       const read = await readModel(model.path);
       await segmentLocally(read.document);
-      manifest = (await splitModel(read, dir, { strategy: 'nodes', segmenter: 'local' })).manifest;
+      manifest = (await splitModel(read, dir, { strategy: 'nodes', segmenter: 'local', ...thumbnails }))
+        .manifest;
     } else {
-      manifest = (await splitModel(model.path, dir)).manifest;
+      manifest = (await splitModel(model.path, dir, thumbnails)).manifest;
     }
   } catch (error) {
     if (error instanceof NoPartsError) return null;
     throw error;
   }
-  Object.assign(manifest.source, await creditOf(model.path));
   if (model.hostileText) {
     manifest.parts[0]!.sourceName = HOSTILE_TEXT.sourceName;
     manifest.source.license = HOSTILE_TEXT.license;
     manifest.source.attribution = HOSTILE_TEXT.attribution;
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
-  if (!model.noThumbnails) {
-    await mkdir(join(dir, 'thumbnails'), { recursive: true });
-    for (const part of manifest.parts) {
-      part.thumbnail = `thumbnails/${part.name}.png`;
-      await writeFile(join(dir, 'thumbnails', `${part.name}.png`), await placeholderPng(part.name));
-    }
-    manifest.thumbnail = 'thumbnail.png';
-    await writeFile(join(dir, 'thumbnail.png'), await placeholderPng(model.slug, 128));
-  }
-  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeGallery(dir, manifest);
   return { model, manifest };
 }
 

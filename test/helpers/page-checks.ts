@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { decodeImage, encodeImage } from '../../packages/split/src/images/index.js';
+import { decodeImage } from '../../packages/split/src/images/index.js';
 
 /**
  * The page globals that the functions run in the browser use. The test tsconfig has no DOM lib
@@ -88,18 +88,4 @@ export async function drawnPixels(page: Page): Promise<Drawn> {
     colours.add((r << 16) | (g << 8) | b);
   }
   return { pixels, total: image.width * image.height, colours: colours.size, png };
-}
-
-/** The centre square of a PNG (a canvas screenshot made into a thumbnail), as a PNG. */
-export async function centreSquare(png: Uint8Array): Promise<Uint8Array> {
-  const image = await decodeImage(png);
-  const size = Math.min(image.width, image.height);
-  const left = Math.floor((image.width - size) / 2);
-  const top = Math.floor((image.height - size) / 2);
-  const data = new Uint8Array(size * size * 4);
-  for (let y = 0; y < size; y++) {
-    const from = ((top + y) * image.width + left) * 4;
-    data.set(image.data.subarray(from, from + size * 4), y * size * 4);
-  }
-  return encodeImage({ width: size, height: size, data }, 'png');
 }

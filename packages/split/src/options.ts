@@ -234,6 +234,36 @@ export const NAMING_DEFAULTS: Readonly<Required<Omit<NamingOptions, 'rename' | '
 export const NAME_LENGTH_RANGE: Readonly<NumberRange> = Object.freeze({ min: 16, max: 240, integer: true });
 
 // ---------------------------------------------------------------------------------------------
+// Previews (see pack/thumbnails/ and pack/gallery/)
+
+/** Default thumbnail width and height in pixels. */
+export const THUMBNAILS_DEFAULT = 256;
+
+/** Sizes `--thumbnails` accepts. */
+export const THUMBNAIL_SIZE_RANGE: Readonly<NumberRange> = Object.freeze({
+  min: 16,
+  max: 2048,
+  integer: true,
+});
+
+/**
+ * The thumbnail size a `--thumbnails` value asks for, or null for `none` (no thumbnails). Accepts an
+ * integer number of pixels from 16 to 2048, as a number or a decimal string; throws a RangeError that
+ * says what is accepted otherwise. Undefined gives the default.
+ */
+export function parseThumbnailsOption(value: string | number | undefined): number | null {
+  if (value === undefined) return THUMBNAILS_DEFAULT;
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'none') return null;
+  const size = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const { min, max } = THUMBNAIL_SIZE_RANGE;
+  if (!Number.isInteger(size) || size < min || size > max)
+    throw new RangeError(
+      `--thumbnails takes a size in pixels from ${min} to ${max}, or none; got ${JSON.stringify(value)}`,
+    );
+  return size;
+}
+
+// ---------------------------------------------------------------------------------------------
 // A split
 
 /** Everything that decides how a model is cut, named and placed: the options of every split. */
@@ -253,6 +283,11 @@ export interface SplitOptions {
    * `maxVertices` when the input is read. Past one: ModelLimitError, nothing written.
    */
   limits?: Partial<ModelLimits>;
+  /**
+   * Thumbnail size in pixels (`thumbnails/<part>.png` and `thumbnail.png`), or null for none.
+   * Default {@link THUMBNAILS_DEFAULT} (256).
+   */
+  thumbnails?: number | null;
 }
 
 /** Defaults of the choice options of {@link SplitOptions}. */

@@ -3,10 +3,13 @@ import type { PartPlan } from './detect/detect-parts.js';
 import { planParts } from './detect/plan-parts.js';
 import { ModelLimitError, NoPartsError } from './errors.js';
 import { sha256Hex } from './hash.js';
+import { ImageCache } from './images/image-cache.js';
 import { modelNameOf } from './model-name.js';
-import { resolveLimits, SPLIT_DEFAULTS, type SplitOptions } from './options.js';
+import { resolveLimits, SPLIT_DEFAULTS, type SplitOptions, THUMBNAILS_DEFAULT } from './options.js';
 import type { Manifest, Segmenter } from './pack/manifest.js';
 import { nameParts } from './pack/naming/index.js';
+import { PackPreviews } from './pack/pack-previews.js';
+import { sourceCredits } from './pack/source-credits.js';
 import { writePack } from './pack/write-pack.js';
 import { splitParts } from './parts/split-parts.js';
 import { asReadModel, type ReadModel } from './read/read-model.js';
@@ -36,6 +39,8 @@ export interface SplitModelOptions extends SplitOptions {
   durable?: boolean;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
   logger?: ILogger;
+  /** Write the gallery page (`index.html` and `gallery/`) into the pack. Default true. */
+  gallery?: boolean;
 }
 
 /** The result of {@link splitModel}. */
@@ -125,9 +130,16 @@ export async function splitModel(
     names,
     direct: options.io === undefined,
   });
-  const manifest = await writePack(dir, parts, {
+  const previews = new PackPreviews(model.document, plan, {
+    thumbnails: options.thumbnails === undefined ? THUMBNAILS_DEFAULT : options.thumbnails,
+    gallery: options.gallery ?? true,
+    images: new ImageCache(),
+  });
+  const manifest = await writePack(dir, previews.withThumbnails(parts), {
+    files: previews.files,
     source: {
       ...model.source,
+      ...sourceCredits(model.document),
       segmenter: options.segmenter ?? 'none',
       taskId: options.taskId ?? null,
       strategy: plan.strategy,

@@ -27,10 +27,10 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** A pack of a fixture, split with today's splitModel, in a fresh folder. */
+/** A pack without its own gallery and thumbnails, for writeGallery to write into. */
 async function packOf(fixture: string, name: string): Promise<{ dir: string; manifest: Manifest }> {
   const dir = join(work, name);
-  const { manifest } = await splitModel(join(FIXTURES, fixture), dir);
+  const { manifest } = await splitModel(join(FIXTURES, fixture), dir, { gallery: false, thumbnails: null });
   return { dir, manifest };
 }
 
@@ -122,6 +122,26 @@ describe('writeGallery', () => {
     expect(await missingImports(dir, written, ['draco', 'meshopt'])).toEqual([
       `gallery/js/load-part.js imports ${DECODER_MODULES.ktx2}`,
     ]);
+  });
+
+  it("splitModel writes the same gallery through the pack writer, listed in the manifest as the pack's own", async () => {
+    const { dir, manifest } = await packOf('TwoCubes.glb', 'by-hand');
+    const byHand = await writeGallery(dir, manifest);
+    const packed = join(work, 'by-split');
+    const result = await splitModel(join(FIXTURES, 'TwoCubes.glb'), packed, { thumbnails: null });
+    const listed = (result.manifest.files ?? []).map((file) => file.path).sort();
+    expect(listed).toEqual(byHand);
+    for (const path of byHand) {
+      expect(await readFile(join(packed, ...path.split('/')))).toEqual(
+        await readFile(join(dir, ...path.split('/'))),
+      );
+    }
+    // A second split replaces them as its own (no clash with "a user's file"), and the pack holds
+    // exactly the manifest, the parts and the listed files.
+    const again = await splitModel(join(FIXTURES, 'TwoCubes.glb'), packed, { thumbnails: null });
+    expect((again.manifest.files ?? []).map((file) => file.path).sort()).toEqual(byHand);
+    const owned = ['manifest.json', ...again.manifest.parts.map((part) => part.file), ...byHand];
+    expect(await filesUnder(packed)).toEqual(owned.sort());
   });
 
   it('copies the Draco decoder only for Draco parts and the meshopt decoder only for meshopt parts', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseThumbnailsOption } from '../src/options.js';
 import {
   frameThumbnail,
-  parseThumbnailsOption,
   renderThumbnail,
   THUMBNAIL_CAMERA,
   type ThumbnailMesh,

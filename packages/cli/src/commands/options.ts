@@ -15,10 +15,13 @@ import {
   type NumberRange,
   type NumericLabelOption,
   PIVOT_MODES,
+  parseThumbnailsOption,
   SPLIT_DEFAULTS,
   type SplitOptions,
   STRATEGIES,
   type StrategyOption,
+  THUMBNAIL_SIZE_RANGE,
+  THUMBNAILS_DEFAULT,
 } from '@meshparts/split/options';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../usage-error.js';
@@ -145,6 +148,7 @@ export interface SplitFlags {
   maxFileMb?: number;
   maxVertices?: number;
   maxParts?: number;
+  thumbnails?: number | null;
 }
 
 /** How parts are found and named: `--strategy`, `--attribute`, `--instances`, naming. */
@@ -227,9 +231,24 @@ export function addLimitOptions(command: Command): Command {
     );
 }
 
+/** `--thumbnails <size>|none`: the pack's previews. */
+export function addThumbnailsOption(command: Command): Command {
+  const option = new Option(
+    '--thumbnails <size>',
+    `thumbnail size in pixels (${THUMBNAIL_SIZE_RANGE.min}-${THUMBNAIL_SIZE_RANGE.max}), or none (default ${THUMBNAILS_DEFAULT})`,
+  ).argParser((value: string) => {
+    try {
+      return parseThumbnailsOption(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  });
+  return command.addOption(option);
+}
+
 /** Every split flag of `split` and `run`. */
 export function addSplitOptions(command: Command): Command {
-  return addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command))));
+  return addThumbnailsOption(addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command)))));
 }
 
 /** Values commander gives for the API flags. */
@@ -376,5 +395,6 @@ export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions>
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     ...(Object.keys(naming).length > 0 ? { naming } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(flags.thumbnails !== undefined ? { thumbnails: flags.thumbnails } : {}),
   };
 }

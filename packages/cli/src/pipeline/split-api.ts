@@ -15,6 +15,7 @@ import {
   safeFileName,
   segmentLocally,
   splitModel,
+  THUMBNAILS_DEFAULT,
   verifyPack,
 } from '@meshparts/split/pack';
 import { VERSION } from '../version.js';
@@ -43,6 +44,7 @@ export function splitKey(options: SplitOptions): string {
     case: naming.case ?? null,
     rename: naming.rename?.map((rule) => [String(rule.match), rule.name]) ?? null,
     labels: options.labels ? Object.entries(options.labels).sort() : null,
+    thumbnails: options.thumbnails === undefined ? THUMBNAILS_DEFAULT : options.thumbnails,
   };
   return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
 }

@@ -183,6 +183,8 @@ export async function writePack(
         strategy: options.source.strategy,
         reason: options.source.reason,
         ...(options.source.sceneNote ? { sceneNote: options.source.sceneNote } : {}),
+        ...(options.source.license ? { license: options.source.license } : {}),
+        ...(options.source.attribution ? { attribution: options.source.attribution } : {}),
       },
       bounds: options.bounds,
       parts: partEntries,

@@ -7,5 +7,10 @@
 export { GalleryWriteError } from './gallery-error.js';
 export { GALLERY_DIR, GALLERY_PAGE } from './page-files.js';
 export { DECODERS, type Decoder } from './three-files.js';
-export { WRITE_GALLERY_DEFAULTS, type WriteGalleryOptions, writeGallery } from './write-gallery.js';
+export {
+  galleryFiles,
+  WRITE_GALLERY_DEFAULTS,
+  type WriteGalleryOptions,
+  writeGallery,
+} from './write-gallery.js';
 export { RUN_GALLERY_NAMES, type RunGalleryCatalog, writeRunGallery } from './write-run-gallery.js';

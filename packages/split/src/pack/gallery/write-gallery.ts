@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest.js';
+import type { PackFile } from '../pack-files.js';
 import { type PlannedFile, writePlannedFiles } from './copy-files.js';
 import { decodersForParts } from './decoder-needs.js';
 import { GalleryWriteError } from './gallery-error.js';
@@ -33,22 +35,65 @@ export interface WriteGalleryOptions {
 export const WRITE_GALLERY_DEFAULTS: Required<WriteGalleryOptions> = { decoders: 'auto', durable: false };
 
 /**
- * Writes a pack's gallery: `index.html` and `gallery/` (the page's scripts and stylesheet, and
- * the three.js files it loads: the module build, GLTFLoader, OrbitControls and the decoders the
- * parts need). Writes only under `packDir`, overwriting its own files, and returns every path it
- * wrote, relative to `packDir` and `/`-separated, sorted (the pack writer must know every file it
- * owns). The page is static; it reads `manifest.json` when it runs. Everything it loads is inside
- * the pack, so a pack moved or shipped alone keeps a working page.
- *
- * Called by the pack writer once the part files are in the (temporary) pack folder, since the
- * decoders are chosen from the part files themselves. `manifest` lists them.
+ * A pack's gallery as files for the pack writer: `index.html` and `gallery/` (the page's scripts
+ * and stylesheet, and the three.js files it loads: the module build, GLTFLoader, OrbitControls and the
+ * decoders the parts need). `packDir` is where the part files are (the pack writer's staged folder):
+ * the decoders are chosen from the part files themselves. The page is static; it reads
+ * `manifest.json` when it runs. Everything it loads is inside the pack, so a pack moved or shipped
+ * alone keeps a working page. The files go through writePack's `files`, so they are listed in the
+ * manifest and are the pack's own (replaced by the next write, never a user's).
+ */
+export async function galleryFiles(
+  packDir: string,
+  manifest: Pick<Manifest, 'parts'>,
+  options: Pick<WriteGalleryOptions, 'decoders'> = {},
+): Promise<PackFile[]> {
+  const planned = await planGallery(packDir, manifest, options);
+  try {
+    return await Promise.all(
+      planned.map(async (file) => ({
+        path: file.to,
+        bytes:
+          'text' in file ? new TextEncoder().encode(file.text) : new Uint8Array(await readFile(file.source)),
+      })),
+    );
+  } catch (error) {
+    throw galleryError(packDir, error);
+  }
+}
+
+/**
+ * Writes a pack's gallery into `packDir` directly (for a pack made by other means; `splitModel` and
+ * the pack writer use {@link galleryFiles}). Returns every path it wrote, relative to `packDir`,
+ * `/`-separated and sorted. Files written this way are not listed in the manifest.
  */
 export async function writeGallery(
   packDir: string,
   manifest: Pick<Manifest, 'parts'>,
   options: WriteGalleryOptions = {},
 ): Promise<string[]> {
-  const { decoders, durable } = { ...WRITE_GALLERY_DEFAULTS, ...options };
+  const { durable } = { ...WRITE_GALLERY_DEFAULTS, ...options };
+  const planned = await planGallery(packDir, manifest, options);
+  try {
+    return await writePlannedFiles(packDir, planned, durable);
+  } catch (error) {
+    throw galleryError(packDir, error);
+  }
+}
+
+function galleryError(packDir: string, error: unknown): GalleryWriteError {
+  return new GalleryWriteError(`cannot write the gallery in ${packDir}: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
+
+/** The files of a pack's gallery: where each goes, and its source file or text. */
+async function planGallery(
+  packDir: string,
+  manifest: Pick<Manifest, 'parts'>,
+  options: Pick<WriteGalleryOptions, 'decoders'>,
+): Promise<PlannedFile[]> {
+  const { decoders } = { ...WRITE_GALLERY_DEFAULTS, ...options };
   const needed =
     decoders === 'auto'
       ? await decodersForParts(
@@ -58,7 +103,7 @@ export async function writeGallery(
       : new Set(decoders === 'all' ? DECODERS : decoders);
   try {
     const three = threePackageDir();
-    const files: PlannedFile[] = [
+    return [
       { to: GALLERY_PAGE, text: await readTemplate(PACK_TEMPLATE) },
       { to: `${GALLERY_DIR}/${STYLESHEET}`, source: join(PAGE_SOURCE_DIR, STYLESHEET) },
       ...PACK_PAGE_SCRIPTS.map((script) => ({
@@ -70,10 +115,7 @@ export async function writeGallery(
         source: join(three, ...file.from.split('/')),
       })),
     ];
-    return await writePlannedFiles(packDir, files, durable);
   } catch (error) {
-    throw new GalleryWriteError(`cannot write the gallery in ${packDir}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw galleryError(packDir, error);
   }
 }

@@ -32,8 +32,3 @@ export type {
   ThumbnailScene,
   ThumbnailTexture,
 } from './thumbnail-scene.js';
-export {
-  parseThumbnailsOption,
-  THUMBNAIL_SIZE_RANGE,
-  THUMBNAILS_DEFAULT,
-} from './thumbnails-option.js';
