@@ -99,19 +99,30 @@ export function triangleIndices(primitive: Primitive): Uint32Array {
   return out;
 }
 
-/** World matrices, each computed once: O(nodes) for a whole split instead of O(nodes × depth). */
+/**
+ * World matrices, each computed once: O(nodes) for a whole split instead of O(nodes × depth).
+ * Iterative, not recursive: a model may nest its nodes 100,000 deep (the JavaScript stack holds
+ * about 10,000 frames), so the uncached ancestors are collected first and then multiplied top-down.
+ */
 export function createWorldMatrices(): (node: Node) => mat4 {
   const cache = new Map<Node, mat4>();
-  const worldOf = (node: Node): mat4 => {
-    let world = cache.get(node);
-    if (!world) {
-      const parent = node.getParentNode();
-      world = parent ? multiply(worldOf(parent), node.getMatrix()) : node.getMatrix();
-      cache.set(node, world);
+  return (node: Node): mat4 => {
+    const known = cache.get(node);
+    if (known) return known;
+    const pending: Node[] = [];
+    let world: mat4 | undefined;
+    for (let at: Node | null = node; at; at = at.getParentNode()) {
+      world = cache.get(at);
+      if (world) break;
+      pending.push(at);
     }
-    return world;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const at = pending[i]!;
+      world = world ? multiply(world, at.getMatrix()) : at.getMatrix();
+      cache.set(at, world);
+    }
+    return world!;
   };
-  return worldOf;
 }
 
 interface InstancedMeshLike extends ExtensionProperty {

@@ -1,0 +1,146 @@
+import type { mat4, Node } from '@gltf-transform/core';
+import type { PlannedPart } from '../detect/detect-parts.js';
+import { type Bounds, emptyBounds, expandPlacedBounds, finiteBounds } from '../geometry.js';
+import {
+  asWritten,
+  composeChain,
+  decomposeAffine,
+  IDENTITY,
+  identityTRS,
+  invert,
+  isTranslationOnly,
+  multiply,
+  type TRS,
+  translation,
+  tryInvert,
+} from '../math.js';
+import type { PivotMode } from '../options.js';
+import { type Placement, placement } from './part-placement.js';
+import { pivotPoint } from './pivot.js';
+import type { SourceIndex } from './source-index.js';
+
+/**
+ * Frames: where a part file puts its part, and the placements that put it back. Both part encoders
+ * (general-part.ts, direct-part.ts) take their frames from here, so they write the same transforms.
+ *
+ * A part file shows its part as the source scene shows it: its node carries the world rotation and
+ * scale of the source node (a node transform, not vertices rewritten: the encoders copy accessor
+ * bytes as they are, compressed and quantized data stay untouched, one file serves every placement of
+ * a shared mesh, and skins and morph targets need no rework). The pivot then picks only the
+ * translation, measured on the exact bounds of the part as the frame places it.
+ */
+
+/** The transforms that stand a part up in its file. */
+export interface PartFrame {
+  /**
+   * Node transforms from the part file's scene root down (outermost first): one TRS, or two when the
+   * source frame has shear (see `decomposeAffine`). Already as glTF-Transform's writer writes them.
+   */
+  chain: TRS[];
+  /** Their product F: mesh (or skeleton) space → part file space. */
+  matrix: mat4;
+  /** F⁻¹, for placements: world × F⁻¹. */
+  inverse: mat4;
+  /**
+   * The placement of the frame's own source matrix: base × F⁻¹, which is the pivot translation T⁻¹
+   * (the identity with `original`). Written as that exact translation when base × F⁻¹ is one to
+   * 1e-9, so the manifest shows a clean matrix; it stays the computed product otherwise (a frame the
+   * writer rounded, or a singular base).
+   */
+  basePlacement: mat4;
+}
+
+/** Linear parts within this of the identity are rounding, not rotation or scale. */
+const PURE_TRANSLATION_TOLERANCE = 1e-9;
+
+/**
+ * The frame that shows a part as `base` shows it, moved so that the pivot point of its bounds is at
+ * the origin. `measure(frame)` gives the exact bounds of the part's geometry under a frame matrix;
+ * it is called once, and not at all for `original`.
+ *
+ * A singular base (a node scaled to zero: the source draws the part flat or not at all) cannot be
+ * undone by a placement, so the part keeps its mesh's own orientation at the base's position and the
+ * placements carry the collapse.
+ */
+export function pivotedFrame(base: mat4, measure: (frame: mat4) => Bounds, pivot: PivotMode): PartFrame {
+  const start = (tryInvert(base) && decomposeAffine(base)) || [
+    { ...identityTRS(), translation: [base[12], base[13], base[14]] },
+  ];
+  const point = pivot === 'original' ? [0, 0, 0] : pivotPoint(measure(composeChain(start)), pivot);
+  const [outer, ...inner] = start as [TRS, ...TRS[]];
+  const t = outer.translation;
+  const moved: TRS = { ...outer, translation: [t[0] - point[0]!, t[1] - point[1]!, t[2] - point[2]!] };
+  const chain = [moved, ...inner].map(asWritten);
+  const matrix = composeChain(chain);
+  const inverse = invert(matrix);
+  let basePlacement = multiply(base, inverse);
+  if (isTranslationOnly(basePlacement, PURE_TRANSLATION_TOLERANCE)) {
+    const written = chain[0]!.translation;
+    basePlacement = translation([t[0] - written[0], t[1] - written[1], t[2] - written[2]]);
+  }
+  return { chain, matrix, inverse, basePlacement };
+}
+
+/**
+ * Exact bounds of a part's geometry as `worldOf` places it (one pass over its positions; GPU instances
+ * included; a skinned part by its joints' world matrices).
+ */
+export function partBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat4): Bounds {
+  const bounds = emptyBounds();
+  const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
+  for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
+  return finiteBounds(bounds);
+}
+
+/** A frame and the placements it gives. */
+export interface FramedPart {
+  frame: PartFrame;
+  placements: Placement[];
+}
+
+/**
+ * A static part: its file node carries F = T × W (W: the first node's world matrix, T: the pivot
+ * translation measured on the world bounds); each node places the file at its world × F⁻¹, and the
+ * first one at T⁻¹. A shared mesh's file shows its first placement.
+ */
+export function staticFrame(index: SourceIndex, part: PlannedPart, pivot: PivotMode): FramedPart {
+  const first = part.nodes[0]!;
+  const frame = pivotedFrame(index.worldOf(first), (m) => partBounds(part, first, () => m), pivot);
+  const placements = part.nodes.map((node) =>
+    placement(
+      index,
+      node,
+      node === first ? frame.basePlacement : multiply(index.worldOf(node), frame.inverse),
+    ),
+  );
+  return { frame, placements };
+}
+
+/**
+ * An animated part: its node keeps its local transform (its animation drives it) under wrapper nodes
+ * carrying F = T × parentWorld, so the rest pose shows as the source shows it; the placement is
+ * parentWorld × F⁻¹ = T⁻¹. T is measured on the rest pose's world bounds.
+ */
+export function animatedFrame(index: SourceIndex, part: PlannedPart, pivot: PivotMode): FramedPart {
+  const first = part.nodes[0]!;
+  const parent = first.getParentNode();
+  const rest = first.getMatrix();
+  const frame = pivotedFrame(
+    parent ? index.worldOf(parent) : IDENTITY,
+    (m) => partBounds(part, first, () => multiply(m, rest)),
+    pivot,
+  );
+  return { frame, placements: [placement(index, first, frame.basePlacement)] };
+}
+
+/**
+ * A skinned part: skinning ignores the mesh node, and the joints (with their ancestors) are copied
+ * with their source transforms, so the geometry is already in the source's world space. The frame
+ * is the pivot translation T alone, on the skeleton's container node, measured on the skinned world
+ * bounds at rest; the placement is T⁻¹.
+ */
+export function skinnedFrame(index: SourceIndex, part: PlannedPart, pivot: PivotMode): FramedPart {
+  const first = part.nodes[0]!;
+  const frame = pivotedFrame(IDENTITY, () => partBounds(part, first, index.worldOf), pivot);
+  return { frame, placements: [placement(index, first, frame.basePlacement)] };
+}
