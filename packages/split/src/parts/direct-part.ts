@@ -5,7 +5,7 @@ import type { TRS } from '../math.js';
 import type { PivotMode } from '../options.js';
 import type { SplitPart } from './general-part.js';
 import { GlbBuilder } from './glb-builder.js';
-import { partBounds, staticFrame } from './part-frame.js';
+import { staticFrame } from './part-frame.js';
 import { partAssetInfo, partIdentity } from './part-placement.js';
 import type { SourceIndex } from './source-index.js';
 
@@ -228,16 +228,13 @@ export function encodePartDirectly(
     meshes: [meshDef],
   });
 
-  // The part file's bounds: its geometry under the frame, computed as measurePart computes them on
-  // the general path's Document (same matrix, same pass), so both paths record the same numbers.
-  const bounds = partBounds(part, first, () => frame.matrix);
   return {
     ...partIdentity(part, name, pivot),
     placements,
     ...geometryCounts(primitives),
     materials: materialIndex.size,
     textures: textures.size,
-    bounds,
+    bounds: frame.bounds,
     bytes,
   };
 }

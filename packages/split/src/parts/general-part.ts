@@ -126,6 +126,9 @@ export function splitPartDocument(
     placements: framed.placements,
     document: target,
     ...measurePart(target),
+    // The bounds the pivot measured, moved by it (what the file holds, to the last bit or so): the
+    // direct encoder records the same numbers, and `bottom` gives min y = 0 exactly.
+    bounds: framed.frame.bounds,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { mat4, Node } from '@gltf-transform/core';
+import type { mat4, Node, vec3 } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
 import { type Bounds, emptyBounds, expandPlacedBounds, finiteBounds } from '../geometry.js';
 import {
@@ -27,7 +27,8 @@ import type { SourceIndex } from './source-index.js';
  * scale of the source node (a node transform, not vertices rewritten: the encoders copy accessor
  * bytes as they are, compressed and quantized data stay untouched, one file serves every placement of
  * a shared mesh, and skins and morph targets need no rework). The pivot then picks only the
- * translation, measured on the exact bounds of the part as the frame places it.
+ * translation, measured on the exact bounds of the part as the frame places it (one pass over its
+ * positions: the bounds of a rotated bounding box would not be tight).
  */
 
 /** The transforms that stand a part up in its file. */
@@ -44,41 +45,63 @@ export interface PartFrame {
   /**
    * The placement of the frame's own source matrix: base × F⁻¹, which is the pivot translation T⁻¹
    * (the identity with `original`). Written as that exact translation when base × F⁻¹ is one to
-   * 1e-9, so the manifest shows a clean matrix; it stays the computed product otherwise (a frame the
-   * writer rounded, or a singular base).
+   * float32 rounding (see PURE_TRANSLATION_TOLERANCE), so the manifest shows a clean matrix; it stays
+   * the computed product otherwise (a frame the writer rounded by more, or a singular base).
    */
   basePlacement: mat4;
+  /**
+   * Bounds of the part in its file: the bounds the pivot was measured on, moved by the pivot
+   * translation (so `bottom` gives min y = 0 and `center` a centre at 0 exactly; the file's own
+   * float arithmetic agrees to the last bit or so).
+   */
+  bounds: Bounds;
 }
 
-/** Linear parts within this of the identity are rounding, not rotation or scale. */
-const PURE_TRANSLATION_TOLERANCE = 1e-9;
+/**
+ * A first placement whose linear part is within this of the identity is written as the pure pivot
+ * translation. The difference is rounding of the source's own transforms: quaternions and scales
+ * stored as float32 (CesiumMilkTruck's root scales by |q|² = 0.99999994), which glTF-Transform's
+ * writer rounds to the default (within 1e-5) anyway. 1e-6 is some ten float32 steps: what moves the
+ * rebuilt part by less than its own float32 vertices can resolve.
+ */
+const PURE_TRANSLATION_TOLERANCE = 1e-6;
 
 /**
  * The frame that shows a part as `base` shows it, moved so that the pivot point of its bounds is at
- * the origin. `measure(frame)` gives the exact bounds of the part's geometry under a frame matrix;
- * it is called once, and not at all for `original`.
+ * the origin. `measure(frame)` gives the exact bounds of the part's geometry under a frame matrix
+ * (called once).
  *
  * A singular base (a node scaled to zero: the source draws the part flat or not at all) cannot be
  * undone by a placement, so the part keeps its mesh's own orientation at the base's position and the
  * placements carry the collapse.
  */
 export function pivotedFrame(base: mat4, measure: (frame: mat4) => Bounds, pivot: PivotMode): PartFrame {
-  const start = (tryInvert(base) && decomposeAffine(base)) || [
-    { ...identityTRS(), translation: [base[12], base[13], base[14]] },
-  ];
-  const point = pivot === 'original' ? [0, 0, 0] : pivotPoint(measure(composeChain(start)), pivot);
+  const decomposed = tryInvert(base) ? decomposeAffine(base) : null;
+  const start = (decomposed ?? [{ ...identityTRS(), translation: [base[12], base[13], base[14]] }]).map(
+    asWritten,
+  );
+  const before = measure(composeChain(start));
+  const point = pivotPoint(before, pivot);
   const [outer, ...inner] = start as [TRS, ...TRS[]];
   const t = outer.translation;
-  const moved: TRS = { ...outer, translation: [t[0] - point[0]!, t[1] - point[1]!, t[2] - point[2]!] };
-  const chain = [moved, ...inner].map(asWritten);
+  const wanted: vec3 = [t[0] - point[0], t[1] - point[1], t[2] - point[2]];
+  const moved = asWritten({ ...outer, translation: wanted });
+  const chain = [moved, ...inner];
+  // How far the pivot moved the part: −point, unless the writer's rounding dropped a tiny translation.
+  const shift = wanted.map((value, axis) =>
+    moved.translation[axis] === value ? -point[axis]! : moved.translation[axis]! - t[axis]!,
+  );
   const matrix = composeChain(chain);
   const inverse = invert(matrix);
   let basePlacement = multiply(base, inverse);
   if (isTranslationOnly(basePlacement, PURE_TRANSLATION_TOLERANCE)) {
-    const written = chain[0]!.translation;
-    basePlacement = translation([t[0] - written[0], t[1] - written[1], t[2] - written[2]]);
+    basePlacement = translation([-shift[0]!, -shift[1]!, -shift[2]!]);
   }
-  return { chain, matrix, inverse, basePlacement };
+  const bounds = finiteBounds({
+    min: before.min.map((value, axis) => value + shift[axis]!) as vec3,
+    max: before.max.map((value, axis) => value + shift[axis]!) as vec3,
+  });
+  return { chain, matrix, inverse, basePlacement, bounds };
 }
 
 /**
