@@ -1,6 +1,6 @@
 import type { Accessor, Document, Material, Primitive, Texture, TextureInfo } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
-import { type Bounds, emptyBounds, expandBounds, geometryCounts } from '../geometry.js';
+import { geometryCounts } from '../geometry.js';
 import type { TRS } from '../math.js';
 import type { PivotMode } from '../options.js';
 import type { SplitPart } from './general-part.js';
@@ -165,20 +165,13 @@ export function encodePartDirectly(
   const primitives = primitivesOf(part);
   const glb = new GlbBuilder();
 
-  // Each POSITION accessor's range in the mesh's own space: glTF requires it as the accessor's min/max.
-  const ranges = new Map<Accessor, Bounds>();
-  for (const primitive of primitives) {
-    const position = primitive.getAttribute('POSITION');
-    if (!position || ranges.has(position)) continue;
-    // Float32 xyz (canEncodeDirectly checked): the accessor's min/max as glTF-Transform writes them.
-    const range = emptyBounds();
-    expandBounds(range, position.getArray() as Float32Array);
-    ranges.set(position, range);
-  }
   const { frame, placements } = staticFrame(index, part, pivot);
+  const positions = new Set(primitives.map((primitive) => primitive.getAttribute('POSITION')));
 
   const accessorIndex = (accessor: Accessor, usage: 'indices' | 'attribute'): number => {
-    const range = ranges.get(accessor);
+    // glTF requires POSITION's min/max: its range in the mesh's own space (float32 xyz, checked).
+    const range =
+      usage === 'attribute' && positions.has(accessor) ? index.positionRange(accessor) : undefined;
     return glb.addAccessor(accessor, usage, range ? { min: range.min, max: range.max } : undefined);
   };
 

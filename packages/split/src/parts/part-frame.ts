@@ -1,6 +1,13 @@
 import type { mat4, Node, vec3 } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
-import { type Bounds, emptyBounds, expandPlacedBounds, finiteBounds } from '../geometry.js';
+import {
+  type Bounds,
+  emptyBounds,
+  expandPlacedBounds,
+  finiteBounds,
+  instanceMatrices,
+  isEmptyBounds,
+} from '../geometry.js';
 import {
   asWritten,
   composeChain,
@@ -106,12 +113,36 @@ export function pivotedFrame(base: mat4, measure: (frame: mat4) => Bounds, pivot
 
 /**
  * Exact bounds of a part's geometry as `worldOf` places it (one pass over its positions; GPU instances
- * included; a skinned part by its joints' world matrices).
+ * included; a skinned part by its joints' world matrices). A frame that only translates (the usual
+ * case of a segmented model's nodes) moves each POSITION range as it is: x + t rounds monotonically
+ * in x, so the range moved is exactly the range of the moved points, and no pass is needed.
  */
-export function partBounds(part: PlannedPart, node: Node, worldOf: (node: Node) => mat4): Bounds {
+export function partBounds(
+  index: SourceIndex,
+  part: PlannedPart,
+  node: Node,
+  worldOf: (node: Node) => mat4,
+): Bounds {
   const bounds = emptyBounds();
   const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
-  for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
+  const m = worldOf(node);
+  const translationOnly =
+    !node.getSkin() &&
+    !instanceMatrices(node) &&
+    [0, 1, 2, 4, 5, 6, 8, 9, 10].every((i) => m[i] === IDENTITY[i]);
+  for (const primitive of primitives) {
+    const position = primitive.getAttribute('POSITION');
+    if (!translationOnly || !position) {
+      expandPlacedBounds(bounds, primitive, node, worldOf);
+      continue;
+    }
+    const range = index.positionRange(position);
+    if (isEmptyBounds(range)) continue;
+    for (let axis = 0; axis < 3; axis++) {
+      bounds.min[axis] = Math.min(bounds.min[axis]!, range.min[axis]! + m[12 + axis]!);
+      bounds.max[axis] = Math.max(bounds.max[axis]!, range.max[axis]! + m[12 + axis]!);
+    }
+  }
   return finiteBounds(bounds);
 }
 
@@ -128,7 +159,7 @@ export interface FramedPart {
  */
 export function staticFrame(index: SourceIndex, part: PlannedPart, pivot: PivotMode): FramedPart {
   const first = part.nodes[0]!;
-  const frame = pivotedFrame(index.worldOf(first), (m) => partBounds(part, first, () => m), pivot);
+  const frame = pivotedFrame(index.worldOf(first), (m) => partBounds(index, part, first, () => m), pivot);
   const placements = part.nodes.map((node) =>
     placement(
       index,
@@ -150,7 +181,7 @@ export function animatedFrame(index: SourceIndex, part: PlannedPart, pivot: Pivo
   const rest = first.getMatrix();
   const frame = pivotedFrame(
     parent ? index.worldOf(parent) : IDENTITY,
-    (m) => partBounds(part, first, () => multiply(m, rest)),
+    (m) => partBounds(index, part, first, () => multiply(m, rest)),
     pivot,
   );
   return { frame, placements: [placement(index, first, frame.basePlacement)] };
@@ -164,6 +195,6 @@ export function animatedFrame(index: SourceIndex, part: PlannedPart, pivot: Pivo
  */
 export function skinnedFrame(index: SourceIndex, part: PlannedPart, pivot: PivotMode): FramedPart {
   const first = part.nodes[0]!;
-  const frame = pivotedFrame(IDENTITY, () => partBounds(part, first, index.worldOf), pivot);
+  const frame = pivotedFrame(IDENTITY, () => partBounds(index, part, first, index.worldOf), pivot);
   return { frame, placements: [placement(index, first, frame.basePlacement)] };
 }
