@@ -34,8 +34,7 @@ import type { SourceIndex } from './source-index.js';
  * scale of the source node (a node transform, not vertices rewritten: the encoders copy accessor
  * bytes as they are, compressed and quantized data stay untouched, one file serves every placement of
  * a shared mesh, and skins and morph targets need no rework). The pivot then picks only the
- * translation, measured on the exact bounds of the part as the frame places it (one pass over its
- * positions: the bounds of a rotated bounding box would not be tight).
+ * translation, measured on the exact bounds of the part as the frame places it (partBounds).
  */
 
 /** The transforms that stand a part up in its file. */
@@ -113,7 +112,8 @@ export function pivotedFrame(base: mat4, measure: (frame: mat4) => Bounds, pivot
 
 /**
  * Exact bounds of a part's geometry as `worldOf` places it (one pass over its positions; GPU instances
- * included; a skinned part by its joints' world matrices). A frame that only translates (the usual
+ * included; a skinned part by its joints' world matrices: exactness is what lets `bottom` put the
+ * lowest point at y = 0, where the bounds of a rotated bounding box would not be tight). A frame that only translates (the usual
  * case of a segmented model's nodes) moves each POSITION range as it is: x + t rounds monotonically
  * in x, so the range moved is exactly the range of the moved points, and no pass is needed.
  */
@@ -126,10 +126,7 @@ export function partBounds(
   const bounds = emptyBounds();
   const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
   const m = worldOf(node);
-  const translationOnly =
-    !node.getSkin() &&
-    !instanceMatrices(node) &&
-    [0, 1, 2, 4, 5, 6, 8, 9, 10].every((i) => m[i] === IDENTITY[i]);
+  const translationOnly = !node.getSkin() && !instanceMatrices(node) && isTranslationOnly(m, 0);
   for (const primitive of primitives) {
     const position = primitive.getAttribute('POSITION');
     if (!translationOnly || !position) {
