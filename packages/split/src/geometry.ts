@@ -99,19 +99,30 @@ export function triangleIndices(primitive: Primitive): Uint32Array {
   return out;
 }
 
-/** World matrices, each computed once: O(nodes) for a whole split instead of O(nodes × depth). */
+/**
+ * World matrices, each computed once: O(nodes) for a whole split instead of O(nodes × depth).
+ * Iterative, not recursive: a model may nest its nodes 100,000 deep (the JavaScript stack holds
+ * about 10,000 frames), so the uncached ancestors are collected first and then multiplied top-down.
+ */
 export function createWorldMatrices(): (node: Node) => mat4 {
   const cache = new Map<Node, mat4>();
-  const worldOf = (node: Node): mat4 => {
-    let world = cache.get(node);
-    if (!world) {
-      const parent = node.getParentNode();
-      world = parent ? multiply(worldOf(parent), node.getMatrix()) : node.getMatrix();
-      cache.set(node, world);
+  return (node: Node): mat4 => {
+    const known = cache.get(node);
+    if (known) return known;
+    const pending: Node[] = [];
+    let world: mat4 | undefined;
+    for (let at: Node | null = node; at; at = at.getParentNode()) {
+      world = cache.get(at);
+      if (world) break;
+      pending.push(at);
     }
-    return world;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const at = pending[i]!;
+      world = world ? multiply(world, at.getMatrix()) : at.getMatrix();
+      cache.set(at, world);
+    }
+    return world!;
   };
-  return worldOf;
 }
 
 interface InstancedMeshLike extends ExtensionProperty {
@@ -240,22 +251,38 @@ export function expandPlacedBounds(
   }
   const local = positionArray(position);
   const world = worldOf(node);
-  const { min, max } = bounds;
   for (const instance of instanceMatrices(node) ?? [IDENTITY]) {
-    const m = multiply(world, instance);
-    for (let i = 0; i < local.length; i += 3) {
-      const x = local[i]!;
-      const y = local[i + 1]!;
-      const z = local[i + 2]!;
-      const wx = m[0] * x + m[4] * y + m[8] * z + m[12];
-      const wy = m[1] * x + m[5] * y + m[9] * z + m[13];
-      const wz = m[2] * x + m[6] * y + m[10] * z + m[14];
-      if (wx < min[0]) min[0] = wx;
-      if (wx > max[0]) max[0] = wx;
-      if (wy < min[1]) min[1] = wy;
-      if (wy > max[1]) max[1] = wy;
-      if (wz < min[2]) min[2] = wz;
-      if (wz > max[2]) max[2] = wz;
-    }
+    expandTransformedBounds(bounds, local, multiply(world, instance));
   }
+}
+
+/**
+ * Grows `bounds` by every point of a flat xyz array transformed by `m` (exact: each point is
+ * transformed, so a rotation gives tight bounds). The matrix entries and the running bounds are held
+ * in locals: the loop runs over every vertex of a model, and array reads in it cost 3× as much.
+ */
+export function expandTransformedBounds(bounds: Bounds, points: Float32Array | Float64Array, m: mat4): void {
+  const [m0, m1, m2, , m4, m5, m6, , m8, m9, m10, , m12, m13, m14] = m;
+  let [minX, minY, minZ] = bounds.min;
+  let [maxX, maxY, maxZ] = bounds.max;
+  for (let i = 0; i < points.length; i += 3) {
+    const x = points[i]!;
+    const y = points[i + 1]!;
+    const z = points[i + 2]!;
+    const wx = m0 * x + m4 * y + m8 * z + m12;
+    const wy = m1 * x + m5 * y + m9 * z + m13;
+    const wz = m2 * x + m6 * y + m10 * z + m14;
+    if (wx < minX) minX = wx;
+    if (wx > maxX) maxX = wx;
+    if (wy < minY) minY = wy;
+    if (wy > maxY) maxY = wy;
+    if (wz < minZ) minZ = wz;
+    if (wz > maxZ) maxZ = wz;
+  }
+  bounds.min[0] = minX;
+  bounds.min[1] = minY;
+  bounds.min[2] = minZ;
+  bounds.max[0] = maxX;
+  bounds.max[1] = maxY;
+  bounds.max[2] = maxZ;
 }

@@ -237,6 +237,22 @@ describe('direct part encoder', () => {
     },
   );
 
+  it.each(['original', 'center', 'bottom'] as const)(
+    'writes the same frames as the general path, sheared (two nodes) and mirrored ones too (pivot %s)',
+    async (pivot) => {
+      const { document } = await readModel(join(FIXTURES, 'generated', 'sheared.glb'));
+      const plan = await planParts(document);
+      // tilted, mirror_tilted (both sheared, one mirrored) and the shared peg; spinning is animated.
+      expect(await compareBothWays(document, plan, pivot)).toBe(3);
+      const index = indexSource(document);
+      const tilted = plan.parts.find((part) => part.sourceName === 'tilted')!;
+      const { bytes } = encodePartDirectly(index, tilted, 'tilted', pivot);
+      expect((await validateGLB(bytes)).errorMessages).toEqual([]);
+      const nodes = (await io.readBinary(bytes)).getRoot().listNodes();
+      expect(nodes.map((node) => node.getName()).sort()).toEqual(['tilted', 'tilted_frame']);
+    },
+  );
+
   it('pads a 3-byte vertex colour to a 4-byte stride and reads it back exactly', async () => {
     const doc = buildEverything();
     const plan = await planParts(doc);

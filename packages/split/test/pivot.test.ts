@@ -87,20 +87,30 @@ describe('pivots', () => {
     await expectValidPack(out, manifest, (await readModel(bytes, { name: 'grow.glb' })).document);
   });
 
-  it('original keeps the mesh in its own coordinates and the placement carries the world transform', async () => {
+  it('original puts the part where the source draws it: the file carries the world transform', async () => {
     const bytes = await (await createIO()).writeBinary(buildNestedMirrored());
     const { document } = await readModel(bytes, { name: 'nested.glb' });
     const out = join(work, 'original-matrix');
     const { manifest } = await splitModel(await readModel(bytes, { name: 'nested.glb' }), out);
     expect(manifestSchemaErrors(manifest)).toBeNull();
-    const hand = manifest.parts.find((part) => part.sourceName === 'hand_left')!;
-    const node = document
-      .getRoot()
-      .listNodes()
-      .find((n) => n.getName() === 'hand_left')!;
-    const world = node.getWorldMatrix();
-    for (const [i, value] of hand.placements[0]!.matrix.entries()) expect(close(value, world[i]!)).toBe(true);
-    // The hand mesh spans x 0..0.2 in its own space: that is what the part file holds.
-    expect(close(hand.bounds.min[0], 0) && close(hand.bounds.max[0], 0.2)).toBe(true);
+    const byName = (name: string) =>
+      document
+        .getRoot()
+        .listNodes()
+        .find((n) => n.getName() === name)!;
+    for (const name of ['hand_left', 'arm_right']) {
+      const part = manifest.parts.find((entry) => entry.sourceName === name)!;
+      // The placement is the identity: the file's node carries the node's world matrix itself.
+      expect(part.placements[0]!.matrix).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+      const { document: file } = await readModel(join(out, part.file));
+      const node = file.getRoot().listNodes()[0]!;
+      const world = byName(name).getWorldMatrix();
+      for (const [i, value] of node.getMatrix().entries()) expect(close(value, world[i]!)).toBe(true);
+    }
+    // The mirrored arm stays mirrored in its own file (a negative scale, as the source has).
+    const arm = manifest.parts.find((entry) => entry.sourceName === 'arm_right')!;
+    const { document: armFile } = await readModel(join(out, arm.file));
+    const [sx, sy, sz] = armFile.getRoot().listNodes()[0]!.getScale();
+    expect(sx * sy * sz).toBeLessThan(0);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { triangleCount } from '../src/geometry.js';
 import { ModelReadError, NoPartsError, readModel, splitModel } from '../src/index.js';
 import { listMeshNodes, selectScene } from '../src/scene.js';
+import { expectStandalone } from './helpers/frame-checks.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
 
@@ -27,7 +28,10 @@ function sweep(title: string, models: string[]): void {
           await expect(splitModel(path, out)).rejects.toBeInstanceOf(expectedError);
           return;
         }
-        const { manifest } = await splitModel(path, out);
+        // Split a model read here: a label plan explodes its document in place, and the part ids and
+        // placements name the nodes of that document.
+        const model = await readModel(path);
+        const { manifest } = await splitModel(model, out);
         const { document: source } = await readModel(path);
         expect(manifest.parts.length).toBeGreaterThan(0);
         // Triangles stored across parts × placements equal the source's (instances counted once).
@@ -44,11 +48,16 @@ function sweep(title: string, models: string[]): void {
           sourceTriangles,
         );
         await expectValidPack(out, manifest, source);
+        // Each part file, opened alone, draws its part where the source does (first placement: the
+        // identity); a shared mesh's other placements rebuild their nodes from it.
+        await expectStandalone(model.document, out, manifest, 'original');
         // The other modes on the same model: pivots move the part files, never the rebuilt model.
         const other = `${out}-center-separate`;
-        const variant = await splitModel(path, other, { pivot: 'center', instances: 'separate' });
+        const again = await readModel(path);
+        const variant = await splitModel(again, other, { pivot: 'center', instances: 'separate' });
         expect(variant.manifest.parts.every((part) => part.placements.length === 1)).toBe(true);
         await expectValidPack(other, variant.manifest, source);
+        await expectStandalone(again.document, other, variant.manifest, 'center');
         // And cut by connected components (the offline segmenter's fallback), end to end.
         const pieces = `${out}-components`;
         const cut = await splitModel(path, pieces, { strategy: 'components' });

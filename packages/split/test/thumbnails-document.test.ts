@@ -406,14 +406,13 @@ describe('thumbnailSceneOf: what a viewer draws of a Document', () => {
 });
 
 /** How part files place a mesh: see the test below. */
-const PART_FILE_SPACE: 'mesh' | 'world' = 'mesh';
+const PART_FILE_SPACE: 'mesh' | 'world' = 'world';
 
 describe('thumbnails of part files', () => {
-  // On this branch part files keep each mesh in its own coordinates (split README: pivots and
-  // placements), so a part is drawn from the source in mesh space. When part files carry the world
-  // rotation and scale (DESIGN.md: frames and pivots), PART_FILE_SPACE becomes 'world'. Skinned parts
-  // keep their skeleton's rest pose either way.
-  it('a part drawn from the source Document (nodes, primitives, mesh space) looks like its own part file', async () => {
+  // Part files carry the source's world rotation and scale (split README: pivots and placements), so
+  // a part drawn from the source in world space is what its own file shows (the camera frames the
+  // bounds, so the pivot's translation does not matter). Skinned parts keep their skeleton's rest pose.
+  it('a part drawn from the source Document (nodes, primitives, world space) looks like its own part file', async () => {
     const files = [
       'generated/nested-mirrored.glb',
       'generated/shared-mesh.glb',

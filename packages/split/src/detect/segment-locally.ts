@@ -1,5 +1,6 @@
 import type { Document, Node } from '@gltf-transform/core';
 import type { LabelOptions, LabelStrategy } from '../options.js';
+import { listMeshNodes, selectScene } from '../scene.js';
 import { explodeByLabels } from './labels/explode-by-labels.js';
 import { findLabelSource } from './labels/find-label-source.js';
 
@@ -21,15 +22,12 @@ export interface SegmentLocallyResult {
   reason: string;
 }
 
-/** Mesh nodes of the default scene (else the first scene), the parts a `nodes` split sees. */
+/**
+ * Mesh nodes of the split scene, the parts a `nodes` split sees (listMeshNodes walks iteratively:
+ * glTF-Transform's recursive `traverse` overflows the stack on a hierarchy 10,000 deep).
+ */
 function sceneMeshNodes(document: Document): Node[] {
-  const root = document.getRoot();
-  const scene = root.getDefaultScene() ?? root.listScenes()[0];
-  const found: Node[] = [];
-  scene?.traverse((node) => {
-    if (node.getMesh()) found.push(node);
-  });
-  return found;
+  return listMeshNodes(selectScene(document).scene);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Document, type mat4, type NodeIO } from '@gltf-transform/core';
+import { Document, type mat4, type Node, type NodeIO } from '@gltf-transform/core';
 import { mergeDocuments, unpartition } from '@gltf-transform/functions';
 import { PackReadError } from '../errors.js';
 import { sha256Hex } from '../hash.js';
+import { decomposeAffine } from '../math.js';
 import { type CodecNeeds, codecNeedsOfBytes, createIO } from '../read/read-model.js';
 import { MANIFEST_FILE, type Manifest, PART_FILE } from './manifest.js';
 
@@ -73,12 +74,12 @@ export async function reassemble(
     const partScene = partDocument.getRoot().getDefaultScene() ?? partDocument.getRoot().listScenes()[0];
     for (const placement of part.placements) {
       const map = mergeDocuments(target, partDocument);
-      const placed = target.createNode(part.name).setMatrix(placement.matrix as unknown as mat4);
-      scene.addChild(placed);
+      const placed = placementNodes(target, part.name, placement.matrix as unknown as mat4);
+      scene.addChild(placed.outer);
       for (const scenes of target.getRoot().listScenes()) {
         if (scenes === scene) continue;
         if (partScene && map.get(partScene) === scenes) {
-          for (const child of scenes.listChildren()) placed.addChild(child);
+          for (const child of scenes.listChildren()) placed.inner.addChild(child);
         }
         scenes.dispose();
       }
@@ -86,4 +87,27 @@ export async function reassemble(
   }
   await target.transform(unpartition());
   return target;
+}
+
+/**
+ * The node (or two) that carry a placement matrix. glTF-Transform keeps node transforms as TRS
+ * (`setMatrix` decomposes), which would drop the shear a placement has when a shared mesh's nodes
+ * scale it differently along rotated axes; `decomposeAffine` gives two TRS that make it exactly.
+ */
+function placementNodes(target: Document, name: string, matrix: mat4): { outer: Node; inner: Node } {
+  const chain = decomposeAffine(matrix);
+  if (!chain) {
+    // A singular placement (a node scaled to zero) draws the part flat: a TRS is all glTF has.
+    const node = target.createNode(name).setMatrix(matrix);
+    return { outer: node, inner: node };
+  }
+  const nodes = chain.map((trs, i) =>
+    target
+      .createNode(i === 0 ? name : `${name}_frame`)
+      .setTranslation(trs.translation)
+      .setRotation(trs.rotation)
+      .setScale(trs.scale),
+  );
+  for (let i = 1; i < nodes.length; i++) nodes[i - 1]!.addChild(nodes[i]!);
+  return { outer: nodes[0]!, inner: nodes[nodes.length - 1]! };
 }

@@ -12,21 +12,29 @@ export function copySkeleton(
   container: Node,
   copied: Map<Node, Node>,
 ): void {
-  const ensure = (node: Node): Node => {
-    let copy = copied.get(node);
-    if (copy) return copy;
-    copy = target
-      .createNode(node.getName())
-      .setTranslation(node.getTranslation())
-      .setRotation(node.getRotation())
-      .setScale(node.getScale())
-      .setExtras({ ...node.getExtras() });
-    copied.set(node, copy);
-    const parent = node.getParentNode();
-    (parent ? ensure(parent) : container).addChild(copy);
-    return copy;
-  };
-  for (const joint of joints) ensure(joint);
+  for (const joint of joints) {
+    // The joint's uncopied ancestors, nearest first, then copied top-down: a loop, not recursion,
+    // because a hierarchy may be deeper than the JavaScript stack.
+    const missing: Node[] = [];
+    let parent: Node | null = joint;
+    while (parent && !copied.has(parent)) {
+      missing.push(parent);
+      parent = parent.getParentNode();
+    }
+    let holder = parent ? copied.get(parent)! : container;
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const node = missing[i]!;
+      const copy = target
+        .createNode(node.getName())
+        .setTranslation(node.getTranslation())
+        .setRotation(node.getRotation())
+        .setScale(node.getScale())
+        .setExtras({ ...node.getExtras() });
+      copied.set(node, copy);
+      holder.addChild(copy);
+      holder = copy;
+    }
+  }
 }
 
 /** A copy of `skin` whose joints (and skeleton root) are the copied nodes, with its inverse bind matrices. */

@@ -1,19 +1,12 @@
 import type { Accessor, Document, Material, Primitive, Texture, TextureInfo } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
-import {
-  type Bounds,
-  emptyBounds,
-  expandBounds,
-  finiteBounds,
-  geometryCounts,
-  isEmptyBounds,
-} from '../geometry.js';
-import { IDENTITY, invert } from '../math.js';
+import { geometryCounts } from '../geometry.js';
+import type { TRS } from '../math.js';
 import type { PivotMode } from '../options.js';
 import type { SplitPart } from './general-part.js';
 import { GlbBuilder } from './glb-builder.js';
-import { partAssetInfo, partIdentity, staticPlacements } from './part-placement.js';
-import { pivotMatrix } from './pivot.js';
+import { staticFrame } from './part-frame.js';
+import { partAssetInfo, partIdentity } from './part-placement.js';
 import type { SourceIndex } from './source-index.js';
 
 /**
@@ -139,21 +132,28 @@ export function canEncodeDirectly(index: SourceIndex, part: PlannedPart): boolea
   return true;
 }
 
-function unionInto(bounds: Bounds, other: Bounds): void {
-  for (let axis = 0; axis < 3; axis++) {
-    bounds.min[axis] = Math.min(bounds.min[axis]!, other.min[axis]!);
-    bounds.max[axis] = Math.max(bounds.max[axis]!, other.max[axis]!);
-  }
-}
-
 function hasKeys(value: Record<string, unknown>): boolean {
   return Object.keys(value).length > 0;
 }
 
 /**
+ * A node's transform as glTF-Transform's writer writes it: each of translation, rotation, scale only
+ * when it is not the default (the frame's transforms are already rounded to the writer's rule).
+ */
+function transformDef(trs: TRS): Record<string, unknown> {
+  const def: Record<string, unknown> = {};
+  const { translation, rotation, scale } = trs;
+  if (translation.some((value) => value !== 0)) def.translation = [...translation];
+  if (rotation[0] !== 0 || rotation[1] !== 0 || rotation[2] !== 0 || rotation[3] !== 1)
+    def.rotation = [...rotation];
+  if (scale.some((value) => value !== 1)) def.scale = [...scale];
+  return def;
+}
+
+/**
  * Encodes one part (for which {@link canEncodeDirectly} said yes) as a GLB: one scene, one node named
- * after the part carrying its mesh and the pivot offset, exactly as the general path lays out a
- * static part (see splitParts).
+ * after the part carrying its mesh and its frame (part-frame.ts: the source's world rotation and
+ * scale, the pivot translation), exactly as the general path lays out a static part.
  */
 export function encodePartDirectly(
   index: SourceIndex,
@@ -165,28 +165,13 @@ export function encodePartDirectly(
   const primitives = primitivesOf(part);
   const glb = new GlbBuilder();
 
-  // Local bounds (the mesh's own space) from each POSITION accessor's range: the pivot is measured on
-  // them, and the accessors' min/max are the same numbers.
-  const ranges = new Map<Accessor, Bounds>();
-  const local = emptyBounds();
-  for (const primitive of primitives) {
-    const position = primitive.getAttribute('POSITION');
-    if (!position) continue;
-    let range = ranges.get(position);
-    if (!range) {
-      // Float32 xyz (canEncodeDirectly checked): the accessor's min/max as glTF-Transform writes them.
-      range = emptyBounds();
-      expandBounds(range, position.getArray() as Float32Array);
-      ranges.set(position, range);
-    }
-    unionInto(local, range);
-  }
-  const P = pivot === 'original' ? IDENTITY : pivotMatrix(finiteBounds(local), pivot);
-  const inverseP = invert(P);
-  const offset: [number, number, number] = [P[12], P[13], P[14]];
+  const { frame, placements } = staticFrame(index, part, pivot);
+  const positions = new Set(primitives.map((primitive) => primitive.getAttribute('POSITION')));
 
   const accessorIndex = (accessor: Accessor, usage: 'indices' | 'attribute'): number => {
-    const range = ranges.get(accessor);
+    // glTF requires POSITION's min/max: its range in the mesh's own space (float32 xyz, checked).
+    const range =
+      usage === 'attribute' && positions.has(accessor) ? index.positionRange(accessor) : undefined;
     return glb.addAccessor(accessor, usage, range ? { min: range.min, max: range.max } : undefined);
   };
 
@@ -217,9 +202,14 @@ export function encodePartDirectly(
 
   const meshDef: Record<string, unknown> = { name, primitives: primitiveDefs };
   if (hasKeys(part.mesh.getExtras())) meshDef.extras = part.mesh.getExtras();
-  const nodeDef: Record<string, unknown> = { name, mesh: 0 };
-  if (offset.some((value) => value !== 0)) nodeDef.translation = offset;
+  // The same nodes as the general path: the mesh node carries the frame, or its second transform
+  // under a `<name>_frame` node when the frame has shear.
+  const [outer, inner] = frame.chain;
+  const nodeDef: Record<string, unknown> = { name, mesh: 0, ...transformDef(inner ?? outer!) };
   if (hasKeys(first.getExtras())) nodeDef.extras = first.getExtras();
+  const nodes = inner
+    ? [{ name: `${name}_frame`, children: [1], ...transformDef(outer!) }, nodeDef]
+    : [nodeDef];
 
   const { asset, rootExtras } = partAssetInfo(index.source);
   const bytes = glb.build({
@@ -227,25 +217,17 @@ export function encodePartDirectly(
     ...(rootExtras ? { extras: rootExtras } : {}),
     scene: 0,
     scenes: [{ name, nodes: [0] }],
-    nodes: [nodeDef],
+    nodes,
     meshes: [meshDef],
   });
 
-  // The part file's bounds: its local bounds moved by the pivot offset (a translation).
-  const bounds = emptyBounds();
-  if (!isEmptyBounds(local)) {
-    for (let axis = 0; axis < 3; axis++) {
-      bounds.min[axis] = local.min[axis]! + offset[axis]!;
-      bounds.max[axis] = local.max[axis]! + offset[axis]!;
-    }
-  }
   return {
     ...partIdentity(part, name, pivot),
-    placements: staticPlacements(index, part, inverseP),
+    placements,
     ...geometryCounts(primitives),
     materials: materialIndex.size,
     textures: textures.size,
-    bounds: finiteBounds(bounds),
+    bounds: frame.bounds,
     bytes,
   };
 }

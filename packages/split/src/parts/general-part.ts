@@ -2,28 +2,20 @@ import {
   Document,
   type ExtensionProperty,
   type Mesh,
-  type mat4,
   type Node,
   type Property,
   type PropertyResolver,
 } from '@gltf-transform/core';
 import { copyToDocument, createDefaultPropertyResolver } from '@gltf-transform/functions';
 import type { PlannedPart } from '../detect/detect-parts.js';
-import { IDENTITY, invert, isIdentity, multiply, tryInvert } from '../math.js';
+import { composeTRS, isIdentity, type TRS } from '../math.js';
 import type { PivotMode } from '../options.js';
 import { copyAnimations } from './copy-animations.js';
 import { copySkeleton, copySkin } from './copy-skeleton.js';
 import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
-import {
-  localBounds,
-  type Placement,
-  partAssetInfo,
-  partIdentity,
-  placement,
-  staticPlacements,
-} from './part-placement.js';
+import { animatedFrame, type FramedPart, skinnedFrame, staticFrame } from './part-frame.js';
+import { type Placement, partAssetInfo, partIdentity } from './part-placement.js';
 import { measurePart, type PartStats } from './part-stats.js';
-import { pivotMatrix } from './pivot.js';
 import type { SourceIndex } from './source-index.js';
 import { addMissingTangents } from './tangent-space.js';
 
@@ -46,12 +38,15 @@ export interface SplitPart extends PartStats {
  * a fresh property resolver (so a part holds only what it uses: its materials, textures, accessors),
  * never by cloning and pruning the whole model. The source is not modified.
  *
- * Each part file's default scene holds one node named after the part (its mesh has the same name):
- * - a static part: that node carries the mesh and the pivot offset P; placement = world(node) × P⁻¹;
+ * Each part file's default scene shows the part as the source scene shows it (frames: part-frame.ts);
+ * the node named after the part carries the mesh (its mesh has the same name):
+ * - a static part: that node carries F = T × world (T: the pivot translation); a world matrix with
+ *   shear needs two TRS, so a `<name>_frame` node above it carries the first; placement = world × F⁻¹;
  * - an animated part: the node keeps its local transform and animation, under a `<name>_pivot` node
- *   that carries P × rest⁻¹ (left out when it is the identity); placement = world(node) × P⁻¹ too;
+ *   (and `<name>_frame` for shear) carrying T × parentWorld, left out when it is the identity;
+ *   placement = T⁻¹;
  * - a skinned part: the node (identity) carries mesh and skin; the joints and their ancestors are
- *   copied under `<name>_skeleton` with P; placement = P⁻¹ (skinning ignores the mesh node).
+ *   copied with their own transforms under `<name>_skeleton`, which carries T; placement = T⁻¹.
  * Placing each part file by its placements rebuilds the source's world-space geometry.
  */
 export function splitPartDocument(
@@ -86,52 +81,63 @@ export function splitPartDocument(
   // to the mesh node.
   const transforms = new Map<Node, Node>();
   const weights = new Map<Node, Node>([[first, meshNode]]);
-  const pivotOf = (worldOf: (node: Node) => mat4): mat4 =>
-    pivot === 'original' ? IDENTITY : pivotMatrix(localBounds(part, first, worldOf), pivot);
 
-  let placements: Placement[];
+  let framed: FramedPart;
   const skin = first.getSkin();
   if (skin) {
     // Skinning ignores the mesh node: the geometry lives in the joints' world space.
-    const P = pivotOf(index.worldOf);
-    const skeleton = target.createNode(`${name}_skeleton`).setMatrix(P);
+    framed = skinnedFrame(index, part, pivot);
+    const skeleton = setTransform(target.createNode(`${name}_skeleton`), framed.frame.chain[0]!);
     copySkeleton(target, skin.listJoints(), skeleton, transforms);
     meshNode.setSkin(copySkin(target, skin, transforms, copy));
     scene.addChild(meshNode).addChild(skeleton);
-    placements = [placement(index, first, invert(P))];
   } else if (index.animated.has(first)) {
-    // The node keeps its local transform for its animation; a wrapper Q = P × rest⁻¹ puts the rest
-    // pose at the pivot, and the placement is parentWorld × Q⁻¹ (= world × P⁻¹). A rest transform that
-    // cannot be inverted (scaled to zero until the animation grows it) keeps Q = P.
-    const P = pivotOf(() => IDENTITY);
-    const rest = tryInvert(first.getMatrix());
-    const wrapper = rest ? multiply(P, rest) : P;
+    // The node keeps its local transform for its animation, under wrappers carrying T × parentWorld.
+    framed = animatedFrame(index, part, pivot);
     transforms.set(first, meshNode);
-    meshNode
-      .setTranslation(first.getTranslation())
-      .setRotation(first.getRotation())
-      .setScale(first.getScale());
-    if (isIdentity(wrapper, 1e-9)) scene.addChild(meshNode);
-    else scene.addChild(target.createNode(`${name}_pivot`).setMatrix(wrapper).addChild(meshNode));
-    const parent = first.getParentNode();
-    const parentWorld = parent ? index.worldOf(parent) : IDENTITY;
-    placements = [placement(index, first, multiply(parentWorld, invert(wrapper)))];
+    setTransform(meshNode, {
+      translation: first.getTranslation(),
+      rotation: first.getRotation(),
+      scale: first.getScale(),
+    });
+    const [outer, inner] = framed.frame.chain;
+    if (!inner && isIdentity(composeTRS(outer!), 0)) scene.addChild(meshNode);
+    else {
+      const pivotNode = setTransform(target.createNode(`${name}_pivot`), outer!);
+      scene.addChild(pivotNode);
+      const frameNode = inner && setTransform(target.createNode(`${name}_frame`), inner);
+      if (frameNode) pivotNode.addChild(frameNode);
+      (frameNode ?? pivotNode).addChild(meshNode);
+    }
   } else {
-    const P = pivotOf(() => IDENTITY);
-    const inverseP = invert(P);
-    meshNode.setMatrix(P);
-    scene.addChild(meshNode);
-    placements = staticPlacements(index, part, inverseP);
+    // The mesh node carries F = T × world; a sheared world needs a second node above it.
+    framed = staticFrame(index, part, pivot);
+    const [outer, inner] = framed.frame.chain;
+    if (inner) {
+      setTransform(meshNode, inner);
+      scene.addChild(setTransform(target.createNode(`${name}_frame`), outer!).addChild(meshNode));
+    } else scene.addChild(setTransform(meshNode, outer!));
   }
   copyAnimations(target, source, index.channels, { transforms, weights }, copy);
   consolidateBuffers(target);
   dropUnusedExtensions(target, index.extensionProperties);
   return {
     ...partIdentity(part, name, pivot),
-    placements,
+    placements: framed.placements,
     document: target,
     ...measurePart(target),
+    // The bounds the pivot measured, moved by it (what the file holds, to the last bit or so): the
+    // direct encoder records the same numbers, and `bottom` gives min y = 0 exactly.
+    bounds: framed.frame.bounds,
   };
+}
+
+/** Sets a node's translation, rotation and scale; returns the node. */
+function setTransform(node: Node, trs: TRS): Node {
+  return node
+    .setTranslation([...trs.translation])
+    .setRotation([...trs.rotation])
+    .setScale([...trs.scale]);
 }
 
 /** The part's mesh in the target: the whole mesh, or a new mesh holding the planned primitive. */

@@ -3,7 +3,10 @@ import { type Bounds, isEmptyBounds } from '../geometry.js';
 import { translation } from '../math.js';
 import type { PivotMode } from '../options.js';
 
-/** The point of `bounds` that becomes the part file's origin. */
+/**
+ * The point of `bounds` that becomes the part file's origin: none for `original`, the centre for
+ * `center`, the bottom centre (glTF is Y-up) for `bottom`.
+ */
 export function pivotPoint(bounds: Bounds, mode: PivotMode): vec3 {
   if (mode === 'original' || isEmptyBounds(bounds)) return [0, 0, 0];
   const cx = (bounds.min[0] + bounds.max[0]) / 2;
@@ -13,8 +16,8 @@ export function pivotPoint(bounds: Bounds, mode: PivotMode): vec3 {
 }
 
 /**
- * The pivot offset P: maps the part's source-space coordinates to the part file's space (a translation
- * that moves the pivot point to the origin). Placements carry world × P⁻¹.
+ * The pivot translation T of `bounds` (measured in the part file's world-aligned frame): moves the
+ * pivot point to the origin. A part file's frame is T × world, its first placement T⁻¹.
  */
 export function pivotMatrix(bounds: Bounds, mode: PivotMode): mat4 {
   const [x, y, z] = pivotPoint(bounds, mode);

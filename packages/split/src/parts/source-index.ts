@@ -1,6 +1,6 @@
-import type { Document, mat4, Node } from '@gltf-transform/core';
+import type { Accessor, Document, mat4, Node } from '@gltf-transform/core';
 import { listAnimatedNodes } from '../detect/detect-parts.js';
-import { createWorldMatrices } from '../geometry.js';
+import { type Bounds, createWorldMatrices, emptyBounds, expandBounds, positionArray } from '../geometry.js';
 import { type ChannelIndex, indexChannels } from './copy-animations.js';
 import { extensionPropertyNames } from './part-extensions.js';
 
@@ -19,6 +19,11 @@ export interface SourceIndex {
   channels: ChannelIndex;
   /** Extensions whose properties the source holds. */
   extensionProperties: Set<string>;
+  /**
+   * The range of a POSITION accessor in its own space, computed once per accessor: the accessor's
+   * min/max in a part file, and the bounds of a part whose frame only translates it.
+   */
+  positionRange: (position: Accessor) => Bounds;
 }
 
 export function indexSource(source: Document): SourceIndex {
@@ -34,5 +39,22 @@ export function indexSource(source: Document): SourceIndex {
     animated: listAnimatedNodes(source),
     channels: indexChannels(source),
     extensionProperties: extensionPropertyNames(source),
+    positionRange: memoize((position: Accessor) => {
+      const range = emptyBounds();
+      expandBounds(range, positionArray(position));
+      return range;
+    }),
+  };
+}
+
+function memoize<K, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      known.set(key, value);
+    }
+    return value;
   };
 }

@@ -249,6 +249,87 @@ export function buildComponents(): Document {
   return document;
 }
 
+/** A unit quaternion for `angle` radians about a unit axis. */
+function turn(axis: vec3, angle: number): vec4 {
+  const s = Math.sin(angle / 2);
+  return [axis[0] * s, axis[1] * s, axis[2] * s, Math.cos(angle / 2)];
+}
+
+/**
+ * World matrices with shear, which no single TRS can hold: rotated boxes under non-uniformly scaled
+ * parents (one of them mirrored), an animated box under a sheared parent, and one mesh placed by two
+ * nodes scaled along different rotated axes (so the second placement has shear too).
+ */
+export function buildSheared(): Document {
+  const document = new Document();
+  const scene = sceneOf(document, 'sheared');
+  const stretch = document.createNode('stretch').setTranslation([0, 1, 0]).setScale([2, 0.5, 1]);
+  scene.addChild(stretch);
+  stretch.addChild(
+    document
+      .createNode('tilted')
+      .setMesh(boxMesh(document, 'tilted', [0, 0.5, 0], [1, 1, 0.4]))
+      .setRotation(turn([0, 0, 1], Math.PI / 4)),
+  );
+  const mirror = document.createNode('mirror_stretch').setTranslation([0, 0, 3]).setScale([-1.5, 1, 0.5]);
+  scene.addChild(mirror);
+  mirror.addChild(
+    document
+      .createNode('mirror_tilted')
+      .setMesh(boxMesh(document, 'mirror_tilted', [0.3, 0, 0], [1, 0.6, 0.8]))
+      .setRotation(turn([0, 1, 0], Math.PI / 6)),
+  );
+  const tilt = document.createNode('tilt').setRotation(turn([0, 0, 1], Math.PI / 4));
+  stretch.addChild(document.createNode('stretch_again').setTranslation([0, 0, -3]).addChild(tilt));
+  const spinning = document
+    .createNode('spinning')
+    .setMesh(boxMesh(document, 'spinning', [0, 0, 0], [0.6, 1.2, 0.6]))
+    .setTranslation([0.5, 0, 0]);
+  tilt.addChild(spinning);
+  const buffer = document.getRoot().listBuffers()[0]!;
+  const q = turn([0, 1, 0], Math.PI / 2);
+  const sampler = document
+    .createAnimationSampler()
+    .setInput(
+      document
+        .createAccessor()
+        .setType('SCALAR')
+        .setArray(new Float32Array([0, 1]))
+        .setBuffer(buffer),
+    )
+    .setOutput(
+      document
+        .createAccessor()
+        .setType('VEC4')
+        .setArray(new Float32Array([0, 0, 0, 1, ...q]))
+        .setBuffer(buffer),
+    );
+  document
+    .createAnimation('spin')
+    .addSampler(sampler)
+    .addChannel(
+      document.createAnimationChannel().setTargetNode(spinning).setTargetPath('rotation').setSampler(sampler),
+    );
+  const peg = boxMesh(document, 'peg', [0, 0.5, 0], [0.4, 1, 0.4]);
+  scene.addChild(
+    document
+      .createNode('peg_0')
+      .setMesh(peg)
+      .setTranslation([3, 0, 0])
+      .setRotation(turn([0, 0, 1], Math.PI / 4))
+      .setScale([1, 3, 1]),
+  );
+  scene.addChild(
+    document
+      .createNode('peg_1')
+      .setMesh(peg)
+      .setTranslation([-3, 0, 0])
+      .setRotation(turn([1, 0, 0], Math.PI / 6))
+      .setScale([2, 1, 1]),
+  );
+  return document;
+}
+
 /** Every generated fixture, by file name under fixtures/generated/. */
 export const GENERATED_FIXTURES: Readonly<Record<string, () => Document>> = {
   'hostile-names.glb': buildHostileNames,
@@ -258,4 +339,5 @@ export const GENERATED_FIXTURES: Readonly<Record<string, () => Document>> = {
   'labels-part-id.glb': buildPartIdLabels,
   'labels-flat-colors.glb': buildFlatColors,
   'components.glb': buildComponents,
+  'sheared.glb': buildSheared,
 };

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Document, mat4 } from '@gltf-transform/core';
+import type { Document, mat4, Node, Primitive } from '@gltf-transform/core';
 import validator from 'gltf-validator';
 import { createWorldMatrices, placedPositions, triangleIndices } from '../../src/geometry.js';
 import { listMeshNodes, type Manifest, readModel, selectScene } from '../../src/index.js';
@@ -44,25 +44,55 @@ export async function validateGLB(bytes: Uint8Array): Promise<ValidationSummary>
 
 /** Flat world-space triangles (9 numbers each) of everything a document's split scene draws. */
 export function worldTriangles(document: Document): Float64Array {
-  const chunks: Float64Array[] = [];
   const worldOf = createWorldMatrices();
-  for (const node of listMeshNodes(selectScene(document).scene)) {
-    for (const primitive of node.getMesh()!.listPrimitives()) {
-      const triangles = triangleIndices(primitive);
-      if (triangles.length === 0) continue;
-      for (const points of placedPositions(primitive, node, worldOf)) {
-        const out = new Float64Array(triangles.length * 3);
-        for (let i = 0; i < triangles.length; i++) {
-          const v = triangles[i]!;
-          out[i * 3] = points[v * 3]!;
-          out[i * 3 + 1] = points[v * 3 + 1]!;
-          out[i * 3 + 2] = points[v * 3 + 2]!;
-        }
-        chunks.push(out);
+  return concat(listMeshNodes(selectScene(document).scene).map((node) => nodeTriangles(node, worldOf)));
+}
+
+/**
+ * World-space triangles one node draws: its mesh's primitives (or only `primitives`), every GPU
+ * instance, a skinned mesh posed by its joints.
+ */
+export function nodeTriangles(
+  node: Node,
+  worldOf: (node: Node) => mat4 = createWorldMatrices(),
+  primitives: readonly Primitive[] = node.getMesh()?.listPrimitives() ?? [],
+): Float64Array {
+  const chunks: Float64Array[] = [];
+  for (const primitive of primitives) {
+    const triangles = triangleIndices(primitive);
+    if (triangles.length === 0) continue;
+    for (const points of placedPositions(primitive, node, worldOf)) {
+      const out = new Float64Array(triangles.length * 3);
+      for (let i = 0; i < triangles.length; i++) {
+        const v = triangles[i]!;
+        out[i * 3] = points[v * 3]!;
+        out[i * 3 + 1] = points[v * 3 + 1]!;
+        out[i * 3 + 2] = points[v * 3 + 2]!;
       }
+      chunks.push(out);
     }
   }
   return concat(chunks);
+}
+
+/** A triangle soup moved by a matrix (a new array). */
+export function transformSoup(soup: Float64Array, m: mat4): Float64Array {
+  const out = new Float64Array(soup.length);
+  for (let i = 0; i < soup.length; i += 3)
+    transformPointInto(m, soup[i]!, soup[i + 1]!, soup[i + 2]!, out, i);
+  return out;
+}
+
+/** Axis-aligned bounds of a triangle soup. */
+export function soupBounds(soup: Float64Array): { min: number[]; max: number[] } {
+  const min = [Infinity, Infinity, Infinity];
+  const max = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < soup.length; i++) {
+    const axis = i % 3;
+    min[axis] = Math.min(min[axis]!, soup[i]!);
+    max[axis] = Math.max(max[axis]!, soup[i]!);
+  }
+  return { min, max };
 }
 
 function concat(chunks: Float64Array[]): Float64Array {
@@ -84,26 +114,15 @@ export async function packTriangles(dir: string, manifest: Manifest): Promise<Fl
   for (const part of manifest.parts) {
     const { document } = await readModel(new Uint8Array(await readFile(join(dir, part.file))));
     const local = worldTriangles(document);
-    for (const placement of part.placements) {
-      const out = new Float64Array(local.length);
-      const m = placement.matrix as unknown as mat4;
-      for (let i = 0; i < local.length; i += 3)
-        transformPointInto(m, local[i]!, local[i + 1]!, local[i + 2]!, out, i);
-      chunks.push(out);
-    }
+    for (const placement of part.placements)
+      chunks.push(transformSoup(local, placement.matrix as unknown as mat4));
   }
   return concat(chunks);
 }
 
 /** Size of a soup's bounds diagonal: the scale tolerances are relative to. */
 export function soupScale(soup: Float64Array): number {
-  const min = [Infinity, Infinity, Infinity];
-  const max = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < soup.length; i++) {
-    const axis = i % 3;
-    min[axis] = Math.min(min[axis]!, soup[i]!);
-    max[axis] = Math.max(max[axis]!, soup[i]!);
-  }
+  const { min, max } = soupBounds(soup);
   return Math.hypot(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!) || 1;
 }
 
