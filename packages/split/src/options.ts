@@ -234,6 +234,21 @@ export const NAMING_DEFAULTS: Readonly<Required<Omit<NamingOptions, 'rename' | '
 export const NAME_LENGTH_RANGE: Readonly<NumberRange> = Object.freeze({ min: 16, max: 240, integer: true });
 
 // ---------------------------------------------------------------------------------------------
+// Textures (see parts/textures/)
+
+/**
+ * What a part file carries of the images its materials use: `crop` (default) only the texels its UVs
+ * reach, cut out and repacked; `shared` one copy of each image in the pack's `textures/` folder,
+ * referenced by relative URI from every part; `embed` every image whole, in every part.
+ */
+export const TEXTURE_MODES = ['crop', 'shared', 'embed'] as const;
+export type TextureMode = (typeof TEXTURE_MODES)[number];
+
+/** `keep` each image's format, or convert every image a part carries (WebP through EXT_texture_webp). */
+export const TEXTURE_FORMATS = ['keep', 'png', 'jpeg', 'webp'] as const;
+export type TextureFormat = (typeof TEXTURE_FORMATS)[number];
+
+// ---------------------------------------------------------------------------------------------
 // Previews (see pack/thumbnails/ and pack/gallery/)
 
 /** Default thumbnail width and height in pixels. */
@@ -288,11 +303,27 @@ export interface SplitOptions {
    * Default {@link THUMBNAILS_DEFAULT} (256).
    */
   thumbnails?: number | null;
+  /** What part files carry of their images. Default `crop`. */
+  textures?: TextureMode;
+  /** Format of the images part files carry. Default `keep`. */
+  textureFormat?: TextureFormat;
+  /** With `textureFormat: 'webp'`: also carry a PNG/JPEG copy for loaders without WebP. Default false. */
+  webpFallback?: boolean;
 }
 
 /** Defaults of the choice options of {@link SplitOptions}. */
-export const SPLIT_DEFAULTS: Readonly<Required<Pick<SplitOptions, 'strategy' | 'instances' | 'pivot'>>> =
-  Object.freeze({ strategy: 'auto', instances: 'shared', pivot: 'original' });
+export const SPLIT_DEFAULTS: Readonly<
+  Required<
+    Pick<SplitOptions, 'strategy' | 'instances' | 'pivot' | 'textures' | 'textureFormat' | 'webpFallback'>
+  >
+> = Object.freeze({
+  strategy: 'auto',
+  instances: 'shared',
+  pivot: 'original',
+  textures: 'crop',
+  textureFormat: 'keep',
+  webpFallback: false,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Errors: light too, so callers can branch on them without loading glTF code.

@@ -12,6 +12,7 @@ import { PackPreviews } from './pack/pack-previews.js';
 import { sourceCredits } from './pack/source-credits.js';
 import { writePack } from './pack/write-pack.js';
 import { splitParts } from './parts/split-parts.js';
+import { PackTextures } from './parts/textures/pack-textures.js';
 import { asReadModel, type ReadModel } from './read/read-model.js';
 import { sceneBounds } from './scene.js';
 
@@ -125,18 +126,30 @@ export async function splitModel(
   const { plan, names } = await planAndName(model, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them. A
   // caller's own IO means its writer settings: every part then goes through glTF-Transform's writer.
+  // One decode per image for the whole pack: the crops of every part and the thumbnails share it.
+  const images = new ImageCache();
+  const textures = new PackTextures({
+    mode: options.textures ?? SPLIT_DEFAULTS.textures,
+    format: options.textureFormat ?? SPLIT_DEFAULTS.textureFormat,
+    webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
+    images,
+  });
   const parts = splitParts(model.document, plan, {
     pivot: options.pivot ?? SPLIT_DEFAULTS.pivot,
     names,
     direct: options.io === undefined,
+    textures,
   });
   const previews = new PackPreviews(model.document, plan, {
     thumbnails: options.thumbnails === undefined ? THUMBNAILS_DEFAULT : options.thumbnails,
     gallery: options.gallery ?? true,
-    images: new ImageCache(),
+    images,
   });
   const manifest = await writePack(dir, previews.withThumbnails(parts), {
-    files: previews.files,
+    files: async (context) => [
+      ...(textures.shared?.files() ?? []).map(({ path, bytes }) => ({ path, bytes })),
+      ...(await previews.files(context)),
+    ],
     source: {
       ...model.source,
       ...sourceCredits(model.document),

@@ -20,6 +20,10 @@ import {
   type SplitOptions,
   STRATEGIES,
   type StrategyOption,
+  TEXTURE_FORMATS,
+  TEXTURE_MODES,
+  type TextureFormat,
+  type TextureMode,
   THUMBNAIL_SIZE_RANGE,
   THUMBNAILS_DEFAULT,
 } from '@meshparts/split/options';
@@ -149,6 +153,9 @@ export interface SplitFlags {
   maxVertices?: number;
   maxParts?: number;
   thumbnails?: number | null;
+  textures?: TextureMode;
+  textureFormat?: TextureFormat;
+  webpFallback?: boolean;
 }
 
 /** How parts are found and named: `--strategy`, `--attribute`, `--instances`, naming. */
@@ -246,9 +253,36 @@ export function addThumbnailsOption(command: Command): Command {
   return command.addOption(option);
 }
 
+/** `--textures`, `--texture-format`, `--webp-fallback`: what part files carry of their images. */
+export function addTextureOptions(command: Command): Command {
+  return command
+    .addOption(
+      choiceOption(
+        '--textures <mode>',
+        'crop: each part carries only the texels it uses; shared: one copy of each image in textures/; embed: every image whole',
+        TEXTURE_MODES,
+        SPLIT_DEFAULTS.textures,
+      ),
+    )
+    .addOption(
+      choiceOption(
+        '--texture-format <format>',
+        'keep each image format, or convert (webp through EXT_texture_webp)',
+        TEXTURE_FORMATS,
+        SPLIT_DEFAULTS.textureFormat,
+      ),
+    )
+    .option(
+      '--webp-fallback',
+      'with --texture-format webp: also carry a PNG/JPEG copy for loaders without WebP',
+    );
+}
+
 /** Every split flag of `split` and `run`. */
 export function addSplitOptions(command: Command): Command {
-  return addThumbnailsOption(addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command)))));
+  return addTextureOptions(
+    addThumbnailsOption(addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command))))),
+  );
 }
 
 /** Values commander gives for the API flags. */
@@ -396,5 +430,8 @@ export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions>
     ...(Object.keys(naming).length > 0 ? { naming } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(flags.thumbnails !== undefined ? { thumbnails: flags.thumbnails } : {}),
+    ...(flags.textures !== undefined ? { textures: flags.textures } : {}),
+    ...(flags.textureFormat !== undefined ? { textureFormat: flags.textureFormat } : {}),
+    ...(flags.webpFallback ? { webpFallback: true } : {}),
   };
 }

@@ -45,6 +45,9 @@ export function splitKey(options: SplitOptions): string {
     rename: naming.rename?.map((rule) => [String(rule.match), rule.name]) ?? null,
     labels: options.labels ? Object.entries(options.labels).sort() : null,
     thumbnails: options.thumbnails === undefined ? THUMBNAILS_DEFAULT : options.thumbnails,
+    textures: options.textures ?? SPLIT_DEFAULTS.textures,
+    textureFormat: options.textureFormat ?? SPLIT_DEFAULTS.textureFormat,
+    webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
   };
   return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
 }

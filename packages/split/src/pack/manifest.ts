@@ -1,6 +1,7 @@
 import type { Bounds } from '../geometry.js';
 import type { PartStrategy, PivotMode } from '../options.js';
 import type { Placement } from '../parts/general-part.js';
+import type { PartImageRecord } from '../parts/textures/part-images.js';
 
 /** The manifest version this package writes and reads. */
 export const MANIFEST_VERSION = 1;
@@ -74,6 +75,11 @@ export interface ManifestPart {
   materials: number;
   /** Number of textures in the file. */
   textures: number;
+  /**
+   * The images the file carries (absent when none): name, type, pixel size and bytes as carried —
+   * cropped with `--textures crop`; with `shared`, the pack's `textures/` file it refers to.
+   */
+  images?: PartImageRecord[];
   /** Bounds of the file's scene in its own space. */
   bounds: Bounds;
   pivot: PivotMode;

@@ -163,6 +163,7 @@ export async function writePack(
         triangles: part.triangles,
         materials: part.materials,
         textures: part.textures,
+        ...(part.images?.length ? { images: part.images } : {}),
         bounds: part.bounds,
         pivot: part.pivot,
         placements: part.placements,

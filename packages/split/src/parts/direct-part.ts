@@ -8,6 +8,8 @@ import { GlbBuilder } from './glb-builder.js';
 import { staticFrame } from './part-frame.js';
 import { partAssetInfo, partIdentity } from './part-placement.js';
 import type { SourceIndex } from './source-index.js';
+import type { PackTextures } from './textures/pack-textures.js';
+import { imageName, imageRecord, type PartImageRecord, sortImageRecords } from './textures/part-images.js';
 
 /**
  * The direct part encoder: writes a part's GLB straight from the source document's accessors,
@@ -155,15 +157,35 @@ function transformDef(trs: TRS): Record<string, unknown> {
  * after the part carrying its mesh and its frame (part-frame.ts: the source's world rotation and
  * scale, the pivot translation), exactly as the general path lays out a static part.
  */
-export function encodePartDirectly(
+export async function encodePartDirectly(
   index: SourceIndex,
   part: PlannedPart,
   name: string,
   pivot: PivotMode,
-): EncodedPart {
+  textures?: PackTextures,
+): Promise<EncodedPart> {
   const first = part.nodes[0]!;
   const primitives = primitivesOf(part);
-  const glb = new GlbBuilder();
+  // The part's images and UVs as the pack's texture mode has them (cropped, converted, or shared):
+  // replacements the builder writes instead of the source's, which stays untouched.
+  const cropped = textures ? await textures.forPrimitives(primitives) : undefined;
+  const images: PartImageRecord[] = [];
+  const glb = new GlbBuilder({
+    ...(cropped ? { uvs: cropped.uvs } : {}),
+    image: (texture) => {
+      const own = cropped?.images.get(texture);
+      const bytes = own?.bytes ?? texture.getImage()!;
+      const mimeType = own?.mimeType ?? texture.getMimeType();
+      const name = imageName(texture);
+      if (textures?.shared) {
+        const uri = textures.shared.uriFor(bytes, mimeType, name);
+        images.push(imageRecord(name, bytes, mimeType, uri.slice('../'.length)));
+        return { uri, mimeType };
+      }
+      images.push(imageRecord(name, bytes, mimeType));
+      return { bytes, mimeType };
+    },
+  });
 
   const { frame, placements } = staticFrame(index, part, pivot);
   const positions = new Set(primitives.map((primitive) => primitive.getAttribute('POSITION')));
@@ -176,7 +198,7 @@ export function encodePartDirectly(
   };
 
   const materialIndex = new Map<Material, number>();
-  const textures = new Set<Texture>();
+  const textureSet = new Set<Texture>();
   const primitiveDefs = primitives.map((primitive) => {
     const def: Record<string, unknown> = { attributes: {} };
     const attributes = def.attributes as Record<string, number>;
@@ -191,7 +213,7 @@ export function encodePartDirectly(
       if (i === undefined) {
         i = glb.addMaterial(material);
         materialIndex.set(material, i);
-        for (const [texture] of textureSlots(material)) if (texture) textures.add(texture);
+        for (const [texture] of textureSlots(material)) if (texture) textureSet.add(texture);
       }
       def.material = i;
     }
@@ -226,7 +248,8 @@ export function encodePartDirectly(
     placements,
     ...geometryCounts(primitives),
     materials: materialIndex.size,
-    textures: textures.size,
+    textures: textureSet.size,
+    images: sortImageRecords(images),
     bounds: frame.bounds,
     bytes,
   };

@@ -18,6 +18,7 @@ import { type Placement, partAssetInfo, partIdentity } from './part-placement.js
 import { measurePart, type PartStats } from './part-stats.js';
 import type { SourceIndex } from './source-index.js';
 import { addMissingTangents } from './tangent-space.js';
+import type { PartImageRecord } from './textures/part-images.js';
 
 export type { Placement } from './part-placement.js';
 
@@ -31,6 +32,8 @@ export interface SplitPart extends PartStats {
   placements: Placement[];
   /** The part's own Document: its default scene holds the part alone. */
   document: Document;
+  /** The images the part file carries (the manifest's `parts[].images`); set by splitParts. */
+  images?: PartImageRecord[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { BIN_CHUNK, GLB_MAGIC, GLB_VERSION, JSON_CHUNK } from '../read/glb-conta
 
 const ARRAY_BUFFER = 34962;
 const ELEMENT_ARRAY_BUFFER = 34963;
+const FLOAT = 5126;
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
@@ -32,6 +33,17 @@ function sameVector(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
+/** Where an image's bytes come from: embedded bytes (a buffer view), or a file beside the part. */
+export type ImageSource = { bytes: Uint8Array; mimeType: string } | { uri: string; mimeType: string };
+
+/** Replacements the builder writes instead of the source's (cropped textures, remapped UVs). */
+export interface GlbBuilderOptions {
+  /** The image to write for a texture (default: the texture's own bytes and type). */
+  image?: (texture: Texture) => ImageSource;
+  /** Float32 VEC2 UVs to write instead of an accessor's own data (default: none). */
+  uvs?: ReadonlyMap<Accessor, Float32Array>;
+}
+
 /**
  * Assembles one GLB from glTF-Transform properties of a source document without a Document of its
  * own: accessors (their typed arrays copied whole into the BIN chunk, one tightly packed buffer view
@@ -52,6 +64,11 @@ export class GlbBuilder {
   readonly #samplerIndex = new Map<string, number>();
   readonly #images: Def[] = [];
   readonly #imageIndex = new Map<Texture, number>();
+  readonly #options: GlbBuilderOptions;
+
+  constructor(options: GlbBuilderOptions = {}) {
+    this.#options = options;
+  }
 
   /** Appends a buffer view holding `bytes` (aligned to 4 bytes) and returns its index. */
   #addView(block: Omit<Block, 'byteOffset'>, def: Def): number {
@@ -75,9 +92,10 @@ export class GlbBuilder {
   ): number {
     const known = this.#accessorIndex.get(accessor);
     if (known !== undefined) return known;
-    const array = accessor.getArray()!;
+    const uvs = this.#options.uvs?.get(accessor);
+    const array = uvs ?? accessor.getArray()!;
     const bytes = bytesOf(array);
-    const elementBytes = accessor.getElementSize() * accessor.getComponentSize();
+    const elementBytes = uvs ? 8 : accessor.getElementSize() * accessor.getComponentSize();
     const count = accessor.getCount();
     let view: number;
     if (usage === 'indices') {
@@ -95,11 +113,11 @@ export class GlbBuilder {
     const def: Def = {
       ...propertyDef(accessor),
       bufferView: view,
-      componentType: accessor.getComponentType(),
+      componentType: uvs ? FLOAT : accessor.getComponentType(),
       count,
-      type: accessor.getType(),
+      type: uvs ? 'VEC2' : accessor.getType(),
     };
-    if (accessor.getNormalized()) def.normalized = true;
+    if (accessor.getNormalized() && !uvs) def.normalized = true;
     if (range) {
       def.min = range.min.map(Math.fround);
       def.max = range.max.map(Math.fround);
@@ -112,8 +130,16 @@ export class GlbBuilder {
   #addImage(texture: Texture): number {
     const known = this.#imageIndex.get(texture);
     if (known !== undefined) return known;
-    const view = this.#addView({ bytes: texture.getImage()! }, {});
-    this.#images.push({ ...propertyDef(texture), mimeType: texture.getMimeType(), bufferView: view });
+    const source = this.#options.image?.(texture) ?? {
+      bytes: texture.getImage()!,
+      mimeType: texture.getMimeType(),
+    };
+    if ('uri' in source) {
+      this.#images.push({ ...propertyDef(texture), uri: source.uri, mimeType: source.mimeType });
+    } else {
+      const view = this.#addView({ bytes: source.bytes }, {});
+      this.#images.push({ ...propertyDef(texture), mimeType: source.mimeType, bufferView: view });
+    }
     this.#imageIndex.set(texture, this.#images.length - 1);
     return this.#images.length - 1;
   }

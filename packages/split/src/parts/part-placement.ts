@@ -1,6 +1,7 @@
 import { type Document, type mat4, type Node, VERSION } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
 import type { PivotMode } from '../options.js';
+import { partCopyright } from '../pack/source-credits.js';
 import { DEFAULT_GENERATOR } from '../version.js';
 import type { SourceIndex } from './source-index.js';
 
@@ -48,7 +49,10 @@ export interface PartAssetInfo {
 export function partAssetInfo(source: Document): PartAssetInfo {
   const from = source.getRoot().getAsset();
   const asset: PartAssetInfo['asset'] = { generator: `${DEFAULT_GENERATOR} (glTF-Transform ${VERSION})` };
-  if (from.copyright) asset.copyright = from.copyright;
+  // The source's copyright, else its credit and licence (asset extras): a part shared alone still
+  // says whom to credit and under which terms.
+  const copyright = partCopyright(source);
+  if (copyright) asset.copyright = copyright;
   if (from.extras !== undefined) asset.extras = structuredClone(from.extras);
   const extras = source.getRoot().getExtras();
   return Object.keys(extras).length > 0 ? { asset, rootExtras: structuredClone(extras) } : { asset };

@@ -1,6 +1,7 @@
-import type { Document } from '@gltf-transform/core';
+import type { Document, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
+import { codecNeedsOf, createIO } from '../read/codecs.js';
 import {
   canEncodeDirectly,
   type EncodedPart,
@@ -10,6 +11,8 @@ import {
 import type { SplitPart } from './general-part.js';
 import { planNames } from './plan-names.js';
 import { indexSource } from './source-index.js';
+import type { PackTextures } from './textures/pack-textures.js';
+import { imageName, listPartImages } from './textures/part-images.js';
 
 /** Options for {@link splitParts}. */
 export interface SplitPartsOptions {
@@ -23,6 +26,11 @@ export interface SplitPartsOptions {
    * work on the part documents.
    */
   direct?: boolean;
+  /**
+   * The pack's texture work (crop, shared, format: parts/textures/). Default: none, every part carries
+   * its images whole and as they are.
+   */
+  textures?: PackTextures;
 }
 
 /** One part ready for writePack: already encoded GLB bytes, or a Document for glTF-Transform's writer. */
@@ -49,15 +57,35 @@ export async function* splitParts(
   const index = indexSource(document);
   const direct = options.direct !== false && sourceAllowsDirect(document);
   const logger = document.getLogger();
+  const { textures } = options;
+  const directTextures = textures?.directAllowed ?? true;
   let general: typeof import('./general-part.js') | undefined;
+  let io: NodeIO | undefined;
   for (const [i, part] of plan.parts.entries()) {
     const name = names[i]!;
     let split: PackPart;
-    if (direct && canEncodeDirectly(index, part)) {
-      split = encodePartDirectly(index, part, name, pivot);
+    if (direct && directTextures && canEncodeDirectly(index, part)) {
+      split = await encodePartDirectly(index, part, name, pivot, textures);
     } else {
       general ??= await import('./general-part.js');
-      split = general.splitPartDocument(index, part, name, pivot);
+      const { document: partDocument, ...facts } = general.splitPartDocument(index, part, name, pivot);
+      await textures?.applyTo(partDocument);
+      if (textures?.shared) {
+        // glTF-Transform's writer embeds every image in a GLB: a part that refers to the pack's
+        // textures/ folder is written here, with URIs, instead of by writePack.
+        io ??= await createIO({ ...codecNeedsOf(partDocument), encode: true });
+        const names = new Map(
+          partDocument
+            .getRoot()
+            .listTextures()
+            .map((texture) => [texture, imageName(texture)]),
+        );
+        const file = await textures.shared.writePart(partDocument, io);
+        const images = listPartImages(partDocument, (texture) => names.get(texture) ?? imageName(texture));
+        split = { ...facts, images, bytes: file.bytes };
+      } else {
+        split = { ...facts, document: partDocument, images: listPartImages(partDocument) };
+      }
     }
     logger.debug(
       `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +

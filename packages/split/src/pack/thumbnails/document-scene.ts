@@ -13,6 +13,7 @@ import type { PBRSpecularGlossiness, Transform } from '@gltf-transform/extension
 import { createWorldMatrices, instanceMatrices, placedPositions, triangleIndices } from '../../geometry.js';
 import { canDecode, type DecodedImage, type ImageCache, imageFormatOf } from '../../images/index.js';
 import { IDENTITY, isIdentity, multiply } from '../../math.js';
+import { listMeshNodes, selectScene } from '../../scene.js';
 import type { TextureWrap, ThumbnailMesh, ThumbnailScene, ThumbnailTexture } from './thumbnail-scene.js';
 
 /** Options for {@link thumbnailSceneOf}. */
@@ -71,7 +72,8 @@ export async function thumbnailSceneOf(
   const only = options.primitives ? new Set(options.primitives) : null;
   const textures = new TextureLoader(options.images, logger);
   const meshes: ThumbnailMesh[] = [];
-  for (const node of options.nodes ?? sceneMeshNodes(document)) {
+  // Iterative (scene.ts): a hierarchy 100,000 nodes deep must not overflow the stack.
+  for (const node of options.nodes ?? listMeshNodes(selectScene(document).scene)) {
     const mesh = node.getMesh();
     if (!mesh) continue;
     // In mesh space only this node's own transform is left out; joints keep their world transforms.
@@ -82,17 +84,6 @@ export async function thumbnailSceneOf(
     }
   }
   return { meshes };
-}
-
-/** Mesh nodes of the default scene (else the first scene), depth-first. */
-function sceneMeshNodes(document: Document): Node[] {
-  const root = document.getRoot();
-  const scene = root.getDefaultScene() ?? root.listScenes()[0];
-  const out: Node[] = [];
-  scene?.traverse((node) => {
-    if (node.getMesh()) out.push(node);
-  });
-  return out;
 }
 
 /** One {@link ThumbnailMesh} per drawn instance of a primitive; none for points and lines. */

@@ -1,10 +1,8 @@
 import { type DecodedImage, type EncodeImageOptions, encodeImage, isOpaque } from '../../images/index.js';
+import type { TextureFormat } from '../../options.js';
 import { readImageInfo } from './image-info.js';
 
-/** `--texture-format`: keep each image's format, or convert every image a part carries. */
-export type TextureFormat = 'keep' | 'png' | 'jpeg' | 'webp';
-
-export const TEXTURE_FORMATS: readonly TextureFormat[] = ['keep', 'png', 'jpeg', 'webp'];
+export type { TextureFormat } from '../../options.js';
 
 /** Encoded image bytes with their MIME type. */
 export interface EncodedTexture {

@@ -34,11 +34,11 @@ export {
   type EncodeTextureOptions,
   encodeTexture,
   outputFormat,
-  TEXTURE_FORMATS,
   type TextureFormat,
 } from './encode-texture.js';
 export { type ImageInfo, readImageInfo } from './image-info.js';
-export { listPartImages, type PartImageRecord } from './part-images.js';
+export { PackTextures, type PackTexturesOptions } from './pack-textures.js';
+export { imageRecord, listPartImages, type PartImageRecord } from './part-images.js';
 export {
   cropPartTextures,
   cropTextureInputs,
