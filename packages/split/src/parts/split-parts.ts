@@ -25,8 +25,11 @@ export interface SplitPartsOptions {
   direct?: boolean;
 }
 
-/** One part ready for writePack: already encoded GLB bytes, or a Document for glTF-Transform's writer. */
-export type PackPart = SplitPart | EncodedPart;
+/**
+ * One part ready for writePack: already encoded GLB bytes, or a Document for glTF-Transform's writer;
+ * `sourceNames` when it absorbed smaller parts (granularity).
+ */
+export type PackPart = (SplitPart | EncodedPart) & { sourceNames?: string[] };
 
 /**
  * The parts of a plan, one at a time, so a consumer that writes and drops each (writePack) holds one
@@ -59,6 +62,8 @@ export async function* splitParts(
       general ??= await import('./general-part.js');
       split = general.splitPartDocument(index, part, name, pivot);
     }
+    // The constituents of a merged part travel with it to the manifest (writePack).
+    if (part.sourceNames) split.sourceNames = part.sourceNames;
     logger.debug(
       `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
         `${split.placements.length} placement(s)${'bytes' in split ? ', encoded directly' : ''}`,

@@ -1,0 +1,248 @@
+/**
+ * Nearest surface between parts that share no boundary (separate nodes, separate shells): points
+ * sampled on every part's triangles, in a hash grid. Written here rather than taken from a library:
+ * the npm spatial indexes are 2-D (rbush, flatbush, kdbush) or tied to three.js (three-mesh-bvh),
+ * and what is needed is one uniform grid over points with a part id each.
+ */
+
+/** Most samples of a group that one nearest-surface query looks from (evenly strided beyond that). */
+const MAX_QUERY_SAMPLES = 16384;
+
+/** Points on the parts' surfaces: every triangle corner, plus inner points on triangles larger than a cell. */
+export class SurfaceSamples {
+  private readonly xyz: number[] = [];
+  private readonly part: number[] = [];
+  private index: { grid: SampleGrid; start: Uint32Array; order: Uint32Array } | null = null;
+  private readonly min = [Infinity, Infinity, Infinity];
+  private readonly max = [-Infinity, -Infinity, -Infinity];
+  /** Spacing of inner points; set once the bounds are known (see {@link setSpacing}). */
+  private spacing = Infinity;
+
+  /** @param parts number of parts (ids 0 … parts-1). */
+  constructor(private readonly parts: number) {}
+
+  /** Extends the bounds the spacing is computed from (call for every point before adding triangles). */
+  extend(x: number, y: number, z: number): void {
+    if (x < this.min[0]!) this.min[0] = x;
+    if (y < this.min[1]!) this.min[1] = y;
+    if (z < this.min[2]!) this.min[2] = z;
+    if (x > this.max[0]!) this.max[0] = x;
+    if (y > this.max[1]!) this.max[1] = y;
+    if (z > this.max[2]!) this.max[2] = z;
+  }
+
+  /**
+   * Inner points are spaced `diagonal / resolution` apart: with 256, a part's distance is known to
+   * within half a percent of the model's size, and a coarse model gets at most tens of thousands of
+   * inner points.
+   */
+  setSpacing(resolution = 256): void {
+    const diagonal = Math.hypot(
+      this.max[0]! - this.min[0]!,
+      this.max[1]! - this.min[1]!,
+      this.max[2]! - this.min[2]!,
+    );
+    this.spacing = diagonal > 0 && Number.isFinite(diagonal) ? diagonal / resolution : Infinity;
+  }
+
+  /** Adds the triangle (a, b, c) of `part`: its corners, and inner points when it is larger than the spacing. */
+  addTriangle(part: number, a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>): void {
+    this.push(part, a[0]!, a[1]!, a[2]!);
+    this.push(part, b[0]!, b[1]!, b[2]!);
+    this.push(part, c[0]!, c[1]!, c[2]!);
+    const longest = Math.max(dist(a, b), dist(b, c), dist(c, a));
+    if (!(longest > this.spacing)) return;
+    const steps = Math.min(64, Math.ceil(longest / this.spacing));
+    for (let i = 0; i <= steps; i++) {
+      for (let j = 0; i + j <= steps; j++) {
+        if ((i === 0 && j === 0) || i === steps || j === steps) continue;
+        const u = i / steps;
+        const v = j / steps;
+        const w = 1 - u - v;
+        this.push(
+          part,
+          w * a[0]! + u * b[0]! + v * c[0]!,
+          w * a[1]! + u * b[1]! + v * c[1]!,
+          w * a[2]! + u * b[2]! + v * c[2]!,
+        );
+      }
+    }
+  }
+
+  private push(part: number, x: number, y: number, z: number): void {
+    this.xyz.push(x, y, z);
+    this.part.push(part);
+    this.index = null;
+  }
+
+  /** The grid and the samples of each part (a counting sort by part), built on first use. */
+  private built(): { grid: SampleGrid; start: Uint32Array; order: Uint32Array } {
+    if (this.index) return this.index;
+    const start = new Uint32Array(this.parts + 1);
+    for (const part of this.part) start[part + 1]! += 1;
+    for (let p = 0; p < this.parts; p++) start[p + 1]! += start[p]!;
+    const cursor = start.slice(0, this.parts);
+    const order = new Uint32Array(this.part.length);
+    this.part.forEach((part, s) => {
+      order[cursor[part]!++] = s;
+    });
+    this.index = { grid: new SampleGrid(Float64Array.from(this.xyz), this.part, this.spacing), start, order };
+    return this.index;
+  }
+
+  /**
+   * The part (among those `allowed` accepts) whose samples come nearest to a sample of `members`,
+   * or null when there is none within reach. Distances within one grid cell count as equal (sampling
+   * cannot tell them apart); among those, the part nearest to most of the members' samples wins,
+   * which is the one they touch along the longest stretch.
+   */
+  nearest(members: readonly number[], allowed: (part: number) => boolean): number | null {
+    const { grid, start, order } = this.built();
+    const own = new Set(members);
+    const accept = (part: number) => !own.has(part) && allowed(part);
+    const total = members.reduce((sum, m) => sum + start[m + 1]! - start[m]!, 0);
+    const stride = Math.max(1, Math.ceil(total / MAX_QUERY_SAMPLES));
+    const best = new Map<number, { distance: number; hits: number }>();
+    let k = 0;
+    for (const member of members) {
+      for (let i = start[member]!; i < start[member + 1]!; i++, k++) {
+        if (k % stride !== 0) continue;
+        const s = order[i]!;
+        const found = grid.nearest(s, accept);
+        if (!found) continue;
+        const entry = best.get(found.part);
+        if (!entry) best.set(found.part, { distance: found.distance, hits: 1 });
+        else {
+          entry.distance = Math.min(entry.distance, found.distance);
+          entry.hits++;
+        }
+      }
+    }
+    if (best.size === 0) return null;
+    const minimum = Math.min(...[...best.values()].map((entry) => entry.distance));
+    let choice: number | null = null;
+    let choiceHits = 0;
+    for (const [part, { distance, hits }] of best) {
+      if (distance > minimum + grid.cell) continue;
+      if (hits > choiceHits || (hits === choiceHits && choice !== null && part < choice)) {
+        choice = part;
+        choiceHits = hits;
+      }
+    }
+    return choice;
+  }
+}
+
+function dist(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+}
+
+/** Cell coordinates are offset by this into a non-negative 16-bit range for the hash key. */
+const OFFSET = 32768;
+
+/** A hash grid over points: per cell a linked list of point indices. */
+class SampleGrid {
+  readonly cell: number;
+  private readonly heads: Int32Array;
+  private readonly keys: Float64Array;
+  private readonly used: Uint8Array;
+  private readonly next: Int32Array;
+  private readonly mask: number;
+  private readonly origin: [number, number, number] = [Infinity, Infinity, Infinity];
+  /** Most rings searched around a query before giving up (a part that far away is no neighbour). */
+  private readonly maxRing = 48;
+
+  constructor(
+    private readonly xyz: Float64Array,
+    private readonly parts: readonly number[],
+    spacing: number,
+  ) {
+    const count = parts.length;
+    const max = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < count; i++) {
+      for (let axis = 0; axis < 3; axis++) {
+        const value = xyz[3 * i + axis]!;
+        if (value < this.origin[axis]!) this.origin[axis] = value;
+        if (value > max[axis]!) max[axis] = value;
+      }
+    }
+    const extent = Math.max(max[0]! - this.origin[0], max[1]! - this.origin[1], max[2]! - this.origin[2]);
+    // About eight points per occupied cell on a surface (points ~ cells²), never finer than the
+    // spacing, and at most 16 000 cells along an axis (the hash key's range).
+    const byCount = extent * Math.sqrt(8 / Math.max(count, 1));
+    const cell = Math.max(Number.isFinite(spacing) ? spacing : 0, byCount, extent / 16000);
+    this.cell = cell > 0 && Number.isFinite(cell) ? cell : 1;
+    let capacity = 1;
+    while (capacity < count * 2) capacity *= 2;
+    this.mask = capacity - 1;
+    this.heads = new Int32Array(capacity).fill(-1);
+    this.keys = new Float64Array(capacity);
+    this.used = new Uint8Array(capacity);
+    this.next = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      const slot = this.slotOf(
+        this.coordinate(xyz[3 * i]!, 0),
+        this.coordinate(xyz[3 * i + 1]!, 1),
+        this.coordinate(xyz[3 * i + 2]!, 2),
+        true,
+      );
+      this.next[i] = this.heads[slot]!;
+      this.heads[slot] = i;
+    }
+  }
+
+  private coordinate(value: number, axis: number): number {
+    return Math.floor((value - this.origin[axis]!) / this.cell);
+  }
+
+  /** The table slot of a cell (open addressing on a numeric key), or -1 when absent and not `create`. */
+  private slotOf(x: number, y: number, z: number, create: boolean): number {
+    const key = ((x + OFFSET) * 65536 + (y + OFFSET)) * 65536 + (z + OFFSET);
+    let h = (Math.imul(x, 73856093) ^ Math.imul(y, 19349663) ^ Math.imul(z, 83492791)) & this.mask;
+    for (;;) {
+      if (this.used[h] === 0) {
+        if (!create) return -1;
+        this.used[h] = 1;
+        this.keys[h] = key;
+        return h;
+      }
+      if (this.keys[h] === key) return h;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  /** Nearest point to point `s` whose part `accept` takes, searching rings of cells outward. */
+  nearest(s: number, accept: (part: number) => boolean): { part: number; distance: number } | null {
+    const x = this.xyz[3 * s]!;
+    const y = this.xyz[3 * s + 1]!;
+    const z = this.xyz[3 * s + 2]!;
+    const cx = this.coordinate(x, 0);
+    const cy = this.coordinate(y, 1);
+    const cz = this.coordinate(z, 2);
+    let best = Infinity;
+    let bestPart = -1;
+    for (let ring = 0; ring <= this.maxRing; ring++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        for (let dy = -ring; dy <= ring; dy++) {
+          // Inside the ring's shell only its two z faces are new: step over the interior.
+          const shell = Math.abs(dx) === ring || Math.abs(dy) === ring;
+          const step = shell || ring === 0 ? 1 : 2 * ring;
+          for (let dz = -ring; dz <= ring; dz += step) {
+            const slot = this.slotOf(cx + dx, cy + dy, cz + dz, false);
+            if (slot < 0) continue;
+            for (let i = this.heads[slot]!; i >= 0; i = this.next[i]!) {
+              const d = Math.hypot(this.xyz[3 * i]! - x, this.xyz[3 * i + 1]! - y, this.xyz[3 * i + 2]! - z);
+              if (d < best && accept(this.parts[i]!)) {
+                best = d;
+                bestPart = this.parts[i]!;
+              }
+            }
+          }
+        }
+      }
+      // Points in the next ring are at least `ring` cells away.
+      if (bestPart >= 0 && best <= ring * this.cell) break;
+    }
+    return bestPart >= 0 ? { part: bestPart, distance: best } : null;
+  }
+}
