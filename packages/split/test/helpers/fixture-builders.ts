@@ -12,6 +12,7 @@ import {
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
+import { buildBlendedColors, buildColorShells, buildFragments, buildGenericNames } from './layout-fixtures.js';
 
 /** A closed box as one indexed triangle list (8 corners, 12 triangles, outward winding). */
 function boxArrays(center: vec3, size: vec3): { positions: Float32Array; indices: Uint16Array } {
@@ -258,4 +259,10 @@ export const GENERATED_FIXTURES: Readonly<Record<string, () => Document>> = {
   'labels-part-id.glb': buildPartIdLabels,
   'labels-flat-colors.glb': buildFlatColors,
   'components.glb': buildComponents,
+  // The layouts of issue 13 (layout-fixtures.ts).
+  'blended-colors-7.glb': () => buildBlendedColors({ parts: 7, size: 60, seed: 7 }),
+  'blended-colors-34.glb': () => buildBlendedColors({ parts: 34, size: 60, seed: 34 }),
+  'color-shells.glb': () => buildColorShells({ colors: 2, shells: 4000, seed: 2 }),
+  'fragments.glb': buildFragments,
+  'generic-names.glb': buildGenericNames,
 };

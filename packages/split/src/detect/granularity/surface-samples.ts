@@ -103,13 +103,17 @@ export class SurfaceSamples {
     const total = members.reduce((sum, m) => sum + start[m + 1]! - start[m]!, 0);
     const stride = Math.max(1, Math.ceil(total / MAX_QUERY_SAMPLES));
     const best = new Map<number, { distance: number; hits: number }>();
+    // Only neighbours within a cell of the nearest found so far matter: each search stops there, so
+    // the samples far from every neighbour (most of a part's) cost a few rings, not a sweep.
+    let reach = Infinity;
     let k = 0;
     for (const member of members) {
       for (let i = start[member]!; i < start[member + 1]!; i++, k++) {
         if (k % stride !== 0) continue;
         const s = order[i]!;
-        const found = grid.nearest(s, accept);
+        const found = grid.nearest(s, accept, reach);
         if (!found) continue;
+        reach = Math.min(reach, found.distance + grid.cell);
         const entry = best.get(found.part);
         if (!entry) best.set(found.part, { distance: found.distance, hits: 1 });
         else {
@@ -211,8 +215,11 @@ class SampleGrid {
     }
   }
 
-  /** Nearest point to point `s` whose part `accept` takes, searching rings of cells outward. */
-  nearest(s: number, accept: (part: number) => boolean): { part: number; distance: number } | null {
+  /**
+   * Nearest point to point `s` whose part `accept` takes, searching rings of cells outward, no
+   * farther than `reach`.
+   */
+  nearest(s: number, accept: (part: number) => boolean, reach: number): { part: number; distance: number } | null {
     const x = this.xyz[3 * s]!;
     const y = this.xyz[3 * s + 1]!;
     const z = this.xyz[3 * s + 2]!;
@@ -241,8 +248,8 @@ class SampleGrid {
         }
       }
       // Points in the next ring are at least `ring` cells away.
-      if (bestPart >= 0 && best <= ring * this.cell) break;
+      if ((bestPart >= 0 && best <= ring * this.cell) || ring * this.cell > reach) break;
     }
-    return bestPart >= 0 ? { part: bestPart, distance: best } : null;
+    return bestPart >= 0 && best <= reach ? { part: bestPart, distance: best } : null;
   }
 }

@@ -111,21 +111,21 @@ export function foldSmallJoints(skin: Skin, areas: readonly number[], minArea: n
 const RIG_PREFIX = /^(?:mixamorig\d*[:_]|bip0*1[ _]|def[-_]|b_)/iu;
 
 /**
- * A part name from a joint name: the namespace (`mixamorig:`), a rig's prefix (`mixamorig_`,
- * `Bip01 `, `DEF-`, `b_`) and an exporter's joint numbering (`b_Head_05` → `Head`, when every joint
- * of the skin ends in its own number) are dropped: `mixamorig:Spine` becomes `Spine`.
+ * Part names from joint names: the namespace (`mixamorig:`), a rig's prefix (`mixamorig_`,
+ * `Bip01 `, `DEF-`, `b_`) and an exporter's joint numbering (`b_Head_05` → `Head`, when the
+ * numbered joints of the skin each carry their own number) are dropped: `mixamorig:Spine` becomes
+ * `Spine`.
  */
 export function jointPartNames(skin: Skin): string[] {
   const raw = skin.listJoints().map((joint) => joint.getName());
-  const numbered = raw.map((name) => /^(.*\D)_?\d+$/u.exec(name));
-  const numbers = raw.map((name) => /(\d+)$/u.exec(name)?.[1]);
-  // Numbering is debris only when every joint carries a distinct number (Fox: b_Hip_01 … b_Tail03_014);
-  // `leg_joint_R_1` and `leg_joint_R_2` next to `torso_joint` name segments and are kept.
-  const allNumbered = numbered.every(Boolean) && new Set(numbers).size === raw.length && raw.length > 1;
+  const numbers = raw.flatMap((name) => /._(\d+)$/u.exec(name)?.[1] ?? []);
+  // Numbering is an exporter's when the numbered joints all carry distinct numbers (Fox: b_Hip_01 …
+  // b_Tail03_014, joint indices); `leg_joint_L_1` beside `leg_joint_R_1` numbers segments: kept.
+  const exporterNumbers = numbers.length >= 3 && new Set(numbers.map(Number)).size === numbers.length;
   return raw.map((name, i) => {
     let clean = name.includes(':') ? name.slice(name.lastIndexOf(':') + 1) : name;
     clean = clean.replace(RIG_PREFIX, '');
-    if (allNumbered) clean = clean.replace(/_?\d+$/u, '');
+    if (exporterNumbers) clean = clean.replace(/(.)_\d+$/u, '$1');
     clean = clean.replace(/^[_\s.-]+|[_\s.-]+$/gu, '');
     return clean || name || `joint_${i}`;
   });

@@ -12,7 +12,9 @@ import type { ColorPalette } from './color-labels.js';
  * 2. An entry with no interior vertex that lies on the segment between two part colours found around
  *    it (at most two faces away), within {@link BLEND_TOLERANCE}, is a blend of those two; failing
  *    that, inside the triangle of three (a junction of three parts, beside a blend of two of them).
- *    Anything else is a part colour too (a small part with no interior vertex).
+ *    Anything else is a part colour too: entries left over that share faces are one part (a sliver
+ *    one or two faces wide, whose own colour appears on no vertex: every vertex of it is a blend of
+ *    it and its neighbours), named after its most frequent entry.
  * 3. Each face takes the part colour that weighs most over its three corners: a part colour weighs 1
  *    for itself, a blend its mixing weights for its parts. This is the majority of the corners when
  *    two agree, the face's own colour when it is flat, and for a boundary face (A, A/B, A/B') it is
@@ -83,8 +85,9 @@ export function analyseColors(
   for (let e = 0; e < size; e++) if (used[e] && !isPart[e]) candidates.push(e);
   const blends = findBlends(candidates, corners, isPart, palette);
   const blended = new Set(blends.map((blend) => blend.entry));
-  for (const entry of candidates) {
-    if (blended.has(entry)) continue;
+  const leftOver = candidates.filter((entry) => !blended.has(entry));
+  const slivers = groupSlivers(leftOver, corners, size);
+  for (const entry of new Set(slivers.values())) {
     isPart[entry] = 1;
     partCount++;
   }
@@ -97,7 +100,50 @@ export function analyseColors(
     weights[e] = { parts: [e], weights: [1] };
   }
   for (const blend of blends) weights[blend.entry] = { parts: blend.parts, weights: blend.weights };
+  for (const [entry, part] of slivers) weights[entry] = { parts: [part], weights: [1] };
   return { parts, blends, weights };
+}
+
+/**
+ * Left-over entries (no interior vertex, no blend) grouped by the faces they share: each group is
+ * one part, represented by its entry with the most vertices. Returns entry → representative.
+ */
+function groupSlivers(leftOver: readonly number[], corners: readonly ColorCorners[], size: number): Map<number, number> {
+  const groups = new Map<number, number>();
+  if (leftOver.length === 0) return groups;
+  const isLeft = new Uint8Array(size);
+  for (const entry of leftOver) isLeft[entry] = 1;
+  const root = new Int32Array(size);
+  for (let e = 0; e < size; e++) root[e] = e;
+  const find = (x: number): number => {
+    let node = x;
+    while (root[node] !== node) {
+      root[node] = root[root[node]!]!;
+      node = root[node]!;
+    }
+    return node;
+  };
+  const vertices = new Uint32Array(size);
+  for (const { entries, indices } of corners) {
+    for (const entry of entries) if (isLeft[entry]) vertices[entry]! += 1;
+    for (let i = 0; i < indices.length; i += 3) {
+      const a = entries[indices[i]!]!;
+      const b = entries[indices[i + 1]!]!;
+      const c = entries[indices[i + 2]!]!;
+      if (isLeft[a] && isLeft[b]) root[find(b)] = find(a);
+      if (isLeft[a] && isLeft[c]) root[find(c)] = find(a);
+      if (isLeft[b] && isLeft[c]) root[find(c)] = find(b);
+    }
+  }
+  const best = new Map<number, number>();
+  for (const entry of leftOver) {
+    const group = find(entry);
+    const current = best.get(group);
+    if (current === undefined || vertices[entry]! > vertices[current]! || (vertices[entry] === vertices[current] && entry < current))
+      best.set(group, entry);
+  }
+  for (const entry of leftOver) groups.set(entry, best.get(find(entry))!);
+  return groups;
 }
 
 /** The blends among `candidates` (entries without an interior vertex). */
@@ -273,6 +319,7 @@ export function voteTriangleColors({ entries, indices }: ColorCorners, analysis:
       if (carries(weights, a, b)) clean++;
       continue;
     }
+    // (A sliver's entries map to their group's part through `weights`, like blends.)
     score.clear();
     let best = weights[a]!.parts[0] ?? a;
     let bestScore = -1;
