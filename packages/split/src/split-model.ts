@@ -71,7 +71,11 @@ export async function planAndName(
       maxParts,
     );
   }
-  const inputs = await partNameInputs(model.document, plan, options.naming?.template ?? NAMING_DEFAULTS.template);
+  const inputs = await partNameInputs(
+    model.document,
+    plan,
+    options.naming?.template ?? NAMING_DEFAULTS.template,
+  );
   const names = nameParts(inputs, {
     model: modelNameOf(options.sourceFile?.file ?? model.file),
     ...options.naming,

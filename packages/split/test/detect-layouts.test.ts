@@ -2,16 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  inspectModel,
-  readModel,
-  segmentLocally,
-  type SplitModelOptions,
-  splitModel,
-} from '../src/index.js';
+import { inspectModel, readModel, type SplitModelOptions, segmentLocally, splitModel } from '../src/index.js';
+import { buildBlendedColors, distinctColors, partPalette, seeded } from './helpers/layout-fixtures.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES, SHARED_MODELS } from './helpers/paths.js';
-import { buildBlendedColors, distinctColors, partPalette, seeded } from './helpers/layout-fixtures.js';
 
 /**
  * The layouts of issue 13, each with its exact expected part count, validator-clean parts and an
@@ -65,7 +59,12 @@ describe('blended vertex colours (trimesh: face colours averaged on merged verti
     // Every triangle of the generated mesh knows its part: each part's triangle count is exact.
     const { manifest } = await splitAndCheck(generated('blended-colors-7.glb'));
     const document = buildBlendedColors({ parts: 7, size: 60, seed: 7 });
-    const total = document.getRoot().listAccessors().find((a) => a.getType() === 'SCALAR')!.getCount() / 3;
+    const total =
+      document
+        .getRoot()
+        .listAccessors()
+        .find((a) => a.getType() === 'SCALAR')!
+        .getCount() / 3;
     expect(manifest.parts.reduce((sum, part) => sum + part.triangles, 0)).toBe(total);
     // No part is a sliver of boundary faces: the smallest holds hundreds of triangles.
     expect(Math.min(...manifest.parts.map((part) => part.triangles))).toBeGreaterThan(200);
@@ -164,7 +163,8 @@ describe('generic names', () => {
     expect(dropExporterDebris('Wheel.001')).toBe('Wheel');
     for (const name of ['geometry_0', 'Object_12', 'mesh_3', 'part_7', 'tripo_part_40', 'barrel_1.obj_1', ''])
       expect(isGenericName(name), name).toBe(true);
-    for (const name of ['Wheel', 'Blade.001', 'left_arm', 'part']) expect(isGenericName(name), name).toBe(name === 'part');
+    for (const name of ['Wheel', 'Blade.001', 'left_arm', 'part'])
+      expect(isGenericName(name), name).toBe(name === 'part');
   });
 });
 
@@ -174,7 +174,9 @@ describe('template tokens for parts without meaningful names', () => {
     // primitives.glb: base colour factors (linear light) 1/0.2/0.2, 0.2/1/0.2, 0.2/0.2/1, which show as
     // sRGB 255/124/124 and so on: pink, lime, and a blue that stays blue.
     expect(colors.parts.map((part) => part.name)).toEqual(['pink', 'lime', 'blue']);
-    const regions = await inspectModel(generated('primitives.glb'), { naming: { template: '{region}_{name}' } });
+    const regions = await inspectModel(generated('primitives.glb'), {
+      naming: { template: '{region}_{name}' },
+    });
     expect(regions.parts.map((part) => part.name)).toEqual(['right_Body', 'center_Glass', 'left_Tire']);
   });
 });
@@ -208,7 +210,12 @@ describe.skipIf(!skinned.every(existsSync))('bones', () => {
       const { document } = await readModel(readFileSync(join(work, `pack-${outputs - 1}`, part.file)));
       const skin = document.getRoot().listSkins()[0]!;
       expect(skin, part.name).toBeDefined();
-      expect(document.getRoot().listNodes().some((node) => node.getSkin() === skin)).toBe(true);
+      expect(
+        document
+          .getRoot()
+          .listNodes()
+          .some((node) => node.getSkin() === skin),
+      ).toBe(true);
     }
   });
 

@@ -467,7 +467,9 @@ describe('label options', () => {
     expect(() => explodeByLabels('colors', { maxColors: 1 })).toThrow(
       /maxColors must be an integer of at least 2/,
     );
-    expect(() => explodeByLabels('components', {}, { granularity: { minPartArea: 2 } })).toThrow(/minPartArea/);
+    expect(() => explodeByLabels('components', {}, { granularity: { minPartArea: 2 } })).toThrow(
+      /minPartArea/,
+    );
     expect(() => explodeByLabels('components', {}, { granularity: { targetParts: 0 } })).toThrow(
       /targetParts/,
     );

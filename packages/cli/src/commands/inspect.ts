@@ -1,7 +1,7 @@
+import type { InspectReport } from '@meshparts/split/inspect';
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatTable, type Output, printable } from '../output.js';
-import type { InspectReport } from '@meshparts/split/inspect';
 import { action, type CliRun } from './index.js';
 import {
   addDetectOptions,

@@ -75,7 +75,11 @@ export async function inspectModel(
     skins: root.listSkins().length,
   };
   const plan = await planParts(model.document, options);
-  const inputs = await partNameInputs(model.document, plan, options.naming?.template ?? NAMING_DEFAULTS.template);
+  const inputs = await partNameInputs(
+    model.document,
+    plan,
+    options.naming?.template ?? NAMING_DEFAULTS.template,
+  );
   const names = nameParts(inputs, { model: modelNameOf(model.file), ...options.naming });
   const parts = plan.parts.map((part, i): InspectedPart => {
     const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();

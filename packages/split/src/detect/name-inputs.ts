@@ -13,7 +13,11 @@ import { dropExporterDebris } from './part-names.js';
  * (`barrel_1.obj_1` → `barrel_1_1`, `Wheel.001` → `Wheel`), and, only when the template asks for
  * them, `{region}` and `{color}`. Shared by splitModel and inspectModel, so both name alike.
  */
-export async function partNameInputs(document: Document, plan: PartPlan, template: string): Promise<NameInput[]> {
+export async function partNameInputs(
+  document: Document,
+  plan: PartPlan,
+  template: string,
+): Promise<NameInput[]> {
   const regions = template.includes('{region}') ? partRegions(document, plan.parts) : null;
   const colors = template.includes('{color}') ? await partColors(plan.parts) : null;
   return plan.parts.map((part, index) => ({
@@ -144,7 +148,8 @@ async function primitiveColor(
     if (colorArray) {
       for (let c = 0; c < 3; c++) {
         let mean = 0;
-        for (let j = 0; j < 3; j++) mean += (colorArray[indices[3 * t + j]! * colorSize + c]! * colorScale) / 3;
+        for (let j = 0; j < 3; j++)
+          mean += (colorArray[indices[3 * t + j]! * colorSize + c]! * colorScale) / 3;
         rgb[c]! *= mean;
       }
     }

@@ -9,7 +9,8 @@ import type { PlannedPart } from './detect-parts.js';
  */
 
 /** A name that only numbers a part. */
-const NUMBERED = /^(?:geometry|object|mesh|part|tripo_part|node|primitive|group|default|untitled)[ _.-]?\d*$/iu;
+const NUMBERED =
+  /^(?:geometry|object|mesh|part|tripo_part|node|primitive|group|default|untitled)[ _.-]?\d*$/iu;
 /** A model file's extension inside a name (`barrel_1.obj`, `barrel_1.obj_1`): the name of a file, not a part. */
 const FILE_NAME = /\.(?:obj|fbx|ply|stl|glb|gltf|dae|3ds|off|usdz?|blend)(?=$|[_.]\d+$)/iu;
 
@@ -92,5 +93,8 @@ export function clearRecordedSourceNames(node: Node): void {
 
 /** Records constituents on a node (see {@link recordedSourceNames}). */
 export function recordSourceNames(node: Node, names: readonly string[]): void {
-  node.setExtras({ ...(node.getExtras() as Record<string, unknown>), [SOURCE_NAMES_EXTRAS]: { sourceNames: [...names] } });
+  node.setExtras({
+    ...(node.getExtras() as Record<string, unknown>),
+    [SOURCE_NAMES_EXTRAS]: { sourceNames: [...names] },
+  });
 }

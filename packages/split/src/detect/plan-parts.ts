@@ -1,6 +1,6 @@
 import type { Document, Node } from '@gltf-transform/core';
 import { NoLabelsError } from '../errors.js';
-import { type LabelStrategy, LABEL_STRATEGIES, type PartStrategy, resolveGranularity } from '../options.js';
+import { LABEL_STRATEGIES, type LabelStrategy, type PartStrategy, resolveGranularity } from '../options.js';
 import { type DetectPartsOptions, detectParts, type PartPlan, type PlanMerge } from './detect-parts.js';
 import { mergePlannedParts } from './granularity/merge-nodes.js';
 import { type ExplodeReport, explodeByLabels, findLabelAttribute } from './labels/index.js';
@@ -23,7 +23,9 @@ function assertLabelsPresent(
       ? primitives.some((primitive) => findLabelAttribute(primitive, attribute) !== null)
       : strategy === 'bones'
         ? root.listNodes().some((node) => node.getSkin() && node.getMesh()) &&
-          primitives.some((primitive) => primitive.getAttribute('JOINTS_0') && primitive.getAttribute('WEIGHTS_0'))
+          primitives.some(
+            (primitive) => primitive.getAttribute('JOINTS_0') && primitive.getAttribute('WEIGHTS_0'),
+          )
         : primitives.some((primitive) => primitive.getAttribute('COLOR_0') !== null);
   if (present) return;
   const what =
@@ -39,6 +41,12 @@ function assertLabelsPresent(
 
 function isLabelStrategy(strategy: PartStrategy): strategy is LabelStrategy {
   return (LABEL_STRATEGIES as readonly string[]).includes(strategy);
+}
+
+/** What `auto` found, without the votes it took (used once, by the split). */
+function withoutVotes(source: NonNullable<PartPlan['labels']>): NonNullable<PartPlan['labels']> {
+  const { colorVotes: _votes, ...rest } = source;
+  return rest;
 }
 
 function plural(count: number, word: string): string {
@@ -65,7 +73,9 @@ function plural(count: number, word: string): string {
 export async function planParts(document: Document, options: PlanPartsOptions = {}): Promise<PartPlan> {
   const first = detectParts(document, options);
   const logger = document.getLogger();
-  logger.debug(`planParts: ${first.strategy} (${first.reason})${first.sceneNote ? `; ${first.sceneNote}` : ''}`);
+  logger.debug(
+    `planParts: ${first.strategy} (${first.reason})${first.sceneNote ? `; ${first.sceneNote}` : ''}`,
+  );
   const { instances } = options;
   const byNodes = () => detectParts(document, { strategy: 'nodes', ...(instances ? { instances } : {}) });
   const report: ExplodeReport = { merges: [], sourceNames: new Map() };
@@ -79,6 +89,7 @@ export async function planParts(document: Document, options: PlanPartsOptions = 
     await document.transform(
       explodeByLabels(strategy, labelOptions, {
         ...(options.granularity ? { granularity: options.granularity } : {}),
+        ...(first.labels?.colorVotes ? { colorVotes: first.labels.colorVotes } : {}),
         report,
       }),
     );
@@ -103,14 +114,20 @@ export async function planParts(document: Document, options: PlanPartsOptions = 
   const count = plan.parts.length;
   const mergedNote =
     merges.length > 0
-      ? `; ${plural(merges.reduce((sum, m) => sum + m.sourceNames.length - 1, 0), 'small part')} merged into neighbours`
+      ? `; ${plural(
+          merges.reduce((sum, m) => sum + m.sourceNames.length - 1, 0),
+          'small part',
+        )} merged into neighbours`
       : '';
-  const reason = first.needsLabels || merges.length > 0 ? `${plan.reason}${mergedNote}; ${plural(count, 'part')}` : plan.reason;
+  const reason =
+    first.needsLabels || merges.length > 0
+      ? `${plan.reason}${mergedNote}; ${plural(count, 'part')}`
+      : plan.reason;
   return {
     ...plan,
     reason,
     needsLabels: false,
-    ...(first.labels ? { labels: first.labels } : {}),
+    ...(first.labels ? { labels: withoutVotes(first.labels) } : {}),
     merges,
     ...(report.colors ? { colors: report.colors } : {}),
   };

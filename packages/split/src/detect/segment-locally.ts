@@ -1,6 +1,7 @@
 import type { Document, Node } from '@gltf-transform/core';
 import type { GranularityOptions, LabelOptions, LabelStrategy } from '../options.js';
 import type { PlanMerge } from './detect-parts.js';
+import type { ColorVotes } from './labels/color-blends.js';
 import { type ExplodeReport, explodeByLabels } from './labels/explode-by-labels.js';
 import { findLabelSource } from './labels/find-label-source.js';
 import { recordSourceNames } from './part-names.js';
@@ -39,7 +40,10 @@ function sceneMeshNodes(document: Document): Node[] {
 }
 
 /** One step of `auto`: a strategy and why, or null to try the next. */
-type AutoStep = (document: Document, labels: LabelOptions) => { strategy: LabelStrategy; found: string; labels?: LabelOptions } | null;
+type AutoStep = (
+  document: Document,
+  labels: LabelOptions,
+) => { strategy: LabelStrategy; found: string; labels?: LabelOptions; colorVotes?: ColorVotes } | null;
 
 /**
  * `auto`'s decision order, tried in turn (the first that applies wins):
@@ -56,6 +60,7 @@ const AUTO_STEPS: readonly AutoStep[] = [
       strategy: source.strategy,
       found: source.reason,
       ...(source.attribute ? { labels: { ...labels, attribute: source.attribute } } : {}),
+      ...(source.colorVotes ? { colorVotes: source.colorVotes } : {}),
     };
   },
   (document) => {
@@ -68,12 +73,16 @@ const AUTO_STEPS: readonly AutoStep[] = [
         .listPrimitives()
         .some((primitive) => primitive.getAttribute('JOINTS_0') && primitive.getAttribute('WEIGHTS_0'));
     return skinned
-      ? { strategy: 'bones', found: `one skinned mesh (${only!.getSkin()!.listJoints().length} joints): cut by the joint that dominates each triangle` }
+      ? {
+          strategy: 'bones',
+          found: `one skinned mesh (${only!.getSkin()!.listJoints().length} joints): cut by the joint that dominates each triangle`,
+        }
       : null;
   },
   () => ({
     strategy: 'components',
-    found: 'one mesh without label attribute, face colours or skin: connected components, small pieces merged into their nearest neighbours',
+    found:
+      'one mesh without label attribute, face colours or skin: connected components, small pieces merged into their nearest neighbours',
   }),
 ];
 
@@ -112,6 +121,7 @@ export async function segmentLocally(
   }
   let strategy: LabelStrategy;
   let found: string;
+  let colorVotes: ColorVotes | undefined;
   if (requested === 'auto') {
     let step: ReturnType<AutoStep> = null;
     for (const next of AUTO_STEPS) {
@@ -122,6 +132,7 @@ export async function segmentLocally(
     strategy = step!.strategy;
     found = step!.found;
     if (step!.labels) labelOptions = step!.labels;
+    colorVotes = step!.colorVotes;
   } else {
     strategy = requested;
     found = `strategy ${requested} requested`;
@@ -130,13 +141,15 @@ export async function segmentLocally(
   await document.transform(
     explodeByLabels(strategy, labelOptions, {
       ...(options.granularity ? { granularity: options.granularity } : {}),
+      ...(colorVotes ? { colorVotes } : {}),
       report,
     }),
   );
   for (const [node, names] of report.sourceNames) recordSourceNames(node, names);
   const parts = sceneMeshNodes(document).length;
   const merged = report.merges.reduce((sum, merge) => sum + merge.sourceNames.length - 1, 0);
-  const mergedNote = merged > 0 ? `; ${merged} small part${merged === 1 ? '' : 's'} merged into neighbours` : '';
+  const mergedNote =
+    merged > 0 ? `; ${merged} small part${merged === 1 ? '' : 's'} merged into neighbours` : '';
   return {
     document,
     strategy,

@@ -12,7 +12,12 @@ import {
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
-import { buildBlendedColors, buildColorShells, buildFragments, buildGenericNames } from './layout-fixtures.js';
+import {
+  buildBlendedColors,
+  buildColorShells,
+  buildFragments,
+  buildGenericNames,
+} from './layout-fixtures.js';
 
 /** A closed box as one indexed triangle list (8 corners, 12 triangles, outward winding). */
 function boxArrays(center: vec3, size: vec3): { positions: Float32Array; indices: Uint16Array } {

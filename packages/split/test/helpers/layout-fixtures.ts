@@ -24,7 +24,8 @@ export function partPalette(count: number, random: () => number): [number, numbe
       number,
       number,
     ];
-    if (colors.every((other) => Math.max(...other.map((c, i) => Math.abs(c - color[i]!))) >= 60)) colors.push(color);
+    if (colors.every((other) => Math.max(...other.map((c, i) => Math.abs(c - color[i]!))) >= 60))
+      colors.push(color);
   }
   return colors;
 }
@@ -119,7 +120,9 @@ export function buildBlendedColors({ parts, size, seed }: BlendedColorsOptions):
       document.createAccessor().setType('VEC4').setArray(colors).setNormalized(true).setBuffer(buffer),
     )
     .setIndices(document.createAccessor().setType('SCALAR').setArray(indices).setBuffer(buffer));
-  const node = document.createNode('geometry_0').setMesh(document.createMesh('geometry_0').addPrimitive(primitive));
+  const node = document
+    .createNode('geometry_0')
+    .setMesh(document.createMesh('geometry_0').addPrimitive(primitive));
   document.createScene('scene').addChild(node);
   return document;
 }
@@ -146,7 +149,15 @@ export function distinctColors(document: Document): number {
  * own four vertices and one of `colors` colours, the shells of every colour spread over the whole
  * volume. A part is all the shells of one colour.
  */
-export function buildColorShells({ colors, shells, seed }: { colors: number; shells: number; seed: number }): Document {
+export function buildColorShells({
+  colors,
+  shells,
+  seed,
+}: {
+  colors: number;
+  shells: number;
+  seed: number;
+}): Document {
   const random = seeded(seed);
   const palette = partPalette(colors, random);
   const positions = new Float32Array(shells * 4 * 3);
@@ -193,7 +204,10 @@ function boxGeometry(
 ): Mesh {
   const positions = new Float32Array(boxes.length * 24);
   const indices = new Uint32Array(boxes.length * 36);
-  const faces = [0, 2, 1, 1, 2, 3, 4, 5, 6, 5, 7, 6, 0, 1, 4, 1, 5, 4, 2, 6, 3, 3, 6, 7, 0, 4, 2, 2, 4, 6, 1, 3, 5, 3, 7, 5];
+  const faces = [
+    0, 2, 1, 1, 2, 3, 4, 5, 6, 5, 7, 6, 0, 1, 4, 1, 5, 4, 2, 6, 3, 3, 6, 7, 0, 4, 2, 2, 4, 6, 1, 3, 5, 3, 7,
+    5,
+  ];
   boxes.forEach(({ min, max }, b) => {
     for (let i = 0; i < 8; i++) {
       positions[b * 24 + i * 3] = i & 1 ? max[0] : min[0];
@@ -308,7 +322,11 @@ export function buildGenericNames(): Document {
     const x = (i % 6) * 1.5;
     const z = Math.floor(i / 6) * 1.5;
     // Parts overlap their neighbours a little along x, as generated parts do.
-    const mesh = boxGeometry(document, [{ min: [x, 0, z], max: [x + 1.7, 1 + (i % 3) * 0.2, z + 1] }], material);
+    const mesh = boxGeometry(
+      document,
+      [{ min: [x, 0, z], max: [x + 1.7, 1 + (i % 3) * 0.2, z + 1] }],
+      material,
+    );
     mesh.setName(`geometry_${i}`);
     scene.addChild(document.createNode(`geometry_${i}`).setMesh(mesh));
   });
@@ -326,7 +344,10 @@ export function buildGenericNames(): Document {
       const h = shells > 1 ? 2 + random() * 0.1 : 0.2;
       const y = meshName === 'lid' ? 2 : meshName === 'hoop' ? 1 : 0;
       const w = shells > 1 ? 0.04 : 3;
-      return { min: [x - w, y, z - w] as [number, number, number], max: [x + w, y + h, z + w] as [number, number, number] };
+      return {
+        min: [x - w, y, z - w] as [number, number, number],
+        max: [x + w, y + h, z + w] as [number, number, number],
+      };
     });
     const mesh = boxGeometry(document, boxes, null).setName(meshName);
     scene.addChild(document.createNode(nodeName).setMesh(mesh));

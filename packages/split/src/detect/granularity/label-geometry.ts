@@ -1,6 +1,6 @@
 import type { Primitive } from '@gltf-transform/core';
-import { weldPositions } from '../labels/weld.js';
 import { normalizedDivisor, triangleListIndices } from '../labels/triangles.js';
+import { weldPositions } from '../labels/weld.js';
 import { SurfaceSamples } from './surface-samples.js';
 
 /** Positions of a primitive as decoded numbers: the array and the factor that decodes it. */

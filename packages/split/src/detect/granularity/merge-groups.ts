@@ -88,7 +88,10 @@ class AreaHeap {
   }
   /** Smaller area first; equal areas by group index, so the result does not depend on push order. */
   private less(a: number, b: number): boolean {
-    return this.areas[a]! < this.areas[b]! || (this.areas[a] === this.areas[b] && this.groups[a]! < this.groups[b]!);
+    return (
+      this.areas[a]! < this.areas[b]! ||
+      (this.areas[a] === this.areas[b] && this.groups[a]! < this.groups[b]!)
+    );
   }
   private swap(a: number, b: number): void {
     [this.areas[a], this.areas[b]] = [this.areas[b]!, this.areas[a]!];
@@ -129,7 +132,8 @@ export function mergeGroups(
     ? graph.boundaries.map((map, i) => {
         const own = new Map<number, number>();
         if (fixed[i]) return own;
-        for (const [other, length] of map) if (other !== i && !fixed[other] && length > 0) own.set(other, length);
+        for (const [other, length] of map)
+          if (other !== i && !fixed[other] && length > 0) own.set(other, length);
         return own;
       })
     : null;
@@ -160,8 +164,10 @@ export function mergeGroups(
     groupArea[keep] = groupArea[keep]! + groupArea[drop]!;
     for (const member of members[drop]!) members[keep]!.push(member);
     members[drop] = [];
-    if (areas[largest[drop]!]! > areas[largest[keep]!]! ||
-      (areas[largest[drop]!] === areas[largest[keep]!] && largest[drop]! < largest[keep]!))
+    if (
+      areas[largest[drop]!]! > areas[largest[keep]!]! ||
+      (areas[largest[drop]!] === areas[largest[keep]!] && largest[drop]! < largest[keep]!)
+    )
       largest[keep] = largest[drop]!;
     small[keep] = small[keep]! | small[drop]!;
     if (adjacency) mergeAdjacency(adjacency, keep, drop);

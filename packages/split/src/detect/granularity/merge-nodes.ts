@@ -11,11 +11,10 @@ import { multiply, transformPointInto, tryInvert } from '../../math.js';
 import type { ResolvedGranularity } from '../../options.js';
 import type { PlannedPart } from '../detect-parts.js';
 import { isTriangleList } from '../labels/triangles.js';
-import { slotBoundaries } from './label-geometry.js';
-import { type MergeReason, mergeGroups } from './merge-groups.js';
+import { slotBoundaries, triangleAreas } from './label-geometry.js';
+import { type MergedGroup, type MergeReason, mergeGroups } from './merge-groups.js';
 import { areaScale, meshArea } from './model-area.js';
 import { SurfaceSamples } from './surface-samples.js';
-import { triangleAreas } from './label-geometry.js';
 
 /** One merge of parts found by structure (nodes, primitives), for `inspect` and the manifest. */
 export interface PartMerge {
@@ -53,13 +52,19 @@ function animatedNodes(document: Document): Set<Node> {
 function isMergeableNode(part: PlannedPart, animated: Set<Node>, world: mat4): boolean {
   if (part.primitive || part.nodes.length !== 1) return false;
   const node = part.nodes[0]!;
-  if (node.getSkin() || animated.has(node) || node.getWeights().length > 0 || node.listExtensions().length > 0)
+  if (
+    node.getSkin() ||
+    animated.has(node) ||
+    node.getWeights().length > 0 ||
+    node.listExtensions().length > 0
+  )
     return false;
   if (part.mesh.listParents().filter((parent) => parent.propertyType === 'Node').length !== 1) return false;
   for (const primitive of part.mesh.listPrimitives()) {
     if (primitive.listTargets().length > 0) return false;
     const mode = primitive.getMode();
-    if (mode === PrimitiveClass.Mode.TRIANGLE_STRIP || mode === PrimitiveClass.Mode.TRIANGLE_FAN) return false;
+    if (mode === PrimitiveClass.Mode.TRIANGLE_STRIP || mode === PrimitiveClass.Mode.TRIANGLE_FAN)
+      return false;
   }
   return tryInvert(world) !== null;
 }
@@ -84,7 +89,9 @@ export async function mergePlannedParts(
   const byPrimitive = parts.every((part) => part.primitive !== null);
   const worldOf = createWorldMatrices();
   const animated = animatedNodes(document);
-  const fixed = parts.map((part) => !byPrimitive && !isMergeableNode(part, animated, worldOf(part.nodes[0]!)));
+  const fixed = parts.map(
+    (part) => !byPrimitive && !isMergeableNode(part, animated, worldOf(part.nodes[0]!)),
+  );
   const areas = parts.map((part) => {
     if (part.primitive) return primitiveArea(part.primitive);
     const node = part.nodes[0]!;
@@ -101,7 +108,12 @@ export async function mergePlannedParts(
   let samples: SurfaceSamples | null = null;
   const boundaries = byPrimitive
     ? slotBoundaries(
-        new Map(parts.map((part, i) => [part.primitive!, new Uint32Array(triangleAreas(part.primitive!).length).fill(i)])),
+        new Map(
+          parts.map((part, i) => [
+            part.primitive!,
+            new Uint32Array(triangleAreas(part.primitive!).length).fill(i),
+          ]),
+        ),
         parts.length,
         1e-4,
       )
@@ -125,7 +137,7 @@ export async function mergePlannedParts(
     reason: group.reason,
   }));
   const sourceNames = new Map<Node, string[]>();
-  if (byPrimitive) regroupPrimitives(document, parts, plan.hostOf, sourceNames);
+  if (byPrimitive) regroupPrimitives(document, parts, plan.hostOf, plan.merged, sourceNames);
   else {
     const { transformPrimitive } = await import('@gltf-transform/functions');
     for (const group of plan.merged) {
@@ -177,12 +189,19 @@ function partSamples(
     return primitives.filter(isTriangleList).map((primitive) => triangleSoup(primitive, matrix));
   });
   for (const soup of soups)
-    for (const triangles of soup ?? []) for (let i = 0; i < triangles.length; i += 3) samples.extend(triangles[i]!, triangles[i + 1]!, triangles[i + 2]!);
+    for (const triangles of soup ?? [])
+      for (let i = 0; i < triangles.length; i += 3)
+        samples.extend(triangles[i]!, triangles[i + 1]!, triangles[i + 2]!);
   samples.setSpacing();
   soups.forEach((soup, part) => {
     for (const triangles of soup ?? []) {
       for (let i = 0; i < triangles.length; i += 9)
-        samples.addTriangle(part, triangles.subarray(i, i + 3), triangles.subarray(i + 3, i + 6), triangles.subarray(i + 6, i + 9));
+        samples.addTriangle(
+          part,
+          triangles.subarray(i, i + 3),
+          triangles.subarray(i + 3, i + 6),
+          triangles.subarray(i + 6, i + 9),
+        );
     }
   });
   return samples;
@@ -192,7 +211,9 @@ function partSamples(
 function triangleSoup(primitive: Primitive, matrix: mat4 | null): Float64Array {
   const position = primitive.getAttribute('POSITION')!;
   const indices = primitive.getIndices()?.getArray();
-  const count = indices ? indices.length - (indices.length % 3) : position.getCount() - (position.getCount() % 3);
+  const count = indices
+    ? indices.length - (indices.length % 3)
+    : position.getCount() - (position.getCount() % 3);
   const out = new Float64Array(count * 3);
   const point = [0, 0, 0];
   for (let i = 0; i < count; i++) {
@@ -212,15 +233,23 @@ function regroupPrimitives(
   document: Document,
   parts: readonly PlannedPart[],
   hostOf: Uint32Array,
+  merged: readonly MergedGroup[],
   sourceNames: Map<Node, string[]>,
 ): void {
+  // Constituents by decreasing area, as the merge plan lists them.
+  const order = new Map(merged.map((group) => [group.host, group.members]));
   const node = parts[0]!.nodes[0]!;
   const mesh: Mesh = parts[0]!.mesh;
   const groups = new Map<number, number[]>();
-  hostOf.forEach((host, i) => groups.set(host, [...(groups.get(host) ?? []), i]));
+  hostOf.forEach((host, i) => {
+    groups.set(host, [...(groups.get(host) ?? []), i]);
+  });
   for (const [host, members] of [...groups].sort((a, b) => a[0] - b[0])) {
     const name = parts[host]!.sourceName || parts[host]!.id;
-    const groupMesh = document.createMesh(name).setWeights([...mesh.getWeights()]).setExtras({ ...mesh.getExtras() });
+    const groupMesh = document
+      .createMesh(name)
+      .setWeights([...mesh.getWeights()])
+      .setExtras({ ...mesh.getExtras() });
     for (const member of members) {
       const primitive = parts[member]!.primitive!;
       mesh.removePrimitive(primitive);
@@ -234,10 +263,12 @@ function regroupPrimitives(
     const instancing = node.getExtension('EXT_mesh_gpu_instancing');
     if (instancing) child.setExtension('EXT_mesh_gpu_instancing', instancing);
     node.addChild(child);
-    if (members.length > 1) {
-      const ordered = [host, ...members.filter((m) => m !== host)];
-      sourceNames.set(child, ordered.map((m) => parts[m]!.sourceName));
-    }
+    const constituents = order.get(host);
+    if (constituents)
+      sourceNames.set(
+        child,
+        constituents.map((m) => parts[m]!.sourceName),
+      );
   }
   node.setMesh(null).setSkin(null).setWeights([]).setExtension('EXT_mesh_gpu_instancing', null);
   mesh.dispose();

@@ -23,7 +23,9 @@ export function areaScale(node: Node, world: mat4): number {
   if (node.getSkin()) return 1;
   const m = world;
   const det =
-    m[0] * (m[5] * m[10] - m[6] * m[9]) - m[4] * (m[1] * m[10] - m[2] * m[9]) + m[8] * (m[1] * m[6] - m[2] * m[5]);
+    m[0] * (m[5] * m[10] - m[6] * m[9]) -
+    m[4] * (m[1] * m[10] - m[2] * m[9]) +
+    m[8] * (m[1] * m[6] - m[2] * m[5]);
   return Math.abs(det) ** (2 / 3);
 }
 

@@ -45,17 +45,42 @@ export class SurfaceSamples {
     this.spacing = diagonal > 0 && Number.isFinite(diagonal) ? diagonal / resolution : Infinity;
   }
 
-  /** Adds the triangle (a, b, c) of `part`: its corners, and inner points when it is larger than the spacing. */
+  /**
+   * Adds the triangle (a, b, c) of `part`: its corners, points along edges longer than the spacing,
+   * and a grid of inner points when its area exceeds a cell's (a long thin triangle gets its edges
+   * only: the number of points follows the area and the edges, not the longest edge squared).
+   */
   addTriangle(part: number, a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>): void {
     this.push(part, a[0]!, a[1]!, a[2]!);
     this.push(part, b[0]!, b[1]!, b[2]!);
     this.push(part, c[0]!, c[1]!, c[2]!);
-    const longest = Math.max(dist(a, b), dist(b, c), dist(c, a));
-    if (!(longest > this.spacing)) return;
-    const steps = Math.min(64, Math.ceil(longest / this.spacing));
-    for (let i = 0; i <= steps; i++) {
-      for (let j = 0; i + j <= steps; j++) {
-        if ((i === 0 && j === 0) || i === steps || j === steps) continue;
+    if (!Number.isFinite(this.spacing)) return;
+    for (const [p, q] of [
+      [a, b],
+      [b, c],
+      [c, a],
+    ] as const) {
+      const steps = Math.min(256, Math.ceil(dist(p, q) / this.spacing));
+      for (let i = 1; i < steps; i++) {
+        const t = i / steps;
+        this.push(
+          part,
+          p[0]! + t * (q[0]! - p[0]!),
+          p[1]! + t * (q[1]! - p[1]!),
+          p[2]! + t * (q[2]! - p[2]!),
+        );
+      }
+    }
+    const ux = b[0]! - a[0]!;
+    const uy = b[1]! - a[1]!;
+    const uz = b[2]! - a[2]!;
+    const vx = c[0]! - a[0]!;
+    const vy = c[1]! - a[1]!;
+    const vz = c[2]! - a[2]!;
+    const area = 0.5 * Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
+    const steps = Math.min(64, Math.floor(Math.sqrt(2 * area) / this.spacing));
+    for (let i = 1; i < steps; i++) {
+      for (let j = 1; i + j < steps; j++) {
         const u = i / steps;
         const v = j / steps;
         const w = 1 - u - v;
@@ -219,7 +244,11 @@ class SampleGrid {
    * Nearest point to point `s` whose part `accept` takes, searching rings of cells outward, no
    * farther than `reach`.
    */
-  nearest(s: number, accept: (part: number) => boolean, reach: number): { part: number; distance: number } | null {
+  nearest(
+    s: number,
+    accept: (part: number) => boolean,
+    reach: number,
+  ): { part: number; distance: number } | null {
     const x = this.xyz[3 * s]!;
     const y = this.xyz[3 * s + 1]!;
     const z = this.xyz[3 * s + 2]!;

@@ -16,7 +16,9 @@ export function skinOfMesh(mesh: Mesh): Skin | null {
 }
 
 /** The JOINTS_n / WEIGHTS_n pairs of a primitive. */
-function influenceSets(primitive: Primitive): Array<{ joints: ArrayLike<number>; weights: ArrayLike<number>; scale: number; size: number }> {
+function influenceSets(
+  primitive: Primitive,
+): Array<{ joints: ArrayLike<number>; weights: ArrayLike<number>; scale: number; size: number }> {
   const sets = [];
   for (let n = 0; ; n++) {
     const joints = primitive.getAttribute(`JOINTS_${n}`);

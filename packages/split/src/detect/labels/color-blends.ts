@@ -1,4 +1,6 @@
-import type { ColorPalette } from './color-labels.js';
+import type { Primitive } from '@gltf-transform/core';
+import { type ColorPalette, colorVertexEntries, createColorPalette } from './color-labels.js';
+import { triangleListIndices } from './triangles.js';
 
 /**
  * Part colours and blends. Segmenters colour faces; when the vertices are merged afterwards (trimesh
@@ -108,7 +110,11 @@ export function analyseColors(
  * Left-over entries (no interior vertex, no blend) grouped by the faces they share: each group is
  * one part, represented by its entry with the most vertices. Returns entry → representative.
  */
-function groupSlivers(leftOver: readonly number[], corners: readonly ColorCorners[], size: number): Map<number, number> {
+function groupSlivers(
+  leftOver: readonly number[],
+  corners: readonly ColorCorners[],
+  size: number,
+): Map<number, number> {
   const groups = new Map<number, number>();
   if (leftOver.length === 0) return groups;
   const isLeft = new Uint8Array(size);
@@ -139,7 +145,11 @@ function groupSlivers(leftOver: readonly number[], corners: readonly ColorCorner
   for (const entry of leftOver) {
     const group = find(entry);
     const current = best.get(group);
-    if (current === undefined || vertices[entry]! > vertices[current]! || (vertices[entry] === vertices[current] && entry < current))
+    if (
+      current === undefined ||
+      vertices[entry]! > vertices[current]! ||
+      (vertices[entry] === vertices[current] && entry < current)
+    )
       best.set(group, entry);
   }
   for (const entry of leftOver) groups.set(entry, best.get(find(entry))!);
@@ -212,7 +222,12 @@ function findBlends(
 type Rgb = [number, number, number];
 
 /** The pair of part colours that `colour` lies between (weights both in [0.02, 0.98]), best fit first. */
-function bestPair(entry: number, colour: Rgb, parts: readonly number[], rgb: (entry: number) => Rgb): ColorBlend | null {
+function bestPair(
+  entry: number,
+  colour: Rgb,
+  parts: readonly number[],
+  rgb: (entry: number) => Rgb,
+): ColorBlend | null {
   let best: ColorBlend | null = null;
   let bestError = BLEND_TOLERANCE;
   for (let i = 0; i < parts.length; i++) {
@@ -222,7 +237,8 @@ function bestPair(entry: number, colour: Rgb, parts: readonly number[], rgb: (en
       const ab = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
       const length = ab[0]! ** 2 + ab[1]! ** 2 + ab[2]! ** 2;
       if (length === 0) continue;
-      const t = ((colour[0] - b[0]) * ab[0]! + (colour[1] - b[1]) * ab[1]! + (colour[2] - b[2]) * ab[2]!) / length;
+      const t =
+        ((colour[0] - b[0]) * ab[0]! + (colour[1] - b[1]) * ab[1]! + (colour[2] - b[2]) * ab[2]!) / length;
       if (t < 0.02 || t > 0.98) continue;
       const error = Math.max(
         Math.abs(colour[0] - (b[0] + t * ab[0]!)),
@@ -349,4 +365,48 @@ export function voteTriangleColors({ entries, indices }: ColorCorners, analysis:
 /** Whether entry `entry` carries part colour `part` (is it, or blends it). */
 function carries(weights: ColorAnalysis['weights'], entry: number, part: number): boolean {
   return weights[entry]!.parts.includes(part);
+}
+
+/** Every face's part colour over some primitives, with what was found (see {@link voteColors}). */
+export interface ColorVotes {
+  /** Per primitive with COLOR_0, the part colour (palette entry) of each triangle. */
+  labels: Map<Primitive, Float64Array>;
+  /** `color_rrggbb` of a palette entry. */
+  name: (entry: number) => string;
+  analysis: ColorAnalysis;
+  /** Triangles whose corners all carry their colour (see {@link ColorVote}), and all triangles. */
+  clean: number;
+  triangles: number;
+}
+
+/**
+ * Part colours voted per face over `primitives` (one palette for all): the whole of the `colors`
+ * strategy's reading, shared by `auto`'s decision (findLabelSource) and the split itself, which
+ * takes these votes as they are instead of reading the colours twice. Null when no primitive has
+ * COLOR_0 or the colours are not a segmentation (more than `maxParts` part colours).
+ */
+export function voteColors(
+  primitives: readonly Primitive[],
+  tolerance: number,
+  maxParts: number,
+): ColorVotes | null {
+  const palette = createColorPalette(tolerance);
+  const corners = new Map<Primitive, ColorCorners>();
+  for (const primitive of primitives) {
+    const entries = colorVertexEntries(primitive, palette);
+    if (entries) corners.set(primitive, { entries, indices: triangleListIndices(primitive) });
+  }
+  if (corners.size === 0) return null;
+  const analysis = analyseColors([...corners.values()], palette, maxParts);
+  if (!analysis) return null;
+  const labels = new Map<Primitive, Float64Array>();
+  let clean = 0;
+  let triangles = 0;
+  for (const [primitive, corner] of corners) {
+    const vote = voteTriangleColors(corner, analysis);
+    labels.set(primitive, vote.labels);
+    clean += vote.clean;
+    triangles += vote.labels.length;
+  }
+  return { labels, name: (entry) => palette.nameOf(entry), analysis, clean, triangles };
 }

@@ -12,7 +12,7 @@ function linear(channel: number): number {
 }
 
 function labF(t: number): number {
-  return t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116;
+  return t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116;
 }
 
 /** CIELAB (D65) of an 8-bit sRGB colour: [L* 0–100, a*, b*]. */
@@ -22,7 +22,7 @@ export function srgbToLab(r: number, g: number, b: number): [number, number, num
   const lb = linear(b);
   // sRGB primaries to XYZ, divided by the D65 white point.
   const x = (0.4123908 * lr + 0.3575843 * lg + 0.1804808 * lb) / 0.95047;
-  const y = 0.2126390 * lr + 0.7151687 * lg + 0.0721923 * lb;
+  const y = 0.212639 * lr + 0.7151687 * lg + 0.0721923 * lb;
   const z = (0.0193308 * lr + 0.1191948 * lg + 0.9505322 * lb) / 1.08883;
   const fx = labF(x);
   const fy = labF(y);

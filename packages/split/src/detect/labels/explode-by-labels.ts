@@ -18,6 +18,7 @@ import {
 } from '../../options.js';
 import type { LabelMerge } from '../granularity/merge-labels.js';
 import { meshShares } from '../granularity/model-area.js';
+import type { ColorVotes } from './color-blends.js';
 import { type ColorReport, type MeshLabelling, meshLabels } from './mesh-labels.js';
 import { splitPrimitiveByLabels } from './split-primitive.js';
 
@@ -40,6 +41,8 @@ export interface ExplodeOptions {
   granularity?: GranularityOptions;
   /** Filled with what was merged and found. */
   report?: ExplodeReport;
+  /** For `colors`: votes already taken over this document by `auto` (findLabelSource), reused. */
+  colorVotes?: ColorVotes;
 }
 
 /** One exploded mesh: a new mesh per label, in slot order. */
@@ -92,7 +95,12 @@ export function explodeByLabels(
     }
     const exploded = new Map<Mesh, ExplodedMesh>();
     for (const mesh of nodesByMesh.keys()) {
-      const labelling = meshLabels(mesh, strategy, resolved, { granularity, meshShare: shareOf(mesh) }, logger);
+      const context = {
+        granularity,
+        meshShare: shareOf(mesh),
+        ...(extra.colorVotes ? { colorVotes: extra.colorVotes } : {}),
+      };
+      const labelling = meshLabels(mesh, strategy, resolved, context, logger);
       if (labelling && report) record(report, labelling);
       // One label is one part: the node keeps its mesh and its own name (`sword`, not `part_0`).
       if (labelling && labelling.slotCount > 1)
@@ -103,11 +111,22 @@ export function explodeByLabels(
     for (const node of targets) {
       const { labelling, parts } = exploded.get(node.getMesh()!)!;
       const prefix = targets.length > 1 && node.getName() ? `${node.getName()}_` : '';
-      const children = attachChildren(document, node, parts, labelling, prefix, morphChannels.get(node) ?? []);
+      const children = attachChildren(
+        document,
+        node,
+        parts,
+        labelling,
+        prefix,
+        morphChannels.get(node) ?? [],
+      );
       if (report && labelling.sourceNames) {
         children.forEach((child, slot) => {
           const names = labelling.sourceNames![slot]!;
-          if (names.length > 1) report.sourceNames.set(child, names.map((name) => prefix + name));
+          if (names.length > 1)
+            report.sourceNames.set(
+              child,
+              names.map((name) => prefix + name),
+            );
         });
       }
     }

@@ -2,9 +2,8 @@ import type { Document, Primitive } from '@gltf-transform/core';
 import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from '../../options.js';
 import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { smallAttributeLabels } from './attribute-slots.js';
-import { analyseColors, type ColorCorners, voteTriangleColors } from './color-blends.js';
-import { colorVertexEntries, createColorPalette } from './color-labels.js';
-import { isTriangleList, triangleListIndices } from './triangles.js';
+import { type ColorVotes, voteColors } from './color-blends.js';
+import { isTriangleList } from './triangles.js';
 
 /** What {@link findLabelSource} found, for `auto` and for telling the user why. */
 export interface LabelSource {
@@ -15,6 +14,8 @@ export interface LabelSource {
   labelCount: number;
   /** One human sentence: what was found. */
   reason: string;
+  /** For `colors`: the votes already taken, which the split reuses (the colours are read once). */
+  colorVotes?: ColorVotes;
 }
 /**
  * Share of triangles whose three corners must all carry the face's colour (as that colour, or in a
@@ -57,31 +58,20 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     };
   }
 
-  const palette = createColorPalette(tolerance);
-  const corners: ColorCorners[] = [];
-  for (const primitive of primitives) {
-    const entries = colorVertexEntries(primitive, palette);
-    if (entries) corners.push({ entries, indices: triangleListIndices(primitive) });
-  }
-  const analysis = corners.length > 0 ? analyseColors(corners, palette, maxColors) : null;
-  if (!analysis) return null;
+  const votes = voteColors(primitives, tolerance, maxColors);
+  if (!votes) return null;
   const colors = new Set<number>();
-  let clean = 0;
-  let triangles = 0;
-  for (const corner of corners) {
-    const vote = voteTriangleColors(corner, analysis);
-    clean += vote.clean;
-    triangles += vote.labels.length;
-    addDistinct(colors, vote.labels);
-  }
+  for (const labels of votes.labels.values()) addDistinct(colors, labels);
+  const { clean, triangles } = votes;
   if (triangles > 0 && clean / triangles >= FLAT_FACE_RATIO && colors.size >= 2 && colors.size <= maxColors) {
-    const blends = analysis.blends.length;
+    const blends = votes.analysis.blends.length;
     return {
       strategy: 'colors',
       labelCount: colors.size,
       reason:
         `${Math.round((100 * clean) / triangles)}% of triangles have one flat vertex colour, ${colors.size} part colours (at most ${maxColors})` +
         (blends > 0 ? `, ${blends} blended colour${blends === 1 ? '' : 's'} where parts meet` : ''),
+      colorVotes: votes,
     };
   }
   return null;

@@ -4,12 +4,11 @@ import { slotAreas } from '../granularity/label-geometry.js';
 import { type LabelMerge, mergeLabelling } from '../granularity/merge-labels.js';
 import { attributeLabelsOf } from './attribute-labels.js';
 import { attributeSlots } from './attribute-slots.js';
-import { analyseColors, type ColorCorners, voteTriangleColors } from './color-blends.js';
-import { colorVertexEntries, createColorPalette } from './color-labels.js';
 import { boneTriangleLabels, foldSmallJoints, jointPartNames, skinOfMesh } from './bone-labels.js';
+import { type ColorVotes, voteColors } from './color-blends.js';
 import { componentTriangleLabels } from './component-labels.js';
 import { assignSlots, distinctLabels } from './label-slots.js';
-import { isTriangleList, triangleListIndices } from './triangles.js';
+import { isTriangleList } from './triangles.js';
 
 /** The colours `colors` found on a mesh: its part colours and the blends it treated as boundaries. */
 export interface ColorReport {
@@ -44,6 +43,8 @@ export interface MeshLabelContext {
   granularity: ResolvedGranularity;
   /** The mesh's share of the model's surface area (1 for a model of one mesh). */
   meshShare: number;
+  /** For `colors`: votes `auto` already took over the document (used for the primitives they cover). */
+  colorVotes?: ColorVotes;
 }
 
 interface RawLabels {
@@ -158,7 +159,7 @@ function rawMeshLabels(
       return { labels: found.labels, name: partName, dropSemantics: [...found.semantics] };
     }
     case 'colors':
-      return colorLabels(mesh, primitives, options, logger);
+      return colorLabels(mesh, primitives, options, context.colorVotes, logger);
     case 'bones':
       return boneLabels(mesh, primitives, context);
     case 'components': {
@@ -177,17 +178,16 @@ function colorLabels(
   mesh: Mesh,
   primitives: readonly Primitive[],
   options: ResolvedLabelOptions,
+  taken: ColorVotes | undefined,
   logger?: ILogger,
 ): RawLabels | null {
-  const palette = createColorPalette(options.colorTolerance);
-  const corners = new Map<Primitive, ColorCorners>();
-  for (const primitive of primitives) {
-    const entries = colorVertexEntries(primitive, palette);
-    if (entries) corners.set(primitive, { entries, indices: triangleListIndices(primitive) });
-  }
-  if (corners.size === 0) return null;
-  const analysis = analyseColors([...corners.values()], palette, options.maxColors);
-  if (!analysis) {
+  const coloured = primitives.filter((primitive) => primitive.getAttribute('COLOR_0'));
+  if (coloured.length === 0) return null;
+  const votes =
+    taken && coloured.every((primitive) => taken.labels.has(primitive))
+      ? taken
+      : voteColors(coloured, options.colorTolerance, options.maxColors);
+  if (!votes) {
     logger?.warn(
       `colors: mesh "${mesh.getName()}" has more than maxColors (${options.maxColors}) part colours: ` +
         'not a colour-coded segmentation, left whole.',
@@ -196,12 +196,23 @@ function colorLabels(
   }
   const labels = new Map<Primitive, Float64Array>();
   const triangles = new Map<number, number>();
-  for (const [primitive, corner] of corners) {
-    const vote = voteTriangleColors(corner, analysis);
-    labels.set(primitive, vote.labels);
-    for (const label of vote.labels) triangles.set(label, (triangles.get(label) ?? 0) + 1);
+  for (const primitive of coloured) {
+    const own = votes.labels.get(primitive)!;
+    labels.set(primitive, own);
+    let last = Number.NaN;
+    let run = 0;
+    for (const label of own) {
+      if (label === last) {
+        run++;
+        continue;
+      }
+      if (run > 0) triangles.set(last, (triangles.get(last) ?? 0) + run);
+      last = label;
+      run = 1;
+    }
+    if (run > 0) triangles.set(last, (triangles.get(last) ?? 0) + run);
   }
-  const name = (value: number) => palette.nameOf(value);
+  const { name } = votes;
   return {
     labels,
     name,
@@ -211,13 +222,17 @@ function colorLabels(
       palette: [...triangles]
         .sort((a, b) => b[1] - a[1] || a[0] - b[0])
         .map(([entry, count]) => ({ name: name(entry), triangles: count })),
-      blends: analysis.blends.map((blend) => ({ name: name(blend.entry), of: blend.parts.map(name) })),
+      blends: votes.analysis.blends.map((blend) => ({ name: name(blend.entry), of: blend.parts.map(name) })),
     },
   };
 }
 
 /** `bones`: the dominant joint of each triangle; joints with too little surface fold into their parent. */
-function boneLabels(mesh: Mesh, primitives: readonly Primitive[], context: MeshLabelContext): RawLabels | null {
+function boneLabels(
+  mesh: Mesh,
+  primitives: readonly Primitive[],
+  context: MeshLabelContext,
+): RawLabels | null {
   const skin = skinOfMesh(mesh);
   if (!skin) return null;
   const jointCount = skin.listJoints().length;
