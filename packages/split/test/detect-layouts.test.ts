@@ -1,8 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Document } from '@gltf-transform/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inspectModel, readModel, type SplitModelOptions, segmentLocally, splitModel } from '../src/index.js';
+import { createWorldMatrices, placedPositions, triangleIndices } from '../src/geometry.js';
+import {
+  inspectModel,
+  listMeshNodes,
+  planParts,
+  readModel,
+  type SplitModelOptions,
+  segmentLocally,
+  selectScene,
+  splitModel,
+} from '../src/index.js';
 import { buildBlendedColors, distinctColors, partPalette, seeded } from './helpers/layout-fixtures.js';
 import { expectValidPack } from './helpers/pack-checks.js';
 import { FIXTURES, SHARED_MODELS } from './helpers/paths.js';
@@ -181,7 +192,63 @@ describe('template tokens for parts without meaningful names', () => {
   });
 });
 
+/**
+ * Front-face normals in world space, sorted: each triangle's winding normal, flipped where its node's
+ * world matrix mirrors (glTF draws such triangles the other way round). Equal lists mean equal
+ * geometry AND equal front faces.
+ */
+function frontFaces(document: Document): string[] {
+  const worldOf = createWorldMatrices();
+  const out: string[] = [];
+  for (const node of listMeshNodes(selectScene(document).scene)) {
+    const m = worldOf(node);
+    const det =
+      m[0] * (m[5] * m[10] - m[6] * m[9]) -
+      m[4] * (m[1] * m[10] - m[2] * m[9]) +
+      m[8] * (m[1] * m[6] - m[2] * m[5]);
+    for (const primitive of node.getMesh()!.listPrimitives()) {
+      const indices = triangleIndices(primitive);
+      for (const points of placedPositions(primitive, node, worldOf)) {
+        for (let t = 0; t < indices.length; t += 3) {
+          const [a, b, c] = [indices[t]!, indices[t + 1]!, indices[t + 2]!].map((v) => [
+            points[3 * v]!,
+            points[3 * v + 1]!,
+            points[3 * v + 2]!,
+          ]) as [number[], number[], number[]];
+          const u = [b[0]! - a[0]!, b[1]! - a[1]!, b[2]! - a[2]!];
+          const v = [c[0]! - a[0]!, c[1]! - a[1]!, c[2]! - a[2]!];
+          const normal = [
+            u[1]! * v[2]! - u[2]! * v[1]!,
+            u[2]! * v[0]! - u[0]! * v[2]!,
+            u[0]! * v[1]! - u[1]! * v[0]!,
+          ];
+          const length = Math.hypot(...normal) * Math.sign(det);
+          const centroid = [0, 1, 2].map((axis) => (a[axis]! + b[axis]! + c[axis]!) / 3);
+          out.push(
+            [...centroid, ...normal.map((x) => x / length)]
+              .map((x) => (Math.round(x * 1e4) / 1e4 || 0).toFixed(4))
+              .join(' '),
+          );
+        }
+      }
+    }
+  }
+  return out.sort();
+}
+
 describe('granularity on structure strategies', () => {
+  it('merged nodes move into the largest one, transformed, mirrored ones with their front faces kept', async () => {
+    const path = generated('nested-mirrored.glb');
+    const { document: source } = await readModel(path);
+    const model = await readModel(path);
+    const plan = await planParts(model.document, { granularity: { targetParts: 1 } });
+    expect(plan.parts).toHaveLength(1);
+    expect(plan.parts[0]!.sourceNames).toHaveLength(4);
+    expect(frontFaces(model.document)).toEqual(frontFaces(source));
+    const { manifest } = await splitAndCheck(path, { granularity: { targetParts: 2 } });
+    expect(manifest.parts).toHaveLength(2);
+  });
+
   it('primitives merge into the one they touch, into one part file each group', async () => {
     const { manifest } = await splitAndCheck(generated('primitives.glb'), {
       strategy: 'primitives',

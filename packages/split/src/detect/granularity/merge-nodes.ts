@@ -15,6 +15,7 @@ import { slotBoundaries, triangleAreas } from './label-geometry.js';
 import { type MergedGroup, type MergeReason, mergeGroups } from './merge-groups.js';
 import { areaScale, meshArea } from './model-area.js';
 import { SurfaceSamples } from './surface-samples.js';
+import { transformPrimitiveInPlace } from './transform-primitive.js';
 
 /** One merge of parts found by structure (nodes, primitives), for `inspect` and the manifest. */
 export interface PartMerge {
@@ -139,7 +140,6 @@ export async function mergePlannedParts(
   const sourceNames = new Map<Node, string[]>();
   if (byPrimitive) regroupPrimitives(document, parts, plan.hostOf, plan.merged, sourceNames);
   else {
-    const { transformPrimitive } = await import('@gltf-transform/functions');
     for (const group of plan.merged) {
       const host = parts[group.host]!;
       const hostNode = host.nodes[0]!;
@@ -150,14 +150,7 @@ export async function mergePlannedParts(
         const relative = multiply(toHost, worldOf(node));
         for (const primitive of part.mesh.listPrimitives()) {
           part.mesh.removePrimitive(primitive);
-          // Fresh accessors: the transform rewrites them, and another primitive may share them.
-          for (const semantic of ['POSITION', 'NORMAL', 'TANGENT']) {
-            const accessor = primitive.getAttribute(semantic);
-            if (accessor) primitive.setAttribute(semantic, accessor.clone());
-          }
-          const indices = primitive.getIndices();
-          if (indices) primitive.setIndices(indices.clone());
-          transformPrimitive(primitive, relative);
+          transformPrimitiveInPlace(primitive, relative);
           host.mesh.addPrimitive(primitive);
         }
         node.setMesh(null);

@@ -46,6 +46,11 @@ export interface ColorAnalysis {
   blends: ColorBlend[];
   /** Per palette entry, the part colours it carries with their weights (empty for an unused entry). */
   weights: Array<{ parts: number[]; weights: number[] }>;
+  /**
+   * The part colours that are slivers (groups of left-over entries): parts, but no evidence that
+   * the colours are a segmentation (a gradient is all slivers), so their faces do not count as clean.
+   */
+  slivers: Set<number>;
 }
 
 /**
@@ -103,7 +108,7 @@ export function analyseColors(
   }
   for (const blend of blends) weights[blend.entry] = { parts: blend.parts, weights: blend.weights };
   for (const [entry, part] of slivers) weights[entry] = { parts: [part], weights: [1] };
-  return { parts, blends, weights };
+  return { parts, blends, weights, slivers: new Set(slivers.values()) };
 }
 
 /**
@@ -315,9 +320,10 @@ export interface ColorVote {
  * file). Two corners of one part colour decide at once; the weighing is for boundary faces.
  */
 export function voteTriangleColors({ entries, indices }: ColorCorners, analysis: ColorAnalysis): ColorVote {
-  const { weights } = analysis;
+  const { weights, slivers } = analysis;
   const isPart = new Uint8Array(weights.length);
   for (const part of analysis.parts) isPart[part] = 1;
+  for (const sliver of slivers) isPart[sliver] = 2;
   const labels = new Float64Array(indices.length / 3);
   const score = new Map<number, number>();
   let clean = 0;
@@ -325,12 +331,12 @@ export function voteTriangleColors({ entries, indices }: ColorCorners, analysis:
     const a = entries[indices[3 * t]!]!;
     const b = entries[indices[3 * t + 1]!]!;
     const c = entries[indices[3 * t + 2]!]!;
-    if ((a === b || a === c) && isPart[a]) {
+    if ((a === b || a === c) && isPart[a] === 1) {
       labels[t] = a;
       if ((a === b && a === c) || carries(weights, b === a ? c : b, a)) clean++;
       continue;
     }
-    if (b === c && isPart[b]) {
+    if (b === c && isPart[b] === 1) {
       labels[t] = b;
       if (carries(weights, a, b)) clean++;
       continue;
@@ -357,7 +363,13 @@ export function voteTriangleColors({ entries, indices }: ColorCorners, analysis:
       }
     }
     labels[t] = best;
-    if (carries(weights, a, best) && carries(weights, b, best) && carries(weights, c, best)) clean++;
+    if (
+      isPart[best] === 1 &&
+      carries(weights, a, best) &&
+      carries(weights, b, best) &&
+      carries(weights, c, best)
+    )
+      clean++;
   }
   return { labels, clean };
 }
