@@ -249,6 +249,17 @@ describe('meshparts inspect', () => {
     expect(readdirSync(work).length).toBe(before);
   });
 
+  it('shows its choices: the palette, the blends and what was merged', () => {
+    const colors = meshparts('inspect', join(FIXTURES, 'generated/blended-colors-7.glb'));
+    expect(colors.code).toBe(0);
+    expect(colors.stdout).toMatch(/\npart colours: 7\n/);
+    expect(colors.stdout).toMatch(
+      /\nblends \(colours only where parts meet, not parts\): \d+\n {2}color_[0-9a-f]{6} {2}= color_/,
+    );
+    const fragments = meshparts('inspect', join(FIXTURES, 'generated/fragments.glb'), '--target-parts', '6');
+    expect(fragments.stdout).toMatch(/\nmerged: 76 parts into 6\n {2}tripo_part_\d+ <- tripo_part_/);
+  });
+
   it('exits 2 on unreadable input', () => {
     const garbage = join(work, 'garbage.glb');
     writeFileSync(garbage, 'glTF\u0002\u0000\u0000\u0000garbage');

@@ -53,7 +53,11 @@ function choices(report: InspectReport): string[] {
     lines.push(...more(blends.length));
   }
   const absorbed = report.merges.reduce((sum, merge) => sum + merge.sourceNames.length - 1, 0);
-  lines.push(`merged: ${absorbed} part${absorbed === 1 ? '' : 's'} into ${report.merges.length}`);
+  lines.push(
+    absorbed === 0
+      ? 'merged: none'
+      : `merged: ${absorbed} part${absorbed === 1 ? '' : 's'} into ${report.merges.length}`,
+  );
   for (const merge of report.merges.slice(0, LISTED)) {
     const others = merge.sourceNames.slice(1).map(printable).join(', ');
     lines.push(`  ${printable(merge.into)} <- ${others} (${merge.reason})`);

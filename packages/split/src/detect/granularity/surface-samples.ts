@@ -6,13 +6,16 @@
  */
 
 /** Most samples of a group that one nearest-surface query looks from (evenly strided beyond that). */
-const MAX_QUERY_SAMPLES = 16384;
+const MAX_QUERY_SAMPLES = 4096;
+/** Up to this many parts, samples that cannot beat the best distance (by the parts' boxes) are skipped. */
+const BOX_PRUNING_PARTS = 256;
 
 /** Points on the parts' surfaces: every triangle corner, plus inner points on triangles larger than a cell. */
 export class SurfaceSamples {
   private readonly xyz: number[] = [];
   private readonly part: number[] = [];
-  private index: { grid: SampleGrid; start: Uint32Array; order: Uint32Array } | null = null;
+  private index: { grid: SampleGrid; start: Uint32Array; order: Uint32Array; boxes: Float64Array } | null =
+    null;
   private readonly min = [Infinity, Infinity, Infinity];
   private readonly max = [-Infinity, -Infinity, -Infinity];
   /** Spacing of inner points; set once the bounds are known (see {@link setSpacing}). */
@@ -32,11 +35,11 @@ export class SurfaceSamples {
   }
 
   /**
-   * Inner points are spaced `diagonal / resolution` apart: with 256, a part's distance is known to
-   * within half a percent of the model's size, and a coarse model gets at most tens of thousands of
-   * inner points.
+   * Inner points are spaced `diagonal / resolution` apart: with 64, a part's distance is known to
+   * within about 1.5 % of the model's size (enough to tell which surface is nearest), and a coarse
+   * model of large triangles gets thousands of inner points, not millions.
    */
-  setSpacing(resolution = 256): void {
+  setSpacing(resolution = 64): void {
     const diagonal = Math.hypot(
       this.max[0]! - this.min[0]!,
       this.max[1]! - this.min[1]!,
@@ -100,8 +103,23 @@ export class SurfaceSamples {
     this.index = null;
   }
 
+  /** Bounds of each part's samples (min xyz, max xyz), for pruning. */
+  private partBoxes(): Float64Array {
+    const boxes = new Float64Array(this.parts * 6);
+    for (let p = 0; p < this.parts; p++)
+      boxes.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity], 6 * p);
+    this.part.forEach((p, s) => {
+      for (let axis = 0; axis < 3; axis++) {
+        const value = this.xyz[3 * s + axis]!;
+        if (value < boxes[6 * p + axis]!) boxes[6 * p + axis] = value;
+        if (value > boxes[6 * p + 3 + axis]!) boxes[6 * p + 3 + axis] = value;
+      }
+    });
+    return boxes;
+  }
+
   /** The grid and the samples of each part (a counting sort by part), built on first use. */
-  private built(): { grid: SampleGrid; start: Uint32Array; order: Uint32Array } {
+  private built(): { grid: SampleGrid; start: Uint32Array; order: Uint32Array; boxes: Float64Array } {
     if (this.index) return this.index;
     const start = new Uint32Array(this.parts + 1);
     for (const part of this.part) start[part + 1]! += 1;
@@ -111,7 +129,12 @@ export class SurfaceSamples {
     this.part.forEach((part, s) => {
       order[cursor[part]!++] = s;
     });
-    this.index = { grid: new SampleGrid(Float64Array.from(this.xyz), this.part, this.spacing), start, order };
+    this.index = {
+      grid: new SampleGrid(Float64Array.from(this.xyz), this.part, this.spacing),
+      start,
+      order,
+      boxes: this.partBoxes(),
+    };
     return this.index;
   }
 
@@ -122,9 +145,28 @@ export class SurfaceSamples {
    * which is the one they touch along the longest stretch.
    */
   nearest(members: readonly number[], allowed: (part: number) => boolean): number | null {
-    const { grid, start, order } = this.built();
+    const { grid, start, order, boxes } = this.built();
     const own = new Set(members);
     const accept = (part: number) => !own.has(part) && allowed(part);
+    // With few parts, a sample farther from every other part's box than the best distance so far
+    // cannot find a nearer surface: skipped without a search.
+    const candidates: number[] = [];
+    if (this.parts <= BOX_PRUNING_PARTS)
+      for (let p = 0; p < this.parts; p++) if (accept(p)) candidates.push(p);
+    if (this.parts <= BOX_PRUNING_PARTS && candidates.length === 0) return null;
+    const boxBound = (s: number): number => {
+      let bound = Infinity;
+      for (const p of candidates) {
+        let sum = 0;
+        for (let axis = 0; axis < 3; axis++) {
+          const value = this.xyz[3 * s + axis]!;
+          const gap = Math.max(boxes[6 * p + axis]! - value, value - boxes[6 * p + 3 + axis]!, 0);
+          sum += gap * gap;
+        }
+        bound = Math.min(bound, Math.sqrt(sum));
+      }
+      return bound;
+    };
     const total = members.reduce((sum, m) => sum + start[m + 1]! - start[m]!, 0);
     const stride = Math.max(1, Math.ceil(total / MAX_QUERY_SAMPLES));
     const best = new Map<number, { distance: number; hits: number }>();
@@ -136,6 +178,7 @@ export class SurfaceSamples {
       for (let i = start[member]!; i < start[member + 1]!; i++, k++) {
         if (k % stride !== 0) continue;
         const s = order[i]!;
+        if (candidates.length > 0 && boxBound(s) > reach) continue;
         const found = grid.nearest(s, accept, reach);
         if (!found) continue;
         reach = Math.min(reach, found.distance + grid.cell);
