@@ -11,6 +11,9 @@ import type { PlannedPart } from './detect-parts.js';
 /** A name that only numbers a part. */
 const NUMBERED =
   /^(?:geometry|object|mesh|part|tripo_part|node|primitive|group|default|untitled)[ _.-]?\d*$/iu;
+/** Material names exporters and DCC tools give by default: no more a part's name than `geometry_3`. */
+const DEFAULT_MATERIAL =
+  /^(?:material|mat|default|default_?material|lambert|phong|blinn|standard_?surface|initial_?shading_?group|scene[ _-]*root|none|no_?material|untitled)(?:[ _.-]?\d*)$/iu;
 /** A model file's extension inside a name (`barrel_1.obj`, `barrel_1.obj_1`): the name of a file, not a part. */
 const FILE_NAME = /\.(?:obj|fbx|ply|stl|glb|gltf|dae|3ds|off|usdz?|blend)(?=$|[_.]\d+$)/iu;
 
@@ -57,7 +60,12 @@ export function nameGenericParts(parts: PlannedPart[]): void {
   for (const part of generic) {
     const materials = materialsOf.get(part)!;
     const material = materials.length === 1 ? materials[0]! : '';
-    if (material && !isGenericName(material) && usesOf.get(material) === 1) {
+    if (
+      material &&
+      !isGenericName(material) &&
+      !DEFAULT_MATERIAL.test(material) &&
+      usesOf.get(material) === 1
+    ) {
       part.sourceName = material;
       continue;
     }
