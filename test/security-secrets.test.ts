@@ -9,7 +9,7 @@ import { runPipeline, withLocalSegmenter } from '../packages/cli/src/index.js';
 import { StudioClient } from '../packages/client/src/index.js';
 import { type Emulator, type FaultRule, startEmulator } from '../packages/client/src/testing/index.js';
 import { type CliResult, ensureBuilt, runCli } from './helpers/cli.js';
-import { FAST_FLAGS } from './helpers/emulator.js';
+import { FAST_FLAGS, RPM_FLAGS } from './helpers/emulator.js';
 import { allFiles } from './helpers/leftovers.js';
 import { copyModels, MODELS, tempDir } from './helpers/paths.js';
 
@@ -183,21 +183,22 @@ describe('the API key never leaks', () => {
     expectNoKeyInOutput(segment, 'segment --debug');
     await expectNoKeyInFiles(join(work.dir, 'segment'));
     for (const args of [
-      ['--debug', 'balance'],
-      ['balance', '--json'],
+      ['--debug', 'balance', ...RPM_FLAGS],
+      ['balance', '--json', ...RPM_FLAGS],
     ]) {
       const balance = await runCli(args, { env });
       expectNoKeyInOutput(balance, args.join(' '));
     }
     // A wrong key is a secret too: the 401 must not echo it.
-    const wrong = await runCli(['--debug', 'balance', '--api-key', `${KEY}-wrong`], { env });
+    const wrong = await runCli(['--debug', 'balance', '--api-key', `${KEY}-wrong`, ...RPM_FLAGS], { env });
     expect(wrong.code).toBe(1);
     expectNoKeyInOutput(wrong, 'balance with a wrong key');
 
     const echo = await startEchoServer();
     try {
       for (let i = 0; i < 3; i++) {
-        const echoed = await runCli(['--debug', 'balance', '--json'], {
+        // --rpm: the 502 answers are retried, and at the default 3 per minute the retries are 20 s apart.
+        const echoed = await runCli(['--debug', 'balance', '--json', ...RPM_FLAGS], {
           env: { THREEDAISTUDIO_API_KEY: KEY, THREEDAISTUDIO_BASE_URL: echo.url },
         });
         expect(echoed.code).not.toBe(0);

@@ -4,7 +4,7 @@ import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
-import { type CatalogEntry, catalogPath, writeCatalog } from './catalog.js';
+import { type CatalogEntry, catalogPath, readCatalog, writeCatalog } from './catalog.js';
 import { removeStaleTemps } from './cleanup.js';
 import { CreditLimitError, ModelError, messageOf, PipelineUsageError } from './errors.js';
 import type {
@@ -24,7 +24,7 @@ import { planModel } from './plan.js';
 import { processModel } from './process-model.js';
 import { chooseSegmenter } from './segmenter-choice.js';
 import { type ClientOptions, createClient, type StudioClient, walletBalance } from './segmenters.js';
-import { assignSlugs } from './slug.js';
+import { assignSlugs, slugOwnersOnDisk } from './slug.js';
 import { cacheVariant, type SplitOptions, safeFileName, splitKey } from './split-api.js';
 
 /** Options of {@link runPipeline}. */
@@ -97,6 +97,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   }
   const outDir = resolve(options.outDir);
   await assertOutputFolder(outDir);
+  // A catalog.json that meshparts did not write is refused (exit 2) before anything runs.
+  const catalog = await readCatalog(outDir);
   const apiKey = options.client?.apiKey ?? process.env.THREEDAISTUDIO_API_KEY;
   const segmenter = chooseSegmenter(options.segmenter, apiKey);
   const emit = (event: PipelineEvent) => options.onEvent?.(event);
@@ -123,7 +125,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     journal = options.dryRun ? undefined : await Journal.open(outDir);
     const history: JournalHistory = journal?.history ?? (await readJournal(outDir));
     const cache = new SegmentCache(outDir, cacheVariant(segmenter, settings));
-    const models = await identify(files, options.signal);
+    const models = await identify(files, outDir, catalog, options.signal);
     const plans = await planAll(models, { outDir, segmenter, history, cache, splitKey: key, options });
     const plannedCredits = plans.reduce((sum, plan) => sum + plan.credits, 0);
     emit({ type: 'plan', segmenter, plans, credits: plannedCredits });
@@ -253,12 +255,20 @@ function sortByFile(results: ModelResult[]): ModelResult[] {
   return results.sort((a, b) => (a.model.file < b.model.file ? -1 : a.model.file > b.model.file ? 1 : 0));
 }
 
-/** Hashes every input (two at a time: disk-bound) and assigns stable, unique slugs. */
-async function identify(files: readonly string[], signal: AbortSignal | undefined): Promise<ModelRef[]> {
+/**
+ * Hashes every input (two at a time: disk-bound) and assigns stable, unique slugs from what the output
+ * folder holds (slug.ts); a folder in the way that is not meshparts' is a PipelineUsageError.
+ */
+async function identify(
+  files: readonly string[],
+  outDir: string,
+  catalog: readonly CatalogEntry[],
+  signal: AbortSignal | undefined,
+): Promise<ModelRef[]> {
   const limit = pLimit(2);
   const hashes = await Promise.all(files.map((file) => limit(() => sha256File(file, signal))));
   const withHash = files.map((file, i) => ({ file, sha256: hashes[i]! }));
-  const slugs = assignSlugs(withHash, (name) => safeFileName(name));
+  const slugs = await assignSlugs(withHash, (name) => safeFileName(name), slugOwnersOnDisk(outDir, catalog));
   return withHash.map((model, i) => ({ ...model, slug: slugs[i]! }));
 }
 

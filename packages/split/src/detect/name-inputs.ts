@@ -6,12 +6,11 @@ import type { PartPlan, PlannedPart } from './detect-parts.js';
 import { triangleAreas } from './granularity/label-geometry.js';
 import { colorName } from './labels/color-space.js';
 import { isTriangleList, normalizedDivisor, triangleListIndices } from './labels/triangles.js';
-import { dropExporterDebris } from './part-names.js';
 
 /**
- * What naming needs of each planned part, in plan order: its source name without exporter debris
- * (`barrel_1.obj_1` → `barrel_1_1`, `Wheel.001` → `Wheel`), and, only when the template asks for
- * them, `{region}` and `{color}`. Shared by splitModel and inspectModel, so both name alike.
+ * What naming needs of each planned part, in plan order: its source name (naming drops exporter
+ * debris from it), and, only when the template asks for them, `{region}` and `{color}`. Shared by
+ * splitModel and inspectModel, so both name alike.
  */
 export async function partNameInputs(
   document: Document,
@@ -21,7 +20,7 @@ export async function partNameInputs(
   const regions = template.includes('{region}') ? partRegions(document, plan.parts) : null;
   const colors = template.includes('{color}') ? await partColors(plan.parts) : null;
   return plan.parts.map((part, index) => ({
-    sourceName: dropExporterDebris(part.sourceName),
+    sourceName: part.sourceName,
     index,
     id: part.id,
     ...(regions ? { region: regions[index]! } : {}),

@@ -1,4 +1,5 @@
 import type { Node } from '@gltf-transform/core';
+import { dropExporterDebris } from '../pack/naming/debris.js';
 import type { PlannedPart } from './detect-parts.js';
 
 /**
@@ -14,26 +15,16 @@ const NUMBERED =
 /** Material names exporters and DCC tools give by default: no more a part's name than `geometry_3`. */
 const DEFAULT_MATERIAL =
   /^(?:material|mat|default|default_?material|lambert|phong|blinn|standard_?surface|initial_?shading_?group|scene[ _-]*root|none|no_?material|untitled)(?:[ _.-]?\d*)$/iu;
-/** A model file's extension inside a name (`barrel_1.obj`, `barrel_1.obj_1`): the name of a file, not a part. */
-const FILE_NAME = /\.(?:obj|fbx|ply|stl|glb|gltf|dae|3ds|off|usdz?|blend)(?=$|[_.]\d+$)/iu;
+/** Whether a name is a file's (`barrel_1.obj`, `barrel_1.obj_1`): naming's debris rule finds a model file extension in it. */
+function namesAFile(name: string): boolean {
+  const withoutCounter = name.replace(/(?:\.\d{3})+$/u, '');
+  return dropExporterDebris(withoutCounter) !== withoutCounter;
+}
 
 /** Whether a model's name for a part says nothing about it: empty, a numbered generic word, or a file name. */
 export function isGenericName(name: string): boolean {
   const trimmed = name.trim();
-  return trimmed === '' || NUMBERED.test(trimmed) || FILE_NAME.test(trimmed);
-}
-
-/**
- * Exporter debris dropped from a name: a model file's extension (`barrel_1.obj_1` → `barrel_1_1`)
- * and Blender's duplicate counter (`Wheel.001` → `Wheel`). The manifest keeps the name as the model
- * has it (`sourceName`); this is for the part's file name.
- */
-export function dropExporterDebris(name: string): string {
-  const cleaned = name
-    .replace(FILE_NAME, '')
-    .replace(/\.\d{3}$/u, '')
-    .trim();
-  return cleaned === '' ? name : cleaned;
+  return trimmed === '' || NUMBERED.test(trimmed) || namesAFile(trimmed);
 }
 
 /** The materials a node's mesh draws with (one primitive may have none). */
