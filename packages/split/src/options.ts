@@ -202,7 +202,7 @@ export interface GranularityOptions {
  *   RiggedFigure 19 → 10 (at 1 %: 18, 19, 18, every bone a part; at 8 %: 6, 7, 8, limbs lost).
  * - `components`: 0.002 (0.2 %): a loose piece below it (a speck, a stray triangle) is no part; the
  *   flat base plate of MorphStressTest (12 triangles, a quarter of the area) is one. On the shared
- *   models it keeps every piece but two specks of CesiumMilkTruck; 0.5 % eats 4 of PartCrafter_sword's 9.
+ *   models it keeps every piece but two small ones of CesiumMilkTruck; 0.5 % eats 4 of PartCrafter_sword's 9.
  */
 export const MIN_PART_AREA_DEFAULTS: Readonly<Record<PartStrategy, number>> = Object.freeze({
   nodes: 0,
