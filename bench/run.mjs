@@ -1,7 +1,7 @@
 /**
  * The one bench runner. Usage (from the repository root, after `pnpm build`):
  *
- *   node bench/run.mjs [nodes|labels|scaling|requests|stream|startup ...] [--rounds N] [--write]
+ *   node bench/run.mjs [nodes|labels|blended|scaling|requests|stream|startup ...] [--rounds N] [--write]
  *
  * With no names it runs them all. `--rounds` (default 5) is the number of alternated rounds of
  * whole-process runs per benchmark (after one untimed warm-up round). `--write` replaces each
@@ -12,13 +12,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { OUT, ROOT } from './lib/paths.mjs';
 import { benchRequests } from './requests.mjs';
-import { benchLabels, benchNodes, benchScaling } from './split.mjs';
+import { benchBlended, benchLabels, benchNodes, benchScaling } from './split.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchStream } from './stream.mjs';
 
 const BENCHES = {
   nodes: benchNodes,
   labels: benchLabels,
+  blended: benchBlended,
   scaling: benchScaling,
   requests: benchRequests,
   stream: benchStream,

@@ -118,6 +118,16 @@ export async function benchLabels(options) {
   return { result, markdown: markdownTable(HEADER, rows('labels-2m (53 MB)', result, { time: 1.5 })) };
 }
 
+/**
+ * Target 7 (issue 13): a 1M-triangle mesh coloured the way trimesh writes face colours on merged
+ * vertices (7 part colours, blends at every boundary), split by `auto` (colours), at most 2× the
+ * baseline's time.
+ */
+export async function benchBlended(options) {
+  const result = await measureModel('blended-1m', undefined, options);
+  return { result, markdown: markdownTable(HEADER, rows('blended-1m (20 MB)', result, { time: 2 })) };
+}
+
 /** Target 3: the same total size in 10 to 5000 parts; time per part count, relative to its baseline. */
 export async function benchScaling(options) {
   const table = [];

@@ -191,14 +191,14 @@ describe('runPipeline without a key', () => {
     }
   });
 
-  it('passes label options to the local segmenter, and segments again (for free) when they change', async () => {
+  it('passes granularity to the local segmenter, and segments again (for free) when it changes', async () => {
     const specks = join(FIXTURES, 'labels', 'components-specks.glb');
     const merged = await runPipeline({ inputs: [specks], outDir: ws.out, segmenter: 'local' });
     const kept = await runPipeline({
       inputs: [specks],
       outDir: ws.out,
       segmenter: 'local',
-      split: { labels: { minComponentRatio: 0, minComponentTriangles: 0 } },
+      split: { granularity: { minPartArea: 0 } },
     });
     expect(kept.plans[0]?.action).toBe('segment');
     expect(kept.results[0]!.parts!).toBeGreaterThan(merged.results[0]!.parts!);

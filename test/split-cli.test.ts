@@ -113,21 +113,23 @@ describe('meshparts split', () => {
     expect(JSON.parse(separate.stdout).manifest.parts).toHaveLength(5);
   });
 
-  it('passes the label thresholds to the components strategy', () => {
+  it('passes granularity to the components strategy', () => {
     const args = ['split', join(FIXTURES, 'generated/components.glb'), '--strategy', 'components', '--json'];
-    const merged = meshparts(...args, '-o', join(work, 'components-default'));
-    // Every box has 12 triangles, under the default 16: all pieces merge into one part.
-    expect(JSON.parse(merged.stdout).manifest.parts).toHaveLength(1);
-    const tuned = meshparts(...args, '-o', join(work, 'components-tuned'), '--min-component-triangles', '4');
-    expect(tuned.code).toBe(0);
-    expect(JSON.parse(tuned.stdout).manifest.parts).toHaveLength(3);
+    const kept = meshparts(...args, '-o', join(work, 'components-default'));
+    // Pieces are judged by area, not triangles: the three boxes stay, the speck merges.
+    expect(JSON.parse(kept.stdout).manifest.parts).toHaveLength(3);
+    const coarse = meshparts(...args, '-o', join(work, 'components-coarse'), '--min-part-area', '0.5');
+    expect(coarse.code).toBe(0);
+    expect(JSON.parse(coarse.stdout).manifest.parts).toHaveLength(1);
+    const target = meshparts(...args, '-o', join(work, 'components-target'), '--target-parts', '2');
+    expect(JSON.parse(target.stdout).manifest.parts).toHaveLength(2);
   });
 
   it.each([
     [
       'a bad threshold',
-      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-ratio', '--min-component-ratio', '2'],
-      /--min-component-ratio must be a number from 0 to 1/,
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-ratio', '--min-part-area', '2'],
+      /--min-part-area must be a number from 0 to 1/,
     ],
     [
       'an unknown template placeholder',
@@ -245,6 +247,17 @@ describe('meshparts inspect', () => {
     expect(report).toMatchObject({ strategy: 'nodes', scenes: 2 });
     expect(report.sceneNote).toMatch(/only the default scene/);
     expect(readdirSync(work).length).toBe(before);
+  });
+
+  it('shows its choices: the palette, the blends and what was merged', () => {
+    const colors = meshparts('inspect', join(FIXTURES, 'generated/blended-colors-7.glb'));
+    expect(colors.code).toBe(0);
+    expect(colors.stdout).toMatch(/\npart colours: 7\n/);
+    expect(colors.stdout).toMatch(
+      /\nblends \(colours only where parts meet, not parts\): \d+\n {2}color_[0-9a-f]{6} {2}= color_/,
+    );
+    const fragments = meshparts('inspect', join(FIXTURES, 'generated/fragments.glb'), '--target-parts', '6');
+    expect(fragments.stdout).toMatch(/\nmerged: 76 parts into 6\n {2}tripo_part_\d+ <- tripo_part_/);
   });
 
   it('exits 2 on unreadable input', () => {

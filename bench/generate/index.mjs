@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { importCore } from '../lib/deps.mjs';
 import { MODELS } from '../lib/paths.mjs';
+import { buildBlendedColors } from './blended-colors.mjs';
 import { buildInterleavedLabels } from './interleaved-labels.mjs';
 import { buildNodeGrids } from './node-grids.mjs';
 
@@ -22,6 +23,7 @@ const SCALING = [
 export const MODELS_TO_GENERATE = {
   'nodes-500': (core) => buildNodeGrids(core, { parts: 500, w: 43, h: 43 }),
   'labels-2m': (core) => buildInterleavedLabels(core, { labels: 200, cellsX: 50, cellsY: 100 }),
+  'blended-1m': (core) => buildBlendedColors(core, { parts: 7, size: 708, seed: 7 }),
   ...Object.fromEntries(
     SCALING.map((spec) => [`scaling-${spec.parts}`, (core) => buildNodeGrids(core, spec)]),
   ),

@@ -10,7 +10,16 @@ import type { RenameMap } from './pack/naming/rename-map.js';
 // Choices
 
 /** Every strategy name accepted by detectParts; `auto` picks one from the data and says why. */
-export const STRATEGIES = ['auto', 'nodes', 'primitives', 'attribute', 'colors', 'components'] as const;
+export const STRATEGIES = [
+  'auto',
+  'nodes',
+  'primitives',
+  'attribute',
+  'colors',
+  'bones',
+  'components',
+  'shape',
+] as const;
 export type StrategyOption = (typeof STRATEGIES)[number];
 /** How parts are found. `nodes` and `primitives` read the structure; the others read per-triangle labels. */
 export type PartStrategy = Exclude<StrategyOption, 'auto'>;
@@ -18,7 +27,9 @@ export type PartStrategy = Exclude<StrategyOption, 'auto'>;
 export const LABEL_STRATEGIES = [
   'attribute',
   'colors',
+  'bones',
   'components',
+  'shape',
 ] as const satisfies readonly PartStrategy[];
 export type LabelStrategy = (typeof LABEL_STRATEGIES)[number];
 
@@ -100,26 +111,22 @@ export interface LabelOptions {
    * `_PART_ID`, `_SEGMENT`, then `_FEATURE_ID_0`, `_FEATURE_ID_1`, … (EXT_mesh_features).
    */
   attribute?: string;
-  /** `colors`: at most this many distinct face colours count as a segmentation. Default 64. */
+  /**
+   * `colors`: at most this many part colours (blends at part boundaries not counted) count as a
+   * segmentation. Default 64.
+   */
   maxColors?: number;
   /**
-   * `colors`: colours within this distance of a palette colour on every channel (0–1 scale) are
-   * that colour, so that 8-bit rounding or lossy re-encoding does not split a part.
-   * Default 0.02 (5/255).
+   * `colors`: colours closer than this perceptual distance are one colour: CIELAB ΔE (CIE76) divided
+   * by 100, the range of L*. Default 0.03 (ΔE 3: about one just-noticeable difference; 8-bit rounding
+   * and ±2/255 re-encoding noise stay within it, distinct segmenter colours are tens apart).
    */
   colorTolerance?: number;
   /**
-   * `components`: vertices closer than this fraction of the mesh's bounding-box diagonal are
-   * welded before finding connected pieces (UV and normal seams duplicate positions). Default 1e-4.
+   * Vertices closer than this fraction of the mesh's bounding-box diagonal are welded before
+   * finding connected pieces (`components`) and part boundaries (granularity). Default 1e-4.
    */
   weldTolerance?: number;
-  /**
-   * `components`: a piece with fewer triangles than this fraction of the mesh's triangles is
-   * merged into the nearest larger piece. Default 0.005 (0.5 %).
-   */
-  minComponentRatio?: number;
-  /** `components`: a piece with fewer triangles than this is merged too. Default 16. */
-  minComponentTriangles?: number;
 }
 
 /** The numeric label options. */
@@ -128,10 +135,8 @@ export type NumericLabelOption = Exclude<keyof LabelOptions, 'attribute'>;
 /** Defaults of {@link LabelOptions}. */
 export const LABEL_DEFAULTS: Readonly<Required<Omit<LabelOptions, 'attribute'>>> = Object.freeze({
   maxColors: 64,
-  colorTolerance: 0.02,
+  colorTolerance: 0.03,
   weldTolerance: 1e-4,
-  minComponentRatio: 0.005,
-  minComponentTriangles: 16,
 });
 
 /** Allowed values of the numeric {@link LabelOptions}. */
@@ -139,8 +144,6 @@ export const LABEL_RANGES: Readonly<Record<NumericLabelOption, NumberRange>> = O
   maxColors: { min: 2, max: Number.POSITIVE_INFINITY, integer: true },
   colorTolerance: { min: 0, max: 1, integer: false },
   weldTolerance: { min: 0, max: 1, integer: false },
-  minComponentRatio: { min: 0, max: 1, integer: false },
-  minComponentTriangles: { min: 0, max: Number.POSITIVE_INFINITY, integer: true },
 });
 
 /** {@link LabelOptions} with every default filled in. */
@@ -166,6 +169,80 @@ export function resolveLabelOptions(options: LabelOptions = {}): ResolvedLabelOp
     throw new RangeError('label option attribute must be a non-empty attribute name');
   }
   return resolved;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Granularity (every strategy; see detect/granularity/)
+
+/**
+ * How coarse the parts are, whatever strategy found them. Small parts merge into a neighbour: the one
+ * they share the longest boundary with (after welding), or for parts that touch nothing (separate
+ * nodes, separate shells) the one with the nearest surface. A merged part keeps the name of its
+ * largest constituent and lists them all in the manifest's `sourceNames`. A part is never split.
+ */
+export interface GranularityOptions {
+  /**
+   * A part whose surface area is below this share of the model's (0–1) merges into a neighbour.
+   * Default: by strategy, {@link MIN_PART_AREA_DEFAULTS}.
+   */
+  minPartArea?: number;
+  /** Merge the smallest parts until at most this many remain. Default: no target. */
+  targetParts?: number;
+}
+
+/**
+ * Default `minPartArea` per strategy, chosen from measurements (packages/split/README.md, *Granularity*):
+ * - `nodes`, `primitives`: 0. Every node is a part: a CAD assembly's bolts are kit parts
+ *   (ReciprocatingSaw: 113 mesh nodes, 57 left at 0.1 %; a 49-part PartPacker output keeps 3 at 0.3 %).
+ * - `attribute`, `colors`: 0.0002 (0.02 %). Stray labels of a few triangles are below it, while of the
+ *   1,701 segments of 10 faces or more that people drew in the Princeton benchmark subset's 227
+ *   human segmentations (../shared/psb-dev), 1 is below it (3 below 0.05 %, 15 below 0.1 %, 61
+ *   below 0.2 %): labelled parts a segmenter drew on purpose survive. Blends (colours only where
+ *   parts meet) are not parts at all: the colour vote resolves them first.
+ * - `bones`: 0.05 (5 %): a joint with less skin than that (fingers, hands, feet, helper bones) folds
+ *   into its parent joint, so a limb is one or two parts: Fox 22 joints → 11 parts, CesiumMan 19 → 9,
+ *   RiggedFigure 19 → 10 (at 1 %: 18, 19, 18, every bone a part; at 8 %: 6, 7, 8, limbs lost).
+ * - `shape`: 0.01 (1 %), the shape segmenter's own (detect/shape/README.md: below it, a cut is a
+ *   notch, not a limb).
+ * - `components`: 0.002 (0.2 %): a loose piece below it (a speck, a stray triangle) is no part; the
+ *   flat base plate of MorphStressTest (12 triangles, a quarter of the area) is one. On the shared
+ *   models it keeps every piece but two small ones of CesiumMilkTruck; 0.5 % eats 4 of PartCrafter_sword's 9.
+ */
+export const MIN_PART_AREA_DEFAULTS: Readonly<Record<PartStrategy, number>> = Object.freeze({
+  nodes: 0,
+  primitives: 0,
+  attribute: 0.0002,
+  colors: 0.0002,
+  bones: 0.05,
+  components: 0.002,
+  shape: 0.01,
+});
+
+/** Allowed values of {@link GranularityOptions}. */
+export const GRANULARITY_RANGES: Readonly<Record<keyof GranularityOptions, NumberRange>> = Object.freeze({
+  minPartArea: { min: 0, max: 1, integer: false },
+  targetParts: { min: 1, max: Number.POSITIVE_INFINITY, integer: true },
+});
+
+/** {@link GranularityOptions} resolved for one strategy: a threshold, and a target or none. */
+export interface ResolvedGranularity {
+  minPartArea: number;
+  targetParts: number | null;
+}
+
+/**
+ * The granularity of a strategy: the given options checked, the strategy's default filled in.
+ * @throws RangeError naming the option.
+ */
+export function resolveGranularity(
+  strategy: PartStrategy,
+  options: GranularityOptions = {},
+): ResolvedGranularity {
+  const minPartArea = options.minPartArea ?? MIN_PART_AREA_DEFAULTS[strategy];
+  checkNumber('minPartArea', minPartArea, GRANULARITY_RANGES.minPartArea);
+  const targetParts = options.targetParts ?? null;
+  if (targetParts !== null) checkNumber('targetParts', targetParts, GRANULARITY_RANGES.targetParts);
+  return { minPartArea, targetParts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +284,11 @@ export function resolveLimits(limits: Partial<ModelLimits> = {}): ModelLimits {
 // Naming (see pack/naming/)
 
 export interface NamingOptions {
-  /** Name template with `{name}`, `{index}`, `{id}`, `{model}`. Default `{name}`. */
+  /**
+   * Name template with `{name}`, `{index}`, `{id}`, `{model}`, and for parts without a meaningful
+   * name `{region}` (top, bottom, left, right, front, back from the part's centroid in the model's
+   * bounds) and `{color}` (the nearest common colour name of its base colour). Default `{name}`.
+   */
   template?: string;
   /** Ordered rename rules, applied to the source name before the template (first match wins). */
   rename?: RenameMap;
@@ -289,8 +370,10 @@ export interface SplitOptions {
   instances?: InstancesMode;
   /** Part file origins. Default `original`. */
   pivot?: PivotMode;
-  /** Tuning of the label strategies (attribute, colors, components). */
+  /** Tuning of the label strategies (attribute, colors, bones, components). */
   labels?: LabelOptions;
+  /** Smallest part and part count, for every strategy. Defaults: MIN_PART_AREA_DEFAULTS, no target. */
+  granularity?: GranularityOptions;
   /** Template, rename map, case style, length. `model` defaults to the input's base name. */
   naming?: NamingOptions;
   /**

@@ -1,11 +1,18 @@
 import type { Document, ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from './detect/detect-parts.js';
+import { partNameInputs } from './detect/name-inputs.js';
 import { planParts } from './detect/plan-parts.js';
 import { ModelLimitError, NoPartsError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { ImageCache } from './images/image-cache.js';
 import { modelNameOf } from './model-name.js';
-import { resolveLimits, SPLIT_DEFAULTS, type SplitOptions, THUMBNAILS_DEFAULT } from './options.js';
+import {
+  NAMING_DEFAULTS,
+  resolveLimits,
+  SPLIT_DEFAULTS,
+  type SplitOptions,
+  THUMBNAILS_DEFAULT,
+} from './options.js';
 import type { Manifest, Segmenter } from './pack/manifest.js';
 import { nameParts } from './pack/naming/index.js';
 import { PackPreviews } from './pack/pack-previews.js';
@@ -76,10 +83,15 @@ export async function planAndName(
       maxParts,
     );
   }
-  const names = nameParts(
-    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-    { model: modelNameOf(options.sourceFile?.file ?? model.file), ...options.naming },
+  const inputs = await partNameInputs(
+    model.document,
+    plan,
+    options.naming?.template ?? NAMING_DEFAULTS.template,
   );
+  const names = nameParts(inputs, {
+    model: modelNameOf(options.sourceFile?.file ?? model.file),
+    ...options.naming,
+  });
   return { plan, names };
 }
 

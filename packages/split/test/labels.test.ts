@@ -1,7 +1,12 @@
 import { type Document, Logger, NodeIO } from '@gltf-transform/core';
 import { EXTMeshGPUInstancing, type InstancedMesh } from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
-import { explodeByLabels, findLabelSource, splitPrimitiveByLabels } from '../src/detect/labels/index.js';
+import {
+  type ExplodeOptions,
+  explodeByLabels,
+  findLabelSource,
+  splitPrimitiveByLabels,
+} from '../src/detect/labels/index.js';
 import type { LabelStrategy } from '../src/options.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
 import { expectCompact, meshChildren, quadsOf } from './helpers/label-checks.js';
@@ -27,10 +32,11 @@ async function explodeAndCheck(
   strategy: LabelStrategy,
   options = {},
   dropped: string[] = [],
+  extra: ExplodeOptions = {},
 ) {
   const before = worldTriangles(document);
   const trianglesBefore = triangleTotal(document);
-  await document.transform(explodeByLabels(strategy, options));
+  await document.transform(explodeByLabels(strategy, options, extra));
   expect(triangleTotal(document)).toBe(trianglesBefore);
   expect(compareSoups(worldTriangles(document), before)).toBeNull();
   for (const mesh of document.getRoot().listMeshes()) {
@@ -266,7 +272,7 @@ describe('colors strategy', () => {
     await document.transform(explodeByLabels('colors', { maxColors: 4 }));
     expect(meshChildren(node)).toHaveLength(0);
     expect(node.getMesh()).not.toBeNull();
-    expect(warnings.join()).toMatch(/5 face colours, more than maxColors \(4\)/);
+    expect(warnings.join()).toMatch(/more than maxColors \(4\) part colours/);
     await document.transform(explodeByLabels('colors', { maxColors: 5 }));
     expect(meshChildren(node)).toHaveLength(5);
   });
@@ -314,22 +320,21 @@ describe('components strategy', () => {
       [[6, 6, 6.5]],
     );
     const node = document.getRoot().listNodes()[0]!;
-    await explodeAndCheck(document, 'components', { minComponentTriangles: 2, minComponentRatio: 0 });
+    await explodeAndCheck(document, 'components');
     const counts = meshChildren(node).map(
       (c) => c.getMesh()!.listPrimitives()[0]!.getIndices()!.getCount() / 3,
     );
-    // part_0 is the larger piece after merging: the inner box with its speck.
-    expect(counts).toEqual([13, 12]);
-    const inner = meshChildren(node)[0]!.getMesh()!.listPrimitives()[0]!.getAttribute('POSITION')!;
+    // Pieces are ranked by area: part_0 is the outer shell; the speck joined the inner box, whose
+    // surface is nearer (its bounds are inside both).
+    expect(counts).toEqual([12, 13]);
+    const inner = meshChildren(node)[1]!.getMesh()!.listPrimitives()[0]!.getAttribute('POSITION')!;
     expect(inner.getMax([0, 0, 0])).toEqual([8, 8, 8]);
   });
 
   it('keeps specks separate when the thresholds allow it', async () => {
     const { document } = componentsWithSpecks();
     const node = document.getRoot().listNodes()[0]!;
-    await document.transform(
-      explodeByLabels('components', { minComponentRatio: 0, minComponentTriangles: 1 }),
-    );
+    await document.transform(explodeByLabels('components', {}, { granularity: { minPartArea: 0 } }));
     expect(meshChildren(node)).toHaveLength(7);
   });
 
@@ -337,7 +342,7 @@ describe('components strategy', () => {
     const { document } = componentsWithSpecks();
     const node = document.getRoot().listNodes()[0]!;
     await document.transform(
-      explodeByLabels('components', { weldTolerance: 1e-12, minComponentRatio: 0, minComponentTriangles: 1 }),
+      explodeByLabels('components', { weldTolerance: 1e-12 }, { granularity: { minPartArea: 0 } }),
     );
     // 3 patches + 4 specks: the seam halves of each patch still weld (identical positions share a cell).
     expect(meshChildren(node)).toHaveLength(7);
@@ -462,9 +467,11 @@ describe('label options', () => {
     expect(() => explodeByLabels('colors', { maxColors: 1 })).toThrow(
       /maxColors must be an integer of at least 2/,
     );
-    expect(() => explodeByLabels('components', { minComponentRatio: 2 })).toThrow(/minComponentRatio/);
-    expect(() => explodeByLabels('components', { minComponentTriangles: -1 })).toThrow(
-      /minComponentTriangles/,
+    expect(() => explodeByLabels('components', {}, { granularity: { minPartArea: 2 } })).toThrow(
+      /minPartArea/,
+    );
+    expect(() => explodeByLabels('components', {}, { granularity: { targetParts: 0 } })).toThrow(
+      /targetParts/,
     );
     expect(() => findLabelSource(flatColorBoxes([[1, 2, 3]]), { colorTolerance: -0.1 })).toThrow(RangeError);
     expect(() => explodeByLabels('attribute', { attribute: '' })).toThrow(/attribute/);

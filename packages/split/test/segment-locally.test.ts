@@ -101,7 +101,7 @@ describe('segmentLocally', () => {
     const document = twoFusedNodes();
     const result = await segmentLocally(document, {
       strategy: 'components',
-      labels: { minComponentTriangles: 1, minComponentRatio: 0 },
+      granularity: { minPartArea: 0 },
     });
     expect(result).toMatchObject({ strategy: 'components', parts: 14 });
   });

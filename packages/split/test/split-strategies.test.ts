@@ -116,7 +116,7 @@ describe('splitModel by strategy', () => {
     const model = await asModel(build(), `${strategy}.glb`);
     const { document: source } = await asModel(build(), `${strategy}.glb`);
     const out = join(work, title.split(' ')[0]!);
-    const { manifest } = await splitModel(model, out, { strategy, labels: { minComponentTriangles: 4 } });
+    const { manifest } = await splitModel(model, out, { strategy });
     expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.source.strategy).toBe(strategy);
     expect(manifest.parts).toHaveLength(count);

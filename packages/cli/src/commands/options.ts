@@ -4,10 +4,13 @@ import {
   type CaseStyle,
   checkNumber,
   describeRange,
+  GRANULARITY_RANGES,
+  type GranularityOptions,
   INSTANCES_MODES,
   LABEL_DEFAULTS,
   LABEL_RANGES,
   type LabelOptions,
+  MIN_PART_AREA_DEFAULTS,
   MODEL_LIMITS_DEFAULTS,
   type ModelLimits,
   NAMING_DEFAULTS,
@@ -147,8 +150,8 @@ export interface SplitFlags {
   maxColors?: number;
   colorTolerance?: number;
   weldTolerance?: number;
-  minComponentRatio?: number;
-  minComponentTriangles?: number;
+  minPartArea?: number;
+  targetParts?: number;
   maxFileMb?: number;
   maxVertices?: number;
   maxParts?: number;
@@ -176,7 +179,7 @@ export function addDetectOptions(command: Command): Command {
     )
     .option(
       '--name-template <template>',
-      'part names from {name}, {index}, {id}, {model}',
+      'part names from {name}, {index}, {id}, {model}, {region} (top, left, front, ...), {color}',
       NAMING_DEFAULTS.template,
     )
     .option('--rename <map.json>', 'JSON object mapping source names (exact or "/regex/flags") to new names')
@@ -190,25 +193,51 @@ export function addPivotOption(command: Command): Command {
 
 const LABEL_FLAGS: Record<NumericLabelOption, [flag: string, help: string]> = {
   maxColors: ['--max-colors <n>', 'colors: at most this many distinct face colours'],
-  colorTolerance: ['--color-tolerance <x>', 'colors: colour quantisation step, 0-1'],
-  weldTolerance: ['--weld-tolerance <x>', 'components: weld distance, fraction of the bounds diagonal'],
-  minComponentRatio: [
-    '--min-component-ratio <x>',
-    'components: pieces under this share of triangles are merged',
-  ],
-  minComponentTriangles: [
-    '--min-component-triangles <n>',
-    'components: pieces under this many triangles are merged',
+  colorTolerance: ['--color-tolerance <x>', 'colors: colours closer than this are one (CIELAB ΔE / 100)'],
+  weldTolerance: [
+    '--weld-tolerance <x>',
+    'components and part boundaries: weld distance, fraction of the bounds diagonal',
   ],
 };
 
-/** The label tuning flags (colors, components, and the local segmenter). Defaults: LABEL_DEFAULTS. */
+/** The per-strategy defaults of --min-part-area, in words for the help. */
+function minPartAreaDefaults(): string {
+  const byValue = new Map<number, string[]>();
+  for (const [strategy, value] of Object.entries(MIN_PART_AREA_DEFAULTS)) {
+    byValue.set(value, [...(byValue.get(value) ?? []), strategy]);
+  }
+  return [...byValue].map(([value, strategies]) => `${value} ${strategies.join('/')}`).join(', ');
+}
+
+/** `--min-part-area` and `--target-parts`: granularity, for every strategy. */
+export function addGranularityOptions(command: Command): Command {
+  return command
+    .addOption(
+      numberOption(
+        '--min-part-area <share>',
+        `parts under this share of the surface (0-1) merge into a neighbour (default ${minPartAreaDefaults()})`,
+        GRANULARITY_RANGES.minPartArea,
+      ),
+    )
+    .addOption(
+      numberOption(
+        '--target-parts <n>',
+        'merge the smallest parts until this many remain',
+        GRANULARITY_RANGES.targetParts,
+      ),
+    );
+}
+
+/**
+ * The label tuning flags (colors, components, and the local segmenter; defaults LABEL_DEFAULTS) and
+ * granularity.
+ */
 export function addLabelOptions(command: Command): Command {
   for (const [key, [flag, help]] of Object.entries(LABEL_FLAGS) as [NumericLabelOption, [string, string]][]) {
     // The default is shown, not set: an unset flag leaves the library's default in force.
     command.addOption(numberOption(flag, `${help} (default ${LABEL_DEFAULTS[key]})`, LABEL_RANGES[key]));
   }
-  return command;
+  return addGranularityOptions(command);
 }
 
 /** The limits on hostile input. Defaults: MODEL_LIMITS_DEFAULTS. */
@@ -418,6 +447,9 @@ export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions>
   for (const key of Object.keys(LABEL_FLAGS) as NumericLabelOption[]) {
     if (flags[key] !== undefined) labels[key] = flags[key];
   }
+  const granularity: GranularityOptions = {};
+  if (flags.minPartArea !== undefined) granularity.minPartArea = flags.minPartArea;
+  if (flags.targetParts !== undefined) granularity.targetParts = flags.targetParts;
   const limits: Partial<ModelLimits> = {};
   if (flags.maxFileMb !== undefined) limits.maxFileBytes = Math.floor(flags.maxFileMb * 1024 * 1024);
   if (flags.maxVertices !== undefined) limits.maxVertices = flags.maxVertices;
@@ -427,6 +459,7 @@ export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions>
     instances: flags.instances ?? SPLIT_DEFAULTS.instances,
     pivot: flags.pivot ?? SPLIT_DEFAULTS.pivot,
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    ...(Object.keys(granularity).length > 0 ? { granularity } : {}),
     ...(Object.keys(naming).length > 0 ? { naming } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     ...(flags.thumbnails !== undefined ? { thumbnails: flags.thumbnails } : {}),

@@ -96,7 +96,8 @@ async function segmentCommand(
     const { writeFileAtomic } = await import('../pipeline/fs-atomic.js');
     let local: Awaited<ReturnType<typeof segmentFileLocally>>;
     try {
-      local = await segmentFileLocally(model, (await splitOptionsFrom(flags)).labels);
+      const options = await splitOptionsFrom(flags);
+      local = await segmentFileLocally(model, options.labels, {}, options.granularity);
     } catch (error) {
       throw new UsageError(messageOf(error));
     }

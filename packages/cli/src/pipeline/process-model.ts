@@ -154,7 +154,12 @@ async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Prom
     }
     let local: Awaited<ReturnType<typeof segmentFileLocally>>;
     try {
-      local = await segmentFileLocally(model.file, context.settings.labels, context.settings.limits);
+      local = await segmentFileLocally(
+        model.file,
+        context.settings.labels,
+        context.settings.limits,
+        context.settings.granularity,
+      );
     } catch (error) {
       const code = isInputError(error) ? 'input' : 'segment';
       throw new ModelError(code, messageOf(error), undefined, { cause: error });

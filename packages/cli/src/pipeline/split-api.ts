@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
   createIO,
+  type GranularityOptions,
   type LabelOptions,
   MANIFEST_FILE,
   type ModelLimits,
@@ -48,16 +49,20 @@ export function splitKey(options: SplitOptions): string {
     textures: options.textures ?? SPLIT_DEFAULTS.textures,
     textureFormat: options.textureFormat ?? SPLIT_DEFAULTS.textureFormat,
     webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
+    granularity: options.granularity ? Object.entries(options.granularity).sort() : null,
   };
   return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
 }
 
 /**
- * The cache variant of a segmentation: `tripo`, or `local` plus a fingerprint of the label options
- * when they are not the defaults, since the local segmenter's output depends on them.
+ * The cache variant of a segmentation: `tripo`, or `local` plus a fingerprint of the label and
+ * granularity options when they are not the defaults, since the local segmenter's output depends on them.
  */
 export function cacheVariant(segmenter: 'tripo' | 'local', options: SplitOptions): string {
-  const labels = options.labels ? Object.entries(options.labels).sort() : [];
+  const labels = [
+    ...(options.labels ? Object.entries(options.labels).sort() : []),
+    ...(options.granularity ? Object.entries(options.granularity).sort() : []),
+  ];
   if (segmenter === 'tripo' || labels.length === 0) return segmenter;
   return `local-${createHash('sha256').update(JSON.stringify(labels)).digest('hex').slice(0, 12)}`;
 }
@@ -75,9 +80,10 @@ export async function segmentFileLocally(
   input: string | Uint8Array,
   labels: LabelOptions = {},
   limits: Partial<ModelLimits> = {},
+  granularity: GranularityOptions = {},
 ): Promise<LocalSegmentation> {
   const model = await readModel(input, { limits });
-  const result = await segmentLocally(model.document, { labels });
+  const result = await segmentLocally(model.document, { labels, granularity });
   // A .gltf may spread its data over several buffers; a GLB holds exactly one. Loaded here, not at
   // the top: @gltf-transform/functions costs ~130 ms of start-up that splitting alone does not need.
   const { unpartition } = await import('@gltf-transform/functions');

@@ -2,10 +2,23 @@ import type { Document, Mesh, Node, Primitive, Scene } from '@gltf-transform/cor
 import { StrategyError } from '../errors.js';
 import { type InstancesMode, type PartStrategy, SPLIT_DEFAULTS, type SplitOptions } from '../options.js';
 import { listMeshNodes, selectScene } from '../scene.js';
+import type { MergeReason } from './granularity/merge-groups.js';
 import { findLabelSource, type LabelSource } from './labels/index.js';
+import type { ColorReport } from './labels/mesh-labels.js';
+import { nameGenericParts, recordedSourceNames } from './part-names.js';
 
-/** Detection options: the strategy, shared meshes, and the label strategies' tuning. */
-export type DetectPartsOptions = Pick<SplitOptions, 'strategy' | 'instances' | 'labels'>;
+/** Detection options: the strategy, shared meshes, the label strategies' tuning, granularity. */
+export type DetectPartsOptions = Pick<SplitOptions, 'strategy' | 'instances' | 'labels' | 'granularity'>;
+
+/** One part that absorbed others (granularity, blends excluded), as `inspect` reports it. */
+export interface PlanMerge {
+  /** The source name the part keeps: its largest constituent's. */
+  into: string;
+  /** Every constituent's name, the kept one first, then by decreasing area. */
+  sourceNames: string[];
+  /** `min-part-area` (a constituent was under the share; for bones, a joint folded into its parent) or `target-parts`. */
+  reason: MergeReason;
+}
 
 /** One part of the plan: which geometry goes into its file and where the source places it. */
 export interface PlannedPart {
@@ -15,8 +28,12 @@ export interface PlannedPart {
    */
   id: string;
   /** The name the model gave it: node name, else mesh name (mesh name first for a shared mesh; the
-   * material name for a primitive). May be empty: naming provides a fallback. */
+   * material name for a primitive). A generic node name (`geometry_3`, `Object_2`, `part_7`,
+   * `barrel_1.obj`) gives way to the part's own material name, then its mesh name (part-names.ts).
+   * May be empty: naming provides a fallback. */
   sourceName: string;
+  /** When the part absorbed others (granularity): every constituent's name, `sourceName` first. */
+  sourceNames?: string[];
   /** The mesh that holds the part's geometry. */
   mesh: Mesh;
   /** Set for the `primitives` strategy: the one primitive of `mesh` this part holds. */
@@ -46,6 +63,10 @@ export interface PartPlan {
   needsLabels: boolean;
   /** For a label strategy chosen by `auto`: what was found (attribute name, label count). */
   labels?: LabelSource;
+  /** Parts that absorbed others (set by planParts; empty when nothing was merged). */
+  merges?: PlanMerge[];
+  /** For `colors`: the part colours found and the colours treated as blends (set by planParts). */
+  colors?: ColorReport;
 }
 
 /** Nodes whose transform an animation drives (translation/rotation/scale channels). */
@@ -132,9 +153,11 @@ export function planByNodes(
       parts.push(part);
       continue;
     }
+    const recorded = recordedSourceNames(node);
     const part: PlannedPart = {
       id: `node${nodeIndex.get(node)}`,
       sourceName: node.getName() || mesh.getName(),
+      ...(recorded ? { sourceNames: recorded } : {}),
       mesh,
       primitive: null,
       nodes: [node],
@@ -143,6 +166,7 @@ export function planByNodes(
     partOfNode.set(node, part);
     parts.push(part);
   }
+  nameGenericParts(parts);
   for (const part of parts) {
     const parents = new Set(part.nodes.map((node) => enclosingPart(node, partOfNode)?.id ?? null));
     part.parent = parents.size === 1 ? [...parents][0]! : null;
@@ -176,9 +200,11 @@ export function planByPrimitives(document: Document, node: Node): PlannedPart[] 
  * Plans the parts of a document's default scene (pure: the document is not changed).
  *
  * `auto` decides in this order: several mesh nodes → `nodes`; one mesh node with several primitives
- * that use different materials → `primitives`; a label attribute or flat per-face colours (labels/findLabelSource) → that label
- * strategy; otherwise one part (`nodes`). `components` is never chosen automatically: it guesses, so
- * it must be asked for. Label strategies return `needsLabels: true` and no parts: see `planParts`.
+ * that use different materials → `primitives`; a label attribute or per-face colours (blends where
+ * parts meet allowed; labels/findLabelSource) → that label strategy; otherwise one part (`nodes`).
+ * `bones` and `components` are never chosen here: a rig or loose pieces are no evidence of the parts
+ * the model was made of, so they must be asked for (the offline segmenter, `segmentLocally`, uses
+ * them). Label strategies return `needsLabels: true` and no parts: see `planParts`.
  */
 export function detectParts(document: Document, options: DetectPartsOptions = {}): PartPlan {
   const { strategy, instances } = { ...SPLIT_DEFAULTS, ...options };

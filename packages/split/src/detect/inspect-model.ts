@@ -1,9 +1,12 @@
 import type { ILogger } from '@gltf-transform/core';
 import { triangleCount, vertexCount } from '../geometry.js';
 import { modelNameOf } from '../model-name.js';
-import type { NamingOptions, PartStrategy } from '../options.js';
+import { NAMING_DEFAULTS, type NamingOptions, type PartStrategy } from '../options.js';
 import { nameParts } from '../pack/naming/index.js';
 import { asReadModel, type ReadModel } from '../read/read-model.js';
+import type { PlanMerge } from './detect-parts.js';
+import type { ColorReport } from './labels/mesh-labels.js';
+import { partNameInputs } from './name-inputs.js';
 import { type PlanPartsOptions, planParts } from './plan-parts.js';
 
 /** One part as `inspect` reports it (what `split` would write, without writing). */
@@ -11,6 +14,8 @@ export interface InspectedPart {
   id: string;
   name: string;
   sourceName: string;
+  /** When the part absorbed others: every constituent's name, `sourceName` first. */
+  sourceNames?: string[];
   vertices: number;
   triangles: number;
   /** Number of placements (source nodes that place it). */
@@ -36,6 +41,10 @@ export interface InspectReport {
   vertices: number;
   triangles: number;
   parts: InspectedPart[];
+  /** Parts that absorbed others, and why (granularity; for bones, joints folded into their parent). */
+  merges: PlanMerge[];
+  /** For `colors`: the part colours found and the colours treated as blends where parts meet. */
+  colors?: ColorReport;
 }
 
 export interface InspectModelOptions extends PlanPartsOptions {
@@ -66,16 +75,19 @@ export async function inspectModel(
     skins: root.listSkins().length,
   };
   const plan = await planParts(model.document, options);
-  const names = nameParts(
-    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-    { model: modelNameOf(model.file), ...options.naming },
+  const inputs = await partNameInputs(
+    model.document,
+    plan,
+    options.naming?.template ?? NAMING_DEFAULTS.template,
   );
+  const names = nameParts(inputs, { model: modelNameOf(model.file), ...options.naming });
   const parts = plan.parts.map((part, i): InspectedPart => {
     const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
     return {
       id: part.id,
       name: names[i]!,
       sourceName: part.sourceName,
+      ...(part.sourceNames ? { sourceNames: part.sourceNames } : {}),
       vertices: primitives.reduce((sum, primitive) => sum + vertexCount(primitive), 0),
       triangles: primitives.reduce((sum, primitive) => sum + triangleCount(primitive), 0),
       placements: part.nodes.length,
@@ -92,5 +104,7 @@ export async function inspectModel(
     vertices: parts.reduce((sum, part) => sum + part.vertices, 0),
     triangles: parts.reduce((sum, part) => sum + part.triangles, 0),
     parts,
+    merges: plan.merges ?? [],
+    ...(plan.colors ? { colors: plan.colors } : {}),
   };
 }

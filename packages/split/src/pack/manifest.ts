@@ -61,6 +61,11 @@ export interface ManifestPart {
   name: string;
   /** The name the model gave the part (node, mesh or material name); may be empty. */
   sourceName: string;
+  /**
+   * Set when the part absorbed smaller parts (granularity): every constituent's name, `sourceName`
+   * (the largest constituent's) first, then by decreasing area.
+   */
+  sourceNames?: string[];
   /** Path relative to the pack folder, `/`-separated: `parts/<name>.glb`. */
   file: string;
   /** The part's preview, when the pack has one: `thumbnails/<name>.png`. */

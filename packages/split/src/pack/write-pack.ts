@@ -4,8 +4,8 @@ import type { NodeIO } from '@gltf-transform/core';
 import { PackWriteError } from '../errors.js';
 import type { Bounds } from '../geometry.js';
 import { sha256Hex } from '../hash.js';
-import type { EncodedPart } from '../parts/direct-part.js';
 import type { SplitPart } from '../parts/general-part.js';
+import type { PackPart } from '../parts/split-parts.js';
 import { codecNeedsOf, createIO } from '../read/read-model.js';
 import { DEFAULT_GENERATOR } from '../version.js';
 import { syncDir, writeNewFile } from './durable-files.js';
@@ -89,7 +89,7 @@ function assertSafeName(name: string): void {
  */
 export async function writePack(
   dir: string,
-  parts: Iterable<SplitPart | EncodedPart> | AsyncIterable<SplitPart | EncodedPart>,
+  parts: Iterable<PackPart> | AsyncIterable<PackPart>,
   options: WritePackOptions,
 ): Promise<Manifest> {
   const target = resolve(dir);
@@ -153,6 +153,7 @@ export async function writePack(
         id: part.id,
         name: part.name,
         sourceName: part.sourceName,
+        ...(part.sourceNames ? { sourceNames: part.sourceNames } : {}),
         file,
         byteLength: bytes.byteLength,
         // Hashed here, synchronously: WebCrypto's digest would run in libuv's pool, but it copies its

@@ -33,8 +33,11 @@ export interface SplitPartsOptions {
   textures?: PackTextures;
 }
 
-/** One part ready for writePack: already encoded GLB bytes, or a Document for glTF-Transform's writer. */
-export type PackPart = SplitPart | EncodedPart;
+/**
+ * One part ready for writePack: already encoded GLB bytes, or a Document for glTF-Transform's writer;
+ * `sourceNames` when it absorbed smaller parts (granularity).
+ */
+export type PackPart = (SplitPart | EncodedPart) & { sourceNames?: string[] };
 
 /**
  * The parts of a plan, one at a time, so a consumer that writes and drops each (writePack) holds one
@@ -87,6 +90,8 @@ export async function* splitParts(
         split = { ...facts, document: partDocument, images: listPartImages(partDocument) };
       }
     }
+    // The constituents of a merged part travel with it to the manifest (writePack).
+    if (part.sourceNames) split.sourceNames = part.sourceNames;
     logger.debug(
       `splitParts: ${split.name} (${part.id}): ${split.vertices} vertices, ${split.triangles} triangles, ` +
         `${split.placements.length} placement(s)${'bytes' in split ? ', encoded directly' : ''}`,

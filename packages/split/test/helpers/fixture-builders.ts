@@ -4,6 +4,7 @@
  * that exercises one behaviour of the split: every strategy, hostile names, nested and mirrored
  * nodes, shared meshes.
  */
+
 import {
   Document,
   type Material,
@@ -12,6 +13,13 @@ import {
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
+import {
+  buildBlendedColors,
+  buildColorShells,
+  buildFragments,
+  buildGenericNames,
+} from './layout-fixtures.js';
+import { capsuleFigure } from './shape-fixtures.js';
 
 /** A closed box as one indexed triangle list (8 corners, 12 triangles, outward winding). */
 function boxArrays(center: vec3, size: vec3): { positions: Float32Array; indices: Uint16Array } {
@@ -231,7 +239,7 @@ export function buildFlatColors(): Document {
 
 /**
  * One fused mesh of three boxes (12 triangles each) and a tiny speck of 2 triangles beside the second
- * box: `components` with `minComponentTriangles: 4` must find three parts, the speck merged.
+ * box: `components` must find three parts, the speck merged (it is far under 0.2 % of the area).
  */
 export function buildComponents(): Document {
   const document = new Document();
@@ -330,6 +338,27 @@ export function buildSheared(): Document {
   return document;
 }
 
+/**
+ * One fused, watertight mesh as AI generators write them: a capsule body with a head, two arms and
+ * two legs, welded into one primitive with normals (shape-fixtures.ts), textured by nothing, named
+ * by nothing. What `shape` is for: `meshparts run` without a key cuts it into its 6 parts.
+ */
+function buildFusedFigure(): Document {
+  const { positions, indices } = capsuleFigure(48);
+  const document = new Document();
+  const buffer = document.createBuffer();
+  const primitive = document
+    .createPrimitive()
+    .setAttribute('POSITION', document.createAccessor().setType('VEC3').setArray(positions).setBuffer(buffer))
+    .setIndices(document.createAccessor().setType('SCALAR').setArray(indices).setBuffer(buffer))
+    .setMaterial(
+      document.createMaterial('clay').setBaseColorFactor([0.8, 0.62, 0.45, 1]).setRoughnessFactor(0.8),
+    );
+  const node = document.createNode('figure').setMesh(document.createMesh('figure').addPrimitive(primitive));
+  document.createScene('figure').addChild(node);
+  return document;
+}
+
 /** Every generated fixture, by file name under fixtures/generated/. */
 export const GENERATED_FIXTURES: Readonly<Record<string, () => Document>> = {
   'hostile-names.glb': buildHostileNames,
@@ -340,4 +369,12 @@ export const GENERATED_FIXTURES: Readonly<Record<string, () => Document>> = {
   'labels-flat-colors.glb': buildFlatColors,
   'components.glb': buildComponents,
   'sheared.glb': buildSheared,
+  // The layouts of issue 13 (layout-fixtures.ts).
+  'blended-colors-7.glb': () => buildBlendedColors({ parts: 7, size: 60, seed: 7 }),
+  'blended-colors-34.glb': () => buildBlendedColors({ parts: 34, size: 60, seed: 34 }),
+  'color-shells.glb': () => buildColorShells({ colors: 2, shells: 4000, seed: 2 }),
+  'fragments.glb': buildFragments,
+  'generic-names.glb': buildGenericNames,
+  // A fused mesh for `shape` (issue 14), from shape-fixtures.ts.
+  'fused-figure.glb': buildFusedFigure,
 };

@@ -1,19 +1,16 @@
 import type { Primitive } from '@gltf-transform/core';
+import { triangleAreas } from '../granularity/label-geometry.js';
 import { triangleListIndices } from './triangles.js';
 import { weldPositions } from './weld.js';
 
 export interface ComponentLabelOptions {
   weldTolerance: number;
-  minComponentRatio: number;
-  minComponentTriangles: number;
 }
 
-/** Per-primitive triangle labels (component ids ranked by size: 0 is the largest piece). */
+/** Per-primitive triangle labels: connected pieces ranked by surface area (0 is the largest). */
 export interface ComponentLabels {
   labels: Float64Array[];
-  /** Pieces found before small ones were merged. */
-  rawComponents: number;
-  /** Pieces after merging. */
+  /** Pieces found. */
   components: number;
 }
 
@@ -28,12 +25,10 @@ function find(parent: Int32Array, x: number): number {
 
 /**
  * Connected components of the triangles of one mesh's triangle-list primitives, after welding
- * positions (so a piece spanning two materials is one piece). Union-find over welded vertices,
- * then every piece smaller than max(minComponentRatio × triangles, minComponentTriangles) is
- * merged into the nearest kept piece: the one whose bounding box is closest to its own (zero
- * when they overlap, which is the usual case for an eye in a head or a button on a coat), ties
- * going to the TIGHTEST box (an eye inside both the head's and the body's bounds belongs to the
- * head). When no piece reaches the threshold, the largest is kept.
+ * positions (so a piece spanning two materials, or cut by a UV seam, is one piece): union-find over
+ * welded vertices. Pieces are ranked by surface area, largest first, so `part_0` is the biggest.
+ * Small pieces are not merged here: the granularity step merges every strategy's small parts by
+ * area (see ../granularity/), pieces included, into the piece with the nearest surface.
  */
 export function componentTriangleLabels(
   primitives: readonly Primitive[],
@@ -54,104 +49,37 @@ export function componentTriangleLabels(
       }
     }
   }
-  // Number the pieces (roots) in triangle order, count their triangles, and remember each
-  // triangle's piece so that labelling needs no second find.
+  // Number the pieces (roots) in triangle order and sum their areas; remember each triangle's piece
+  // so that labelling needs no second find.
   const pieceOfRoot = new Int32Array(weld.count).fill(-1);
-  const pieceSizes = new Uint32Array(weld.count);
-  let pieces = 0;
-  let triangles = 0;
-  const trianglePieces = primitives.map((_, p) => {
+  const pieceAreas: number[] = [];
+  const trianglePieces = primitives.map((primitive, p) => {
     const indices = triangleLists[p]!;
     const ids = weld.ids[p]!;
+    const areas = triangleAreas(primitive);
     const out = new Uint32Array(indices.length / 3);
     for (let t = 0; t < out.length; t++) {
       const root = find(parent, ids[indices[3 * t]!]!);
       let piece = pieceOfRoot[root]!;
-      if (piece === -1) piece = pieceOfRoot[root] = pieces++;
-      pieceSizes[piece]! += 1;
+      if (piece === -1) {
+        piece = pieceOfRoot[root] = pieceAreas.length;
+        pieceAreas.push(0);
+      }
+      pieceAreas[piece]! += areas[t]!;
       out[t] = piece;
     }
-    triangles += out.length;
     return out;
   });
-  // Bounds per piece from its welded vertices (each visited once, not once per triangle corner).
-  const boxes = new Float64Array(pieces * 6);
-  for (let c = 0; c < pieces; c++)
-    boxes.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity], 6 * c);
-  for (let w = 0; w < weld.count; w++) {
-    const piece = pieceOfRoot[find(parent, w)]!;
-    if (piece === -1) continue; // a vertex no triangle uses
-    for (let axis = 0; axis < 3; axis++) {
-      const value = weld.positions[3 * w + axis]!;
-      if (value < boxes[6 * piece + axis]!) boxes[6 * piece + axis] = value;
-      if (value > boxes[6 * piece + 3 + axis]!) boxes[6 * piece + 3 + axis] = value;
-    }
-  }
-  const sizes = Array.from(pieceSizes.subarray(0, pieces));
-  const target = mergeSmallComponents(sizes, boxes, triangles, options);
-  // Rank kept pieces by merged size (largest first) so labels are stable and meaningful.
-  const mergedSize = new Map<number, number>();
-  target.forEach((t, c) => {
-    mergedSize.set(t, (mergedSize.get(t) ?? 0) + sizes[c]!);
+  // Largest first; equal areas keep their order of first appearance (stable sort).
+  const ranked = pieceAreas.map((_, piece) => piece).sort((a, b) => pieceAreas[b]! - pieceAreas[a]!);
+  const rank = new Uint32Array(pieceAreas.length);
+  ranked.forEach((piece, r) => {
+    rank[piece] = r;
   });
-  const ranked = [...mergedSize.keys()].sort((a, b) => mergedSize.get(b)! - mergedSize.get(a)! || a - b);
-  const rankOf = new Map(ranked.map((c, i) => [c, i]));
-  const rank = target.map((t) => rankOf.get(t)!);
-  const labels = trianglePieces.map((piecesOfTriangles) => {
-    const out = new Float64Array(piecesOfTriangles.length);
-    for (let t = 0; t < out.length; t++) out[t] = rank[piecesOfTriangles[t]!]!;
+  const labels = trianglePieces.map((pieces) => {
+    const out = new Float64Array(pieces.length);
+    for (let t = 0; t < out.length; t++) out[t] = rank[pieces[t]!]!;
     return out;
   });
-  return { labels, rawComponents: sizes.length, components: ranked.length };
-}
-
-/** For each component, the component it ends up in (itself when kept). */
-function mergeSmallComponents(
-  sizes: readonly number[],
-  boxes: Float64Array,
-  triangles: number,
-  options: ComponentLabelOptions,
-): number[] {
-  const threshold = Math.max(options.minComponentRatio * triangles, options.minComponentTriangles);
-  let kept = sizes.map((_, c) => c).filter((c) => sizes[c]! >= threshold);
-  if (kept.length === 0 && sizes.length > 0) {
-    kept = [sizes.reduce((best, size, c) => (size > sizes[best]! ? c : best), 0)];
-  }
-  const isKept = new Set(kept);
-  return sizes.map((_, c) => {
-    if (isKept.has(c)) return c;
-    let best = kept[0]!;
-    let bestDistance = Infinity;
-    let bestExtent = Infinity;
-    for (const k of kept) {
-      const distance = boxDistance(boxes, c, k);
-      const extent = boxExtent(boxes, k);
-      if (distance < bestDistance || (distance === bestDistance && extent < bestExtent)) {
-        best = k;
-        bestDistance = distance;
-        bestExtent = extent;
-      }
-    }
-    return best;
-  });
-}
-
-/** Squared diagonal of a piece's bounding box. */
-function boxExtent(boxes: Float64Array, c: number): number {
-  let sum = 0;
-  for (let axis = 0; axis < 3; axis++) sum += (boxes[6 * c + 3 + axis]! - boxes[6 * c + axis]!) ** 2;
-  return sum;
-}
-
-function boxDistance(boxes: Float64Array, a: number, b: number): number {
-  let sum = 0;
-  for (let axis = 0; axis < 3; axis++) {
-    const gap = Math.max(
-      boxes[6 * a + axis]! - boxes[6 * b + 3 + axis]!,
-      boxes[6 * b + axis]! - boxes[6 * a + 3 + axis]!,
-      0,
-    );
-    sum += gap * gap;
-  }
-  return sum;
+  return { labels, components: pieceAreas.length };
 }

@@ -9,12 +9,42 @@ import type {
   Transform,
 } from '@gltf-transform/core';
 import { namedTransform } from '../../named-transform.js';
-import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from '../../options.js';
-import { type MeshLabelling, meshLabels } from './mesh-labels.js';
+import {
+  type GranularityOptions,
+  type LabelOptions,
+  type LabelStrategy,
+  resolveGranularity,
+  resolveLabelOptions,
+} from '../../options.js';
+import type { LabelMerge } from '../granularity/merge-labels.js';
+import { meshShares } from '../granularity/model-area.js';
+import { partRegions } from '../name-inputs.js';
+import type { ColorVotes } from './color-blends.js';
+import { type ColorReport, type MeshLabelling, meshLabels } from './mesh-labels.js';
 import { splitPrimitiveByLabels } from './split-primitive.js';
 
 const NAME = 'explodeByLabels';
 const INSTANCING = 'EXT_mesh_gpu_instancing';
+
+/** What {@link explodeByLabels} did, for `inspect` and the manifest (filled when passed in). */
+export interface ExplodeReport {
+  /** Labels merged into others (granularity, and joints folded into their parents). */
+  merges: LabelMerge[];
+  /** For `colors`: the part colours found and the colours treated as blends, over every mesh. */
+  colors?: ColorReport;
+  /** For each new part node that absorbed other labels: every constituent's name, its own first. */
+  sourceNames: Map<Node, string[]>;
+}
+
+/** Granularity and the report sink of {@link explodeByLabels}. */
+export interface ExplodeOptions {
+  /** Small labels merge into their neighbours (default: the strategy's, MIN_PART_AREA_DEFAULTS). */
+  granularity?: GranularityOptions;
+  /** Filled with what was merged and found. */
+  report?: ExplodeReport;
+  /** For `colors`: votes already taken over this document by `auto` (findLabelSource), reused. */
+  colorVotes?: ColorVotes;
+}
 
 /** One exploded mesh: a new mesh per label, in slot order. */
 interface ExplodedMesh {
@@ -44,9 +74,16 @@ interface ExplodedMesh {
  * Runs in O(total size). Skinned children sit below the original node like the others: glTF
  * ignores a skinned node's transform, and the validator only notes it (a warning, not an error).
  */
-export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions = {}): Transform {
+export function explodeByLabels(
+  strategy: LabelStrategy,
+  options: LabelOptions = {},
+  extra: ExplodeOptions = {},
+): Transform {
   const resolved = resolveLabelOptions(options);
+  const granularity = resolveGranularity(strategy, extra.granularity);
+  const report = extra.report;
   return namedTransform(NAME, (document: Document): void => {
+    const shareOf = meshShares(document);
     const logger = document.getLogger();
     const root = document.getRoot();
     const nodesByMesh = new Map<Mesh, Node[]>();
@@ -59,17 +96,44 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
     }
     const exploded = new Map<Mesh, ExplodedMesh>();
     for (const mesh of nodesByMesh.keys()) {
-      const labelling = meshLabels(mesh, strategy, resolved, logger);
+      const context = {
+        granularity,
+        meshShare: shareOf(mesh),
+        ...(extra.colorVotes ? { colorVotes: extra.colorVotes } : {}),
+      };
+      const labelling = meshLabels(mesh, strategy, resolved, context, logger);
+      if (labelling && report) record(report, labelling);
       // One label is one part: the node keeps its mesh and its own name (`sword`, not `part_0`).
-      if (labelling && labelling.slotCount > 1)
-        exploded.set(mesh, { labelling, parts: explodeMesh(document, mesh, labelling) });
+      if (labelling && labelling.slotCount > 1) {
+        const parts = explodeMesh(document, mesh, labelling);
+        // `shape` parts have no name of their own: they are named by where they sit in the model.
+        if (strategy === 'shape') nameByRegion(document, labelling, parts, nodesByMesh.get(mesh)![0]!);
+        exploded.set(mesh, { labelling, parts });
+      }
     }
     const targets = [...exploded.keys()].flatMap((mesh) => nodesByMesh.get(mesh)!);
     const morphChannels = morphChannelsByNode(document, new Set(targets));
     for (const node of targets) {
       const { labelling, parts } = exploded.get(node.getMesh()!)!;
       const prefix = targets.length > 1 && node.getName() ? `${node.getName()}_` : '';
-      attachChildren(document, node, parts, labelling, prefix, morphChannels.get(node) ?? []);
+      const children = attachChildren(
+        document,
+        node,
+        parts,
+        labelling,
+        prefix,
+        morphChannels.get(node) ?? [],
+      );
+      if (report && labelling.sourceNames) {
+        children.forEach((child, slot) => {
+          const names = labelling.sourceNames![slot]!;
+          if (names.length > 1)
+            report.sourceNames.set(
+              child,
+              names.map((name) => prefix + name),
+            );
+        });
+      }
     }
     for (const mesh of exploded.keys()) {
       if (mesh.listPrimitives().length > 0) continue;
@@ -82,6 +146,19 @@ export function explodeByLabels(strategy: LabelStrategy, options: LabelOptions =
     }
     logger.debug(`${NAME}: ${strategy}: ${exploded.size} mesh(es), ${targets.length} node(s) exploded.`);
   });
+}
+
+/**
+ * Names parts by their region in the model (`top`, `bottom_left`, `center`: name-inputs.ts), as the
+ * first node using their mesh places them; naming makes repeats unique (`left`, `left_2`).
+ */
+function nameByRegion(document: Document, labelling: MeshLabelling, parts: Mesh[], node: Node): void {
+  const regions = partRegions(
+    document,
+    parts.map((mesh) => ({ mesh, primitive: null, nodes: [node] })),
+  );
+  labelling.names = regions;
+  parts.forEach((mesh, slot) => mesh.setName(regions[slot]!));
 }
 
 /** Split the labelled primitives of `mesh` into one new mesh per label; returns them by slot. */
@@ -126,6 +203,7 @@ interface MorphChannel {
   channel: AnimationChannel;
 }
 
+/** Adds the parts of `node` as its children (one per slot); returns them in slot order. */
 function attachChildren(
   document: Document,
   node: Node,
@@ -133,9 +211,9 @@ function attachChildren(
   labelling: MeshLabelling,
   prefix: string,
   weightChannels: readonly MorphChannel[],
-) {
+): Node[] {
   const instancing = node.getExtension(INSTANCING);
-  parts.forEach((mesh, slot) => {
+  return parts.map((mesh, slot) => {
     const child = document
       .createNode(prefix + labelling.names[slot]!)
       .setMesh(mesh)
@@ -152,7 +230,17 @@ function attachChildren(
           .setTargetPath('weights'),
       );
     }
+    return child;
   });
+}
+
+/** Adds one mesh's merges and colours to the report. */
+function record(report: ExplodeReport, labelling: MeshLabelling): void {
+  report.merges.push(...(labelling.merges ?? []));
+  if (!labelling.colors) return;
+  report.colors ??= { palette: [], blends: [] };
+  report.colors.palette.push(...labelling.colors.palette);
+  report.colors.blends.push(...labelling.colors.blends);
 }
 
 /** Animation channels driving the morph weights of `nodes`, by node: one pass over all channels. */

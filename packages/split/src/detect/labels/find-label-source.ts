@@ -2,7 +2,7 @@ import type { Document, Primitive } from '@gltf-transform/core';
 import { type LabelOptions, type LabelStrategy, resolveLabelOptions } from '../../options.js';
 import { addDistinct, attributeLabelsOf } from './attribute-labels.js';
 import { smallAttributeLabels } from './attribute-slots.js';
-import { colorTriangleLabels, createColorPalette } from './color-labels.js';
+import { type ColorVotes, voteColors } from './color-blends.js';
 import { isTriangleList } from './triangles.js';
 
 /** What {@link findLabelSource} found, for `auto` and for telling the user why. */
@@ -14,11 +14,15 @@ export interface LabelSource {
   labelCount: number;
   /** One human sentence: what was found. */
   reason: string;
+  /** For `colors`: the votes already taken, which the split reuses (the colours are read once). */
+  colorVotes?: ColorVotes;
 }
 /**
- * Share of triangles whose three vertices must have one quantised colour for vertex colours
- * to count as a per-face segmentation. Colour-coded segmenters write every face flat (1.0);
- * painted or baked vertex colours (gradients, AO) on a welded mesh fall far below 0.9.
+ * Share of triangles whose three corners must all carry the face's colour (as that colour, or in a
+ * blend of it: see color-blends.ts) for vertex colours to count as a per-face segmentation.
+ * Colour-coded segmenters write every face flat (1.0), or flat but for the blends where parts meet
+ * (trimesh: still 1.0); painted or baked vertex colours (gradients, AO) on a welded mesh fall far
+ * below 0.9.
  */
 export const FLAT_FACE_RATIO = 0.9;
 
@@ -28,8 +32,8 @@ export const FLAT_FACE_RATIO = 0.9;
  * 1. a label attribute (`options.attribute`, else `_PART_ID`, `_SEGMENT`, `_FEATURE_ID_n`) with
  *    at least two distinct triangle labels → `attribute` (`attribute` names it when one
  *    attribute is used by every labelled primitive);
- * 2. COLOR_0 where at least {@link FLAT_FACE_RATIO} of triangles are flat and there are 2 to
- *    `maxColors` distinct face colours → `colors`;
+ * 2. COLOR_0 where at least {@link FLAT_FACE_RATIO} of triangles are flat (blends where parts
+ *    meet allowed) and there are 2 to `maxColors` part colours (blends not counted) → `colors`;
  * otherwise `null` (one part, or `components` when the user asks for it: connected pieces are
  * no evidence of intended parts, so `auto` never picks them).
  */
@@ -54,23 +58,20 @@ export function findLabelSource(document: Document, options: LabelOptions = {}):
     };
   }
 
-  const palette = createColorPalette(tolerance);
+  const votes = voteColors(primitives, tolerance, maxColors);
+  if (!votes) return null;
   const colors = new Set<number>();
-  let flat = 0;
-  let triangles = 0;
-  for (const primitive of primitives) {
-    const labels = colorTriangleLabels(primitive, palette);
-    if (!labels) continue;
-    flat += labels.flatTriangles;
-    triangles += labels.labels.length;
-    addDistinct(colors, labels.labels);
-    if (colors.size > maxColors) return null;
-  }
-  if (triangles > 0 && flat / triangles >= FLAT_FACE_RATIO && colors.size >= 2) {
+  for (const labels of votes.labels.values()) addDistinct(colors, labels);
+  const { clean, triangles } = votes;
+  if (triangles > 0 && clean / triangles >= FLAT_FACE_RATIO && colors.size >= 2 && colors.size <= maxColors) {
+    const blends = votes.analysis.blends.length;
     return {
       strategy: 'colors',
       labelCount: colors.size,
-      reason: `${Math.round((100 * flat) / triangles)}% of triangles have one flat vertex colour, ${colors.size} distinct colours (at most ${maxColors})`,
+      reason:
+        `${Math.round((100 * clean) / triangles)}% of triangles have one flat vertex colour, ${colors.size} part colours (at most ${maxColors})` +
+        (blends > 0 ? `, ${blends} blended colour${blends === 1 ? '' : 's'} where parts meet` : ''),
+      colorVotes: votes,
     };
   }
   return null;

@@ -12,6 +12,10 @@ export interface NameInput {
   sourceName: string;
   index: number;
   id: string;
+  /** For `{region}`: where the part sits in the model (see detect/name-inputs.ts). */
+  region?: string;
+  /** For `{color}`: the nearest common colour name of the part's base colour. */
+  color?: string;
 }
 
 /**
@@ -49,6 +53,8 @@ export function nameParts(inputs: readonly NameInput[], options: NamingOptions =
       index: String(input.index).padStart(width, '0'),
       id: input.id,
       model,
+      region: input.region ?? '',
+      color: input.color ?? '',
     });
     const safe = safeFileName(applyCaseStyle(filled, caseStyle), maxLength);
     return guardEngineSuffix(safe, maxLength);
