@@ -15,7 +15,7 @@ import {
 import { systemClock } from './clock.js';
 import { type ClientContext, clientClosedError, withLifetime } from './context.js';
 import { type DownloadOptions, type DownloadResult, downloadResult } from './download.js';
-import { StudioError, TimeoutError } from './errors.js';
+import { NotSentError, StudioError, TimeoutError } from './errors.js';
 import { silentLogger } from './logger.js';
 import { DurationStats, POLL_DEFAULTS } from './poll-schedule.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -150,7 +150,8 @@ export class StudioClient {
       });
       return { taskId, path: file.path, byteLength: file.byteLength, sha256: file.sha256, task };
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
+      // A submission cancelled before it left says so (NotSentError): nothing to resume, nothing paid.
+      if (options.signal?.aborted) throw error instanceof NotSentError ? error : options.signal.reason;
       if (this.#context.lifetime.aborted) throw clientClosedError(taskId);
       if (
         limit.timedOut() ||

@@ -56,6 +56,14 @@ export interface Permit {
   cancel(): void;
 }
 
+/** A request that cannot start at once: for progress displays ("next request slot in 14 s"). */
+export interface QueuedRequest {
+  /** When the next request may start (epoch ms): the first in the queue gets that slot. */
+  nextFreeAt: number;
+  /** Requests already waiting, which are served first (FIFO). */
+  ahead: number;
+}
+
 interface Slot {
   /** Grant order, to tell which requests an answer's budget may already have counted. */
   seq: number;
@@ -160,6 +168,17 @@ export class RateLimiter {
     }
     if (this.#burst < 1) at = Math.max(at, this.#pacedAt());
     return at;
+  }
+
+  /**
+   * What a request asking for a permit now would wait for, or undefined when it would get one at
+   * once (nobody queued, a slot free, no pause or pacing in the way).
+   */
+  queuedRequest(): QueuedRequest | undefined {
+    const nextFreeAt = this.nextFreeAt();
+    const ahead = this.#queue.length;
+    if (ahead === 0 && nextFreeAt <= this.#clock.now()) return undefined;
+    return { nextFreeAt, ahead };
   }
 
   /** Reject every waiter and clear the timer. Permits already granted may still be released. */
