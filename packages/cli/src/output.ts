@@ -53,6 +53,11 @@ export function guardStream(stream: NodeJS.WritableStream): void {
   });
 }
 
+/** Whether a guarded stream's reader went away or its disk filled up: writes to it are dropped. */
+export function isBroken(stream: NodeJS.WritableStream): boolean {
+  return (stream as Guarded)[BROKEN] === true;
+}
+
 /** Writes unless the stream is broken; a synchronous throw (a destroyed stream) marks it broken too. */
 export function safeWrite(stream: NodeJS.WritableStream, text: string): void {
   const guarded = stream as Guarded;

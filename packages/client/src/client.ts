@@ -3,6 +3,7 @@
  * Stainless SDKs, plus `download()` and the one-call `segment()`. One client owns one rate limiter and,
  * unless a dispatcher is given, one undici Agent; `close()` (or `await using`) releases them.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import { deadline } from './abort.js';
 import { ApiTransport } from './api-transport.js';
@@ -60,6 +61,9 @@ export class StudioClient {
   readonly #lifetime = new AbortController();
 
   constructor(options: StudioClientOptions = {}) {
+    // Every call in flight listens to the client's lifetime (close() ends them all): many at once
+    // are expected, not a leak, so Node's "possible memory leak" warning at 11 is turned off.
+    setMaxListeners(0, this.#lifetime.signal);
     const apiKey = resolveApiKey(options.apiKey, process.env);
     const baseUrl = resolveBaseUrl(options.baseUrl, process.env);
     this.baseUrl = baseUrl.toString();
