@@ -39,7 +39,9 @@ export async function acquireLock(outDir: string): Promise<OutputLock> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await createWithContent(path, JSON.stringify(lockInfo()));
-      return { path, release: () => rm(path, { force: true }) };
+      // A lock that cannot be removed (the folder turned read-only) is stale once this process is
+      // gone, and the next run takes it over: failing to remove it must not hide the run's results.
+      return { path, release: () => rm(path, { force: true }).catch(() => undefined) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readLock(path);
