@@ -53,7 +53,7 @@ describe('free checks before paying', () => {
     await cp(join(FIXTURES, 'trimesh_empty_nodes.glb'), join(ws.inputs, 'no-mesh.glb'));
     await writeFile(join(ws.inputs, 'empty.glb'), '');
     await writeFile(join(ws.inputs, 'notes.md'), '# not a model\n');
-    const broken = await externalGltf(ws.inputs, 'broken');
+    await externalGltf(ws.inputs, 'broken');
     await rm(join(ws.inputs, 'broken.bin'));
     const inputs = [ws.inputs, join(ws.inputs, 'notes.md')];
 
