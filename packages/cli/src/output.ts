@@ -83,12 +83,15 @@ export function printable(text: string): string {
   );
 }
 
-/** `meshparts: <first line>` (or the stack with `debug`), the one way an error is shown. */
+/**
+ * `meshparts: <message>` (or the stack with `debug`), the one way an error is shown: one line, the
+ * whole message (a line break in it is shown as `\u{a}` by {@link printable}, never cut there).
+ */
 export function formatError(error: unknown, debug: boolean): string {
   if (debug && error instanceof Error && error.stack)
     return error.stack.split('\n').map(printable).join('\n');
   const message = error instanceof Error ? error.message : String(error);
-  return `meshparts: ${printable(message.split('\n')[0] ?? '')}`;
+  return `meshparts: ${printable(message)}`;
 }
 
 export class Output {
@@ -147,7 +150,7 @@ export class Output {
       ok: false,
       error: {
         kind,
-        message: message.split('\n')[0] ?? '',
+        message,
         ...(typeof code === 'string' ? { code } : {}),
         ...(extra.taskId !== undefined ? { taskId: extra.taskId } : {}),
       },

@@ -81,12 +81,11 @@ async function segmentCommand(
   const context = await apiContext(flags, output);
   if (flags.task !== undefined) return fetchCommand(output, flags.task, flags, context);
   const { segmenter, line } = segmenterOf(flags.segmenter, context);
-  output.info(line);
   if (flags.url !== undefined) {
     if (segmenter === 'local') {
       throw new UsageError('--url needs the tripo segmenter (an API key); download the model first');
     }
-    return urlCommand(output, flags.url, flags, context);
+    return urlCommand(output, flags.url, flags, context, line);
   }
   const split = await splitOptionsFrom(flags);
   const { segmentModel } = await import('../pipeline/segment-model.js');
@@ -105,7 +104,9 @@ async function segmentCommand(
       resubmitExpired: Boolean(flags.resubmitExpired),
       signal,
       onEvent: (event) => {
-        if (event.type !== 'plan') reporter.onEvent(event);
+        // The segmenter line once the checks passed: a refusal stays one line.
+        if (event.type === 'plan') output.info(line);
+        else reporter.onEvent(event);
       },
     }),
   );
@@ -212,6 +213,7 @@ async function urlCommand(
   url: string,
   flags: SegmentFlags,
   context: Context,
+  line: string,
 ): Promise<ExitCode> {
   const { prepareOutputFile } = await import('../pipeline/segment-model.js');
   const { resolve } = await import('node:path');
@@ -222,6 +224,7 @@ async function urlCommand(
     );
   }
   await prepareOutputFile(to, !flags.dryRun);
+  output.info(line);
   if (flags.dryRun) {
     output.info(
       `would submit ${printable(url)} -> ${printable(shortPath(to))}; ${context.credits} credit(s)`,

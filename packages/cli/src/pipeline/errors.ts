@@ -128,8 +128,16 @@ export function outputErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The message of any thrown value, first line only. */
+/** Longest message kept from an error: a server's failure reason can be as long as its answer. */
+const MESSAGE_LIMIT = 2000;
+
+/**
+ * The message of any thrown value, whole: a failure reason is never cut at a line break (printing
+ * goes through printable(), which shows line breaks and escape sequences as `\u{…}`), only past
+ * {@link MESSAGE_LIMIT} characters, saying so.
+ */
 export function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+  if (message.length <= MESSAGE_LIMIT) return message;
+  return `${message.slice(0, MESSAGE_LIMIT)}… (${message.length - MESSAGE_LIMIT} more characters)`;
 }
