@@ -37,5 +37,12 @@ export {
   runPipeline,
   type UnknownOutcome,
 } from './pipeline/run-pipeline.js';
+export {
+  type FetchTaskOptions,
+  fetchTask,
+  type SegmentModelOptions,
+  type SegmentModelResult,
+  segmentModel,
+} from './pipeline/segment-model.js';
 export { chooseSegmenter } from './pipeline/segmenter-choice.js';
 export { VERSION } from './version.js';
