@@ -184,21 +184,21 @@ describe('the API key never leaks', () => {
     expectNoKeyInOutput(segment, 'segment --debug');
     await expectNoKeyInFiles(join(work.dir, 'segment'));
     for (const args of [
-      ['--debug', 'balance'],
-      ['balance', '--json'],
+      ['--debug', 'balance', ...RPM_FLAGS],
+      ['balance', '--json', ...RPM_FLAGS],
     ]) {
       const balance = await runCli(args, { env });
       expectNoKeyInOutput(balance, args.join(' '));
     }
     // A wrong key is a secret too: the 401 must not echo it.
-    const wrong = await runCli(['--debug', 'balance', '--api-key', `${KEY}-wrong`], { env });
+    const wrong = await runCli(['--debug', 'balance', '--api-key', `${KEY}-wrong`, ...RPM_FLAGS], { env });
     expect(wrong.code).toBe(1);
     expectNoKeyInOutput(wrong, 'balance with a wrong key');
 
     const echo = await startEchoServer();
     try {
       for (let i = 0; i < 3; i++) {
-        // A high --rpm: the retries of the 500 and the 502 need no paced wait (20 s each at 3/min).
+        // --rpm: the 502 answers are retried, and at the default 3 per minute the retries are 20 s apart.
         const echoed = await runCli(['--debug', 'balance', '--json', ...RPM_FLAGS], {
           env: { THREEDAISTUDIO_API_KEY: KEY, THREEDAISTUDIO_BASE_URL: echo.url },
         });

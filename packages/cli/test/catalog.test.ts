@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CatalogEntry, catalogPath, readCatalog, writeCatalog } from '../src/pipeline/catalog.js';
+import {
+  type CatalogEntry,
+  catalogPath,
+  ForeignCatalogError,
+  readCatalog,
+  writeCatalog,
+} from '../src/pipeline/catalog.js';
 import { readCompletePack } from '../src/pipeline/pack-check.js';
 
 let dir: string;
@@ -26,8 +32,11 @@ async function writePackFiles(
   for (const part of parts) await writeFile(join(dir, slug, part.file), part.bytes);
   const manifest = {
     manifestVersion: 1,
-    source,
-    parts: parts.map((p) => ({
+    generator: 'meshparts@test',
+    source: { sha256: 'e'.repeat(64), ...source },
+    parts: parts.map((p, index) => ({
+      id: `p${index}`,
+      name: `part${index}`,
       file: p.file,
       byteLength: Buffer.byteLength(p.bytes),
       sha256: createHash('sha256').update(p.bytes).digest('hex'),
@@ -70,15 +79,30 @@ describe('catalog', () => {
 
   it('drops the entry of a model of this run that has no pack now', async () => {
     await writePackFiles('m', [{ file: 'parts/a.glb', bytes: 'a' }], {});
-    await writeCatalog(dir, 'g', [entry('m')], new Set());
-    const catalog = await writeCatalog(dir, 'g', [], new Set(['m']));
+    await writeCatalog(dir, 'meshparts@test', [entry('m')], new Set());
+    const catalog = await writeCatalog(dir, 'meshparts@test', [], new Set(['m']));
     expect(catalog.packs).toEqual([]);
   });
 
-  it('reads a missing or broken catalog as empty', async () => {
+  it('reads a missing catalog as empty', async () => {
     expect(await readCatalog(dir)).toEqual([]);
-    await writeFile(catalogPath(dir), '{ broken');
-    expect(await readCatalog(dir)).toEqual([]);
+  });
+
+  it('never reads nor overwrites a catalog.json that meshparts did not write', async () => {
+    const theirs = [
+      '{"items":[{"id":1,"name":"sword"}],"note":"hand-written"}',
+      '{ broken',
+      JSON.stringify({ catalogVersion: 1, generator: 'other@1', packs: [] }),
+      JSON.stringify({ catalogVersion: 2, generator: 'meshparts@9', packs: [] }),
+    ];
+    for (const text of theirs) {
+      await writeFile(catalogPath(dir), text);
+      await expect(readCatalog(dir)).rejects.toBeInstanceOf(ForeignCatalogError);
+      await expect(writeCatalog(dir, 'meshparts@test', [entry('m')], new Set())).rejects.toThrow(
+        /is not a meshparts catalog/,
+      );
+      expect(await readFile(catalogPath(dir), 'utf8')).toBe(text);
+    }
   });
 });
 

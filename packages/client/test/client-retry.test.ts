@@ -199,9 +199,10 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
 
   it('per-attempt timeouts surface as TimeoutError for reads once retries are spent', async () => {
     await using emulator = await startFastEmulator({
-      faults: [{ kind: 'delay', ms: 2000, match: WALLET, times: 3 }],
+      faults: [{ kind: 'delay', ms: 5000, match: WALLET, times: 3 }],
     });
-    await using client = clientFor(emulator, { timeoutMs: 100, maxRetries: 2 });
+    // 500 ms per attempt: enough for a request to reach the server on a loaded machine, far below the delay.
+    await using client = clientFor(emulator, { timeoutMs: 500, maxRetries: 2 });
     await expect(client.wallet.balance()).rejects.toBeInstanceOf(TimeoutError);
     expect(emulator.stats().requests.wallet).toBe(3);
   });

@@ -21,14 +21,25 @@ export {
 export * from './inspect.js';
 export { syncDir, writeNewFile } from './pack/durable-files.js';
 export {
+  type Extras,
   MANIFEST_FILE,
   MANIFEST_VERSION,
   type Manifest,
+  type ManifestFile,
   type ManifestPart,
   type ManifestSource,
+  ownedPathsOf,
   PARTS_DIR,
   type Segmenter,
+  THUMBNAIL_FILE,
+  THUMBNAILS_DIR,
+  thumbnailPathOf,
 } from './pack/manifest.js';
+export { isOwnGenerator, isPackFilePath, manifestProblems } from './pack/manifest-check.js';
+export { dropExporterDebris, isSafeFileName } from './pack/naming/index.js';
+export type { PackFile, PackFiles, PackFilesContext, PackFilesOption } from './pack/pack-files.js';
+export { type PackOwner, readPackOwner } from './pack/pack-folder.js';
+export { STAGING_PREFIX } from './pack/staging.js';
 export { type PackCheck, verifyPack } from './pack/verify-pack.js';
 export { type PackSource, type WritePackOptions, writePack } from './pack/write-pack.js';
 export type { EncodedPart } from './parts/direct-part.js';

@@ -3,8 +3,10 @@ import { NAMING_DEFAULTS } from '../src/options.js';
 import {
   applyCaseStyle,
   collisionKey,
+  dropExporterDebris,
   hasEngineImportSuffix,
   isDeviceName,
+  isSafeFileName,
   type NameInput,
   nameParts,
   parseRenameMap,
@@ -75,6 +77,22 @@ const HOSTILE = [
   '\u200B',
 ];
 
+/**
+ * A name is usable as a URL path segment as it is: the WHATWG URL parser (what fetch and three.js use)
+ * keeps it as one segment, changes no ASCII character of it, and only non-ASCII characters are
+ * percent-encoded, which a server decodes back to the same name.
+ */
+function expectUrlSafe(name: string): void {
+  expect(name).toMatch(
+    /^(?:[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}._-]|\u200C|\u200D|\uFE0F)+$/u,
+  );
+  const url = new URL(`parts/${name}.glb`, 'https://example.com/pack/');
+  expect(url.search).toBe('');
+  expect(url.hash).toBe('');
+  expect(decodeURIComponent(url.pathname)).toBe(`/pack/parts/${name}.glb`);
+  expect(url.pathname.replace(/%[0-9A-F]{2}/g, '')).toMatch(/^[A-Za-z0-9/._-]*$/);
+}
+
 /** The invariants every final name must satisfy, whatever came in. */
 function expectSafeAndUnique(names: readonly string[], maxLength = NAMING_DEFAULTS.maxLength): void {
   const keys = new Set<string>();
@@ -83,7 +101,8 @@ function expectSafeAndUnique(names: readonly string[], maxLength = NAMING_DEFAUL
     expect(name).toBe(name.normalize('NFC'));
     expect(utf8Length(name)).toBeLessThanOrEqual(maxLength);
     expect(name).not.toMatch(/[<>:"/\\|?*\p{Cc}\u00AD\u200B\u200E\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u);
-    expect(name).not.toMatch(/^[\s.]|[\s.]$/u);
+    expect(name).not.toMatch(/^[\s.-]|[\s.]$/u);
+    expectUrlSafe(name);
     expect(name).not.toBe('.');
     expect(name).not.toBe('..');
     expect(isDeviceName(name)).toBe(false);
@@ -99,15 +118,9 @@ function expectSafeAndUnique(names: readonly string[], maxLength = NAMING_DEFAUL
 
 describe('nameParts', () => {
   it('keeps plain names exactly as they are', () => {
-    expect(nameParts(inputs(['head', 'left_arm', 'Torso', 'wheel', 'collar', '头部', '🦊 fox']))).toEqual([
-      'head',
-      'left_arm',
-      'Torso',
-      'wheel',
-      'collar',
-      '头部',
-      '🦊 fox',
-    ]);
+    expect(
+      nameParts(inputs(['head', 'left_arm', 'Torso', 'wheel', 'collar', '头部', '🦊_fox', 'v1.2-b'])),
+    ).toEqual(['head', 'left_arm', 'Torso', 'wheel', 'collar', '头部', '🦊_fox', 'v1.2-b']);
   });
 
   it('makes every hostile name safe, bounded and unique', () => {
@@ -195,13 +208,13 @@ describe('nameParts', () => {
   });
 
   it('escapes Windows device names with or without an extension, in any case', () => {
-    expect(nameParts(inputs(['CON', 'con.txt', 'COM1', 'LPT9', 'nul', 'Aux.glb', 'console']))).toEqual([
+    expect(nameParts(inputs(['CON', 'con.txt', 'COM1', 'LPT9', 'nul', 'Aux.dat', 'console']))).toEqual([
       'CON_',
       'con_.txt',
       'COM1_',
       'LPT9_',
       'nul_',
-      'Aux_.glb',
+      'Aux_.dat',
       'console',
     ]);
   });
@@ -238,16 +251,24 @@ describe('nameParts', () => {
     expect(names).toEqual(['y'.repeat(20), `${'y'.repeat(18)}_2`]);
   });
 
-  it('guards Godot import suffixes with -, _ or $ in any case', () => {
+  it('guards Godot node import suffixes with -, _ or $ in any case', () => {
     expect(
-      nameParts(inputs(['door-col', 'Wall_COLONLY', 'x$noimp', 'rope-Loop', 'floor_navmesh', 'front_wheel'])),
+      nameParts(
+        inputs(['door-col', 'Wall_COLONLY', 'x$noimp', 'floor_navmesh', 'front_wheel', 'rock-convcol']),
+      ),
     ).toEqual([
       'door-col_part',
       'Wall_COLONLY_part',
-      'x$noimp_part',
-      'rope-Loop_part',
+      'x_noimp_part',
       'floor_navmesh_part',
       'front_wheel_part',
+      'rock-convcol_part',
+    ]);
+    // Godot reads through trailing digits, spaces and `_` (Blender's .001 becomes _001 there).
+    expect(nameParts(inputs(['front_wheel_2', 'door-col 3', 'lid-occ__7']))).toEqual([
+      'front_wheel_2_part',
+      'door-col_3_part',
+      'lid-occ__7_part',
     ]);
     // Words that merely end in those letters are not hints.
     expect(nameParts(inputs(['protocol', 'pool', 'rigidity', 'col']))).toEqual([
@@ -256,6 +277,69 @@ describe('nameParts', () => {
       'rigidity',
       'col',
     ]);
+  });
+
+  it('leaves animation and material suffixes alone: they are not node names', () => {
+    // -loop/-cycle act on animation names, -vcol/-alpha on material names; a part names a node.
+    expect(
+      nameParts(inputs(['mesh with LINE_LOOP', 'rope-Loop', 'walk_cycle', 'mesh-vcol', 'glass_alpha'])),
+    ).toEqual(['mesh_with_LINE_LOOP', 'rope-Loop', 'walk_cycle', 'mesh-vcol', 'glass_alpha']);
+  });
+
+  it('keeps a guarded name guarded when deduplication cuts it', () => {
+    const names = nameParts(inputs([`${'z'.repeat(10)}_col_xx`, `${'z'.repeat(10)}_col_xx`]), {
+      maxLength: 16,
+    });
+    expect(names[0]).toBe(`${'z'.repeat(10)}_col_x`);
+    expect(hasEngineImportSuffix(names[1]!)).toBe(false);
+    expect(names[1]).toMatch(/_part_2$/);
+  });
+
+  it('makes names URL-safe: no #, %, ?, &, +, spaces, quotes or leading - and .', () => {
+    expect(
+      nameParts(
+        inputs([
+          'sides#1_5_2_4_3',
+          '50% scale',
+          'a%20b',
+          '-leading',
+          'q?x=1&y=2',
+          'c++',
+          'it\'s "quoted"',
+          'semi;colon',
+          '~home',
+          'ロボット (final)',
+          'Ärmel—links',
+        ]),
+      ),
+    ).toEqual([
+      'sides_1_5_2_4_3',
+      '50_scale',
+      'a_20b',
+      'leading',
+      'q_x_1_y_2',
+      'c',
+      'it_s_quoted',
+      'semi_colon',
+      'home',
+      'ロボット_final',
+      'Ärmel_links',
+    ]);
+  });
+
+  it('keeps names unique when URL folding makes two of them equal', () => {
+    expect(nameParts(inputs(['a#b', 'a b', 'a?b', 'a_b']))).toEqual(['a_b', 'a_b_2', 'a_b_3', 'a_b_4']);
+  });
+
+  it('drops exporter debris from names but never from sourceName', () => {
+    expect(
+      nameParts(inputs(['barrel_1.obj_3', 'Cube.001', 'Cube', 'Cube.002', 'wheel.FBX', '.001'])),
+    ).toEqual(['barrel_1_3', 'Cube', 'Cube_2', 'Cube_3', 'wheel', '001']);
+    expect(dropExporterDebris('model.gltf.001')).toBe('model');
+    expect(dropExporterDebris('objection.objx')).toBe('objection.objx');
+    expect(dropExporterDebris('v1.25')).toBe('v1.25');
+    // A rename rule's value is the user's: kept as written (then made safe).
+    expect(nameParts(inputs(['x']), { rename: parseRenameMap({ x: 'Cube.001' }) })).toEqual(['Cube.001']);
   });
 
   it('guards a suffix that only appears after case conversion or truncation', () => {
@@ -305,12 +389,15 @@ describe('nameParts', () => {
     ).toEqual(['head', 'arm_L', 'arm_R', 'Mesh_01', 'never']);
     // Named groups, $& and $$ expand against the match; the whole source name is replaced.
     const named = parseRenameMap({ '/(?<side>left|right)_(?<limb>\\w+)/': '$<limb>-$<side> $$ [$&]' });
-    expect(nameParts(inputs(['the_left_leg']), { rename: named })).toEqual(['leg-left $ [left_leg]']);
+    expect(nameParts(inputs(['the_left_leg']), { rename: named })).toEqual(['leg-left_left_leg']);
     // An exact key wins over an earlier regex (and JSON key order does not matter for "7").
     const mixed = parseRenameMap({ '/.*/': 'any', '7': 'seven', head: 'Head' });
     expect(nameParts(inputs(['7', 'head', 'other']), { rename: mixed })).toEqual(['seven', 'Head', 'any']);
     // A rename result is still made safe.
     expect(nameParts(inputs(['x']), { rename: parseRenameMap({ x: '../CON' }) })).toEqual(['CON_']);
+    expect(nameParts(inputs(['x']), { rename: parseRenameMap({ x: 'left arm #2' }) })).toEqual([
+      'left_arm_2',
+    ]);
   });
 });
 
@@ -334,10 +421,20 @@ describe('parseRenameMap', () => {
 
 describe('safeFileName', () => {
   it('leaves safe names untouched and never returns an empty name', () => {
-    expect(safeFileName('left arm')).toBe('left arm');
+    expect(safeFileName('left_arm')).toBe('left_arm');
+    expect(safeFileName('left arm')).toBe('left_arm');
     expect(safeFileName('')).toBe('part');
     expect(safeFileName('..')).toBe('part');
     expect(safeFileName(' .hidden. ')).toBe('hidden');
+    expect(safeFileName('My Robot #2 (final)')).toBe('My_Robot_2_final');
+  });
+
+  it('tells a name that is already safe from one that is not', () => {
+    expect(isSafeFileName('thumbnail.png')).toBe(true);
+    expect(isSafeFileName('头部.png')).toBe(true);
+    for (const bad of ['', '.hidden', '-x', 'a b', 'a#b', '..', 'CON', 'x'.repeat(241)]) {
+      expect(isSafeFileName(bad), bad).toBe(false);
+    }
   });
 
   it('escapes a device name that a cut would create', () => {

@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codecNeedsOf, ModelReadError, readModel, repairGLBAlignment } from '../src/index.js';
+import { codecNeedsOf, createIO, ModelReadError, readModel, repairGLBAlignment } from '../src/index.js';
+import { assertResourcesInside, readCheckedResources } from '../src/read/resources.js';
 import { FIXTURES } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
@@ -102,5 +104,66 @@ describe('readModel', () => {
     expect(error).toBeInstanceOf(ModelReadError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('external resources swapped after their check (D19)', () => {
+  /** A .gltf with one external buffer, checked; then `swap` replaces the buffer before the read. */
+  async function checkThenSwap(name: string, swap: (bin: string) => void) {
+    const folder = join(work, name);
+    mkdirSync(folder, { recursive: true });
+    const bin = join(folder, 'data.bin');
+    writeFileSync(bin, new Uint8Array(12));
+    const json = { asset: { version: '2.0' }, buffers: [{ uri: 'data.bin', byteLength: 12 }] };
+    const checked = await assertResourcesInside(json, join(folder, 'model.gltf'), 'model.gltf');
+    expect(checked.bufferLengths.get(0)).toBe(12);
+    swap(bin);
+    // A hang would be the bug: the read must settle at once (the race turns a hang into a failure).
+    const hang = new Promise((resolve) => setTimeout(() => resolve('hung'), 5_000));
+    return Promise.race([
+      readCheckedResources(json, checked, 'model.gltf').catch((error: unknown) => error),
+      hang,
+    ]);
+  }
+
+  it('refuses a FIFO put in its place at once instead of blocking forever', async () => {
+    const result = await checkThenSwap('fifo', (bin) => {
+      rmSync(bin);
+      execFileSync('mkfifo', [bin]);
+    });
+    expect(result).toBeInstanceOf(ModelReadError);
+    expect((result as Error).message).toMatch(
+      /data\.bin.*stopped being a regular file|data\.bin.*was replaced/,
+    );
+  });
+
+  it('refuses a link or another file put in its place, and reads the checked file as it is', async () => {
+    const linked = await checkThenSwap('link', (bin) => {
+      rmSync(bin);
+      writeFileSync(join(work, 'secret.bin'), new Uint8Array(12).fill(7));
+      symlinkSync(join(work, 'secret.bin'), bin);
+    });
+    expect((linked as Error).message).toMatch(/became a link|could not be opened/);
+    const replaced = await checkThenSwap('other', (bin) => {
+      rmSync(bin);
+      writeFileSync(bin, new Uint8Array(24).fill(9)); // bigger than the preflight checked
+    });
+    expect((replaced as Error).message).toMatch(/was replaced/);
+    const same = await checkThenSwap('same', () => undefined);
+    expect(same).toEqual({ 'data.bin': new Uint8Array(12) });
+  });
+
+  it('reads a .gltf with external files through those checked handles', async () => {
+    const model = await readModel(join(FIXTURES, 'SimpleSkin.embedded.gltf'));
+    const folder = join(work, 'external');
+    mkdirSync(folder, { recursive: true });
+    const { json, resources } = await (await createIO()).writeJSON(model.document, { basename: 'skin' });
+    for (const [uri, bytes] of Object.entries(resources)) writeFileSync(join(folder, uri), bytes);
+    writeFileSync(join(folder, 'skin.gltf'), JSON.stringify(json));
+    const read = await readModel(join(folder, 'skin.gltf'));
+    expect(read.document.getRoot().listSkins()).toHaveLength(1);
+    expect(read.document.getRoot().listAccessors().length).toBe(
+      model.document.getRoot().listAccessors().length,
+    );
   });
 });

@@ -1,4 +1,13 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from '@gltf-transform/core';
@@ -224,5 +233,287 @@ describe('reassemble', () => {
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     writeFileSync(path, bytes);
     await expect(reassemble(dir)).rejects.toBeInstanceOf(PackReadError);
+  });
+});
+
+/** Every file under `dir`, relative and `/`-separated, with its bytes (for "nothing changed" checks). */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (at: string, prefix: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(join(at, entry.name), rel);
+      else files.set(rel, readFileSync(join(at, entry.name)).toString('base64'));
+    }
+  };
+  walk(dir, '');
+  return files;
+}
+
+const png = (text: string) => new TextEncoder().encode(`\x89PNG fake ${text}`);
+
+describe('writePack in a folder that is the user’s too', () => {
+  it('keeps files meshparts did not write, and replaces or removes only its own', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'user-files');
+    await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    writeFileSync(join(dir, 'LICENSE.txt'), 'CC-BY 4.0');
+    mkdirSync(join(dir, 'previews'));
+    writeFileSync(join(dir, 'previews', 'pillar.png'), 'mine');
+    writeFileSync(join(dir, 'parts', 'NOTES.md'), 'my notes beside the parts');
+    // The second write drops `pillar`: its file goes, the user's files stay, byte for byte.
+    const manifest = await writePack(dir, [parts[1]!], { source: SOURCE, bounds: BOUNDS });
+    expect(manifest.parts.map((part) => part.file)).toEqual(['parts/roof.glb']);
+    expect(readFileSync(join(dir, 'LICENSE.txt'), 'utf8')).toBe('CC-BY 4.0');
+    expect(readFileSync(join(dir, 'previews', 'pillar.png'), 'utf8')).toBe('mine');
+    expect(readdirSync(join(dir, 'parts')).sort()).toEqual(['NOTES.md', 'roof.glb']);
+    expect(readdirSync(dir).sort()).toEqual(['LICENSE.txt', 'manifest.json', 'parts', 'previews']);
+    expect((await verifyPack(dir)).complete).toBe(true);
+  });
+
+  it('refuses a folder whose manifest.json is not a meshparts one, touching nothing', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'web-project');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, 'manifest.json'), '{"name":"proj","icons":[]}');
+    writeFileSync(join(dir, 'src', 'main.ts'), 'code');
+    writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main');
+    const before = snapshot(dir);
+    const error = await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PackWriteError);
+    expect((error as PackWriteError).kind).toBe('output');
+    expect((error as Error).message).toMatch(/not a meshparts manifest/);
+    expect(snapshot(dir)).toEqual(before);
+    // A manifest that looks like ours but names another generator, or has bad file entries, is refused too.
+    const ours = JSON.parse(
+      JSON.stringify(await writePack(join(work, 'donor'), parts, { source: SOURCE, bounds: BOUNDS })),
+    ) as Manifest;
+    for (const manifest of [
+      { ...ours, generator: 'othertool@1.0' },
+      { ...ours, parts: [{ ...ours.parts[0]!, file: '../../escape.glb' }] },
+      { ...ours, manifestVersion: 2 },
+    ]) {
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+      const snap = snapshot(dir);
+      await expect(writePack(dir, parts, { source: SOURCE, bounds: BOUNDS })).rejects.toThrow(
+        /not a meshparts manifest/,
+      );
+      expect(snapshot(dir)).toEqual(snap);
+    }
+  });
+
+  it('refuses a new file that would land on a user’s file, with nothing changed', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'clash');
+    await writePack(dir, [parts[0]!], { source: SOURCE, bounds: BOUNDS });
+    writeFileSync(join(dir, 'parts', 'roof.glb'), 'the user’s own roof');
+    mkdirSync(join(dir, 'thumbnails'));
+    writeFileSync(join(dir, 'thumbnails', 'pillar.png'), 'the user’s own preview');
+    const before = snapshot(dir);
+    const error = await writePack(dir, parts, {
+      source: SOURCE,
+      bounds: BOUNDS,
+      files: [{ path: 'thumbnails/pillar.png', bytes: png('pillar') }],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PackWriteError);
+    expect((error as Error).message).toMatch(/parts\/roof\.glb, thumbnails\/pillar\.png/);
+    expect(snapshot(dir)).toEqual(before);
+    // A link where a pack folder goes is never written through.
+    const linked = join(work, 'linked');
+    await writePack(linked, [parts[0]!], { source: SOURCE, bounds: BOUNDS });
+    mkdirSync(join(work, 'elsewhere'));
+    symlinkSync(join(work, 'elsewhere'), join(linked, 'thumbnails'));
+    await expect(
+      writePack(linked, [parts[0]!], {
+        source: SOURCE,
+        bounds: BOUNDS,
+        files: [{ path: 'thumbnails/a.png', bytes: png('a') }],
+      }),
+    ).rejects.toThrow(/thumbnails\)?; nothing was changed|\(thumbnails\)/);
+    expect(readdirSync(join(work, 'elsewhere'))).toEqual([]);
+  });
+
+  it('creates folders and files that follow the umask, not 0700', async () => {
+    const { parts } = await sharedParts();
+    const previous = process.umask(0o022);
+    try {
+      const dir = join(work, 'modes', 'pack');
+      await writePack(dir, parts, {
+        source: SOURCE,
+        bounds: BOUNDS,
+        files: [{ path: 'thumbnails/a.png', bytes: png('a') }],
+      });
+      for (const folder of [join(work, 'modes'), dir, join(dir, 'parts'), join(dir, 'thumbnails')]) {
+        expect((statSync(folder).mode & 0o777).toString(8), folder).toBe('755');
+      }
+      for (const file of ['manifest.json', 'parts/roof.glb', 'thumbnails/a.png']) {
+        expect((statSync(join(dir, file)).mode & 0o777).toString(8), file).toBe('644');
+      }
+      // Replacing keeps them so.
+      await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+      expect((statSync(dir).mode & 0o777).toString(8)).toBe('755');
+      process.umask(0o027);
+      const strict = join(work, 'modes-027');
+      await writePack(strict, parts, { source: SOURCE, bounds: BOUNDS });
+      expect((statSync(strict).mode & 0o777).toString(8)).toBe('750');
+      expect((statSync(join(strict, 'manifest.json')).mode & 0o777).toString(8)).toBe('640');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('writes additional files, lists and verifies them, links thumbnails, and owns them on the next write', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'files');
+    const seen: string[] = [];
+    const manifest = await writePack(dir, parts, {
+      source: SOURCE,
+      bounds: BOUNDS,
+      // A callback sees the staged part files (a gallery picks its decoders from them).
+      files: async function* ({ manifest: staged, dir: stagedDir }) {
+        for (const part of staged.parts) {
+          seen.push(
+            `${part.file}:${readFileSync(join(stagedDir, part.file)).byteLength === part.byteLength}`,
+          );
+          yield { path: `thumbnails/${part.name}.png`, bytes: png(part.name) };
+        }
+        yield { path: 'thumbnail.png', bytes: png('all') };
+        yield { path: 'gallery/js/page.js', bytes: new TextEncoder().encode('export {};\n') };
+      },
+    });
+    expect(seen).toEqual(['parts/pillar.glb:true', 'parts/roof.glb:true']);
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    expect(manifest.thumbnail).toBe('thumbnail.png');
+    expect(manifest.parts.map((part) => part.thumbnail)).toEqual([
+      'thumbnails/pillar.png',
+      'thumbnails/roof.png',
+    ]);
+    expect(manifest.files?.map((file) => file.path)).toEqual([
+      'thumbnails/pillar.png',
+      'thumbnails/roof.png',
+      'thumbnail.png',
+      'gallery/js/page.js',
+    ]);
+    expect(manifest.files?.[0]).toMatchObject({ byteLength: png('pillar').byteLength });
+    expect((await verifyPack(dir)).complete).toBe(true);
+    writeFileSync(join(dir, 'gallery', 'js', 'page.js'), 'tampered');
+    expect((await verifyPack(dir)).problems).toEqual([
+      expect.stringMatching(/^gallery\/js\/page\.js has 8 bytes/),
+    ]);
+    // The next write without those files removes them (they are meshparts'), and their empty folders.
+    const again = await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    expect(again.files).toBeUndefined();
+    expect(again.thumbnail).toBeUndefined();
+    expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'parts']);
+  });
+
+  it('refuses unsafe or clashing additional file paths before touching the pack', async () => {
+    const { parts } = await sharedParts();
+    for (const path of [
+      '../up.png',
+      '/abs.png',
+      'a/../b.png',
+      '.hidden',
+      'a b.png',
+      'x#1.png',
+      'manifest.json',
+      'a//b',
+      '-x',
+    ]) {
+      await expect(
+        writePack(join(work, 'bad-path'), parts, {
+          source: SOURCE,
+          bounds: BOUNDS,
+          files: [{ path, bytes: png(path) }],
+        }),
+        path,
+      ).rejects.toThrow(/unsafe pack file path/);
+    }
+    for (const files of [
+      [{ path: 'parts/roof.glb', bytes: png('x') }],
+      [
+        { path: 'a.png', bytes: png('x') },
+        { path: 'A.PNG', bytes: png('y') },
+      ],
+      [
+        { path: 'a', bytes: png('x') },
+        { path: 'a/b', bytes: png('y') },
+      ],
+    ]) {
+      await expect(
+        writePack(join(work, 'bad-path'), parts, { source: SOURCE, bounds: BOUNDS, files }),
+      ).rejects.toThrow(/paths must be unique/);
+    }
+    expect(existsSync(join(work, 'bad-path'))).toBe(false);
+  });
+
+  it('keeps the user’s $schema and extras when it rewrites the pack', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'extras');
+    await writePack(dir, parts, {
+      source: SOURCE,
+      bounds: BOUNDS,
+      files: [{ path: 'notes/a.txt', bytes: png('a') }],
+    });
+    const edited = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    edited.$schema = 'https://example.com/manifest.schema.json';
+    edited.extras = { license: 'CC-BY-4.0', tags: ['kit'] };
+    edited.parts[1]!.extras = { category: 'roofing' };
+    edited.files![0]!.extras = { note: 'kept' };
+    expect(manifestSchemaErrors(edited)).toBeNull();
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(edited));
+    expect((await verifyPack(dir)).complete).toBe(true);
+    const renamed = parts.map((part) => ({ ...part, name: `${part.name}_v2` }));
+    const manifest = await writePack(dir, renamed, {
+      source: SOURCE,
+      bounds: BOUNDS,
+      files: [{ path: 'notes/a.txt', bytes: png('b') }],
+    });
+    expect(manifestSchemaErrors(manifest)).toBeNull();
+    expect(manifest.$schema).toBe('https://example.com/manifest.schema.json');
+    expect(manifest.extras).toEqual({ license: 'CC-BY-4.0', tags: ['kit'] });
+    // Matched by id although the name changed.
+    expect(manifest.parts.map((part) => part.extras)).toEqual([undefined, { category: 'roofing' }]);
+    expect(manifest.files?.[0]?.extras).toEqual({ note: 'kept' });
+    expect(Object.keys(manifest)[0]).toBe('$schema');
+  });
+
+  it('finishes a replacement that a crash cut short, and never reports it complete before', async () => {
+    const { parts } = await sharedParts();
+    const dir = join(work, 'cut-short');
+    await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    writeFileSync(join(dir, 'LICENSE.txt'), 'mine');
+    // A second write staged and sealed, then "killed" right after removing the old manifest: the state
+    // a crash leaves between the first and the last step of a commit.
+    const staged = join(work, 'staged-copy');
+    await writePack(staged, [parts[1]!], { source: SOURCE, bounds: BOUNDS });
+    const stagingDir = join(dir, '.meshparts.tmp-0123456789ab');
+    mkdirSync(join(stagingDir, 'files', 'parts'), { recursive: true });
+    writeFileSync(
+      join(stagingDir, 'staging.json'),
+      JSON.stringify({ generator: 'meshparts@test', pid: 1 << 22, hostname: 'elsewhere' }),
+    );
+    writeFileSync(join(stagingDir, 'previous.json'), readFileSync(join(dir, 'manifest.json')));
+    writeFileSync(
+      join(stagingDir, 'files', 'parts', 'roof.glb'),
+      readFileSync(join(staged, 'parts', 'roof.glb')),
+    );
+    writeFileSync(join(stagingDir, 'manifest.json'), readFileSync(join(staged, 'manifest.json')));
+    rmSync(join(dir, 'manifest.json'));
+    expect(await verifyPack(dir)).toMatchObject({
+      complete: false,
+      problems: [expect.stringMatching(/cut short/)],
+    });
+    // The next write finishes it first (pillar goes, as the cut-short write meant), then writes its own.
+    const manifest = await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    expect(manifest.parts).toHaveLength(2);
+    expect(readdirSync(dir).sort()).toEqual(['LICENSE.txt', 'manifest.json', 'parts']);
+    expect((await verifyPack(dir)).complete).toBe(true);
+    // A staging folder that never got ready is simply removed; the pack is left as it was.
+    mkdirSync(join(dir, '.meshparts.tmp-aaaaaaaaaaaa', 'files'), { recursive: true });
+    writeFileSync(join(dir, '.meshparts.tmp-aaaaaaaaaaaa', 'staging.json'), '{}');
+    await writePack(dir, parts, { source: SOURCE, bounds: BOUNDS });
+    expect(readdirSync(dir).sort()).toEqual(['LICENSE.txt', 'manifest.json', 'parts']);
   });
 });

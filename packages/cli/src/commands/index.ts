@@ -7,6 +7,7 @@ import { register as inspect } from './inspect.js';
 import { register as run } from './run.js';
 import { register as segment } from './segment.js';
 import { register as split } from './split.js';
+import { register as view } from './view.js';
 
 /**
  * Each command lives in its own file and registers itself on the program. Registration must stay
@@ -53,4 +54,4 @@ export function action<F extends object>(
 }
 
 /** Every command of `meshparts`, in the order `--help` lists them (DESIGN.md's order). */
-export const COMMANDS: readonly RegisterCommand[] = [inspect, split, segment, run, balance, emulate];
+export const COMMANDS: readonly RegisterCommand[] = [inspect, split, segment, run, balance, emulate, view];

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PipelineUsageError } from './errors.js';
 import { writeFileAtomic } from './fs-atomic.js';
 
 /**
@@ -7,6 +8,10 @@ import { writeFileAtomic } from './fs-atomic.js';
  * Paths are relative to the output folder, with forward slashes. Written atomically at the end of
  * every run (also a partly failed one), merging the packs of earlier runs that are still on disk, so
  * running models in batches into one folder builds one catalog.
+ *
+ * The output folder is the user's too: a `catalog.json` that is not a meshparts catalog (version 1, a
+ * `meshparts@` generator, a `packs` list) is never read as one nor overwritten. `run` refuses (exit 2)
+ * before anything runs, and says which file to move.
  */
 
 export const CATALOG_VERSION = 1;
@@ -36,14 +41,44 @@ export function catalogPath(outDir: string): string {
   return join(outDir, 'catalog.json');
 }
 
-/** Reads the catalog of `outDir`, or an empty list when there is none or it is unreadable. */
+/** A `catalog.json` in the output folder that meshparts did not write. */
+export class ForeignCatalogError extends PipelineUsageError {
+  override readonly name = 'ForeignCatalogError';
+}
+
+/**
+ * Reads the catalog of `outDir`: its entries, or an empty list when there is none.
+ * @throws ForeignCatalogError (exit 2) when `catalog.json` exists but is not a meshparts catalog.
+ */
 export async function readCatalog(outDir: string): Promise<CatalogEntry[]> {
+  const path = catalogPath(outDir);
+  let text: string;
   try {
-    const value = JSON.parse(await readFile(catalogPath(outDir), 'utf8')) as Partial<Catalog>;
-    return Array.isArray(value.packs) ? value.packs.filter(isEntry) : [];
-  } catch {
-    return [];
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ForeignCatalogError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const catalog = value as Partial<Catalog> | undefined;
+  if (
+    typeof catalog !== 'object' ||
+    catalog === null ||
+    catalog.catalogVersion !== CATALOG_VERSION ||
+    typeof catalog.generator !== 'string' ||
+    !catalog.generator.startsWith('meshparts@') ||
+    !Array.isArray(catalog.packs)
+  ) {
+    throw new ForeignCatalogError(
+      `${path} is not a meshparts catalog; nothing was done: move it or choose another output folder`,
+    );
+  }
+  return catalog.packs.filter(isEntry);
 }
 
 function isEntry(value: unknown): value is CatalogEntry {
@@ -55,6 +90,7 @@ function isEntry(value: unknown): value is CatalogEntry {
 /**
  * Writes the catalog: this run's packs replace earlier entries with the same pack folder, and earlier
  * entries whose manifest is gone are dropped.
+ * @throws ForeignCatalogError, writing nothing, when a foreign `catalog.json` appeared meanwhile.
  */
 export async function writeCatalog(
   outDir: string,

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
-import { ModelLimitError, ModelReadError } from '@meshparts/split/options';
+import { ModelLimitError, ModelReadError, SplitError } from '@meshparts/split/options';
 import type { SegmentCache } from './cache.js';
 import { assertRoomForResult } from './disk-room.js';
 import { ModelError, messageOf, outputErrorCode } from './errors.js';
@@ -429,7 +429,8 @@ async function split(
     if (error instanceof ModelLimitError) {
       throw new ModelError('input', messageOf(error), segmented.taskId ?? undefined, { cause: error });
     }
-    if (outputErrorCode(error)) {
+    // The pack folder is the problem (a user's file in the way, a read-only folder): not the split.
+    if (outputErrorCode(error) || (error instanceof SplitError && error.kind === 'output')) {
       throw new ModelError(
         'output',
         `cannot write the pack ${packDir}: ${messageOf(error)}`,

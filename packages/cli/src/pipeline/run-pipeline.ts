@@ -5,7 +5,7 @@ import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
-import { type CatalogEntry, catalogPath, writeCatalog } from './catalog.js';
+import { type CatalogEntry, catalogPath, readCatalog, writeCatalog } from './catalog.js';
 import { removeStaleTemps } from './cleanup.js';
 import { BalanceTooLowError, ModelError, messageOf, PipelineUsageError } from './errors.js';
 import type {
@@ -33,7 +33,7 @@ import {
   type StudioClient,
   walletBalance,
 } from './segmenters.js';
-import { assignSlugs } from './slug.js';
+import { assignSlugs, slugOwnersOnDisk } from './slug.js';
 import { cacheVariant, type SplitOptions, safeFileName, splitKey } from './split-api.js';
 
 /** Options of {@link runPipeline}. */
@@ -134,6 +134,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   }
   const outDir = resolve(options.outDir);
   await assertOutputFolder(outDir);
+  // A catalog.json that meshparts did not write is refused (exit 2) before anything runs.
+  const catalog = await readCatalog(outDir);
   const apiKey = options.client?.apiKey ?? process.env.THREEDAISTUDIO_API_KEY;
   const segmenter = chooseSegmenter(options.segmenter, apiKey);
   const emit = (event: PipelineEvent) => options.onEvent?.(event);
@@ -162,7 +164,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     journal = options.dryRun ? undefined : await Journal.open(outDir);
     const history: JournalHistory = journal?.history ?? (await readJournal(outDir));
     const cache = new SegmentCache(outDir, cacheVariant(segmenter, settings));
-    const { models, unreadable } = await identify(inputs.files, run.signal);
+    const { models, unreadable } = await identify(inputs.files, outDir, catalog, run.signal);
     const failedInputs = [
       ...missing.map((file) => inputFailure(file, `input not found: ${file}`, segmenter)),
       ...inputs.unreadable.map(({ path, reason }) => inputFailure(path, reason, segmenter)),
@@ -364,11 +366,14 @@ function sortByFile(results: ModelResult[]): ModelResult[] {
 }
 
 /**
- * Hashes every input (two at a time: disk-bound) and assigns stable, unique slugs. A file that
- * cannot be read (no permission, an I/O error) is set apart: it fails alone, the others go on.
+ * Hashes every input (two at a time: disk-bound) and assigns stable, unique slugs from what the output
+ * folder holds (slug.ts); a folder in the way that is not meshparts' is a PipelineUsageError. A file
+ * that cannot be read (no permission, an I/O error) is set apart: it fails alone, the others go on.
  */
 async function identify(
   files: readonly string[],
+  outDir: string,
+  catalog: readonly CatalogEntry[],
   signal: AbortSignal | undefined,
 ): Promise<{ models: ModelRef[]; unreadable: { path: string; reason: string }[] }> {
   const limit = pLimit(2);
@@ -389,7 +394,7 @@ async function identify(
   const unreadable = hashes
     .filter((h): h is { file: string; reason: string } => 'reason' in h)
     .map(({ file, reason }) => ({ path: file, reason }));
-  const slugs = assignSlugs(withHash, (name) => safeFileName(name));
+  const slugs = await assignSlugs(withHash, (name) => safeFileName(name), slugOwnersOnDisk(outDir, catalog));
   return { models: withHash.map((model, i) => ({ ...model, slug: slugs[i]! })), unreadable };
 }
 

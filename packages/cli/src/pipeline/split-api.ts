@@ -6,9 +6,12 @@ import {
   MANIFEST_FILE,
   type ModelLimits,
   modelNameOf,
+  type PackOwner,
   readModel,
+  readPackOwner,
   SPLIT_DEFAULTS,
   type SplitOptions,
+  STAGING_PREFIX,
   safeFileName,
   segmentLocally,
   splitModel,
@@ -23,8 +26,8 @@ import { ModelError } from './errors.js';
  * takes the library's own SplitOptions (what `meshparts split` builds from its flags) as they are.
  */
 
-export type { LabelOptions, ModelLimits, SplitOptions };
-export { safeFileName, verifyPack };
+export type { LabelOptions, ModelLimits, PackOwner, SplitOptions };
+export { readPackOwner, STAGING_PREFIX, safeFileName, verifyPack };
 
 /**
  * A stable fingerprint of what a pack's content depends on: a pack made with other split options is

@@ -10,6 +10,22 @@ export const MANIFEST_FILE = 'manifest.json';
 export const PARTS_DIR = 'parts';
 /** What a manifest's `parts[].file` must look like (the schema's pattern): one file inside parts/. */
 export const PART_FILE = /^parts\/[^/\\]+\.glb$/;
+/** The whole model's preview, when the pack has one (`manifest.thumbnail`). */
+export const THUMBNAIL_FILE = 'thumbnail.png';
+/** Folder of the per-part previews: `thumbnails/<part name>.png` (`parts[].thumbnail`). */
+export const THUMBNAILS_DIR = 'thumbnails';
+
+/** Where a part's preview goes: `thumbnails/<name>.png`. */
+export function thumbnailPathOf(partName: string): string {
+  return `${THUMBNAILS_DIR}/${partName}.png`;
+}
+
+/**
+ * What users may add to a manifest, to each part and to each file entry: meshparts keeps them when it
+ * rewrites the pack, as glTF tools keep `extras`. (Nowhere else: what meshparts regenerates, such as
+ * `source` or `placements`, has no `extras` that could silently vanish.)
+ */
+export type Extras = Record<string, unknown>;
 
 /** Who produced the segmented model that was split. `none`: the input was split as it came. */
 export type Segmenter = 'tripo' | 'local' | 'none';
@@ -42,6 +58,8 @@ export interface ManifestPart {
   sourceName: string;
   /** Path relative to the pack folder, `/`-separated: `parts/<name>.glb`. */
   file: string;
+  /** The part's preview, when the pack has one: `thumbnails/<name>.png`. */
+  thumbnail?: string;
   byteLength: number;
   sha256: string;
   /** Vertices stored in the file (summed over primitives). */
@@ -59,15 +77,54 @@ export interface ManifestPart {
   placements: Placement[];
   /** Id of the enclosing part in the source hierarchy, or null. */
   parent: string | null;
+  /** The user's own data; kept when the pack is rewritten (matched by `id`, else by `name`). */
+  extras?: Extras;
 }
 
-/** manifest.json, version 1. The JSON Schema is `@meshparts/split/manifest.schema.json`. */
+/**
+ * A file of the pack other than the part files and the manifest (previews, a gallery page, shared
+ * textures): written and owned by meshparts like the part files, checked by verifyPack, replaced or
+ * removed by the next write, and never confused with a user's file.
+ */
+export interface ManifestFile {
+  /** Relative to the pack folder, `/`-separated; every segment URL-safe (see `isPackFilePath`). */
+  path: string;
+  byteLength: number;
+  sha256: string;
+  /** The user's own data; kept when the pack is rewritten (matched by `path`). */
+  extras?: Extras;
+}
+
+/**
+ * manifest.json, version 1. The JSON Schema is `@meshparts/split/manifest.schema.json`. Fields may be
+ * added within version 1; consumers ignore what they do not know.
+ */
 export interface Manifest {
+  /** A user's pointer to the schema, kept when the pack is rewritten. */
+  $schema?: string;
   manifestVersion: 1;
   /** `meshparts@<version>` (or what the caller names). */
   generator: string;
   source: ManifestSource;
+  /** The whole model's preview, when the pack has one: `thumbnail.png`. */
+  thumbnail?: string;
   /** Bounds of the whole split scene in world space. */
   bounds: Bounds;
   parts: ManifestPart[];
+  /** Every other file meshparts wrote into the pack (absent when there is none). */
+  files?: ManifestFile[];
+  /** The user's own data; kept when the pack is rewritten. */
+  extras?: Extras;
+}
+
+/**
+ * Every file a manifest says meshparts wrote, relative and `/`-separated: `manifest.json`, the part
+ * files and `files[]`. These, and only these, are replaced or removed by the next write.
+ */
+export function ownedPathsOf(manifest: Pick<Manifest, 'parts' | 'files'>): string[] {
+  return [
+    MANIFEST_FILE,
+    ...manifest.parts.map((part) => part.file),
+    ...(manifest.files ?? []).map((f) => f.path),
+  ];
 }

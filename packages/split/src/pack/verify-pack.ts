@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { sha256Hex } from '../hash.js';
-import { MANIFEST_FILE, MANIFEST_VERSION, type Manifest, PART_FILE } from './manifest.js';
+import { MANIFEST_FILE, type Manifest } from './manifest.js';
+import { manifestProblems } from './manifest-check.js';
+import { packPath, pathState } from './pack-paths.js';
+import { isStagingName } from './staging.js';
 
 /** The result of {@link verifyPack}. */
 export interface PackCheck {
-  /** True when the manifest reads and every part file matches its entry. */
+  /** True when the manifest reads and every file it lists matches its entry. */
   complete: boolean;
   /** The manifest, when it could be read. */
   manifest?: Manifest;
@@ -14,40 +16,59 @@ export interface PackCheck {
 }
 
 /**
- * Checks that a pack folder holds a readable version-1 manifest and every part file it lists, with the
- * recorded size and sha256. For callers that resume work (`meshparts run` skips models whose pack is
- * complete) and for users who copy packs around. Never throws for a missing or broken pack.
+ * Checks that a pack folder holds a readable version-1 manifest and every file it lists (the part
+ * files and `files[]`), with the recorded size and sha256, each a regular file inside the pack (never
+ * through a link). For callers that resume work (`meshparts run` skips models whose pack is complete)
+ * and for users who copy packs around. A pack whose replacement was cut short has no manifest (the
+ * writer removes it first and puts the new one last), so it is never taken for complete. Never throws
+ * for a missing or broken pack.
  */
 export async function verifyPack(dir: string): Promise<PackCheck> {
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    manifest = JSON.parse(await readFile(packPath(dir, MANIFEST_FILE), 'utf8')) as Manifest;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') return { complete: false, problems: [`unreadable ${MANIFEST_FILE}`] };
+    const interrupted = (await readdir(dir).catch(() => [] as string[])).some(isStagingName);
     return {
       complete: false,
-      problems: [code === 'ENOENT' ? `no ${MANIFEST_FILE}` : `unreadable ${MANIFEST_FILE}`],
+      problems: [
+        interrupted
+          ? `no ${MANIFEST_FILE}: a write into this pack was cut short (the next write finishes it)`
+          : `no ${MANIFEST_FILE}`,
+      ],
     };
   }
-  if (manifest?.manifestVersion !== MANIFEST_VERSION || !Array.isArray(manifest.parts)) {
-    return { complete: false, problems: [`${MANIFEST_FILE} is not a version ${MANIFEST_VERSION} manifest`] };
+  const structure = manifestProblems(manifest);
+  if (structure.length > 0) {
+    return {
+      complete: false,
+      problems: structure[0]!.startsWith(MANIFEST_FILE)
+        ? [`${MANIFEST_FILE} is not a version 1 manifest`]
+        : structure,
+    };
   }
   const problems: string[] = [];
-  for (const part of manifest.parts) {
-    if (typeof part.file !== 'string' || !PART_FILE.test(part.file)) {
-      problems.push(`bad file entry ${JSON.stringify(part.file)}`);
+  const entries = [
+    ...manifest.parts.map((part) => ({ path: part.file, ...part })),
+    ...(manifest.files ?? []),
+  ];
+  for (const entry of entries) {
+    if ((await pathState(dir, entry.path)).kind !== 'file') {
+      problems.push(`${entry.path} is missing`);
       continue;
     }
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await readFile(join(dir, ...part.file.split('/'))));
+      bytes = new Uint8Array(await readFile(packPath(dir, entry.path)));
     } catch {
-      problems.push(`${part.file} is missing`);
+      problems.push(`${entry.path} is unreadable`);
       continue;
     }
-    if (bytes.byteLength !== part.byteLength)
-      problems.push(`${part.file} has ${bytes.byteLength} bytes, not ${part.byteLength}`);
-    else if (sha256Hex(bytes) !== part.sha256) problems.push(`${part.file} does not match its sha256`);
+    if (bytes.byteLength !== entry.byteLength)
+      problems.push(`${entry.path} has ${bytes.byteLength} bytes, not ${entry.byteLength}`);
+    else if (sha256Hex(bytes) !== entry.sha256) problems.push(`${entry.path} does not match its sha256`);
   }
   return { complete: problems.length === 0, manifest, problems };
 }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { NodeIO } from '@gltf-transform/core';
 import { PackWriteError } from '../errors.js';
 import type { Bounds } from '../geometry.js';
@@ -11,13 +10,21 @@ import { codecNeedsOf, createIO } from '../read/read-model.js';
 import { DEFAULT_GENERATOR } from '../version.js';
 import { syncDir, writeNewFile } from './durable-files.js';
 import {
-  MANIFEST_FILE,
   MANIFEST_VERSION,
   type Manifest,
+  type ManifestFile,
   type ManifestPart,
   type ManifestSource,
+  ownedPathsOf,
   PARTS_DIR,
+  THUMBNAIL_FILE,
+  thumbnailPathOf,
 } from './manifest.js';
+import { isSafeFileName } from './naming/safe-file-name.js';
+import { type PackFile, type PackFilesOption, PackPathSet } from './pack-files.js';
+import { openPackFolder } from './pack-folder.js';
+import { type PathCache, packPath, pathState } from './pack-paths.js';
+import { assertCommitPossible, commitStaging, createStaging, type Staging, sealStaging } from './staging.js';
 
 /** Part files written concurrently while the next part is encoded. */
 const MAX_WRITES_IN_FLIGHT = 8;
@@ -35,55 +42,45 @@ export interface WritePackOptions {
   /** IO used to write the part GLBs. Default: ALL_EXTENSIONS plus the encoders the parts need. */
   io?: NodeIO;
   /**
+   * Files to write besides the parts (previews, a gallery, shared textures), or a callback that makes
+   * them once the part files exist (it can read them in `context.dir`). Each `path` is relative,
+   * `/`-separated, URL-safe in every segment. They are listed in `manifest.files` (size, sha256), so
+   * verifyPack checks them and the next write knows them as meshparts' own. `thumbnail.png` and
+   * `thumbnails/<part name>.png` are also linked from `manifest.thumbnail` and `parts[].thumbnail`.
+   */
+  files?: PackFilesOption;
+  /**
    * fsync every file and folder, so that the pack also survives a power cut or a kernel crash right
-   * after it is renamed into place. A pack is always written atomically: a killed or crashed process
-   * leaves the old pack or the new one, never half of one. Only a power cut can do more, by losing
-   * file contents the kernel had not yet written. Default: true when an existing pack is replaced
-   * (its removal must not outlive the new pack's data: a power cut would otherwise leave neither),
-   * false for a new folder, where the worst a power cut can leave is a pack of empty files, which
-   * `verifyPack` (applied by `meshparts run` before it trusts a pack) reports and a rerun makes again.
-   * The cost was not measurable on this machine's disk (BENCHMARKS.md, target 1); on slow disks it is
-   * one flush per part file.
+   * after it is committed. A pack is always written so that a killed or crashed process leaves the
+   * old pack or the new one (a commit cut short is finished by the next write), and a reader never
+   * takes a half-written pack for a whole one. Only a power cut can do more, by losing file contents
+   * the kernel had not yet written. Default: true when an existing pack is replaced, false for a new
+   * folder, where the worst a power cut can leave is a pack of empty files, which `verifyPack`
+   * (applied by `meshparts run` before it trusts a pack) reports and a rerun makes again. The cost was
+   * not measurable on this machine's disk (BENCHMARKS.md, target 1); on slow disks it is one flush per
+   * file.
    */
   durable?: boolean;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * An existing target is replaced only when it is a previous pack (it has a manifest.json) or an empty
- * folder: `-o ~/Documents` by mistake must never delete a user's files.
- */
-async function assertReplaceable(dir: string): Promise<void> {
-  const info = await stat(dir);
-  if (!info.isDirectory()) throw new PackWriteError(`cannot write the pack to ${dir}: it is a file`);
-  const entries = await readdir(dir);
-  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
-    throw new PackWriteError(
-      `refusing to replace ${dir}: it is not empty and not a meshparts pack (no ${MANIFEST_FILE}); choose another folder`,
-    );
-  }
-}
-
-/** A part name must stay a single file name inside parts/ (names come from untrusted models). */
+/** A part name must be one URL-safe file name inside parts/ (names come from untrusted models). */
 function assertSafeName(name: string): void {
-  if (!name || name === '.' || name === '..' || name !== basename(name) || /[\\/\0]/.test(name)) {
-    throw new PackWriteError(`unsafe part file name ${JSON.stringify(name)}`);
-  }
+  if (!isSafeFileName(name)) throw new PackWriteError(`unsafe part file name ${JSON.stringify(name)}`);
 }
 
 /**
- * Writes a pack: `parts/<name>.glb` for every part and `manifest.json`, first into a temporary folder
- * beside `dir` (same file system, so the final rename is atomic; every file fsynced with `durable`). An existing
- * pack at `dir` is renamed aside, the new one renamed in, and only then the old one removed: a crash
- * at any point leaves either the old pack or the new one, never half of one. Returns the manifest.
+ * Writes a pack into `dir`: `parts/<name>.glb` for every part, the additional `files`, and
+ * `manifest.json`, which lists every file meshparts wrote. Returns the manifest.
+ *
+ * The pack folder belongs to the user too. `dir` may be new, empty, or a meshparts pack (its
+ * manifest says so); anything else is refused with PackWriteError and left untouched. In a pack, only
+ * the files its manifest lists are replaced or removed; a user's `LICENSE.txt` or `previews/` stay,
+ * and a new file that would land on a user's file is a PackWriteError with nothing changed. The
+ * top-level, per-part and per-file `extras` (and a `$schema`) of the old manifest are kept.
+ *
+ * Everything is first written into a staging folder inside `dir`, then committed (see staging.ts):
+ * a crash at any point leaves the old pack or the new one, never a mix that a reader would take for
+ * whole, and the next write finishes a commit that was cut short. Folders and files follow the umask.
  *
  * `parts` may be a lazy (async) iterable, such as {@link iterateSplitParts}: each part is encoded and
  * handed to the disk before the next is made, so a big model never holds all its parts in memory.
@@ -96,13 +93,12 @@ export async function writePack(
   options: WritePackOptions,
 ): Promise<Manifest> {
   const target = resolve(dir);
-  const parent = dirname(target);
-  const replacing = await exists(target);
-  if (replacing) await assertReplaceable(target);
-  const seen = new Set<string>();
-  await mkdir(parent, { recursive: true });
+  const generator = options.generator ?? DEFAULT_GENERATOR;
+  const folder = await openPackFolder(target, generator, options.durable ?? true);
+  const previous = folder.manifest?.value;
+  const durable = options.durable ?? previous !== undefined;
+  const created = folder.exists ? undefined : await mkdir(target, { recursive: true });
   let io = options.io;
-  const durable = options.durable ?? replacing;
   const encodeDocument = async (part: SplitPart): Promise<Uint8Array> => {
     // Parts carry the source's compression extensions: the first one tells which encoders to load.
     io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
@@ -117,41 +113,47 @@ export async function writePack(
       );
     }
   };
-  const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+  let staging: Staging | undefined;
   // Encoding is CPU work; writing (and fsyncing) is I/O that runs in libuv's pool: a few file writes
   // stay in flight while the next part is encoded, so hundreds of files are not written one by one.
   const inFlight = new Set<Promise<void>>();
+  const stagedFolders = new Map<string, Promise<unknown>>();
+  const stageFile = async (path: string, bytes: Uint8Array) => {
+    const job = (async () => {
+      const to = packPath(staging!.filesDir, path);
+      // One mkdir per folder, not per file (500 parts share parts/).
+      const folder = dirname(to);
+      if (!stagedFolders.has(folder)) stagedFolders.set(folder, mkdir(folder, { recursive: true }));
+      await stagedFolders.get(folder);
+      await writeNewFile(to, bytes, durable);
+    })();
+    inFlight.add(job);
+    job.then(
+      () => inFlight.delete(job),
+      () => undefined,
+    );
+    if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+  };
+  let manifest: Manifest;
   try {
-    await mkdir(join(temp, PARTS_DIR));
-    const manifest: Manifest = {
-      manifestVersion: MANIFEST_VERSION,
-      generator: options.generator ?? DEFAULT_GENERATOR,
-      source: {
-        file: options.source.file,
-        byteLength: options.source.byteLength,
-        sha256: options.source.sha256,
-        segmenter: options.source.segmenter ?? 'none',
-        taskId: options.source.taskId ?? null,
-        strategy: options.source.strategy,
-        reason: options.source.reason,
-        ...(options.source.sceneNote ? { sceneNote: options.source.sceneNote } : {}),
-      },
-      bounds: options.bounds,
-      parts: [],
-    };
+    staging = await createStaging(target, generator, folder.manifest?.bytes, durable);
+    stagedFolders.set(packPath(staging.filesDir, PARTS_DIR), mkdir(packPath(staging.filesDir, PARTS_DIR)));
+    const paths = new PackPathSet();
+    const partEntries: ManifestPart[] = [];
     for await (const part of parts) {
       assertSafeName(part.name);
-      const key = part.name.normalize('NFC').toLowerCase();
-      if (seen.has(key)) {
+      const file = `${PARTS_DIR}/${part.name}.glb`;
+      try {
+        paths.add(file);
+      } catch {
         throw new PackWriteError(`two parts are named ${JSON.stringify(part.name)} (names must be unique)`);
       }
-      seen.add(key);
       const bytes = 'bytes' in part ? part.bytes : await encodeDocument(part);
-      const entry: ManifestPart = {
+      partEntries.push({
         id: part.id,
         name: part.name,
         sourceName: part.sourceName,
-        file: `${PARTS_DIR}/${part.name}.glb`,
+        file,
         byteLength: bytes.byteLength,
         // Hashed here, synchronously: WebCrypto's digest would run in libuv's pool, but it copies its
         // input on this thread first, which costs more than hashing (measured: 0.07 vs 0.06 ms for
@@ -165,49 +167,140 @@ export async function writePack(
         pivot: part.pivot,
         placements: part.placements,
         parent: part.parent,
-      };
-      manifest.parts.push(entry);
-      const job = writeNewFile(join(temp, PARTS_DIR, `${part.name}.glb`), bytes, durable);
-      inFlight.add(job);
-      job.then(
-        () => inFlight.delete(job),
-        () => undefined,
-      );
-      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+      });
+      await stageFile(file, bytes);
     }
     await Promise.all(inFlight);
-    await writeNewFile(
-      join(temp, MANIFEST_FILE),
-      new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
-      durable,
-    );
-    if (durable) {
-      await syncDir(join(temp, PARTS_DIR));
-      await syncDir(temp);
+    const draft: Manifest = {
+      manifestVersion: MANIFEST_VERSION,
+      generator,
+      source: {
+        file: options.source.file,
+        byteLength: options.source.byteLength,
+        sha256: options.source.sha256,
+        segmenter: options.source.segmenter ?? 'none',
+        taskId: options.source.taskId ?? null,
+        strategy: options.source.strategy,
+        reason: options.source.reason,
+        ...(options.source.sceneNote ? { sceneNote: options.source.sceneNote } : {}),
+      },
+      bounds: options.bounds,
+      parts: partEntries,
+    };
+    const files: ManifestFile[] = [];
+    for await (const file of await filesOf(options.files, draft, staging.filesDir)) {
+      paths.add(file.path);
+      files.push({ path: file.path, byteLength: file.bytes.byteLength, sha256: sha256Hex(file.bytes) });
+      await stageFile(file.path, file.bytes);
     }
-    await swapInto(temp, target);
-    if (durable) await syncDir(parent);
-    return manifest;
+    await Promise.all(inFlight);
+    manifest = finishManifest(draft, files, paths, previous);
+    const owned = new Set(previous ? ownedPathsOf(previous) : []);
+    const cache: PathCache = new Map();
+    await assertNoClash(target, ownedPathsOf(manifest), owned, cache);
+    await assertCommitPossible(target, [...ownedPathsOf(manifest), ...owned], cache);
+    if (durable)
+      for (const folderPath of [PARTS_DIR, '']) await syncDir(packPath(staging.filesDir, folderPath));
+    await sealStaging(staging, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), durable);
   } catch (error) {
     await Promise.allSettled(inFlight);
-    await rm(temp, { recursive: true, force: true });
+    if (staging) await rm(staging.dir, { recursive: true, force: true });
+    if (created) await rm(created, { recursive: true, force: true });
     throw error;
   }
+  try {
+    await commitStaging(target, { dir: staging.dir, manifest, ...(previous ? { previous } : {}) }, durable);
+  } catch (error) {
+    throw new PackWriteError(
+      `the pack in ${target} is half replaced (${(error as Error).message}); it is not complete, and the next write into it finishes the replacement`,
+      { cause: error },
+    );
+  }
+  if (created && durable) await syncDir(dirname(created));
+  return manifest;
 }
 
-/** Renames `temp` to `target`, moving an existing target aside first and removing it only afterwards. */
-async function swapInto(temp: string, target: string): Promise<void> {
-  if (!(await exists(target))) {
-    await rename(temp, target);
-    return;
+/** The additional files, from the option's list or callback. */
+async function filesOf(
+  option: WritePackOptions['files'],
+  manifest: Manifest,
+  dir: string,
+): Promise<Iterable<PackFile> | AsyncIterable<PackFile>> {
+  if (option === undefined) return [];
+  return typeof option === 'function' ? await option({ manifest, dir }) : option;
+}
+
+/**
+ * The manifest as written: thumbnails linked, `files` listed, and what the user added to the previous
+ * manifest kept (`$schema`, top-level `extras`; a part's `extras` by the part's `id`, else its name; a
+ * file's by its path). Keys in a stable, readable order.
+ */
+function finishManifest(
+  draft: Manifest,
+  files: ManifestFile[],
+  paths: PackPathSet,
+  previous: Manifest | undefined,
+): Manifest {
+  const partExtras = (part: ManifestPart) =>
+    previous?.parts.find((old) => old.id === part.id && old.extras)?.extras ??
+    previous?.parts.find((old) => old.name === part.name && old.extras)?.extras;
+  const parts = draft.parts.map((part) => {
+    const { byteLength, ...rest } = part;
+    const thumbnail = thumbnailPathOf(part.name);
+    const extras = partExtras(part);
+    return {
+      ...pick(rest, ['id', 'name', 'sourceName', 'file']),
+      ...(paths.has(thumbnail) ? { thumbnail } : {}),
+      byteLength,
+      ...rest,
+      ...(extras ? { extras } : {}),
+    } as ManifestPart;
+  });
+  const fileEntries = files.map((file) => {
+    const extras = previous?.files?.find((old) => old.path === file.path)?.extras;
+    return extras ? { ...file, extras } : file;
+  });
+  return {
+    ...(previous?.$schema !== undefined ? { $schema: previous.$schema } : {}),
+    manifestVersion: draft.manifestVersion,
+    generator: draft.generator,
+    source: draft.source,
+    ...(paths.has(THUMBNAIL_FILE) ? { thumbnail: THUMBNAIL_FILE } : {}),
+    bounds: draft.bounds,
+    parts,
+    ...(fileEntries.length > 0 ? { files: fileEntries } : {}),
+    ...(previous?.extras !== undefined ? { extras: previous.extras } : {}),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
+}
+
+/**
+ * A new file may land only where nothing is, or on a file the previous manifest lists. Anything else
+ * (a user's file, a folder, a link, or a parent that is not a real folder) is a clash: PackWriteError,
+ * nothing changed.
+ */
+async function assertNoClash(
+  target: string,
+  paths: readonly string[],
+  owned: ReadonlySet<string>,
+  cache: PathCache,
+): Promise<void> {
+  const clashes: string[] = [];
+  for (const path of paths) {
+    // A path the old manifest lists is meshparts' (the commit checks its folders again, and a rename
+    // never writes through a link nor over a folder): only new paths need a look.
+    if (owned.has(path)) continue;
+    const state = await pathState(target, path, cache);
+    if (state.kind === 'absent') continue;
+    clashes.push(state.kind === 'file' ? path : state.at);
   }
-  const old = `${target}.old-${randomBytes(4).toString('hex')}`;
-  await rename(target, old);
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await rename(old, target);
-    throw error;
-  }
-  await rm(old, { recursive: true, force: true });
+  if (clashes.length === 0) return;
+  const shown =
+    clashes.slice(0, 5).join(', ') + (clashes.length > 5 ? `, and ${clashes.length - 5} more` : '');
+  throw new PackWriteError(
+    `cannot write the pack in ${target}: it would overwrite what meshparts did not write (${shown}); nothing was changed: move them or choose another folder`,
+  );
 }

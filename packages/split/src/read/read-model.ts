@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Document, GLTF, ILogger } from '@gltf-transform/core';
+import { type Document, GLB_BUFFER, type GLTF, type ILogger } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import { ModelLimitError, ModelReadError } from '../errors.js';
 import { type ModelLimits, resolveLimits } from '../options.js';
@@ -9,7 +9,7 @@ import { checkDocumentValues } from './document-values.js';
 import { formatBytes } from './format-bytes.js';
 import { checkGlbContainer, isGLB, peekJSON, repairGLBAlignment } from './glb-container.js';
 import { preflightGltf } from './preflight.js';
-import { assertResourcesInside, hasExternalURIs } from './resources.js';
+import { assertResourcesInside, hasExternalURIs, readCheckedResources } from './resources.js';
 
 export type { CodecNeeds } from './codecs.js';
 export { codecNeedsOf, createIO } from './codecs.js';
@@ -99,8 +99,8 @@ export async function readModel(
   }
   const json = peekJSON(bytes, source);
   const binLength = checkGlbContainer(bytes, source);
-  const externalLengths =
-    typeof input === 'string' ? await assertResourcesInside(json, input, source) : new Map<number, number>();
+  const checked = typeof input === 'string' ? await assertResourcesInside(json, input, source) : undefined;
+  const externalLengths = checked?.bufferLengths ?? new Map<number, number>();
   preflightGltf(json as Record<string, unknown>, { binLength, externalLengths }, source, limits);
   const used = new Set([...namesOf(json.extensionsUsed), ...namesOf(json.extensionsRequired)]);
   const supported = new Set(ALL_EXTENSIONS.map((extension) => extension.EXTENSION_NAME));
@@ -117,12 +117,20 @@ export async function readModel(
   let document: Document;
   try {
     const repaired = repairGLBAlignment(bytes);
-    // A GLB that references no external file is parsed from the bytes already in memory; anything
-    // else is read through the path so relative URIs resolve.
-    if (repaired !== bytes || (isGLB(bytes) && !hasExternalURIs(json)))
+    // A GLB that references no external file is parsed from the bytes already in memory. External
+    // files are read here, through the handles resources.ts checks (never by glTF-Transform, which
+    // would open them again after the check), and handed to glTF-Transform as bytes.
+    if (repaired !== bytes || (isGLB(bytes) && !hasExternalURIs(json))) {
       document = await io.readBinary(repaired);
-    else if (typeof input === 'string') document = await io.read(input);
-    else document = await io.readJSON({ json: json as GLTF.IGLTF, resources: {} });
+    } else {
+      const external =
+        checked && hasExternalURIs(json) ? await readCheckedResources(json, checked, source) : {};
+      const bin = isGLB(bytes) && binLength !== undefined ? glbBinChunk(bytes, binLength) : undefined;
+      document = await io.readJSON({
+        json: json as GLTF.IGLTF,
+        resources: { ...external, ...(bin ? { [GLB_BUFFER]: bin } : {}) },
+      });
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
@@ -135,6 +143,13 @@ export async function readModel(
       `readModel: ${source}: ${bytes.byteLength} bytes${codecs.draco ? ', Draco' : ''}${codecs.meshopt ? ', meshopt' : ''}`,
     );
   return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
+}
+
+/** The BIN chunk of a GLB whose container checkGlbContainer accepted (it follows the JSON chunk). */
+function glbBinChunk(bytes: Uint8Array, binLength: number): Uint8Array<ArrayBuffer> {
+  const jsonLength = new DataView(bytes.buffer, bytes.byteOffset + 12, 4).getUint32(0, true);
+  const start = bytes.byteOffset + 20 + jsonLength + 8;
+  return new Uint8Array(bytes.buffer as ArrayBuffer, start, binLength);
 }
 
 /** A model read from a path or bytes (with `logger`), or one already read, as it is. */

@@ -1,3 +1,4 @@
+import { guardEngineSuffix, hasEngineImportSuffix } from './engine-suffix.js';
 import { truncateUtf8 } from './utf8.js';
 
 /**
@@ -15,7 +16,8 @@ export function collisionKey(name: string): string {
  * duplicate becomes `name_2`, `name_3`, … skipping every key used anywhere in the list, so
  * `a, a, a_2` gives `a, a_3, a_2` (the existing `a_2` keeps its name). The suffix never pushes a
  * name past `maxLength` UTF-8 bytes: the base is cut between grapheme clusters to make room.
- * Digits after `_` are no engine import hint, so the result needs no further guard. Runs in
+ * Godot reads through a trailing `_<digits>` (`front_wheel_2` counts as `-wheel`), so a base that
+ * the cut turned into an import hint is guarded again (`…_col_2` → `…_col_part_2`). Runs in
  * O(names) for distinct bases (a per-base counter avoids rescanning from `_2`).
  */
 export function dedupeNames(names: readonly string[], maxLength: number): string[] {
@@ -31,7 +33,8 @@ export function dedupeNames(names: readonly string[], maxLength: number): string
     let n = nextSuffix.get(key) ?? 2;
     for (;;) {
       const suffix = `_${n}`;
-      const base = truncateUtf8(name, maxLength - suffix.length).replace(/[\s.]+$/u, '');
+      let base = truncateUtf8(name, maxLength - suffix.length).replace(/[\s.]+$/u, '');
+      if (hasEngineImportSuffix(base)) base = guardEngineSuffix(base, maxLength - suffix.length);
       const candidate = base + suffix;
       n += 1;
       const candidateKey = collisionKey(candidate);

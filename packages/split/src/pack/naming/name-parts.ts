@@ -1,5 +1,6 @@
 import { CASE_STYLES, NAMING_DEFAULTS, type NamingOptions } from '../../options.js';
 import { applyCaseStyle } from './case-style.js';
+import { dropExporterDebris } from './debris.js';
 import { dedupeNames } from './dedupe.js';
 import { guardEngineSuffix } from './engine-suffix.js';
 import { applyRenameMap } from './rename-map.js';
@@ -14,13 +15,15 @@ export interface NameInput {
 }
 
 /**
- * Final names for parts, in input order. Per part: rename map (first matching rule) → template
+ * Final names for parts, in input order. Per part: rename map (first matching rule; else the source
+ * name without exporter debris such as `.obj` or Blender's `.001`) → template
  * (`{name}` is the renamed source name, or `part` when empty; `{index}` zero-padded to the width
  * of the largest index) → case style → {@link safeFileName} → engine import-suffix guard
  * (`door-col` → `door-col_part`) → case-insensitive, NFC deduplication (`head`, `head_2`).
  *
  * Every result is non-empty, NFC, unique case-insensitively, safe as a file name on Linux,
- * macOS and Windows, at most `maxLength` UTF-8 bytes, and ends in no Godot import suffix.
+ * macOS and Windows and as a URL path segment, at most `maxLength` UTF-8 bytes, and carries no Godot
+ * node import suffix.
  * Names that are already fine are unchanged: `head` stays `head`.
  *
  * @throws Error for an unknown template placeholder, an unknown case style or a bad `maxLength`.
@@ -38,7 +41,9 @@ export function nameParts(inputs: readonly NameInput[], options: NamingOptions =
   }
   const width = String(Math.max(0, ...inputs.map((input) => input.index))).length;
   const names = inputs.map((input) => {
-    const renamed = applyRenameMap(input.sourceName, rename) ?? input.sourceName;
+    // A rename rule's value is the user's own name: only a name that came from the model loses its
+    // exporter debris (`barrel_1.obj_3` → `barrel_1_3`, `Cube.001` → `Cube`).
+    const renamed = applyRenameMap(input.sourceName, rename) ?? dropExporterDebris(input.sourceName);
     const filled = renderTemplate(template, {
       name: renamed.trim() === '' ? FALLBACK_NAME : renamed,
       index: String(input.index).padStart(width, '0'),

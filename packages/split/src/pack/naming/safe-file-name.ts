@@ -11,10 +11,6 @@ export const MIN_NAME_BYTES = 16;
  */
 export const MAX_NAME_BYTES = 240;
 
-/** Characters Windows forbids in names (`<>:"/\|?*`; `/` and `\` are also path separators). */
-const RESERVED = /[<>:"/\\|?*]/u;
-/** C0/C1 controls and DEL. */
-const CONTROL = /\p{Cc}/u;
 /**
  * Invisible characters: direction controls (LRM/RLM, embeddings, overrides, isolates, ALM) let a
  * name display differently from what it is (`txt.exe` shown as `exe.txt`); zero-width space,
@@ -23,12 +19,19 @@ const CONTROL = /\p{Cc}/u;
  * scripts need them.
  */
 const INVISIBLE = /[\u00AD\u061C\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu;
-/** A lone UTF-16 surrogate cannot be encoded in a file name. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
-const UNSAFE_RUN = new RegExp(
-  `(?:${[RESERVED, CONTROL, LONE_SURROGATE].map((r) => r.source).join('|')})+`,
-  'gu',
-);
+/**
+ * What a name may hold: letters, marks and digits of any script, `-`, `_` and `.`, and the pieces of
+ * emoji sequences (pictographs, skin-tone modifiers, flags, ZWJ/ZWNJ, VS16). Everything else is a
+ * run to replace with one `_`: every ASCII character a URL path segment must escape or that has a
+ * meaning there (`#` starts a fragment, `?` a query, `%` an escape, `&` `+` `=` `;` are read by
+ * servers and query parsers), white space, quotes, Windows' reserved `<>:"/\|?*`, controls, lone
+ * surrogates, and non-ASCII punctuation and symbols. Non-ASCII letters stay: they have no meaning in
+ * a URL, and browsers, fetch and three.js percent-encode them (UTF-8) on their own, so `头部.glb`
+ * loads as it is; replacing them would throw away the only readable name many models have.
+ * (Transliteration was the other choice: it guesses, per language, and `头部` has no ASCII spelling.)
+ */
+const UNSAFE_RUN =
+  /(?:(?![\p{L}\p{M}\p{N}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}]|\u200C|\u200D|\uFE0F)[^\-_.])+/gu;
 
 /**
  * Windows device names, reserved with any extension and in any case (`con`, `Con.txt`,
@@ -50,18 +53,24 @@ function escapeDeviceName(name: string): string {
   return `${stem}_${dot === -1 ? '' : name.slice(dot)}`;
 }
 
-/** No leading/trailing dots or white space: hidden files on Unix, silently stripped by Windows. */
+/**
+ * No leading `.` or `-` (a hidden file on Unix; an option to every command-line tool) and no trailing
+ * `.` (silently stripped by Windows).
+ */
 function trimEdges(name: string): string {
-  return name.replace(/^[\s.]+|[\s.]+$/gu, '');
+  return name.replace(/^[.-]+|\.+$/gu, '');
 }
 
 /**
- * Make `name` usable as one file-name component on Linux, macOS and Windows.
+ * Make `name` usable as one file-name component on Linux, macOS and Windows, and as one URL path
+ * segment as it is (no percent-encoding needed for anything but non-ASCII letters).
  *
  * - NFC (macOS stores names decomposed; comparing and writing NFC keeps names stable).
- * - Invisible characters (bidi controls, zero-width space, BOM, soft hyphen) are removed; runs
- *   of reserved characters (`<>:"/\|?*`), controls and lone surrogates become one `_`; path pieces that are only dots (`.`, `..`) are dropped, so `../x` → `x`.
- * - No leading or trailing dots or spaces; never empty (falls back to `part`).
+ * - Invisible characters (bidi controls, zero-width space, BOM, soft hyphen) are removed; every run
+ *   of other characters than letters, marks, digits (any script), emoji, `-`, `_` and `.` becomes
+ *   one `_` (`sides#1` → `sides_1`, `My Robot (final)` → `My_Robot_final`, `50% scale` →
+ *   `50_scale`); path pieces that are only dots (`.`, `..`) are dropped, so `../x` → `x`.
+ * - No leading `.` or `-`, no trailing `.`; never empty (falls back to `part`).
  * - Windows device names (`CON`, `nul.txt`, `COM1`, `LPT9`, …) get `_` after the stem.
  * - At most `maxLength` UTF-8 bytes, cut between grapheme clusters.
  *
@@ -93,4 +102,13 @@ export function assertNameBudget(maxLength: number): void {
       `maxLength must be an integer number of bytes from ${MIN_NAME_BYTES} to ${MAX_NAME_BYTES}, got ${maxLength}`,
     );
   }
+}
+
+/**
+ * Whether `name` is already what {@link safeFileName} makes of it: one safe file-name component and
+ * URL path segment, at most `maxLength` UTF-8 bytes. For checking names that did not come through
+ * {@link nameParts} (the paths of a pack's additional files).
+ */
+export function isSafeFileName(name: string, maxLength = MAX_NAME_BYTES): boolean {
+  return name !== '' && safeFileName(name, maxLength) === name;
 }

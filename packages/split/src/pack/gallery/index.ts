@@ -1,0 +1,11 @@
+/**
+ * pack/gallery: the `index.html` of a pack (its parts in a grid and in a three.js view, the whole
+ * model reassembled from the manifest) and of a run's output (every pack). The pages themselves are
+ * the files under `page/`; see README.md here for what a pack gets and why.
+ */
+
+export { GalleryWriteError } from './gallery-error.js';
+export { GALLERY_DIR, GALLERY_PAGE } from './page-files.js';
+export { DECODERS, type Decoder } from './three-files.js';
+export { WRITE_GALLERY_DEFAULTS, type WriteGalleryOptions, writeGallery } from './write-gallery.js';
+export { RUN_GALLERY_NAMES, type RunGalleryCatalog, writeRunGallery } from './write-run-gallery.js';

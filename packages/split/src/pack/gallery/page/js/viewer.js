@@ -1,0 +1,168 @@
+import {
+  AnimationMixer,
+  Box3,
+  Color,
+  DirectionalLight,
+  HemisphereLight,
+  NeutralToneMapping,
+  PerspectiveCamera,
+  PMREMGenerator,
+  Scene,
+  Vector3,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { RoomEnvironment } from 'three/addons/environments/RoomEnvironment.js';
+
+/** The canvas background; the browser test reads it from data-background to tell drawn pixels apart. */
+export const BACKGROUND = '#20242c';
+
+/** The direction the camera looks from, relative to the model: front, a little right and above. */
+const VIEW_DIRECTION = new Vector3(0.55, 0.4, 1).normalize();
+
+/**
+ * One WebGL canvas with orbit controls. It draws on demand (after a change, while the controls
+ * glide or an animation plays), not 60 times a second: a pack page may sit open on a laptop, and
+ * software GL in CI has two cores.
+ */
+export class Viewer {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.renderer = new WebGLRenderer({ canvas, antialias: true });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.renderer.toneMapping = NeutralToneMapping;
+    this.scene = new Scene();
+    this.scene.background = new Color(BACKGROUND);
+    canvas.dataset.background = BACKGROUND;
+    this.software = isSoftwareRenderer(this.renderer);
+    canvas.dataset.renderer = this.software ? 'software' : 'gpu';
+    if (this.software) {
+      // Prefiltering the environment map (PMREM) compiles and runs blur shaders that take 10 to 15 s
+      // on a CPU rasteriser (SwiftShader, llvmpipe: VMs, remote desktops, CI); brighter direct
+      // lights stand in for it there, at the cost of duller metals.
+      this.scene.add(new HemisphereLight(0xffffff, 0x50505a, 2.2));
+      this.addLight(2.4, [3, 6, 4]);
+      this.addLight(1.0, [-4, 2, -3]);
+    } else {
+      const environment = new PMREMGenerator(this.renderer);
+      this.scene.environment = environment.fromScene(new RoomEnvironment(), 0.04).texture;
+      environment.dispose();
+      this.scene.add(new HemisphereLight(0xffffff, 0x404048, 0.6));
+      this.addLight(1.2, [3, 6, 4]);
+    }
+    this.camera = new PerspectiveCamera(40, 1, 0.01, 1000);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.enableDamping = true;
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.content = null;
+    this.animations = [];
+    this.mixers = [];
+    this.playing = false;
+    this.framePending = false;
+    this.lastTime = 0;
+    this.onRendered = null;
+    new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
+    this.resize();
+  }
+
+  /** A directional light from `direction` (it follows the camera's target, not the model's size). */
+  addLight(intensity, direction) {
+    const light = new DirectionalLight(0xffffff, intensity);
+    light.position.set(...direction);
+    this.scene.add(light);
+  }
+
+  resize() {
+    const { clientWidth: width, clientHeight: height } = this.canvas.parentElement;
+    if (width === 0 || height === 0) return;
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  /**
+   * Shows `object` alone, framed on `box` (world space). `animations` ({ root, clips } each) play
+   * only while the viewer plays: at rest the parts show the pose their files store, which is what
+   * the manifest's placements reassemble.
+   */
+  show(object, box, animations = []) {
+    this.setPlaying(false);
+    if (this.content) this.scene.remove(this.content);
+    this.content = object;
+    this.animations = animations.filter((animation) => animation.clips.length > 0);
+    this.scene.add(object);
+    this.frame(box);
+  }
+
+  /** Whether what is shown has animations. */
+  get animated() {
+    return this.animations.length > 0;
+  }
+
+  /** Points the camera at a box from the usual direction, at a distance where it fills the view. */
+  frame(box) {
+    const bounds = box && !box.isEmpty() ? box : new Box3().setFromObject(this.content ?? this.scene);
+    if (bounds.isEmpty()) return;
+    this.home = bounds.clone();
+    const center = bounds.getCenter(new Vector3());
+    const radius = Math.max(bounds.getSize(new Vector3()).length() / 2, 1e-6);
+    const fov = (this.camera.fov * Math.PI) / 180;
+    const fit = Math.min(fov, 2 * Math.atan(Math.tan(fov / 2) * this.camera.aspect));
+    // The bounding sphere is a loose fit for a box: 0.85 of the distance that shows all of it.
+    const distance = (radius / Math.sin(fit / 2)) * 0.85;
+    this.camera.near = distance / 100;
+    this.camera.far = distance * 100;
+    this.camera.position.copy(center).addScaledVector(VIEW_DIRECTION, distance);
+    this.camera.updateProjectionMatrix();
+    this.controls.target.copy(center);
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** Back to the framing of the last `show`. */
+  reset() {
+    if (this.home) this.frame(this.home);
+  }
+
+  /** Plays every clip from its start, or stops them (which puts the rest pose back). */
+  setPlaying(playing) {
+    for (const mixer of this.mixers) mixer.stopAllAction();
+    this.mixers = [];
+    this.playing = playing && this.animated;
+    if (this.playing) {
+      for (const { root, clips } of this.animations) {
+        const mixer = new AnimationMixer(root);
+        for (const clip of clips) mixer.clipAction(clip).play();
+        this.mixers.push(mixer);
+      }
+    }
+    this.lastTime = performance.now();
+    this.requestRender();
+  }
+
+  requestRender() {
+    if (this.framePending) return;
+    this.framePending = true;
+    requestAnimationFrame((time) => this.render(time));
+  }
+
+  render(time) {
+    this.framePending = false;
+    const delta = Math.min((time - this.lastTime) / 1000, 0.1);
+    this.lastTime = time;
+    if (this.playing) for (const mixer of this.mixers) mixer.update(delta);
+    const gliding = this.controls.update();
+    this.renderer.render(this.scene, this.camera);
+    if (gliding || this.playing) this.requestRender();
+    this.onRendered?.();
+  }
+}
+
+/** Whether WebGL runs on a CPU rasteriser rather than a GPU. */
+function isSoftwareRenderer(renderer) {
+  const gl = renderer.getContext();
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+}

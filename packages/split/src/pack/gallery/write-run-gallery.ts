@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeNewFile } from '../durable-files.js';
+import { GalleryWriteError } from './gallery-error.js';
+import {
+  GALLERY_DIR,
+  GALLERY_PAGE,
+  PAGE_SOURCE_DIR,
+  RUN_PAGE_SCRIPTS,
+  RUN_TEMPLATE,
+  readTemplate,
+  STYLESHEET,
+} from './page-files.js';
+
+/** What {@link writeRunGallery} needs of a run's `catalog.json` (the CLI's `Catalog` fits). */
+export interface RunGalleryCatalog {
+  packs: readonly { pack: string }[];
+}
+
+/**
+ * The names a run's page takes at the top of the output folder. A model slug must not be one of
+ * them (the CLI's slug rules reserve them); a pack folder with such a name makes
+ * {@link writeRunGallery} refuse rather than write over it.
+ */
+export const RUN_GALLERY_NAMES: readonly string[] = [GALLERY_PAGE, GALLERY_DIR];
+
+/**
+ * Writes the page over every pack of a run's output: `index.html` and `gallery/` (its script and
+ * stylesheet; no three.js: the 3D views are on the packs' own pages, each self-contained). The page
+ * reads `catalog.json` and each pack's `manifest.json` when it runs. Each file is written to a
+ * temporary name and renamed into place, so a crash never leaves half a page. Returns the paths
+ * it wrote, relative to `outDir`, sorted.
+ */
+export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog): Promise<string[]> {
+  const reserved = new Set(RUN_GALLERY_NAMES.map((name) => name.toLowerCase()));
+  const clash = catalog.packs.find((entry) => reserved.has(entry.pack.normalize('NFC').toLowerCase()));
+  if (clash) {
+    throw new GalleryWriteError(
+      `cannot write the run's page in ${outDir}: the pack folder ${JSON.stringify(clash.pack)} takes the name the page needs`,
+    );
+  }
+  if (await isPack(join(outDir, GALLERY_DIR))) {
+    throw new GalleryWriteError(
+      `cannot write the run's page in ${outDir}: ${GALLERY_DIR}/ is a pack (it has a manifest.json)`,
+    );
+  }
+  const files: { to: string; text: string | Buffer }[] = [];
+  try {
+    files.push(
+      { to: GALLERY_PAGE, text: await readTemplate(RUN_TEMPLATE) },
+      { to: `${GALLERY_DIR}/${STYLESHEET}`, text: await readFile(join(PAGE_SOURCE_DIR, STYLESHEET)) },
+    );
+    for (const script of RUN_PAGE_SCRIPTS) {
+      files.push({
+        to: `${GALLERY_DIR}/js/${script}`,
+        text: await readFile(join(PAGE_SOURCE_DIR, 'js', script)),
+      });
+    }
+    await removeLeftovers(join(outDir, GALLERY_DIR));
+    await removeLeftovers(join(outDir, GALLERY_DIR, 'js'));
+    for (const file of files) await replaceFile(join(outDir, ...file.to.split('/')), file.text);
+  } catch (error) {
+    throw new GalleryWriteError(`cannot write the run's page in ${outDir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return files.map((file) => file.to).sort();
+}
+
+/** The temporary name {@link replaceFile} writes through: `<name>.tmp-<pid>-<8 hex>`. */
+const TEMP_NAME = /^.+\.tmp-\d+-[0-9a-f]{8}$/;
+
+/**
+ * Removes what a killed write left in the page's own folders (only names of the temporary shape;
+ * the top of the output folder is swept by the CLI's cleanup, which knows the same shape).
+ */
+async function removeLeftovers(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (TEMP_NAME.test(name)) await rm(join(dir, name), { force: true });
+}
+
+async function isPack(dir: string): Promise<boolean> {
+  try {
+    return (await lstat(join(dir, 'manifest.json'))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `target` through a temporary sibling (`<name>.tmp-<pid>-<hex>`, the shape the CLI's
+ * leftover cleanup removes) and a rename.
+ */
+async function replaceFile(target: string, data: string | Buffer): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeNewFile(temp, data, false);
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

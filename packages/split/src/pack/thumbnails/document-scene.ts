@@ -1,0 +1,401 @@
+import {
+  type Accessor,
+  type Document,
+  type ILogger,
+  type Material,
+  type mat4,
+  type Node,
+  Primitive,
+  type Texture,
+  type TextureInfo,
+} from '@gltf-transform/core';
+import type { PBRSpecularGlossiness, Transform } from '@gltf-transform/extensions';
+import { createWorldMatrices, instanceMatrices, placedPositions, triangleIndices } from '../../geometry.js';
+import { canDecode, type DecodedImage, type ImageCache, imageFormatOf } from '../../images/index.js';
+import { IDENTITY, isIdentity, multiply } from '../../math.js';
+import type { TextureWrap, ThumbnailMesh, ThumbnailScene, ThumbnailTexture } from './thumbnail-scene.js';
+
+/** Options for {@link thumbnailSceneOf}. */
+export interface ThumbnailSceneOptions {
+  /** Decoded images of this model, shared by every thumbnail of it (one decode per image). */
+  images: ImageCache;
+  /**
+   * Draw only these nodes' meshes, each where the document's node hierarchy puts it (its world
+   * transform, its instances, its skin in rest pose), whether or not the default scene holds it.
+   * Default: every mesh node of the default scene (else the first scene).
+   */
+  nodes?: readonly Node[];
+  /** Draw only these primitives of those nodes' meshes (a `primitives`-strategy part). Default: all. */
+  primitives?: readonly Primitive[];
+  /**
+   * Where each node's mesh is drawn. `world` (default): as the scene places it. `mesh`: in the
+   * mesh's own space, the node's world transform left out (GPU instances and skins still apply;
+   * glTF ignores a skinned node's transform anyway): what a part file that keeps the mesh's own
+   * coordinates shows. The camera frames the bounds, so a translation alone never changes the image.
+   */
+  space?: 'world' | 'mesh';
+}
+
+/** glTF sampler wrap codes (WebGL enums), as glTF-Transform returns them. */
+const WRAP_CODES: Readonly<Record<number, TextureWrap>> = {
+  33071: 'clamp',
+  33648: 'mirror',
+  10497: 'repeat',
+};
+/** glTF NEAREST magnification filter. */
+const NEAREST = 9728;
+
+/**
+ * What a viewer draws of a Document, as a {@link ThumbnailScene}: every triangle primitive of the
+ * default scene's mesh nodes (points and lines are skipped) in world space, by node world
+ * transforms and EXT_mesh_gpu_instancing instances; skinned meshes in their rest pose (joints' rest
+ * world transforms × inverse bind matrices), morph targets at rest (base positions and normals);
+ * quantized and normalized attributes decoded; strips and fans as triangles; a mirroring transform
+ * flips the winding, as glTF asks. Materials: base colour factor and texture (the `texCoord` its
+ * texture info names, KHR_texture_transform, the sampler's wrap modes and magnification filter),
+ * `COLOR_0`, alpha mode and cutoff, double-sidedness, KHR_materials_unlit, and the diffuse of
+ * KHR_materials_pbrSpecularGlossiness. A texture that cannot be decoded (KTX2, a corrupt file) falls
+ * back to the factor, with a warning through the document's logger; nothing here throws for a
+ * model's content.
+ *
+ * Serves a part file's Document and the whole source model alike; with `nodes` (and `primitives`)
+ * it draws one part straight from the source Document, which gives the part file's image (the
+ * camera frames the bounds, so where the part sits does not matter).
+ */
+export async function thumbnailSceneOf(
+  document: Document,
+  options: ThumbnailSceneOptions,
+): Promise<ThumbnailScene> {
+  const logger = document.getLogger();
+  const worldOf = createWorldMatrices();
+  const only = options.primitives ? new Set(options.primitives) : null;
+  const textures = new TextureLoader(options.images, logger);
+  const meshes: ThumbnailMesh[] = [];
+  for (const node of options.nodes ?? sceneMeshNodes(document)) {
+    const mesh = node.getMesh();
+    if (!mesh) continue;
+    // In mesh space only this node's own transform is left out; joints keep their world transforms.
+    const placeOf = options.space === 'mesh' ? (n: Node) => (n === node ? IDENTITY : worldOf(n)) : worldOf;
+    for (const primitive of mesh.listPrimitives()) {
+      if (only && !only.has(primitive)) continue;
+      meshes.push(...(await primitiveMeshes(primitive, node, placeOf, textures)));
+    }
+  }
+  return { meshes };
+}
+
+/** Mesh nodes of the default scene (else the first scene), depth-first. */
+function sceneMeshNodes(document: Document): Node[] {
+  const root = document.getRoot();
+  const scene = root.getDefaultScene() ?? root.listScenes()[0];
+  const out: Node[] = [];
+  scene?.traverse((node) => {
+    if (node.getMesh()) out.push(node);
+  });
+  return out;
+}
+
+/** One {@link ThumbnailMesh} per drawn instance of a primitive; none for points and lines. */
+async function primitiveMeshes(
+  primitive: Primitive,
+  node: Node,
+  worldOf: (node: Node) => mat4,
+  textures: TextureLoader,
+): Promise<ThumbnailMesh[]> {
+  const mode = primitive.getMode();
+  if (
+    mode !== Primitive.Mode.TRIANGLES &&
+    mode !== Primitive.Mode.TRIANGLE_STRIP &&
+    mode !== Primitive.Mode.TRIANGLE_FAN
+  )
+    return [];
+  const indices = triangleList(primitive);
+  const positions = placedPositions(primitive, node, worldOf);
+  if (indices.length === 0 || positions.length === 0) return [];
+
+  const material = primitive.getMaterial();
+  const look = await materialLook(material, primitive, textures);
+  const colorAccessor = primitive.getAttribute('COLOR_0');
+  const colors = colorAccessor ? colorArray(colorAccessor) : null;
+  const normalAccessor = primitive.getAttribute('NORMAL');
+  const skinned = isSkinned(primitive, node);
+  const matrices = skinned ? null : instanceWorlds(node, worldOf);
+
+  let flipped: Uint32Array | null = null;
+  return positions.map((placed, i) => {
+    const matrix = matrices?.[i] ?? null;
+    let normals: Float32Array | null = null;
+    if (normalAccessor) {
+      if (!matrix) normals = skinNormals(primitive, node, worldOf);
+      else if (isIdentity(matrix)) normals = floatArray(normalAccessor, 3);
+      else normals = transformNormals(normalAccessor, matrix);
+    }
+    // A transform with a negative determinant mirrors the mesh, and glTF says its front faces are
+    // then clockwise: reverse the winding so that culling and lighting see the true front.
+    const mirrored = matrix !== null && determinant3(matrix) < 0;
+    if (mirrored && !flipped) flipped = reverseWinding(indices);
+    return {
+      positions: placed,
+      indices: mirrored ? flipped! : indices,
+      normals,
+      colors,
+      ...look,
+    };
+  });
+}
+
+/** The material part of a {@link ThumbnailMesh}. */
+type MaterialLook = Pick<
+  ThumbnailMesh,
+  'uvs' | 'texture' | 'baseColorFactor' | 'alphaMode' | 'alphaCutoff' | 'doubleSided' | 'unlit'
+>;
+
+async function materialLook(
+  material: Material | null,
+  primitive: Primitive,
+  textures: TextureLoader,
+): Promise<MaterialLook> {
+  if (!material) return {};
+  const look: MaterialLook = {
+    baseColorFactor: [...material.getBaseColorFactor()] as [number, number, number, number],
+    alphaMode: material.getAlphaMode(),
+    alphaCutoff: material.getAlphaCutoff(),
+    doubleSided: material.getDoubleSided(),
+    unlit: material.getExtension('KHR_materials_unlit') !== null,
+  };
+  let texture = material.getBaseColorTexture();
+  let info = material.getBaseColorTextureInfo();
+  // Specular-glossiness materials (older exporters) carry their colour as "diffuse".
+  const specGloss = material.getExtension<PBRSpecularGlossiness>('KHR_materials_pbrSpecularGlossiness');
+  if (specGloss) {
+    look.baseColorFactor = [...specGloss.getDiffuseFactor()] as [number, number, number, number];
+    texture = specGloss.getDiffuseTexture();
+    info = specGloss.getDiffuseTextureInfo();
+  }
+  if (!texture || !info) return look;
+  const transform = info.getExtension<Transform>('KHR_texture_transform');
+  const texCoord = transform?.getTexCoord() ?? info.getTexCoord();
+  const uvAccessor = primitive.getAttribute(`TEXCOORD_${texCoord}`);
+  if (!uvAccessor) return look;
+  const image = await textures.load(texture);
+  if (!image) return look;
+  look.uvs = floatArray(uvAccessor, 2);
+  look.texture = textureOf(image, info, transform);
+  return look;
+}
+
+function textureOf(image: DecodedImage, info: TextureInfo, transform: Transform | null): ThumbnailTexture {
+  const texture: ThumbnailTexture = {
+    image,
+    wrapS: WRAP_CODES[info.getWrapS()] ?? 'repeat',
+    wrapT: WRAP_CODES[info.getWrapT()] ?? 'repeat',
+    filter: info.getMagFilter() === NEAREST ? 'nearest' : 'linear',
+  };
+  if (transform) {
+    // KHR_texture_transform: uv' = T × R × S × uv, rotation counter-clockwise in UV space.
+    const [ox, oy] = transform.getOffset();
+    const [sx, sy] = transform.getScale();
+    const cos = Math.cos(transform.getRotation());
+    const sin = Math.sin(transform.getRotation());
+    texture.uvTransform = [cos * sx, sin * sy, ox, -sin * sx, cos * sy, oy];
+  }
+  return texture;
+}
+
+/**
+ * Decodes base colour textures through the model's {@link ImageCache}; an image that cannot be
+ * decoded is logged once per call and answered with null (the factor alone is drawn).
+ */
+class TextureLoader {
+  readonly #images: ImageCache;
+  readonly #logger: ILogger;
+  readonly #reported = new Set<Texture>();
+
+  constructor(images: ImageCache, logger: ILogger) {
+    this.#images = images;
+    this.#logger = logger;
+  }
+
+  async load(texture: Texture): Promise<DecodedImage | null> {
+    const bytes = texture.getImage();
+    if (!bytes) return null;
+    const format = imageFormatOf(bytes);
+    if (!canDecode(format)) {
+      this.#report(
+        texture,
+        `${format === 'unknown' ? 'an unknown' : format.toUpperCase()} image cannot be decoded here`,
+      );
+      return null;
+    }
+    try {
+      return await this.#images.get(bytes);
+    } catch (error) {
+      this.#report(texture, error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
+  #report(texture: Texture, reason: string): void {
+    if (this.#reported.has(texture)) return;
+    this.#reported.add(texture);
+    const name = texture.getName() || texture.getURI() || 'unnamed';
+    this.#logger.warn(`thumbnails: texture "${name}" drawn as its material's base colour: ${reason}`);
+  }
+}
+
+function isSkinned(primitive: Primitive, node: Node): boolean {
+  return (
+    node.getSkin() !== null &&
+    primitive.getAttribute('JOINTS_0') !== null &&
+    primitive.getAttribute('WEIGHTS_0') !== null
+  );
+}
+
+/** World × instance matrix of each GPU instance (one, the world matrix, when not instanced). */
+function instanceWorlds(node: Node, worldOf: (node: Node) => mat4): mat4[] {
+  const world = worldOf(node);
+  return (instanceMatrices(node) ?? [IDENTITY]).map((instance) => multiply(world, instance));
+}
+
+/** Float values of an accessor, `components` per element (float arrays are used without a copy). */
+function floatArray(accessor: Accessor, components: number): Float32Array {
+  const array = accessor.getArray();
+  if (array instanceof Float32Array && accessor.getElementSize() === components) return array;
+  const count = accessor.getCount();
+  const out = new Float32Array(count * components);
+  const element = new Array<number>(accessor.getElementSize()).fill(0);
+  for (let i = 0; i < count; i++) {
+    accessor.getElement(i, element);
+    for (let c = 0; c < components; c++) out[i * components + c] = element[c] ?? 0;
+  }
+  return out;
+}
+
+/** COLOR_0 as linear RGBA (vec3 colours get alpha 1; normalized integers are decoded). */
+function colorArray(accessor: Accessor): Float32Array {
+  if (accessor.getElementSize() === 4) return floatArray(accessor, 4);
+  const rgb = floatArray(accessor, 3);
+  const count = accessor.getCount();
+  const out = new Float32Array(count * 4);
+  for (let i = 0; i < count; i++) {
+    out[i * 4] = rgb[i * 3]!;
+    out[i * 4 + 1] = rgb[i * 3 + 1]!;
+    out[i * 4 + 2] = rgb[i * 3 + 2]!;
+    out[i * 4 + 3] = 1;
+  }
+  return out;
+}
+
+function determinant3(m: mat4): number {
+  return (
+    m[0] * (m[5] * m[10] - m[9] * m[6]) -
+    m[4] * (m[1] * m[10] - m[9] * m[2]) +
+    m[8] * (m[1] * m[6] - m[5] * m[2])
+  );
+}
+
+/**
+ * Normals by the inverse transpose of the matrix's 3 × 3 part (correct under non-uniform scale):
+ * the cofactor matrix, with the determinant's sign (the renderer normalises).
+ */
+function transformNormals(normal: Accessor, m: mat4): Float32Array {
+  const local = floatArray(normal, 3);
+  const sign = determinant3(m) < 0 ? -1 : 1;
+  // Columns a, b, c of the 3 × 3 part; cofactor columns are b × c, c × a, a × b.
+  const [a0, a1, a2, , b0, b1, b2, , c0, c1, c2] = m;
+  const k = [
+    b1 * c2 - b2 * c1,
+    b2 * c0 - b0 * c2,
+    b0 * c1 - b1 * c0,
+    c1 * a2 - c2 * a1,
+    c2 * a0 - c0 * a2,
+    c0 * a1 - c1 * a0,
+    a1 * b2 - a2 * b1,
+    a2 * b0 - a0 * b2,
+    a0 * b1 - a1 * b0,
+  ].map((value) => value * sign);
+  const out = new Float32Array(local.length);
+  for (let i = 0; i < local.length; i += 3) {
+    const x = local[i]!;
+    const y = local[i + 1]!;
+    const z = local[i + 2]!;
+    out[i] = x * k[0]! + y * k[3]! + z * k[6]!;
+    out[i + 1] = x * k[1]! + y * k[4]! + z * k[7]!;
+    out[i + 2] = x * k[2]! + y * k[5]! + z * k[8]!;
+  }
+  return out;
+}
+
+/**
+ * Normals of a skinned primitive in rest pose: each vertex's normal by the weighted sum of its
+ * joints' matrices (rest world × inverse bind), as positions are in `placedPositions`.
+ */
+function skinNormals(primitive: Primitive, node: Node, worldOf: (node: Node) => mat4): Float32Array {
+  const normal = primitive.getAttribute('NORMAL')!;
+  const local = floatArray(normal, 3);
+  const skin = node.getSkin()!;
+  const ibm = skin.getInverseBindMatrices();
+  const joints = skin.listJoints().map((joint, j) => {
+    const inverse = ibm ? (ibm.getElement(j, new Array<number>(16)) as unknown as mat4) : IDENTITY;
+    return multiply(worldOf(joint), inverse);
+  });
+  const sets: Array<[Accessor, Accessor]> = [
+    [primitive.getAttribute('JOINTS_0')!, primitive.getAttribute('WEIGHTS_0')!],
+  ];
+  const joints1 = primitive.getAttribute('JOINTS_1');
+  const weights1 = primitive.getAttribute('WEIGHTS_1');
+  if (joints1 && weights1) sets.push([joints1, weights1]);
+  const out = new Float32Array(local.length);
+  const j = [0, 0, 0, 0];
+  const w = [0, 0, 0, 0];
+  for (let i = 0; i < out.length / 3; i++) {
+    const x = local[i * 3]!;
+    const y = local[i * 3 + 1]!;
+    const z = local[i * 3 + 2]!;
+    let nx = 0;
+    let ny = 0;
+    let nz = 0;
+    for (const [jointsAccessor, weightsAccessor] of sets) {
+      jointsAccessor.getElement(i, j);
+      weightsAccessor.getElement(i, w);
+      for (let k = 0; k < 4; k++) {
+        const weight = w[k]!;
+        if (weight === 0) continue;
+        const m = joints[j[k]!] ?? IDENTITY;
+        nx += weight * (m[0] * x + m[4] * y + m[8] * z);
+        ny += weight * (m[1] * x + m[5] * y + m[9] * z);
+        nz += weight * (m[2] * x + m[6] * y + m[10] * z);
+      }
+    }
+    out[i * 3] = nx;
+    out[i * 3 + 1] = ny;
+    out[i * 3 + 2] = nz;
+  }
+  return out;
+}
+
+/**
+ * Vertex indices of every triangle. Indexed triangle lists, what nearly every model holds, are read
+ * as one array (geometry.ts's `triangleIndices` reads index by index through the accessor, ~40× slower
+ * on a 10,000-triangle part); strips and fans go through it.
+ */
+function triangleList(primitive: Primitive): Uint32Array {
+  const indices = primitive.getIndices();
+  if (primitive.getMode() !== Primitive.Mode.TRIANGLES || !indices) return triangleIndices(primitive);
+  const array = indices.getArray();
+  if (!array) return new Uint32Array(0);
+  const length = array.length - (array.length % 3);
+  if (array instanceof Uint32Array) return length === array.length ? array : array.subarray(0, length);
+  return Uint32Array.from(array.subarray(0, length) as ArrayLike<number>);
+}
+
+/** The same triangles with the opposite winding. */
+function reverseWinding(indices: Uint32Array): Uint32Array {
+  const out = new Uint32Array(indices.length);
+  for (let i = 0; i + 2 < indices.length; i += 3) {
+    out[i] = indices[i]!;
+    out[i + 1] = indices[i + 2]!;
+    out[i + 2] = indices[i + 1]!;
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/**
+ * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (sharp, already
+ * a dependency, only encodes the PNG). See README.md in this folder for the camera, the lights, what
+ * is sampled and the measured speed.
+ *
+ * - {@link renderThumbnail}: a {@link ThumbnailScene} (plain arrays) → RGBA pixels.
+ * - {@link thumbnailSceneOf}: a glTF-Transform Document's default scene → a ThumbnailScene.
+ * - {@link renderThumbnailPng}: both, then PNG bytes.
+ */
+export { frameThumbnail, THUMBNAIL_CAMERA, ThumbnailFrame, usedVertices } from './camera.js';
+export { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
+export { THUMBNAIL_LIGHTS } from './lighting.js';
+export {
+  encodeThumbnail,
+  type RenderThumbnailPngOptions,
+  renderThumbnailPng,
+  THUMBNAIL_PNG,
+} from './render-png.js';
+export {
+  MAX_THUMBNAIL_SAMPLES,
+  MAX_THUMBNAIL_SIZE,
+  RENDER_THUMBNAIL_DEFAULTS,
+  type RenderThumbnailOptions,
+  renderThumbnail,
+} from './render-thumbnail.js';
+export { ThumbnailCache } from './thumbnail-cache.js';
+export { createThumbnailPool, type ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
+export type {
+  TextureWrap,
+  ThumbnailAlphaMode,
+  ThumbnailMesh,
+  ThumbnailScene,
+  ThumbnailTexture,
+} from './thumbnail-scene.js';
+export {
+  parseThumbnailsOption,
+  THUMBNAIL_SIZE_RANGE,
+  THUMBNAILS_DEFAULT,
+} from './thumbnails-option.js';

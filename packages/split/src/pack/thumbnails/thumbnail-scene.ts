@@ -1,0 +1,63 @@
+import type { DecodedImage } from '../../images/index.js';
+
+/**
+ * What the thumbnail renderer draws: plain arrays, no glTF types, so that any source (a glTF-Transform
+ * Document through `thumbnailSceneOf`, a test, a worker receiving transferred buffers) can build one.
+ * Everything is already in the space to draw (world space, glTF conventions: Y up, +Z the front,
+ * counter-clockwise front faces, metres or whatever unit the model uses: the camera frames the bounds).
+ */
+export interface ThumbnailScene {
+  meshes: ThumbnailMesh[];
+}
+
+/** How a texture repeats outside [0, 1] (glTF sampler wrapS / wrapT). */
+export type TextureWrap = 'repeat' | 'clamp' | 'mirror';
+
+/** glTF material alpha modes. */
+export type ThumbnailAlphaMode = 'OPAQUE' | 'MASK' | 'BLEND';
+
+/** A decoded base colour texture and how it is sampled. */
+export interface ThumbnailTexture {
+  /** sRGB-encoded 8-bit RGBA pixels, rows top to bottom: UV (0, 0) is the image's top-left corner. */
+  image: DecodedImage;
+  /** Default `repeat` (glTF's default sampler). */
+  wrapS?: TextureWrap;
+  /** Default `repeat`. */
+  wrapT?: TextureWrap;
+  /** Magnification filter: `nearest` keeps pixel art crisp. Default `linear` (bilinear). */
+  filter?: 'linear' | 'nearest';
+  /**
+   * Affine UV transform (KHR_texture_transform), row-major 2×3: u' = m[0]u + m[1]v + m[2],
+   * v' = m[3]u + m[4]v + m[5]. Default: none.
+   */
+  uvTransform?: readonly [number, number, number, number, number, number];
+}
+
+/** One triangle list with its material. Arrays may be shared between meshes (GPU instances). */
+export interface ThumbnailMesh {
+  /** xyz per vertex. Non-finite vertices are ignored (triangles using them are not drawn). */
+  positions: Float32Array | Float64Array;
+  /** Three vertex indices per triangle, counter-clockwise for front faces. */
+  indices: Uint32Array;
+  /**
+   * xyz per vertex (need not be unit length). Absent: flat shading from each triangle's plane, as
+   * glTF asks for primitives without normals.
+   */
+  normals?: Float32Array | Float64Array | null;
+  /** Linear RGBA per vertex (glTF COLOR_0; vec3 colours get alpha 1), multiplied into the base colour. */
+  colors?: Float32Array | null;
+  /** UV per vertex, for {@link texture}. */
+  uvs?: Float32Array | Float64Array | null;
+  /** Base colour texture; ignored without {@link uvs}. */
+  texture?: ThumbnailTexture | null;
+  /** Linear RGBA base colour factor. Default white, opaque. */
+  baseColorFactor?: readonly [number, number, number, number];
+  /** Default `OPAQUE`. */
+  alphaMode?: ThumbnailAlphaMode;
+  /** MASK threshold. Default 0.5. */
+  alphaCutoff?: number;
+  /** Draw back faces too (with flipped normals). Default false: back faces are culled, as viewers do. */
+  doubleSided?: boolean;
+  /** KHR_materials_unlit: the colour is shown as it is, without lighting. Default false. */
+  unlit?: boolean;
+}

@@ -1,0 +1,19 @@
+import type { RenderThumbnailOptions } from './render-thumbnail.js';
+import type { ThumbnailMesh, ThumbnailTexture } from './thumbnail-scene.js';
+
+/** Messages between {@link createThumbnailPool} and its worker threads. */
+
+/** A texture as sent to a worker: the image by id (sent once per worker, in shared memory). */
+export type WireTexture = Omit<ThumbnailTexture, 'image'> & { imageId: number };
+
+/** A mesh as sent to a worker. */
+export type WireMesh = Omit<ThumbnailMesh, 'texture'> & { texture?: WireTexture | null };
+
+export type PoolRequest =
+  | { type: 'image'; id: number; width: number; height: number; data: Uint8Array }
+  | { type: 'render'; id: number; meshes: WireMesh[]; options: Omit<RenderThumbnailOptions, 'cache'> }
+  | { type: 'forget' };
+
+export type PoolReply =
+  | { id: number; width: number; height: number; data: Uint8Array }
+  | { id: number; error: string };

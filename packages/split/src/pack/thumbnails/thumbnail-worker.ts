@@ -1,0 +1,51 @@
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import type { DecodedImage } from '../../images/index.js';
+import { renderThumbnail } from './render-thumbnail.js';
+import { ThumbnailCache } from './thumbnail-cache.js';
+import type { ThumbnailMesh } from './thumbnail-scene.js';
+import type { PoolReply, PoolRequest, WireMesh } from './thumbnail-wire.js';
+
+/**
+ * A thread of {@link createThumbnailPool}: renders the scenes it is sent. Texture images arrive once
+ * each (in shared memory) and are kept, with this thread's {@link ThumbnailCache}, until `forget`.
+ */
+/** Serves render requests on `port` until the thread ends; all state is this function's own. */
+function serve(port: MessagePort): void {
+  let images = new Map<number, DecodedImage>();
+  let cache = new ThumbnailCache();
+
+  const meshOf = (wire: WireMesh): ThumbnailMesh => {
+    const { texture, ...rest } = wire;
+    if (!texture) return rest;
+    const image = images.get(texture.imageId);
+    if (!image) throw new Error(`thumbnail worker: image ${texture.imageId} was not sent`);
+    const { imageId: _id, ...sampling } = texture;
+    return { ...rest, texture: { ...sampling, image } };
+  };
+
+  port.on('message', (request: PoolRequest) => {
+    if (request.type === 'image') {
+      images.set(request.id, { width: request.width, height: request.height, data: request.data });
+      return;
+    }
+    if (request.type === 'forget') {
+      images = new Map();
+      cache = new ThumbnailCache();
+      return;
+    }
+    try {
+      const image = renderThumbnail({ meshes: request.meshes.map(meshOf) }, { ...request.options, cache });
+      const reply: PoolReply = { id: request.id, width: image.width, height: image.height, data: image.data };
+      port.postMessage(reply, [image.data.buffer as ArrayBuffer]);
+    } catch (error) {
+      const reply: PoolReply = {
+        id: request.id,
+        error: error instanceof Error ? error.message : String(error),
+      };
+      port.postMessage(reply);
+    }
+  });
+}
+
+if (!parentPort) throw new Error('thumbnail-worker.js runs as a worker thread of createThumbnailPool');
+serve(parentPort);
