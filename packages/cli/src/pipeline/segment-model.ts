@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { copyFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import { SegmentCache } from './cache.js';
 import { BalanceTooLowError, ModelError, messageOf, PipelineUsageError } from './errors.js';
@@ -97,7 +97,11 @@ export async function segmentModel(options: SegmentModelOptions): Promise<Segmen
     const sha256 = await sha256File(options.model, signal).catch((error: unknown) => {
       throw new PipelineUsageError(`cannot read ${options.model}: ${messageOf(error)}`);
     });
-    const model: ModelRef = { file: options.model, sha256, slug: safeFileName(basename(options.model)) };
+    const model: ModelRef = {
+      file: options.model,
+      sha256,
+      slug: safeFileName(basename(options.model, extname(options.model))),
+    };
     const [plan] = await planRun({
       models: [model],
       segmenter,
