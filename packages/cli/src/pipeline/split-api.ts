@@ -84,6 +84,12 @@ export async function segmentFileLocally(
 }
 
 /**
+ * glTF-Transform's own notes while a model is read and packed for the upload ("sparse accessors may
+ * increase file size"): about a temporary GLB the user never sees, so not printed.
+ */
+const QUIET = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/**
  * Reads a .glb or .gltf as the paid path needs it, before anything is paid: the file reads and passes
  * preflight within `limits`, and the scene that would be split has at least one mesh node. With
  * `pack`, returns the bytes to upload when the file is not one self-contained GLB (a .gltf, or a GLB
@@ -96,7 +102,7 @@ export async function readForUpload(
   limits: Partial<ModelLimits>,
   pack: boolean,
 ): Promise<Uint8Array | undefined> {
-  const model = await readModel(file, { limits });
+  const model = await readModel(file, { limits, logger: QUIET });
   // The scene helpers live in the main entry (it loads @gltf-transform/functions): paid path only.
   const { listMeshNodes, selectScene } = await import('@meshparts/split');
   if (listMeshNodes(selectScene(model.document).scene).length === 0) {
@@ -113,6 +119,7 @@ export async function readForUpload(
   for (const buffer of root.listBuffers()) buffer.setURI('');
   for (const texture of root.listTextures()) texture.setURI('');
   const io = await createIO({ ...model.codecs, encode: true });
+  io.setLogger(QUIET);
   return io.writeBinary(model.document);
 }
 
