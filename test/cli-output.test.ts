@@ -141,11 +141,15 @@ describe('every bad usage or input exits 2 with one line', () => {
     ['emulate on a port that does not exist', () => ['emulate', '--port', '99999']],
     ['emulate with an empty key', () => ['emulate', '--api-key', '']],
     ['a typo in a choice', () => ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'x', '--pivot', 'botom']],
+    [
+      'segment under a file',
+      () => ['segment', join(FIXTURES, 'TwoCubes.glb'), '-o', join(FIXTURES, 'TwoCubes.glb', 'x.glb')],
+    ],
   ])('%s', async (_name, args) => {
     const result = await runCli(args(ws.dir));
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
-    expect(result.stderr).not.toMatch(/EISDIR|mkdtemp|at \S+ \(/);
+    expect(result.stderr).not.toMatch(/EISDIR|EEXIST|mkdtemp|at \S+ \(/);
   });
 
   it('says which choice was meant, and segment pays nothing before refusing a folder', async () => {
