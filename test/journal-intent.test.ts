@@ -30,7 +30,7 @@ const mounts: string[] = [];
 beforeAll(ensureBuilt, 180_000);
 beforeEach(async () => {
   work = await tempDir('journal-intent');
-  [model] = await copyModels(join(work.dir, 'models'), ['TwoCubes.glb']);
+  model = (await copyModels(join(work.dir, 'models'), ['TwoCubes.glb']))[0]!;
 });
 afterEach(async () => {
   for (const dir of mounts.splice(0)) unmount(dir);
