@@ -34,7 +34,10 @@ export interface ProgressOptions {
 export function createProgressReporter(options: ProgressOptions): ProgressReporter {
   if (options.quiet) return { onEvent: () => {}, log: () => {}, stop: () => {} };
   const now = options.now ?? Date.now;
-  if (options.stream.isTTY && !options.plain) {
+  // Live lines need a terminal that says how big it is: a pseudo-terminal of 0 rows (some CI runners)
+  // gets plain lines.
+  const { isTTY, rows, columns } = options.stream;
+  if (isTTY && !options.plain && (rows ?? 0) > 0 && (columns ?? 0) > 0) {
     return new LiveReporter(options.stream, now, options.refreshMs ?? 1000);
   }
   return new LineReporter(options.stream, now);
@@ -102,7 +105,10 @@ class LiveReporter implements ProgressReporter {
 
   log(line: string): void {
     if (isBroken(this.stream)) return;
-    this.update.persist(line);
+    // Written by hand, not through log-update (which wraps and clips to the terminal's height): a
+    // line that stays is never cut, whatever the terminal says about its size.
+    this.update.clear();
+    safeWrite(this.stream, `${line}\n`);
     this.render();
   }
 

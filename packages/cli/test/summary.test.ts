@@ -138,6 +138,7 @@ function recorder(tty?: { columns: number }) {
   if (tty) {
     stream.isTTY = true;
     stream.columns = tty.columns;
+    (stream as { rows?: number }).rows = 40;
   }
   const out = { text: '' };
   (stream as unknown as PassThrough).on('data', (chunk: Buffer) => {
@@ -268,6 +269,21 @@ describe('progress', () => {
     expect(out.text).not.toContain('\u001b[2J');
     expect(out.text).not.toContain('\u001b[31m');
     reporter.stop();
+  });
+
+  it('a terminal that gives no size (0 rows) gets plain lines, none of them lost', () => {
+    const { stream, out } = recorder({ columns: 100 });
+    (stream as { rows?: number }).rows = 0;
+    const reporter = createProgressReporter({ stream, quiet: false });
+    reporter.onEvent({
+      type: 'submitted',
+      model: model('robot'),
+      taskId: 't-1',
+      resumed: false,
+      journaled: true,
+    });
+    reporter.stop();
+    expect(out.text).toBe('robot: submitted task t-1\n');
   });
 
   it('prints nothing when quiet', () => {
