@@ -100,8 +100,11 @@ describe('meshparts run (end to end, built bin)', () => {
     const result = await runCli(['run', ws.inputs, '-o', ws.out, '--dry-run', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
     });
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/would spend up to 240 credit\(s\); balance 100 credit\(s\): NOT enough/);
+    // Not enough: the real run would refuse this plan, so the dry run exits 2 as well.
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(
+      /would spend up to 240 credit\(s\); balance 100 credit\(s\): NOT enough \(140 short\)/,
+    );
     expect(emulator.stats().submissions).toBe(0);
     const json = await runCli(['run', ws.inputs, '-o', ws.out, '--dry-run', '--json', ...FAST_FLAGS], {
       env: cliEnvFor(emulator),
@@ -121,16 +124,24 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(planned[0]?.reason).toMatch(/new submission/);
   });
 
-  it('--max-credits refuses a run that could spend more, with exit 2 and one line', async () => {
-    emulator = await startTestEmulator();
-    const result = await runCli(['run', ws.inputs, '-o', ws.out, '--max-credits', '100', ...FAST_FLAGS], {
-      env: cliEnvFor(emulator),
-    });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /needs up to 240 credits .* more than --max-credits 100; nothing was submitted/,
+  it('refuses a plan the balance cannot pay for (exit 2, nothing submitted), and --max-credits runs part of it', async () => {
+    emulator = await startTestEmulator({ balance: 100 });
+    const env = cliEnvFor(emulator);
+    const refused = await runCli(['run', ws.inputs, '-o', ws.out, ...FAST_FLAGS], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(
+      /needs up to 240 credits .* balance is 100: 140 short; nothing was submitted\. Add credits, or run the part the balance covers now with --max-credits 80/,
     );
-    expect(emulator.stats().requests.total).toBe(0);
+    expect(emulator.stats().requests.submit).toBe(0);
+    // As the message says: one submission now, the others wait (exit 1: they are not done).
+    const part = await runCli(['run', ws.inputs, '-o', ws.out, '--max-credits', '80', ...FAST_FLAGS], {
+      env,
+    });
+    expect(part.code, part.stderr).toBe(1);
+    expect(part.stderr).toMatch(/2 credit-limit: not submitted within --max-credits/);
+    expect(part.stderr).toMatch(/1 of 3 model\(s\) ok, 80 credit\(s\) spent/);
+    expect(emulator.stats().submissions).toBe(1);
+    expect(emulator.stats().balance).toBe(20);
   });
 
   it('never prints the API key, even with --debug', async () => {
@@ -157,9 +168,10 @@ describe('meshparts run (end to end, built bin)', () => {
         env: { THREEDAISTUDIO_BASE_URL: emulator.url },
       },
     );
-    expect(bad.code).toBe(1);
+    // The balance read before the first submission finds the wrong key: exit 2, nothing submitted.
+    expect(bad.code).toBe(2);
     expect(bad.stdout + bad.stderr).not.toContain('sk-wrong-key-42');
-    expect(bad.stderr).toMatch(/failed: api/);
+    expect(bad.stderr).toMatch(/the API refused the key: .*; nothing was submitted/);
   });
 
   it('exits 2 on bad usage and bad input, writing nothing', async () => {

@@ -16,11 +16,15 @@ import { mulberry32 } from './helpers/prng.js';
  * write), repeated with a fixed seed, then a rerun to completion. Every model ends paid once and packed
  * once; the journal and the cache are never corrupt (a torn last journal line is tolerated).
  *
- * One window cannot be closed by any client of this API: between the server creating a task and the
- * client's fsync of its id (a few milliseconds), a kill loses the id, and the API has neither an
- * idempotency key nor a task list to find it again (API-NOTES.md). SECURITY.md says so. The loop does
- * not aim its kills into that window: when the emulator has created a task the journal does not hold
- * yet, the kill waits until the id is on disk. Every other point (mid-upload included) is fair game.
+ * Right before each upload leaves, the run journals an intent record (`submitting`). A kill during the
+ * upload (or before the answer is written down) leaves an intent with no task id after it: that model's
+ * outcome is unknown, and the next run holds it rather than risk paying twice (issue 11, D8). A kill in
+ * the window between the server creating a task and the fsync of its id would really leave a paid task
+ * behind such an intent, and then `--resubmit-unknown` would pay twice: the API has neither an
+ * idempotency key nor a task list to find it again (API-NOTES.md, SECURITY.md). The loop does not aim
+ * its kills into that window: when the emulator has created a task the journal does not hold yet, the
+ * kill waits until the id is on disk. So here, every model held as unknown was cut before the API took
+ * it, and the final `--resubmit-unknown` run pays once for it. Every other point is fair game.
  */
 
 const SEED = 0x6b696c6c; // "kill"
@@ -74,12 +78,15 @@ describe('meshparts run killed with SIGKILL again and again', () => {
     });
     const env = cliEnvFor(emulator);
     const args = ['run', inputs, '-o', out, '--concurrency', '2', ...FAST_FLAGS];
+    // The kills come back to back: each run resubmits what the one before was cut off sending (safe
+    // here: see above), so that later kills land in polls, downloads, splits and pack writes too.
+    const again = [...args, '--resubmit-unknown'];
     const rng = mulberry32(SEED);
     const killedAt: string[] = [];
 
     for (let kill = 0; kill < KILLS; kill++) {
       const before = parseJournal(await journalText(out));
-      const child = spawnCli(args, { env });
+      const child = spawnCli(again, { env });
       const done = collect(child, 60_000);
       // A third of the kills come after a seeded delay; the others a few seeded milliseconds after a
       // submission starts or the journal records a new download or pack, so that uploads, downloads,
@@ -128,7 +135,24 @@ describe('meshparts run killed with SIGKILL again and again', () => {
       for (const line of lines.slice(0, -1)) expect(() => JSON.parse(line), line).not.toThrow();
     }
 
-    const final = await runCli([...args, '--json'], { env, timeoutMs: 120_000 });
+    // A plain rerun completes everything except the models whose intent has no answer: those it holds.
+    const heldBack = parseJournal(await journalText(out));
+    const latest = new Map(heldBack.map((e) => [e.sha256, e.state]));
+    const intents = [...latest].filter(([, state]) => state === 'submitting').map(([sha]) => sha);
+    const rerun = await runCli([...args, '--json'], { env, timeoutMs: 120_000 });
+    const held = (
+      JSON.parse(rerun.stdout) as { results: { sha256: string; error: { code: string } | null }[] }
+    ).results
+      .filter((r) => r.error)
+      .map((r) => [r.sha256, r.error!.code]);
+    expect(held.sort(), `${rerun.stderr}\nkills: ${killedAt.join('; ')}`).toEqual(
+      intents.map((sha) => [sha, 'submission-unknown']).sort(),
+    );
+    expect(rerun.code).toBe(intents.length > 0 ? 1 : 0);
+
+    // They were cut before the API took them (the kills stay out of the window), so resubmitting them
+    // pays once.
+    const final = await runCli([...again, '--json'], { env, timeoutMs: 120_000 });
     expect(final.code, `${final.stderr}\nkills: ${killedAt.join('; ')}`).toBe(0);
     const run = JSON.parse(final.stdout) as { results: { slug: string; outcome: string }[] };
     expect(run.results.map((r) => r.outcome).every((o) => o === 'packed' || o === 'skipped')).toBe(true);

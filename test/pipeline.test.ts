@@ -2,7 +2,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CreditLimitError,
+  BalanceTooLowError,
   journalPath,
   type PipelineEvent,
   parseJournal,
@@ -69,15 +69,25 @@ describe('runPipeline against the emulator', () => {
       expect([...order].sort((a, b) => a - b)).toEqual(order);
       expect(types).toContain('progress');
     }
-    // The journal has the task id of every model before its download, and no key.
+    // The journal has the intent before each upload, the task id of every model before its
+    // download, the hash of each cache entry, and no key.
     const journalText = await readFile(journalPath(ws.out), 'utf8');
     expect(journalText).not.toContain(clientFor(emulator).apiKey);
     for (const result of run.results) {
-      const states = parseJournal(journalText)
-        .filter((e) => e.sha256 === result.model.sha256)
-        .map((e) => e.state);
-      expect(states).toEqual(['submitted', 'finished', 'downloaded', 'packed']);
+      const entries = parseJournal(journalText).filter((e) => e.sha256 === result.model.sha256);
+      expect(entries.map((e) => e.state)).toEqual([
+        'submitting',
+        'submitted',
+        'finished',
+        'downloaded',
+        'packed',
+      ]);
+      expect(entries[0]).not.toHaveProperty('taskId');
+      expect(entries.find((e) => e.state === 'downloaded')?.cacheSha256).toMatch(/^[0-9a-f]{64}$/);
     }
+    // The balance was read once, before the first submission.
+    expect(emulator.stats().requests.wallet).toBe(1);
+    expect(run.balance).toBe(10_000);
   });
 
   it('pays nothing on a rerun, and re-splits from the cache for free when a pack is gone', async () => {
@@ -138,13 +148,35 @@ describe('runPipeline against the emulator', () => {
     expect(emulator.stats().submissions).toBe(2);
   });
 
-  it('refuses a run over maxCredits before submitting anything', async () => {
+  it('spends at most maxCredits: the submissions beyond it wait for a later run', async () => {
     emulator = await startTestEmulator();
-    await expect(runPipeline(tripo({ maxCredits: 159 }))).rejects.toBeInstanceOf(CreditLimitError);
-    expect(emulator.stats().requests.total).toBe(0);
+    const capped = await runPipeline(tripo({ maxCredits: 159 }));
+    expect(capped.plans.map((p) => [p.action, p.blockedBy ?? null])).toEqual([
+      ['submit', null],
+      ['blocked', 'credit-limit'],
+      ['blocked', 'credit-limit'],
+    ]);
+    expect(capped.spentCredits).toBe(80);
+    expect(emulator.stats().submissions).toBe(1);
+    expect(capped.results[1]?.error?.code).toBe('credit-limit');
+    const rest = await runPipeline(tripo({ maxCredits: 240 }));
+    expect(rest.spentCredits).toBe(160);
+    expect(emulator.stats().submissions).toBe(3);
+  });
+
+  it('refuses a plan the balance cannot pay for, before submitting anything', async () => {
+    emulator = await startTestEmulator({ balance: 100 });
+    const error = await runPipeline(tripo()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BalanceTooLowError);
+    expect((error as Error).message).toMatch(
+      /needs up to 240 credits .* but the balance is 100: 140 short; nothing was submitted\. .*--max-credits 80 \(1 submission/,
+    );
+    expect(emulator.stats().requests.submit).toBe(0);
     await expect(stat(join(ws.out, 'catalog.json'))).rejects.toThrow(/ENOENT/);
-    const run = await runPipeline(tripo({ maxCredits: 240 }));
-    expect(run.spentCredits).toBe(240);
+    // Running the part the balance covers, as the message says.
+    const part = await runPipeline(tripo({ maxCredits: 80 }));
+    expect(part.spentCredits).toBe(80);
+    expect(emulator.stats().balance).toBe(20);
   });
 
   it('plans a dry run with the credits and the balance, and submits nothing', async () => {

@@ -92,7 +92,8 @@ describe('limits on hostile sizes', () => {
         '--json',
         ...flags,
       ]);
-      expect(run.code, run.stderr).toBe(1);
+      // Its only model refused as bad input: exit 2, as `split` does.
+      expect(run.code, run.stderr).toBe(2);
       const result = (
         JSON.parse(run.stdout) as { results: { error: { code: string; message: string } | null }[] }
       ).results[0]!;

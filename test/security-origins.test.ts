@@ -135,6 +135,10 @@ describe('plain http is refused for non-loopback hosts', () => {
     'http://api.3daistudio.com',
     'http://10.1.2.3:8080',
     'http://localhost.evil.example',
+    // RFC 6761 reserves *.localhost, but resolving it goes through the system resolver (mDNS, DNS):
+    // only literal loopback addresses and `localhost` itself get the key over plain http.
+    'http://foo.localhost:9',
+    'http://api.localhost',
     'http://127.0.0.1.nip.io',
     'http://evil.example#@127.0.0.1',
     'http://[::ffff:10.0.0.1]',

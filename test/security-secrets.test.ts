@@ -10,6 +10,7 @@ import { StudioClient } from '../packages/client/src/index.js';
 import { type Emulator, type FaultRule, startEmulator } from '../packages/client/src/testing/index.js';
 import { type CliResult, ensureBuilt, runCli } from './helpers/cli.js';
 import { FAST_FLAGS, RPM_FLAGS } from './helpers/emulator.js';
+import { startFakeApi } from './helpers/fake-api.js';
 import { allFiles } from './helpers/leftovers.js';
 import { copyModels, MODELS, tempDir } from './helpers/paths.js';
 
@@ -207,7 +208,7 @@ describe('the API key never leaks', () => {
     } finally {
       await echo.close();
     }
-  });
+  }, 90_000);
 
   it('error objects: thrown by the client and returned by the pipeline, whatever way they are printed', async () => {
     const echo = await startEchoServer();
@@ -254,5 +255,61 @@ describe('the API key never leaks', () => {
     for (const result of run.results) expectNoKeyInError(result.error, `${result.model.file} error`);
     expectNoKey(inspect(run, { depth: Number.POSITIVE_INFINITY }), 'the run result');
     expectNoKey(inspect(events, { depth: Number.POSITIVE_INFINITY }), 'pipeline events');
+  });
+});
+
+describe('what a server sends back, and a key no header can carry', () => {
+  it('a server that echoes the key in failure reasons and task ids: redacted before it is printed or stored', async () => {
+    const failing = await startFakeApi({
+      status: { kind: 'failed', reason: (key) => `upstream said: your key ${key} is wrong\nretry later` },
+    });
+    const echoing = await startFakeApi({ taskId: (key) => `task-${key}`, acceptRedactedIds: true });
+    try {
+      for (const [name, api, code] of [
+        ['failure_reason', failing, 1],
+        ['task_id', echoing, 0],
+      ] as const) {
+        const out = join(work.dir, `echo-${name}`);
+        for (const args of [['--json'], []]) {
+          const result = await runCli(['run', join(inputs, MODELS[1]), '-o', out, ...args, ...FAST_FLAGS], {
+            env: { THREEDAISTUDIO_API_KEY: KEY, THREEDAISTUDIO_BASE_URL: api.url },
+          });
+          expect(result.code, `${name}: ${result.stderr}`).toBe(code);
+          expectNoKeyInOutput(result, `run against a server echoing the key in ${name}`);
+        }
+        // The journal, the cache, the manifest and the catalog: written, and clean.
+        const files = (await expectNoKeyInFiles(out)).map((file) => file.slice(out.length + 1));
+        expect(files).toContain('.meshparts/journal.jsonl');
+        if (code === 0) expect(files.some((file) => file.endsWith('/manifest.json'))).toBe(true);
+      }
+      expect(echoing.submissions()).toBe(1);
+    } finally {
+      await failing.close();
+      await echoing.close();
+    }
+  }, 90_000);
+
+  it('a key with a character HTTP headers forbid: exit 2 before any request, nothing journaled', async () => {
+    const api = await startFakeApi();
+    try {
+      for (const key of ['sk-ключ-123456', 'sk-abc’def-123456']) {
+        const env = { THREEDAISTUDIO_API_KEY: key, THREEDAISTUDIO_BASE_URL: api.url };
+        const out = join(work.dir, 'bad-key');
+        for (const args of [
+          ['run', join(inputs, MODELS[1]), '-o', out],
+          ['segment', join(inputs, MODELS[1]), '-o', join(out, 'x.glb')],
+          ['balance'],
+        ]) {
+          const result = await runCli(args, { env });
+          expect(result.code, `${args[0]}: ${result.stderr}`).toBe(2);
+          expect(result.stderr.trim().split('\n').at(-1)).toMatch(/character an HTTP header cannot carry/);
+          expect(result.stderr).not.toContain(key);
+        }
+        await expect(readFile(join(out, '.meshparts', 'journal.jsonl'))).rejects.toThrow(/ENOENT/);
+      }
+      expect(api.requests).toEqual({ submit: 0, status: 0, wallet: 0, asset: 0, other: 0 });
+    } finally {
+      await api.close();
+    }
   });
 });

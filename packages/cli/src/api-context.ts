@@ -28,6 +28,7 @@ export async function apiContext(flags: ApiFlags, output: Output): Promise<ApiCo
     },
     env: process.env,
   });
+  for (const warning of config.warnings) output.error(`warning: ${warning}`);
   const client: ClientOptions = {
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),

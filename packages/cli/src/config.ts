@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './usage-error.js';
@@ -20,6 +20,8 @@ export interface ApiConfig {
   keySource?: 'flag' | 'env' | 'config';
   /** The config file that was read, if any. */
   configFile?: string;
+  /** Things to tell the user (one line each), e.g. a key in a file other users can read. */
+  warnings: string[];
 }
 
 export interface ConfigSources {
@@ -37,7 +39,7 @@ export function configFilePath(env: ConfigSources['env'], home: string = homedir
 export async function resolveConfig(sources: ConfigSources): Promise<ApiConfig> {
   const { flags, env } = sources;
   const file = await readConfigFile(configFilePath(env, sources.home), Boolean(env.MESHPARTS_CONFIG));
-  const config: ApiConfig = {};
+  const config: ApiConfig = { warnings: [] };
   if (file) config.configFile = file.path;
   const flagKey = nonEmpty(flags.apiKey);
   const envKey = nonEmpty(env.THREEDAISTUDIO_API_KEY);
@@ -46,6 +48,13 @@ export async function resolveConfig(sources: ConfigSources): Promise<ApiConfig> 
   else if (file?.apiKey) Object.assign(config, { apiKey: file.apiKey, keySource: 'config' });
   const baseUrl = nonEmpty(flags.baseUrl) ?? nonEmpty(env.THREEDAISTUDIO_BASE_URL) ?? file?.baseUrl;
   if (baseUrl) config.baseUrl = baseUrl;
+  if (config.keySource === 'config' && file?.mode !== undefined && (file.mode & 0o077) !== 0) {
+    // Decided (SECURITY.md): a warning, not a refusal, as for a key in a shell profile; ssh's refusal
+    // would break setups where a shared group file is intended.
+    config.warnings.push(
+      `the config file ${file.path} holds an API key and other users can read it (mode ${(file.mode & 0o777).toString(8).padStart(4, '0')}): chmod 600 ${file.path}`,
+    );
+  }
   return config;
 }
 
@@ -53,6 +62,8 @@ interface ConfigFile {
   path: string;
   apiKey?: string;
   baseUrl?: string;
+  /** Permission bits of the file (what it was opened through: a symlink's target). */
+  mode?: number;
 }
 
 async function readConfigFile(path: string, explicit: boolean): Promise<ConfigFile | undefined> {
@@ -85,8 +96,13 @@ async function readConfigFile(path: string, explicit: boolean): Promise<ConfigFi
       throw new UsageError(`the config file ${path}: "${name}" must be a string`);
     }
   }
+  const mode = await stat(path).then(
+    (info) => info.mode,
+    () => undefined,
+  );
   return {
     path,
+    ...(mode !== undefined ? { mode } : {}),
     ...(nonEmpty(apiKey as string | undefined) ? { apiKey: apiKey as string } : {}),
     ...(nonEmpty(baseUrl as string | undefined) ? { baseUrl: baseUrl as string } : {}),
   };

@@ -3,7 +3,7 @@
 export type { Catalog, CatalogEntry } from './pipeline/catalog.js';
 export { withLocalSegmenter } from './pipeline/emulator-api.js';
 export {
-  CreditLimitError,
+  BalanceTooLowError,
   ModelError,
   type ModelErrorCode,
   OutputLockedError,
@@ -35,6 +35,14 @@ export {
   RUN_PIPELINE_DEFAULTS,
   type RunPipelineOptions,
   runPipeline,
+  type UnknownOutcome,
 } from './pipeline/run-pipeline.js';
+export {
+  type FetchTaskOptions,
+  fetchTask,
+  type SegmentModelOptions,
+  type SegmentModelResult,
+  segmentModel,
+} from './pipeline/segment-model.js';
 export { chooseSegmenter } from './pipeline/segmenter-choice.js';
 export { VERSION } from './version.js';

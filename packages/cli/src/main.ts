@@ -65,9 +65,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** 2 for a refusal before anything was done, 1 otherwise. */
 async function exitCodeOf(error: unknown): Promise<ExitCode> {
   if (error instanceof CommanderError || error instanceof PipelineUsageError) return EXIT.usage;
-  // The client refuses a base URL that is not https (http only on loopback) when it is made:
-  // bad usage of --base-url / THREEDAISTUDIO_BASE_URL.
-  if ((error as { code?: unknown } | null)?.code === 'INVALID_BASE_URL') return EXIT.usage;
+  // The client refuses, when it is made, a base URL that is not https (http only on loopback) and a
+  // key an HTTP header cannot carry: bad usage of --base-url / --api-key and their sources.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'INVALID_BASE_URL' || code === 'INVALID_API_KEY') return EXIT.usage;
   // Split errors are the model's or the pack folder's: bad input (the light entry: no glTF code).
   const { SplitError } = await import('@meshparts/split/options');
   if (error instanceof SplitError) return EXIT.usage;

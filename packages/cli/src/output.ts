@@ -53,6 +53,11 @@ export function guardStream(stream: NodeJS.WritableStream): void {
   });
 }
 
+/** Whether a guarded stream's reader went away or its disk filled up: writes to it are dropped. */
+export function isBroken(stream: NodeJS.WritableStream): boolean {
+  return (stream as Guarded)[BROKEN] === true;
+}
+
 /** Writes unless the stream is broken; a synchronous throw (a destroyed stream) marks it broken too. */
 export function safeWrite(stream: NodeJS.WritableStream, text: string): void {
   const guarded = stream as Guarded;
@@ -78,12 +83,15 @@ export function printable(text: string): string {
   );
 }
 
-/** `meshparts: <first line>` (or the stack with `debug`), the one way an error is shown. */
+/**
+ * `meshparts: <message>` (or the stack with `debug`), the one way an error is shown: one line, the
+ * whole message (a line break in it is shown as `\u{a}` by {@link printable}, never cut there).
+ */
 export function formatError(error: unknown, debug: boolean): string {
   if (debug && error instanceof Error && error.stack)
     return error.stack.split('\n').map(printable).join('\n');
   const message = error instanceof Error ? error.message : String(error);
-  return `meshparts: ${printable(message.split('\n')[0] ?? '')}`;
+  return `meshparts: ${printable(message)}`;
 }
 
 export class Output {
@@ -142,7 +150,7 @@ export class Output {
       ok: false,
       error: {
         kind,
-        message: message.split('\n')[0] ?? '',
+        message,
         ...(typeof code === 'string' ? { code } : {}),
         ...(extra.taskId !== undefined ? { taskId: extra.taskId } : {}),
       },

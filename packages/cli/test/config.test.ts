@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redactSecrets } from '@meshparts/client';
@@ -20,6 +20,23 @@ async function writeConfig(path: string, value: unknown): Promise<void> {
 }
 
 describe('resolveConfig', () => {
+  it('warns when the config file holding the key can be read by other users, never naming the key', async () => {
+    const file = join(home, '.config', 'meshparts', 'config.json');
+    await writeConfig(file, { apiKey: 'sk-config-secret-123' });
+    await chmod(file, 0o644);
+    const open = await resolveConfig({ flags: {}, env: {}, home });
+    expect(open.warnings).toEqual([
+      `the config file ${file} holds an API key and other users can read it (mode 0644): chmod 600 ${file}`,
+    ]);
+    await chmod(file, 0o600);
+    expect((await resolveConfig({ flags: {}, env: {}, home })).warnings).toEqual([]);
+    // A key from elsewhere: the file's mode is not the user's problem then.
+    await chmod(file, 0o644);
+    expect(
+      (await resolveConfig({ flags: {}, env: { THREEDAISTUDIO_API_KEY: 'x-123456' }, home })).warnings,
+    ).toEqual([]);
+  });
+
   it('prefers the flag, then the environment, then the config file', async () => {
     const file = join(home, '.config', 'meshparts', 'config.json');
     await writeConfig(file, { apiKey: 'from-file', baseUrl: 'http://127.0.0.1:1/' });

@@ -80,4 +80,41 @@ describe('planModel', () => {
     const failed = new JournalHistory([entry('failed', { taskId: 't-3', reason: 'task-failed' })]);
     expect(plan({ history: failed })).toMatchObject({ action: 'submit', credits: 80 });
   });
+
+  it('holds a model whose intent record has nothing after it (stopped mid-submission) as outcome unknown', () => {
+    const history = new JournalHistory([entry('submitting', { at: '2030-01-01T00:00:00.000Z' })]);
+    expect(plan({ history })).toMatchObject({
+      action: 'blocked',
+      blockedBy: 'submission-unknown',
+      credits: 0,
+      reason: expect.stringMatching(/being sent at 2030-01-01T00:00:00.000Z.*--resubmit-unknown/),
+    });
+    expect(plan({ history, resubmitUnknown: true })).toMatchObject({ action: 'submit' });
+  });
+
+  it('submits again what created nothing (unpaid), and resumes what the intent was followed by', () => {
+    const unpaid = new JournalHistory([entry('submitting'), entry('unpaid', { reason: 'not sent' })]);
+    expect(plan({ history: unpaid })).toMatchObject({ action: 'submit', credits: SEGMENTATION_CREDITS });
+    const paid = new JournalHistory([entry('submitting'), entry('submitted', { taskId: 't-1' })]);
+    expect(plan({ history: paid })).toMatchObject({ action: 'resume', taskId: 't-1', credits: 0 });
+  });
+
+  it('blocks a task the API no longer knows until --resubmit-expired', () => {
+    const history = new JournalHistory([entry('failed', { taskId: 't-9', reason: 'gone' })]);
+    expect(plan({ history })).toMatchObject({
+      action: 'blocked',
+      blockedBy: 'task-gone',
+      taskId: 't-9',
+      reason: expect.stringMatching(/no longer knows task t-9.*--resubmit-expired/),
+    });
+    expect(plan({ history, resubmitExpired: true })).toMatchObject({ action: 'submit' });
+  });
+
+  it('says when a damaged cache entry is fetched again', () => {
+    const history = new JournalHistory([entry('downloaded', { taskId: 't-2' })]);
+    expect(plan({ history, cacheDamaged: true })).toMatchObject({
+      action: 'resume',
+      reason: 'the cached segmented GLB was damaged: resume paid task t-2',
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { errorFromResponse } from './error-mapping.js';
 import {
   ConnectionError,
   InvalidResponseError,
+  NotSentError,
   type RequestInfo,
   StudioError,
   SubmissionUnknownError,
@@ -21,9 +22,9 @@ import {
 import type { Logger } from './logger.js';
 import type { MultipartBody } from './multipart.js';
 import type { ResponseHeaders } from './rate-limit-headers.js';
-import type { RateLimiter } from './rate-limiter.js';
-import { headerValue, readSmallBody } from './read-body.js';
-import { redactSecrets, redactUrl } from './redact.js';
+import type { Permit, QueuedRequest, RateLimiter } from './rate-limiter.js';
+import { headerValue, readSmallBody, SMALL_BODY_LIMIT } from './read-body.js';
+import { parseRedactedJson, redactSecrets, redactUrl } from './redact.js';
 import {
   type AttemptOutcome,
   parseRetryAfter,
@@ -55,6 +56,10 @@ export interface ApiRequest {
   signal?: AbortSignal;
   /** Overrides the per-attempt timeout. */
   timeoutMs?: number;
+  /** See {@link RetriedRequest.beforeSend}. */
+  beforeSend?: () => void | Promise<void>;
+  /** See {@link RetriedRequest.onQueued}. */
+  onQueued?: (queued: QueuedRequest) => void;
 }
 
 /**
@@ -63,6 +68,20 @@ export interface ApiRequest {
  */
 function iterableBody(body: AsyncIterable<Uint8Array> | undefined): Dispatcher.RequestOptions['body'] {
   return (body ?? null) as unknown as Dispatcher.RequestOptions['body'];
+}
+
+/**
+ * The body as undici pulls it, calling `started` when the first chunk is asked for. undici asks for
+ * it only once the request has a connected socket and its headers go out with that chunk
+ * (client-h1.js, writeIterable), so until then no byte of the upload has left: a paid submission
+ * stopped before that point cannot have created a task.
+ */
+async function* reportingStart(
+  body: AsyncGenerator<Uint8Array, void, undefined>,
+  started: () => void,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  started();
+  yield* body;
 }
 
 /** Short text for a network error: its code and message, redacted. */
@@ -99,6 +118,23 @@ export interface RetriedRequest<T> {
   timeoutMs: number;
   /** Whether each attempt takes a permit of the client's rate limiter (API requests do). */
   limited: boolean;
+  /**
+   * Called when the request has to wait for its rate-limit turn: when the next request may start
+   * and how many requests wait ahead of this one (for progress displays).
+   */
+  onQueued?: ((queued: QueuedRequest) => void) | undefined;
+  /**
+   * Awaited before each attempt's bytes leave, once the rate limiter granted it: the paid
+   * submission's write-ahead point (a caller journals its intent here). If it throws, nothing is
+   * sent and a POST rejects with NotSentError (its error as `cause`).
+   */
+  beforeSend?: (() => void | Promise<void>) | undefined;
+  /**
+   * Whether the current attempt's bytes began to leave (for a body: its first chunk was pulled).
+   * Default: an attempt counts as sent as soon as it starts. A POST given up before that is
+   * {@link StudioError.notSent}: it cannot have created a task.
+   */
+  sent?: (() => boolean) | undefined;
   /**
    * One attempt, cut off by `signal` at the per-attempt deadline. Throws {@link AttemptFailure} for a
    * retryable outcome; `release` gives the rate-limit permit back as soon as the answer is in, with
@@ -166,6 +202,7 @@ export class ApiTransport {
     const url = this.url(req.path);
     const info: RequestInfo = { method: req.method, url: redactUrl(url) };
     let tries = 0;
+    let bodyStarted = false;
     return this.retrying({
       method: req.method,
       info,
@@ -173,8 +210,13 @@ export class ApiTransport {
       signal: req.signal,
       timeoutMs: req.timeoutMs ?? this.#config.timeoutMs,
       limited: true,
+      onQueued: req.onQueued,
+      beforeSend: req.beforeSend,
+      // A request with a body (the paid upload) has left only once undici pulled its first chunk.
+      sent: req.body === undefined ? undefined : () => bodyStarted,
       attempt: async (signal, release) => {
         tries++;
+        bodyStarted = false;
         const started = clock.now();
         const payload = req.body?.();
         const headers = this.#headers();
@@ -182,19 +224,25 @@ export class ApiTransport {
           headers['content-type'] = payload.contentType;
           headers['content-length'] = String(payload.contentLength);
         }
+        const body =
+          payload === undefined
+            ? undefined
+            : reportingStart(payload.body, () => {
+                bodyStarted = true;
+              });
         try {
           const response = await request(url, {
             method: req.method,
             headers,
-            body: iterableBody(payload?.body),
+            body: iterableBody(body),
             dispatcher: this.#config.dispatcher,
             signal,
           });
-          const { text } = await readSmallBody(response.body);
+          const { text, truncated } = await readSmallBody(response.body);
           release(response.headers);
           const status = response.statusCode;
           logger.debug('studio request', { ...info, status, attempt: tries, ms: clock.now() - started });
-          if (status >= 200 && status < 300) return this.#parseJson(text, status, info);
+          if (status >= 200 && status < 300) return this.#parseJson(text, truncated, status, info);
           throw responseFailure(status, text, response.headers, info, secrets, clock.now());
         } finally {
           // Ends an upload the server answered before reading it all, and closes its file.
@@ -213,22 +261,40 @@ export class ApiTransport {
   async retrying<T>(req: RetriedRequest<T>): Promise<T> {
     const { clock, limiter, logger, retry: retryOptions } = this.#config;
     for (let retry = 0; ; retry++) {
-      throwIfAborted(req.signal);
-      const permit = req.limited ? await limiter.acquire(req.signal) : undefined;
+      let permit: Permit | undefined;
+      try {
+        throwIfAborted(req.signal);
+        if (req.limited) {
+          const queued = limiter.queuedRequest();
+          if (queued !== undefined) req.onQueued?.(queued);
+          permit = await limiter.acquire(req.signal);
+        }
+        await req.beforeSend?.();
+      } catch (error) {
+        // Given up while waiting for its turn, or stopped by the caller's write-ahead hook: nothing
+        // of this attempt left, and it used none of the budget.
+        permit?.cancel();
+        throw this.#notSent(req, error);
+      }
       const attempt = deadline(req.signal, req.timeoutMs, clock);
       let failure: AttemptFailure;
       try {
         return await req.attempt(attempt.signal, (headers) => permit?.release(headers));
       } catch (thrown) {
+        const sent = req.sent?.() ?? true;
         if (req.signal?.aborted) {
           if (req.method === 'POST') {
+            if (!sent) {
+              permit?.cancel();
+              throw this.#notSent(req, req.signal.reason);
+            }
             logger.warn('submission aborted by the caller; it may have reached the server', { ...req.info });
           }
           throw req.signal.reason;
         }
         // A request that never reached the server used none of the budget.
         if (wasNotSent(thrown)) permit?.cancel();
-        failure = this.#classify(thrown, req, attempt.timedOut());
+        failure = this.#classify(thrown, req, attempt.timedOut(), sent);
         logger.debug('studio request failed', {
           ...req.info,
           error: failure.error.message,
@@ -255,8 +321,29 @@ export class ApiTransport {
         delayMs: delay,
         reason: error.status ?? error.name,
       });
-      await sleep(delay, clock, req.signal);
+      try {
+        await sleep(delay, clock, req.signal);
+      } catch (reason) {
+        // Cancelled between attempts: the failed attempt was not taken by the server (or it would
+        // not have been retried), and the next one never started.
+        throw this.#notSent(req, reason);
+      }
     }
+  }
+
+  /**
+   * A request given up before it left: a POST becomes NotSentError (the paid submission created
+   * nothing), anything else is rethrown as it is (the caller's abort reason, Node's convention).
+   */
+  #notSent<T>(req: RetriedRequest<T>, cause: unknown): unknown {
+    if (req.method !== 'POST') return cause;
+    const why = req.signal?.aborted
+      ? 'it was cancelled before its upload began'
+      : `it was stopped before its upload began (${cause instanceof Error ? cause.message : String(cause)})`;
+    return new NotSentError(`${req.subject} was not sent: ${why}; nothing was created or billed.`, {
+      request: req.info,
+      cause,
+    });
   }
 
   /**
@@ -264,36 +351,59 @@ export class ApiTransport {
    * file error (the destination's fault) ends the loop (rethrown); a timeout or a connection error
    * becomes a retryable failure.
    */
-  #classify<T>(thrown: unknown, req: RetriedRequest<T>, timedOut: boolean): AttemptFailure {
+  #classify<T>(
+    thrown: unknown,
+    req: RetriedRequest<T>,
+    timedOut: boolean,
+    bodySent: boolean,
+  ): AttemptFailure {
     if (thrown instanceof AttemptFailure && !timedOut) return thrown;
     if (!timedOut && (thrown instanceof StudioError || isLocalFileError(thrown))) throw thrown;
     const cause = thrown instanceof AttemptFailure ? thrown.error : thrown;
+    // Only a POST can prove that nothing left (the retry policy asks only then): a GET is retried
+    // anyway. Nothing left when the connection was refused, or when the body was never pulled.
+    const sent = req.method !== 'POST' || (!wasNotSent(thrown) && bodySent);
     if (timedOut) {
-      return new AttemptFailure(
-        new TimeoutError(`${req.subject} timed out after ${req.timeoutMs} ms.`, { request: req.info, cause }),
-        { kind: 'timeout' },
-      );
+      const message = `${req.subject} timed out after ${req.timeoutMs} ms`;
+      return sent
+        ? new AttemptFailure(new TimeoutError(`${message}.`, { request: req.info, cause }), {
+            kind: 'timeout',
+          })
+        : new AttemptFailure(
+            new TimeoutError(`${message} before its upload began; nothing was created or billed.`, {
+              request: req.info,
+              cause,
+              notSent: true,
+            }),
+            { kind: 'network', sent: false },
+          );
     }
     const detail = describeNetworkError(thrown, [this.#config.apiKey]);
-    // Only a POST can prove that nothing left (the retry policy asks only then): a GET is retried anyway.
-    const sent = req.method !== 'POST' || !wasNotSent(thrown);
     return new AttemptFailure(
       new ConnectionError(
         `${req.subject} failed: connection error (${detail})` +
           (sent ? '.' : '; nothing was sent, so nothing was created or billed.'),
-        { request: req.info, cause: thrown },
+        { request: req.info, cause: thrown, notSent: !sent },
       ),
       { kind: 'network', sent },
     );
   }
 
-  #parseJson(text: string, status: number, info: RequestInfo): unknown {
+  /**
+   * The JSON of a 2xx answer, with the API key redacted from every string in it (task ids, statuses,
+   * failure reasons, URLs): whatever a server echoes back never reaches a caller, a log or a file.
+   */
+  #parseJson(text: string, truncated: boolean, status: number, info: RequestInfo): unknown {
     try {
-      return JSON.parse(text);
+      if (truncated) throw new RangeError('over the read limit');
+      return parseRedactedJson(text, [this.#config.apiKey]);
     } catch (cause) {
       const excerpt = redactSecrets(text.replace(/\s+/g, ' ').trim().slice(0, 300), [this.#config.apiKey]);
+      const what = truncated
+        ? `a body over the ${SMALL_BODY_LIMIT / (1024 * 1024)} MiB limit of an API answer (not read further)`
+        : 'a body that is not JSON';
       throw new InvalidResponseError(
-        `${info.method} ${info.url} answered ${status} with a body that is not JSON.` +
+        `${info.method} ${info.url} answered ${status} with ${what}.` +
           (info.method === 'POST'
             ? ' The submission was accepted and may have created a task; it was NOT resubmitted.'
             : ''),

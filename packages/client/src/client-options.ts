@@ -45,7 +45,12 @@ export const CLIENT_DEFAULTS = {
   maxUploadBytes: 150 * 1024 * 1024,
 } as const;
 
-/** The key: the option, else the environment. Missing or blank is an AuthenticationError now, not at the first request. */
+/**
+ * The key: the option, else the environment. Missing or blank, or holding a character an HTTP header
+ * cannot carry, is an AuthenticationError now, not at the first request: a key damaged by a copy and
+ * paste (a typographic quote, a non-ASCII letter, a space or a control character) would otherwise
+ * fail inside the HTTP client on every request.
+ */
 export function resolveApiKey(option: string | undefined, env: NodeJS.ProcessEnv): string {
   const key = (option ?? env.THREEDAISTUDIO_API_KEY ?? '').trim();
   if (key === '') {
@@ -54,7 +59,28 @@ export function resolveApiKey(option: string | undefined, env: NodeJS.ProcessEnv
         '(Without a key, run the local segmenter or the emulator instead.)',
     );
   }
+  const bad = invalidKeyCharacter(key);
+  if (bad !== undefined) {
+    // Which character and where, never the key itself: the message is printed.
+    throw new AuthenticationError(
+      `The API key holds a character an HTTP header cannot carry (character ${bad.position}, ` +
+        `U+${bad.codePoint.toString(16).toUpperCase().padStart(4, '0')}): ` +
+        'API keys are plain ASCII without spaces; check for a typographic quote or a paste error.',
+      { code: 'INVALID_API_KEY' },
+    );
+  }
   return key;
+}
+
+/** The first character of `key` outside visible ASCII (what a Bearer token may hold), 1-based. */
+function invalidKeyCharacter(key: string): { position: number; codePoint: number } | undefined {
+  let position = 0;
+  for (const char of key) {
+    position++;
+    const codePoint = char.codePointAt(0)!;
+    if (codePoint < 0x21 || codePoint > 0x7e) return { position, codePoint };
+  }
+  return undefined;
 }
 
 /** The base URL: the option, else the environment, else the public API; https, or http on loopback. */

@@ -3,6 +3,7 @@
  * Stainless SDKs, plus `download()` and the one-call `segment()`. One client owns one rate limiter and,
  * unless a dispatcher is given, one undici Agent; `close()` (or `await using`) releases them.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import { deadline } from './abort.js';
 import { ApiTransport } from './api-transport.js';
@@ -15,7 +16,7 @@ import {
 import { systemClock } from './clock.js';
 import { type ClientContext, clientClosedError, withLifetime } from './context.js';
 import { type DownloadOptions, type DownloadResult, downloadResult } from './download.js';
-import { StudioError, TimeoutError } from './errors.js';
+import { NotSentError, StudioError, TimeoutError } from './errors.js';
 import { silentLogger } from './logger.js';
 import { DurationStats, POLL_DEFAULTS } from './poll-schedule.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -60,6 +61,9 @@ export class StudioClient {
   readonly #lifetime = new AbortController();
 
   constructor(options: StudioClientOptions = {}) {
+    // Every call in flight listens to the client's lifetime (close() ends them all): many at once
+    // are expected, not a leak, so Node's "possible memory leak" warning at 11 is turned off.
+    setMaxListeners(0, this.#lifetime.signal);
     const apiKey = resolveApiKey(options.apiKey, process.env);
     const baseUrl = resolveBaseUrl(options.baseUrl, process.env);
     this.baseUrl = baseUrl.toString();
@@ -150,7 +154,8 @@ export class StudioClient {
       });
       return { taskId, path: file.path, byteLength: file.byteLength, sha256: file.sha256, task };
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
+      // A submission cancelled before it left says so (NotSentError): nothing to resume, nothing paid.
+      if (options.signal?.aborted) throw error instanceof NotSentError ? error : options.signal.reason;
       if (this.#context.lifetime.aborted) throw clientClosedError(taskId);
       if (
         limit.timedOut() ||

@@ -18,6 +18,8 @@ export interface StudioErrorOptions {
   bodyExcerpt?: string;
   /** The paid task this error concerns, when one exists (so a caller never loses it). */
   taskId?: string;
+  /** The request provably never left this machine (see {@link StudioError.notSent}). */
+  notSent?: boolean;
   cause?: unknown;
 }
 
@@ -33,6 +35,13 @@ export class StudioError extends Error {
   readonly bodyExcerpt: string | undefined;
   /** The task this error concerns; set by `wait()` and `segment()` so a paid task id is never lost. */
   taskId: string | undefined;
+  /**
+   * True when the request provably never reached the server: it was given up while waiting for its
+   * rate-limit turn or before its body began to leave, the connection was refused, or the host did
+   * not resolve. For the paid submission this means no task was created and nothing was billed, so
+   * submitting again cannot pay twice. False whenever the server may have received it.
+   */
+  readonly notSent: boolean;
 
   constructor(message: string, options: StudioErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -41,6 +50,7 @@ export class StudioError extends Error {
     this.request = options.request;
     this.bodyExcerpt = options.bodyExcerpt;
     this.taskId = options.taskId;
+    this.notSent = options.notSent === true;
   }
 
   /** A plain object for logs and JSON output; lists its fields explicitly so nothing secret slips in. */
@@ -51,6 +61,7 @@ export class StudioError extends Error {
     if (this.request !== undefined) json.request = { ...this.request };
     if (this.bodyExcerpt !== undefined) json.bodyExcerpt = this.bodyExcerpt;
     if (this.taskId !== undefined) json.taskId = this.taskId;
+    if (this.notSent) json.notSent = true;
     return json;
   }
 }
@@ -119,6 +130,20 @@ export class TimeoutError extends StudioError {
  */
 export class SubmissionUnknownError extends StudioError {
   override name = 'SubmissionUnknownError';
+}
+
+/**
+ * A paid submission given up before any of it left this machine: cancelled by the caller's signal
+ * while it waited for its rate-limit turn or before its upload began, or stopped by a `beforeSend`
+ * hook that threw (its error is the `cause`). Nothing was created and nothing billed: `notSent` is
+ * always true, and submitting the model again cannot pay twice.
+ */
+export class NotSentError extends StudioError {
+  override name = 'NotSentError';
+
+  constructor(message: string, options: Omit<StudioErrorOptions, 'notSent'> = {}) {
+    super(message, { code: 'NOT_SENT', ...options, notSent: true });
+  }
 }
 
 /** The task ended in `FAILED`. The provider refunds the credits of a failed task automatically. */

@@ -12,6 +12,7 @@ export {
   InsufficientCreditsError,
   InvalidResponseError,
   NotFoundError,
+  NotSentError,
   PayloadTooLargeError,
   RateLimitedError,
   type RequestInfo,
@@ -31,13 +32,20 @@ export type { Logger } from './logger.js';
 export { POLL_DEFAULTS, type PollOptions } from './poll-schedule.js';
 export { SEGMENTATION_CREDITS } from './pricing.js';
 export type { ResponseHeaders } from './rate-limit-headers.js';
-export { type Permit, RATE_LIMITER_DEFAULTS, RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+export {
+  type Permit,
+  type QueuedRequest,
+  RATE_LIMITER_DEFAULTS,
+  RateLimiter,
+  type RateLimiterOptions,
+} from './rate-limiter.js';
 export { REDACTED, redactSecrets } from './redact.js';
 export type {
   ModelUpload,
   ModelUrlInput,
   RequestOptions,
   SegmentationInput,
+  SubmitOptions,
 } from './resources/segmentation.js';
 export { WAIT_DEFAULTS, type WaitOptions } from './resources/tasks.js';
 export { RETRY_DEFAULTS, type RetryOptions } from './retry-policy.js';

@@ -56,6 +56,19 @@ export interface Permit {
   cancel(): void;
 }
 
+/** A request that cannot start at once: for progress displays ("next request slot in 14 s"). */
+export interface QueuedRequest {
+  /**
+   * When the next request may start (epoch ms), at the soonest: requests still in flight pace the
+   * next one from their answer, which is counted as coming now. The first in the queue gets it.
+   */
+  nextFreeAt: number;
+  /** Requests already waiting, which are served first (FIFO). */
+  ahead: number;
+  /** Requests granted and not answered yet (the wait may last until their answers come). */
+  inFlight: number;
+}
+
 interface Slot {
   /** Grant order, to tell which requests an answer's budget may already have counted. */
   seq: number;
@@ -160,6 +173,32 @@ export class RateLimiter {
     }
     if (this.#burst < 1) at = Math.max(at, this.#pacedAt());
     return at;
+  }
+
+  /**
+   * What a request asking for a permit now would wait for, or undefined when it would get one at
+   * once (nobody queued, a slot free, no pause or pacing in the way).
+   */
+  queuedRequest(): QueuedRequest | undefined {
+    const now = this.#clock.now();
+    const ahead = this.#queue.length;
+    if (ahead === 0 && this.nextFreeAt() <= now) return undefined;
+    // The same rule as nextFreeAt(), with every request in flight answered now.
+    const slots = this.#slots.map((slot) =>
+      slot.releasedAt === Number.POSITIVE_INFINITY
+        ? { ...slot, releasedAt: now, freeAt: now + this.windowMs }
+        : slot,
+    );
+    let at = Math.max(now, this.#pausedUntil);
+    if (slots.length >= this.requestsPerMinute) {
+      const frees = slots.map((slot) => slot.freeAt).sort((a, b) => a - b);
+      at = Math.max(at, frees[slots.length - this.requestsPerMinute] ?? at);
+    }
+    if (this.#burst < 1) {
+      for (const slot of slots) at = Math.max(at, slot.releasedAt + this.intervalMs);
+    }
+    const inFlight = this.#slots.filter((slot) => slot.releasedAt === Number.POSITIVE_INFINITY).length;
+    return { nextFreeAt: at, ahead, inFlight };
   }
 
   /** Reject every waiter and clear the timer. Permits already granted may still be released. */

@@ -19,6 +19,19 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return out;
 }
 
+/**
+ * JSON.parse with every secret replaced in every string value: what a server sends back (task ids,
+ * statuses, failure reasons, URLs) may echo the key, and none of it may reach a caller, a log or a
+ * file. (Property names are left alone: the client reads only the fields it knows, and prints none.)
+ */
+export function parseRedactedJson(text: string, secrets: readonly (string | undefined)[]): unknown {
+  const active = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
+  if (active.length === 0) return JSON.parse(text);
+  return JSON.parse(text, (_key, value: unknown) =>
+    typeof value === 'string' ? redactSecrets(value, active) : value,
+  );
+}
+
 /** Query parameters whose values are credentials or signatures (presigned storage URLs carry these). */
 const SECRET_PARAM = /(sig|signature|token|key|secret|credential|auth|policy|password)/i;
 

@@ -35,8 +35,18 @@ export type AttemptOutcome =
   | { kind: 'network'; sent: boolean }
   | { kind: 'timeout' };
 
-/** Network error codes that prove nothing was sent. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Error codes that prove nothing was sent: the connection was refused or the host did not resolve,
+ * or the request was refused locally before connecting (undici's UND_ERR_INVALID_ARG, Node's
+ * ERR_INVALID_CHAR: a header value such as a damaged API key that HTTP does not allow).
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_INVALID_ARG',
+  'ERR_INVALID_CHAR',
+]);
 
 /** Whether an undici / Node network error proves that the request never reached the server. */
 export function wasNotSent(error: unknown): boolean {

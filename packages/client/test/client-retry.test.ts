@@ -137,16 +137,19 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
   });
 
   it('an abort mid-upload rejects with the reason at once and warns that the task may exist', async () => {
-    // A server that never reads the body: the upload stalls on back-pressure until aborted.
-    const server = createHttpServer((req) => req.pause());
+    // A server that never reads the body: the upload stalls on back-pressure until aborted. The abort
+    // comes once the request's headers (sent with the first chunk of the body) have arrived.
+    const controller = new AbortController();
+    const reason = new Error('user cancelled');
+    const server = createHttpServer((req) => {
+      req.pause();
+      setTimeout(() => controller.abort(reason), 50);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
       const logger = recordingLogger();
       await using client = new StudioClient({ apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}`, logger });
-      const controller = new AbortController();
-      const reason = new Error('user cancelled');
-      setTimeout(() => controller.abort(reason), 150);
       const started = Date.now();
       await expect(
         client.segmentation.create({ model: makeGlb(16 * 1024 * 1024) }, { signal: controller.signal }),
@@ -186,6 +189,8 @@ describe('the paid POST is never resubmitted when it may have arrived', () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(SubmissionUnknownError);
     expect((error as Error).message).toMatch(/ECONNREFUSED.*nothing was sent/);
+    // The one flag a caller needs: no task can exist, so submitting again cannot pay twice.
+    expect((error as ConnectionError).notSent).toBe(true);
     // The undici error kept as `cause` carries no request headers either.
     expect(inspect(error, { depth: 10 })).not.toContain(API_KEY);
     expect(logger.lines.filter((l) => l.includes('will be retried'))).toHaveLength(2);

@@ -1,3 +1,5 @@
+import { safeWrite } from '../output.js';
+
 /**
  * Runs work with an AbortSignal tied to SIGINT / SIGTERM: the first signal cancels gracefully (paid
  * task ids are already in the journal; the next run resumes them), a second one exits at once.
@@ -7,8 +9,9 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(
-      `\nmeshparts: ${name}: stopping (press Ctrl-C again to quit now); rerun to resume\n`,
+    safeWrite(
+      process.stderr,
+      `\nmeshparts: ${name}: stopping (press Ctrl-C again to quit now); rerun the same command to resume\n`,
     );
     controller.abort(new Error(`interrupted by ${name}`));
   };

@@ -360,12 +360,19 @@ export function addSegmenterOption(command: Command): Command {
   );
 }
 
-/** `--max-credits`. */
-export function addMaxCreditsOption(command: Command, what: string): Command {
+/**
+ * `--max-credits`: `segment` refuses to submit above it; `run` spends at most that much, leaving the
+ * submissions beyond it for a later run.
+ */
+export function addMaxCreditsOption(
+  command: Command,
+  what: string,
+  verb: 'refuse' | 'spend' = 'refuse',
+): Command {
   return command.addOption(
     numberOption(
       '--max-credits <n>',
-      `refuse to ${what} if it could spend more credits`,
+      verb === 'spend' ? `the most credits to ${what}` : `refuse to ${what} if it could spend more credits`,
       NON_NEGATIVE_INTEGER,
     ),
   );

@@ -5,7 +5,7 @@ import { type Output, printable } from '../output.js';
 import type { SegmenterName } from '../pipeline/events.js';
 import { createProgressReporter } from '../progress.js';
 import { shortPath } from '../short-path.js';
-import { planTable, runJson, summaryTable } from '../summary.js';
+import { balanceCovers, failureLines, nextSteps, planTable, runJson, summaryTable } from '../summary.js';
 import { action, type CliRun } from './index.js';
 import { withInterrupt } from './interrupt.js';
 import {
@@ -56,10 +56,10 @@ export function register(program: Command, run: CliRun): void {
     .option('--resubmit-unknown', 'resubmit models whose earlier submission got no answer (may pay twice)')
     .option(
       '--resubmit-expired',
-      'resubmit models whose finished result expired before download (pays again)',
+      'resubmit models whose result expired before download, or whose task the API no longer knows (pays again)',
     );
   addConcurrencyOption(command);
-  addMaxCreditsOption(command, 'start');
+  addMaxCreditsOption(command, 'spend: submissions beyond it wait for a later run', 'spend');
   addSegmenterOption(command);
   addPollOption(addApiOptions(command));
   addSplitOptions(command);
@@ -106,15 +106,20 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
   const failed = run.results.filter((r) => r.outcome === 'failed');
   if (run.dryRun) {
     if (!output.json) output.report(planTable(run));
-    return EXIT.ok;
+    // A plan the wallet cannot pay for is refused by the real run: say so with the exit code too.
+    return balanceCovers(run) ? EXIT.ok : EXIT.usage;
   }
   if (!output.quiet) {
     output.info(`\n${summaryTable(run)}`);
-    output.info(`packs in ${shortPath(run.outDir)}/, catalog: ${shortPath(run.catalogPath)}`);
-  } else {
-    for (const r of failed)
-      output.error(`${printable(r.model.file)}: [${r.error?.code}] ${printable(r.error?.message ?? '')}`);
+    output.info(
+      `packs in ${printable(shortPath(run.outDir))}/, catalog: ${printable(shortPath(run.catalogPath))}`,
+    );
+  } else if (failed.length > 0) {
+    output.report([...failureLines(failed), ...nextSteps(failed)].join('\n'));
   }
   if (run.catalogError) output.error(printable(run.catalogError));
+  // Every model refused as bad input: nothing was done, which is exit 2 like any bad input.
+  if (failed.length === run.results.length && failed.every((r) => r.error?.code === 'input'))
+    return EXIT.usage;
   return failed.length > 0 || run.catalogError ? EXIT.someFailed : EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { type Output, plural, printable } from '../output.js';
+import { UsageError } from '../usage-error.js';
 import { action, type CliRun } from './index.js';
 import { addOutputOptions, addSplitOptions, type SplitFlags, splitOptionsFrom } from './options.js';
 
@@ -62,6 +63,10 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
     }
     return EXIT.ok;
   }
+  const { assertCanCreate } = await import('../pipeline/make-directory.js');
+  await assertCanCreate(flags.out).catch((error: unknown) => {
+    throw new UsageError(`cannot write the pack to ${flags.out}: ${(error as Error).message}`);
+  });
   const { splitModel } = await import('@meshparts/split/pack');
   const { manifest, plan, dir } = await splitModel(model, flags.out, { ...options, logger });
   if (output.json) {

@@ -1,7 +1,7 @@
 /**
  * Errors of the pipeline. Two families:
  * - `PipelineUsageError`: the run cannot start (no inputs, output is a file, the folder is locked,
- *   the credit limit would be exceeded). Nothing was submitted; the CLI exits 2.
+ *   the balance cannot pay for the plan). Nothing was submitted; the CLI exits 2.
  * - `ModelError`: one model failed. It is recorded in that model's result and never stops the others.
  */
 
@@ -21,17 +21,26 @@ export class OutputLockedError extends PipelineUsageError {
   }
 }
 
-/** The run could spend more credits than `maxCredits` allows. */
-export class CreditLimitError extends PipelineUsageError {
-  override readonly name = 'CreditLimitError';
+/**
+ * The wallet cannot pay for the run's plan: checked before the first submission, so nothing was
+ * submitted. The message names the shortfall and how to run the part the balance covers.
+ */
+export class BalanceTooLowError extends PipelineUsageError {
+  override readonly name = 'BalanceTooLowError';
   constructor(
+    /** Credits the plan could spend. */
     readonly credits: number,
-    readonly maxCredits: number,
+    /** The wallet balance. */
+    readonly balance: number,
     /** What one submission costs. */
     readonly price: number,
   ) {
+    const affordable = Math.floor(balance / price);
     super(
-      `this run needs up to ${credits} credits (${credits / price} new submission(s) at ${price} each), more than --max-credits ${maxCredits}; nothing was submitted`,
+      `this run needs up to ${credits} credits (${credits / price} new submission(s) at ${price} each) but the balance is ${balance}: ${credits - balance} short; nothing was submitted. ` +
+        (affordable > 0
+          ? `Add credits, or run the part the balance covers now with --max-credits ${affordable * price} (${affordable} submission(s); the rest waits for a later run)`
+          : 'Add credits to run it'),
     );
   }
 }
@@ -45,17 +54,24 @@ export class CreditLimitError extends PipelineUsageError {
  *   unless `resubmitUnknown` is set.
  * - `result-expired`: the task finished but its result URL has expired; resubmitting costs credits, so
  *   only with `resubmitExpired`.
+ * - `task-gone`: the API no longer knows a journaled task (404: purged, or created by another API);
+ *   resubmitting costs credits, so only with `resubmitExpired`.
+ * - `credit-limit`: not submitted, because `maxCredits` was spent on the models before it; a later run
+ *   (with a higher limit) submits it.
  * - `api`: any other API error (authentication, credits, rate limit exhausted, timeout, network).
  * - `split`: splitting the segmented model failed.
  * - `output`: the output folder could not be written (disk full, read-only, a path in the way): the
  *   message says which path and why; paid work is journaled and resumes once the folder is writable.
- * - `aborted`: the run was cancelled; the journal keeps the task id for the next run.
+ * - `aborted`: the run was cancelled; the journal keeps the task id for the next run, and a model whose
+ *   submission had not left yet is submitted by the next run as usual.
  */
 export type ModelErrorCode =
   | 'input'
   | 'segment'
   | 'submission-unknown'
   | 'result-expired'
+  | 'task-gone'
+  | 'credit-limit'
   | 'api'
   | 'split'
   | 'output'
@@ -112,8 +128,16 @@ export function outputErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The message of any thrown value, first line only. */
+/** Longest message kept from an error: a server's failure reason can be as long as its answer. */
+const MESSAGE_LIMIT = 2000;
+
+/**
+ * The message of any thrown value, whole: a failure reason is never cut at a line break (printing
+ * goes through printable(), which shows line breaks and escape sequences as `\u{…}`), only past
+ * {@link MESSAGE_LIMIT} characters, saying so.
+ */
 export function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+  if (message.length <= MESSAGE_LIMIT) return message;
+  return `${message.slice(0, MESSAGE_LIMIT)}… (${message.length - MESSAGE_LIMIT} more characters)`;
 }

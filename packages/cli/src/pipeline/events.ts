@@ -26,8 +26,10 @@ export interface ModelRef {
  * - `resume`: the journal holds a paid task id; wait for it and download (no new submission).
  * - `submit`: a new Tripo submission (80 credits).
  * - `segment`: the local segmenter runs (free, offline).
- * - `blocked`: a previous submission's outcome is unknown, or its result expired; not resubmitted
- *   without `resubmitUnknown` / `resubmitExpired` (reported as failed).
+ * - `blocked`: nothing is done and the model is reported as failed: a previous submission's outcome
+ *   is unknown, or its result expired or its task is gone (not resubmitted without `resubmitUnknown` /
+ *   `resubmitExpired`); the free check before paying refused the file (`input`); or `maxCredits` was
+ *   spent on the models before it (`credit-limit`).
  */
 export type PlannedAction = 'skip' | 'split' | 'resume' | 'submit' | 'segment' | 'blocked';
 
@@ -41,7 +43,7 @@ export interface ModelPlan {
   /** Why, in a few words (shown by `--dry-run`). */
   reason: string;
   /** For `blocked`: what blocks it, as the ModelError code the model will fail with. */
-  blockedBy?: 'submission-unknown' | 'result-expired';
+  blockedBy?: 'submission-unknown' | 'result-expired' | 'task-gone' | 'input' | 'credit-limit';
 }
 
 /** The outcome of one model. */
@@ -58,17 +60,42 @@ export interface ModelResult {
   manifestPath?: string;
   parts?: number;
   taskId?: string;
-  /** Credits this model spent in this run (80 per new submission; refunded failures still count). */
+  /**
+   * Credits this model spent in this run: 80 when the API accepted its submission (a task id came
+   * back), 0 once the provider refunds a failed task, 0 for resumed, cached, skipped and local models.
+   */
   credits: number;
+  /**
+   * 80 when this run's submission may have created a task but no task id came back (the outcome is
+   * unknown: see `submission-unknown`). Not counted in `credits`.
+   */
+  unknownCredits?: number;
   durationMs: number;
   error?: ModelError;
 }
 
+/**
+ * Events, per model in this order: `start`, then for a paid submission `waiting` (only when it has to
+ * wait for its turn in the request budget), `sending` (the intent is journaled, the upload leaves),
+ * `submitted` (the task id is journaled; `journaled: false` when the journal could not take it, and
+ * the id must be kept), `progress` and `next-poll` while the task runs, `downloaded`; or `segmented`
+ * for the local segmenter; then `split` and `done`, or `skipped` / `failed`.
+ */
 export type PipelineEvent =
   | { type: 'plan'; segmenter: SegmenterName; plans: readonly ModelPlan[]; credits: number }
   | { type: 'start'; model: ModelRef; action: PlannedAction }
-  | { type: 'submitted'; model: ModelRef; taskId: string; resumed: boolean }
+  | {
+      type: 'waiting';
+      model: ModelRef;
+      /** When the next request of the run may start (epoch ms). */
+      nextSlotAt: number;
+      /** Requests queued before this one. */
+      ahead: number;
+    }
+  | { type: 'sending'; model: ModelRef }
+  | { type: 'submitted'; model: ModelRef; taskId: string; resumed: boolean; journaled: boolean }
   | { type: 'progress'; model: ModelRef; taskId?: string; status: string; progress: number }
+  | { type: 'next-poll'; model: ModelRef; taskId: string; at: number }
   | { type: 'downloaded'; model: ModelRef; taskId?: string; path: string; byteLength: number }
   | { type: 'segmented'; model: ModelRef; parts: number; strategy: string }
   | { type: 'split'; model: ModelRef; parts: number; packDir: string }

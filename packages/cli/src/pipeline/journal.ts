@@ -8,12 +8,20 @@ import { syncDir } from './fs-atomic.js';
  * loss resume paid tasks instead of paying again.
  *
  * States, in the order a model goes through them:
+ * - `submitting`: the intent record, written right before the paid upload leaves (after the rate
+ *   limiter let it go): the model's hash and the time. If nothing follows it (kill -9 during the
+ *   upload or before the answer is written down, a disk that filled up in between), the submission's
+ *   outcome is unknown, and the model is not submitted again without `--resubmit-unknown`.
  * - `submitted`: a task exists and has been paid for (`taskId` set). Written before any waiting.
+ * - `unpaid`: the submission announced by `submitting` created no task: it never left (cancelled
+ *   before its upload began, refused locally) or the API refused it (`reason` says why).
  * - `unknown`: the POST may have created a task but no task id came back. Never resubmitted by default.
  * - `finished`: the task finished upstream; its result can be downloaded (until it expires).
- * - `downloaded`: the segmented GLB is in the cache.
+ * - `downloaded`: the segmented GLB is in the cache (`cacheFile`, `cacheSha256`).
+ * - `segmented`: the local segmenter's result is in the cache (`cacheFile`, `cacheSha256`).
  * - `packed`: the pack is written (`splitKey` says which split options made it).
- * - `failed`: the task failed upstream or its result expired (`reason` says which).
+ * - `failed`: the task failed upstream, its result expired, or the API no longer knows it
+ *   (`reason`: `task-failed`, `expired`, `gone`).
  *
  * Lines are keyed by the input's sha256, so renaming or moving a model does not lose its task.
  * The journal never holds the API key: entries carry only hashes, file paths, task ids and states.
@@ -21,7 +29,16 @@ import { syncDir } from './fs-atomic.js';
  * append starts on a fresh line.
  */
 
-export type JournalState = 'submitted' | 'unknown' | 'finished' | 'downloaded' | 'packed' | 'failed';
+export type JournalState =
+  | 'submitting'
+  | 'submitted'
+  | 'unpaid'
+  | 'unknown'
+  | 'finished'
+  | 'downloaded'
+  | 'segmented'
+  | 'packed'
+  | 'failed';
 
 export interface JournalEntry {
   /** sha256 of the input model file. */
@@ -32,8 +49,12 @@ export interface JournalEntry {
   /** Which segmenter the entry belongs to. */
   segmenter: 'tripo' | 'local';
   taskId?: string;
-  /** For `failed`: `task-failed` or `expired`; for `unknown`: the error message. */
+  /** For `failed`: `task-failed`, `expired` or `gone`; for `unknown` and `unpaid`: why. */
   reason?: string;
+  /** For `downloaded` and `segmented`: the cache entry's file name (in `.meshparts/cache/`). */
+  cacheFile?: string;
+  /** For `downloaded` and `segmented`: the sha256 of that cache entry, checked before it is used. */
+  cacheSha256?: string;
   /** For `packed`: the pack folder (model slug) it was written to. */
   pack?: string;
   /** For `packed`: a fingerprint of the split options that made the pack. */
@@ -80,6 +101,7 @@ function isEntry(value: unknown): value is JournalEntry {
 export class JournalHistory {
   private readonly latestByKey = new Map<string, JournalEntry>();
   private readonly splitKeyByPack = new Map<string, string>();
+  private readonly hashByCacheFile = new Map<string, string>();
 
   constructor(entries: readonly JournalEntry[] = []) {
     for (const entry of entries) this.remember(entry);
@@ -95,10 +117,18 @@ export class JournalHistory {
     return this.splitKeyByPack.get(`${segmenter}:${sha256}:${pack}`);
   }
 
+  /** The sha256 last recorded for a cache entry (by file name), if any. */
+  cacheSha256(cacheFile: string): string | undefined {
+    return this.hashByCacheFile.get(cacheFile);
+  }
+
   remember(entry: JournalEntry): void {
     this.latestByKey.set(`${entry.segmenter}:${entry.sha256}`, entry);
     if (entry.state === 'packed' && entry.pack !== undefined && entry.splitKey !== undefined) {
       this.splitKeyByPack.set(`${entry.segmenter}:${entry.sha256}:${entry.pack}`, entry.splitKey);
+    }
+    if (typeof entry.cacheFile === 'string' && typeof entry.cacheSha256 === 'string') {
+      this.hashByCacheFile.set(entry.cacheFile, entry.cacheSha256);
     }
   }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { link, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OutputLockedError } from './errors.js';
 import { writeNewFile } from './fs-atomic.js';
 import { JOURNAL_DIR } from './journal.js';
+import { makeDirectory } from './make-directory.js';
 
 /**
  * An exclusive lock on an output folder: `<outDir>/.meshparts/lock`, created with `open(..., 'wx')`
@@ -34,11 +35,13 @@ export function lockPath(outDir: string): string {
 /** Takes the lock of `outDir` or throws OutputLockedError. */
 export async function acquireLock(outDir: string): Promise<OutputLock> {
   const path = lockPath(outDir);
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await createWithContent(path, JSON.stringify(lockInfo()));
-      return { path, release: () => rm(path, { force: true }) };
+      // A lock that cannot be removed (the folder turned read-only) is stale once this process is
+      // gone, and the next run takes it over: failing to remove it must not hide the run's results.
+      return { path, release: () => rm(path, { force: true }).catch(() => undefined) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readLock(path);

@@ -9,8 +9,10 @@ export interface PlanInputs {
   history: JournalHistory;
   /** The pack on disk when it is complete for this input and segmenter. */
   pack: CompletePack | undefined;
-  /** Whether the segmented GLB is cached. */
+  /** Whether the segmented GLB is cached (and its entry checked: see cache.ts). */
   cached: boolean;
+  /** The cache entry was damaged (its hash did not match the journal) and is fetched again. */
+  cacheDamaged?: boolean;
   /** Fingerprint of this run's split settings. */
   splitKey: string;
   resubmitUnknown: boolean;
@@ -20,9 +22,11 @@ export interface PlanInputs {
 /**
  * Decides what to do with one model, from what is on disk and in the journal, cheapest first:
  * a complete pack made with the same split settings → skip; a cached segmented GLB → split only;
- * a journaled paid task → resume it; an unknown or expired submission → blocked unless allowed;
- * otherwise segment (local, free) or submit (tripo, 80 credits). Pure: no I/O, so `--dry-run`
- * and the real run agree.
+ * a journaled paid task → resume it; a submission of unknown outcome (an `unknown` line, or an intent
+ * record `submitting` with nothing after it), an expired result or a task the API no longer knows →
+ * blocked unless allowed; otherwise segment (local, free) or submit (tripo, 80 credits; an `unpaid`
+ * submission created nothing and is submitted again). Pure: no I/O, so `--dry-run` and the real run
+ * agree. (The checks of the whole run come after: see run-plan.ts.)
  */
 export function planModel(inputs: PlanInputs): ModelPlan {
   const { model, segmenter, history, pack, cached } = inputs;
@@ -42,7 +46,10 @@ export function planModel(inputs: PlanInputs): ModelPlan {
     }
   }
   if (cached) return { ...base, action: 'split', reason: 'segmented GLB cached' };
-  if (segmenter === 'local') return { ...base, action: 'segment', reason: 'local segmenter (free)' };
+  const damaged = inputs.cacheDamaged ? 'the cached segmented GLB was damaged: ' : '';
+  if (segmenter === 'local') {
+    return { ...base, action: 'segment', reason: `${damaged}local segmenter (free)` };
+  }
 
   const entry = history.latest(model.sha256, 'tripo');
   const taskId = entry?.taskId;
@@ -51,7 +58,19 @@ export function planModel(inputs: PlanInputs): ModelPlan {
     case 'finished':
     case 'downloaded':
     case 'packed':
-      if (taskId) return { ...base, action: 'resume', taskId, reason: `resume paid task ${taskId}` };
+      if (taskId) {
+        return { ...base, action: 'resume', taskId, reason: `${damaged}resume paid task ${taskId}` };
+      }
+      break;
+    case 'submitting':
+      if (!inputs.resubmitUnknown) {
+        return {
+          ...base,
+          action: 'blocked',
+          blockedBy: 'submission-unknown',
+          reason: `a submission was being sent at ${entry.at} when meshparts stopped, and no task id was written down: it may have created a task; not resubmitted without --resubmit-unknown (check the wallet history first: it may pay twice)`,
+        };
+      }
       break;
     case 'unknown':
       if (!inputs.resubmitUnknown) {
@@ -60,7 +79,7 @@ export function planModel(inputs: PlanInputs): ModelPlan {
           action: 'blocked',
           blockedBy: 'submission-unknown',
           reason:
-            'an earlier submission may have created a task (no task id came back); not resubmitted without --resubmit-unknown',
+            'an earlier submission may have created a task (no task id came back); not resubmitted without --resubmit-unknown (check the wallet history first: it may pay twice)',
         };
       }
       break;
@@ -74,12 +93,21 @@ export function planModel(inputs: PlanInputs): ModelPlan {
           reason: `the result of task ${taskId ?? '?'} expired before it was downloaded; resubmitting costs ${SEGMENTATION_CREDITS} credits: use --resubmit-expired`,
         };
       }
+      if (entry.reason === 'gone' && !inputs.resubmitExpired) {
+        return {
+          ...base,
+          action: 'blocked',
+          blockedBy: 'task-gone',
+          ...(taskId ? { taskId } : {}),
+          reason: `the API no longer knows task ${taskId ?? '?'} (it answered 404), so its result cannot be fetched; resubmitting costs ${SEGMENTATION_CREDITS} credits: use --resubmit-expired`,
+        };
+      }
       break;
   }
   return {
     ...base,
     action: 'submit',
     credits: SEGMENTATION_CREDITS,
-    reason: `new submission (${SEGMENTATION_CREDITS} credits)`,
+    reason: `${damaged}new submission (${SEGMENTATION_CREDITS} credits)`,
   };
 }

@@ -6,19 +6,23 @@ import type { SegmentCache } from './cache.js';
 import { assertRoomForResult } from './disk-room.js';
 import { ModelError, messageOf, outputErrorCode } from './errors.js';
 import type { ModelPlan, ModelRef, ModelResult, PipelineEvent, SegmenterName } from './events.js';
-import type { Journal } from './journal.js';
+import type { Journal, JournalEntry } from './journal.js';
 import { readCompletePack } from './pack-check.js';
 import {
   downloadResult,
   isInputRejected,
+  isNotSent,
   isResultExpired,
   isTaskFailed,
+  isTaskGone,
   type StudioClient,
   submissionSurelyRejected,
   submitSegmentation,
+  type UploadSource,
   waitForResult,
 } from './segmenters.js';
 import { packSegmented, type SplitOptions, segmentFileLocally } from './split-api.js';
+import { uploadSourceOf } from './upload-check.js';
 
 /** What every model of a run shares. Built once per run by runPipeline; no module state. */
 export interface RunContext {
@@ -34,20 +38,28 @@ export interface RunContext {
   emit: (event: PipelineEvent) => void;
   /** In-flight segmentations by input sha256, so identical inputs are segmented (and paid) once. */
   shared: Map<string, Promise<unknown>>;
+  /** The API's upload limit (the free check before paying). */
+  maxUploadBytes: number;
 }
 
-interface Segmented {
+export interface Segmented {
   path: string;
   taskId: string | null;
 }
 
 /**
- * What a model has paid for so far in this run: 80 credits once its submission is accepted (0 again if
- * refunded), and the task id, so a failure at any later step still reports the paid task.
+ * What a model has paid for so far in this run, and whether its task id is on disk: 80 credits once
+ * its submission is accepted (0 again if refunded), 80 "unknown" when the outcome of its submission is
+ * unknown, and the task id, so a failure at any later step still reports the paid task.
  */
-interface Spend {
+export interface Spend {
   credits: number;
+  unknownCredits: number;
   taskId?: string;
+  /** The journal holds a line with the task id (a rerun resumes the task). */
+  journaled: boolean;
+  /** Why the journal could not take the task id, while it could not. */
+  journalError?: string;
 }
 
 /**
@@ -59,7 +71,7 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
   const started = Date.now();
   const base = { model, segmenter: context.segmenter, action: plan.action };
   context.emit({ type: 'start', model, action: plan.action });
-  const spend: Spend = { credits: 0 };
+  const spend: Spend = { credits: 0, unknownCredits: 0, journaled: plan.action === 'resume' };
   let taskId: string | undefined = plan.taskId;
   try {
     const packDir = join(context.outDir, model.slug);
@@ -81,6 +93,13 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
     }
     if (plan.action === 'blocked') {
       throw new ModelError(plan.blockedBy ?? 'submission-unknown', plan.reason, plan.taskId);
+    }
+    if (context.signal?.aborted) {
+      // Queued behind the models in flight when the run was cancelled: nothing of it was done.
+      throw new ModelError(
+        'aborted',
+        'cancelled before it started: nothing was done or paid; the next run does it',
+      );
     }
     const segmented = await segmentShared(context, plan, spend);
     taskId = segmented.taskId ?? undefined;
@@ -113,13 +132,14 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
     context.emit({ type: 'done', model, result });
     return result;
   } catch (error) {
-    const modelError = toModelError(error, taskId ?? spend.taskId, context.signal, context.outDir);
+    const modelError = toModelError(error, taskId ?? spend.taskId, spend, context);
     if (modelError.taskId) taskId = modelError.taskId;
     const result: ModelResult = {
       ...base,
       outcome: 'failed',
       ...(taskId ? { taskId } : {}),
       credits: spend.credits,
+      ...(spend.unknownCredits > 0 ? { unknownCredits: spend.unknownCredits } : {}),
       durationMs: Date.now() - started,
       error: modelError,
     };
@@ -138,79 +158,154 @@ async function segmentShared(context: RunContext, plan: ModelPlan, spend: Spend)
   return work;
 }
 
-async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Promise<Segmented> {
+/**
+ * The segmented GLB of a model, from the cache, the local segmenter, a journaled task or a new paid
+ * submission (the plan says which). Used by runPipeline (then split) and by segmentModel (then copied).
+ */
+export async function segment(context: RunContext, plan: ModelPlan, spend: Spend): Promise<Segmented> {
   const { model } = plan;
   const { cache, segmenter } = context;
   if (plan.action === 'split') {
     const entry = context.journal.history.latest(model.sha256, segmenter);
     return { path: cache.path(model.sha256), taskId: entry?.taskId ?? null };
   }
-  if (plan.action === 'segment') {
-    if (!/\.(glb|gltf)$/i.test(model.file)) {
-      throw new ModelError(
-        'input',
-        `the local segmenter reads .glb and .gltf only; ${basename(model.file)} needs the tripo segmenter (an API key)`,
-      );
-    }
-    let local: Awaited<ReturnType<typeof segmentFileLocally>>;
-    try {
-      local = await segmentFileLocally(
-        model.file,
-        context.settings.labels,
-        context.settings.limits,
-        context.settings.granularity,
-      );
-    } catch (error) {
-      const code = isInputError(error) ? 'input' : 'segment';
-      throw new ModelError(code, messageOf(error), undefined, { cause: error });
-    }
-    if (local.parts === 0)
-      throw new ModelError('input', `${model.file} has no mesh in its scene: nothing to segment`);
-    const path = await cache.put(model.sha256, local.bytes);
-    context.emit({ type: 'segmented', model, parts: local.parts, strategy: local.strategy });
-    return { path, taskId: null };
-  }
+  if (plan.action === 'segment') return segmentLocally(context, model);
   const client = context.client;
   if (!client) throw new ModelError('api', 'no API client for the tripo segmenter');
   if (plan.action === 'resume' && plan.taskId) {
-    context.emit({ type: 'submitted', model, taskId: plan.taskId, resumed: true });
+    spend.taskId = plan.taskId;
+    context.emit({ type: 'submitted', model, taskId: plan.taskId, resumed: true, journaled: true });
     // The journal's `submitted` line is the task's creation time: its age and pace aim the polls.
     const entry = context.journal.history.latest(model.sha256, 'tripo');
     const createdAt = entry?.state === 'submitted' ? entry.at : undefined;
     const path = await waitAndDownload(context, client, model, plan.taskId, spend, createdAt);
     return { path, taskId: plan.taskId };
   }
-  const taskId = await submit(context, client, model, spend);
+  // The free checks ran when the run was planned; this reads the file again as it is now, and packs
+  // a .gltf and its resources into the one GLB the API takes.
+  const source = await uploadSourceOf(model.file, context.settings.limits ?? {}, context.maxUploadBytes);
+  await assertRoomForResult(context.outDir, model.file);
+  const taskId = await submit(context, client, model, source, spend);
   const path = await waitAndDownload(context, client, model, taskId, spend);
   return { path, taskId };
 }
 
-/** The paid step: the task id is journaled (fsync'd) before anything else happens. */
+async function segmentLocally(context: RunContext, model: ModelRef): Promise<Segmented> {
+  if (!/\.(glb|gltf)$/i.test(model.file)) {
+    const name = basename(model.file);
+    throw new ModelError(
+      'input',
+      /\.(fbx|obj|stl)$/i.test(model.file)
+        ? `the local segmenter reads .glb and .gltf only; ${name} needs the tripo segmenter (an API key)`
+        : `${name} is not a model file meshparts reads (.glb, .gltf; with an API key also .fbx, .obj, .stl)`,
+    );
+  }
+  let local: Awaited<ReturnType<typeof segmentFileLocally>>;
+  try {
+    local = await segmentFileLocally(
+      model.file,
+      context.settings.labels,
+      context.settings.limits,
+      context.settings.granularity,
+    );
+  } catch (error) {
+    const code = error instanceof ModelReadError ? 'input' : 'segment';
+    throw new ModelError(code, messageOf(error), undefined, { cause: error });
+  }
+  if (local.parts === 0)
+    throw new ModelError('input', `${model.file} has no mesh in its scene: nothing to segment`);
+  const { cache } = context;
+  const entry = await cache.put(model.sha256, local.bytes);
+  try {
+    await context.journal.append({
+      sha256: model.sha256,
+      file: model.file,
+      state: 'segmented',
+      segmenter: 'local',
+      cacheFile: cache.fileName(model.sha256),
+      cacheSha256: entry.sha256,
+    });
+  } catch (error) {
+    // The entry is whole (written atomically); without its hash a rerun checks its GLB header.
+    if (!outputErrorCode(error)) throw error;
+  }
+  context.emit({ type: 'segmented', model, parts: local.parts, strategy: local.strategy });
+  return { path: entry.path, taskId: null };
+}
+
+/**
+ * The paid step. The intent record (`submitting`) is journaled and fsync'd right before the upload
+ * leaves, the task id right after the API answers and before anything else happens. A submission
+ * that never left (cancelled in the rate limiter's queue, a journal that cannot be written) or that
+ * the API refused created nothing: it is recorded `unpaid` and costs nothing. Anything else may have
+ * created a task: `unknown`, never resubmitted without `--resubmit-unknown`.
+ */
 async function submit(
   context: RunContext,
   client: StudioClient,
   model: ModelRef,
+  source: UploadSource,
   spend: Spend,
 ): Promise<string> {
-  await assertRoomForResult(context.outDir, model.file);
+  const line = (state: JournalEntry['state'], extra: Partial<JournalEntry> = {}) =>
+    context.journal.append({ sha256: model.sha256, file: model.file, state, segmenter: 'tripo', ...extra });
+  let intent = false;
+  let journalFailure: unknown;
   let taskId: string;
   try {
-    taskId = await submitSegmentation(client, model.file, context.signal);
-  } catch (error) {
-    // Cancelling during the upload is no proof that no task was created: it counts as unknown too.
-    if (submissionSurelyRejected(error)) {
-      throw new ModelError(isInputRejected(error) ? 'input' : 'api', messageOf(error), undefined, {
-        cause: error,
-      });
-    }
-    spend.credits = SEGMENTATION_CREDITS; // possibly spent: count it, never under-report
-    await context.journal.append({
-      sha256: model.sha256,
-      file: model.file,
-      state: 'unknown',
-      segmenter: 'tripo',
-      reason: messageOf(error),
+    taskId = await submitSegmentation(client, source, {
+      signal: context.signal,
+      beforeSend: async () => {
+        if (!intent) {
+          try {
+            await line('submitting');
+          } catch (error) {
+            journalFailure = error;
+            throw error;
+          }
+          intent = true;
+        }
+        context.emit({ type: 'sending', model });
+      },
+      onQueued: ({ nextFreeAt, ahead }) =>
+        context.emit({ type: 'waiting', model, nextSlotAt: nextFreeAt, ahead }),
     });
+  } catch (error) {
+    const notSent = isNotSent(error);
+    if (notSent || submissionSurelyRejected(error)) {
+      let note = '';
+      if (intent) {
+        try {
+          await line('unpaid', { reason: notSent ? 'not sent' : messageOf(error) });
+        } catch (journalError) {
+          note = `; the journal could not record that nothing was paid (${messageOf(journalError)}), so the next run holds this model as outcome unknown: pass --resubmit-unknown for it`;
+        }
+      }
+      if (journalFailure !== undefined) {
+        throw new ModelError(
+          'output',
+          `cannot write the journal ${context.journal.path} (${messageOf(journalFailure)}): nothing was submitted or paid`,
+          undefined,
+          { cause: journalFailure },
+        );
+      }
+      if (notSent && context.signal?.aborted) {
+        throw new ModelError(
+          'aborted',
+          `cancelled before its upload began: nothing was sent or paid; the next run submits it${note}`,
+          undefined,
+          { cause: error },
+        );
+      }
+      const code = !notSent && isInputRejected(error) ? 'input' : 'api';
+      throw new ModelError(code, `${messageOf(error)}${note}`, undefined, { cause: error });
+    }
+    spend.unknownCredits = SEGMENTATION_CREDITS; // may have been spent: reported apart, never hidden
+    try {
+      await line('unknown', { reason: messageOf(error) });
+    } catch {
+      // The intent record on disk already makes the next run treat this model as outcome unknown.
+    }
     throw new ModelError(
       'submission-unknown',
       `the submission may have created a task, but no task id came back (${messageOf(error)}); not resubmitted: check your wallet, then rerun with --resubmit-unknown to pay again`,
@@ -220,25 +315,37 @@ async function submit(
   }
   spend.credits = SEGMENTATION_CREDITS;
   spend.taskId = taskId;
+  await journalTask(context, model, spend, 'submitted');
+  context.emit({ type: 'submitted', model, taskId, resumed: false, journaled: spend.journaled });
+  return taskId;
+}
+
+/**
+ * Appends a line holding the model's task id. A journal that cannot take it (a full disk) does not
+ * stop the model: the id is kept in memory, every later line tries again, and the intent record on
+ * disk makes a rerun hold the model as outcome unknown rather than pay again.
+ */
+async function journalTask(
+  context: RunContext,
+  model: ModelRef,
+  spend: Spend,
+  state: JournalEntry['state'],
+  extra: Partial<JournalEntry> = {},
+): Promise<void> {
   try {
     await context.journal.append({
       sha256: model.sha256,
       file: model.file,
-      state: 'submitted',
+      state,
       segmenter: 'tripo',
-      taskId,
+      ...(spend.taskId ? { taskId: spend.taskId } : {}),
+      ...extra,
     });
+    spend.journaled = true;
+    delete spend.journalError;
   } catch (error) {
-    // The one case where a paid task id is not on disk: say so plainly, with the id.
-    throw new ModelError(
-      'output',
-      `task ${taskId} is paid but could not be journaled (${messageOf(error)}); keep its id: a rerun cannot find it`,
-      taskId,
-      { cause: error },
-    );
+    if (!spend.journaled) spend.journalError ??= messageOf(error);
   }
-  context.emit({ type: 'submitted', model, taskId, resumed: false });
-  return taskId;
 }
 
 async function waitAndDownload(
@@ -249,15 +356,6 @@ async function waitAndDownload(
   spend: Spend,
   createdAt?: string,
 ): Promise<string> {
-  const journal = (state: 'finished' | 'downloaded' | 'failed', reason?: string) =>
-    context.journal.append({
-      sha256: model.sha256,
-      file: model.file,
-      state,
-      segmenter: 'tripo',
-      taskId,
-      ...(reason ? { reason } : {}),
-    });
   let url: string;
   try {
     url = await waitForResult(client, taskId, {
@@ -266,25 +364,38 @@ async function waitAndDownload(
       ...(createdAt !== undefined ? { createdAt } : {}),
       onProgress: ({ status, progress }) =>
         context.emit({ type: 'progress', model, taskId, status, progress }),
+      onNextPoll: (at) => context.emit({ type: 'next-poll', model, taskId, at }),
     });
   } catch (error) {
     if (isTaskFailed(error)) {
       spend.credits = 0; // the provider refunds a failed task
-      await journal('failed', 'task-failed');
+      await journalTask(context, model, spend, 'failed', { reason: 'task-failed' });
       throw new ModelError('segment', messageOf(error), taskId, { cause: error });
+    }
+    if (isTaskGone(error)) {
+      await journalTask(context, model, spend, 'failed', { reason: 'gone' });
+      throw new ModelError(
+        'task-gone',
+        `the API no longer knows task ${taskId} (it answered 404: the task was purged, or another API created it), so its result cannot be fetched; rerun with --resubmit-expired to pay for a new segmentation`,
+        taskId,
+        { cause: error },
+      );
     }
     throw error;
   }
-  await journal('finished');
+  await journalTask(context, model, spend, 'finished');
   try {
     const target = context.cache.path(model.sha256);
-    const { byteLength } = await downloadResult(client, url, target, context.signal);
-    await journal('downloaded');
+    const { byteLength, sha256 } = await downloadResult(client, url, target, context.signal);
+    await journalTask(context, model, spend, 'downloaded', {
+      cacheFile: context.cache.fileName(model.sha256),
+      cacheSha256: sha256,
+    });
     context.emit({ type: 'downloaded', model, taskId, path: target, byteLength });
     return target;
   } catch (error) {
     if (isResultExpired(error)) {
-      await journal('failed', 'expired');
+      await journalTask(context, model, spend, 'failed', { reason: 'expired' });
       throw new ModelError(
         'result-expired',
         `the result of task ${taskId} expired before it was downloaded; rerun with --resubmit-expired to pay for a new segmentation`,
@@ -329,9 +440,7 @@ async function split(
         'output',
         `cannot write the pack ${packDir}: ${messageOf(error)}`,
         segmented.taskId ?? undefined,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
     throw new ModelError('split', `split failed: ${messageOf(error)}`, segmented.taskId ?? undefined, {
@@ -340,35 +449,39 @@ async function split(
   }
 }
 
-function toModelError(
+/**
+ * The ModelError of anything that failed a model, saying what becomes of its paid task: resumed by
+ * the next run when the journal holds it, or to be kept by hand when the journal could not take it.
+ */
+export function toModelError(
   error: unknown,
   taskId: string | undefined,
-  signal: AbortSignal | undefined,
-  outDir: string,
+  spend: Spend,
+  context: Pick<RunContext, 'signal' | 'outDir'>,
 ): ModelError {
-  if (error instanceof ModelError) return error;
   const withTask = (error as { taskId?: unknown } | undefined)?.taskId;
   const id = typeof withTask === 'string' ? withTask : taskId;
-  if (signal?.aborted) {
-    return new ModelError(
-      'aborted',
-      `cancelled${id ? `; task ${id} is journaled and resumes on the next run` : ''}`,
-      id,
-      {
-        cause: error,
-      },
-    );
+  const lost =
+    id !== undefined && !spend.journaled
+      ? `; task ${id} is paid but the journal could not record it (${spend.journalError ?? 'no line was written'}): keep its id, and fetch its result with \`meshparts segment --task ${id} -o <file>.glb\``
+      : '';
+  if (error instanceof ModelError) {
+    if (lost === '') return error;
+    return new ModelError(error.code, `${error.message}${lost}`, error.taskId ?? id, { cause: error });
   }
-  const suffix = id ? ` (task ${id} is journaled: rerun to resume it without paying again)` : '';
+  if (context.signal?.aborted) {
+    const next = id ? (lost === '' ? `; task ${id} is journaled and resumes on the next run` : lost) : '';
+    return new ModelError('aborted', `cancelled${next}`, id, { cause: error });
+  }
+  const suffix = id
+    ? lost === ''
+      ? ` (task ${id} is journaled: rerun to resume it without paying again)`
+      : lost
+    : '';
   if (outputErrorCode(error)) {
-    return new ModelError('output', `cannot write to ${outDir}: ${messageOf(error)}${suffix}`, id, {
+    return new ModelError('output', `cannot write to ${context.outDir}: ${messageOf(error)}${suffix}`, id, {
       cause: error,
     });
   }
   return new ModelError('api', `${messageOf(error)}${suffix}`, id, { cause: error });
-}
-
-/** Errors of @meshparts/split that mean the model file itself is bad (ModelLimitError is one too). */
-function isInputError(error: unknown): boolean {
-  return error instanceof ModelReadError;
 }

@@ -1,4 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
+import { stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import pLimit from 'p-limit';
@@ -6,7 +7,7 @@ import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
 import { type CatalogEntry, catalogPath, readCatalog, writeCatalog } from './catalog.js';
 import { removeStaleTemps } from './cleanup.js';
-import { CreditLimitError, ModelError, messageOf, PipelineUsageError } from './errors.js';
+import { BalanceTooLowError, ModelError, messageOf, PipelineUsageError } from './errors.js';
 import type {
   ModelPlan,
   ModelRef,
@@ -19,11 +20,19 @@ import { sha256File } from './hash.js';
 import { expandInputs, splitMissingInputs } from './inputs.js';
 import { Journal, type JournalHistory, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
+import { makeDirectory } from './make-directory.js';
 import { readCompletePack } from './pack-check.js';
-import { planModel } from './plan.js';
 import { processModel } from './process-model.js';
+import { planRun } from './run-plan.js';
 import { chooseSegmenter } from './segmenter-choice.js';
-import { type ClientOptions, createClient, type StudioClient, walletBalance } from './segmenters.js';
+import {
+  type ClientOptions,
+  createClient,
+  isAuthenticationError,
+  maxUploadBytes,
+  type StudioClient,
+  walletBalance,
+} from './segmenters.js';
 import { assignSlugs, slugOwnersOnDisk } from './slug.js';
 import { cacheVariant, type SplitOptions, safeFileName, splitKey } from './split-api.js';
 
@@ -41,7 +50,10 @@ export interface RunPipelineOptions {
   split?: SplitOptions;
   /** Models in flight at once. Default {@link RUN_PIPELINE_DEFAULTS}.concurrency. */
   concurrency?: number;
-  /** Refuse to start when the run could spend more credits than this. */
+  /**
+   * Spend at most this many credits: the submissions beyond it (in input order) are not made in
+   * this run; those models fail with code `credit-limit` and a later run submits them.
+   */
   maxCredits?: number;
   /** Plan only: no submission, no file written; checks the balance when segmenting with Tripo. */
   dryRun?: boolean;
@@ -69,10 +81,20 @@ export interface PipelineRun {
   plans: ModelPlan[];
   /** Credits the plan could spend (80 per new submission). */
   plannedCredits: number;
-  /** Credits spent by this run. */
+  /** Credits spent by this run: submissions the API accepted, less refunds of failed tasks. */
   spentCredits: number;
-  /** The wallet balance, when a dry run checked it. */
+  /**
+   * Credits of this run's submissions whose outcome is unknown (the upload may have reached the API,
+   * no task id came back): not in `spentCredits`; `unknownOutcome` says what the balance tells.
+   */
+  unknownCredits: number;
+  /** The wallet balance before the first submission (or as a dry run checked it). */
   balance?: number;
+  /**
+   * When some submissions' outcome is unknown: what the wallet says about them, read again at the
+   * end of the run and compared with the balance before the first submission.
+   */
+  unknownOutcome?: UnknownOutcome;
   /** Path of catalog.json (not written by a dry run). */
   catalogPath: string;
   /** Why catalog.json could not be written (a full disk): the packs are fine, the catalog is stale. */
@@ -80,12 +102,27 @@ export interface PipelineRun {
   outDir: string;
 }
 
+/** What the wallet says about the submissions of unknown outcome (see {@link PipelineRun}). */
+export interface UnknownOutcome {
+  /** Balance before the first submission and at the end of the run. */
+  before: number;
+  after: number;
+  /** Credits the accepted submissions account for (refunds of failed tasks deducted). */
+  accounted: number;
+  /** Credits the wallet lost beyond those: what the unknown submissions most likely cost. */
+  unexplained: number;
+  /** Submissions of unknown outcome in this run. */
+  submissions: number;
+}
+
 /**
  * Runs the whole pipeline of DESIGN.md on many models: hash → plan (from packs, cache and journal) →
  * segment (Tripo or local) → split → pack, p-limit bounding the models in flight and one StudioClient
  * (one rate limiter) serving every request. One model's failure never stops the others; it is returned
- * as that model's `error`. Throws {@link PipelineUsageError} (nothing started) for bad inputs, a locked
- * output folder, or a plan over `maxCredits`.
+ * as that model's `error`. Before the first paid submission, every planned submission passes the free
+ * checks (a model that fails them is an `input` failure that costs nothing) and the wallet balance is
+ * read. Throws {@link PipelineUsageError} (nothing submitted) for bad inputs, a locked output folder,
+ * or a plan the balance cannot pay for ({@link BalanceTooLowError}).
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineRun> {
   const concurrency = options.concurrency ?? RUN_PIPELINE_DEFAULTS.concurrency;
@@ -104,55 +141,75 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const emit = (event: PipelineEvent) => options.onEvent?.(event);
   // A missing input among good ones fails alone (the others run); only when none exists is it usage.
   const { present, missing } = await splitMissingInputs(options.inputs);
-  const files = await expandInputs(present.length > 0 ? present : options.inputs, outDir);
-  // The client is made before anything is written: a bad base URL (plain http to a remote host) is
-  // bad usage, found before the output folder is locked or a journal line written.
+  const inputs = await expandInputs(present.length > 0 ? present : options.inputs, outDir);
+  // The client is made before anything is written: a bad base URL (plain http to a remote host) or a
+  // key no HTTP header can carry is bad usage, found before the output folder is locked.
   let client: StudioClient | undefined;
-  if (segmenter === 'tripo' && !options.dryRun) client = makeClient(options.client, apiKey);
+  if (segmenter === 'tripo') client = makeClient(options.client, apiKey);
   const settings = options.split ?? {};
   const key = splitKey(settings);
+  // Every model in flight listens to the run's signal (waits, requests, the rate limiter's queue):
+  // one listener on the caller's signal, and no "possible memory leak" warning at high concurrency.
+  const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  const onAbort = () => run.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
-  try {
-    lock = options.dryRun ? undefined : await lockOutput(outDir);
-  } catch (error) {
-    await client?.close();
-    throw error;
-  }
   let journal: Journal | undefined;
   try {
+    lock = options.dryRun ? undefined : await lockOutput(outDir);
     if (lock) await removeStaleTemps(outDir);
     journal = options.dryRun ? undefined : await Journal.open(outDir);
     const history: JournalHistory = journal?.history ?? (await readJournal(outDir));
     const cache = new SegmentCache(outDir, cacheVariant(segmenter, settings));
-    const models = await identify(files, outDir, catalog, options.signal);
-    const plans = await planAll(models, { outDir, segmenter, history, cache, splitKey: key, options });
+    const { models, unreadable } = await identify(inputs.files, outDir, catalog, run.signal);
+    const failedInputs = [
+      ...missing.map((file) => inputFailure(file, `input not found: ${file}`, segmenter)),
+      ...inputs.unreadable.map(({ path, reason }) => inputFailure(path, reason, segmenter)),
+      ...unreadable.map(({ path, reason }) => inputFailure(path, reason, segmenter)),
+    ];
+    // Nothing could be read at all: nothing was done, which is bad input (exit 2), not a failure.
+    if (models.length === 0) {
+      throw new PipelineUsageError(failedInputs.map((r) => r.error!.message).join('; '));
+    }
+    const plans = await planRun({
+      models,
+      segmenter,
+      history,
+      cache,
+      splitKey: key,
+      resubmitUnknown: options.resubmitUnknown ?? false,
+      resubmitExpired: options.resubmitExpired ?? false,
+      maxCredits: options.maxCredits,
+      limits: settings.limits ?? {},
+      maxUploadBytes: maxUploadBytes(options.client),
+      dropDamaged: !options.dryRun,
+      packOf: (model) => readCompletePack(join(outDir, model.slug), model.sha256, segmenter),
+    });
     const plannedCredits = plans.reduce((sum, plan) => sum + plan.credits, 0);
     emit({ type: 'plan', segmenter, plans, credits: plannedCredits });
-    if (options.maxCredits !== undefined && plannedCredits > options.maxCredits) {
-      throw new CreditLimitError(plannedCredits, options.maxCredits, SEGMENTATION_CREDITS);
-    }
-    if (segmenter === 'tripo' && options.dryRun && plannedCredits > 0) {
-      client = makeClient(options.client, apiKey);
-    }
     const base = { segmenter, plans, plannedCredits, catalogPath: catalogPath(outDir), outDir };
+    // The balance, read before the first submission: a plan it cannot pay for is refused whole.
+    const balance =
+      client && plannedCredits > 0 ? await balanceBeforeSubmitting(client, run.signal) : undefined;
     if (options.dryRun) {
-      const balance = client && plannedCredits > 0 ? await walletBalance(client, options.signal) : undefined;
-      const results = sortByFile([
-        ...plans.map((plan) => plannedResult(plan, segmenter)),
-        ...missing.map((file) => missingResult(file, segmenter)),
-      ]);
+      const results = sortByFile([...plans.map((plan) => plannedResult(plan, segmenter)), ...failedInputs]);
       return {
         ...base,
         dryRun: true,
         results,
         spentCredits: 0,
+        unknownCredits: 0,
         ...(balance !== undefined ? { balance } : {}),
       };
     }
+    if (balance !== undefined && balance < plannedCredits) {
+      throw new BalanceTooLowError(plannedCredits, balance, SEGMENTATION_CREDITS);
+    }
 
     const limit = pLimit(concurrency);
-    const shared = new Map<string, Promise<unknown>>();
     const context = {
       outDir,
       segmenter,
@@ -162,15 +219,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       settings,
       splitKey: key,
       waitTimeoutMs: options.waitTimeoutMs,
-      signal: options.signal,
+      signal: run.signal,
       emit,
-      shared,
+      shared: new Map<string, Promise<unknown>>(),
+      maxUploadBytes: maxUploadBytes(options.client),
     };
     const processed = await Promise.all(plans.map((plan) => limit(() => processModel(context, plan))));
-    const notFound = missing.map((file) => missingResult(file, segmenter));
-    for (const result of notFound)
+    for (const result of failedInputs)
       emit({ type: 'failed', model: result.model, error: result.error!, result });
-    const results = sortByFile([...processed, ...notFound]);
+    const results = sortByFile([...processed, ...failedInputs]);
     let catalogError: string | undefined;
     try {
       await writeCatalog(
@@ -185,11 +242,69 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       catalogError = `cannot write ${catalogPath(outDir)}: ${messageOf(error)}`;
     }
     const spentCredits = results.reduce((sum, r) => sum + r.credits, 0);
-    return { ...base, dryRun: false, results, spentCredits, ...(catalogError ? { catalogError } : {}) };
+    const unknownCredits = results.reduce((sum, r) => sum + (r.unknownCredits ?? 0), 0);
+    const unknownOutcome =
+      client && balance !== undefined && unknownCredits > 0
+        ? await compareBalance(client, balance, spentCredits, unknownCredits)
+        : undefined;
+    return {
+      ...base,
+      dryRun: false,
+      results,
+      spentCredits,
+      unknownCredits,
+      ...(balance !== undefined ? { balance } : {}),
+      ...(unknownOutcome ? { unknownOutcome } : {}),
+      ...(catalogError ? { catalogError } : {}),
+    };
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await journal?.close();
     await client?.close();
     await lock?.release();
+  }
+}
+
+/** The wallet balance, read before anything is submitted: a key the API refuses is bad usage. */
+async function balanceBeforeSubmitting(client: StudioClient, signal: AbortSignal): Promise<number> {
+  try {
+    return await walletBalance(client, signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    if (isAuthenticationError(error)) {
+      throw new PipelineUsageError(`the API refused the key: ${messageOf(error)}; nothing was submitted`);
+    }
+    throw new Error(
+      `cannot read the wallet balance before submitting: ${messageOf(error)}; nothing was submitted`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * What the wallet says about this run's submissions of unknown outcome: the balance now against the
+ * balance before the first submission less what the accepted ones cost. Best effort (a second
+ * account user or a refund still on its way blurs it): undefined when the wallet cannot be read.
+ */
+async function compareBalance(
+  client: StudioClient,
+  before: number,
+  accounted: number,
+  unknownCredits: number,
+): Promise<UnknownOutcome | undefined> {
+  try {
+    const after = await walletBalance(client);
+    return {
+      before,
+      after,
+      accounted,
+      unexplained: Math.max(0, before - after - accounted),
+      submissions: unknownCredits / SEGMENTATION_CREDITS,
+    };
+  } catch {
+    return undefined;
   }
 }
 
@@ -217,12 +332,7 @@ async function assertOutputFolder(outDir: string): Promise<void> {
  */
 async function lockOutput(outDir: string): Promise<Awaited<ReturnType<typeof acquireLock>>> {
   try {
-    await mkdir(outDir, { recursive: true }).catch(async (error: unknown) => {
-      // A recursive mkdir reports ENOENT even on a read-only file system: one level, once, says why.
-      await mkdir(outDir).catch((direct: NodeJS.ErrnoException) => {
-        throw direct.code === 'ENOENT' ? error : direct;
-      });
-    });
+    await makeDirectory(outDir);
     return await acquireLock(outDir);
   } catch (error) {
     if (error instanceof PipelineUsageError) throw error;
@@ -238,8 +348,8 @@ function makeClient(options: ClientOptions | undefined, apiKey: string | undefin
   }
 }
 
-/** An input that does not exist: a failed result of its own (code `input`), nothing done for it. */
-function missingResult(file: string, segmenter: SegmenterName): ModelResult {
+/** An input that does not exist or cannot be read: a failed result of its own (code `input`). */
+function inputFailure(file: string, reason: string, segmenter: SegmenterName): ModelResult {
   return {
     model: { file, slug: safeFileName(basename(file)), sha256: '' },
     outcome: 'failed',
@@ -247,7 +357,7 @@ function missingResult(file: string, segmenter: SegmenterName): ModelResult {
     action: 'blocked',
     credits: 0,
     durationMs: 0,
-    error: new ModelError('input', `input not found: ${file}`),
+    error: new ModelError('input', reason),
   };
 }
 
@@ -257,62 +367,35 @@ function sortByFile(results: ModelResult[]): ModelResult[] {
 
 /**
  * Hashes every input (two at a time: disk-bound) and assigns stable, unique slugs from what the output
- * folder holds (slug.ts); a folder in the way that is not meshparts' is a PipelineUsageError.
+ * folder holds (slug.ts); a folder in the way that is not meshparts' is a PipelineUsageError. A file
+ * that cannot be read (no permission, an I/O error) is set apart: it fails alone, the others go on.
  */
 async function identify(
   files: readonly string[],
   outDir: string,
   catalog: readonly CatalogEntry[],
   signal: AbortSignal | undefined,
-): Promise<ModelRef[]> {
+): Promise<{ models: ModelRef[]; unreadable: { path: string; reason: string }[] }> {
   const limit = pLimit(2);
-  const hashes = await Promise.all(files.map((file) => limit(() => sha256File(file, signal))));
-  const withHash = files.map((file, i) => ({ file, sha256: hashes[i]! }));
-  const slugs = await assignSlugs(withHash, (name) => safeFileName(name), slugOwnersOnDisk(outDir, catalog));
-  return withHash.map((model, i) => ({ ...model, slug: slugs[i]! }));
-}
-
-/** Plans every model from the packs, cache and journal on disk (see plan.ts). */
-async function planAll(
-  models: readonly ModelRef[],
-  run: {
-    outDir: string;
-    segmenter: SegmenterName;
-    history: JournalHistory;
-    cache: SegmentCache;
-    splitKey: string;
-    options: RunPipelineOptions;
-  },
-): Promise<ModelPlan[]> {
-  const plans = await Promise.all(
-    models.map(async (model) =>
-      planModel({
-        model,
-        segmenter: run.segmenter,
-        history: run.history,
-        pack: await readCompletePack(join(run.outDir, model.slug), model.sha256, run.segmenter),
-        cached: await run.cache.has(model.sha256),
-        splitKey: run.splitKey,
-        resubmitUnknown: run.options.resubmitUnknown ?? false,
-        resubmitExpired: run.options.resubmitExpired ?? false,
-      }),
+  const hashes = await Promise.all(
+    files.map((file) =>
+      limit(() =>
+        sha256File(file, signal).then(
+          (sha256) => ({ file, sha256 }),
+          (error: unknown) => {
+            if (signal?.aborted) throw error;
+            return { file, reason: `cannot read ${file}: ${messageOf(error)}` };
+          },
+        ),
+      ),
     ),
   );
-  dedupeSubmissions(plans);
-  return plans;
-}
-
-/** Identical inputs (same sha256) are segmented once: only the first pays. */
-function dedupeSubmissions(plans: ModelPlan[]): void {
-  const seen = new Set<string>();
-  for (const plan of plans) {
-    if (plan.action !== 'submit') continue;
-    if (seen.has(plan.model.sha256)) {
-      plan.credits = 0;
-      plan.reason = 'same content as another input: segmented once';
-    }
-    seen.add(plan.model.sha256);
-  }
+  const withHash = hashes.filter((h): h is { file: string; sha256: string } => 'sha256' in h);
+  const unreadable = hashes
+    .filter((h): h is { file: string; reason: string } => 'reason' in h)
+    .map(({ file, reason }) => ({ path: file, reason }));
+  const slugs = await assignSlugs(withHash, (name) => safeFileName(name), slugOwnersOnDisk(outDir, catalog));
+  return { models: withHash.map((model, i) => ({ ...model, slug: slugs[i]! })), unreadable };
 }
 
 function plannedResult(plan: ModelPlan, segmenter: SegmenterName): ModelResult {

@@ -1,9 +1,14 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import {
   AuthenticationError,
+  CLIENT_DEFAULTS,
+  detectFormat,
   InsufficientCreditsError,
   NotFoundError,
   PayloadTooLargeError,
   pickResult,
+  type QueuedRequest,
   RateLimitedError,
   ResultExpiredError,
   StudioClient,
@@ -22,20 +27,73 @@ import { ModelError } from './errors.js';
  */
 
 export type ClientOptions = StudioClientOptions;
-export type { StudioClient };
+export type { QueuedRequest, StudioClient };
 
 export function createClient(options: ClientOptions): StudioClient {
   return new StudioClient(options);
 }
 
-/** Submits a model file. Resolves with the paid task id as soon as the API answers. */
+/** The largest upload the API takes (the client's pre-check), for the free check before paying. */
+export function maxUploadBytes(options: ClientOptions | undefined): number {
+  return options?.maxUploadBytes ?? CLIENT_DEFAULTS.maxUploadBytes;
+}
+
+/**
+ * The upload format of a file from its head and name (the client's rule: GLB, glTF, FBX, OBJ, STL),
+ * or why it cannot be submitted: checked before paying.
+ */
+export async function uploadFormat(
+  file: string,
+): Promise<{ ok: true; format: string } | { ok: false; reason: string }> {
+  const handle = await open(file, 'r');
+  try {
+    const head = new Uint8Array(32);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return detectFormat(head.subarray(0, bytesRead), basename(file));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What is uploaded: a file as it is, or the bytes of a model packed into one GLB. */
+export type UploadSource = { file: string } | { bytes: Uint8Array; filename: string };
+
+/** The paid step's hooks (see the client's SubmitOptions). */
+export interface SubmitHooks {
+  signal?: AbortSignal | undefined;
+  /** Awaited right before the upload leaves: where the intent is journaled. */
+  beforeSend: () => Promise<void>;
+  onQueued: (queued: QueuedRequest) => void;
+}
+
+/** Submits a model. Resolves with the paid task id as soon as the API answers. */
 export async function submitSegmentation(
   client: StudioClient,
-  file: string,
-  signal: AbortSignal | undefined,
+  source: UploadSource,
+  hooks: SubmitHooks,
 ): Promise<string> {
-  const { taskId } = await client.segmentation.create({ model: file }, { signal });
+  const input =
+    'file' in source ? { model: source.file } : { model: source.bytes, filename: source.filename };
+  const { taskId } = await client.segmentation.create(input, {
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    beforeSend: hooks.beforeSend,
+    onQueued: hooks.onQueued,
+  });
   return taskId;
+}
+
+/**
+ * Whether a failed request provably never reached the API (the client knows: it was given up in
+ * the rate limiter's queue or before its upload began, the connection was refused, or the write-ahead
+ * hook threw). For the submission: no task, nothing paid.
+ */
+export function isNotSent(error: unknown): boolean {
+  return error instanceof StudioError && error.notSent;
+}
+
+/** A 404 for a task: the API does not know it (purged, or created by another API). */
+export function isTaskGone(error: unknown): boolean {
+  return error instanceof NotFoundError;
 }
 
 export interface TaskProgress {
@@ -53,6 +111,8 @@ export async function waitForResult(
     /** When a resumed task was created (its journaled submission time): aims its polls from its age. */
     createdAt?: string;
     onProgress?: (progress: TaskProgress) => void;
+    /** When the next poll is due (epoch ms). */
+    onNextPoll?: (at: number) => void;
   },
 ): Promise<string> {
   const task = await client.tasks.wait(taskId, {
@@ -60,6 +120,7 @@ export async function waitForResult(
     timeoutMs: options.timeoutMs,
     createdAt: options.createdAt,
     onProgress: (t) => options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
+    ...(options.onNextPoll ? { onNextPoll: options.onNextPoll } : {}),
   });
   if (task.results.length === 0) {
     throw new ModelError('segment', `task ${taskId} finished without a result`, taskId);
@@ -67,15 +128,15 @@ export async function waitForResult(
   return pickResult(task.results).url;
 }
 
-/** Downloads a result to `to` (atomically, by the client). */
+/** Downloads a result to `to` (atomically, by the client); with its sha256, for the journal. */
 export async function downloadResult(
   client: StudioClient,
   url: string,
   to: string,
   signal: AbortSignal | undefined,
-): Promise<{ path: string; byteLength: number }> {
-  const { path, byteLength } = await client.download(url, { to, signal });
-  return { path, byteLength };
+): Promise<{ path: string; byteLength: number; sha256: string }> {
+  const { path, byteLength, sha256 } = await client.download(url, { to, signal });
+  return { path, byteLength, sha256 };
 }
 
 /** The wallet balance in credits. */
@@ -101,6 +162,10 @@ export function submissionSurelyRejected(error: unknown): boolean {
   );
 }
 
+export function isAuthenticationError(error: unknown): boolean {
+  return error instanceof AuthenticationError;
+}
+
 export function isTaskFailed(error: unknown): error is TaskFailedError {
   return error instanceof TaskFailedError;
 }
@@ -117,23 +182,28 @@ export function isStudioError(error: unknown): error is StudioError {
   return error instanceof StudioError;
 }
 
-/** One-call segmentation to a file (`meshparts segment`): create → onSubmitted → wait → download. */
-export async function segmentToFile(
+/**
+ * One-call segmentation of a model URL to a file (`meshparts segment --url`): the provider fetches
+ * the model; `onSubmitted` gets the paid task id before any waiting.
+ */
+export async function segmentUrlToFile(
   client: StudioClient,
-  input: { file: string } | { url: string },
+  url: string,
   to: string,
   options: {
     signal?: AbortSignal;
-    onSubmitted?: (taskId: string) => void;
-    onProgress?: (progress: TaskProgress) => void;
+    onSubmitted: (taskId: string) => void;
+    onProgress: (progress: TaskProgress) => void;
   },
 ): Promise<{ taskId: string; path: string; byteLength: number }> {
-  const source = 'file' in input ? { model: input.file } : { modelUrl: input.url };
-  const result = await client.segment(source, {
-    to,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onSubmitted ? { onSubmitted: options.onSubmitted } : {}),
-    onProgress: (t) => options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
-  });
+  const result = await client.segment(
+    { modelUrl: url },
+    {
+      to,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onSubmitted: options.onSubmitted,
+      onProgress: (t) => options.onProgress({ status: String(t.status), progress: Number(t.progress ?? 0) }),
+    },
+  );
   return { taskId: result.taskId, path: result.path, byteLength: result.byteLength };
 }

@@ -20,6 +20,7 @@ import {
   verifyPack,
 } from '@meshparts/split/pack';
 import { VERSION } from '../version.js';
+import { ModelError } from './errors.js';
 
 /**
  * The one place that knows @meshparts/split's API: local segmentation, splitting a segmented GLB into
@@ -27,7 +28,7 @@ import { VERSION } from '../version.js';
  * takes the library's own SplitOptions (what `meshparts split` builds from its flags) as they are.
  */
 
-export type { LabelOptions, ModelLimits, PackOwner, SplitOptions };
+export type { GranularityOptions, LabelOptions, ModelLimits, PackOwner, SplitOptions };
 export { readPackOwner, STAGING_PREFIX, safeFileName, verifyPack };
 
 /**
@@ -91,6 +92,46 @@ export async function segmentFileLocally(
   const io = await createIO({ ...model.codecs, encode: true });
   const bytes = await io.writeBinary(result.document);
   return { bytes, parts: result.parts, strategy: result.strategy, reason: result.reason };
+}
+
+/**
+ * glTF-Transform's own notes while a model is read and packed for the upload ("sparse accessors may
+ * increase file size"): about a temporary GLB the user never sees, so not printed.
+ */
+const QUIET = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * Reads a .glb or .gltf as the paid path needs it, before anything is paid: the file reads and passes
+ * preflight within `limits`, and the scene that would be split has at least one mesh node. With
+ * `pack`, returns the bytes to upload when the file is not one self-contained GLB (a .gltf, or a GLB
+ * with external buffers or images): the API takes one file, so the model and its resources go as one
+ * GLB. Returns undefined when the file itself can be uploaded (or without `pack`). Throws the split
+ * package's ModelReadError / ModelLimitError, or a ModelError `input` for a model with no mesh.
+ */
+export async function readForUpload(
+  file: string,
+  limits: Partial<ModelLimits>,
+  pack: boolean,
+): Promise<Uint8Array | undefined> {
+  const model = await readModel(file, { limits, logger: QUIET });
+  // The scene helpers live in the main entry (it loads @gltf-transform/functions): paid path only.
+  const { listMeshNodes, selectScene } = await import('@meshparts/split');
+  if (listMeshNodes(selectScene(model.document).scene).length === 0) {
+    throw new ModelError('input', `${file} has no mesh in its scene: nothing to segment`);
+  }
+  const root = model.document.getRoot();
+  const external =
+    /\.gltf$/i.test(file) ||
+    root.listBuffers().some((buffer) => buffer.getURI() !== '') ||
+    root.listTextures().some((texture) => texture.getURI() !== '');
+  if (!pack || !external) return undefined;
+  const { unpartition } = await import('@gltf-transform/functions');
+  await model.document.transform(unpartition());
+  for (const buffer of root.listBuffers()) buffer.setURI('');
+  for (const texture of root.listTextures()) texture.setURI('');
+  const io = await createIO({ ...model.codecs, encode: true });
+  io.setLogger(QUIET);
+  return io.writeBinary(model.document);
 }
 
 /** The emulator's `segment` hook: GLB bytes in, segmented GLB bytes out (what `meshparts emulate` serves). */

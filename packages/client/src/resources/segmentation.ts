@@ -3,11 +3,12 @@
  * format, size), so a bad input never costs credits; the task id comes back before anything else.
  */
 import { type ClientContext, rememberSubmission, withLifetime } from '../context.js';
-import { InvalidResponseError, ValidationError } from '../errors.js';
+import { InvalidResponseError, NotSentError, ValidationError } from '../errors.js';
 import { type ModelSource, type PreparedModel, prepareModel } from '../input.js';
 import { MODEL_CONTENT_TYPES, uploadFilename } from '../input-format.js';
 import { type MultipartBody, multipartBody } from '../multipart.js';
 import { SUBMIT_PATH } from '../paths.js';
+import type { QueuedRequest } from '../rate-limiter.js';
 import { redactUrl } from '../redact.js';
 import { type CreatedTask, parseCreated } from '../task.js';
 
@@ -44,6 +45,18 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout in ms; default: the client's `timeoutMs`. */
   timeoutMs?: number;
+}
+
+/** Options of `segmentation.create()`: every request's options, and two hooks of the paid step. */
+export interface SubmitOptions extends RequestOptions {
+  /**
+   * Awaited right before the upload leaves, once the rate limiter granted it (again before a retried
+   * attempt): the write-ahead point of the paid step, where a caller records its intent durably. If
+   * it throws, nothing is sent and `create()` rejects with a NotSentError whose `cause` is its error.
+   */
+  beforeSend?: () => void | Promise<void>;
+  /** Called when the submission has to wait for its rate-limit turn (for progress displays). */
+  onQueued?: (queued: QueuedRequest) => void;
 }
 
 /**
@@ -83,13 +96,13 @@ export class Segmentation {
    * accepted it. A 429 is retried; a failure after the request may have arrived is not (see
    * SubmissionUnknownError).
    */
-  create(source: SegmentationInput, options: RequestOptions = {}): Promise<CreatedTask> {
+  create(source: SegmentationInput, options: SubmitOptions = {}): Promise<CreatedTask> {
     return withLifetime(this.#context, options.signal, (signal) =>
       this.#create(source, { ...options, signal }),
     );
   }
 
-  async #create(source: SegmentationInput, options: RequestOptions): Promise<CreatedTask> {
+  async #create(source: SegmentationInput, options: SubmitOptions): Promise<CreatedTask> {
     const { transport, clock, logger } = this.#context;
     const input = normalize(source);
     let prepared: PreparedModel | undefined;
@@ -99,12 +112,24 @@ export class Segmentation {
       const modelUrl = checkModelUrl(input.modelUrl);
       body = () => multipartBody([{ name: 'model_url', value: modelUrl }]);
     } else {
-      const model = await prepareModel(input.model, {
-        ...(input.filename === undefined ? {} : { filename: input.filename }),
-        maxBytes: this.#context.maxUploadBytes,
-        reuseBuffers: this.#context.reuseUploadBuffers,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
+      let model: PreparedModel;
+      try {
+        model = await prepareModel(input.model, {
+          ...(input.filename === undefined ? {} : { filename: input.filename }),
+          maxBytes: this.#context.maxUploadBytes,
+          reuseBuffers: this.#context.reuseUploadBuffers,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+      } catch (error) {
+        // Cancelled while the input was being checked (or spooled): nothing was sent.
+        if (options.signal?.aborted) {
+          throw new NotSentError(
+            'The submission was cancelled before its upload began; nothing was created or billed.',
+            { cause: options.signal.reason },
+          );
+        }
+        throw error;
+      }
       prepared = model;
       body = () =>
         multipartBody([
@@ -130,6 +155,8 @@ export class Segmentation {
         path: SUBMIT_PATH,
         body,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.beforeSend === undefined ? {} : { beforeSend: options.beforeSend }),
+        ...(options.onQueued === undefined ? {} : { onQueued: options.onQueued }),
         timeoutMs: (options.timeoutMs ?? this.#context.timeoutMs) + extraMs,
       });
     } finally {

@@ -25,6 +25,8 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Called with the task after every poll (status and progress), including the last one. */
   onProgress?: (task: Task) => void;
+  /** Called with the time (epoch ms) the next poll is scheduled for, each time one is scheduled. */
+  onNextPoll?: (at: number) => void;
   /**
    * When the task was created, for a task this client did not submit (one resumed after a restart):
    * the `createdAt` that `segmentation.create()` returned, or the time its id was written down, as a
@@ -120,7 +122,10 @@ export class Tasks {
     activeWaits.count++;
     try {
       const firstDelay = this.#firstDelay(submitted, created, options.lastProgress, fairShare());
-      if (firstDelay !== undefined) await sleep(firstDelay, clock, limit.signal);
+      if (firstDelay !== undefined) {
+        options.onNextPoll?.(clock.now() + firstDelay);
+        await sleep(firstDelay, clock, limit.signal);
+      }
       let emptyPolls = 0;
       let failedPolls = 0;
       for (;;) {
@@ -132,6 +137,7 @@ export class Tasks {
           if (limit.signal.aborted || !isTransient(error) || ++failedPolls > poll.maxConsecutivePollErrors)
             throw error;
           logger.warn('studio poll failed, polling again', { taskId, error: (error as Error).message });
+          options.onNextPoll?.(clock.now() + fairShare());
           await sleep(fairShare(), clock, limit.signal);
           continue;
         }
@@ -176,6 +182,7 @@ export class Tasks {
           progress: task.progress,
           nextPollMs: delay,
         });
+        options.onNextPoll?.(clock.now() + delay);
         await sleep(delay, clock, limit.signal);
       }
     } catch (error) {

@@ -158,7 +158,7 @@ function nameByRegion(document: Document, labelling: MeshLabelling, parts: Mesh[
     parts.map((mesh) => ({ mesh, primitive: null, nodes: [node] })),
   );
   labelling.names = regions;
-  parts.forEach((mesh, slot) => mesh.setName(regions[slot]!));
+  for (const [slot, mesh] of parts.entries()) mesh.setName(regions[slot]!);
 }
 
 /** Split the labelled primitives of `mesh` into one new mesh per label; returns them by slot. */
