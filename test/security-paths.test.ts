@@ -180,13 +180,21 @@ describe('node names that try to escape the output folder', () => {
     const result = await runCli(['split', model, '-o', out, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const { manifest } = JSON.parse(result.stdout) as {
-      manifest: { parts: { file: string; sourceName: string }[] };
+      manifest: {
+        parts: { file: string; sourceName: string; thumbnail?: string }[];
+        files: { path: string }[];
+      };
     };
     expect(manifest.parts).toHaveLength(HOSTILE_NAMES.length);
     expect(await newFilesOutside(root, out, before)).toEqual([]);
+    // Exactly what the manifest owns: the parts, their thumbnails, the gallery; nothing else.
     const written = (await allFiles(out)).map((file) => file.slice(out.length + 1)).sort();
-    expect(written).toEqual(['manifest.json', ...manifest.parts.map((p) => p.file)].sort());
-    for (const part of manifest.parts) expect(part.file).toMatch(/^parts\/[^/\\:*?"<>|]+\.glb$/);
+    const owned = [...manifest.parts.map((p) => p.file), ...manifest.files.map((f) => f.path)];
+    expect(written).toEqual(['manifest.json', ...owned].sort());
+    for (const part of manifest.parts) {
+      expect(part.file).toMatch(/^parts\/[^/\\:*?"<>|#%&+ ]+\.glb$/);
+      expect(part.thumbnail).toMatch(/^thumbnails\/[^/\\:*?"<>|#%&+ ]+\.png$/);
+    }
     await expectValidPack(out);
   });
 

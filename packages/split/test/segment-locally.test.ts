@@ -45,7 +45,7 @@ describe('segmentLocally', () => {
     expect(names).toEqual(['part_0', 'part_1', 'part_2']);
   });
 
-  it('reports one part for one connected mesh', async () => {
+  it('reports one part for one connected mesh that shape analysis does not cut (a flat sheet)', async () => {
     const { document } = labelledGrid({
       cols: 3,
       rows: 3,
@@ -54,7 +54,7 @@ describe('segmentLocally', () => {
       vertices: 'shared',
     });
     const result = await segmentLocally(document);
-    expect(result).toMatchObject({ strategy: 'components', parts: 1 });
+    expect(result).toMatchObject({ strategy: 'shape', parts: 1 });
     expect(result.reason).toMatch(/1 part$/);
     // One part keeps its node, mesh and name: nothing is wrapped in a `part_0` child.
     expect(
