@@ -44,6 +44,28 @@ describe('meshparts run (end to end, built bin)', () => {
     const catalog = JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8'));
     expect(catalog.packs).toHaveLength(MODELS.length);
     for (const entry of catalog.packs) await expectValidPack(join(ws.out, entry.pack));
+    // The page over every pack (drawn in Chromium by test/gallery-browser.test.ts).
+    expect(await readFile(join(ws.out, 'index.html'), 'utf8')).toContain('gallery/js/run-page.js');
+    expect(await readFile(join(ws.out, 'gallery', 'js', 'run-page.js'), 'utf8')).toContain('catalog.json');
+    expect(result.stderr).toMatch(/gallery: meshparts view /);
+  });
+
+  it("leaves an index.html of the user's in the output folder alone, with a warning and exit 0", async () => {
+    await mkdir(ws.out, { recursive: true });
+    const mine = '<!doctype html><title>my site</title>\n';
+    await writeFile(join(ws.out, 'index.html'), mine);
+    const result = await runCli(['run', ws.inputs, '-o', ws.out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as RunJson & { gallery: string | null; galleryError?: string };
+    expect(json.ok).toBe(true);
+    expect(json.gallery).toBeNull();
+    expect(json.galleryError).toMatch(/index\.html is not meshparts'/);
+    expect(result.stderr).toMatch(/meshparts: warning: cannot write the run's page/);
+    expect(await readFile(join(ws.out, 'index.html'), 'utf8')).toBe(mine);
+    await expect(readFile(join(ws.out, 'gallery', 'gallery.css'))).rejects.toThrow(/ENOENT/);
+    expect(JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8')).packs).toHaveLength(
+      MODELS.length,
+    );
   });
 
   it('prints only JSON on stdout with --json, against the emulator, and a rerun pays nothing', async () => {

@@ -125,7 +125,35 @@ describe('meshparts split', () => {
     expect(JSON.parse(target.stdout).manifest.parts).toHaveLength(2);
   });
 
+  it('writes thumbnails at the size --thumbnails asks for, and none with --thumbnails none', () => {
+    const model = join(FIXTURES, 'TwoCubes.glb');
+    const small = meshparts('split', model, '-o', join(work, 'thumbs-64'), '--thumbnails', '64', '--json');
+    expect(small.code, small.stderr).toBe(0);
+    const manifest = JSON.parse(small.stdout).manifest as {
+      thumbnail?: string;
+      parts: { thumbnail?: string }[];
+    };
+    expect(manifest.thumbnail).toBe('thumbnail.png');
+    for (const file of [manifest.thumbnail!, ...manifest.parts.map((p) => p.thumbnail!)]) {
+      const png = readFileSync(join(work, 'thumbs-64', file));
+      // IHDR: width and height, big-endian, at bytes 16 and 20.
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([64, 64]);
+    }
+    const none = meshparts('split', model, '-o', join(work, 'thumbs-none'), '--thumbnails', 'none', '--json');
+    expect(none.code, none.stderr).toBe(0);
+    const bare = JSON.parse(none.stdout).manifest as { thumbnail?: string; parts: { thumbnail?: string }[] };
+    expect(bare.thumbnail).toBeUndefined();
+    expect(bare.parts.every((p) => p.thumbnail === undefined)).toBe(true);
+    expect(existsSync(join(work, 'thumbs-none', 'thumbnails'))).toBe(false);
+    expect(existsSync(join(work, 'thumbs-none', 'thumbnail.png'))).toBe(false);
+  });
+
   it.each([
+    [
+      'a bad --thumbnails',
+      ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-thumbs', '--thumbnails', '8'],
+      /--thumbnails takes a size in pixels from 16 to 2048, or none; got "8"/,
+    ],
     [
       'a bad threshold',
       ['split', join(FIXTURES, 'TwoCubes.glb'), '-o', 'out-ratio', '--min-part-area', '2'],

@@ -108,6 +108,8 @@ export function runJson(run: PipelineRun): Record<string, unknown> {
     outDir: run.outDir,
     catalog: run.dryRun || run.catalogError ? null : run.catalogPath,
     ...(run.catalogError ? { catalogError: run.catalogError } : {}),
+    gallery: run.galleryPath ?? null,
+    ...(run.galleryError ? { galleryError: run.galleryError } : {}),
     plannedCredits: run.plannedCredits,
     spentCredits: run.spentCredits,
     unknownCredits: run.unknownCredits,

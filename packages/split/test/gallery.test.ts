@@ -252,6 +252,21 @@ describe('writeRunGallery', () => {
     expect(await filesUnder(out)).toEqual(['gallery/manifest.json']);
   });
 
+  it('never replaces an index.html or a gallery/ folder that meshparts did not write', async () => {
+    const page = join(work, 'users-page');
+    await mkdir(page, { recursive: true });
+    await writeFile(join(page, 'index.html'), '<!doctype html><title>my site</title>');
+    await expect(writeRunGallery(page, { packs: [] })).rejects.toThrow(/index\.html is not meshparts'/);
+    expect(await filesUnder(page)).toEqual(['index.html']);
+
+    const folder = join(work, 'users-folder');
+    await mkdir(join(folder, 'gallery'), { recursive: true });
+    await writeFile(join(folder, 'gallery', 'gallery.css'), 'body { color: red }');
+    await expect(writeRunGallery(folder, { packs: [] })).rejects.toThrow(/gallery\/ is not meshparts'/);
+    expect(await readFile(join(folder, 'gallery', 'gallery.css'), 'utf8')).toBe('body { color: red }');
+    expect(await filesUnder(folder)).toEqual(['gallery/gallery.css']);
+  });
+
   it('names the folder in its error when it cannot write', async () => {
     const out = join(work, 'blocked');
     await mkdir(dirname(out), { recursive: true });

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { detectParts } from '../src/detect/detect-parts.js';
 import { segmentLocally } from '../src/detect/segment-locally.js';
 import { compareSoups, validateGLB, worldTriangles } from './helpers/gltf-checks.js';
+import { FIXTURES } from './helpers/paths.js';
 import { componentsWithSpecks, flatColorBoxes, labelledGrid } from './labels-fixtures.js';
 
 /** Write the result as a GLB, validate it, read it back and plan it by nodes as the pipeline does. */
@@ -43,6 +45,20 @@ describe('segmentLocally', () => {
       .filter((n) => n.getMesh())
       .map((n) => n.getName());
     expect(names).toEqual(['part_0', 'part_1', 'part_2']);
+  });
+
+  it('cuts one fused figure by shape as its last step, naming the parts by where they sit', async () => {
+    const document = await new NodeIO().read(join(FIXTURES, 'generated', 'fused-figure.glb'));
+    const before = worldTriangles(document);
+    const result = await segmentLocally(document);
+    expect(result.strategy).toBe('shape');
+    expect(result.parts).toBe(6);
+    const { read, plan } = await roundTrip(result.document);
+    expect(plan.parts).toHaveLength(6);
+    expect(compareSoups(worldTriangles(read), before)).toBeNull();
+    // Body, head, two arms, two legs: regions, not part_N (naming makes repeats unique later).
+    const names = plan.parts.map((part) => part.sourceName).sort();
+    expect(names).toEqual(['bottom', 'bottom', 'center', 'top', 'top_left', 'top_right']);
   });
 
   it('reports one part for one connected mesh that shape analysis does not cut (a flat sheet)', async () => {

@@ -155,7 +155,8 @@ export interface SplitFlags {
   maxFileMb?: number;
   maxVertices?: number;
   maxParts?: number;
-  thumbnails?: number | null;
+  /** A size, or false for `none` (commander turns a parser's null into ''). */
+  thumbnails?: number | false;
   textures?: TextureMode;
   textureFormat?: TextureFormat;
   webpFallback?: boolean;
@@ -274,7 +275,8 @@ export function addThumbnailsOption(command: Command): Command {
     `thumbnail size in pixels (${THUMBNAIL_SIZE_RANGE.min}-${THUMBNAIL_SIZE_RANGE.max}), or none (default ${THUMBNAILS_DEFAULT})`,
   ).argParser((value: string) => {
     try {
-      return parseThumbnailsOption(value);
+      // false, not null: commander stores a parser's null as an empty string.
+      return parseThumbnailsOption(value) ?? false;
     } catch (error) {
       throw new InvalidArgumentError((error as Error).message);
     }
@@ -469,7 +471,9 @@ export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions>
     ...(Object.keys(granularity).length > 0 ? { granularity } : {}),
     ...(Object.keys(naming).length > 0 ? { naming } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
-    ...(flags.thumbnails !== undefined ? { thumbnails: flags.thumbnails } : {}),
+    ...(flags.thumbnails !== undefined
+      ? { thumbnails: flags.thumbnails === false ? null : flags.thumbnails }
+      : {}),
     ...(flags.textures !== undefined ? { textures: flags.textures } : {}),
     ...(flags.textureFormat !== undefined ? { textureFormat: flags.textureFormat } : {}),
     ...(flags.webpFallback ? { webpFallback: true } : {}),

@@ -112,12 +112,14 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
   if (!output.quiet) {
     output.info(`\n${summaryTable(run)}`);
     output.info(
-      `packs in ${printable(shortPath(run.outDir))}/, catalog: ${printable(shortPath(run.catalogPath))}`,
+      `packs in ${printable(shortPath(run.outDir))}/, catalog: ${printable(shortPath(run.catalogPath))}` +
+        (run.galleryPath ? `, gallery: meshparts view ${printable(shortPath(run.outDir))}` : ''),
     );
   } else if (failed.length > 0) {
     output.report([...failureLines(failed), ...nextSteps(failed)].join('\n'));
   }
   if (run.catalogError) output.error(printable(run.catalogError));
+  if (run.galleryError) output.error(`warning: ${printable(run.galleryError)}`);
   // Every model refused as bad input: nothing was done, which is exit 2 like any bad input.
   if (failed.length === run.results.length && failed.every((r) => r.error?.code === 'input'))
     return EXIT.usage;

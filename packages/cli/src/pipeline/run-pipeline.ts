@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
+import { GALLERY_PAGE, writeRunGallery } from '@meshparts/split/gallery';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
@@ -99,6 +100,13 @@ export interface PipelineRun {
   catalogPath: string;
   /** Why catalog.json could not be written (a full disk): the packs are fine, the catalog is stale. */
   catalogError?: string;
+  /** Path of the page over every pack (`index.html`, see `meshparts view`), when it was written. */
+  galleryPath?: string;
+  /**
+   * Why that page was not written (an `index.html` or `gallery/` of the user's in the output folder
+   * is never replaced): the packs and the catalog are fine, and the exit code does not change.
+   */
+  galleryError?: string;
   outDir: string;
 }
 
@@ -229,13 +237,22 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       emit({ type: 'failed', model: result.model, error: result.error!, result });
     const results = sortByFile([...processed, ...failedInputs]);
     let catalogError: string | undefined;
+    let galleryError: string | undefined;
     try {
-      await writeCatalog(
+      const catalog = await writeCatalog(
         outDir,
         `meshparts@${VERSION}`,
         processed.filter((r) => r.manifestPath !== undefined).map((r) => catalogEntry(outDir, r)),
         new Set(processed.map((r) => r.model.slug)),
       );
+      // The page over every pack reads catalog.json when it opens, so it follows the catalog; it is
+      // a view, not a result: one that cannot be written (an index.html of the user's) is reported
+      // and changes no exit code.
+      try {
+        await writeRunGallery(outDir, catalog);
+      } catch (error) {
+        galleryError = messageOf(error);
+      }
     } catch (error) {
       // The packs are written and journaled; a catalog that cannot be written (a full disk) must not
       // hide every model's result. The run reports it, and the next run writes the catalog again.
@@ -256,6 +273,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       ...(balance !== undefined ? { balance } : {}),
       ...(unknownOutcome ? { unknownOutcome } : {}),
       ...(catalogError ? { catalogError } : {}),
+      ...(catalogError || galleryError ? {} : { galleryPath: join(outDir, GALLERY_PAGE) }),
+      ...(galleryError ? { galleryError } : {}),
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -1,5 +1,11 @@
 import type { Document, Primitive } from '@gltf-transform/core';
-import { createWorldMatrices, emptyBounds, expandPlacedBounds, finiteBounds } from '../geometry.js';
+import {
+  type Bounds,
+  createWorldMatrices,
+  emptyBounds,
+  expandPlacedBounds,
+  finiteBounds,
+} from '../geometry.js';
 import type { NameInput } from '../pack/naming/index.js';
 import { sceneBounds } from '../scene.js';
 import type { PartPlan, PlannedPart } from './detect-parts.js';
@@ -32,13 +38,14 @@ export async function partNameInputs(
  * `top`, `bottom`, `left`, `right`, `front` or `back`, combined (`top_front_left`), from the centre
  * of the part's bounds (first placement) within the model's: each axis is cut in thirds, the middle
  * third says nothing, and a part in the middle of all three is `center`. glTF's conventions: +Y is
- * up, the model faces +Z (its front), so its left is +X.
+ * up, the model faces +Z (its front), so its left is +X. `model` is the model's bounds (default: the
+ * scene's now; a caller that takes meshes apart measures them before).
  */
 export function partRegions(
   document: Document,
   parts: readonly Pick<PlannedPart, 'mesh' | 'primitive' | 'nodes'>[],
+  model: Bounds = sceneBounds(document),
 ): string[] {
-  const model = sceneBounds(document);
   const worldOf = createWorldMatrices();
   return parts.map((part) => {
     const bounds = emptyBounds();

@@ -8,6 +8,7 @@ import type {
   Primitive,
   Transform,
 } from '@gltf-transform/core';
+import type { Bounds } from '../../geometry.js';
 import { namedTransform } from '../../named-transform.js';
 import {
   type GranularityOptions,
@@ -16,6 +17,7 @@ import {
   resolveGranularity,
   resolveLabelOptions,
 } from '../../options.js';
+import { sceneBounds } from '../../scene.js';
 import type { LabelMerge } from '../granularity/merge-labels.js';
 import { meshShares } from '../granularity/model-area.js';
 import { partRegions } from '../name-inputs.js';
@@ -95,6 +97,8 @@ export function explodeByLabels(
       else nodesByMesh.set(mesh, [node]);
     }
     const exploded = new Map<Mesh, ExplodedMesh>();
+    // Regions are measured against the whole model, before exploding empties the source meshes.
+    const modelBounds = strategy === 'shape' ? sceneBounds(document) : null;
     for (const mesh of nodesByMesh.keys()) {
       const context = {
         granularity,
@@ -107,7 +111,7 @@ export function explodeByLabels(
       if (labelling && labelling.slotCount > 1) {
         const parts = explodeMesh(document, mesh, labelling);
         // `shape` parts have no name of their own: they are named by where they sit in the model.
-        if (strategy === 'shape') nameByRegion(document, labelling, parts, nodesByMesh.get(mesh)![0]!);
+        if (modelBounds) nameByRegion(document, labelling, parts, nodesByMesh.get(mesh)![0]!, modelBounds);
         exploded.set(mesh, { labelling, parts });
       }
     }
@@ -152,10 +156,17 @@ export function explodeByLabels(
  * Names parts by their region in the model (`top`, `bottom_left`, `center`: name-inputs.ts), as the
  * first node using their mesh places them; naming makes repeats unique (`left`, `left_2`).
  */
-function nameByRegion(document: Document, labelling: MeshLabelling, parts: Mesh[], node: Node): void {
+function nameByRegion(
+  document: Document,
+  labelling: MeshLabelling,
+  parts: Mesh[],
+  node: Node,
+  model: Bounds,
+): void {
   const regions = partRegions(
     document,
     parts.map((mesh) => ({ mesh, primitive: null, nodes: [node] })),
+    model,
   );
   labelling.names = regions;
   for (const [slot, mesh] of parts.entries()) mesh.setName(regions[slot]!);

@@ -45,6 +45,15 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
       `cannot write the run's page in ${outDir}: ${GALLERY_DIR}/ is a pack (it has a manifest.json)`,
     );
   }
+  // The output folder may be the user's (a web project's public folder): an index.html or a
+  // gallery/ folder that meshparts did not write is theirs and is never replaced.
+  const page = await pageOwner(join(outDir, GALLERY_PAGE));
+  if (page === 'foreign' || (page === 'absent' && (await exists(join(outDir, GALLERY_DIR))))) {
+    const what = page === 'foreign' ? GALLERY_PAGE : `${GALLERY_DIR}/`;
+    throw new GalleryWriteError(
+      `cannot write the run's page in ${outDir}: ${what} is not meshparts' (left as it is)`,
+    );
+  }
   const files: { to: string; text: string | Buffer }[] = [];
   try {
     files.push(
@@ -83,6 +92,33 @@ async function removeLeftovers(dir: string): Promise<void> {
     return;
   }
   for (const name of names) if (TEMP_NAME.test(name)) await rm(join(dir, name), { force: true });
+}
+
+/** The mark every page meshparts writes carries in its head (pack.html and run.html). */
+const GENERATOR_MARK = '<meta name="generator" content="meshparts">';
+
+/** Whether `path` is absent, a page meshparts wrote (it carries the generator mark), or another file. */
+async function pageOwner(path: string): Promise<'absent' | 'ours' | 'foreign'> {
+  let text: string;
+  try {
+    const info = await lstat(path);
+    if (!info.isFile() || info.size > 1_000_000) return 'foreign';
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    // Unreadable is not provably ours: left alone, like a foreign page.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'absent' : 'foreign';
+  }
+  return text.includes(GENERATOR_MARK) ? 'ours' : 'foreign';
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isPack(dir: string): Promise<boolean> {
