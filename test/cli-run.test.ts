@@ -5,7 +5,7 @@ import type { Emulator } from '../packages/client/src/testing/index.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator, TEST_KEY } from './helpers/emulator.js';
 import { expectValidPack } from './helpers/packs.js';
-import { MODELS } from './helpers/paths.js';
+import { FIXTURES, MODELS } from './helpers/paths.js';
 import { useWorkspace } from './helpers/workspace.js';
 
 let emulator: Emulator | undefined;
@@ -89,6 +89,27 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(again.results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'skipped']);
     expect(emulator.stats().submissions).toBe(MODELS.length);
     for (const hash of Object.values(emulator.stats().submissionsByHash)) expect(hash).toBe(1);
+  });
+
+  it('gets a fused figure cut by shape from the emulator, which segments with the local segmenter', async () => {
+    emulator = await startTestEmulator();
+    const model = join(FIXTURES, 'generated', 'fused-figure.glb');
+    const result = await runCli(['run', model, '-o', ws.out, '--json', ...FAST_FLAGS], {
+      env: cliEnvFor(emulator),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as RunJson;
+    expect(json.segmenter).toBe('tripo');
+    expect(json.results.map((r) => [r.outcome, r.parts])).toEqual([['packed', 6]]);
+    const manifest = await expectValidPack(json.results[0]!.packDir!);
+    expect(manifest.parts.map((part) => part.name).sort()).toEqual([
+      'bottom',
+      'bottom_2',
+      'center',
+      'top',
+      'top_left',
+      'top_right',
+    ]);
   });
 
   it('exits 1 when a task fails among good ones, with a summary that names it', async () => {
