@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 
 /**
  * The two file primitives of every atomic write in meshparts (packs here, the journal, the lock and the
@@ -27,5 +27,15 @@ export async function syncDir(path: string): Promise<void> {
     // Folders cannot be opened for fsync on every platform; the data files themselves were synced.
   } finally {
     await handle?.close();
+  }
+}
+
+/** Whether anything (a file, a folder, a link, even a dangling one) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
   }
 }

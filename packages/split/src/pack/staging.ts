@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   access,
   constants,
-  lstat,
   mkdir,
   readdir,
   readFile,
@@ -14,7 +13,7 @@ import {
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PackWriteError } from '../errors.js';
-import { syncDir, writeNewFile } from './durable-files.js';
+import { pathExists, syncDir, writeNewFile } from './durable-files.js';
 import { MANIFEST_FILE, type Manifest, ownedPathsOf } from './manifest.js';
 import { asManifest } from './manifest-check.js';
 import { folderInTheWay, found, type PathCache, packPath, pathState } from './pack-paths.js';
@@ -219,7 +218,7 @@ export async function commitStaging(
       await rename(from, to);
     } catch (error) {
       // Already moved by a commit that a crash cut short: nothing left to do for this file.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(from))) continue;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await pathExists(from))) continue;
       throw error;
     }
     touched.add(dirname(to));
@@ -248,15 +247,6 @@ async function removeEmptyParents(packDir: string, folder: string, touched: Set<
     } catch {
       return;
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeNewFile } from '../durable-files.js';
+import { pathExists, writeNewFile } from '../durable-files.js';
 import { GalleryWriteError } from './gallery-error.js';
 import {
   GALLERY_DIR,
@@ -48,7 +48,7 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
   // The output folder may be the user's (a web project's public folder): an index.html or a
   // gallery/ folder that meshparts did not write is theirs and is never replaced.
   const page = await pageOwner(join(outDir, GALLERY_PAGE));
-  if (page === 'foreign' || (page === 'absent' && (await exists(join(outDir, GALLERY_DIR))))) {
+  if (page === 'foreign' || (page === 'absent' && (await pathExists(join(outDir, GALLERY_DIR))))) {
     const what = page === 'foreign' ? GALLERY_PAGE : `${GALLERY_DIR}/`;
     throw new GalleryWriteError(
       `cannot write the run's page in ${outDir}: ${what} is not meshparts' (left as it is)`,
@@ -110,15 +110,6 @@ async function pageOwner(path: string): Promise<'absent' | 'ours' | 'foreign'> {
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'absent' : 'foreign';
   }
   return text.includes(GENERATOR_MARK) ? 'ours' : 'foreign';
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function isPack(dir: string): Promise<boolean> {
