@@ -103,8 +103,8 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(json.results.map((r) => [r.outcome, r.parts])).toEqual([['packed', 6]]);
     const manifest = await expectValidPack(json.results[0]!.packDir!);
     expect(manifest.parts.map((part) => part.name).sort()).toEqual([
-      'bottom',
-      'bottom_2',
+      'bottom_left',
+      'bottom_right',
       'center',
       'top',
       'top_left',

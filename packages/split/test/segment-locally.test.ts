@@ -56,9 +56,10 @@ describe('segmentLocally', () => {
     const { read, plan } = await roundTrip(result.document);
     expect(plan.parts).toHaveLength(6);
     expect(compareSoups(worldTriangles(read), before)).toBeNull();
-    // Body, head, two arms, two legs: regions, not part_N (naming makes repeats unique later).
+    // Body, head, two arms, two legs: regions, not part_N; the legs, both in the bottom third and
+    // in X's middle third, are told apart by the side they are on.
     const names = plan.parts.map((part) => part.sourceName).sort();
-    expect(names).toEqual(['bottom', 'bottom', 'center', 'top', 'top_left', 'top_right']);
+    expect(names).toEqual(['bottom_left', 'bottom_right', 'center', 'top', 'top_left', 'top_right']);
   });
 
   it('reports one part for one connected mesh that shape analysis does not cut (a flat sheet)', async () => {

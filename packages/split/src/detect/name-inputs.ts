@@ -34,12 +34,27 @@ export async function partNameInputs(
   }));
 }
 
+/** The axes a region names, in the order its words come: +Y is up, +Z the front, +X the left. */
+const REGION_AXES: ReadonlyArray<readonly [axis: number, high: string, low: string]> = [
+  [1, 'top', 'bottom'],
+  [2, 'front', 'back'],
+  [0, 'left', 'right'],
+];
+
+/**
+ * Parts with the same region that lie apart by at least this share of the model's extent on an axis
+ * are told apart on it (two legs both in the bottom third: `bottom_left`, `bottom_right`).
+ */
+const REGION_SEPARATION = 0.1;
+
 /**
  * `top`, `bottom`, `left`, `right`, `front` or `back`, combined (`top_front_left`), from the centre
  * of the part's bounds (first placement) within the model's: each axis is cut in thirds, the middle
- * third says nothing, and a part in the middle of all three is `center`. glTF's conventions: +Y is
- * up, the model faces +Z (its front), so its left is +X. `model` is the model's bounds (default: the
- * scene's now; a caller that takes meshes apart measures them before).
+ * third says nothing, and a part in the middle of all three is `center`. Parts that would share a
+ * region are then told apart by the axis they lie apart on (a pair of legs in the middle third of
+ * X: `bottom_left`, `bottom_right`); what stays the same is made unique by naming (`left_2`).
+ * glTF's conventions: +Y is up, the model faces +Z (its front), so its left is +X. `model` is the
+ * model's bounds (default: the scene's now; a caller that takes meshes apart measures them before).
  */
 export function partRegions(
   document: Document,
@@ -47,26 +62,61 @@ export function partRegions(
   model: Bounds = sceneBounds(document),
 ): string[] {
   const worldOf = createWorldMatrices();
-  return parts.map((part) => {
+  const centres = parts.map((part) => {
     const bounds = emptyBounds();
     const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
     for (const primitive of primitives) expandPlacedBounds(bounds, primitive, part.nodes[0]!, worldOf);
     const box = finiteBounds(bounds);
-    const words: string[] = [];
-    const axes: Array<[number, string, string]> = [
-      [1, 'top', 'bottom'],
-      [2, 'front', 'back'],
-      [0, 'left', 'right'],
-    ];
-    for (const [axis, high, low] of axes) {
-      const extent = model.max[axis]! - model.min[axis]!;
-      if (!(extent > 0)) continue;
-      const t = ((box.min[axis]! + box.max[axis]!) / 2 - model.min[axis]!) / extent;
-      if (t > 2 / 3) words.push(high);
-      else if (t < 1 / 3) words.push(low);
-    }
-    return words.length > 0 ? words.join('_') : 'center';
+    return [0, 1, 2].map((axis) => (box.min[axis]! + box.max[axis]!) / 2);
   });
+  const extent = [0, 1, 2].map((axis) => model.max[axis]! - model.min[axis]!);
+  const words = centres.map((centre) => {
+    const found: string[] = [];
+    for (const [axis, high, low] of REGION_AXES) {
+      if (!(extent[axis]! > 0)) continue;
+      const t = (centre[axis]! - model.min[axis]!) / extent[axis]!;
+      if (t > 2 / 3) found.push(high);
+      else if (t < 1 / 3) found.push(low);
+    }
+    return found;
+  });
+  tellApart(words, centres, extent);
+  return words.map((found) => (found.length > 0 ? found.join('_') : 'center'));
+}
+
+/**
+ * For each group of parts with the same region words, adds the word of the first axis (in region
+ * order) not already named on which the group's centres spread by REGION_SEPARATION or more: each
+ * part gets the high or low word by its side of the group's mean, or none within a tenth of the
+ * spread of it (the middle one of three).
+ */
+function tellApart(words: string[][], centres: number[][], extent: number[]): void {
+  const groups = new Map<string, number[]>();
+  for (const [index, found] of words.entries()) {
+    const key = found.join('_');
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  }
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const named = new Set(words[members[0]!]);
+    for (const [axis, high, low] of REGION_AXES) {
+      if (named.has(high) || named.has(low) || !(extent[axis]! > 0)) continue;
+      const values = members.map((index) => centres[index]![axis]!);
+      const spread = Math.max(...values) - Math.min(...values);
+      if (spread < REGION_SEPARATION * extent[axis]!) continue;
+      const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+      for (const [k, index] of members.entries()) {
+        const offset = values[k]! - mean;
+        if (Math.abs(offset) <= spread / 10) continue;
+        // Region words keep their order (top, front, left): insert where this axis's word belongs.
+        const order = REGION_AXES.flatMap(([, h, l]) => [h, l]);
+        words[index] = [...words[index]!, offset > 0 ? high : low].sort(
+          (a, b) => order.indexOf(a) - order.indexOf(b),
+        );
+      }
+      break;
+    }
+  }
 }
 
 /** Most triangles of a primitive sampled for its colour (evenly strided beyond that). */
