@@ -115,10 +115,11 @@ function meanColour(
   let g = 0;
   let b = 0;
   let a = 0;
+  const inside = fromX >= 0 && fromX + cellW <= sourceWidth;
   for (const row of rows) {
     const from = row * sourceWidth;
     for (let x = 0; x < cellW; x++) {
-      const at = (from + address(fromX + x, sourceWidth, wrapS)) * 4;
+      const at = (from + (inside ? fromX + x : address(fromX + x, sourceWidth, wrapS))) * 4;
       r += src[at]!;
       g += src[at + 1]!;
       b += src[at + 2]!;
