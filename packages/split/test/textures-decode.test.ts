@@ -1,7 +1,8 @@
 /**
  * Issue 15, "decode each source image once per model": every decode of a `splitModel` call is
  * counted (the images module's decodeImage, wrapped), with the crops of every part and the
- * thumbnails (on, the default) sharing one decode per distinct image.
+ * thumbnails (on, the default) sharing one decode per distinct image. And one encode per distinct
+ * crop: parts whose UVs reach the same texels share it.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -13,12 +14,20 @@ import { useTempDir } from './helpers/temp.js';
 
 vi.mock('../src/images/decode-image.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/images/decode-image.js')>();
-  return { ...original, decodeImage: vi.fn(original.decodeImage) };
+  return {
+    ...original,
+    decodeImage: vi.fn(original.decodeImage),
+    encodeImage: vi.fn(original.encodeImage),
+  };
 });
 
 const dir = useTempDir('textures-decode');
 const decodeImage = vi.mocked(decoder.decodeImage);
-afterEach(() => decodeImage.mockClear());
+const encodeImage = vi.mocked(decoder.encodeImage);
+afterEach(() => {
+  decodeImage.mockClear();
+  encodeImage.mockClear();
+});
 
 /** The sha256 of every image a model's textures hold (distinct). */
 async function distinctImages(file: string): Promise<Set<string>> {
@@ -52,4 +61,19 @@ describe('one decode per image per model', () => {
       expect(decoded.length).toBeGreaterThan(0);
     });
   }
+});
+
+describe('one encode per distinct crop', () => {
+  it('CesiumMilkTruck: the two wheel parts reach the same texels, their crop is encoded once', async () => {
+    const { manifest } = await splitModel(join(FIXTURES, 'CesiumMilkTruck.glb'), join(dir, 'wheels'), {
+      thumbnails: null,
+      gallery: false,
+    });
+    const wheels = manifest.parts.filter((part) => part.name.startsWith('Wheels'));
+    expect(wheels.length).toBe(2);
+    expect(wheels[0]!.images).toEqual(wheels[1]!.images);
+    expect(wheels[0]!.images![0]!.width).toBeLessThan(2048);
+    // The body's crop and one wheel crop: two JPEG encodes for three cropped parts.
+    expect(encodeImage.mock.calls.filter(([, format]) => format === 'jpeg').length).toBe(2);
+  });
 });
