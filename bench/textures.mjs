@@ -1,27 +1,40 @@
 /**
- * Texture benchmark (issue 15): pack bytes / source bytes with `--textures crop` (default), `shared`
- * and `embed`, the time cropping takes per 2048² image, the PSNR of re-encoded JPEG crops, and the
- * packer comparison (potpack vs maxrects-packer) behind parts/textures.
+ * Texture benchmark (issue 15), measured on what users run: `splitModel` (the pack entry,
+ * packages/split/dist/pack.js) with `textures: 'crop' | 'shared' | 'embed'`, thumbnails and gallery
+ * off. The sword is first segmented as `meshparts run --segmenter local` does (segmentFileLocally of
+ * packages/cli, into a GLB, which is then split).
  *
- * Pipeline measured: readModel → (segmentLocally for the sword) → planParts → splitParts (the general
- * path: one Document per part) → cropTextures on each part Document → NodeIO.writeBinary (crop,
- * embed) or SharedTextures.writePart + the textures/ files (shared). Every part file is validated.
+ * 1. Pack bytes / source bytes in each mode: pack bytes = every file the manifest lists (parts +
+ *    files[]), source bytes = the input file(s) (a .gltf with its .bin and images). Every part file
+ *    is validated (a shared part with its ../textures/ images resolved).
+ * 2. What cropping costs per 2048² image: whole processes (children/split-textures.mjs), crop and
+ *    embed alternated, several rounds; CPU time of the whole process (user + system, all threads),
+ *    crop minus embed, with the load average.
+ * 3. JPEG crops: PSNR against the source texels; whole re-encodes of every JPEG of the shared models.
+ * 4. Layout choices and the packer comparison (potpack vs maxrects-packer) behind parts/textures.
  *
  * Usage (after `pnpm build`): node bench/textures.mjs [--rounds N]   (prints Markdown sections)
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import validator from 'gltf-validator';
 import { buildTexturedAtlas } from './generate/textured-atlas.mjs';
 import { importCore } from './lib/deps.mjs';
-import { MODELS, ROOT, SPLIT_DIST } from './lib/paths.mjs';
+import { measureOnce, median } from './lib/measure.mjs';
+import { MODELS, OUT, ROOT, SPLIT_DIST, SPLIT_PACK_DIST } from './lib/paths.mjs';
 
 const SHARED_MODELS = join(ROOT, '..', 'shared', 'models');
+const SWORD = join(ROOT, 'fixtures', 'PartCrafter_sword.glb');
 const TEXTURES_DIST = `${ROOT}packages/split/dist/parts/textures/index.js`;
 const IMAGES_DIST = `${ROOT}packages/split/dist/images/index.js`;
+const SPLIT_API_DIST = `${ROOT}packages/cli/dist/pipeline/split-api.js`;
+const CHILD = join(ROOT, 'bench', 'children', 'split-textures.mjs');
+const PACKS = join(OUT, 'textures');
 const fromSplit = createRequire(new URL('../packages/split/package.json', import.meta.url));
 const sharp = fromSplit('sharp');
 // maxrects-packer 2.7.4 names a UMD file as `main` of a `"type": "module"` package, so neither
@@ -31,10 +44,15 @@ const { MaxRectsPacker } = await import(
 );
 const potpack = (await import(pathToFileURL(fromSplit.resolve('potpack')).href)).default;
 
-const { readModel, segmentLocally, planParts, splitParts, createIO } = await import(SPLIT_DIST);
+const { readModel, segmentLocally, planParts, splitParts } = await import(SPLIT_DIST);
+const { splitModel, createIO } = await import(SPLIT_PACK_DIST);
+const { segmentFileLocally } = await import(SPLIT_API_DIST);
 const textures = await import(TEXTURES_DIST);
 const { ImageCache, decodeImage } = await import(IMAGES_DIST);
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const ratio = (a, b) => (a / b).toFixed(2);
+const kb = (n) => `${(n / 1000).toFixed(0)} kB`;
 
 // ---------------------------------------------------------------------------------------------
 // Models
@@ -54,6 +72,15 @@ async function generatedAtlas(format) {
   return path;
 }
 
+/** The sword as `meshparts run --segmenter local` splits it: segmented into a GLB (the run's cache). */
+async function segmentedSword() {
+  const path = `${MODELS}PartCrafter_sword.local.glb`;
+  const { bytes } = await segmentFileLocally(SWORD);
+  await mkdir(MODELS, { recursive: true });
+  await writeFile(path, bytes);
+  return path;
+}
+
 /** Bytes of a model as shipped: the .glb, or the .gltf with the buffers and images it names. */
 async function sourceBytes(path) {
   let total = (await stat(path)).size;
@@ -66,197 +93,204 @@ async function sourceBytes(path) {
   return total;
 }
 
-const CROP_MODELS = [
-  {
-    name: 'PartCrafter_sword.glb (segmentLocally, 9 parts)',
-    path: join(ROOT, 'fixtures', 'PartCrafter_sword.glb'),
-    segment: true,
-  },
-  { name: 'ToyCar.gltf', path: join(SHARED_MODELS, 'ToyCar', 'ToyCar.gltf') },
-  { name: 'CesiumMilkTruck.glb', path: join(SHARED_MODELS, 'CesiumMilkTruck.glb') },
-  { name: 'atlas-20 (generated, 2048² JPEG)', path: await generatedAtlas('jpeg') },
-  { name: 'atlas-20 (generated, 2048² PNG)', path: await generatedAtlas('png') },
-  { name: 'TextureTransformMultiTest.glb', path: join(SHARED_MODELS, 'TextureTransformMultiTest.glb') },
-];
-
-// ---------------------------------------------------------------------------------------------
-// One pack
-
-/** Splits a model and writes every part in memory; returns bytes, time of the texture step, checks. */
-async function pack(model, mode, options = {}) {
-  const { document, codecs } = await readModel(model.path);
-  if (model.segment) await segmentLocally(document);
-  const plan = await planParts(document, { strategy: 'nodes' });
-  const parts = splitParts(document, plan);
-  const io = await createIO({ ...codecs, encode: true });
-  const images = new ImageCache();
-  const conversions = new textures.TextureConversions(images);
-  const shared = new textures.SharedTextures();
-  let bytes = 0;
-  let textureMs = 0;
-  let textureCpuMs = 0;
-  let errors = 0;
-  let cropped = 0;
-  let whole = 0;
-  const reasons = new Set();
-  for (const part of parts) {
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    await part.document.transform(
-      textures.cropTextures({
-        images,
-        conversions,
-        mode: mode === 'crop' ? 'crop' : 'embed',
-        format: options.format ?? 'keep',
-        maskUnused: options.maskUnused ?? true,
-        onDecisions: (decisions) => {
-          for (const decision of decisions) {
-            if (decision.cropped) cropped++;
-            else {
-              whole++;
-              reasons.add(decision.reason.replace(/ \(.*\)/, '').replace(/\d+ %/, 'N %'));
-            }
-          }
-        },
-      }),
-    );
-    textureMs += performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    textureCpuMs += (used.user + used.system) / 1000;
-    let file;
-    if (mode === 'shared') {
-      const written = await shared.writePart(part.document, io);
-      file = written.bytes;
-    } else {
-      file = await io.writeBinary(part.document);
-    }
-    bytes += file.byteLength;
-    if (mode !== 'shared') {
-      const report = await validator.validateBytes(new Uint8Array(file), { maxIssues: 10 });
-      errors += report.issues.numErrors;
-    }
+/** Every .glb/.gltf of the shared models (a .gltf with its resources lives in a subfolder). */
+async function listSharedModels() {
+  const out = [];
+  for (const entry of (await readdir(SHARED_MODELS, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    if (entry.isFile() && /\.(glb|gltf)$/.test(entry.name)) out.push(join(SHARED_MODELS, entry.name));
+    if (entry.isDirectory())
+      for (const file of (await readdir(join(SHARED_MODELS, entry.name))).sort())
+        if (/\.(glb|gltf)$/.test(file)) out.push(join(SHARED_MODELS, entry.name, file));
   }
-  let textureBytes = 0;
-  for (const file of shared.files()) textureBytes += file.bytes.byteLength;
-  bytes += textureBytes;
-  return {
-    textureBytes,
-    parts: parts.length,
-    bytes,
-    textureMs,
-    textureCpuMs,
-    errors,
-    cropped,
-    whole,
-    reasons: [...reasons],
-  };
+  return out;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const ratio = (a, b) => (a / b).toFixed(2);
-const kb = (n) => `${(n / 1000).toFixed(0)} kB`;
+/** The model's distinct images: sha256 → { bytes, width, height }. */
+async function imagesOf(path) {
+  const { document } = await readModel(path);
+  const images = new Map();
+  for (const texture of document.getRoot().listTextures()) {
+    const bytes = texture.getImage();
+    if (!bytes) continue;
+    const size = texture.getSize() ?? [0, 0];
+    images.set(sha256(bytes), { bytes: bytes.byteLength, width: size[0], height: size[1] });
+  }
+  return images;
+}
+
+/** The models the issue names, then every other shared model with images. `split`: what splitModel reads. */
+const TARGET_MODELS = [
+  {
+    name: 'PartCrafter sword, split locally',
+    source: SWORD,
+    split: await segmentedSword(),
+    cropTarget: 1.3,
+  },
+  { name: 'ToyCar.gltf', source: join(SHARED_MODELS, 'ToyCar', 'ToyCar.gltf'), cropTarget: 1.3 },
+  { name: 'CesiumMilkTruck.glb', source: join(SHARED_MODELS, 'CesiumMilkTruck.glb'), cropTarget: 1.3 },
+  { name: 'atlas-20 (generated, 2048² JPEG)', source: await generatedAtlas('jpeg'), cropTarget: 1.3 },
+  { name: 'atlas-20 (generated, 2048² PNG)', source: await generatedAtlas('png'), cropTarget: 1.3 },
+];
+const OTHER_MODELS = [];
+for (const path of await listSharedModels()) {
+  if (/PartCrafter_sword|ToyCar\.gltf|[\\/]CesiumMilkTruck\.glb$/.test(path)) continue;
+  if ((await imagesOf(path)).size === 0) continue;
+  OTHER_MODELS.push({ name: path.slice(SHARED_MODELS.length + 1), source: path });
+}
 
 // ---------------------------------------------------------------------------------------------
-// 1. crop vs embed
+// 1. Pack bytes in each mode, through splitModel
+
+/** Validator errors of one part file of a pack (its external images resolved beside it). */
+async function validatorErrors(path) {
+  const report = await validator.validateBytes(new Uint8Array(await readFile(path)), {
+    uri: path,
+    maxIssues: 10,
+    externalResourceFunction: async (uri) =>
+      new Uint8Array(await readFile(join(dirname(path), decodeURIComponent(uri)))),
+  });
+  return report.issues.numErrors;
+}
+
+/**
+ * One pack: splitModel in a mode; bytes of every file the manifest lists, validator errors, and how
+ * many images the parts carry whole (the source's bytes) or changed (cropped).
+ */
+async function packOf(model, mode) {
+  const dir = join(PACKS, `${model.name.replace(/[^A-Za-z0-9]+/g, '_')}-${mode}`);
+  await rm(dir, { recursive: true, force: true });
+  const { manifest } = await splitModel(model.split ?? model.source, dir, {
+    textures: mode,
+    thumbnails: null,
+    gallery: false,
+  });
+  const sourceImages = await imagesOf(model.source);
+  const io = await createIO({ draco: true, meshopt: true });
+  let errors = 0;
+  let whole = 0;
+  let changed = 0;
+  for (const part of manifest.parts) {
+    errors += await validatorErrors(join(dir, part.file));
+    if (mode === 'shared') continue;
+    const document = await io.read(join(dir, part.file));
+    for (const texture of document.getRoot().listTextures())
+      if (sourceImages.has(sha256(texture.getImage()))) whole++;
+      else changed++;
+  }
+  const files = manifest.files ?? [];
+  const bytes = [...manifest.parts, ...files].reduce((sum, file) => sum + file.byteLength, 0);
+  const textureBytes = files.reduce((sum, file) => sum + file.byteLength, 0);
+  const imageBytes = [...sourceImages.values()].reduce((sum, image) => sum + image.bytes, 0);
+  await rm(dir, { recursive: true, force: true });
+  return { parts: manifest.parts.length, bytes, errors, whole, changed, textureBytes, imageBytes };
+}
 
 const lines = [];
-lines.push('### Pack bytes with `--textures crop` (default) and `embed`', '');
+lines.push('### Pack bytes per texture mode (`splitModel`, thumbnails and gallery off)', '');
 lines.push(
-  '| model | parts | source | embed | crop | crop / source | groups cropped / whole | why whole | texture step (median ms) | validator errors |',
+  'Pack bytes = every file the manifest lists (part files + `files[]`, i.e. `textures/` with `shared`); source = the input file(s). Targets: `crop` ≤ 1.3× on the first four models, `shared` ≤ 1.1× on every model. "Images whole / cropped": part images under `crop` that are the source bytes / that were cut down.',
+  '',
 );
-lines.push('|---|---|---|---|---|---|---|---|---|---|');
-const times = {};
-for (const model of CROP_MODELS) {
-  const source = await sourceBytes(model.path);
-  const embed = await pack(model, 'embed');
-  const runs = [];
-  const cpuRuns = [];
-  let crop;
-  for (let r = 0; r < rounds; r++) {
-    crop = await pack(model, 'crop');
-    runs.push(crop.textureMs);
-    cpuRuns.push(crop.textureCpuMs);
-  }
-  times[model.name] = { wall: median(runs), cpu: median(cpuRuns) };
+lines.push(
+  '| model | parts | source | embed | **crop** (default) | shared | crop: images whole / cropped | validator errors (all modes) |',
+);
+lines.push('|---|---|---|---|---|---|---|---|');
+const overShared = [];
+for (const model of [...TARGET_MODELS, ...OTHER_MODELS]) {
+  const source = await sourceBytes(model.source);
+  const result = {};
+  for (const mode of ['embed', 'crop', 'shared']) result[mode] = await packOf(model, mode);
+  const errors = result.embed.errors + result.crop.errors + result.shared.errors;
+  const sharedRatio = result.shared.bytes / source;
+  if (sharedRatio > 1.1) overShared.push({ model, result, source });
+  const mark = (value, target) => (target && value > target ? ` ⚠ > ${target}` : '');
   lines.push(
-    `| ${model.name} | ${crop.parts} | ${kb(source)} | ${kb(embed.bytes)} (${ratio(embed.bytes, source)}×) | ${kb(crop.bytes)} | **${ratio(crop.bytes, source)}×** | ${crop.cropped} / ${crop.whole} | ${crop.reasons.join('; ') || '–'} | ${median(runs).toFixed(0)} | ${crop.errors + embed.errors} |`,
+    `| ${model.name} | ${result.crop.parts} | ${kb(source)} | ${ratio(result.embed.bytes, source)}× | **${ratio(result.crop.bytes, source)}×**${mark(result.crop.bytes / source, model.cropTarget)} | ${ratio(result.shared.bytes, source)}×${mark(sharedRatio, 1.1)} | ${result.crop.whole} / ${result.crop.changed} | ${errors} |`,
+  );
+  console.error(lines.at(-1));
+}
+for (const { model, result, source } of overShared) {
+  lines.push(
+    '',
+    `${model.name} with \`shared\`: textures/ holds ${kb(result.shared.textureBytes)} (the source's images: ${kb(result.shared.imageBytes)}); the part files hold ${kb(result.shared.bytes - result.shared.textureBytes)} of a ${kb(source)} source.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. What cropping costs per 2048² image: whole processes, crop vs embed
+
+lines.push('', '### Crop time per 2048² image (whole processes)', '');
+lines.push(
+  `\`node bench/children/split-textures.mjs <model> <dir> crop|embed\`: one \`splitModel\` per process, ${rounds} rounds, crop and embed alternated (order swapped each round) after one untimed warm-up of each. CPU = the process's whole-life \`process.cpuUsage()\` (user + system, all threads: sharp's libvips workers included). Cropping cost = median CPU of crop − median CPU of embed (embed with \`keep\` writes the source's image bytes: no decode, no encode), divided by the 2048²-equivalents of the source's images.`,
+  '',
+);
+lines.push(
+  '| model | images (2048²-equivalents) | embed CPU | crop CPU | **crop − embed per 2048² image, CPU** | crop − embed, wall | load average (1 min) during the runs |',
+);
+lines.push('|---|---|---|---|---|---|---|');
+const TIMED = TARGET_MODELS.filter((model) => /CesiumMilkTruck|atlas-20/.test(model.name));
+for (const model of TIMED) {
+  const images = [...(await imagesOf(model.source)).values()];
+  const equivalents = images.reduce((sum, image) => sum + (image.width * image.height) / 2048 ** 2, 0);
+  const dir = join(PACKS, 'timed');
+  const job = (mode) => ({
+    name: `${model.name} ${mode}`,
+    args: [CHILD, model.split ?? model.source, dir, mode],
+    before: () => rm(dir, { recursive: true, force: true }),
+  });
+  const samples = { crop: [], embed: [] };
+  const loads = [];
+  for (const mode of ['embed', 'crop']) await measureOnce(job(mode));
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of round % 2 ? ['crop', 'embed'] : ['embed', 'crop']) {
+      const sample = await measureOnce(job(mode));
+      loads.push(sample.load1, loadavg()[0]);
+      samples[mode].push(JSON.parse(sample.stdout));
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  const cpu = (mode) => median(samples[mode].map((s) => s.cpuMs));
+  const wall = (mode) => median(samples[mode].map((s) => s.wallMs));
+  const perImage = (cpu('crop') - cpu('embed')) / equivalents / 1000;
+  lines.push(
+    `| ${model.name} | ${images.length} (${equivalents.toFixed(2)}) | ${(cpu('embed') / 1000).toFixed(2)} s | ${(cpu('crop') / 1000).toFixed(2)} s | **${perImage.toFixed(2)} s** | ${((wall('crop') - wall('embed')) / equivalents / 1000).toFixed(2)} s | ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
   );
   console.error(lines.at(-1));
 }
 
-// ---------------------------------------------------------------------------------------------
-// 2. crop time per 2048² image
-
-lines.push('', '### Crop time per 2048² image', '');
+// What every process that touches an image pays once, whatever the number of images: loading sharp.
+const SHARP_START = `const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const { decodeImage } = await import(${JSON.stringify(IMAGES_DIST)});
+const before = cpu();
+await decodeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47])).catch(() => {});
+process.stdout.write(String(cpu() - before));`;
+const sharpStart = [];
+for (let round = 0; round < rounds; round++) {
+  const sample = await measureOnce({
+    name: 'sharp start-up',
+    args: ['--input-type=module', '-e', SHARP_START],
+  });
+  sharpStart.push(Number(sample.stdout));
+}
 lines.push(
-  "Texture step = every `cropTextures` call of the pack: the one decode of the atlas (ImageCache), each part's layout, compose and encode. Embed with `keep` does nothing there (0 ms), so this is what cropping adds.",
   '',
+  `Of the crop − embed CPU, ${(median(sharpStart) / 1000).toFixed(2)} s (median of ${rounds} processes) is loading sharp (libvips), once per process however many images it crops: the first image of a process pays it, the others do not.`,
 );
-lines.push(
-  '| model | 2048² images | parts that crop it | texture step, wall (median of ' +
-    rounds +
-    ') | CPU time (process, all threads) | per 2048² image (wall) |',
-);
-lines.push('|---|---|---|---|---|---|');
-for (const [name, images, parts] of [
-  ['CesiumMilkTruck.glb', 1, 3],
-  ['atlas-20 (generated, 2048² JPEG)', 1, 20],
-  ['atlas-20 (generated, 2048² PNG)', 1, 20],
-]) {
-  lines.push(
-    `| ${name} | ${images} | ${parts} | ${times[name].wall.toFixed(0)} ms | ${times[name].cpu.toFixed(0)} ms | **${(times[name].wall / images / 1000).toFixed(2)} s** |`,
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
-// 3. shared, every shared model with images
-
-lines.push('', '### Pack bytes with `--textures shared`', '');
-lines.push(
-  '| model | parts | source | shared (parts + textures/) | shared / source | images: textures/ / source images |',
-);
-lines.push('|---|---|---|---|---|---|');
-const sharedModels = [];
-for (const entry of (
-  await (await import('node:fs/promises')).readdir(SHARED_MODELS, { withFileTypes: true })
-).sort((a, b) => a.name.localeCompare(b.name))) {
-  if (entry.isFile() && /\.(glb|gltf)$/.test(entry.name)) sharedModels.push(join(SHARED_MODELS, entry.name));
-  if (entry.isDirectory())
-    for (const file of await (await import('node:fs/promises')).readdir(join(SHARED_MODELS, entry.name)))
-      if (/\.(glb|gltf)$/.test(file)) sharedModels.push(join(SHARED_MODELS, entry.name, file));
-}
-const { createHash } = await import('node:crypto');
-for (const path of [
-  join(ROOT, 'fixtures', 'PartCrafter_sword.glb'),
-  ...sharedModels.filter((model) => !model.endsWith('PartCrafter_sword.glb')),
-]) {
-  const { document } = await readModel(path);
-  if (document.getRoot().listTextures().length === 0) continue;
-  const sourceImages = new Map();
-  for (const texture of document.getRoot().listTextures()) {
-    const image = texture.getImage();
-    if (image) sourceImages.set(createHash('sha256').update(image).digest('hex'), image.byteLength);
-  }
-  const imageBytes = [...sourceImages.values()].reduce((a, b) => a + b, 0);
-  const segment = path.endsWith('PartCrafter_sword.glb');
-  let result;
-  try {
-    result = await pack({ path, segment }, 'shared');
-  } catch (error) {
-    lines.push(`| ${path.slice(SHARED_MODELS.length + 1)} | – | – | – | ${error.message} | – |`);
-    continue;
-  }
-  const source = await sourceBytes(path);
-  const name = path.startsWith(SHARED_MODELS)
-    ? path.slice(SHARED_MODELS.length + 1)
-    : 'PartCrafter_sword.glb (segmentLocally)';
-  lines.push(
-    `| ${name} | ${result.parts} | ${kb(source)} | ${kb(result.bytes)} | **${ratio(result.bytes, source)}×** | ${ratio(result.textureBytes, imageBytes)}× |`,
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// 4. JPEG re-encoding: PSNR of the cropped texels, and masking / bounding boxes
+// 3. JPEG re-encoding: PSNR of the cropped texels, and masking / bounding boxes
+// The crops of the models above, made with the same pieces splitModel uses (one Document per part).
+const CROP_MODELS = [
+  ...TARGET_MODELS.map((model) => ({
+    name: model.name,
+    path: model.source,
+    segment: model.source === SWORD,
+  })),
+  { name: 'TextureTransformMultiTest.glb', path: join(SHARED_MODELS, 'TextureTransformMultiTest.glb') },
+];
+const sharedModels = await listSharedModels();
 
 lines.push('', '### JPEG crops: PSNR against the source texels', '');
 lines.push(
@@ -275,10 +309,10 @@ let coveredCells = 0;
 for (const model of CROP_MODELS) {
   const { document } = await readModel(model.path);
   if (model.segment) await segmentLocally(document);
-  const parts = splitParts(document, await planParts(document, { strategy: 'nodes' }));
+  const plan = await planParts(document, { strategy: 'nodes' });
   const images = new ImageCache();
   const psnrs = new Map();
-  for (const part of parts) {
+  for await (const part of splitParts(document, plan, { direct: false })) {
     const primitives = part.document
       .getRoot()
       .listMeshes()
@@ -362,7 +396,7 @@ lines.push('', '### Every JPEG of the shared models, re-encoded whole as a crop 
 lines.push('| model | image | size | source quality / subsampling | bytes after / before | PSNR (RGB) |');
 lines.push('|---|---|---|---|---|---|');
 const seenJpegs = new Set();
-for (const path of [join(ROOT, 'fixtures', 'PartCrafter_sword.glb'), ...sharedModels]) {
+for (const path of [SWORD, ...sharedModels]) {
   const { document } = await readModel(path);
   for (const texture of document.getRoot().listTextures()) {
     const bytes = texture.getImage();
@@ -399,7 +433,7 @@ lines.push(
 );
 
 // ---------------------------------------------------------------------------------------------
-// 5. packer comparison on the real layouts
+// 4. packer comparison on the real layouts
 
 let potArea = 0;
 let maxArea = 0;

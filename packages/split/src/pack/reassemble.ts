@@ -7,6 +7,7 @@ import { sha256Hex } from '../hash.js';
 import { decomposeAffine } from '../math.js';
 import { type CodecNeeds, codecNeedsOfBytes, createIO } from '../read/read-model.js';
 import { MANIFEST_FILE, type Manifest, PART_FILE } from './manifest.js';
+import { readPartFile } from './read-part.js';
 
 export interface ReassembleOptions {
   /** Pack folder; required when a Manifest object (not a path) is given. */
@@ -70,7 +71,12 @@ export async function reassemble(
   const scene = target.createScene(manifest.source.file);
   target.getRoot().setDefaultScene(scene);
   for (const [i, part] of manifest.parts.entries()) {
-    const partDocument = await io.readBinary(files[i]!);
+    const partDocument = await readPartFile(io, files[i]!, {
+      dir,
+      file: part.file,
+      manifest,
+      verify: options.verify !== false,
+    });
     const partScene = partDocument.getRoot().getDefaultScene() ?? partDocument.getRoot().listScenes()[0];
     for (const placement of part.placements) {
       const map = mergeDocuments(target, partDocument);

@@ -58,8 +58,9 @@ export function composeCrop(source: DecodedImage, layout: CropLayout, options: C
   // JPEG (whose encoder drops alpha) far more than a flat colour.
   out32.fill(word(0, 0, 0, 255));
   const { x0, y0, cols, covered } = layout.coverage;
-  const columns = new Int32Array(cellW);
   const rows = new Int32Array(cellH);
+  const kept = (gx: number, gy: number): boolean =>
+    !maskUnused || covered[(gy - y0) * cols + (gx - x0)] === 1;
 
   for (const rect of layout.rects) {
     for (let cy = 0; cy < rect.h; cy++) {
@@ -67,41 +68,64 @@ export function composeCrop(source: DecodedImage, layout: CropLayout, options: C
       const fromY = gy * cellH;
       const toY = (rect.dy + cy) * cellH;
       for (let y = 0; y < cellH; y++) rows[y] = address(fromY + y, source.height, wrapT);
-      for (let cx = 0; cx < rect.w; cx++) {
+      for (let cx = 0; cx < rect.w; ) {
         const gx = rect.sx + cx;
-        const fromX = gx * cellW;
-        const toX = (rect.dx + cx) * cellW;
-        for (let x = 0; x < cellW; x++) columns[x] = address(fromX + x, source.width, wrapS);
-        const keep = !maskUnused || covered[(gy - y0) * cols + (gx - x0)] === 1;
-        if (keep) {
-          for (let y = 0; y < cellH; y++) {
-            const from = rows[y]! * source.width;
-            const to = (toY + y) * width + toX;
-            for (let x = 0; x < cellW; x++) out32[to + x] = src32[from + columns[x]!]!;
-          }
+        if (!kept(gx, gy)) {
+          const mean = meanColour(src, source.width, rows, gx * cellW, cellW, wrapS, word);
+          const toX = (rect.dx + cx) * cellW;
+          for (let y = 0; y < cellH; y++)
+            out32.fill(mean, (toY + y) * width + toX, (toY + y) * width + toX + cellW);
+          cx++;
           continue;
         }
-        // A cell the part does not reach: its mean colour.
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        let a = 0;
+        // A run of reached cells is copied row by row in one move (a memcpy) where it lies inside
+        // the image; texel by texel, through the sampler's wrap mode, where it reaches past an edge.
+        let end = cx + 1;
+        while (end < rect.w && kept(rect.sx + end, gy)) end++;
+        const fromX = gx * cellW;
+        const toX = (rect.dx + cx) * cellW;
+        const runW = (end - cx) * cellW;
+        const inside = fromX >= 0 && fromX + runW <= source.width;
         for (let y = 0; y < cellH; y++) {
           const from = rows[y]! * source.width;
-          for (let x = 0; x < cellW; x++) {
-            const at = (from + columns[x]!) * 4;
-            r += src[at]!;
-            g += src[at + 1]!;
-            b += src[at + 2]!;
-            a += src[at + 3]!;
-          }
+          const to = (toY + y) * width + toX;
+          if (inside) out32.set(src32.subarray(from + fromX, from + fromX + runW), to);
+          else
+            for (let x = 0; x < runW; x++)
+              out32[to + x] = src32[from + address(fromX + x, source.width, wrapS)]!;
         }
-        const n = cellW * cellH;
-        const mean = word(Math.round(r / n), Math.round(g / n), Math.round(b / n), Math.round(a / n));
-        for (let y = 0; y < cellH; y++)
-          out32.fill(mean, (toY + y) * width + toX, (toY + y) * width + toX + cellW);
+        cx = end;
       }
     }
   }
   return { width, height, data: out };
+}
+
+/** The mean colour (as a word) of one cell: rows by their source row, columns from `fromX`, wrapped. */
+function meanColour(
+  src: Uint8Array,
+  sourceWidth: number,
+  rows: Int32Array,
+  fromX: number,
+  cellW: number,
+  wrapS: number,
+  word: (r: number, g: number, b: number, a: number) => number,
+): number {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let a = 0;
+  const inside = fromX >= 0 && fromX + cellW <= sourceWidth;
+  for (const row of rows) {
+    const from = row * sourceWidth;
+    for (let x = 0; x < cellW; x++) {
+      const at = (from + (inside ? fromX + x : address(fromX + x, sourceWidth, wrapS))) * 4;
+      r += src[at]!;
+      g += src[at + 1]!;
+      b += src[at + 2]!;
+      a += src[at + 3]!;
+    }
+  }
+  const n = cellW * rows.length;
+  return word(Math.round(r / n), Math.round(g / n), Math.round(b / n), Math.round(a / n));
 }

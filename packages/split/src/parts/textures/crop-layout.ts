@@ -39,6 +39,24 @@ export interface CropLayout {
   vertexRects: Map<object, Int32Array>;
 }
 
+/**
+ * What makes a layout's pixels, as a string: the grids, each rectangle's place at source and
+ * destination, and (when unreached cells are masked) which of its cells the part reaches. Two parts
+ * with the same key get the same crop of an image (a pair of wheels, mirrored copies).
+ */
+export function layoutKey(layout: CropLayout, maskUnused: boolean): string {
+  const { x0, y0, cols, covered } = layout.coverage;
+  const out = [`${layout.refWidth}×${layout.refHeight}/${layout.block} ${layout.width}×${layout.height}`];
+  for (const rect of layout.rects) {
+    let cells = '';
+    if (maskUnused)
+      for (let y = 0; y < rect.h; y++)
+        for (let x = 0; x < rect.w; x++) cells += covered[(rect.sy + y - y0) * cols + rect.sx + x - x0];
+    out.push(`${rect.sx},${rect.sy},${rect.w},${rect.h}>${rect.dx},${rect.dy}:${cells}`);
+  }
+  return out.join(' ');
+}
+
 /** Either a layout, or why the group keeps its images whole. */
 export type LayoutDecision = { layout: CropLayout; keep?: undefined } | { keep: string; layout?: undefined };
 

@@ -45,7 +45,8 @@ export async function encodeTexture(
 ): Promise<EncodedTexture> {
   const info = readImageInfo(source);
   let target = outputFormat(source, format) ?? 'png';
-  if (target === 'jpeg' && !isOpaque(pixels)) target = 'png';
+  // A JPEG's pixels are opaque (decoded with alpha 255, and crops fill with opaque colours): no scan.
+  if (target === 'jpeg' && info.format !== 'jpeg' && !isOpaque(pixels)) target = 'png';
   const lossless = info.format === 'png' || (info.format === 'webp' && info.lossless === true);
   const settings: EncodeImageOptions = { quality: options.quality ?? 90 };
   if (target === 'jpeg' && info.format === 'jpeg') {

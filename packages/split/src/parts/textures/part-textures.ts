@@ -16,7 +16,7 @@ import {
   type TextureInput,
   type UvSetInput,
 } from './crop-input.js';
-import { type CropLayout, planLayout } from './crop-layout.js';
+import { type CropLayout, layoutKey, planLayout } from './crop-layout.js';
 import { type EncodedTexture, encodeTexture, outputFormat, type TextureFormat } from './encode-texture.js';
 import { readImageInfo } from './image-info.js';
 import { remapUvs } from './remap-uvs.js';
@@ -229,7 +229,7 @@ export async function cropTextureInputs(
     let cropped: Map<object, PartImage> | undefined;
     if (layout) {
       try {
-        cropped = await cropGroup(group, layout, settings);
+        cropped = await cropGroup(group, layout, settings, conversions);
       } catch (error) {
         keep = `cannot crop: ${error instanceof Error ? error.message : String(error)}`;
       }
@@ -289,28 +289,43 @@ async function cropGroup(
   group: CropGroup,
   layout: CropLayout,
   settings: PartTexturesOptions & typeof PART_TEXTURES_DEFAULTS,
+  conversions: TextureConversions,
 ): Promise<Map<object, PartImage>> {
   const out = new Map<object, PartImage>();
-  const quality = settings.quality === undefined ? {} : { quality: settings.quality };
+  const layoutSignature = layoutKey(layout, settings.maskUnused);
   for (const texture of group.textures) {
-    const pixels = await settings.images.get(texture.image);
-    if (pixels.width !== texture.size?.[0] || pixels.height !== texture.size?.[1]) {
-      throw new Error(
-        `${texture.name} decodes to ${pixels.width}×${pixels.height}, its header says otherwise`,
-      );
-    }
-    const crop = composeCrop(pixels, layout, { ...wrapOf(group, texture), maskUnused: settings.maskUnused });
-    const image: PartImage = await encodeTexture(crop, texture.image, settings.format, quality);
-    if (settings.webpFallback && image.mimeType === 'image/webp') {
-      const keep = outputFormat(texture.image, 'keep');
-      image.fallback = await encodeTexture(
-        crop,
-        texture.image,
-        keep === 'webp' || keep === null ? 'png' : 'keep',
-        quality,
-      );
-    }
-    out.set(texture.key, image);
+    const wrap = wrapOf(group, texture);
+    const key = `${layoutSignature} ${wrap.wrapS} ${wrap.wrapT} ${settings.format} ${settings.quality ?? ''} ${settings.webpFallback}`;
+    out.set(
+      texture.key,
+      await conversions.cropOnce(texture.image, key, () => cropImage(texture, layout, wrap, settings)),
+    );
   }
   return out;
+}
+
+/** One image of a group cut to a layout and encoded (with its PNG/JPEG fallback when asked). */
+async function cropImage(
+  texture: TextureInput,
+  layout: CropLayout,
+  wrap: { wrapS: number; wrapT: number },
+  settings: PartTexturesOptions & typeof PART_TEXTURES_DEFAULTS,
+): Promise<PartImage> {
+  const quality = settings.quality === undefined ? {} : { quality: settings.quality };
+  const pixels = await settings.images.get(texture.image);
+  if (pixels.width !== texture.size?.[0] || pixels.height !== texture.size?.[1]) {
+    throw new Error(`${texture.name} decodes to ${pixels.width}×${pixels.height}, its header says otherwise`);
+  }
+  const crop = composeCrop(pixels, layout, { ...wrap, maskUnused: settings.maskUnused });
+  const image: PartImage = await encodeTexture(crop, texture.image, settings.format, quality);
+  if (settings.webpFallback && image.mimeType === 'image/webp') {
+    const keep = outputFormat(texture.image, 'keep');
+    image.fallback = await encodeTexture(
+      crop,
+      texture.image,
+      keep === 'webp' || keep === null ? 'png' : 'keep',
+      quality,
+    );
+  }
+  return image;
 }
