@@ -30,7 +30,8 @@ export class PackPreviews {
   readonly #document: Document;
   readonly #plan: PartPlan;
   readonly #options: PackPreviewOptions;
-  readonly #thumbnails: PackFile[] = [];
+  /** Part thumbnails being compressed (on libuv's threads) while the next parts are drawn and written. */
+  readonly #thumbnails: Array<Promise<PackFile>> = [];
   #renderer: Promise<typeof import('./thumbnails/index.js')> | undefined;
   #cache: import('./thumbnails/index.js').ThumbnailCache | undefined;
 
@@ -47,11 +48,16 @@ export class PackPreviews {
       const planned = this.#plan.parts[index++];
       const size = this.#options.thumbnails;
       if (size !== null && planned) {
-        const bytes = await this.#render(size, {
+        // Drawn before the part goes on (from the document as it is now), compressed in the
+        // background while the next parts are written; a failure surfaces in `files`.
+        const path = thumbnailPathOf(part.name);
+        const { png } = await this.#draw(size, {
           nodes: [planned.nodes[0]!],
           ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
         });
-        this.#thumbnails.push({ path: thumbnailPathOf(part.name), bytes });
+        const file = png.then((bytes) => ({ path, bytes }));
+        file.catch(() => {});
+        this.#thumbnails.push(file);
       }
       yield part;
     }
@@ -59,9 +65,9 @@ export class PackPreviews {
 
   /** writePack's `files` callback: the thumbnails, the whole model's, and the gallery page. */
   readonly files = async ({ manifest, dir }: PackFilesContext): Promise<PackFile[]> => {
-    const files = [...this.#thumbnails];
+    const files = await Promise.all(this.#thumbnails);
     const size = this.#options.thumbnails;
-    if (size !== null) files.push({ path: THUMBNAIL_FILE, bytes: await this.#render(size, {}) });
+    if (size !== null) files.push({ path: THUMBNAIL_FILE, bytes: await (await this.#draw(size, {})).png });
     if (this.#options.gallery) {
       const { galleryFiles } = await import('./gallery/index.js');
       files.push(...(await galleryFiles(dir, manifest)));
@@ -69,14 +75,18 @@ export class PackPreviews {
     return files;
   };
 
-  async #render(
+  /**
+   * Draws a thumbnail now and starts its compression: the PNG's promise comes back wrapped, so that
+   * awaiting the drawing does not wait for the compression.
+   */
+  async #draw(
     size: number,
     what: Pick<import('./thumbnails/index.js').ThumbnailSceneOptions, 'nodes' | 'primitives'>,
-  ): Promise<Uint8Array> {
+  ): Promise<{ png: Promise<Uint8Array> }> {
     this.#renderer ??= import('./thumbnails/index.js');
-    const { ThumbnailCache, encodeThumbnail, renderThumbnail, thumbnailSceneOf } = await this.#renderer;
+    const { ThumbnailCache, renderThumbnailScenePng, thumbnailSceneOf } = await this.#renderer;
     this.#cache ??= new ThumbnailCache();
     const scene = await thumbnailSceneOf(this.#document, { images: this.#options.images, ...what });
-    return encodeThumbnail(renderThumbnail(scene, { size, cache: this.#cache }));
+    return { png: renderThumbnailScenePng(scene, { size, cache: this.#cache }) };
   }
 }

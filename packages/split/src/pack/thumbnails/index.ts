@@ -5,18 +5,22 @@
  *
  * - {@link renderThumbnail}: a {@link ThumbnailScene} (plain arrays) → RGBA pixels.
  * - {@link thumbnailSceneOf}: a glTF-Transform Document's default scene → a ThumbnailScene.
- * - {@link renderThumbnailPng}: both, then PNG bytes.
+ * - {@link renderThumbnailPng}: both, then PNG bytes; {@link renderThumbnailScenePng}: a scene to PNG bytes.
  */
 export { frameThumbnail, THUMBNAIL_CAMERA, ThumbnailFrame, usedVertices } from './camera.js';
 export { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
 export { THUMBNAIL_LIGHTS } from './lighting.js';
+export { encodeRgbaPng, THUMBNAIL_DEFLATE } from './png-encoder.js';
 export {
   encodeThumbnail,
   type RenderThumbnailPngOptions,
   renderThumbnailPng,
+  renderThumbnailScenePng,
   THUMBNAIL_PNG,
 } from './render-png.js';
+export type { RenderTarget } from './render-target.js';
 export {
+  drawThumbnail,
   MAX_THUMBNAIL_SAMPLES,
   MAX_THUMBNAIL_SIZE,
   RENDER_THUMBNAIL_DEFAULTS,
