@@ -274,7 +274,9 @@ export function addThumbnailsOption(command: Command): Command {
     `thumbnail size in pixels (${THUMBNAIL_SIZE_RANGE.min}-${THUMBNAIL_SIZE_RANGE.max}), or none (default ${THUMBNAILS_DEFAULT})`,
   ).argParser((value: string) => {
     try {
-      return parseThumbnailsOption(value);
+      // Commander stores a parser's null as '' (an option with a required argument never holds
+      // null): `none` is kept as 0 here and becomes null in splitOptionsFrom.
+      return parseThumbnailsOption(value) ?? 0;
     } catch (error) {
       throw new InvalidArgumentError((error as Error).message);
     }
@@ -469,7 +471,7 @@ export async function splitOptionsFrom(flags: SplitFlags): Promise<SplitOptions>
     ...(Object.keys(granularity).length > 0 ? { granularity } : {}),
     ...(Object.keys(naming).length > 0 ? { naming } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
-    ...(flags.thumbnails !== undefined ? { thumbnails: flags.thumbnails } : {}),
+    ...(flags.thumbnails !== undefined ? { thumbnails: flags.thumbnails || null } : {}),
     ...(flags.textures !== undefined ? { textures: flags.textures } : {}),
     ...(flags.textureFormat !== undefined ? { textureFormat: flags.textureFormat } : {}),
     ...(flags.webpFallback ? { webpFallback: true } : {}),

@@ -6,6 +6,9 @@ import { SRGB_TO_LINEAR } from './srgb.js';
 const NO_VALUES = new Float64Array(0);
 const NO_COLORS = new Float32Array(0);
 
+/** Bounding boxes up to this many pixels are scanned whole, without per-row span divisions. */
+const SMALL_BOX = 64;
+
 /**
  * The triangle rasterizer: multisampled (see RenderTarget), with half-space edge functions on
  * vertices snapped to 1/16 of a sample, evaluated in exact integer arithmetic (products stay below
@@ -223,6 +226,15 @@ export function drawTriangles(
     // pixel (the light in between is a convex mix of theirs, and the table is monotonic): exact.
     let flat = false;
     let flatWord = 0;
+    // Table indices per vertex, over the area: Σ w × shade is the index at a point of weights w. The
+    // light is interpolated in screen space here, not perspective-correct: one multiply-add per vertex
+    // instead of a division per pixel. Within a triangle the camera's mild perspective (the eye 2.8
+    // radii away) moves the light by a few percent of its difference between the vertices: below
+    // one sRGB code on a part's small triangles, and nothing on a flat face (the same light at every
+    // vertex). Textures and vertex colours stay perspective-correct.
+    const shadeA = la * SHADE_STEPS * inverseArea;
+    const shadeB = lb * SHADE_STEPS * inverseArea;
+    const shadeC = lc * SHADE_STEPS * inverseArea;
     if (shaded) {
       flatWord = shades[Math.min((la * SHADE_STEPS + 0.5) | 0, lastShade)]!;
       flat =
@@ -247,6 +259,9 @@ export function drawTriangles(
     const pBC = sBC * ss;
     const pCA = sCA * ss;
     const last = maxX - minX;
+    // A small triangle (a part's are a few pixels) visits its whole bounding box and tests each pixel
+    // (three comparisons to skip it, three to know it full): cheaper than six divisions per row.
+    const small = (last + 1) * (maxY - minY + 1) <= SMALL_BOX;
     for (let y = minY; y <= maxY; y++, rowAB += downAB, rowBC += downBC, rowCA += downCA) {
       // The span of pixels where some sample may be inside all three edges, and the inner span
       // where every sample is.
@@ -254,30 +269,56 @@ export function drawTriangles(
       let hi = last;
       let innerLo = 0;
       let innerHi = last;
-      if (pAB > 0) {
-        lo = Math.max(lo, Math.ceil(-(rowAB + maxAB) / pAB));
-        innerLo = Math.max(innerLo, Math.ceil(-(rowAB + minAB) / pAB));
-      } else if (pAB < 0) {
-        hi = Math.min(hi, Math.floor((rowAB + maxAB) / -pAB));
-        innerHi = Math.min(innerHi, Math.floor((rowAB + minAB) / -pAB));
-      } else if (rowAB + maxAB < 0) continue;
-      else if (rowAB + minAB < 0) innerHi = -1;
-      if (pBC > 0) {
-        lo = Math.max(lo, Math.ceil(-(rowBC + maxBC) / pBC));
-        innerLo = Math.max(innerLo, Math.ceil(-(rowBC + minBC) / pBC));
-      } else if (pBC < 0) {
-        hi = Math.min(hi, Math.floor((rowBC + maxBC) / -pBC));
-        innerHi = Math.min(innerHi, Math.floor((rowBC + minBC) / -pBC));
-      } else if (rowBC + maxBC < 0) continue;
-      else if (rowBC + minBC < 0) innerHi = -1;
-      if (pCA > 0) {
-        lo = Math.max(lo, Math.ceil(-(rowCA + maxCA) / pCA));
-        innerLo = Math.max(innerLo, Math.ceil(-(rowCA + minCA) / pCA));
-      } else if (pCA < 0) {
-        hi = Math.min(hi, Math.floor((rowCA + maxCA) / -pCA));
-        innerHi = Math.min(innerHi, Math.floor((rowCA + minCA) / -pCA));
-      } else if (rowCA + maxCA < 0) continue;
-      else if (rowCA + minCA < 0) innerHi = -1;
+      if (small) {
+        // Spans from the row's ends: first and last pixels some sample may cover.
+        let wa = rowBC;
+        let wb = rowCA;
+        let wc = rowAB;
+        while (lo <= hi && !(wc + maxAB >= 0 && wa + maxBC >= 0 && wb + maxCA >= 0)) {
+          lo++;
+          wa += pBC;
+          wb += pCA;
+          wc += pAB;
+        }
+        if (lo > hi) continue;
+        wa = rowBC + pBC * hi;
+        wb = rowCA + pCA * hi;
+        wc = rowAB + pAB * hi;
+        while (hi > lo && !(wc + maxAB >= 0 && wa + maxBC >= 0 && wb + maxCA >= 0)) {
+          hi--;
+          wa -= pBC;
+          wb -= pCA;
+          wc -= pAB;
+        }
+        // Full pixels are found pixel by pixel below.
+        innerLo = last + 1;
+        innerHi = -1;
+      } else {
+        if (pAB > 0) {
+          lo = Math.max(lo, Math.ceil(-(rowAB + maxAB) / pAB));
+          innerLo = Math.max(innerLo, Math.ceil(-(rowAB + minAB) / pAB));
+        } else if (pAB < 0) {
+          hi = Math.min(hi, Math.floor((rowAB + maxAB) / -pAB));
+          innerHi = Math.min(innerHi, Math.floor((rowAB + minAB) / -pAB));
+        } else if (rowAB + maxAB < 0) continue;
+        else if (rowAB + minAB < 0) innerHi = -1;
+        if (pBC > 0) {
+          lo = Math.max(lo, Math.ceil(-(rowBC + maxBC) / pBC));
+          innerLo = Math.max(innerLo, Math.ceil(-(rowBC + minBC) / pBC));
+        } else if (pBC < 0) {
+          hi = Math.min(hi, Math.floor((rowBC + maxBC) / -pBC));
+          innerHi = Math.min(innerHi, Math.floor((rowBC + minBC) / -pBC));
+        } else if (rowBC + maxBC < 0) continue;
+        else if (rowBC + minBC < 0) innerHi = -1;
+        if (pCA > 0) {
+          lo = Math.max(lo, Math.ceil(-(rowCA + maxCA) / pCA));
+          innerLo = Math.max(innerLo, Math.ceil(-(rowCA + minCA) / pCA));
+        } else if (pCA < 0) {
+          hi = Math.min(hi, Math.floor((rowCA + maxCA) / -pCA));
+          innerHi = Math.min(innerHi, Math.floor((rowCA + minCA) / -pCA));
+        } else if (rowCA + maxCA < 0) continue;
+        else if (rowCA + minCA < 0) innerHi = -1;
+      }
       if (lo > hi) continue;
       target.touchRow(y, minX + lo, minX + hi);
 
@@ -287,7 +328,7 @@ export function drawTriangles(
       let wc = rowAB + pAB * lo;
       for (let x = lo, pixel = y * size + minX + lo; x <= hi; x++, pixel++, wa += pBC, wb += pCA, wc += pAB) {
         let covered = full;
-        if (x < innerLo || x > innerHi) {
+        if (small ? !(wc + minAB >= 0 && wa + minBC >= 0 && wb + minCA >= 0) : x < innerLo || x > innerHi) {
           if (quad) {
             // Booleans as numbers: V8 sets the bits without a branch per sample.
             covered =
@@ -328,8 +369,8 @@ export function drawTriangles(
               passed === full ? wb + centreCA : wb + offCA[31 - Math.clz32(passed & -passed)]! - biasCA;
             const pc =
               passed === full ? wc + centreAB : wc + offAB[31 - Math.clz32(passed & -passed)]! - biasAB;
-            const light = (pa * lA + pb * lB + pc * lC) / (pa * kA + pb * kB + pc * kC);
-            word = shades[Math.min((light * SHADE_STEPS + 0.5) | 0, lastShade)]!;
+            // The table index, interpolated in screen space (see shadeA).
+            word = shades[Math.min((pa * shadeA + pb * shadeB + pc * shadeC + 0.5) | 0, lastShade)]!;
           }
           if (quad) {
             if ((passed & 1) !== 0) {

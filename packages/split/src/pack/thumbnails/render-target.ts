@@ -117,11 +117,16 @@ function resolveRow(target: RenderTarget, pixel: number, count: number, data: Ui
   for (let i = 0; i < count; i++, pixel++, out += 4) {
     const base = pixel * n;
     const first = color[base]!;
-    let same = true;
-    for (let s = 1; s < n; s++) {
-      if (color[base + s] !== first) {
-        same = false;
-        break;
+    let same: boolean;
+    if (n === 4) {
+      same = color[base + 1] === first && color[base + 2] === first && color[base + 3] === first;
+    } else {
+      same = true;
+      for (let s = 1; s < n; s++) {
+        if (color[base + s] !== first) {
+          same = false;
+          break;
+        }
       }
     }
     if (same) {
