@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Document } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import type { ImageCache } from '../images/index.js';
@@ -13,7 +14,25 @@ export interface PackPreviewOptions {
   gallery: boolean;
   /** The model's decoded images (shared with texture cropping: each image is decoded once). */
   images: ImageCache;
+  /**
+   * Worker threads that draw the parts' thumbnails while this thread splits; 0 draws them here.
+   * Default: 1 when the machine has more than one core and the pack at least
+   * {@link THUMBNAIL_WORKER_MIN_PARTS} parts (and the worker's module is built: from TypeScript
+   * sources, as under vitest, they are drawn here).
+   */
+  thumbnailWorkers?: number;
 }
+
+/** Fewer parts than this are drawn on the calling thread: starting a worker costs more (~40 ms). */
+export const THUMBNAIL_WORKER_MIN_PARTS = 16;
+
+/**
+ * Part thumbnails handed to workers and not yet back, at most: when the split outruns the worker, it
+ * waits for the oldest, so a big model's part scenes (copied to the worker) never pile up in memory.
+ */
+const MAX_THUMBNAILS_IN_FLIGHT = 16;
+
+type Thumbnails = typeof import('./thumbnails/index.js');
 
 /**
  * The previews of one pack: a thumbnail per part (rendered from the source document as each part
@@ -25,15 +44,22 @@ export interface PackPreviewOptions {
  * space, which the part file keeps up to a translation (the camera frames the bounds, so the
  * translation does not change the picture). The thumbnail code is loaded only when thumbnails are
  * asked for.
+ *
+ * Speed (issue 17 §4): on this thread a part's scene is built from the document; the drawing and the
+ * PNG are made on a worker thread (a pool of one: the split keeps this thread busy, the worker takes
+ * the second core), or here for small packs, and compressed on libuv's threads either way. Nothing
+ * waits for a thumbnail until `files`, except when {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
  */
 export class PackPreviews {
   readonly #document: Document;
   readonly #plan: PartPlan;
   readonly #options: PackPreviewOptions;
-  /** Part thumbnails being compressed (on libuv's threads) while the next parts are drawn and written. */
+  /** Part thumbnails being drawn or compressed while the next parts are split and written. */
   readonly #thumbnails: Array<Promise<PackFile>> = [];
-  #renderer: Promise<typeof import('./thumbnails/index.js')> | undefined;
+  #renderer: Promise<Thumbnails> | undefined;
   #cache: import('./thumbnails/index.js').ThumbnailCache | undefined;
+  #pool: import('./thumbnails/index.js').ThumbnailPool | null | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(document: Document, plan: PartPlan, options: PackPreviewOptions) {
     this.#document = document;
@@ -41,33 +67,46 @@ export class PackPreviews {
     this.#options = options;
   }
 
-  /** The parts as they come, with each part's thumbnail rendered on the way. */
+  /** The parts as they come, with each part's thumbnail started on the way. */
   async *withThumbnails(parts: AsyncIterable<PackPart>): AsyncGenerator<PackPart, void, undefined> {
     let index = 0;
-    for await (const part of parts) {
-      const planned = this.#plan.parts[index++];
-      const size = this.#options.thumbnails;
-      if (size !== null && planned) {
-        // Drawn before the part goes on (from the document as it is now), compressed in the
-        // background while the next parts are written; a failure surfaces in `files`.
-        const path = thumbnailPathOf(part.name);
-        const { png } = await this.#draw(size, {
-          nodes: [planned.nodes[0]!],
-          ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
-        });
-        const file = png.then((bytes) => ({ path, bytes }));
-        file.catch(() => {});
-        this.#thumbnails.push(file);
+    let waited = 0;
+    try {
+      for await (const part of parts) {
+        const planned = this.#plan.parts[index++];
+        const size = this.#options.thumbnails;
+        if (size !== null && planned) {
+          // The scene is taken from the document now, before the part goes on; the drawing and the
+          // compression finish in the background, and a failure surfaces in `files`.
+          const path = thumbnailPathOf(part.name);
+          const { png } = await this.#start(size, {
+            nodes: [planned.nodes[0]!],
+            ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
+          });
+          const file = png.then((bytes) => ({ path, bytes }));
+          file.catch(() => {});
+          this.#thumbnails.push(file);
+          while (this.#thumbnails.length - waited > MAX_THUMBNAILS_IN_FLIGHT)
+            await this.#thumbnails[waited++]!.catch(() => {});
+        }
+        yield part;
       }
-      yield part;
+    } finally {
+      // Every part is handed out: the workers end once their thumbnails are done (also when the
+      // pack fails half-way, so that no thread outlives it).
+      this.#closing = this.#pool?.close();
+      this.#closing?.catch(() => {});
     }
   }
 
   /** writePack's `files` callback: the thumbnails, the whole model's, and the gallery page. */
   readonly files = async ({ manifest, dir }: PackFilesContext): Promise<PackFile[]> => {
-    const files = await Promise.all(this.#thumbnails);
     const size = this.#options.thumbnails;
-    if (size !== null) files.push({ path: THUMBNAIL_FILE, bytes: await (await this.#draw(size, {})).png });
+    // The whole model on this thread while the worker finishes the parts.
+    const whole = size === null ? null : (await this.#start(size, {}, false)).png;
+    const files = await Promise.all(this.#thumbnails);
+    if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
+    await this.#closing;
     if (this.#options.gallery) {
       const { galleryFiles } = await import('./gallery/index.js');
       files.push(...(await galleryFiles(dir, manifest)));
@@ -76,17 +115,35 @@ export class PackPreviews {
   };
 
   /**
-   * Draws a thumbnail now and starts its compression: the PNG's promise comes back wrapped, so that
-   * awaiting the drawing does not wait for the compression.
+   * Builds the scene now and starts its drawing and compression (on the pool when there is one and
+   * `pooled`): the PNG's promise comes back wrapped, so that awaiting the start does not wait for it.
    */
-  async #draw(
+  async #start(
     size: number,
     what: Pick<import('./thumbnails/index.js').ThumbnailSceneOptions, 'nodes' | 'primitives'>,
+    pooled = true,
   ): Promise<{ png: Promise<Uint8Array> }> {
     this.#renderer ??= import('./thumbnails/index.js');
-    const { ThumbnailCache, renderThumbnailScenePng, thumbnailSceneOf } = await this.#renderer;
-    this.#cache ??= new ThumbnailCache();
-    const scene = await thumbnailSceneOf(this.#document, { images: this.#options.images, ...what });
-    return { png: renderThumbnailScenePng(scene, { size, cache: this.#cache }) };
+    const thumbnails = await this.#renderer;
+    const scene = await thumbnails.thumbnailSceneOf(this.#document, {
+      images: this.#options.images,
+      ...what,
+    });
+    const pool = pooled ? this.#poolOf(thumbnails) : null;
+    if (pool) return { png: pool.renderPng(scene, { size }) };
+    this.#cache ??= new thumbnails.ThumbnailCache();
+    return { png: thumbnails.renderThumbnailScenePng(scene, { size, cache: this.#cache }) };
+  }
+
+  /** The worker pool, started on first use, or null when thumbnails are drawn on this thread. */
+  #poolOf(thumbnails: Thumbnails): import('./thumbnails/index.js').ThumbnailPool | null {
+    if (this.#pool === undefined) {
+      const workers =
+        this.#options.thumbnailWorkers ??
+        (availableParallelism() > 1 && this.#plan.parts.length >= THUMBNAIL_WORKER_MIN_PARTS ? 1 : 0);
+      this.#pool =
+        workers > 0 && thumbnails.thumbnailWorkerBuilt() ? thumbnails.createThumbnailPool({ workers }) : null;
+    }
+    return this.#pool;
   }
 }

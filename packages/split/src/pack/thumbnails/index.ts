@@ -28,7 +28,12 @@ export {
   renderThumbnail,
 } from './render-thumbnail.js';
 export { ThumbnailCache } from './thumbnail-cache.js';
-export { createThumbnailPool, type ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
+export {
+  createThumbnailPool,
+  type ThumbnailPool,
+  type ThumbnailPoolOptions,
+  thumbnailWorkerBuilt,
+} from './thumbnail-pool.js';
 export type {
   TextureWrap,
   ThumbnailAlphaMode,

@@ -245,6 +245,14 @@ export function drawTriangles(
     const centreAB = centre * (dxAB - dyAB);
     const centreBC = centre * (dxBC - dyBC);
     const centreCA = centre * (dxCA - dyCA);
+    // The shade-table index (see shadeA) at the first sample of a pixel steps by `shadeStep` per
+    // pixel; at the pixel centre and at each sample it is that plus a fixed offset.
+    const shadeStep = (sBC * shadeA + sCA * shadeB + sAB * shadeC) * ss;
+    const shadeCentre = centreBC * shadeA + centreCA * shadeB + centreAB * shadeC;
+    const shade0 = (bc0 - biasBC) * shadeA + (ca0 - biasCA) * shadeB + (ab0 - biasAB) * shadeC;
+    const shade1 = (bc1 - biasBC) * shadeA + (ca1 - biasCA) * shadeB + (ab1 - biasAB) * shadeC;
+    const shade2 = (bc2 - biasBC) * shadeA + (ca2 - biasCA) * shadeB + (ab2 - biasAB) * shadeC;
+    const shade3 = (bc3 - biasBC) * shadeA + (ca3 - biasCA) * shadeB + (ab3 - biasAB) * shadeC;
 
     // Unbiased edge values at the first sample of pixel (minX, minY), stepped down the rows.
     const px0 = minX * ss * SUBPIXEL + half;
@@ -326,7 +334,12 @@ export function drawTriangles(
       let wa = rowBC + pBC * lo;
       let wb = rowCA + pCA * lo;
       let wc = rowAB + pAB * lo;
-      for (let x = lo, pixel = y * size + minX + lo; x <= hi; x++, pixel++, wa += pBC, wb += pCA, wc += pAB) {
+      let shade = wa * shadeA + wb * shadeB + wc * shadeC;
+      for (
+        let x = lo, pixel = y * size + minX + lo;
+        x <= hi;
+        x++, pixel++, wa += pBC, wb += pCA, wc += pAB, shade += shadeStep
+      ) {
         let covered = full;
         if (small ? !(wc + minAB >= 0 && wa + minBC >= 0 && wb + minCA >= 0) : x < innerLo || x > innerHi) {
           if (quad) {
@@ -363,14 +376,28 @@ export function drawTriangles(
           // A colour that depends on the light alone: one word per triangle, or one table read.
           let word = flatWord;
           if (!flat) {
-            const pa =
-              passed === full ? wa + centreBC : wa + offBC[31 - Math.clz32(passed & -passed)]! - biasBC;
-            const pb =
-              passed === full ? wb + centreCA : wb + offCA[31 - Math.clz32(passed & -passed)]! - biasCA;
-            const pc =
-              passed === full ? wc + centreAB : wc + offAB[31 - Math.clz32(passed & -passed)]! - biasAB;
-            // The table index, interpolated in screen space (see shadeA).
-            word = shades[Math.min((pa * shadeA + pb * shadeB + pc * shadeC + 0.5) | 0, lastShade)]!;
+            // At the centre when every sample is won, else at the first sample won (2 × 2: unrolled).
+            let at: number;
+            if (passed === full) at = shade + shadeCentre;
+            else if (quad)
+              at =
+                shade +
+                ((passed & 1) !== 0
+                  ? shade0
+                  : (passed & 2) !== 0
+                    ? shade1
+                    : (passed & 4) !== 0
+                      ? shade2
+                      : shade3);
+            else {
+              const first = 31 - Math.clz32(passed & -passed);
+              at =
+                shade +
+                (offBC[first]! - biasBC) * shadeA +
+                (offCA[first]! - biasCA) * shadeB +
+                (offAB[first]! - biasAB) * shadeC;
+            }
+            word = shades[Math.min((at + 0.5) | 0, lastShade)]!;
           }
           if (quad) {
             if ((passed & 1) !== 0) {
