@@ -341,19 +341,25 @@ export function drawTriangles(
         x++, pixel++, wa += pBC, wb += pCA, wc += pAB, shade += shadeStep
       ) {
         let covered = full;
-        if (small ? !(wc + minAB >= 0 && wa + minBC >= 0 && wb + minCA >= 0) : x < innerLo || x > innerHi) {
-          if (quad) {
-            // Booleans as numbers: V8 sets the bits without a branch per sample.
+        if (quad) {
+          // Only the edges that cross the pixel cut its mask (most partial pixels have one);
+          // booleans as numbers, so that V8 sets the bits without a branch per sample.
+          if (wc + minAB < 0)
             covered =
-              +(wc + ab0 >= 0 && wa + bc0 >= 0 && wb + ca0 >= 0) |
-              (+(wc + ab1 >= 0 && wa + bc1 >= 0 && wb + ca1 >= 0) << 1) |
-              (+(wc + ab2 >= 0 && wa + bc2 >= 0 && wb + ca2 >= 0) << 2) |
-              (+(wc + ab3 >= 0 && wa + bc3 >= 0 && wb + ca3 >= 0) << 3);
-          } else {
-            covered = 0;
-            for (let s = 0; s < n; s++)
-              if (wc + offAB[s]! >= 0 && wa + offBC[s]! >= 0 && wb + offCA[s]! >= 0) covered |= 1 << s;
-          }
+              +(wc + ab0 >= 0) | (+(wc + ab1 >= 0) << 1) | (+(wc + ab2 >= 0) << 2) | (+(wc + ab3 >= 0) << 3);
+          if (wa + minBC < 0)
+            covered &=
+              +(wa + bc0 >= 0) | (+(wa + bc1 >= 0) << 1) | (+(wa + bc2 >= 0) << 2) | (+(wa + bc3 >= 0) << 3);
+          if (wb + minCA < 0)
+            covered &=
+              +(wb + ca0 >= 0) | (+(wb + ca1 >= 0) << 1) | (+(wb + ca2 >= 0) << 2) | (+(wb + ca3 >= 0) << 3);
+          if (covered === 0) continue;
+        } else if (
+          small ? !(wc + minAB >= 0 && wa + minBC >= 0 && wb + minCA >= 0) : x < innerLo || x > innerHi
+        ) {
+          covered = 0;
+          for (let s = 0; s < n; s++)
+            if (wc + offAB[s]! >= 0 && wa + offBC[s]! >= 0 && wb + offCA[s]! >= 0) covered |= 1 << s;
           if (covered === 0) continue;
         }
         // Depth per covered sample: the nearer wins (an empty sample holds 0).
@@ -361,11 +367,13 @@ export function drawTriangles(
         const z0 = (wa * kA + wb * kB + wc * kC) * inverseArea;
         let passed = 0;
         if (quad) {
+          // Every sample tested, then masked (no branch per sample; the pixel's samples are in bounds).
           passed =
-            +((covered & 1) !== 0 && z0 + dz0 > depth[base]!) |
-            (+((covered & 2) !== 0 && z0 + dz1 > depth[base + 1]!) << 1) |
-            (+((covered & 4) !== 0 && z0 + dz2 > depth[base + 2]!) << 2) |
-            (+((covered & 8) !== 0 && z0 + dz3 > depth[base + 3]!) << 3);
+            covered &
+            (+(z0 + dz0 > depth[base]!) |
+              (+(z0 + dz1 > depth[base + 1]!) << 1) |
+              (+(z0 + dz2 > depth[base + 2]!) << 2) |
+              (+(z0 + dz3 > depth[base + 3]!) << 3));
         } else {
           for (let s = 0; s < n; s++)
             if ((covered & (1 << s)) !== 0 && z0 + offZ[s]! > depth[base + s]!) passed |= 1 << s;
