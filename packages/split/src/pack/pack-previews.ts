@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { Document } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import type { ImageCache } from '../images/index.js';
@@ -15,10 +14,11 @@ export interface PackPreviewOptions {
   /** The model's decoded images (shared with texture cropping: each image is decoded once). */
   images: ImageCache;
   /**
-   * Worker threads that draw the parts' thumbnails while this thread splits; 0 draws them here.
-   * Default: 1 when the machine has more than one core and the pack at least
-   * {@link THUMBNAIL_WORKER_MIN_PARTS} parts (and the worker's module is built: from TypeScript
-   * sources, as under vitest, they are drawn here).
+   * Worker threads that draw and compress the parts' thumbnails while this thread splits
+   * (createThumbnailPool); 0 (the default) draws them here. Measured on the shared 2-core machine
+   * (bench/thumbnails.mjs), one worker did not make a 500-part split faster and took 40–75 MiB more:
+   * ask for it where a core is free. Packs of fewer than {@link THUMBNAIL_WORKER_MIN_PARTS} parts,
+   * and runs from TypeScript sources (vitest: the worker's module is not built), draw here anyway.
    */
   thumbnailWorkers?: number;
 }
@@ -45,10 +45,10 @@ type Thumbnails = typeof import('./thumbnails/index.js');
  * translation does not change the picture). The thumbnail code is loaded only when thumbnails are
  * asked for.
  *
- * Speed (issue 17 §4): on this thread a part's scene is built from the document; the drawing and the
- * PNG are made on a worker thread (a pool of one: the split keeps this thread busy, the worker takes
- * the second core), or here for small packs, and compressed on libuv's threads either way. Nothing
- * waits for a thumbnail until `files`, except when {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
+ * Speed (issue 17 §4): a part's scene is built from the document and drawn on this thread (or on
+ * worker threads: `thumbnailWorkers`), and its PNG compressed on libuv's threads while the next parts
+ * are split and written. Nothing waits for a thumbnail until `files`, except, with workers, when
+ * {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
  */
 export class PackPreviews {
   readonly #document: Document;
@@ -104,6 +104,7 @@ export class PackPreviews {
     const size = this.#options.thumbnails;
     // The whole model on this thread while the worker finishes the parts.
     const whole = size === null ? null : (await this.#start(size, {}, false)).png;
+    whole?.catch(() => {});
     const files = await Promise.all(this.#thumbnails);
     if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
     await this.#closing;
@@ -139,8 +140,7 @@ export class PackPreviews {
   #poolOf(thumbnails: Thumbnails): import('./thumbnails/index.js').ThumbnailPool | null {
     if (this.#pool === undefined) {
       const workers =
-        this.#options.thumbnailWorkers ??
-        (availableParallelism() > 1 && this.#plan.parts.length >= THUMBNAIL_WORKER_MIN_PARTS ? 1 : 0);
+        this.#plan.parts.length >= THUMBNAIL_WORKER_MIN_PARTS ? (this.#options.thumbnailWorkers ?? 0) : 0;
       this.#pool =
         workers > 0 && thumbnails.thumbnailWorkerBuilt() ? thumbnails.createThumbnailPool({ workers }) : null;
     }

@@ -49,8 +49,8 @@ export class ThumbnailCache {
 
   /** Gives back a buffer from {@link acquireRows} once nothing reads it any more. */
   releaseRows(rows: Uint8Array): void {
-    // A few are enough: as many as compressions that overlap the next renders.
-    if (this.#rows.length < 8) this.#rows.push(rows);
+    // As many as compressions that overlap the next renders (a pack keeps at most 16 in flight).
+    if (this.#rows.length < 16) this.#rows.push(rows);
   }
 
   /** Lets the buffers and mip chains go (a cache that is dropped lets them go too). */
