@@ -171,9 +171,11 @@ async function pipeline500() {
   const { ImageCache } = await import(`${ROOT}packages/split/dist/images/index.js`);
   const model = await readModel(modelPath('nodes-500'));
   const plan = await planParts(model.document, {});
-  const run = async () => {
+  /** One pack's thumbnails: drawn on this thread (workers 0) or on a pool (pool.renderPng). */
+  const run = async (workers) => {
     const images = new ImageCache();
     const cache = new thumbs.ThumbnailCache();
+    const pool = workers > 0 ? thumbs.createThumbnailPool({ workers }) : null;
     const pngs = [];
     let main = 0;
     const mainCpu0 = mainThreadCpuMs();
@@ -185,12 +187,16 @@ async function pipeline500() {
         ? { nodes: [part.nodes[0]], ...(part.primitive ? { primitives: [part.primitive] } : {}) }
         : {};
       const scene = await thumbs.thumbnailSceneOf(model.document, { images, ...what });
-      pngs.push(thumbs.renderThumbnailScenePng(scene, { size: 256, cache }));
+      pngs.push(
+        pool && part
+          ? pool.renderPng(scene, { size: 256 })
+          : thumbs.renderThumbnailScenePng(scene, { size: 256, cache }),
+      );
       main += performance.now() - t0;
     }
     const mainCpu = mainCpu0 === null ? null : mainThreadCpuMs() - mainCpu0;
     const bytes = (await Promise.all(pngs)).reduce((sum, png) => sum + png.byteLength, 0);
-    return {
+    const result = {
       main,
       mainCpu,
       wall: performance.now() - started,
@@ -198,51 +204,55 @@ async function pipeline500() {
       bytes,
       count: pngs.length,
     };
+    await pool?.close();
+    return result;
   };
-  await run();
-  const samples = [];
+  const variants = { 'this thread': 0, 'pool of 1 worker': 1 };
+  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  for (const workers of Object.values(variants)) await run(workers);
   for (let round = 0; round < rounds; round++) {
-    samples.push(await run());
-    const s = samples.at(-1);
-    log(
-      `  pipeline-500 round ${round + 1}: main ${s.main.toFixed(0)} ms (CPU ${s.mainCpu}), wall ${s.wall.toFixed(0)} ms, CPU ${s.cpu.toFixed(0)} ms`,
-    );
+    for (const [name, workers] of Object.entries(variants)) {
+      const s = await run(workers);
+      samples[name].push(s);
+      log(
+        `  pipeline-500 round ${round + 1} ${name}: main ${s.main.toFixed(0)} ms (CPU ${s.mainCpu}), wall ${s.wall.toFixed(0)} ms, CPU ${s.cpu.toFixed(0)} ms`,
+      );
+    }
   }
-  const count = samples[0].count;
-  const m = (key) => median(samples.map((s) => s[key]));
+  const names = Object.keys(variants);
+  const count = samples[names[0]][0].count;
+  /** Median (range) of `key` per variant, divided by `per`. */
+  const cell = (name, key, per, unit) => {
+    const values = samples[name].map((s) => s[key] / per);
+    if (values.some((v) => !Number.isFinite(v))) return 'n/a';
+    const digits = per === 1 ? 0 : 2;
+    return `${median(values).toFixed(digits)} ${unit} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+  };
   return markdownTable(
-    ['501 thumbnails of nodes-500 (3,528-triangle parts), 256²', 'median', 'range'],
+    ['501 thumbnails of nodes-500 (3,528-triangle parts), 256², 2×2 samples: median (range)', ...names],
     [
       [
-        'main-thread CPU per thumbnail (scene + draw + resolve + zlib set-up)',
-        samples[0].mainCpu === null ? 'n/a' : `${(m('mainCpu') / count).toFixed(2)} ms`,
-        samples[0].mainCpu === null
-          ? ''
-          : `${(Math.min(...samples.map((s) => s.mainCpu)) / count).toFixed(2)}–${(Math.max(...samples.map((s) => s.mainCpu)) / count).toFixed(2)} ms`,
+        'main-thread CPU per thumbnail (scene, draw, resolve, zlib set-up)',
+        ...names.map((n) => cell(n, 'mainCpu', count, 'ms')),
       ],
       [
         'main-thread wall per thumbnail (the same, waits for a core included)',
-        `${(m('main') / count).toFixed(2)} ms`,
-        `${(Math.min(...samples.map((s) => s.main)) / count).toFixed(2)}–${(Math.max(...samples.map((s) => s.main)) / count).toFixed(2)} ms`,
+        ...names.map((n) => cell(n, 'main', count, 'ms')),
       ],
+      ['wall for all 501, until every PNG is written', ...names.map((n) => cell(n, 'wall', 1, 'ms'))],
+      ['process CPU for all 501 (all threads)', ...names.map((n) => cell(n, 'cpu', 1, 'ms'))],
       [
-        'wall for all 501 (until every PNG is compressed)',
-        ms(m('wall')),
-        `${ms(Math.min(...samples.map((s) => s.wall)))}–${ms(Math.max(...samples.map((s) => s.wall)))}`,
+        'PNG bytes per thumbnail',
+        ...names.map((n) => `${(median(samples[n].map((s) => s.bytes)) / count / 1024).toFixed(1)} KiB`),
       ],
-      [
-        'process CPU for all 501 (all threads)',
-        ms(m('cpu')),
-        `${ms(Math.min(...samples.map((s) => s.cpu)))}–${ms(Math.max(...samples.map((s) => s.cpu)))}`,
-      ],
-      ['PNG bytes per thumbnail', `${(m('bytes') / count / 1024).toFixed(1)} KiB`, ''],
     ],
   );
 }
 
 /** Prints the process's CPU time (all threads) as a last stdout line, from a preloaded module. */
 const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
-  'process.on(\'exit\', () => { const u = process.resourceUsage(); process.stdout.write(`\\n{"cpuMs":${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}}\\n`); });',
+  "process.on('exit', () => { const u = process.resourceUsage(); " +
+    "process.stdout.write('\\n' + JSON.stringify({ cpuMs: Math.round((u.userCPUTime + u.systemCPUTime) / 1000) }) + '\\n'); });",
 )}`;
 
 /** Whole processes, alternated: `meshparts split nodes-500.glb -o <dir>` with and without thumbnails. */
