@@ -1,7 +1,7 @@
 /**
- * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (sharp, already
- * a dependency, only encodes the PNG). See README.md in this folder for the camera, the lights, what
- * is sampled and the measured speed.
+ * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (PNG files are
+ * compressed by node:zlib on libuv's threads). See README.md in this folder for the camera, the
+ * lights, the multisampling, what is sampled and the measured speed.
  *
  * - {@link renderThumbnail}: a {@link ThumbnailScene} (plain arrays) → RGBA pixels.
  * - {@link thumbnailSceneOf}: a glTF-Transform Document's default scene → a ThumbnailScene.

@@ -38,7 +38,9 @@ export const MAX_THUMBNAIL_SAMPLES = 4096;
  * framed on the scene, a transparent background, a z-buffer, the light rig of `THUMBNAIL_LIGHTS`,
  * base colour from the factor, vertex colours and a mip-mapped bilinear texture, sRGB output with
  * straight alpha. Opaque and masked triangles first, then blended ones from far to near.
- * A scene with nothing to draw gives a fully transparent image. Pure: no I/O, no global state.
+ * Anti-aliased by multisampling: supersample² coverage, depth and colour samples per pixel, a
+ * triangle shaded once per pixel. A scene with nothing to draw gives a fully transparent image.
+ * Pure: no I/O, no global state.
  */
 export function renderThumbnail(scene: ThumbnailScene, options: RenderThumbnailOptions = {}): DecodedImage {
   const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
