@@ -66,8 +66,10 @@ export function drawTriangles(
   const n = target.samples;
   const full = (1 << n) - 1;
   const sampleSize = size * ss;
+  // One block per pixel: n depths, then n colour words (see RenderTarget).
   const depth = target.depth;
   const color = target.color;
+  const stride = 2 * n;
   const offAB = target.offsetAB;
   const offBC = target.offsetBC;
   const offCA = target.offsetCA;
@@ -363,7 +365,7 @@ export function drawTriangles(
           if (covered === 0) continue;
         }
         // Depth per covered sample: the nearer wins (an empty sample holds 0).
-        const base = pixel * n;
+        const base = pixel * stride;
         const z0 = (wa * kA + wb * kB + wc * kC) * inverseArea;
         let passed = 0;
         if (quad) {
@@ -410,25 +412,25 @@ export function drawTriangles(
           if (quad) {
             if ((passed & 1) !== 0) {
               depth[base] = z0 + dz0;
-              color[base] = word;
+              color[base + 4] = word;
             }
             if ((passed & 2) !== 0) {
               depth[base + 1] = z0 + dz1;
-              color[base + 1] = word;
+              color[base + 5] = word;
             }
             if ((passed & 4) !== 0) {
               depth[base + 2] = z0 + dz2;
-              color[base + 2] = word;
+              color[base + 6] = word;
             }
             if ((passed & 8) !== 0) {
               depth[base + 3] = z0 + dz3;
-              color[base + 3] = word;
+              color[base + 7] = word;
             }
           } else {
             for (let s = 0; s < n; s++) {
               if ((passed & (1 << s)) !== 0) {
                 depth[base + s] = z0 + offZ[s]!;
-                color[base + s] = word;
+                color[base + n + s] = word;
               }
             }
           }
@@ -484,7 +486,7 @@ export function drawTriangles(
           if (alpha > 1) alpha = 1;
           compositeOver(
             color,
-            base,
+            base + n,
             passed,
             n,
             r * light * alpha,
@@ -499,7 +501,7 @@ export function drawTriangles(
         for (let s = 0; s < n; s++) {
           if ((passed & (1 << s)) !== 0) {
             depth[base + s] = z0 + offZ[s]!;
-            color[base + s] = word;
+            color[base + n + s] = word;
           }
         }
       }
@@ -509,7 +511,7 @@ export function drawTriangles(
 
 /**
  * Composites a premultiplied linear colour of opacity `alpha` over samples `passed` of the pixel whose
- * first sample is `base` ("over", per sample: blending stays exact where triangles meet in a pixel).
+ * first colour word is `base` ("over", per sample: blending stays exact where triangles meet in a pixel).
  */
 function compositeOver(
   color: Uint32Array,

@@ -18,8 +18,10 @@ export const SHIFT_A = LITTLE_ENDIAN ? 24 : 0;
  *
  * A sample's colour is stored as 8-bit sRGB with straight alpha packed in a Uint32 (R, G, B, A in
  * memory order): a pixel whose samples are all equal (most of them) resolves by copying one word, and
- * the others are averaged in linear light on premultiplied colour. Samples of pixel p are at
- * `p × samples … p × samples + samples − 1`, sample s at (s mod supersample, s div supersample).
+ * the others are averaged in linear light on premultiplied colour. Each pixel is one block of
+ * 2 × samples words, its samples' depths then their colours (`depth` and `color` view the same
+ * memory): a pixel's test and write touch one block, half a cache line at 2 × 2 samples, instead of
+ * two places. Sample s is at (s mod supersample, s div supersample).
  *
  * Reusable: {@link clear} resets only the row spans the last drawing touched, so a thumbnail costs its
  * drawing, not a fresh multi-megabyte allocation.
@@ -31,7 +33,9 @@ export class RenderTarget {
   readonly supersample: number;
   /** Samples per pixel (supersample²). */
   readonly samples: number;
+  /** Per pixel block: depths at `pixel × 2 × samples + s`. */
   readonly depth: Float32Array;
+  /** The same memory: colour words at `pixel × 2 × samples + samples + s`. */
   readonly color: Uint32Array;
   /** Per pixel row, the first and last pixel that triangles may have written (empty when first > last). */
   readonly rowFirst: Int32Array;
@@ -49,8 +53,9 @@ export class RenderTarget {
     this.size = size;
     this.supersample = supersample;
     this.samples = supersample * supersample;
-    this.depth = new Float32Array(size * size * this.samples);
-    this.color = new Uint32Array(size * size * this.samples);
+    const blocks = new ArrayBuffer(size * size * this.samples * 2 * 4);
+    this.depth = new Float32Array(blocks);
+    this.color = new Uint32Array(blocks);
     this.rowFirst = new Int32Array(size).fill(size);
     this.rowLast = new Int32Array(size).fill(-1);
     this.offsetAB = new Float64Array(Math.max(4, this.samples));
@@ -72,10 +77,8 @@ export class RenderTarget {
       const first = this.rowFirst[y]!;
       const last = this.rowLast[y]!;
       if (first > last) continue;
-      const from = (y * size + first) * samples;
-      const to = (y * size + last + 1) * samples;
-      this.depth.fill(0, from, to);
-      this.color.fill(0, from, to);
+      // Depth 0 and colour 0 are both all-zero bits: one fill clears the blocks.
+      this.color.fill(0, (y * size + first) * 2 * samples, (y * size + last + 1) * 2 * samples);
       this.rowFirst[y] = size;
       this.rowLast[y] = -1;
     }
@@ -115,7 +118,7 @@ function resolveRow(target: RenderTarget, pixel: number, count: number, data: Ui
   const color = target.color;
   const n = target.samples;
   for (let i = 0; i < count; i++, pixel++, out += 4) {
-    const base = pixel * n;
+    const base = pixel * 2 * n + n;
     const first = color[base]!;
     let same: boolean;
     if (n === 4) {
