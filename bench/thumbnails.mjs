@@ -1,27 +1,27 @@
 /**
  * Thumbnails (issue 16): the software renderer's speed, and what thumbnails add to a split.
  *
- *   pnpm build && node bench/thumbnails.mjs [--rounds N] [--only per-part|parts-500|split-500]
+ *   pnpm build && node bench/thumbnails.mjs [--rounds N] [--only per-part|pipeline-500|split-500]
  *
  * 1. per-part: in-process, the median of many renders (after a warm-up) of generated closed meshes
  *    ("bumpy spheres": like a part, half their triangles face away) of 1k, 10k and 100k triangles at
- *    128², 256² and 512², with the default 2×2 supersampling and without; a textured case (a 1024²
- *    atlas); and the PNG encoding of each image apart. Target: ≤ 30 ms per 10k-triangle part at 256².
+ *    128², 256² and 512², with the default 2×2 samples and without; a textured case (a 1024² atlas);
+ *    and the PNG encoding of each image apart. Target: ≤ 30 ms per 10k-triangle part at 256².
  *    Wall time and this thread's CPU time (the machine is shared: CPU time moves less with load).
- * 2. parts-500: 500 parts of nodes-500 (3,528-triangle grids) rendered and encoded to PNG, one after
- *    the other on the main thread vs on a pool of 2 worker threads (createThumbnailPool), in-process.
- * 3. split-500: whole processes, alternated: the 500-part split without thumbnails, with thumbnails
- *    rendered on the main thread, and with the pool (bench/children/split-thumbnails.mjs). Target:
- *    with thumbnails at most 2× the split without.
+ * 2. pipeline-500: the pipeline's thumbnail job on nodes-500 (500 parts of 3,528-triangle grids and
+ *    the whole model), in-process, as pack/pack-previews.ts runs it: main-thread time per thumbnail,
+ *    wall for all of them, process CPU.
+ * 3. split-500: whole processes, alternated: `meshparts split nodes-500.glb -o <dir>` with
+ *    `--thumbnails none` and with the default thumbnails. Target: at most 2× the split without.
  *
  * Prints Markdown (the section for BENCHMARKS.md) with the machine, the load and the command.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { gridArrays } from './generate/grid.mjs';
 import { generate, modelPath } from './generate/index.mjs';
 import { alternate, median, summarize } from './lib/measure.mjs';
-import { CHILDREN, OUT, ROOT } from './lib/paths.mjs';
+import { CLI_BIN, OUT, ROOT, SPLIT_PACK_DIST } from './lib/paths.mjs';
 import { markdownTable, mib, ms, ratio } from './lib/table.mjs';
 
 const THUMBNAILS_DIST = `${ROOT}packages/split/dist/pack/thumbnails/index.js`;
@@ -80,6 +80,20 @@ function atlas() {
     }
   }
   return { width: size, height: size, data };
+}
+
+/**
+ * CPU time of the main thread alone (Linux: /proc/self/task/<pid>/stat, in clock ticks of 10 ms), or
+ * null elsewhere. Under load, wall time around a call also counts the time the thread waited for a core.
+ */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 const cpuMs = () => {
@@ -144,65 +158,104 @@ async function perPart() {
   );
 }
 
-/** Scenes of the 500 parts of nodes-500: each part's grid, as the model holds it. */
-function gridScenes() {
-  return Array.from({ length: 500 }, (_, p) => {
-    const { position, normal, indices } = gridArrays(43, 43, p);
-    return {
-      meshes: [{ positions: position, normals: normal, indices, baseColorFactor: [0.4, 0.6, 0.8, 1] }],
-    };
-  });
-}
-
-async function parts500() {
-  const scenes = gridScenes();
-  const rows = [];
-  const serial = async () => {
+/**
+ * The pipeline's thumbnail job on nodes-500, in-process: each part's scene from the source Document
+ * (thumbnailSceneOf with the part's first node, as pack/pack-previews.ts asks for it), drawn and resolved
+ * on the main thread, compressed on libuv's threads (renderThumbnailScenePng), then the whole model's.
+ * Main-thread time is what the call takes before it returns its promise (scene, drawing, resolve,
+ * zlib set-up); wall is until the 501 PNGs are done; CPU is the process's, all threads.
+ */
+async function pipeline500() {
+  await generate(['nodes-500'], { log });
+  const { readModel, planParts } = await import(SPLIT_PACK_DIST);
+  const { ImageCache } = await import(`${ROOT}packages/split/dist/images/index.js`);
+  const model = await readModel(modelPath('nodes-500'));
+  const plan = await planParts(model.document, {});
+  /** One pack's thumbnails: drawn on this thread (workers 0) or on a pool (pool.renderPng). */
+  const run = async (workers) => {
+    const images = new ImageCache();
     const cache = new thumbs.ThumbnailCache();
+    const pool = workers > 0 ? thumbs.createThumbnailPool({ workers }) : null;
     const pngs = [];
-    for (const scene of scenes) pngs.push(thumbs.encodeThumbnail(thumbs.renderThumbnail(scene, { cache })));
-    await Promise.all(pngs);
-  };
-  const pooled = (workers) => async () => {
-    const pool = thumbs.createThumbnailPool({ workers });
-    await Promise.all(
-      scenes.map((scene) => pool.render(scene).then((image) => thumbs.encodeThumbnail(image))),
-    );
-    await pool.close();
-  };
-  const jobs = { 'main thread': serial, 'pool of 2 workers': pooled(2) };
-  const samples = Object.fromEntries(Object.keys(jobs).map((name) => [name, []]));
-  for (const run of Object.values(jobs)) await run();
-  for (let round = 0; round < rounds; round++) {
-    for (const name of Object.keys(jobs)) {
-      const cpu0 = cpuMs();
-      const started = performance.now();
-      await jobs[name]();
-      samples[name].push({ wall: performance.now() - started, cpu: cpuMs() - cpu0 });
+    let main = 0;
+    const mainCpu0 = mainThreadCpuMs();
+    const cpu0 = cpuMs();
+    const started = performance.now();
+    for (const part of [...plan.parts, null]) {
+      const t0 = performance.now();
+      const what = part
+        ? { nodes: [part.nodes[0]], ...(part.primitive ? { primitives: [part.primitive] } : {}) }
+        : {};
+      const scene = await thumbs.thumbnailSceneOf(model.document, { images, ...what });
+      pngs.push(
+        pool && part
+          ? pool.renderPng(scene, { size: 256 })
+          : thumbs.renderThumbnailScenePng(scene, { size: 256, cache }),
+      );
+      main += performance.now() - t0;
     }
-    log(
-      `  parts-500 round ${round + 1}: ${Object.entries(samples)
-        .map(([n, s]) => `${n} ${s.at(-1).wall.toFixed(0)} ms`)
-        .join(', ')}`,
-    );
+    const mainCpu = mainCpu0 === null ? null : mainThreadCpuMs() - mainCpu0;
+    const bytes = (await Promise.all(pngs)).reduce((sum, png) => sum + png.byteLength, 0);
+    const result = {
+      main,
+      mainCpu,
+      wall: performance.now() - started,
+      cpu: cpuMs() - cpu0,
+      bytes,
+      count: pngs.length,
+    };
+    await pool?.close();
+    return result;
+  };
+  const variants = { 'this thread': 0, 'pool of 1 worker': 1 };
+  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  for (const workers of Object.values(variants)) await run(workers);
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, workers] of Object.entries(variants)) {
+      const s = await run(workers);
+      samples[name].push(s);
+      log(
+        `  pipeline-500 round ${round + 1} ${name}: main ${s.main.toFixed(0)} ms (CPU ${s.mainCpu}), wall ${s.wall.toFixed(0)} ms, CPU ${s.cpu.toFixed(0)} ms`,
+      );
+    }
   }
-  const base = median(samples['main thread'].map((s) => s.wall));
-  for (const [name, list] of Object.entries(samples)) {
-    const wall = median(list.map((s) => s.wall));
-    rows.push([
-      name,
-      ms(wall),
-      `${ms(Math.min(...list.map((s) => s.wall)))}–${ms(Math.max(...list.map((s) => s.wall)))}`,
-      ms(median(list.map((s) => s.cpu))),
-      ratio(wall / base),
-    ]);
-  }
+  const names = Object.keys(variants);
+  const count = samples[names[0]][0].count;
+  /** Median (range) of `key` per variant, divided by `per`. */
+  const cell = (name, key, per, unit) => {
+    const values = samples[name].map((s) => s[key] / per);
+    if (values.some((v) => !Number.isFinite(v))) return 'n/a';
+    const digits = per === 1 ? 0 : 2;
+    return `${median(values).toFixed(digits)} ${unit} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+  };
   return markdownTable(
-    ['500 parts, render + PNG', 'median wall', 'range', 'process CPU (all threads)', 'wall / main thread'],
-    rows,
+    ['501 thumbnails of nodes-500 (3,528-triangle parts), 256², 2×2 samples: median (range)', ...names],
+    [
+      [
+        'main-thread CPU per thumbnail (scene, draw, resolve, zlib set-up)',
+        ...names.map((n) => cell(n, 'mainCpu', count, 'ms')),
+      ],
+      [
+        'main-thread wall per thumbnail (the same, waits for a core included)',
+        ...names.map((n) => cell(n, 'main', count, 'ms')),
+      ],
+      ['wall for all 501, until every PNG is written', ...names.map((n) => cell(n, 'wall', 1, 'ms'))],
+      ['process CPU for all 501 (all threads)', ...names.map((n) => cell(n, 'cpu', 1, 'ms'))],
+      [
+        'PNG bytes per thumbnail',
+        ...names.map((n) => `${(median(samples[n].map((s) => s.bytes)) / count / 1024).toFixed(1)} KiB`),
+      ],
+    ],
   );
 }
 
+/** Prints the process's CPU time (all threads) as a last stdout line, from a preloaded module. */
+const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => { const u = process.resourceUsage(); " +
+    "process.stdout.write('\\n' + JSON.stringify({ cpuMs: Math.round((u.userCPUTime + u.systemCPUTime) / 1000) }) + '\\n'); });",
+)}`;
+
+/** Whole processes, alternated: `meshparts split nodes-500.glb -o <dir>` with and without thumbnails. */
 async function split500() {
   await generate(['nodes-500'], { log });
   await mkdir(OUT, { recursive: true });
@@ -211,30 +264,23 @@ async function split500() {
     const dir = `${OUT}thumbs-${name.replace(/\W+/g, '-')}`;
     return {
       name,
-      args: [`${CHILDREN}split-thumbnails.mjs`, input, dir, ...extra],
+      args: ['--import', REPORT_CPU, CLI_BIN, 'split', input, '-o', dir, ...extra],
       before: () => rm(dir, { recursive: true, force: true }),
     };
   };
   const jobs = [
-    job('split, --thumbnails none', ['--thumbnails', 'none']),
-    job('split + thumbnails (main thread)', ['--thumbnails', '256']),
-    job('split + thumbnails (pool of 2 workers)', ['--thumbnails', '256', '--workers', '2']),
-    job('split + thumbnails, 1 sample (main thread)', ['--thumbnails', '256', '--supersample', '1']),
-    job('split + thumbnails, 1 sample (pool of 2 workers)', [
-      '--thumbnails',
-      '256',
-      '--supersample',
-      '1',
-      '--workers',
-      '2',
-    ]),
+    job('meshparts split --thumbnails none', ['--thumbnails', 'none']),
+    job('meshparts split (thumbnails 256, the default)', []),
   ];
   const samples = await alternate(jobs, { rounds, log });
   for (const j of jobs) await j.before();
+  const cpuOf = (sample) => JSON.parse(sample.stdout.trim().split('\n').at(-1)).cpuMs;
   const summaries = jobs.map((j) => summarize(j.name, samples.get(j.name)));
-  const cpu = jobs.map((j) => median(samples.get(j.name).map((sample) => JSON.parse(sample.stdout).cpuMs)));
+  const cpu = jobs.map((j) => median(samples.get(j.name).map(cpuOf)));
+  // Per round, the ratio of the two runs next to each other: less exposed to the load's swings.
+  const pairs = samples.get(jobs[1].name).map((s, i) => s.wallMs / samples.get(jobs[0].name)[i].wallMs);
   const base = summaries[0].wallMs;
-  return markdownTable(
+  const table = markdownTable(
     [
       'nodes-500 (500 parts, 51 MB)',
       'median wall',
@@ -243,7 +289,7 @@ async function split500() {
       'median CPU (all threads)',
       'CPU / none',
       'median peak RSS',
-      'load avg',
+      'load avg (1 min)',
     ],
     summaries.map((s, i) => [
       s.name,
@@ -253,15 +299,17 @@ async function split500() {
       ms(cpu[i]),
       i === 0 ? '' : ratio(cpu[i] / cpu[0]),
       mib(s.maxRssMiB),
-      s.load1.toFixed(2),
+      `${Math.min(...samples.get(s.name).map((x) => x.load1)).toFixed(1)}–${Math.max(...samples.get(s.name).map((x) => x.load1)).toFixed(1)}`,
     ]),
   );
+  return `${table}\n\nWall ratio per round (thumbnails / none, the two runs of a round): ${pairs.map((r) => r.toFixed(2)).join(', ')}.\n`;
 }
 
 const sections = [];
 const started = loadavg()[0];
 if (!only || only === 'per-part') sections.push(['Per part (in-process, median)', await perPart()]);
-if (!only || only === 'parts-500') sections.push(['500 parts: main thread or worker pool', await parts500()]);
+if (!only || only === 'pipeline-500')
+  sections.push(["The pipeline's 501 thumbnails of nodes-500, in-process", await pipeline500()]);
 if (!only || only === 'split-500')
   sections.push(['500-part split with and without thumbnails', await split500()]);
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;

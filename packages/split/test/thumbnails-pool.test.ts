@@ -55,6 +55,33 @@ describe('createThumbnailPool', () => {
     }
   });
 
+  it('makes PNG files on worker threads with the pixels renderThumbnail renders here', async () => {
+    const { createThumbnailPool, renderThumbnail, thumbnailWorkerBuilt } = await built();
+    const { decodeImage } = (await import(
+      join(REPO_ROOT, 'packages/split/dist/images/index.js')
+    )) as typeof import('../src/images/index.js');
+    expect(thumbnailWorkerBuilt()).toBe(true);
+    const scenes: Thumbnails.ThumbnailScene[] = [
+      { meshes: [{ ...cubeMesh(), baseColorFactor: [0.2, 0.7, 0.3, 1] }] },
+      { meshes: [{ ...quadMesh(), texture: { image: quadrantsImage() } }] },
+      { meshes: [] },
+    ];
+    const pool = createThumbnailPool({ workers: 1 });
+    try {
+      const pngs = await Promise.all(
+        [...scenes, ...scenes].map((scene) => pool.renderPng(scene, { size: 48 })),
+      );
+      for (const [i, png] of pngs.entries()) {
+        const decoded = await decodeImage(png);
+        const expected = renderThumbnail(scenes[i % scenes.length]!, { size: 48 });
+        expect(imageDifference(decoded, expected, 0).pixels).toBe(0);
+      }
+      await expect(pool.renderPng(scenes[0]!, { size: 5000 })).rejects.toThrow(/thumbnail size/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reports a render error to its caller, and refuses work once closed', async () => {
     const { createThumbnailPool } = await built();
     const pool = createThumbnailPool({ workers: 1 });

@@ -13,7 +13,26 @@ export interface PackPreviewOptions {
   gallery: boolean;
   /** The model's decoded images (shared with texture cropping: each image is decoded once). */
   images: ImageCache;
+  /**
+   * Worker threads that draw and compress the parts' thumbnails while this thread splits
+   * (createThumbnailPool); 0 (the default) draws them here. Measured on the shared 2-core machine
+   * (bench/thumbnails.mjs), one worker did not make a 500-part split faster and took 40–75 MiB more:
+   * ask for it where a core is free. Packs of fewer than {@link THUMBNAIL_WORKER_MIN_PARTS} parts,
+   * and runs from TypeScript sources (vitest: the worker's module is not built), draw here anyway.
+   */
+  thumbnailWorkers?: number;
 }
+
+/** Fewer parts than this are drawn on the calling thread: starting a worker costs more (~40 ms). */
+export const THUMBNAIL_WORKER_MIN_PARTS = 16;
+
+/**
+ * Part thumbnails handed to workers and not yet back, at most: when the split outruns the worker, it
+ * waits for the oldest, so a big model's part scenes (copied to the worker) never pile up in memory.
+ */
+const MAX_THUMBNAILS_IN_FLIGHT = 16;
+
+type Thumbnails = typeof import('./thumbnails/index.js');
 
 /**
  * The previews of one pack: a thumbnail per part (rendered from the source document as each part
@@ -25,14 +44,22 @@ export interface PackPreviewOptions {
  * space, which the part file keeps up to a translation (the camera frames the bounds, so the
  * translation does not change the picture). The thumbnail code is loaded only when thumbnails are
  * asked for.
+ *
+ * Speed (issue 17 §4): a part's scene is built from the document and drawn on this thread (or on
+ * worker threads: `thumbnailWorkers`), and its PNG compressed on libuv's threads while the next parts
+ * are split and written. Nothing waits for a thumbnail until `files`, except, with workers, when
+ * {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
  */
 export class PackPreviews {
   readonly #document: Document;
   readonly #plan: PartPlan;
   readonly #options: PackPreviewOptions;
-  readonly #thumbnails: PackFile[] = [];
-  #renderer: Promise<typeof import('./thumbnails/index.js')> | undefined;
+  /** Part thumbnails being drawn or compressed while the next parts are split and written. */
+  readonly #thumbnails: Array<Promise<PackFile>> = [];
+  #renderer: Promise<Thumbnails> | undefined;
   #cache: import('./thumbnails/index.js').ThumbnailCache | undefined;
+  #pool: import('./thumbnails/index.js').ThumbnailPool | null | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(document: Document, plan: PartPlan, options: PackPreviewOptions) {
     this.#document = document;
@@ -40,28 +67,47 @@ export class PackPreviews {
     this.#options = options;
   }
 
-  /** The parts as they come, with each part's thumbnail rendered on the way. */
+  /** The parts as they come, with each part's thumbnail started on the way. */
   async *withThumbnails(parts: AsyncIterable<PackPart>): AsyncGenerator<PackPart, void, undefined> {
     let index = 0;
-    for await (const part of parts) {
-      const planned = this.#plan.parts[index++];
-      const size = this.#options.thumbnails;
-      if (size !== null && planned) {
-        const bytes = await this.#render(size, {
-          nodes: [planned.nodes[0]!],
-          ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
-        });
-        this.#thumbnails.push({ path: thumbnailPathOf(part.name), bytes });
+    let waited = 0;
+    try {
+      for await (const part of parts) {
+        const planned = this.#plan.parts[index++];
+        const size = this.#options.thumbnails;
+        if (size !== null && planned) {
+          // The scene is taken from the document now, before the part goes on; the drawing and the
+          // compression finish in the background, and a failure surfaces in `files`.
+          const path = thumbnailPathOf(part.name);
+          const { png } = await this.#start(size, {
+            nodes: [planned.nodes[0]!],
+            ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
+          });
+          const file = png.then((bytes) => ({ path, bytes }));
+          file.catch(() => {});
+          this.#thumbnails.push(file);
+          while (this.#thumbnails.length - waited > MAX_THUMBNAILS_IN_FLIGHT)
+            await this.#thumbnails[waited++]!.catch(() => {});
+        }
+        yield part;
       }
-      yield part;
+    } finally {
+      // Every part is handed out: the workers end once their thumbnails are done (also when the
+      // pack fails half-way, so that no thread outlives it).
+      this.#closing = this.#pool?.close();
+      this.#closing?.catch(() => {});
     }
   }
 
   /** writePack's `files` callback: the thumbnails, the whole model's, and the gallery page. */
   readonly files = async ({ manifest, dir }: PackFilesContext): Promise<PackFile[]> => {
-    const files = [...this.#thumbnails];
     const size = this.#options.thumbnails;
-    if (size !== null) files.push({ path: THUMBNAIL_FILE, bytes: await this.#render(size, {}) });
+    // The whole model on this thread while the worker finishes the parts.
+    const whole = size === null ? null : (await this.#start(size, {}, false)).png;
+    whole?.catch(() => {});
+    const files = await Promise.all(this.#thumbnails);
+    if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
+    await this.#closing;
     if (this.#options.gallery) {
       const { galleryFiles } = await import('./gallery/index.js');
       files.push(...(await galleryFiles(dir, manifest)));
@@ -69,14 +115,35 @@ export class PackPreviews {
     return files;
   };
 
-  async #render(
+  /**
+   * Builds the scene now and starts its drawing and compression (on the pool when there is one and
+   * `pooled`): the PNG's promise comes back wrapped, so that awaiting the start does not wait for it.
+   */
+  async #start(
     size: number,
     what: Pick<import('./thumbnails/index.js').ThumbnailSceneOptions, 'nodes' | 'primitives'>,
-  ): Promise<Uint8Array> {
+    pooled = true,
+  ): Promise<{ png: Promise<Uint8Array> }> {
     this.#renderer ??= import('./thumbnails/index.js');
-    const { ThumbnailCache, encodeThumbnail, renderThumbnail, thumbnailSceneOf } = await this.#renderer;
-    this.#cache ??= new ThumbnailCache();
-    const scene = await thumbnailSceneOf(this.#document, { images: this.#options.images, ...what });
-    return encodeThumbnail(renderThumbnail(scene, { size, cache: this.#cache }));
+    const thumbnails = await this.#renderer;
+    const scene = await thumbnails.thumbnailSceneOf(this.#document, {
+      images: this.#options.images,
+      ...what,
+    });
+    const pool = pooled ? this.#poolOf(thumbnails) : null;
+    if (pool) return { png: pool.renderPng(scene, { size }) };
+    this.#cache ??= new thumbnails.ThumbnailCache();
+    return { png: thumbnails.renderThumbnailScenePng(scene, { size, cache: this.#cache }) };
+  }
+
+  /** The worker pool, started on first use, or null when thumbnails are drawn on this thread. */
+  #poolOf(thumbnails: Thumbnails): import('./thumbnails/index.js').ThumbnailPool | null {
+    if (this.#pool === undefined) {
+      const workers =
+        this.#plan.parts.length >= THUMBNAIL_WORKER_MIN_PARTS ? (this.#options.thumbnailWorkers ?? 0) : 0;
+      this.#pool =
+        workers > 0 && thumbnails.thumbnailWorkerBuilt() ? thumbnails.createThumbnailPool({ workers }) : null;
+    }
+    return this.#pool;
   }
 }

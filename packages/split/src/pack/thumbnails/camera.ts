@@ -80,6 +80,33 @@ export class ThumbnailFrame {
     for (let i = 0; i < count; i++) this.#projectInto(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!, screen, i * 3);
   }
 
+  /**
+   * Projects every vertex of `mesh` and snaps it to the rasterizer's fixed-point grid in one pass:
+   * `fixed` gets x and y in units of 1 / `unit` pixel (rounded), `inverseDepth` the inverse depth.
+   * The arithmetic is {@link project}'s.
+   */
+  snapMesh(mesh: ThumbnailMesh, unit: number, fixed: Float64Array, inverseDepth: Float64Array): void {
+    const p = mesh.positions;
+    const count = Math.floor(p.length / 3);
+    const b = BASIS;
+    const [cx, cy, cz] = this.#center;
+    const inverseRadius = this.#inverseRadius;
+    const distance = THUMBNAIL_CAMERA.distance;
+    const { midX, midY, scale } = this.#fit;
+    const half = this.size / 2;
+    for (let i = 0; i < count; i++) {
+      const qx = (p[i * 3]! - cx) * inverseRadius;
+      const qy = (p[i * 3 + 1]! - cy) * inverseRadius;
+      const qz = (p[i * 3 + 2]! - cz) * inverseRadius;
+      const iz = 1 / (distance - (qx * b[6]! + qy * b[7]! + qz * b[8]!));
+      const x = (qx * b[0]! + qy * b[1]! + qz * b[2]!) * iz;
+      const y = (qx * b[3]! + qy * b[4]! + qz * b[5]!) * iz;
+      fixed[i * 2] = Math.round((half + (x - midX) * scale) * unit);
+      fixed[i * 2 + 1] = Math.round((half - (y - midY) * scale) * unit);
+      inverseDepth[i] = iz;
+    }
+  }
+
   #projectInto(x: number, y: number, z: number, out: Float64Array, offset: number): void {
     projectRaw(x, y, z, this.#center, this.#inverseRadius, out, offset);
     const { midX, midY, scale } = this.#fit;

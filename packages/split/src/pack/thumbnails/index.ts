@@ -1,22 +1,26 @@
 /**
- * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (sharp, already
- * a dependency, only encodes the PNG). See README.md in this folder for the camera, the lights, what
- * is sampled and the measured speed.
+ * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (PNG files are
+ * compressed by node:zlib on libuv's threads). See README.md in this folder for the camera, the
+ * lights, the multisampling, what is sampled and the measured speed.
  *
  * - {@link renderThumbnail}: a {@link ThumbnailScene} (plain arrays) → RGBA pixels.
  * - {@link thumbnailSceneOf}: a glTF-Transform Document's default scene → a ThumbnailScene.
- * - {@link renderThumbnailPng}: both, then PNG bytes.
+ * - {@link renderThumbnailPng}: both, then PNG bytes; {@link renderThumbnailScenePng}: a scene to PNG bytes.
  */
 export { frameThumbnail, THUMBNAIL_CAMERA, ThumbnailFrame, usedVertices } from './camera.js';
 export { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
 export { THUMBNAIL_LIGHTS } from './lighting.js';
+export { encodeRgbaPng, THUMBNAIL_DEFLATE } from './png-encoder.js';
 export {
   encodeThumbnail,
   type RenderThumbnailPngOptions,
   renderThumbnailPng,
+  renderThumbnailScenePng,
   THUMBNAIL_PNG,
 } from './render-png.js';
+export type { RenderTarget } from './render-target.js';
 export {
+  drawThumbnail,
   MAX_THUMBNAIL_SAMPLES,
   MAX_THUMBNAIL_SIZE,
   RENDER_THUMBNAIL_DEFAULTS,
@@ -24,7 +28,12 @@ export {
   renderThumbnail,
 } from './render-thumbnail.js';
 export { ThumbnailCache } from './thumbnail-cache.js';
-export { createThumbnailPool, type ThumbnailPool, type ThumbnailPoolOptions } from './thumbnail-pool.js';
+export {
+  createThumbnailPool,
+  type ThumbnailPool,
+  type ThumbnailPoolOptions,
+  thumbnailWorkerBuilt,
+} from './thumbnail-pool.js';
 export type {
   TextureWrap,
   ThumbnailAlphaMode,

@@ -1,10 +1,13 @@
 import type { ThumbnailFrame } from './camera.js';
 import { lightIntensity } from './lighting.js';
+import type { ShadeTables } from './shade-table.js';
 import { type MipmapCache, TextureSampler } from './texture-sampler.js';
 import type { ThumbnailMesh } from './thumbnail-scene.js';
 
 /** Sub-sample precision of vertex positions: 4 bits, as GPUs use at least. */
 export const SUBPIXEL = 16;
+
+const NO_SHADES = new Uint32Array(0);
 
 /** Alpha modes as small integers for the inner loop. */
 export const OPAQUE = 0;
@@ -12,13 +15,39 @@ export const MASK = 1;
 export const BLEND = 2;
 type AlphaCode = typeof OPAQUE | typeof MASK | typeof BLEND;
 
-/** A mesh made ready for drawing: screen positions, per-vertex light, colours and UVs. */
+/**
+ * Per-vertex arrays of a prepared mesh, grown as needed and reused from mesh to mesh and render to
+ * render (a `ThumbnailCache` keeps one): a part's thumbnail then allocates nothing per vertex.
+ */
+export class VertexBuffers {
+  /** Snapped x, y per vertex, in 1/{@link SUBPIXEL} of a sample. */
+  fixed = new Float64Array(0);
+  inverseDepth = new Float64Array(0);
+  lightFront = new Float32Array(0);
+  lightBack = new Float32Array(0);
+  colors = new Float32Array(0);
+  uvs = new Float64Array(0);
+
+  /** Makes room for `count` vertices (contents are not kept). */
+  reserve(count: number): void {
+    if (this.inverseDepth.length >= count) return;
+    const capacity = Math.max(count, this.inverseDepth.length * 2);
+    this.fixed = new Float64Array(capacity * 2);
+    this.inverseDepth = new Float64Array(capacity);
+    this.lightFront = new Float32Array(capacity);
+    this.lightBack = new Float32Array(capacity);
+    this.colors = new Float32Array(capacity * 4);
+    this.uvs = new Float64Array(capacity * 2);
+  }
+}
+
+/** A mesh made ready for drawing: snapped screen positions, per-vertex light, colours and UVs. */
 export class PreparedMesh {
   readonly mesh: ThumbnailMesh;
-  /** x, y (samples), inverse depth per vertex. */
-  readonly screen: Float64Array;
-  /** Snapped x, y per vertex. */
+  /** Snapped x, y per vertex, in 1/{@link SUBPIXEL} of a sample. */
   readonly fixed: Float64Array;
+  /** Inverse depth per vertex (larger is nearer). */
+  readonly inverseDepth: Float64Array;
   /** 1 where the vertex is used and finite. */
   readonly valid: Uint8Array;
   /** Light on the front and back side of each vertex (NaN: no usable normal); null: flat shading. */
@@ -26,7 +55,8 @@ export class PreparedMesh {
   readonly lightBack: Float32Array | null;
   /** Base colour factor × vertex colour per vertex, or null when the factor alone applies. */
   readonly colors: Float32Array | null;
-  readonly factor: readonly [number, number, number, number];
+  /** Linear RGBA base colour factor (a Float64Array: always doubles, for the rasterizer's loop). */
+  readonly factor: Float64Array;
   /** UVs after the texture transform, or null when there is no texture to sample. */
   readonly uvs: Float64Array | null;
   readonly sampler: TextureSampler | null;
@@ -34,50 +64,55 @@ export class PreparedMesh {
   readonly cutoff: number;
   readonly doubleSided: boolean;
   readonly unlit: boolean;
+  /** Sample word per light level (ShadeTables) for an opaque mesh coloured by its factor alone; else empty. */
+  readonly shades: Uint32Array;
   /** Scratch for one texture sample. */
   readonly texel = new Float32Array(4);
-  /** Scratch for one triangle's colour and UV planes: per-vertex values × inverse depth, and steps. */
-  readonly planes = {
-    cA: new Float64Array(6),
-    cB: new Float64Array(6),
-    cC: new Float64Array(6),
-    step: new Float64Array(6),
-  };
 
-  constructor(mesh: ThumbnailMesh, frame: ThumbnailFrame, valid: Uint8Array, mipmaps: MipmapCache) {
+  /**
+   * Projects and lights `mesh` for `frame` (framed in samples), snapped to 1/{@link SUBPIXEL} of a sample, into
+   * `buffers` (reused by the next mesh: draw this one first) or into arrays of its own.
+   */
+  constructor(
+    mesh: ThumbnailMesh,
+    frame: ThumbnailFrame,
+    valid: Uint8Array,
+    mipmaps: MipmapCache,
+    buffers: VertexBuffers = new VertexBuffers(),
+    shades: ShadeTables | null = null,
+  ) {
     this.mesh = mesh;
     this.valid = valid;
     const count = valid.length;
-    this.screen = new Float64Array(count * 3);
-    frame.projectMesh(mesh, this.screen);
-    this.fixed = new Float64Array(count * 2);
-    for (let v = 0; v < count; v++) {
-      this.fixed[v * 2] = Math.round(this.screen[v * 3]! * SUBPIXEL);
-      this.fixed[v * 2 + 1] = Math.round(this.screen[v * 3 + 1]! * SUBPIXEL);
-    }
+    buffers.reserve(count);
+    this.fixed = buffers.fixed;
+    this.inverseDepth = buffers.inverseDepth;
+    frame.snapMesh(mesh, SUBPIXEL, this.fixed, this.inverseDepth);
     this.unlit = mesh.unlit === true;
     this.doubleSided = mesh.doubleSided === true;
     const normals = mesh.normals && mesh.normals.length >= count * 3 ? mesh.normals : null;
     if (normals && !this.unlit) {
-      this.lightFront = new Float32Array(count);
-      this.lightBack = this.doubleSided ? new Float32Array(count) : null;
+      const front = buffers.lightFront;
+      const back = this.doubleSided ? buffers.lightBack : null;
       for (let v = 0; v < count; v++) {
         if (valid[v] !== 1) continue;
         const x = normals[v * 3]!;
         const y = normals[v * 3 + 1]!;
         const z = normals[v * 3 + 2]!;
-        this.lightFront[v] = lightIntensity(x, y, z);
-        if (this.lightBack) this.lightBack[v] = lightIntensity(-x, -y, -z);
+        front[v] = lightIntensity(x, y, z);
+        if (back) back[v] = lightIntensity(-x, -y, -z);
       }
+      this.lightFront = front;
+      this.lightBack = back;
     } else {
       this.lightFront = null;
       this.lightBack = null;
     }
     const f = mesh.baseColorFactor ?? [1, 1, 1, 1];
-    this.factor = [f[0], f[1], f[2], f[3]];
+    this.factor = Float64Array.of(f[0], f[1], f[2], f[3]);
     const colors = mesh.colors && mesh.colors.length >= count * 4 ? mesh.colors : null;
     if (colors) {
-      this.colors = new Float32Array(count * 4);
+      this.colors = buffers.colors;
       for (let i = 0; i < count * 4; i++) this.colors[i] = colors[i]! * this.factor[i & 3]!;
     } else {
       this.colors = null;
@@ -85,7 +120,7 @@ export class PreparedMesh {
     const uvs = mesh.uvs && mesh.uvs.length >= count * 2 ? mesh.uvs : null;
     if (mesh.texture && uvs) {
       this.sampler = new TextureSampler(mesh.texture, mipmaps);
-      this.uvs = new Float64Array(count * 2);
+      this.uvs = buffers.uvs;
       const m = mesh.texture.uvTransform;
       for (let v = 0; v < count; v++) {
         const u = uvs[v * 2]!;
@@ -99,6 +134,10 @@ export class PreparedMesh {
     }
     this.alpha = mesh.alphaMode === 'BLEND' ? BLEND : mesh.alphaMode === 'MASK' ? MASK : OPAQUE;
     this.cutoff = mesh.alphaCutoff ?? 0.5;
+    this.shades =
+      shades && this.alpha === OPAQUE && !this.colors && !this.sampler
+        ? shades.of(this.factor[0]!, this.factor[1]!, this.factor[2]!)
+        : NO_SHADES;
   }
 
   /** Whether triangles of this mesh are blended (drawn after the others, far to near). */

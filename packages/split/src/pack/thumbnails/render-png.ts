@@ -1,12 +1,15 @@
 import type { Document } from '@gltf-transform/core';
-import { type DecodedImage, type EncodeImageOptions, encodeImage } from '../../images/index.js';
+import type { DecodedImage, EncodeImageOptions } from '../../images/index.js';
 import { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
-import { type RenderThumbnailOptions, renderThumbnail } from './render-thumbnail.js';
+import { encodeRgbaPng, encodeScanlines, scanlineBytes } from './png-encoder.js';
+import { drawThumbnail, RENDER_THUMBNAIL_DEFAULTS, type RenderThumbnailOptions } from './render-thumbnail.js';
+import { ThumbnailCache } from './thumbnail-cache.js';
+import type { ThumbnailScene } from './thumbnail-scene.js';
 
 /**
- * How thumbnails are written as PNG: zlib level 4 without adaptive filtering. On 256-pixel renders it
- * is 10–25× faster than level 9 with adaptive filtering, and smaller (the renders are smooth
- * gradients, which level 9's filters do not help): bench/thumbnails.mjs, "PNG encoding".
+ * sharp settings that suit thumbnails (zlib level 4 without adaptive filtering), for a caller that
+ * encodes a rendered image through `images/encodeImage` itself. The thumbnails of a pack no longer
+ * go through sharp: see {@link encodeThumbnail} and png-encoder.ts.
  */
 export const THUMBNAIL_PNG: Readonly<EncodeImageOptions> = Object.freeze({
   compressionLevel: 4,
@@ -14,9 +17,31 @@ export const THUMBNAIL_PNG: Readonly<EncodeImageOptions> = Object.freeze({
   dropOpaqueAlpha: false,
 });
 
-/** A rendered thumbnail as PNG bytes (RGBA), with {@link THUMBNAIL_PNG}'s settings. */
+/** A rendered thumbnail as PNG bytes (RGBA, zlib level 2 on libuv's threads: png-encoder.ts). */
 export function encodeThumbnail(image: DecodedImage): Promise<Uint8Array> {
-  return encodeImage(image, 'png', THUMBNAIL_PNG);
+  return encodeRgbaPng(image);
+}
+
+/**
+ * {@link renderThumbnail} and {@link encodeThumbnail} in one, the way a pack wants them: the drawing is
+ * resolved straight into PNG rows kept in the cache (no RGBA image is allocated per thumbnail), and
+ * the rows are compressed on libuv's threads while the caller goes on. Pass the model's cache.
+ */
+export async function renderThumbnailScenePng(
+  scene: ThumbnailScene,
+  options: RenderThumbnailOptions = {},
+): Promise<Uint8Array> {
+  const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
+  const cache = options.cache ?? new ThumbnailCache();
+  const target = drawThumbnail(scene, options.cache ? options : { ...options, cache });
+  const rows = cache.acquireRows(scanlineBytes(size, size));
+  // Filter bytes stay 0 (none); pixels nothing covers stay 0 (transparent).
+  target?.resolveInto(rows, 1, 1 + size * 4);
+  try {
+    return await encodeScanlines(rows, size, size);
+  } finally {
+    cache.releaseRows(rows);
+  }
 }
 
 /** Options for {@link renderThumbnailPng}: what to draw, and how large. */
@@ -33,5 +58,5 @@ export async function renderThumbnailPng(
   options: RenderThumbnailPngOptions,
 ): Promise<Uint8Array> {
   const scene = await thumbnailSceneOf(document, options);
-  return encodeThumbnail(renderThumbnail(scene, options));
+  return renderThumbnailScenePng(scene, options);
 }

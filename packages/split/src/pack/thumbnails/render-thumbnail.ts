@@ -1,7 +1,7 @@
 import type { DecodedImage } from '../../images/index.js';
 import { frameThumbnail, usedVertices } from './camera.js';
 import { PreparedMesh } from './prepared-mesh.js';
-import { drawTriangle } from './rasterizer.js';
+import { drawTriangles } from './rasterizer.js';
 import type { RenderTarget } from './render-target.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailScene } from './thumbnail-scene.js';
@@ -11,8 +11,9 @@ export interface RenderThumbnailOptions {
   /** Width and height of the image in pixels, 1–4096. Default 256. */
   size?: number;
   /**
-   * Anti-aliasing: the scene is drawn at size × supersample and each pixel averages
-   * supersample² samples. 1 (off) to 4. Default 2.
+   * Anti-aliasing: each pixel has supersample² coverage and depth samples (a supersample × supersample
+   * grid) and averages them; a triangle is shaded once per pixel (multisampling). 1 (off) to 4.
+   * Default 2.
    */
   supersample?: number;
   /**
@@ -29,7 +30,7 @@ export const RENDER_THUMBNAIL_DEFAULTS: Readonly<Required<Omit<RenderThumbnailOp
 /** Largest image {@link renderThumbnail} draws. */
 export const MAX_THUMBNAIL_SIZE = 2048;
 
-/** Largest size × supersample: the sample buffers hold 20 bytes per sample (320 MB at 4096²). */
+/** Largest size × supersample: the sample buffers hold 8 bytes per sample (128 MB at 4096²). */
 export const MAX_THUMBNAIL_SAMPLES = 4096;
 
 /**
@@ -37,9 +38,25 @@ export const MAX_THUMBNAIL_SAMPLES = 4096;
  * framed on the scene, a transparent background, a z-buffer, the light rig of `THUMBNAIL_LIGHTS`,
  * base colour from the factor, vertex colours and a mip-mapped bilinear texture, sRGB output with
  * straight alpha. Opaque and masked triangles first, then blended ones from far to near.
- * A scene with nothing to draw gives a fully transparent image. Pure: no I/O, no global state.
+ * Anti-aliased by multisampling: supersample² coverage, depth and colour samples per pixel, a
+ * triangle shaded once per pixel. A scene with nothing to draw gives a fully transparent image.
+ * Pure: no I/O, no global state.
  */
 export function renderThumbnail(scene: ThumbnailScene, options: RenderThumbnailOptions = {}): DecodedImage {
+  const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
+  const target = drawThumbnail(scene, options);
+  return target ? target.resolve() : { width: size, height: size, data: new Uint8Array(size * size * 4) };
+}
+
+/**
+ * Draws a scene as {@link renderThumbnail} does into the cache's render target, left unresolved (the
+ * next drawing with that cache reuses it: resolve it first), or returns null when there is nothing
+ * to draw. Throws RangeError for sizes it cannot draw.
+ */
+export function drawThumbnail(
+  scene: ThumbnailScene,
+  options: RenderThumbnailOptions = {},
+): RenderTarget | null {
   const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
   const supersample = options.supersample ?? RENDER_THUMBNAIL_DEFAULTS.supersample;
   if (!Number.isInteger(size) || size < 1 || size > MAX_THUMBNAIL_SIZE)
@@ -53,40 +70,61 @@ export function renderThumbnail(scene: ThumbnailScene, options: RenderThumbnailO
   const cache = options.cache ?? new ThumbnailCache();
 
   const used = scene.meshes.map(usedVertices);
+  // Framed in samples: vertices are snapped to 1/16 of a sample.
   const frame = frameThumbnail(scene, size * supersample, used);
-  if (!frame) return { width: size, height: size, data: new Uint8Array(size * size * 4) };
+  if (!frame) return null;
 
-  const target = cache.target(size * supersample);
+  const target = cache.target(size, supersample);
   const blended: PreparedMesh[] = [];
   scene.meshes.forEach((mesh, m) => {
     if (mesh.indices.length < 3) return;
-    const prepared = new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps);
-    if (prepared.blended) {
-      blended.push(prepared);
+    if (mesh.alphaMode === 'BLEND') {
+      // Drawn after every opaque mesh: keeps arrays of its own.
+      blended.push(new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps));
       return;
     }
-    const triangles = Math.floor(mesh.indices.length / 3);
-    for (let t = 0; t < triangles; t++) drawTriangle(target, prepared, t);
+    const prepared = new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps, cache.vertices, cache.shades);
+    drawTriangles(target, prepared, null, 0, Math.floor(mesh.indices.length / 3));
   });
   if (blended.length > 0) drawBlended(target, blended);
-  return target.resolve(supersample);
+  return target;
 }
 
 /** Blended triangles of every mesh, sorted far to near by their centroid's inverse depth, composited. */
 function drawBlended(target: RenderTarget, meshes: PreparedMesh[]): void {
-  const order: Array<{ mesh: PreparedMesh; triangle: number; depth: number }> = [];
-  for (const mesh of meshes) {
+  let total = 0;
+  for (const mesh of meshes) total += Math.floor(mesh.mesh.indices.length / 3);
+  // Sort keys and (mesh, triangle) pairs in typed arrays: no object per triangle.
+  const keys = new Float64Array(total);
+  const meshOf = new Uint32Array(total);
+  const triangleOf = new Uint32Array(total);
+  let i = 0;
+  meshes.forEach((mesh, m) => {
     const { indices } = mesh.mesh;
-    const screen = mesh.screen;
-    for (let t = 0; t < Math.floor(indices.length / 3); t++) {
+    const inverseDepth = mesh.inverseDepth;
+    for (let t = 0; t < Math.floor(indices.length / 3); t++, i++) {
       const depth =
-        (screen[indices[t * 3]! * 3 + 2] ?? 0) +
-        (screen[indices[t * 3 + 1]! * 3 + 2] ?? 0) +
-        (screen[indices[t * 3 + 2]! * 3 + 2] ?? 0);
-      order.push({ mesh, triangle: t, depth: Number.isNaN(depth) ? -Infinity : depth });
+        (inverseDepth[indices[t * 3]!] ?? 0) +
+        (inverseDepth[indices[t * 3 + 1]!] ?? 0) +
+        (inverseDepth[indices[t * 3 + 2]!] ?? 0);
+      keys[i] = Number.isNaN(depth) ? -Infinity : depth;
+      meshOf[i] = m;
+      triangleOf[i] = t;
     }
-  }
+  });
   // Smaller inverse depth = farther: draw those first (invalid triangles, skipped when drawn, first).
-  order.sort((x, y) => x.depth - y.depth);
-  for (const { mesh, triangle } of order) drawTriangle(target, mesh, triangle);
+  // Ties keep the meshes' and triangles' order (a stable sort).
+  const order = new Uint32Array(total);
+  for (let k = 0; k < total; k++) order[k] = k;
+  order.sort((x, y) => keys[x]! - keys[y]! || x - y);
+  // Runs of one mesh's triangles, in that order.
+  const sorted = new Uint32Array(total);
+  for (let k = 0; k < total; k++) sorted[k] = triangleOf[order[k]!]!;
+  for (let start = 0; start < total; ) {
+    const m = meshOf[order[start]!]!;
+    let end = start + 1;
+    while (end < total && meshOf[order[end]!] === m) end++;
+    drawTriangles(target, meshes[m]!, sorted, start, end);
+    start = end;
+  }
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DecodedImage } from '../../images/index.js';
 import type { RenderThumbnailOptions } from './render-thumbnail.js';
@@ -15,6 +17,11 @@ export interface ThumbnailPoolOptions {
 export interface ThumbnailPool {
   /** {@link renderThumbnail} on the least busy thread. Scene arrays are copied, never taken. */
   render(scene: ThumbnailScene, options?: Omit<RenderThumbnailOptions, 'cache'>): Promise<DecodedImage>;
+  /**
+   * {@link renderThumbnailScenePng} on the least busy thread: drawn and compressed off this thread,
+   * which only copies the scene's arrays (a part's scene: tens of kilobytes) and gets the PNG back.
+   */
+  renderPng(scene: ThumbnailScene, options?: Omit<RenderThumbnailOptions, 'cache'>): Promise<Uint8Array>;
   /** Drops the texture images and caches the threads keep: call it when a model's pack is written. */
   forgetImages(): void;
   /** Ends the threads once the renders asked for are done. */
@@ -25,7 +32,21 @@ interface Thread {
   worker: Worker;
   /** Images this thread holds, by the caller's image object. */
   images: WeakSet<DecodedImage>;
-  pending: Map<number, { resolve: (image: DecodedImage) => void; reject: (error: Error) => void }>;
+  pending: Map<
+    number,
+    { resolve: (result: DecodedImage | Uint8Array) => void; reject: (error: Error) => void }
+  >;
+}
+
+/** The worker's module, beside this one: built (dist/) only, not in the TypeScript sources. */
+const WORKER_URL = new URL('./thumbnail-worker.js', import.meta.url);
+
+/**
+ * Whether {@link createThumbnailPool} can start its threads here: their module exists beside this one
+ * (running from dist/, not from TypeScript sources as under vitest).
+ */
+export function thumbnailWorkerBuilt(): boolean {
+  return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
 }
 
 /**
@@ -39,14 +60,13 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
   const count = options.workers ?? Math.min(4, availableParallelism());
   if (!Number.isInteger(count) || count < 1)
     throw new RangeError(`workers must be a positive integer, got ${count}`);
-  const url = new URL('./thumbnail-worker.js', import.meta.url);
   const shared = new WeakMap<DecodedImage, { id: number; data: Uint8Array }>();
-  const inFlight = new Set<Promise<DecodedImage>>();
+  const inFlight = new Set<Promise<DecodedImage | Uint8Array>>();
   let nextId = 1;
   let closed = false;
 
   const threads: Thread[] = Array.from({ length: count }, () => {
-    const thread: Thread = { worker: new Worker(url), images: new WeakSet(), pending: new Map() };
+    const thread: Thread = { worker: new Worker(WORKER_URL), images: new WeakSet(), pending: new Map() };
     thread.worker.unref();
     thread.worker.on('message', (reply: PoolReply) => {
       const waiting = thread.pending.get(reply.id);
@@ -54,6 +74,7 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) thread.worker.unref();
       if ('error' in reply) waiting.reject(new Error(reply.error));
+      else if ('png' in reply) waiting.resolve(reply.png);
       else waiting.resolve({ width: reply.width, height: reply.height, data: reply.data });
     });
     thread.worker.on('error', (error) => {
@@ -78,32 +99,43 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
   const post = (thread: Thread, request: PoolRequest, transfer: ArrayBuffer[] = []) =>
     thread.worker.postMessage(request, transfer);
 
+  const send = (
+    scene: ThumbnailScene,
+    renderOptions: Omit<RenderThumbnailOptions, 'cache'>,
+    png: boolean,
+  ): Promise<DecodedImage | Uint8Array> => {
+    if (closed) return Promise.reject(new Error('the thumbnail pool is closed'));
+    const thread = threads.reduce((best, t) => (t.pending.size < best.pending.size ? t : best));
+    const transfer: ArrayBuffer[] = [];
+    const meshes: WireMesh[] = scene.meshes.map((scenery) => {
+      const mesh = compactMesh(scenery, transfer);
+      if (!mesh.texture) return { ...mesh, texture: null };
+      const { image, ...sampling } = mesh.texture;
+      const { id, data } = sharedImage(image);
+      if (!thread.images.has(image)) {
+        post(thread, { type: 'image', id, width: image.width, height: image.height, data });
+        thread.images.add(image);
+      }
+      return { ...mesh, texture: { ...sampling, imageId: id } };
+    });
+    const id = nextId++;
+    const rendered = new Promise<DecodedImage | Uint8Array>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.ref();
+      post(thread, { type: 'render', id, meshes, options: renderOptions, ...(png ? { png } : {}) }, transfer);
+    });
+    inFlight.add(rendered);
+    const settle = () => inFlight.delete(rendered);
+    rendered.then(settle, settle);
+    return rendered;
+  };
+
   return {
     render(scene, renderOptions = {}) {
-      if (closed) return Promise.reject(new Error('the thumbnail pool is closed'));
-      const thread = threads.reduce((best, t) => (t.pending.size < best.pending.size ? t : best));
-      const transfer: ArrayBuffer[] = [];
-      const meshes: WireMesh[] = scene.meshes.map((scenery) => {
-        const mesh = compactMesh(scenery, transfer);
-        if (!mesh.texture) return { ...mesh, texture: null };
-        const { image, ...sampling } = mesh.texture;
-        const { id, data } = sharedImage(image);
-        if (!thread.images.has(image)) {
-          post(thread, { type: 'image', id, width: image.width, height: image.height, data });
-          thread.images.add(image);
-        }
-        return { ...mesh, texture: { ...sampling, imageId: id } };
-      });
-      const id = nextId++;
-      const rendered = new Promise<DecodedImage>((resolve, reject) => {
-        thread.pending.set(id, { resolve, reject });
-        thread.worker.ref();
-        post(thread, { type: 'render', id, meshes, options: renderOptions }, transfer);
-      });
-      inFlight.add(rendered);
-      const settle = () => inFlight.delete(rendered);
-      rendered.then(settle, settle);
-      return rendered;
+      return send(scene, renderOptions, false) as Promise<DecodedImage>;
+    },
+    renderPng(scene, renderOptions = {}) {
+      return send(scene, renderOptions, true) as Promise<Uint8Array>;
     },
     forgetImages() {
       for (const thread of threads) {

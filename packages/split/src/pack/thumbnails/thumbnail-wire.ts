@@ -11,9 +11,17 @@ export type WireMesh = Omit<ThumbnailMesh, 'texture'> & { texture?: WireTexture 
 
 export type PoolRequest =
   | { type: 'image'; id: number; width: number; height: number; data: Uint8Array }
-  | { type: 'render'; id: number; meshes: WireMesh[]; options: Omit<RenderThumbnailOptions, 'cache'> }
+  | {
+      type: 'render';
+      id: number;
+      meshes: WireMesh[];
+      options: Omit<RenderThumbnailOptions, 'cache'>;
+      /** Reply with PNG bytes (renderThumbnailScenePng) instead of RGBA pixels. */
+      png?: boolean;
+    }
   | { type: 'forget' };
 
 export type PoolReply =
   | { id: number; width: number; height: number; data: Uint8Array }
+  | { id: number; png: Uint8Array }
   | { id: number; error: string };

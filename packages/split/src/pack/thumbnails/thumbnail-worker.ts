@@ -1,5 +1,6 @@
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import type { DecodedImage } from '../../images/index.js';
+import { renderThumbnailScenePng } from './render-png.js';
 import { renderThumbnail } from './render-thumbnail.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailMesh } from './thumbnail-scene.js';
@@ -33,16 +34,28 @@ function serve(port: MessagePort): void {
       cache = new ThumbnailCache();
       return;
     }
-    try {
-      const image = renderThumbnail({ meshes: request.meshes.map(meshOf) }, { ...request.options, cache });
-      const reply: PoolReply = { id: request.id, width: image.width, height: image.height, data: image.data };
-      port.postMessage(reply, [image.data.buffer as ArrayBuffer]);
-    } catch (error) {
+    const fail = (error: unknown) => {
       const reply: PoolReply = {
         id: request.id,
         error: error instanceof Error ? error.message : String(error),
       };
       port.postMessage(reply);
+    };
+    try {
+      const scene = { meshes: request.meshes.map(meshOf) };
+      if (request.png) {
+        // Drawn now (the cache's buffers are this thread's), compressed on the thread pool.
+        renderThumbnailScenePng(scene, { ...request.options, cache }).then((png) => {
+          const reply: PoolReply = { id: request.id, png };
+          port.postMessage(reply, [png.buffer as ArrayBuffer]);
+        }, fail);
+        return;
+      }
+      const image = renderThumbnail(scene, { ...request.options, cache });
+      const reply: PoolReply = { id: request.id, width: image.width, height: image.height, data: image.data };
+      port.postMessage(reply, [image.data.buffer as ArrayBuffer]);
+    } catch (error) {
+      fail(error);
     }
   });
 }
