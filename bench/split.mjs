@@ -13,12 +13,14 @@ import { markdownTable, mib, ms, ratio } from './lib/table.mjs';
  * The whole-process jobs for one model: baseline copy, CLI split, library split, and with `variants`
  * the library split made durable (fsync) and through the general path (no direct encoder).
  */
-function splitJobs(model, strategy, variants = false) {
+function splitJobs(model, strategy, variants = false, thumbnails = true) {
   const input = modelPath(model);
   const copy = `${OUT}${model}-copy.glb`;
   const cliDir = `${OUT}${model}-cli`;
   const libDir = `${OUT}${model}-lib`;
   const strategyArgs = strategy ? ['--strategy', strategy] : [];
+  // Thumbnails are measured on their own (thumbnails.mjs): targets 1-2 time the split alone.
+  const previewArgs = thumbnails ? [] : ['--thumbnails', 'none'];
   return [
     {
       name: 'baseline',
@@ -27,12 +29,12 @@ function splitJobs(model, strategy, variants = false) {
     },
     {
       name: 'cli',
-      args: [CLI_BIN, 'split', input, '-o', cliDir, ...strategyArgs],
+      args: [CLI_BIN, 'split', input, '-o', cliDir, ...strategyArgs, ...previewArgs],
       before: () => rm(cliDir, { recursive: true, force: true }),
     },
     {
       name: 'splitModel',
-      args: [`${CHILDREN}split-model.mjs`, input, libDir, ...(strategy ? [strategy] : [])],
+      args: [`${CHILDREN}split-model.mjs`, input, libDir, ...(strategy ? [strategy] : []), ...previewArgs],
       before: () => rm(libDir, { recursive: true, force: true }),
     },
     ...(variants
@@ -44,6 +46,7 @@ function splitJobs(model, strategy, variants = false) {
             `${libDir}-${variant}`,
             ...(strategy ? [strategy] : []),
             `--${variant}`,
+            ...previewArgs,
           ],
           before: () => rm(`${libDir}-${variant}`, { recursive: true, force: true }),
         }))
@@ -52,12 +55,12 @@ function splitJobs(model, strategy, variants = false) {
 }
 
 /** Runs one model's jobs and returns summaries keyed by job name. */
-async function measureModel(model, strategy, options, variants = false, extraJobs = []) {
+async function measureModel(model, strategy, options, variants = false, extraJobs = [], thumbnails = true) {
   await generate([model], { log: options.log });
   // The baseline writes its copy straight into OUT: on a fresh checkout nothing has made it yet.
   await mkdir(OUT, { recursive: true });
   options.log(`${model}:`);
-  const jobs = [...splitJobs(model, strategy, variants), ...extraJobs];
+  const jobs = [...splitJobs(model, strategy, variants, thumbnails), ...extraJobs];
   const samples = await alternate(jobs, options);
   // Outputs are as big as the model, and JSON under the repository would be linted: remove them.
   for (const job of jobs) await job.before();
@@ -105,7 +108,7 @@ const HEADER = [
 
 /** Target 1: 500 mesh nodes, 51 MB. At most 1.2x the baseline's time, no more memory. */
 export async function benchNodes(options) {
-  const result = await measureModel('nodes-500', undefined, options, true);
+  const result = await measureModel('nodes-500', undefined, options, true, [], false);
   return {
     result,
     markdown: markdownTable(HEADER, rows('nodes-500 (51 MB)', result, { time: 1.2, memory: true })),
@@ -114,7 +117,7 @@ export async function benchNodes(options) {
 
 /** Target 2: one 2M-triangle primitive, 200 interleaved `_PART_ID` labels. At most 1.5x. */
 export async function benchLabels(options) {
-  const result = await measureModel('labels-2m', 'attribute', options, true);
+  const result = await measureModel('labels-2m', 'attribute', options, true, [], false);
   return { result, markdown: markdownTable(HEADER, rows('labels-2m (53 MB)', result, { time: 1.5 })) };
 }
 

@@ -2,7 +2,7 @@
  * The library candidate of targets 1-3, as one whole process: `splitModel(input, dir)` from the
  * built `@meshparts/split/pack` (the entry for scripts that split files; the main entry also loads
  * @gltf-transform/functions, ~130 ms more), without the CLI around it.
- * Usage: node split-model.mjs <in.glb> <dir> [strategy] [--durable] [--general]
+ * Usage: node split-model.mjs <in.glb> <dir> [strategy] [--durable] [--general] [--thumbnails none]
  *   --durable  fsync every file and folder of the pack (splitModel's `durable: true`)
  *   --general  every part through a Document and glTF-Transform's writer (what the direct encoder
  *              replaced): passing an IO makes splitModel use it for every part
@@ -10,13 +10,16 @@
 import { SPLIT_PACK_DIST } from '../lib/paths.mjs';
 
 const args = process.argv.slice(2);
-const flags = new Set(args.filter((arg) => arg.startsWith('--')));
-const [input, dir, strategy] = args.filter((arg) => !arg.startsWith('--'));
+const noThumbnails = args.join(' ').includes('--thumbnails none');
+const rest = args.filter((arg, i) => !(arg === 'none' && args[i - 1] === '--thumbnails'));
+const flags = new Set(rest.filter((arg) => arg.startsWith('--')));
+const [input, dir, strategy] = rest.filter((arg) => !arg.startsWith('--'));
 const { splitModel, createIO } = await import(SPLIT_PACK_DIST);
 const options = {
   ...(strategy ? { strategy } : {}),
   ...(flags.has('--durable') ? { durable: true } : {}),
   ...(flags.has('--general') ? { io: await createIO() } : {}),
+  ...(noThumbnails ? { thumbnails: null } : {}),
 };
 const { manifest } = await splitModel(input, dir, options);
 process.stdout.write(`${manifest.parts.length}\n`);

@@ -1,5 +1,23 @@
-import type { Document } from '@gltf-transform/core';
+import type { Document, TypedArray } from '@gltf-transform/core';
 import { ModelReadError } from '../errors.js';
+
+// The loops are small functions of their own: V8 optimizes each on its own, 3-6x faster on a 51 MB
+// model than the same loops inside the walk (measured cold, one process per run).
+
+/** The position of the first value at or above `limit`, or -1. */
+function firstAtOrAbove(values: TypedArray, limit: number): number {
+  for (let i = 0; i < values.length; i++) if (values[i]! >= limit) return i;
+  return -1;
+}
+
+/** The position of the first NaN or infinity, or -1 (`v - v` is 0 for every finite v, NaN otherwise). */
+function firstNonFinite(values: TypedArray): number {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value - value !== 0) return i;
+  }
+  return -1;
+}
 
 /**
  * Checks the values a parsed document holds where a wrong value breaks every reader: index values
@@ -17,21 +35,15 @@ export function checkDocumentValues(document: Document, source: string): void {
       const position = primitive.getAttribute('POSITION');
       const vertices = position?.getCount() ?? primitive.listAttributes()[0]?.getCount() ?? 0;
       const indices = primitive.getIndices()?.getArray();
-      if (indices) {
-        for (let i = 0; i < indices.length; i++) {
-          if (indices[i]! >= vertices) {
-            fail(
-              `mesh ${name} primitive ${p} has index ${indices[i]} at ${i}, past its ${vertices} vertices`,
-            );
-          }
-        }
+      const past = indices ? firstAtOrAbove(indices, vertices) : -1;
+      if (past >= 0) {
+        fail(
+          `mesh ${name} primitive ${p} has index ${indices![past]} at ${past}, past its ${vertices} vertices`,
+        );
       }
       const positions = position?.getArray();
-      if (positions) {
-        for (let i = 0; i < positions.length; i++) {
-          if (!Number.isFinite(positions[i]!))
-            fail(`mesh ${name} primitive ${p} has a non-finite vertex position`);
-        }
+      if (positions && firstNonFinite(positions) >= 0) {
+        fail(`mesh ${name} primitive ${p} has a non-finite vertex position`);
       }
     }
   }
@@ -44,13 +56,11 @@ export function checkDocumentValues(document: Document, source: string): void {
       for (const semantic of primitive.listSemantics()) {
         if (!semantic.startsWith('JOINTS_')) continue;
         const values = primitive.getAttribute(semantic)!.getArray();
-        if (!values) continue;
-        for (let i = 0; i < values.length; i++) {
-          if (values[i]! >= joints) {
-            fail(
-              `mesh ${JSON.stringify(mesh.getName())} has joint index ${values[i]}, past its skin's ${joints} joints`,
-            );
-          }
+        const past = values ? firstAtOrAbove(values, joints) : -1;
+        if (past >= 0) {
+          fail(
+            `mesh ${JSON.stringify(mesh.getName())} has joint index ${values![past]}, past its skin's ${joints} joints`,
+          );
         }
       }
     }
