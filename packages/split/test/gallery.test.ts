@@ -145,6 +145,26 @@ describe('writeGallery', () => {
     // Replacing a pack flushes its files (three.js included): slow on a busy disk.
   }, 120_000);
 
+  it('splitModel picks the decoders from the parts it writes, as writeGallery does from the files', async () => {
+    for (const [model, decoder, other] of [
+      ['Box_Draco.glb', DRACO, MESHOPT],
+      ['BoxMeshopt.glb', MESHOPT, DRACO],
+    ] as const) {
+      const dir = join(work, `decoders-${model}`);
+      const { manifest } = await splitModel(join(FIXTURES, model), dir, { thumbnails: null });
+      const listed = (manifest.files ?? []).map((file) => file.path);
+      expect(listed, model).toContain(decoder);
+      expect(listed, model).not.toContain(other);
+      expect(listed, model).not.toContain(KTX2);
+      // The same choice writeGallery makes by reading the part files back.
+      const pack = await packOf(model, `decoders-${model}-hand`);
+      const written = await writeGallery(pack.dir, pack.manifest);
+      expect(written.filter((file) => file.includes('/libs/')).sort(), model).toEqual(
+        listed.filter((file) => file.includes('/libs/')).sort(),
+      );
+    }
+  }, 120_000);
+
   it('copies the Draco decoder only for Draco parts and the meshopt decoder only for meshopt parts', async () => {
     const draco = await packOf('Box_Draco.glb', 'draco');
     const dracoFiles = await writeGallery(draco.dir, draco.manifest);

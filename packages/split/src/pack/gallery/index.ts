@@ -4,6 +4,7 @@
  * the files under `page/`; see README.md here for what a pack gets and why.
  */
 
+export { decodersForExtensions } from './decoder-needs.js';
 export { GalleryWriteError } from './gallery-error.js';
 export { GALLERY_DIR, GALLERY_PAGE } from './page-files.js';
 export { DECODERS, type Decoder } from './three-files.js';
