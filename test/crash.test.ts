@@ -166,10 +166,11 @@ describe('meshparts run killed with SIGKILL again and again', () => {
     }
     expect((await journaledTasks(out)).size).toBe(INPUTS.length);
 
-    // Packed once: exactly one complete, valid pack per model, and nothing else in the output.
+    // Packed once: exactly one complete, valid pack per model, and nothing else in the output but
+    // the journal and the run's page (gallery/).
     const slugs = run.results.map((r) => r.slug).sort();
     const folders = (await readdir(out, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory() && entry.name !== '.meshparts')
+      .filter((entry) => entry.isDirectory() && entry.name !== '.meshparts' && entry.name !== 'gallery')
       .map((entry) => entry.name)
       .sort();
     expect(folders, `kills: ${killedAt.join('; ')}`).toEqual(slugs);

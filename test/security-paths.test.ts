@@ -225,7 +225,10 @@ describe('node names that try to escape the output folder', () => {
     expect(run.results).toHaveLength(files.length);
     expect(await newFilesOutside(root, out, before)).toEqual([]);
     const top = (await readdir(out)).sort();
-    expect(top).toEqual(['.meshparts', 'catalog.json', ...run.results.map((r) => r.slug)].sort());
+    // The packs, the catalog and the run's page over them (index.html and gallery/).
+    expect(top).toEqual(
+      ['.meshparts', 'catalog.json', 'gallery', 'index.html', ...run.results.map((r) => r.slug)].sort(),
+    );
     for (const r of run.results) {
       expect(r.slug).not.toMatch(/^\.|[/\\]|^(con|nul)$/i);
       expect(r.packDir.startsWith(`${out}/`)).toBe(true);
