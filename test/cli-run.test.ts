@@ -112,6 +112,28 @@ describe('meshparts run (end to end, built bin)', () => {
     ]);
   });
 
+  it('gives an explicit label strategy to the local segmenter and splits its parts as they are', async () => {
+    const figure = join(FIXTURES, 'generated', 'fused-figure.glb');
+    const shape = await runCli(['run', figure, '-o', ws.out, '--strategy', 'shape', '--json']);
+    expect(shape.code, shape.stderr).toBe(0);
+    // Six parts, as auto finds: the split does not cut the segmenter's parts by shape again.
+    expect((JSON.parse(shape.stdout) as RunJson).results.map((r) => r.parts)).toEqual([6]);
+    // A strategy the model cannot take is bad input, as in `meshparts split`: exit 2, nothing packed.
+    const colors = await runCli([
+      'run',
+      figure,
+      '-o',
+      join(ws.out, 'colors'),
+      '--strategy',
+      'colors',
+      '--json',
+    ]);
+    expect(colors.code, colors.stderr).toBe(2);
+    const failed = (JSON.parse(colors.stdout) as RunJson).results[0]!;
+    expect(failed.error?.code).toBe('input');
+    expect(colors.stderr).toMatch(/the colors strategy needs vertex colours/);
+  });
+
   it('exits 1 when a task fails among good ones, with a summary that names it', async () => {
     emulator = await startTestEmulator({ faults: [{ kind: 'fail', after: 1 }] });
     const result = await runCli(['run', ws.inputs, '-o', ws.out, '--concurrency', '1', ...FAST_FLAGS], {

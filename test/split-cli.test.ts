@@ -125,6 +125,26 @@ describe('meshparts split', () => {
     expect(JSON.parse(target.stdout).manifest.parts).toHaveLength(2);
   });
 
+  it('cuts one fused mesh by its shape with --strategy shape, in inspect and split alike', () => {
+    const model = join(FIXTURES, 'generated/fused-figure.glb');
+    const inspected = meshparts('inspect', model, '--strategy', 'shape', '--json');
+    expect(inspected.code, inspected.stderr).toBe(0);
+    const plan = JSON.parse(inspected.stdout) as { strategy: string; parts: { name: string }[] };
+    expect(plan.strategy).toBe('shape');
+    const split = meshparts('split', model, '-o', join(work, 'shape'), '--strategy', 'shape', '--json');
+    expect(split.code, split.stderr).toBe(0);
+    const { manifest } = JSON.parse(split.stdout) as { manifest: { parts: { name: string }[] } };
+    expect(manifest.parts.map((p) => p.name).sort()).toEqual(plan.parts.map((p) => p.name).sort());
+    expect(manifest.parts.map((p) => p.name).sort()).toEqual([
+      'bottom_left',
+      'bottom_right',
+      'center',
+      'top',
+      'top_left',
+      'top_right',
+    ]);
+  });
+
   it('writes thumbnails at the size --thumbnails asks for, and none with --thumbnails none', () => {
     const model = join(FIXTURES, 'TwoCubes.glb');
     const small = meshparts('split', model, '-o', join(work, 'thumbs-64'), '--thumbnails', '64', '--json');
@@ -260,6 +280,16 @@ describe('meshparts split', () => {
 });
 
 describe('meshparts inspect', () => {
+  it('says how to cut a model that auto finds to be one fused mesh, and only then', () => {
+    const sword = meshparts('inspect', join(FIXTURES, 'PartCrafter_sword.glb'));
+    expect(sword.code).toBe(0);
+    expect(sword.stdout).toMatch(/hint: .*meshparts run.*--strategy components.*--strategy shape/);
+    const cubes = meshparts('inspect', join(FIXTURES, 'TwoCubes.glb'));
+    expect(cubes.stdout).not.toMatch(/hint:/);
+    const asked = meshparts('inspect', join(FIXTURES, 'PartCrafter_sword.glb'), '--strategy', 'nodes');
+    expect(asked.stdout).not.toMatch(/hint:/);
+  });
+
   it('prints a readable table', () => {
     const { code, stdout } = meshparts('inspect', join(FIXTURES, 'generated/shared-mesh.glb'));
     expect(code).toBe(0);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatTable, type Output, printable } from '../output.js';
 import { action, type CliRun } from './index.js';
+import { onePartHint } from './one-part-hint.js';
 import {
   addDetectOptions,
   addLabelOptions,
@@ -80,6 +81,7 @@ async function inspectCommand(output: Output, model: string, flags: SplitFlags):
     `strategy: ${report.strategy} (${printable(report.reason)})`,
     ...(report.sceneNote ? [`note: ${printable(report.sceneNote)}`] : []),
     ...choices(report),
+    ...onePartHint(flags.strategy, report.strategy, report.parts.length),
   ];
   const table = formatTable(
     ['#', 'name', 'source name', 'id', 'vertices', 'triangles', 'placements', 'parent'],

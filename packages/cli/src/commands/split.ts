@@ -3,6 +3,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { type Output, plural, printable } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { action, type CliRun } from './index.js';
+import { onePartHint } from './one-part-hint.js';
 import { addOutputOptions, addSplitOptions, type SplitFlags, splitOptionsFrom } from './options.js';
 
 const EXAMPLES = `
@@ -53,6 +54,7 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
         [
           `${printable(report.file)}: would write ${plural(report.parts.length, 'part')} by ${report.strategy} (${printable(report.reason)})`,
           ...(report.sceneNote ? [`note: ${printable(report.sceneNote)}`] : []),
+          ...onePartHint(flags.strategy, report.strategy, report.parts.length),
           ...report.parts.map(
             (part) =>
               `  ${printable(flags.out)}/parts/${printable(part.name)}.glb  ${part.triangles} triangles`,
@@ -82,6 +84,7 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
         (part) => `  ${printable(part.file)}  ${part.triangles} triangles, ${part.byteLength} bytes`,
       ),
       `wrote ${printable(dir)}/manifest.json`,
+      ...onePartHint(flags.strategy, plan.strategy, manifest.parts.length),
     ].join('\n'),
   );
   return EXIT.ok;

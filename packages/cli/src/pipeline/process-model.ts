@@ -21,7 +21,13 @@ import {
   type UploadSource,
   waitForResult,
 } from './segmenters.js';
-import { packSegmented, type SplitOptions, segmentFileLocally } from './split-api.js';
+import {
+  localStrategyOf,
+  packSegmented,
+  type SplitOptions,
+  segmentFileLocally,
+  splitOptionsFor,
+} from './split-api.js';
 import { uploadSourceOf } from './upload-check.js';
 
 /** What every model of a run shares. Built once per run by runPipeline; no module state. */
@@ -207,9 +213,12 @@ async function segmentLocally(context: RunContext, model: ModelRef): Promise<Seg
       context.settings.labels,
       context.settings.limits,
       context.settings.granularity,
+      localStrategyOf(context.settings),
     );
   } catch (error) {
-    const code = error instanceof ModelReadError ? 'input' : 'segment';
+    // A model the segmenter cannot take as asked (no colours for `--strategy colors`) is bad input.
+    const input = error instanceof ModelReadError || (error instanceof SplitError && error.kind === 'input');
+    const code = input ? 'input' : 'segment';
     throw new ModelError(code, messageOf(error), undefined, { cause: error });
   }
   if (local.parts === 0)
@@ -425,7 +434,7 @@ async function split(
         segmenter: context.segmenter,
         taskId: segmented.taskId,
       },
-      options: context.settings,
+      options: splitOptionsFor(context.settings, context.segmenter),
     });
     context.emit({ type: 'split', model, parts: packed.parts, packDir });
     return packed;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { LABEL_STRATEGIES, type LabelStrategy } from '@meshparts/split/options';
 import {
   createIO,
   type GranularityOptions,
@@ -60,12 +61,34 @@ export function splitKey(options: SplitOptions): string {
  * granularity options when they are not the defaults, since the local segmenter's output depends on them.
  */
 export function cacheVariant(segmenter: 'tripo' | 'local', options: SplitOptions): string {
+  const strategy = localStrategyOf(options);
   const labels = [
     ...(options.labels ? Object.entries(options.labels).sort() : []),
     ...(options.granularity ? Object.entries(options.granularity).sort() : []),
+    ...(strategy ? [['strategy', strategy]] : []),
   ];
   if (segmenter === 'tripo' || labels.length === 0) return segmenter;
   return `local-${createHash('sha256').update(JSON.stringify(labels)).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The strategy the local segmenter is asked for: an explicit label strategy (`--strategy shape`,
+ * `colors`, ...) cuts the model itself, and the split then takes its output by nodes, as it takes
+ * Tripo's (see {@link splitOptionsFor}); anything else leaves the local segmenter on `auto`.
+ */
+export function localStrategyOf(options: Pick<SplitOptions, 'strategy'>): LabelStrategy | undefined {
+  const strategy = options.strategy;
+  return strategy && (LABEL_STRATEGIES as readonly string[]).includes(strategy)
+    ? (strategy as LabelStrategy)
+    : undefined;
+}
+
+/**
+ * The split options for a segmented GLB: as given, except that a label strategy the local
+ * segmenter already applied is not applied again to its parts (`shape` would cut them further).
+ */
+export function splitOptionsFor(options: SplitOptions, segmenter: 'tripo' | 'local'): SplitOptions {
+  return segmenter === 'local' && localStrategyOf(options) ? { ...options, strategy: 'nodes' } : options;
 }
 
 export interface LocalSegmentation {
@@ -82,9 +105,14 @@ export async function segmentFileLocally(
   labels: LabelOptions = {},
   limits: Partial<ModelLimits> = {},
   granularity: GranularityOptions = {},
+  strategy: LabelStrategy | undefined = undefined,
 ): Promise<LocalSegmentation> {
   const model = await readModel(input, { limits });
-  const result = await segmentLocally(model.document, { labels, granularity });
+  const result = await segmentLocally(model.document, {
+    labels,
+    granularity,
+    ...(strategy ? { strategy } : {}),
+  });
   // A .gltf may spread its data over several buffers; a GLB holds exactly one. Loaded here, not at
   // the top: @gltf-transform/functions costs ~130 ms of start-up that splitting alone does not need.
   const { unpartition } = await import('@gltf-transform/functions');

@@ -9,13 +9,18 @@ import { clearRecordedSourceNames } from './part-names.js';
 /** Options for {@link planParts}: detection options. */
 export type PlanPartsOptions = DetectPartsOptions;
 
-/** For an explicit label strategy: the labels must exist, else the split would be a no-op. */
-function assertLabelsPresent(
+/**
+ * For an explicit label strategy: the labels must exist, else the split would be a no-op. Shared by
+ * planParts and segmentLocally (an explicit strategy fails alike in `split` and in `run`).
+ * @throws NoLabelsError
+ */
+export function assertLabelsPresent(
   document: Document,
   strategy: LabelStrategy,
   attribute: string | undefined,
 ): void {
-  if (strategy === 'components') return;
+  // Pieces and shape need nothing but triangles: any mesh can be cut by them.
+  if (strategy === 'components' || strategy === 'shape') return;
   const root = document.getRoot();
   const primitives = root.listMeshes().flatMap((mesh) => mesh.listPrimitives());
   const present =

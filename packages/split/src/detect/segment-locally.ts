@@ -15,6 +15,7 @@ import { type ExplodeReport, explodeByLabels } from './labels/explode-by-labels.
 import { findLabelSource } from './labels/find-label-source.js';
 import { isTriangleList } from './labels/triangles.js';
 import { recordSourceNames } from './part-names.js';
+import { assertLabelsPresent } from './plan-parts.js';
 
 /** Options of {@link segmentLocally}: the strategy (`auto` by default), label options, granularity. */
 export interface SegmentLocallyOptions {
@@ -171,6 +172,7 @@ export async function segmentLocally(
     if (step!.labels) labelOptions = step!.labels;
     colorVotes = step!.colorVotes;
   } else {
+    assertLabelsPresent(document, requested, labelOptions.attribute);
     strategy = requested;
     found = `strategy ${requested} requested`;
   }
