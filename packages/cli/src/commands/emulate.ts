@@ -24,7 +24,7 @@ const EXAMPLES = `
 Examples:
   $ meshparts emulate --port 8787
   $ THREEDAISTUDIO_BASE_URL=http://127.0.0.1:8787 THREEDAISTUDIO_API_KEY=${DEFAULT_EMULATOR_KEY} \\
-      meshparts run fixtures/ -o out/emulated
+      meshparts run fixtures/TwoCubes.glb fixtures/BoxAnimated.glb -o out/emulated --rpm 60
 
 The emulator follows the 3D AI Studio API (multipart upload, credits, task lifecycle with progress,
 rate limiting, results on a second origin that expire) and segments with the local geometric
@@ -79,7 +79,7 @@ async function emulateCommand(output: Output, flags: EmulateFlags): Promise<Exit
           }
           output.result(
             `emulator listening on ${emulator.url} (results served from ${emulator.storageUrl})\n` +
-              `try: THREEDAISTUDIO_BASE_URL=${emulator.url} THREEDAISTUDIO_API_KEY=${key} meshparts run fixtures/ -o out/emulated\n` +
+              `try: THREEDAISTUDIO_BASE_URL=${emulator.url} THREEDAISTUDIO_API_KEY=${key} meshparts run fixtures/TwoCubes.glb fixtures/BoxAnimated.glb -o out/emulated --rpm 60\n` +
               'press Ctrl-C to stop',
           );
         },
