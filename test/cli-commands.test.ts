@@ -141,11 +141,11 @@ describe('meshparts balance', () => {
     expect(run.stderr).not.toContain(TEST_KEY);
   });
 
-  it('exits 2 without a key, and 1 with a wrong one (without printing it)', async () => {
+  it('exits 2 without a key and with a key the API refuses (bad usage, as in run), never printing it', async () => {
     expect((await runCli(['balance'])).code).toBe(2);
     emulator = await startTestEmulator();
     const wrong = await runCli(['balance', '--api-key', 'sk-not-the-key-77', '--base-url', emulator.url]);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr + wrong.stdout).not.toContain('sk-not-the-key-77');
   });
 });

@@ -192,7 +192,7 @@ describe('the API key never leaks', () => {
     }
     // A wrong key is a secret too: the 401 must not echo it.
     const wrong = await runCli(['--debug', 'balance', '--api-key', `${KEY}-wrong`, ...RPM_FLAGS], { env });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2); // a refused key is bad usage
     expectNoKeyInOutput(wrong, 'balance with a wrong key');
 
     const echo = await startEchoServer();

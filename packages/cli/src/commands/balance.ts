@@ -27,7 +27,7 @@ async function balanceCommand(output: Output, flags: ApiFlags): Promise<ExitCode
   if (!context.config.apiKey) {
     throw new UsageError('balance needs an API key: --api-key, THREEDAISTUDIO_API_KEY, or the config file');
   }
-  const { createClient, walletBalance } = await import('../pipeline/segmenters.js');
+  const { createClient, isAuthenticationError, walletBalance } = await import('../pipeline/segmenters.js');
   const client = createClient(context.client);
   try {
     const balance = await walletBalance(client);
@@ -36,6 +36,11 @@ async function balanceCommand(output: Output, flags: ApiFlags): Promise<ExitCode
     else output.result(String(balance));
     return EXIT.ok;
   } catch (error) {
+    // A key the API refuses is bad usage (exit 2), as in `run` and `segment`.
+    if (isAuthenticationError(error)) {
+      output.failure('usage', error);
+      return EXIT.usage;
+    }
     output.failure('failure', error);
     return EXIT.someFailed;
   } finally {
