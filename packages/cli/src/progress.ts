@@ -1,7 +1,7 @@
 import { createLogUpdate } from 'log-update';
 import stringWidth from 'string-width';
 import { isBroken, printable, safeWrite } from './output.js';
-import type { ModelRef, PipelineEvent } from './pipeline/events.js';
+import type { ModelRef, PipelineEvent, PlannedAction } from './pipeline/events.js';
 import { shortPath } from './short-path.js';
 
 /**
@@ -227,6 +227,19 @@ function fit(line: string, width: number): string {
   return `${out}…`;
 }
 
+/** Where each planned action comes in the plan line (a Record: a new action must be placed). */
+const ACTION_ORDER: Record<PlannedAction, number> = {
+  skip: 0,
+  split: 1,
+  resume: 2,
+  submit: 3,
+  segment: 4,
+  blocked: 5,
+};
+const PLANNED_ACTIONS = (Object.keys(ACTION_ORDER) as PlannedAction[]).sort(
+  (a, b) => ACTION_ORDER[a] - ACTION_ORDER[b],
+);
+
 function label(model: ModelRef): string {
   return printable(model.slug);
 }
@@ -235,9 +248,14 @@ function label(model: ModelRef): string {
 export function describe(event: PipelineEvent, now: number = Date.now()): string | undefined {
   switch (event.type) {
     case 'plan': {
-      const counts = new Map<string, number>();
-      for (const plan of event.plans) counts.set(plan.action, (counts.get(plan.action) ?? 0) + 1);
-      const summary = [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
+      // In a fixed order (what is free first), not in the order of the models: the same plan always
+      // reads the same.
+      const summary = PLANNED_ACTIONS.map(
+        (action) => [action, event.plans.filter((plan) => plan.action === action).length] as const,
+      )
+        .filter(([, n]) => n > 0)
+        .map(([action, n]) => `${n} ${action}`)
+        .join(', ');
       return `${event.plans.length} model(s): ${summary}; up to ${event.credits} credits`;
     }
     case 'waiting':

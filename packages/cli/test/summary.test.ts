@@ -176,6 +176,19 @@ function screen(text: string): string[] {
 }
 
 describe('progress', () => {
+  it('counts the plan by action in a fixed order, whatever the order of the models', () => {
+    const plans = (['submit', 'resume', 'submit', 'skip'] as const).map((action, i) => ({
+      model: model(`m${i}`),
+      action,
+      credits: action === 'submit' ? 80 : 0,
+      reason: '',
+    }));
+    for (const order of [plans, [...plans].reverse()]) {
+      const line = describeEvent({ type: 'plan', plans: order, credits: 160 } as never);
+      expect(line).toBe('4 model(s): 1 skip, 1 resume, 2 submit; up to 160 credits');
+    }
+  });
+
   it('writes plain lines off a TTY, at most one per quarter of task progress', () => {
     const { stream, out } = recorder();
     const reporter = createProgressReporter({ stream, quiet: false });
