@@ -145,6 +145,17 @@ describe('meshparts split', () => {
     ]);
   });
 
+  it('names a missing resource of a .gltf once, in one line, exit 2', () => {
+    const model = join(work, 'missing-buffer.gltf');
+    writeFileSync(
+      model,
+      JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri: 'nope.bin', byteLength: 4 }] }),
+    );
+    const { code, stderr } = meshparts('split', model, '-o', join(work, 'out-missing-buffer'));
+    expect(code).toBe(2);
+    expect(stderr).toBe(`meshparts: cannot read ${model} as glTF: missing resource "nope.bin"\n`);
+  });
+
   it('writes thumbnails at the size --thumbnails asks for, and none with --thumbnails none', () => {
     const model = join(FIXTURES, 'TwoCubes.glb');
     const small = meshparts('split', model, '-o', join(work, 'thumbs-64'), '--thumbnails', '64', '--json');

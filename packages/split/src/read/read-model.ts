@@ -132,6 +132,8 @@ export async function readModel(
       });
     }
   } catch (error) {
+    // Our own refusals (a missing or escaping resource) already say what they are about.
+    if (error instanceof ModelReadError) throw error;
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
   }
