@@ -1,3 +1,5 @@
+import { disjointSets, findRoot } from '../../disjoint-sets.js';
+
 /**
  * The one merge rule of every strategy (pure: numbers in, groups out). Parts are whatever a strategy
  * made (labels of a mesh, mesh nodes, primitives); this file only sees their areas, which ones may
@@ -114,16 +116,8 @@ export function mergeGroups(
   limits: MergeLimits,
 ): MergePlan {
   const n = areas.length;
-  const root = new Int32Array(n);
-  for (let i = 0; i < n; i++) root[i] = i;
-  const find = (x: number): number => {
-    let node = x;
-    while (root[node] !== node) {
-      root[node] = root[root[node]!]!;
-      node = root[node]!;
-    }
-    return node;
-  };
+  const root = disjointSets(n);
+  const find = (x: number): number => findRoot(root, x);
   const groupArea = [...areas];
   const members: number[][] = areas.map((_, i) => [i]);
   const largest = areas.map((_, i) => i);

@@ -1,4 +1,5 @@
 import type { Primitive } from '@gltf-transform/core';
+import { disjointSets, findRoot } from '../../disjoint-sets.js';
 import { type ColorPalette, colorVertexEntries, createColorPalette } from './color-labels.js';
 import { triangleListIndices } from './triangles.js';
 
@@ -124,16 +125,8 @@ function groupSlivers(
   if (leftOver.length === 0) return groups;
   const isLeft = new Uint8Array(size);
   for (const entry of leftOver) isLeft[entry] = 1;
-  const root = new Int32Array(size);
-  for (let e = 0; e < size; e++) root[e] = e;
-  const find = (x: number): number => {
-    let node = x;
-    while (root[node] !== node) {
-      root[node] = root[root[node]!]!;
-      node = root[node]!;
-    }
-    return node;
-  };
+  const root = disjointSets(size);
+  const find = (x: number): number => findRoot(root, x);
   const vertices = new Uint32Array(size);
   for (const { entries, indices } of corners) {
     for (const entry of entries) if (isLeft[entry]) vertices[entry]! += 1;

@@ -1,4 +1,5 @@
 import type { Primitive } from '@gltf-transform/core';
+import { disjointSets, findRoot as find } from '../../disjoint-sets.js';
 import { triangleAreas } from '../granularity/label-geometry.js';
 import { triangleListIndices } from './triangles.js';
 import { weldPositions } from './weld.js';
@@ -14,15 +15,6 @@ export interface ComponentLabels {
   components: number;
 }
 
-function find(parent: Int32Array, x: number): number {
-  let node = x;
-  while (parent[node] !== node) {
-    parent[node] = parent[parent[node]!]!; // path halving
-    node = parent[node]!;
-  }
-  return node;
-}
-
 /**
  * Connected components of the triangles of one mesh's triangle-list primitives, after welding
  * positions (so a piece spanning two materials, or cut by a UV seam, is one piece): union-find over
@@ -35,8 +27,7 @@ export function componentTriangleLabels(
   options: ComponentLabelOptions,
 ): ComponentLabels {
   const weld = weldPositions(primitives, options.weldTolerance);
-  const parent = new Int32Array(weld.count);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const parent = disjointSets(weld.count);
   const triangleLists = primitives.map(triangleListIndices);
   for (let p = 0; p < primitives.length; p++) {
     const indices = triangleLists[p]!;

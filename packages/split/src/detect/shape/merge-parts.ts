@@ -1,3 +1,4 @@
+import { disjointSets, findRoot } from '../../disjoint-sets.js';
 import type { SurfaceGraph } from './graph.js';
 
 /** Settings of {@link mergeParts}. */
@@ -30,16 +31,8 @@ export function mergeParts(
   count: number,
   settings: MergeSettings,
 ): MergedParts {
-  const parent = new Int32Array(count);
-  for (let p = 0; p < count; p++) parent[p] = p;
-  const find = (p: number) => {
-    let at = p;
-    while (parent[at] !== at) {
-      parent[at] = parent[parent[at]!]!;
-      at = parent[at]!;
-    }
-    return at;
-  };
+  const parent = disjointSets(count);
+  const find = (p: number) => findRoot(parent, p);
   const area = new Float64Array(count);
   const centroid = new Float64Array(count * 3);
   for (let u = 0; u < graph.n; u++) {

@@ -1,4 +1,5 @@
 import potpack, { type PotpackBox } from 'potpack';
+import { disjointSets, findRoot } from '../../disjoint-sets.js';
 import type { CropGroup } from './crop-groups.js';
 import { CLAMP_TO_EDGE, type TextureInput } from './crop-input.js';
 import { forEachElement } from './elements.js';
@@ -361,14 +362,8 @@ function labelRegions(covered: Uint8Array, cols: number, rows: number): { labels
  * the box it was merged into, whose entry in `boxes` is grown to the union.
  */
 function mergeOverlaps(boxes: Box[], cols: number, rows: number): Int32Array {
-  const parent = Int32Array.from(boxes.keys());
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
+  const parent = disjointSets(boxes.length);
+  const find = (i: number): number => findRoot(parent, i);
   const owner = new Int32Array(cols * rows);
   for (let changed = true; changed; ) {
     changed = false;
