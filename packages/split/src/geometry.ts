@@ -166,6 +166,40 @@ export function positionArray(position: Accessor): Float32Array | Float64Array {
   return out;
 }
 
+/** What skinning a primitive in its rest pose needs (see {@link skinBinding}). */
+export interface SkinBinding {
+  /** Per joint: its rest world matrix × its inverse bind matrix. */
+  jointMatrices: mat4[];
+  /** JOINTS_0/WEIGHTS_0, and JOINTS_1/WEIGHTS_1 when both are there. */
+  sets: Array<[joints: Accessor, weights: Accessor]>;
+}
+
+/**
+ * The joint matrices and joint/weight attributes of a skinned primitive placed by `node`, or null
+ * when it is not skinned: what posing its positions (placedPositions) and its normals (thumbnails)
+ * in the rest pose both start from.
+ */
+export function skinBinding(
+  primitive: Primitive,
+  node: Node,
+  worldOf: (node: Node) => mat4,
+): SkinBinding | null {
+  const skin = node.getSkin();
+  const joints0 = primitive.getAttribute('JOINTS_0');
+  const weights0 = primitive.getAttribute('WEIGHTS_0');
+  if (!skin || !joints0 || !weights0) return null;
+  const ibm = skin.getInverseBindMatrices();
+  const jointMatrices = skin.listJoints().map((joint, j) => {
+    const inverse = ibm ? (ibm.getElement(j, new Array<number>(16)) as unknown as mat4) : IDENTITY;
+    return multiply(worldOf(joint), inverse);
+  });
+  const sets: SkinBinding['sets'] = [[joints0, weights0]];
+  const joints1 = primitive.getAttribute('JOINTS_1');
+  const weights1 = primitive.getAttribute('WEIGHTS_1');
+  if (joints1 && weights1) sets.push([joints1, weights1]);
+  return { jointMatrices, sets };
+}
+
 /**
  * Positions of a primitive as a renderer draws them in the scene (flat xyz, float64), one array per
  * GPU instance (one array when not instanced): skinned primitives by their joints' world matrices and
@@ -180,19 +214,9 @@ export function placedPositions(
   const position = primitive.getAttribute('POSITION');
   if (!position) return [];
   const count = position.getCount();
-  const skin = node.getSkin();
-  const joints0 = primitive.getAttribute('JOINTS_0');
-  const weights0 = primitive.getAttribute('WEIGHTS_0');
-  if (skin && joints0 && weights0) {
-    const ibm = skin.getInverseBindMatrices();
-    const jointMatrices = skin.listJoints().map((joint, j) => {
-      const inverse = ibm ? (ibm.getElement(j, new Array<number>(16)) as unknown as mat4) : IDENTITY;
-      return multiply(worldOf(joint), inverse);
-    });
-    const sets: Array<[Accessor, Accessor]> = [[joints0, weights0]];
-    const joints1 = primitive.getAttribute('JOINTS_1');
-    const weights1 = primitive.getAttribute('WEIGHTS_1');
-    if (joints1 && weights1) sets.push([joints1, weights1]);
+  const binding = skinBinding(primitive, node, worldOf);
+  if (binding) {
+    const { jointMatrices, sets } = binding;
     const base = new Float64Array(count * 3);
     const element = [0, 0, 0];
     const j = [0, 0, 0, 0];

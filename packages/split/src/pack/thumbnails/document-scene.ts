@@ -10,7 +10,13 @@ import {
   type TextureInfo,
 } from '@gltf-transform/core';
 import type { PBRSpecularGlossiness, Transform } from '@gltf-transform/extensions';
-import { createWorldMatrices, instanceMatrices, placedPositions, triangleIndices } from '../../geometry.js';
+import {
+  createWorldMatrices,
+  instanceMatrices,
+  placedPositions,
+  skinBinding,
+  triangleIndices,
+} from '../../geometry.js';
 import { canDecode, type DecodedImage, type ImageCache, imageFormatOf } from '../../images/index.js';
 import { IDENTITY, isIdentity, multiply } from '../../math.js';
 import { listMeshNodes, selectScene } from '../../scene.js';
@@ -322,20 +328,8 @@ function transformNormals(normal: Accessor, m: mat4): Float32Array {
  * joints' matrices (rest world × inverse bind), as positions are in `placedPositions`.
  */
 function skinNormals(primitive: Primitive, node: Node, worldOf: (node: Node) => mat4): Float32Array {
-  const normal = primitive.getAttribute('NORMAL')!;
-  const local = floatArray(normal, 3);
-  const skin = node.getSkin()!;
-  const ibm = skin.getInverseBindMatrices();
-  const joints = skin.listJoints().map((joint, j) => {
-    const inverse = ibm ? (ibm.getElement(j, new Array<number>(16)) as unknown as mat4) : IDENTITY;
-    return multiply(worldOf(joint), inverse);
-  });
-  const sets: Array<[Accessor, Accessor]> = [
-    [primitive.getAttribute('JOINTS_0')!, primitive.getAttribute('WEIGHTS_0')!],
-  ];
-  const joints1 = primitive.getAttribute('JOINTS_1');
-  const weights1 = primitive.getAttribute('WEIGHTS_1');
-  if (joints1 && weights1) sets.push([joints1, weights1]);
+  const local = floatArray(primitive.getAttribute('NORMAL')!, 3);
+  const { jointMatrices: joints, sets } = skinBinding(primitive, node, worldOf)!;
   const out = new Float32Array(local.length);
   const j = [0, 0, 0, 0];
   const w = [0, 0, 0, 0];
