@@ -43,12 +43,22 @@ export function finiteBounds(bounds: Bounds): Bounds {
   return { min: clean(bounds.min), max: clean(bounds.max) };
 }
 
-export function vertexCount(primitive: Primitive): number {
+/** What counting a primitive's vertices and triangles reads (a Primitive, or the byte-level split's). */
+export interface CountedPrimitive {
+  getAttribute(semantic: string): { getCount(): number } | null;
+  getIndices(): { getCount(): number } | null;
+  getMode(): number;
+}
+
+export function vertexCount(primitive: CountedPrimitive): number {
   return primitive.getAttribute('POSITION')?.getCount() ?? 0;
 }
 
 /** Vertices and triangles of some primitives, as their files store them (see vertexCount, triangleCount). */
-export function geometryCounts(primitives: Iterable<Primitive>): { vertices: number; triangles: number } {
+export function geometryCounts(primitives: Iterable<CountedPrimitive>): {
+  vertices: number;
+  triangles: number;
+} {
   let vertices = 0;
   let triangles = 0;
   for (const primitive of primitives) {
@@ -59,9 +69,13 @@ export function geometryCounts(primitives: Iterable<Primitive>): { vertices: num
 }
 
 /** Number of triangles a primitive draws: 0 for points and lines, n−2 for strips and fans. */
-export function triangleCount(primitive: Primitive): number {
-  const count = primitive.getIndices()?.getCount() ?? vertexCount(primitive);
-  switch (primitive.getMode()) {
+export function triangleCount(primitive: CountedPrimitive): number {
+  return trianglesOf(primitive.getMode(), primitive.getIndices()?.getCount() ?? vertexCount(primitive));
+}
+
+/** Number of triangles `count` indices (or vertices) draw in a primitive `mode` (see triangleCount). */
+export function trianglesOf(mode: number, count: number): number {
+  switch (mode) {
     case Primitive.Mode.TRIANGLES:
       return Math.floor(count / 3);
     case Primitive.Mode.TRIANGLE_STRIP:
@@ -76,9 +90,12 @@ export function triangleCount(primitive: Primitive): number {
 export function triangleIndices(primitive: Primitive): Uint32Array {
   const indices = primitive.getIndices();
   const at = indices ? (i: number) => indices.getScalar(i) : (i: number) => i;
-  const triangles = triangleCount(primitive);
+  return triangleIndicesOf(primitive.getMode(), triangleCount(primitive), at);
+}
+
+/** {@link triangleIndices} from the mode, the triangle count and the index at each position. */
+export function triangleIndicesOf(mode: number, triangles: number, at: (i: number) => number): Uint32Array {
   const out = new Uint32Array(triangles * 3);
-  const mode = primitive.getMode();
   for (let t = 0; t < triangles; t++) {
     if (mode === Primitive.Mode.TRIANGLES) {
       out[t * 3] = at(t * 3);
@@ -249,12 +266,16 @@ export function placedPositions(
   const world = worldOf(node);
   const matrices = (instanceMatrices(node) ?? [IDENTITY]).map((instance) => multiply(world, instance));
   const local = positionArray(position);
-  return matrices.map((matrix) => {
-    const out = new Float64Array(count * 3);
-    for (let i = 0; i < count; i++)
-      transformPointInto(matrix, local[i * 3]!, local[i * 3 + 1]!, local[i * 3 + 2]!, out, i * 3);
-    return out;
-  });
+  return matrices.map((matrix) => transformPoints(local, matrix));
+}
+
+/** Flat xyz points transformed by `matrix`, as float64. */
+export function transformPoints(local: Float32Array | Float64Array, matrix: mat4): Float64Array {
+  const count = local.length / 3;
+  const out = new Float64Array(count * 3);
+  for (let i = 0; i < count; i++)
+    transformPointInto(matrix, local[i * 3]!, local[i * 3 + 1]!, local[i * 3 + 2]!, out, i * 3);
+  return out;
 }
 
 /**

@@ -52,5 +52,11 @@ export {
   type ReadModelOptions,
   readModel,
 } from './read/read-model.js';
-export { modelNameOf, type SplitModelOptions, type SplitModelResult, splitModel } from './split-model.js';
+export {
+  modelNameOf,
+  type PlanSummary,
+  type SplitModelOptions,
+  type SplitModelResult,
+  splitModel,
+} from './split-model.js';
 export { DEFAULT_GENERATOR, SPLIT_VERSION } from './version.js';

@@ -1,8 +1,9 @@
-import type { Document, ILogger, NodeIO } from '@gltf-transform/core';
-import type { PartPlan } from './detect/detect-parts.js';
+import type { ILogger, NodeIO } from '@gltf-transform/core';
+import type { PartPlan, PlannedPart } from './detect/detect-parts.js';
 import { partNameInputs } from './detect/name-inputs.js';
 import { planParts } from './detect/plan-parts.js';
 import { ModelLimitError, NoPartsError } from './errors.js';
+import type { Bounds } from './geometry.js';
 import { sha256Hex } from './hash.js';
 import { ImageCache } from './images/image-cache.js';
 import { modelNameOf } from './model-name.js';
@@ -15,12 +16,12 @@ import {
 } from './options.js';
 import type { Manifest, Segmenter } from './pack/manifest.js';
 import { nameParts } from './pack/naming/index.js';
-import { PackPreviews } from './pack/pack-previews.js';
-import { sourceCredits } from './pack/source-credits.js';
+import { documentScenes, PackPreviews, type PreviewScenes } from './pack/pack-previews.js';
+import { type SourceCredits, sourceCredits } from './pack/source-credits.js';
 import { writePack } from './pack/write-pack.js';
-import { splitParts } from './parts/split-parts.js';
+import { type PackPart, splitParts } from './parts/split-parts.js';
 import { PackTextures } from './parts/textures/pack-textures.js';
-import { asReadModel, type ReadModel } from './read/read-model.js';
+import { loadModel, parseModel, type ReadModel } from './read/read-model.js';
 import { sceneBounds } from './scene.js';
 
 /** The options of {@link splitModel}: how to cut ({@link SplitOptions}) and what the manifest records. */
@@ -49,14 +50,42 @@ export interface SplitModelOptions extends SplitOptions {
   logger?: ILogger;
   /** Write the gallery page (`index.html` and `gallery/`) into the pack. Default true. */
   gallery?: boolean;
+  /**
+   * Split GLBs of the common layout at the byte level (fast/fast-plan.ts), without a Document: the
+   * same files, 3x faster. Default true; false reads every model into a Document (for comparison).
+   */
+  fastPath?: boolean;
+}
+
+/**
+ * What {@link splitModel} says of its plan: the strategy, why, and each part's identity (the
+ * Document's PartPlan without its glTF-Transform objects, so that the byte-level split, which builds
+ * no Document, says the same; `planParts` gives the full plan).
+ */
+export interface PlanSummary extends Omit<PartPlan, 'parts' | 'scene' | 'needsLabels'> {
+  parts: Array<Pick<PlannedPart, 'id' | 'sourceName' | 'sourceNames' | 'parent'>>;
 }
 
 /** The result of {@link splitModel}. */
 export interface SplitModelResult {
   manifest: Manifest;
-  plan: PartPlan;
+  plan: PlanSummary;
   /** Absolute or given path of the pack folder. */
   dir: string;
+}
+
+/** A PartPlan as {@link PlanSummary}. */
+function summaryOf(plan: PartPlan): PlanSummary {
+  const { parts, scene: _scene, needsLabels: _needsLabels, ...rest } = plan;
+  return {
+    ...rest,
+    parts: parts.map(({ id, sourceName, sourceNames, parent }) => ({
+      id,
+      sourceName,
+      ...(sourceNames ? { sourceNames } : {}),
+      parent,
+    })),
+  };
 }
 
 export { modelNameOf } from './model-name.js';
@@ -95,47 +124,104 @@ export async function planAndName(
   return { plan, names };
 }
 
-/** What splitModel keeps of its input: the document, and the file's bytes reduced to size and hash. */
-interface SplitSource {
-  document: Document;
-  file: string;
-  source: NonNullable<SplitModelOptions['sourceFile']>;
+/** The size and sha256 the manifest records of the input (or the caller's `sourceFile`). */
+function sourceFileOf(
+  model: { file: string; bytes: Uint8Array },
+  options: SplitModelOptions,
+): NonNullable<SplitModelOptions['sourceFile']> {
+  return (
+    options.sourceFile ?? {
+      file: model.file,
+      byteLength: model.bytes.byteLength,
+      sha256: sha256Hex(model.bytes),
+    }
+  );
 }
 
-/**
- * Reads the input (unless it is already read) and takes the size and sha256 of its bytes at once. The
- * bytes are not kept: once parsed they are a second copy of the model, and letting them go before the
- * parts are made lowers a split's peak memory by the file's size (BENCHMARKS.md, target 1). A caller
- * that passes bytes or a ReadModel keeps its own reference, of course.
- */
-async function readSource(
-  input: string | Uint8Array | ReadModel,
+/** What both ways of splitting hand to the pack writer. */
+export interface PackJob {
+  parts: AsyncIterable<PackPart>;
+  previews: PackPreviews;
+  textures?: PackTextures;
+  source: NonNullable<SplitModelOptions['sourceFile']>;
+  credits: SourceCredits;
+  plan: Pick<PartPlan, 'strategy' | 'reason' | 'sceneNote'>;
+  bounds: Bounds;
+}
+
+/** The previews a split's options ask for, drawn from `scenes`. */
+export function packPreviewsOf(scenes: PreviewScenes, options: SplitModelOptions): PackPreviews {
+  return new PackPreviews(scenes, {
+    thumbnails: options.thumbnails === undefined ? THUMBNAILS_DEFAULT : options.thumbnails,
+    gallery: options.gallery ?? true,
+  });
+}
+
+/** Writes the pack of a split (either way): parts, shared textures, previews, the manifest. */
+export async function writeSplitPack(
+  dir: string,
+  job: PackJob,
   options: SplitModelOptions,
-): Promise<SplitSource> {
-  const model = await asReadModel(input, options.logger, options.limits);
-  const source = options.sourceFile ?? {
-    file: model.file,
-    byteLength: model.bytes.byteLength,
-    sha256: sha256Hex(model.bytes),
-  };
-  return { document: model.document, file: model.file, source };
+): Promise<Manifest> {
+  const { previews, textures, plan } = job;
+  return writePack(dir, previews.withThumbnails(job.parts), {
+    files: async (context) => [
+      ...(textures?.shared?.files() ?? []).map(({ path, bytes }) => ({ path, bytes })),
+      ...(await previews.files(context)),
+    ],
+    source: {
+      ...job.source,
+      ...job.credits,
+      segmenter: options.segmenter ?? 'none',
+      taskId: options.taskId ?? null,
+      strategy: plan.strategy,
+      reason: plan.reason,
+      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+    },
+    bounds: job.bounds,
+    ...(options.generator ? { generator: options.generator } : {}),
+    ...(options.io ? { io: options.io } : {}),
+    ...(options.durable ? { durable: true } : {}),
+  });
 }
 
 /**
  * The one call from a model to a pack: read (or take an already-read model), detect, name, split, and
- * write `dir` atomically. Label strategies modify the read document in place (it belongs to this call
- * unless a ReadModel is passed in). Throws a SplitError of kind `input` for a model that cannot be
- * split (ModelReadError, ModelLimitError, NoPartsError, ...) and PackWriteError when `dir` cannot take
- * the pack; nothing is written then.
+ * write `dir` atomically. A GLB of the common layout (fast/fast-plan.ts says which) is split at the
+ * byte level, without a glTF-Transform Document, into the same files; everything else is read into a
+ * Document first. Label strategies modify the read document in place (it belongs to this call unless
+ * a ReadModel is passed in). Throws a SplitError of kind `input` for a model that cannot be split
+ * (ModelReadError, ModelLimitError, NoPartsError, ...) and PackWriteError when `dir` cannot take the
+ * pack; nothing is written then.
  */
 export async function splitModel(
   input: string | Uint8Array | ReadModel,
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  const model = await readSource(input, options);
-  const bounds = sceneBounds(model.document);
-  const { plan, names } = await planAndName(model, options);
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return splitDocument(input, dir, options);
+  const loaded = await loadModel(input, options.limits ? { limits: options.limits } : {});
+  if (options.fastPath !== false) {
+    const fast = await import('./fast/fast-split.js');
+    const result = await fast.splitFast(loaded, dir, options);
+    if (result) return result;
+  }
+  return splitDocument(await parseModel(loaded, options.logger), dir, options);
+}
+
+/** splitModel through a glTF-Transform Document. */
+async function splitDocument(
+  model: ReadModel,
+  dir: string,
+  options: SplitModelOptions,
+): Promise<SplitModelResult> {
+  const source = sourceFileOf(model, options);
+  // The file's bytes are not kept: once parsed they are a second copy of the model, and letting them
+  // go before the parts are made lowers a split's peak memory by the file's size (BENCHMARKS.md,
+  // target 1). A caller that passes a ReadModel keeps its own reference, of course.
+  const { document, file } = model;
+  const bounds = sceneBounds(document);
+  const { plan, names } = await planAndName({ document, file }, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them. A
   // caller's own IO means its writer settings: every part then goes through glTF-Transform's writer.
   // One decode per image for the whole pack: the crops of every part and the thumbnails share it.
@@ -146,35 +232,24 @@ export async function splitModel(
     webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
     images,
   });
-  const parts = splitParts(model.document, plan, {
+  const parts = splitParts(document, plan, {
     pivot: options.pivot ?? SPLIT_DEFAULTS.pivot,
     names,
     direct: options.io === undefined,
     textures,
   });
-  const previews = new PackPreviews(model.document, plan, {
-    thumbnails: options.thumbnails === undefined ? THUMBNAILS_DEFAULT : options.thumbnails,
-    gallery: options.gallery ?? true,
-    images,
-  });
-  const manifest = await writePack(dir, previews.withThumbnails(parts), {
-    files: async (context) => [
-      ...(textures.shared?.files() ?? []).map(({ path, bytes }) => ({ path, bytes })),
-      ...(await previews.files(context)),
-    ],
-    source: {
-      ...model.source,
-      ...sourceCredits(model.document),
-      segmenter: options.segmenter ?? 'none',
-      taskId: options.taskId ?? null,
-      strategy: plan.strategy,
-      reason: plan.reason,
-      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+  const manifest = await writeSplitPack(
+    dir,
+    {
+      parts,
+      previews: packPreviewsOf(documentScenes(document, plan, images), options),
+      textures,
+      source,
+      credits: sourceCredits(document),
+      plan,
+      bounds,
     },
-    bounds,
-    ...(options.generator ? { generator: options.generator } : {}),
-    ...(options.io ? { io: options.io } : {}),
-    ...(options.durable ? { durable: true } : {}),
-  });
-  return { manifest, plan, dir };
+    options,
+  );
+  return { manifest, plan: summaryOf(plan), dir };
 }

@@ -33,18 +33,36 @@ function materialNamesOf(part: Pick<PlannedPart, 'mesh' | 'primitive'>): string[
   return [...new Set(primitives.map((primitive) => primitive.getMaterial()?.getName() ?? ''))];
 }
 
+/** What {@link nameGenericParts} reads of a part: its name, its materials' names, its mesh's name. */
+export interface NamedPartFacts {
+  sourceName: string;
+  materialNames: () => string[];
+  meshName: () => string;
+}
+
 /**
  * For parts whose name is generic, a better name from the model, in place: the part's material name
  * when the part draws with one named material that no other part uses (distinct), else its mesh's
  * name when that is not generic. A part with a meaningful name keeps it.
  */
 export function nameGenericParts(parts: PlannedPart[]): void {
+  const facts = parts.map((part) => ({
+    sourceName: part.sourceName,
+    materialNames: () => materialNamesOf(part),
+    meshName: () => part.mesh.getName(),
+  }));
+  nameGenericFacts(facts);
+  for (const [i, part] of parts.entries()) part.sourceName = facts[i]!.sourceName;
+}
+
+/** {@link nameGenericParts} on the facts of the parts, however they were read (fast/ reads JSON). */
+export function nameGenericFacts(parts: NamedPartFacts[]): void {
   const generic = parts.filter((part) => isGenericName(part.sourceName));
   if (generic.length === 0) return;
   const usesOf = new Map<string, number>();
-  const materialsOf = new Map<PlannedPart, string[]>();
+  const materialsOf = new Map<NamedPartFacts, string[]>();
   for (const part of parts) {
-    const names = materialNamesOf(part);
+    const names = part.materialNames();
     materialsOf.set(part, names);
     for (const name of names) usesOf.set(name, (usesOf.get(name) ?? 0) + 1);
   }
@@ -60,7 +78,7 @@ export function nameGenericParts(parts: PlannedPart[]): void {
       part.sourceName = material;
       continue;
     }
-    const mesh = part.mesh.getName();
+    const mesh = part.meshName();
     if (mesh && !isGenericName(mesh)) part.sourceName = mesh;
   }
 }

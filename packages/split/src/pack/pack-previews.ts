@@ -11,8 +11,6 @@ export interface PackPreviewOptions {
   thumbnails: number | null;
   /** Write `index.html` and its `gallery/` folder. */
   gallery: boolean;
-  /** The model's decoded images (shared with texture cropping: each image is decoded once). */
-  images: ImageCache;
   /**
    * Worker threads that draw and compress the parts' thumbnails while this thread splits
    * (createThumbnailPool); 0 (the default) draws them here. Measured on the shared 2-core machine
@@ -33,6 +31,40 @@ export const THUMBNAIL_WORKER_MIN_PARTS = 16;
 const MAX_THUMBNAILS_IN_FLIGHT = 16;
 
 type Thumbnails = typeof import('./thumbnails/index.js');
+type ThumbnailScene = import('./thumbnails/index.js').ThumbnailScene;
+
+/**
+ * Where the pictures come from: the scene of part `index` as its file shows it (in world space), or of
+ * the whole model (`null`). From a Document ({@link documentScenes}), or from the byte-level split's
+ * view of the GLB (fast/).
+ */
+export interface PreviewScenes {
+  /** How many parts the pack has (worker threads pay only for many). */
+  readonly partCount: number;
+  scene(index: number | null, thumbnails: Thumbnails): Promise<ThumbnailScene>;
+}
+
+/**
+ * The scenes of a Document's planned parts, as `thumbnailSceneOf` builds them; `images`: the model's
+ * decoded images (shared with texture cropping: each image is decoded once).
+ */
+export function documentScenes(document: Document, plan: PartPlan, images: ImageCache): PreviewScenes {
+  return {
+    partCount: plan.parts.length,
+    scene: (index, thumbnails) => {
+      const planned = index === null ? null : plan.parts[index];
+      return thumbnails.thumbnailSceneOf(document, {
+        images,
+        ...(planned
+          ? {
+              nodes: [planned.nodes[0]!],
+              ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
+            }
+          : {}),
+      });
+    },
+  };
+}
 
 /**
  * The previews of one pack: a thumbnail per part (rendered from the source document as each part
@@ -51,8 +83,7 @@ type Thumbnails = typeof import('./thumbnails/index.js');
  * {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
  */
 export class PackPreviews {
-  readonly #document: Document;
-  readonly #plan: PartPlan;
+  readonly #scenes: PreviewScenes;
   readonly #options: PackPreviewOptions;
   /** Part thumbnails being drawn or compressed while the next parts are split and written. */
   readonly #thumbnails: Array<Promise<PackFile>> = [];
@@ -67,9 +98,8 @@ export class PackPreviews {
   #pool: import('./thumbnails/index.js').ThumbnailPool | null | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(document: Document, plan: PartPlan, options: PackPreviewOptions) {
-    this.#document = document;
-    this.#plan = plan;
+  constructor(scenes: PreviewScenes, options: PackPreviewOptions) {
+    this.#scenes = scenes;
     this.#options = options;
   }
 
@@ -83,16 +113,13 @@ export class PackPreviews {
           for (const extension of part.document.getRoot().listExtensionsUsed())
             this.#extensions.add(extension.extensionName);
         }
-        const planned = this.#plan.parts[index++];
+        const at = index++;
         const size = this.#options.thumbnails;
-        if (size !== null && planned) {
-          // The scene is taken from the document now, before the part goes on; the drawing and the
+        if (size !== null && at < this.#scenes.partCount) {
+          // The scene is taken from the source now, before the part goes on; the drawing and the
           // compression finish in the background, and a failure surfaces in `files`.
           const path = thumbnailPathOf(part.name);
-          const { png } = await this.#start(size, {
-            nodes: [planned.nodes[0]!],
-            ...(planned.primitive ? { primitives: [planned.primitive] } : {}),
-          });
+          const { png } = await this.#start(size, at);
           const file = png.then((bytes) => ({ path, bytes }));
           file.catch(() => {});
           this.#thumbnails.push(file);
@@ -113,7 +140,7 @@ export class PackPreviews {
   readonly files = async ({ manifest, dir }: PackFilesContext): Promise<PackFile[]> => {
     const size = this.#options.thumbnails;
     // The whole model on this thread while the worker finishes the parts.
-    const whole = size === null ? null : (await this.#start(size, {}, false)).png;
+    const whole = size === null ? null : (await this.#start(size, null, false)).png;
     whole?.catch(() => {});
     const files = await Promise.all(this.#thumbnails);
     if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
@@ -130,17 +157,10 @@ export class PackPreviews {
    * Builds the scene now and starts its drawing and compression (on the pool when there is one and
    * `pooled`): the PNG's promise comes back wrapped, so that awaiting the start does not wait for it.
    */
-  async #start(
-    size: number,
-    what: Pick<import('./thumbnails/index.js').ThumbnailSceneOptions, 'nodes' | 'primitives'>,
-    pooled = true,
-  ): Promise<{ png: Promise<Uint8Array> }> {
+  async #start(size: number, part: number | null, pooled = true): Promise<{ png: Promise<Uint8Array> }> {
     this.#renderer ??= import('./thumbnails/index.js');
     const thumbnails = await this.#renderer;
-    const scene = await thumbnails.thumbnailSceneOf(this.#document, {
-      images: this.#options.images,
-      ...what,
-    });
+    const scene = await this.#scenes.scene(part, thumbnails);
     const pool = pooled ? this.#poolOf(thumbnails) : null;
     if (pool) return { png: pool.renderPng(scene, { size }) };
     this.#cache ??= new thumbnails.ThumbnailCache();
@@ -151,7 +171,7 @@ export class PackPreviews {
   #poolOf(thumbnails: Thumbnails): import('./thumbnails/index.js').ThumbnailPool | null {
     if (this.#pool === undefined) {
       const workers =
-        this.#plan.parts.length >= THUMBNAIL_WORKER_MIN_PARTS ? (this.#options.thumbnailWorkers ?? 0) : 0;
+        this.#scenes.partCount >= THUMBNAIL_WORKER_MIN_PARTS ? (this.#options.thumbnailWorkers ?? 0) : 0;
       this.#pool =
         workers > 0 && thumbnails.thumbnailWorkerBuilt() ? thumbnails.createThumbnailPool({ workers }) : null;
     }

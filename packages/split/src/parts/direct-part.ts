@@ -1,12 +1,13 @@
 import type { Accessor, Document, Material, Primitive, Texture, TextureInfo } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
+import type { Bounds } from '../geometry.js';
 import { geometryCounts } from '../geometry.js';
 import type { TRS } from '../math.js';
 import type { PivotMode } from '../options.js';
 import type { SplitPart } from './general-part.js';
-import { GlbBuilder } from './glb-builder.js';
-import { staticFrame } from './part-frame.js';
-import { partAssetInfo, partIdentity } from './part-placement.js';
+import { type AccessorLike, GlbBuilder, type GlbBuilderOptions, type MaterialLike } from './glb-builder.js';
+import { type FramedPart, staticFrame } from './part-frame.js';
+import { type PartAssetInfo, partAssetInfo, partIdentity } from './part-placement.js';
 import type { SourceIndex } from './source-index.js';
 import type { PackTextures } from './textures/pack-textures.js';
 import { imageName, imageRecord, type PartImageRecord, sortImageRecords } from './textures/part-images.js';
@@ -62,7 +63,7 @@ function primitivesOf(part: PlannedPart): Primitive[] {
 }
 
 /** A material's texture slots, in the order glTF-Transform's writer visits them. */
-function textureSlots(material: Material): Array<[Texture | null, TextureInfo | null]> {
+function textureSlots(material: MaterialLike): Array<[Texture | null, TextureInfo | null]> {
   return [
     [material.getBaseColorTexture(), material.getBaseColorTextureInfo()],
     [material.getEmissiveTexture(), material.getEmissiveTextureInfo()],
@@ -153,51 +154,53 @@ function transformDef(trs: TRS): Record<string, unknown> {
 }
 
 /**
- * Encodes one part (for which {@link canEncodeDirectly} said yes) as a GLB: one scene, one node named
- * after the part carrying its mesh and its frame (part-frame.ts: the source's world rotation and
- * scale, the pivot translation), exactly as the general path lays out a static part.
+ * What the direct encoder reads of a primitive: a glTF-Transform Primitive, or the byte-level split's
+ * view of one (fast/), so that both write the same bytes from the same code.
  */
-export async function encodePartDirectly(
-  index: SourceIndex,
-  part: PlannedPart,
-  name: string,
-  pivot: PivotMode,
-  textures?: PackTextures,
-): Promise<EncodedPart> {
-  const first = part.nodes[0]!;
-  const primitives = primitivesOf(part);
-  // The part's images and UVs as the pack's texture mode has them (cropped, converted, or shared):
-  // replacements the builder writes instead of the source's, which stays untouched.
-  const cropped = textures ? await textures.forPrimitives(primitives) : undefined;
-  const images: PartImageRecord[] = [];
-  const glb = new GlbBuilder({
-    ...(cropped ? { uvs: cropped.uvs } : {}),
-    image: (texture) => {
-      const own = cropped?.images.get(texture);
-      const bytes = own?.bytes ?? texture.getImage()!;
-      const mimeType = own?.mimeType ?? texture.getMimeType();
-      const name = imageName(texture);
-      if (textures?.shared) {
-        const uri = textures.shared.uriFor(bytes, mimeType, name);
-        images.push(imageRecord(name, bytes, mimeType, uri.slice('../'.length)));
-        return { uri, mimeType };
-      }
-      images.push(imageRecord(name, bytes, mimeType));
-      return { bytes, mimeType };
-    },
-  });
+export interface PrimitiveLike {
+  listSemantics(): string[];
+  getAttribute(semantic: string): AccessorLike | null;
+  getIndices(): AccessorLike | null;
+  getMaterial(): MaterialLike | null;
+  getMode(): number;
+  getExtras(): Record<string, unknown>;
+}
 
-  const { frame, placements } = staticFrame(index, part, pivot);
+/** One static part as the direct encoder writes it, from whichever source. */
+export interface StaticPartSource {
+  identity: ReturnType<typeof partIdentity>;
+  primitives: readonly PrimitiveLike[];
+  /** Extras of the source mesh and of the part's first node (written when not empty). */
+  meshExtras: Record<string, unknown>;
+  nodeExtras: Record<string, unknown>;
+  framed: FramedPart;
+  asset: PartAssetInfo;
+  /** A POSITION accessor's range in its own space (its min/max in the part file). */
+  positionRange: (position: AccessorLike) => Bounds;
+  /** Replacements for the source's images and UVs (GlbBuilderOptions), and the records of the images written. */
+  builder?: GlbBuilderOptions;
+  images?: PartImageRecord[];
+}
+
+/**
+ * Writes a static part's GLB: one scene, one node named after the part carrying its mesh and its
+ * frame (part-frame.ts: the source's world rotation and scale, the pivot translation), exactly as the
+ * general path lays out a static part.
+ */
+export function encodeStaticPart(part: StaticPartSource): EncodedPart {
+  const { identity, primitives, framed } = part;
+  const { name } = identity;
+  const glb = new GlbBuilder(part.builder);
+  const { frame, placements } = framed;
   const positions = new Set(primitives.map((primitive) => primitive.getAttribute('POSITION')));
 
-  const accessorIndex = (accessor: Accessor, usage: 'indices' | 'attribute'): number => {
+  const accessorIndex = (accessor: AccessorLike, usage: 'indices' | 'attribute'): number => {
     // glTF requires POSITION's min/max: its range in the mesh's own space (float32 xyz, checked).
-    const range =
-      usage === 'attribute' && positions.has(accessor) ? index.positionRange(accessor) : undefined;
+    const range = usage === 'attribute' && positions.has(accessor) ? part.positionRange(accessor) : undefined;
     return glb.addAccessor(accessor, usage, range ? { min: range.min, max: range.max } : undefined);
   };
 
-  const materialIndex = new Map<Material, number>();
+  const materialIndex = new Map<MaterialLike, number>();
   const textureSet = new Set<Texture>();
   const primitiveDefs = primitives.map((primitive) => {
     const def: Record<string, unknown> = { attributes: {} };
@@ -223,17 +226,17 @@ export async function encodePartDirectly(
   });
 
   const meshDef: Record<string, unknown> = { name, primitives: primitiveDefs };
-  if (hasKeys(part.mesh.getExtras())) meshDef.extras = part.mesh.getExtras();
+  if (hasKeys(part.meshExtras)) meshDef.extras = part.meshExtras;
   // The same nodes as the general path: the mesh node carries the frame, or its second transform
   // under a `<name>_frame` node when the frame has shear.
   const [outer, inner] = frame.chain;
   const nodeDef: Record<string, unknown> = { name, mesh: 0, ...transformDef(inner ?? outer!) };
-  if (hasKeys(first.getExtras())) nodeDef.extras = first.getExtras();
+  if (hasKeys(part.nodeExtras)) nodeDef.extras = part.nodeExtras;
   const nodes = inner
     ? [{ name: `${name}_frame`, children: [1], ...transformDef(outer!) }, nodeDef]
     : [nodeDef];
 
-  const { asset, rootExtras } = partAssetInfo(index.source);
+  const { asset, rootExtras } = part.asset;
   const bytes = glb.build({
     asset: { ...asset, version: '2.0' },
     ...(rootExtras ? { extras: rootExtras } : {}),
@@ -244,13 +247,58 @@ export async function encodePartDirectly(
   });
 
   return {
-    ...partIdentity(part, name, pivot),
+    ...identity,
     placements,
     ...geometryCounts(primitives),
     materials: materialIndex.size,
     textures: textureSet.size,
-    images: sortImageRecords(images),
+    images: sortImageRecords(part.images ?? []),
     bounds: frame.bounds,
     bytes,
   };
+}
+
+/**
+ * Encodes one part of a Document (for which {@link canEncodeDirectly} said yes) as a GLB
+ * ({@link encodeStaticPart}), with the pack's texture work applied to its images.
+ */
+export async function encodePartDirectly(
+  index: SourceIndex,
+  part: PlannedPart,
+  name: string,
+  pivot: PivotMode,
+  textures?: PackTextures,
+): Promise<EncodedPart> {
+  const first = part.nodes[0]!;
+  const primitives = primitivesOf(part);
+  // The part's images and UVs as the pack's texture mode has them (cropped, converted, or shared):
+  // replacements the builder writes instead of the source's, which stays untouched.
+  const cropped = textures ? await textures.forPrimitives(primitives) : undefined;
+  const images: PartImageRecord[] = [];
+  return encodeStaticPart({
+    identity: partIdentity(part, name, pivot),
+    primitives,
+    meshExtras: part.mesh.getExtras(),
+    nodeExtras: first.getExtras(),
+    framed: staticFrame(index, part, pivot),
+    asset: partAssetInfo(index.source),
+    positionRange: (accessor) => index.positionRange(accessor as Accessor),
+    images,
+    builder: {
+      ...(cropped ? { uvs: cropped.uvs } : {}),
+      image: (texture) => {
+        const own = cropped?.images.get(texture);
+        const bytes = own?.bytes ?? texture.getImage()!;
+        const mimeType = own?.mimeType ?? texture.getMimeType();
+        const name = imageName(texture);
+        if (textures?.shared) {
+          const uri = textures.shared.uriFor(bytes, mimeType, name);
+          images.push(imageRecord(name, bytes, mimeType, uri.slice('../'.length)));
+          return { uri, mimeType };
+        }
+        images.push(imageRecord(name, bytes, mimeType));
+        return { bytes, mimeType };
+      },
+    },
+  });
 }

@@ -11,8 +11,11 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 interface Block {
   bytes: Uint8Array;
   byteOffset: number;
-  /** For vertex attributes whose element is not a multiple of 4 bytes: element size and padded stride. */
-  strided?: { elementBytes: number; byteStride: number; count: number };
+  /**
+   * Elements to space out as they are copied: `elementBytes` each, `fromStride` apart in `bytes`
+   * (the element size when packed), `byteStride` apart in the file (padded to 4 bytes).
+   */
+  strided?: { elementBytes: number; fromStride: number; byteStride: number; count: number };
 }
 
 type Def = Record<string, unknown>;
@@ -33,6 +36,92 @@ function sameVector(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
+/**
+ * What the builder reads of an accessor: a glTF-Transform Accessor, or the byte-level split's view of
+ * one (fast/), so that both write the same bytes.
+ */
+export type AccessorLike = Pick<
+  Accessor,
+  | 'getArray'
+  | 'getElementSize'
+  | 'getComponentSize'
+  | 'getCount'
+  | 'getComponentType'
+  | 'getType'
+  | 'getNormalized'
+  | 'getName'
+  | 'getExtras'
+> & {
+  /** Interleaved source data to copy from in place instead of `getArray()` (the byte-level split's). */
+  getStridedBytes?(): StridedBytes | null;
+};
+
+/** Interleaved elements in place: `byteStride` apart, from the start of `bytes`. */
+export interface StridedBytes {
+  bytes: Uint8Array;
+  byteStride: number;
+}
+
+/**
+ * Copies `count` elements of `elementBytes` each from `from` (`fromStride` apart) into `to` at
+ * `toOffset` (`toStride` apart): in 4-byte words when all of it is word-aligned (vertex attributes
+ * are: glTF aligns them to 4 bytes), byte by byte otherwise.
+ */
+export function copyStrided(
+  from: Uint8Array,
+  fromStride: number,
+  to: Uint8Array,
+  toOffset: number,
+  toStride: number,
+  elementBytes: number,
+  count: number,
+): void {
+  const source = from.byteOffset;
+  const target = to.byteOffset + toOffset;
+  if ((source | target | fromStride | toStride | elementBytes) % 4 === 0) {
+    const words = elementBytes / 4;
+    const a = new Uint32Array(from.buffer, source, Math.floor(from.byteLength / 4));
+    const b = new Uint32Array(to.buffer, target, Math.floor((to.byteLength - toOffset) / 4));
+    const aStep = fromStride / 4;
+    const bStep = toStride / 4;
+    for (let i = 0; i < count; i++) {
+      const s = i * aStep;
+      const d = i * bStep;
+      for (let w = 0; w < words; w++) b[d + w] = a[s + w]!;
+    }
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    for (let k = 0; k < elementBytes; k++) to[toOffset + i * toStride + k] = from[i * fromStride + k]!;
+  }
+}
+
+/** What the builder reads of a material (see {@link AccessorLike}). */
+export type MaterialLike = Pick<
+  Material,
+  | 'getName'
+  | 'getExtras'
+  | 'getAlphaMode'
+  | 'getAlphaCutoff'
+  | 'getDoubleSided'
+  | 'getBaseColorFactor'
+  | 'getEmissiveFactor'
+  | 'getRoughnessFactor'
+  | 'getMetallicFactor'
+  | 'getBaseColorTexture'
+  | 'getBaseColorTextureInfo'
+  | 'getEmissiveTexture'
+  | 'getEmissiveTextureInfo'
+  | 'getNormalTexture'
+  | 'getNormalTextureInfo'
+  | 'getNormalScale'
+  | 'getOcclusionTexture'
+  | 'getOcclusionTextureInfo'
+  | 'getOcclusionStrength'
+  | 'getMetallicRoughnessTexture'
+  | 'getMetallicRoughnessTextureInfo'
+>;
+
 /** Where an image's bytes come from: embedded bytes (a buffer view), or a file beside the part. */
 export type ImageSource = { bytes: Uint8Array; mimeType: string } | { uri: string; mimeType: string };
 
@@ -41,7 +130,7 @@ export interface GlbBuilderOptions {
   /** The image to write for a texture (default: the texture's own bytes and type). */
   image?: (texture: Texture) => ImageSource;
   /** Float32 VEC2 UVs to write instead of an accessor's own data (default: none). */
-  uvs?: ReadonlyMap<Accessor, Float32Array>;
+  uvs?: ReadonlyMap<AccessorLike, Float32Array>;
 }
 
 /**
@@ -56,7 +145,7 @@ export class GlbBuilder {
   #binLength = 0;
   readonly #accessors: Def[] = [];
   readonly #bufferViews: Def[] = [];
-  readonly #accessorIndex = new Map<Accessor, number>();
+  readonly #accessorIndex = new Map<AccessorLike, number>();
   readonly #materials: Def[] = [];
   readonly #textures: Def[] = [];
   readonly #textureIndex = new Map<string, number>();
@@ -86,30 +175,28 @@ export class GlbBuilder {
    * requires them on POSITION), written as float32 values like glTF-Transform does.
    */
   addAccessor(
-    accessor: Accessor,
+    accessor: AccessorLike,
     usage: 'indices' | 'attribute',
     range?: { min: number[]; max: number[] },
   ): number {
     const known = this.#accessorIndex.get(accessor);
     if (known !== undefined) return known;
     const uvs = this.#options.uvs?.get(accessor);
-    const array = uvs ?? accessor.getArray()!;
-    const bytes = bytesOf(array);
     const elementBytes = uvs ? 8 : accessor.getElementSize() * accessor.getComponentSize();
     const count = accessor.getCount();
-    let view: number;
-    if (usage === 'indices') {
-      view = this.#addView({ bytes }, { target: ELEMENT_ARRAY_BUFFER });
-    } else if (elementBytes % 4 === 0) {
-      view = this.#addView({ bytes }, { target: ARRAY_BUFFER });
-    } else {
-      // glTF aligns every vertex attribute element to 4 bytes: a VEC3 of bytes gets a stride of 4.
-      const byteStride = pad4(elementBytes);
-      view = this.#addView(
-        { bytes, strided: { elementBytes, byteStride, count } },
-        { byteStride, target: ARRAY_BUFFER },
-      );
-    }
+    // Interleaved source data is de-interleaved straight into the file (no copy in between).
+    const inPlace = uvs ? null : (accessor.getStridedBytes?.() ?? null);
+    const bytes = inPlace ? inPlace.bytes : bytesOf(uvs ?? accessor.getArray()!);
+    const fromStride = inPlace ? inPlace.byteStride : elementBytes;
+    // glTF aligns every vertex attribute element to 4 bytes: a VEC3 of bytes gets a stride of 4.
+    const byteStride = usage === 'indices' ? elementBytes : pad4(elementBytes);
+    const target = usage === 'indices' ? ELEMENT_ARRAY_BUFFER : ARRAY_BUFFER;
+    const viewDef: Def = byteStride !== elementBytes ? { byteStride, target } : { target };
+    const strided = byteStride !== elementBytes || fromStride !== elementBytes;
+    const view = this.#addView(
+      strided ? { bytes, strided: { elementBytes, fromStride, byteStride, count } } : { bytes },
+      viewDef,
+    );
     const def: Def = {
       ...propertyDef(accessor),
       bufferView: view,
@@ -172,7 +259,7 @@ export class GlbBuilder {
   }
 
   /** Adds a core PBR material (no extension) with its textures; returns its index. */
-  addMaterial(material: Material): number {
+  addMaterial(material: MaterialLike): number {
     const def: Def = propertyDef(material);
     const pbr: Def = {};
     if (material.getAlphaMode() !== 'OPAQUE') def.alphaMode = material.getAlphaMode();
@@ -253,10 +340,8 @@ export class GlbBuilder {
           out.set(block.bytes, at);
           continue;
         }
-        for (let i = 0; i < strided.count; i++) {
-          const from = i * strided.elementBytes;
-          out.set(block.bytes.subarray(from, from + strided.elementBytes), at + i * strided.byteStride);
-        }
+        const { fromStride, byteStride, elementBytes, count } = strided;
+        copyStrided(block.bytes, fromStride, out, at, byteStride, elementBytes, count);
       }
     }
     return out;

@@ -4,9 +4,11 @@ import {
   type Bounds,
   emptyBounds,
   expandPlacedBounds,
+  expandTransformedBounds,
   finiteBounds,
   instanceMatrices,
   isEmptyBounds,
+  positionArray,
 } from '../geometry.js';
 import {
   asWritten,
@@ -123,24 +125,54 @@ export function partBounds(
   node: Node,
   worldOf: (node: Node) => mat4,
 ): Bounds {
-  const bounds = emptyBounds();
   const primitives = part.primitive ? [part.primitive] : part.mesh.listPrimitives();
-  const m = worldOf(node);
-  const translationOnly = !node.getSkin() && !instanceMatrices(node) && isTranslationOnly(m, 0);
+  if (node.getSkin() || instanceMatrices(node)) {
+    const bounds = emptyBounds();
+    for (const primitive of primitives) expandPlacedBounds(bounds, primitive, node, worldOf);
+    return finiteBounds(bounds);
+  }
+  const positions: StaticPositions[] = [];
   for (const primitive of primitives) {
     const position = primitive.getAttribute('POSITION');
-    if (!translationOnly || !position) {
-      expandPlacedBounds(bounds, primitive, node, worldOf);
+    if (position)
+      positions.push({ range: () => index.positionRange(position), points: () => positionArray(position) });
+  }
+  return staticBounds(worldOf(node), positions);
+}
+
+/** One POSITION accessor of a static part: its range in its own space, and its points. */
+export interface StaticPositions {
+  range: () => Bounds;
+  points: () => Float32Array | Float64Array;
+}
+
+/**
+ * Exact bounds of static geometry (not skinned, not instanced) under `m`: each point transformed, or,
+ * when `m` only translates, each range moved as it is (x + t rounds monotonically in x, so the range
+ * moved is exactly the range of the moved points, and no pass is needed). Shared by partBounds and the
+ * byte-level split (fast/).
+ */
+export function staticBounds(m: mat4, positions: Iterable<StaticPositions>): Bounds {
+  const bounds = emptyBounds();
+  expandStaticBounds(bounds, m, positions);
+  return finiteBounds(bounds);
+}
+
+/** Grows `bounds` by static geometry under `m` (see {@link staticBounds}). */
+export function expandStaticBounds(bounds: Bounds, m: mat4, positions: Iterable<StaticPositions>): void {
+  const translationOnly = isTranslationOnly(m, 0);
+  for (const position of positions) {
+    if (!translationOnly) {
+      expandTransformedBounds(bounds, position.points(), multiply(m, IDENTITY));
       continue;
     }
-    const range = index.positionRange(position);
+    const range = position.range();
     if (isEmptyBounds(range)) continue;
     for (let axis = 0; axis < 3; axis++) {
       bounds.min[axis] = Math.min(bounds.min[axis]!, range.min[axis]! + m[12 + axis]!);
       bounds.max[axis] = Math.max(bounds.max[axis]!, range.max[axis]! + m[12 + axis]!);
     }
   }
-  return finiteBounds(bounds);
 }
 
 /** A frame and the placements it gives. */

@@ -1,7 +1,7 @@
 import { type Document, type mat4, type Node, VERSION } from '@gltf-transform/core';
 import type { PlannedPart } from '../detect/detect-parts.js';
 import type { PivotMode } from '../options.js';
-import { partCopyright } from '../pack/source-credits.js';
+import { partCopyright, type SourceInfo, sourceInfoOf } from '../pack/source-credits.js';
 import { DEFAULT_GENERATOR } from '../version.js';
 import type { SourceIndex } from './source-index.js';
 
@@ -23,13 +23,22 @@ export interface Placement {
 
 /** A placement record; `matrix`: part file space → source world space. */
 export function placement(index: SourceIndex, node: Node, matrix: mat4): Placement {
+  return placementOf(node.getName(), index.nodeIndex.get(node) ?? -1, matrix);
+}
+
+/** A placement record from the node's name and index (see {@link placement}). */
+export function placementOf(node: string, nodeIndex: number, matrix: mat4): Placement {
   // -0 becomes 0: JSON writes both as 0, and the manifest read back must equal the one returned.
   const values = matrix.map((value) => (value === 0 ? 0 : value));
-  return { node: node.getName(), nodeIndex: index.nodeIndex.get(node) ?? -1, matrix: values };
+  return { node, nodeIndex, matrix: values };
 }
 
 /** What the manifest says about a part besides its contents: ids, names, its parent and its pivot. */
-export function partIdentity(part: PlannedPart, name: string, pivot: PivotMode) {
+export function partIdentity(
+  part: Pick<PlannedPart, 'id' | 'sourceName' | 'parent'>,
+  name: string,
+  pivot: PivotMode,
+) {
   return { id: part.id, name, sourceName: part.sourceName, parent: part.parent, pivot };
 }
 
@@ -47,13 +56,17 @@ export interface PartAssetInfo {
  * another part or with the source.
  */
 export function partAssetInfo(source: Document): PartAssetInfo {
-  const from = source.getRoot().getAsset();
+  return partAssetInfoOf(sourceInfoOf(source));
+}
+
+/** {@link partAssetInfo} from the source's asset and root extras, however they were read. */
+export function partAssetInfoOf(source: SourceInfo): PartAssetInfo {
   const asset: PartAssetInfo['asset'] = { generator: `${DEFAULT_GENERATOR} (glTF-Transform ${VERSION})` };
   // The source's copyright, else its credit and licence (asset extras): a part shared alone still
   // says whom to credit and under which terms.
   const copyright = partCopyright(source);
   if (copyright) asset.copyright = copyright;
-  if (from.extras !== undefined) asset.extras = structuredClone(from.extras);
-  const extras = source.getRoot().getExtras();
+  if (source.asset.extras !== undefined) asset.extras = structuredClone(source.asset.extras);
+  const extras = source.extras;
   return Object.keys(extras).length > 0 ? { asset, rootExtras: structuredClone(extras) } : { asset };
 }

@@ -5,13 +5,13 @@ import { ModelReadError } from '../errors.js';
 // model than the same loops inside the walk (measured cold, one process per run).
 
 /** The position of the first value at or above `limit`, or -1. */
-function firstAtOrAbove(values: TypedArray, limit: number): number {
+export function firstAtOrAbove(values: TypedArray, limit: number): number {
   for (let i = 0; i < values.length; i++) if (values[i]! >= limit) return i;
   return -1;
 }
 
 /** The position of the first NaN or infinity, or -1 (`v - v` is 0 for every finite v, NaN otherwise). */
-function firstNonFinite(values: TypedArray): number {
+export function firstNonFinite(values: TypedArray): number {
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value - value !== 0) return i;

@@ -50,14 +50,36 @@ export interface ReadModelOptions {
 }
 
 /**
- * Reads a .glb or .gltf (with external or embedded resources) from a path, or a GLB / glTF JSON
- * (embedded resources only) from bytes. Codecs are registered only when the file uses them.
- * Throws {@link ModelReadError} for anything unreadable; nothing is written.
+ * A model file read and checked from its JSON (the GLB container, resources inside the model's
+ * folder, preflight, required extensions), not yet parsed: what both ways of splitting start from.
+ * The byte-level split (fast/) takes it from here for the layouts it covers; {@link parseModel}
+ * makes the glTF-Transform Document for everything else.
  */
-export async function readModel(
+export interface LoadedModel {
+  /** The main file's bytes (the .glb, or the .gltf JSON). */
+  bytes: Uint8Array;
+  /** Its parsed JSON, checked by preflight. */
+  json: Record<string, unknown>;
+  /** Length of the GLB's BIN chunk, when it has one. */
+  binLength: number | undefined;
+  /** Name in messages (the path, or the caller's name for bytes). */
+  source: string;
+  /** File name for the manifest. */
+  file: string;
+  /** External resources as resources.ts checked them (read from a path only). */
+  checked: Awaited<ReturnType<typeof assertResourcesInside>> | undefined;
+  /** Codecs the file needs. */
+  codecs: CodecNeeds;
+}
+
+/**
+ * Reads a .glb or .gltf from a path, or a GLB / glTF JSON from bytes, and checks it from its JSON
+ * (see {@link LoadedModel}); nothing is parsed into a Document. Throws like {@link readModel}.
+ */
+export async function loadModel(
   input: string | Uint8Array,
-  options: ReadModelOptions = {},
-): Promise<ReadModel> {
+  options: Omit<ReadModelOptions, 'logger'> = {},
+): Promise<LoadedModel> {
   const source = typeof input === 'string' ? input : (options.name ?? '<bytes>');
   const limits = resolveLimits(options.limits);
   const tooBig = (size: number) =>
@@ -111,9 +133,25 @@ export async function readModel(
       `${source} requires unsupported glTF extension(s): ${unsupported.join(', ')}`,
     );
   }
-  const codecs = codecNeedsOfNames(used);
+  return {
+    bytes,
+    json: json as Record<string, unknown>,
+    binLength,
+    source,
+    file: typeof input === 'string' ? basename(input) : source,
+    checked,
+    codecs: codecNeedsOfNames(used),
+  };
+}
+
+/** Parses a loaded model into a glTF-Transform Document and checks its values. */
+export async function parseModel(loaded: LoadedModel, logger?: ILogger): Promise<ReadModel> {
+  const { json, binLength, source, checked, codecs } = loaded;
+  // glTF-Transform makes typed arrays on the bytes' buffer: bytes that do not start at a multiple of 4
+  // within it (a GLB inside a larger buffer) are copied first.
+  const bytes = loaded.bytes.byteOffset % 4 === 0 ? loaded.bytes : loaded.bytes.slice();
   const io = await createIO(codecs);
-  if (options.logger) io.setLogger(options.logger);
+  if (logger) io.setLogger(logger);
   let document: Document;
   try {
     const repaired = repairGLBAlignment(bytes);
@@ -127,7 +165,7 @@ export async function readModel(
         checked && hasExternalURIs(json) ? await readCheckedResources(json, checked, source) : {};
       const bin = isGLB(bytes) && binLength !== undefined ? glbBinChunk(bytes, binLength) : undefined;
       document = await io.readJSON({
-        json: json as GLTF.IGLTF,
+        json: json as unknown as GLTF.IGLTF,
         resources: { ...external, ...(bin ? { [GLB_BUFFER]: bin } : {}) },
       });
     }
@@ -138,17 +176,29 @@ export async function readModel(
     throw new ModelReadError(source, `cannot read ${source} as glTF: ${reason}`, { cause: error });
   }
   checkDocumentValues(document, source);
-  if (options.logger) document.setLogger(options.logger);
+  if (logger) document.setLogger(logger);
   document
     .getLogger()
     .debug(
       `readModel: ${source}: ${bytes.byteLength} bytes${codecs.draco ? ', Draco' : ''}${codecs.meshopt ? ', meshopt' : ''}`,
     );
-  return { document, bytes, file: typeof input === 'string' ? basename(input) : source, codecs };
+  return { document, bytes, file: loaded.file, codecs };
+}
+
+/**
+ * Reads a .glb or .gltf (with external or embedded resources) from a path, or a GLB / glTF JSON
+ * (embedded resources only) from bytes. Codecs are registered only when the file uses them.
+ * Throws {@link ModelReadError} for anything unreadable; nothing is written.
+ */
+export async function readModel(
+  input: string | Uint8Array,
+  options: ReadModelOptions = {},
+): Promise<ReadModel> {
+  return parseModel(await loadModel(input, options), options.logger);
 }
 
 /** The BIN chunk of a GLB whose container checkGlbContainer accepted (it follows the JSON chunk). */
-function glbBinChunk(bytes: Uint8Array, binLength: number): Uint8Array<ArrayBuffer> {
+export function glbBinChunk(bytes: Uint8Array, binLength: number): Uint8Array<ArrayBuffer> {
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset + 12, 4).getUint32(0, true);
   const start = bytes.byteOffset + 20 + jsonLength + 8;
   return new Uint8Array(bytes.buffer as ArrayBuffer, start, binLength);

@@ -8,14 +8,19 @@ import {
   Primitive,
   type Texture,
   type TextureInfo,
+  type TypedArray,
 } from '@gltf-transform/core';
 import type { PBRSpecularGlossiness, Transform } from '@gltf-transform/extensions';
 import {
   createWorldMatrices,
   instanceMatrices,
   placedPositions,
+  positionArray,
   skinBinding,
+  transformPoints,
   triangleIndices,
+  triangleIndicesOf,
+  trianglesOf,
 } from '../../geometry.js';
 import { canDecode, type DecodedImage, type ImageCache, imageFormatOf } from '../../images/index.js';
 import { IDENTITY, isIdentity, multiply } from '../../math.js';
@@ -107,34 +112,68 @@ async function primitiveMeshes(
   )
     return [];
   const indices = triangleList(primitive);
-  const positions = placedPositions(primitive, node, worldOf);
-  if (indices.length === 0 || positions.length === 0) return [];
+  const position = primitive.getAttribute('POSITION');
+  if (indices.length === 0 || !position) return [];
 
   const material = primitive.getMaterial();
   const look = await materialLook(material, primitive, textures);
   const colorAccessor = primitive.getAttribute('COLOR_0');
   const colors = colorAccessor ? colorArray(colorAccessor) : null;
   const normalAccessor = primitive.getAttribute('NORMAL');
-  const skinned = isSkinned(primitive, node);
-  const matrices = skinned ? null : instanceWorlds(node, worldOf);
+  if (isSkinned(primitive, node)) {
+    // Skinning ignores the node's transform: the rest pose is already in world space.
+    const normals = normalAccessor ? skinNormals(primitive, node, worldOf) : null;
+    return placedPositions(primitive, node, worldOf).map((placed) => ({
+      positions: placed,
+      indices,
+      normals,
+      colors,
+      ...look,
+    }));
+  }
+  return staticMeshes(
+    {
+      triangles: indices,
+      positions: positionArray(position),
+      normals: normalAccessor ? floatArray(normalAccessor, 3) : null,
+      colors,
+      matrices: instanceWorlds(node, worldOf),
+    },
+    look,
+  );
+}
 
+/** A static (not skinned) primitive as plain arrays, in its mesh's own space. */
+export interface StaticPrimitiveArrays {
+  /** Three vertex indices per triangle (see {@link triangleListOf}). */
+  triangles: Uint32Array;
+  /** xyz per vertex. */
+  positions: Float32Array | Float64Array;
+  /** xyz per vertex, or null. */
+  normals: Float32Array | null;
+  /** Linear RGBA per vertex, or null. */
+  colors: Float32Array | null;
+  /** Where it is drawn: the world matrix (× each GPU instance's). */
+  matrices: mat4[];
+}
+
+/**
+ * One {@link ThumbnailMesh} per matrix of a static primitive: positions and normals placed, the
+ * winding reversed under a mirroring matrix. Shared by the Document's scenes and the byte-level
+ * split's (fast/), so that both draw the same pictures.
+ */
+export function staticMeshes(arrays: StaticPrimitiveArrays, look: MaterialLook): ThumbnailMesh[] {
+  const { triangles, normals, colors } = arrays;
   let flipped: Uint32Array | null = null;
-  return positions.map((placed, i) => {
-    const matrix = matrices?.[i] ?? null;
-    let normals: Float32Array | null = null;
-    if (normalAccessor) {
-      if (!matrix) normals = skinNormals(primitive, node, worldOf);
-      else if (isIdentity(matrix)) normals = floatArray(normalAccessor, 3);
-      else normals = transformNormals(normalAccessor, matrix);
-    }
+  return arrays.matrices.map((matrix) => {
     // A transform with a negative determinant mirrors the mesh, and glTF says its front faces are
     // then clockwise: reverse the winding so that culling and lighting see the true front.
-    const mirrored = matrix !== null && determinant3(matrix) < 0;
-    if (mirrored && !flipped) flipped = reverseWinding(indices);
+    const mirrored = determinant3(matrix) < 0;
+    if (mirrored && !flipped) flipped = reverseWinding(triangles);
     return {
-      positions: placed,
-      indices: mirrored ? flipped! : indices,
-      normals,
+      positions: transformPoints(arrays.positions, matrix),
+      indices: mirrored ? flipped! : triangles,
+      normals: normals ? (isIdentity(matrix) ? normals : transformNormals(normals, matrix)) : null,
       colors,
       ...look,
     };
@@ -142,7 +181,7 @@ async function primitiveMeshes(
 }
 
 /** The material part of a {@link ThumbnailMesh}. */
-type MaterialLook = Pick<
+export type MaterialLook = Pick<
   ThumbnailMesh,
   'uvs' | 'texture' | 'baseColorFactor' | 'alphaMode' | 'alphaCutoff' | 'doubleSided' | 'unlit'
 >;
@@ -153,13 +192,7 @@ async function materialLook(
   textures: TextureLoader,
 ): Promise<MaterialLook> {
   if (!material) return {};
-  const look: MaterialLook = {
-    baseColorFactor: [...material.getBaseColorFactor()] as [number, number, number, number],
-    alphaMode: material.getAlphaMode(),
-    alphaCutoff: material.getAlphaCutoff(),
-    doubleSided: material.getDoubleSided(),
-    unlit: material.getExtension('KHR_materials_unlit') !== null,
-  };
+  const look = factorLook(material, material.getExtension('KHR_materials_unlit') !== null);
   let texture = material.getBaseColorTexture();
   let info = material.getBaseColorTextureInfo();
   // Specular-glossiness materials (older exporters) carry their colour as "diffuse".
@@ -179,6 +212,20 @@ async function materialLook(
   look.uvs = floatArray(uvAccessor, 2);
   look.texture = textureOf(image, info, transform);
   return look;
+}
+
+/** The look of a material without its textures. */
+export function factorLook(
+  material: Pick<Material, 'getBaseColorFactor' | 'getAlphaMode' | 'getAlphaCutoff' | 'getDoubleSided'>,
+  unlit: boolean,
+): MaterialLook {
+  return {
+    baseColorFactor: [...material.getBaseColorFactor()] as [number, number, number, number],
+    alphaMode: material.getAlphaMode(),
+    alphaCutoff: material.getAlphaCutoff(),
+    doubleSided: material.getDoubleSided(),
+    unlit,
+  };
 }
 
 function textureOf(image: DecodedImage, info: TextureInfo, transform: Transform | null): ThumbnailTexture {
@@ -254,8 +301,11 @@ function instanceWorlds(node: Node, worldOf: (node: Node) => mat4): mat4[] {
   return (instanceMatrices(node) ?? [IDENTITY]).map((instance) => multiply(world, instance));
 }
 
+/** What float and colour arrays read of an accessor (a glTF-Transform Accessor, or fast/'s). */
+export type ElementAccessor = Pick<Accessor, 'getArray' | 'getElementSize' | 'getCount' | 'getElement'>;
+
 /** Float values of an accessor, `components` per element (float arrays are used without a copy). */
-function floatArray(accessor: Accessor, components: number): Float32Array {
+export function floatArray(accessor: ElementAccessor, components: number): Float32Array {
   const array = accessor.getArray();
   if (array instanceof Float32Array && accessor.getElementSize() === components) return array;
   const count = accessor.getCount();
@@ -269,7 +319,7 @@ function floatArray(accessor: Accessor, components: number): Float32Array {
 }
 
 /** COLOR_0 as linear RGBA (vec3 colours get alpha 1; normalized integers are decoded). */
-function colorArray(accessor: Accessor): Float32Array {
+export function colorArray(accessor: ElementAccessor): Float32Array {
   if (accessor.getElementSize() === 4) return floatArray(accessor, 4);
   const rgb = floatArray(accessor, 3);
   const count = accessor.getCount();
@@ -295,8 +345,7 @@ function determinant3(m: mat4): number {
  * Normals by the inverse transpose of the matrix's 3 × 3 part (correct under non-uniform scale):
  * the cofactor matrix, with the determinant's sign (the renderer normalises).
  */
-function transformNormals(normal: Accessor, m: mat4): Float32Array {
-  const local = floatArray(normal, 3);
+function transformNormals(local: Float32Array, m: mat4): Float32Array {
   const sign = determinant3(m) < 0 ? -1 : 1;
   // Columns a, b, c of the 3 × 3 part; cofactor columns are b × c, c × a, a × b.
   const [a0, a1, a2, , b0, b1, b2, , c0, c1, c2] = m;
@@ -369,9 +418,24 @@ function triangleList(primitive: Primitive): Uint32Array {
   if (primitive.getMode() !== Primitive.Mode.TRIANGLES || !indices) return triangleIndices(primitive);
   const array = indices.getArray();
   if (!array) return new Uint32Array(0);
+  return indexedTriangles(array);
+}
+
+/** An indexed triangle list as Uint32 (whole triangles only; a Uint32Array is used without a copy). */
+function indexedTriangles(array: TypedArray): Uint32Array {
   const length = array.length - (array.length % 3);
   if (array instanceof Uint32Array) return length === array.length ? array : array.subarray(0, length);
   return Uint32Array.from(array.subarray(0, length) as ArrayLike<number>);
+}
+
+/**
+ * {@link triangleList} from plain arrays: a primitive's mode, its index values (null when it has
+ * none) and its vertex count.
+ */
+export function triangleListOf(mode: number, indices: TypedArray | null, vertices: number): Uint32Array {
+  if (mode === Primitive.Mode.TRIANGLES && indices) return indexedTriangles(indices);
+  const at = indices ? (i: number) => indices[i]! : (i: number) => i;
+  return triangleIndicesOf(mode, trianglesOf(mode, indices ? indices.length : vertices), at);
 }
 
 /** The same triangles with the opposite winding. */

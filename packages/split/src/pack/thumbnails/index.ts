@@ -8,7 +8,16 @@
  * - {@link renderThumbnailPng}: both, then PNG bytes; {@link renderThumbnailScenePng}: a scene to PNG bytes.
  */
 export { frameThumbnail, THUMBNAIL_CAMERA, ThumbnailFrame, usedVertices } from './camera.js';
-export { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
+export {
+  colorArray,
+  factorLook,
+  floatArray,
+  type StaticPrimitiveArrays,
+  staticMeshes,
+  type ThumbnailSceneOptions,
+  thumbnailSceneOf,
+  triangleListOf,
+} from './document-scene.js';
 export { THUMBNAIL_LIGHTS } from './lighting.js';
 export { encodeRgbaPng, THUMBNAIL_DEFLATE } from './png-encoder.js';
 export {

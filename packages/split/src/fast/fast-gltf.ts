@@ -1,0 +1,361 @@
+import {
+  Accessor,
+  type GLTF,
+  MathUtils,
+  type mat4,
+  type TypedArray,
+  type vec3,
+  type vec4,
+} from '@gltf-transform/core';
+import { multiply } from '../math.js';
+import {
+  type AccessorLike,
+  copyStrided,
+  type MaterialLike,
+  type StridedBytes,
+} from '../parts/glb-builder.js';
+
+/**
+ * The byte-level split's view of a GLB: its JSON (already checked by preflight) and its BIN chunk,
+ * read the way glTF-Transform's reader reads them, property by property, without a Document. Each
+ * getter returns what the glTF-Transform property would (the same defaults, the same values), so the
+ * code shared with the Document path (the direct encoder's GlbBuilder, frames, naming) writes the same
+ * bytes from either. Only what the layouts of fast-plan.ts use is here.
+ */
+
+type Json = Record<string, unknown>;
+
+type ArrayType = {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
+  BYTES_PER_ELEMENT: number;
+};
+
+const ARRAY_TYPES: Record<number, ArrayType> = {
+  5120: Int8Array,
+  5121: Uint8Array,
+  5122: Int16Array,
+  5123: Uint16Array,
+  5125: Uint32Array,
+  5126: Float32Array,
+};
+
+/** glTF-Transform's reader keeps extras only when truthy, and an empty object otherwise. */
+function extrasOf(def: Json): Record<string, unknown> {
+  return (def.extras as Record<string, unknown>) || {};
+}
+
+/** A property's name as glTF-Transform holds it: the JSON's, or '' when absent. */
+function nameOf(def: Json): string {
+  return def.name === undefined ? '' : (def.name as string);
+}
+
+/** An accessor of the GLB: its metadata from the JSON, its values copied out of the BIN chunk once. */
+export class FastAccessor implements AccessorLike {
+  readonly #def: Json;
+  readonly #view: Json;
+  readonly #bin: Uint8Array;
+  #array: TypedArray | undefined;
+
+  constructor(def: Json, view: Json, bin: Uint8Array) {
+    this.#def = def;
+    this.#view = view;
+    this.#bin = bin;
+  }
+
+  getName(): string {
+    return nameOf(this.#def);
+  }
+  getExtras(): Record<string, unknown> {
+    return extrasOf(this.#def);
+  }
+  getType(): GLTF.AccessorType {
+    return this.#def.type as GLTF.AccessorType;
+  }
+  getComponentType(): GLTF.AccessorComponentType {
+    return this.#def.componentType as GLTF.AccessorComponentType;
+  }
+  getNormalized(): boolean {
+    return (this.#def.normalized as boolean | undefined) ?? false;
+  }
+  getElementSize(): number {
+    return Accessor.getElementSize(this.#def.type as GLTF.AccessorType);
+  }
+  getComponentSize(): number {
+    return ARRAY_TYPES[this.#def.componentType as number]!.BYTES_PER_ELEMENT;
+  }
+  getCount(): number {
+    return this.#def.count as number;
+  }
+
+  #layout(): { start: number; elementBytes: number; stride: number | undefined; Type: ArrayType } {
+    const Type = ARRAY_TYPES[this.#def.componentType as number]!;
+    const elementBytes = this.getElementSize() * Type.BYTES_PER_ELEMENT;
+    const start =
+      ((this.#view.byteOffset as number | undefined) ?? 0) +
+      ((this.#def.byteOffset as number | undefined) ?? 0);
+    const stride = this.#view.byteStride as number | undefined;
+    return { start, elementBytes, stride: stride === elementBytes ? undefined : stride, Type };
+  }
+
+  /**
+   * The values, tightly packed, as glTF-Transform's reader makes them. Packed data is a view into the
+   * BIN chunk when it is aligned for its type (no copy: fresh memory costs ~3 ms per MB on a virtual
+   * machine's first touch, more than the copy itself); interleaved data is de-interleaved into a
+   * copy, bytes for bytes (not through a DataView as the reader does), which gives the same values.
+   * Kept until {@link release} (the byte-level split releases a part's arrays once its file and its
+   * thumbnail's scene are made, so the split holds one part's copies at a time).
+   */
+  getArray(): TypedArray {
+    this.#array ??= this.readArray();
+    return this.#array;
+  }
+
+  /** Lets the array {@link getArray} kept go. */
+  release(): void {
+    this.#array = undefined;
+  }
+
+  /** The element at `index`, decoded when normalized (glTF-Transform's Accessor.getElement). */
+  getElement<T extends number[]>(index: number, target: T): T {
+    const normalized = this.getNormalized();
+    const size = this.getElementSize();
+    const componentType = this.getComponentType();
+    const array = this.getArray();
+    for (let i = 0; i < size; i++) {
+      const value = array[index * size + i]!;
+      target[i] = normalized ? MathUtils.decodeNormalizedInt(value, componentType) : value;
+    }
+    return target;
+  }
+
+  /** {@link getArray}, made anew and not kept (for one pass over the values: the checks). */
+  readArray(): TypedArray {
+    const { start, elementBytes, stride, Type } = this.#layout();
+    const count = this.getCount();
+    const at = this.#bin.byteOffset + start;
+    if (stride === undefined && at % Type.BYTES_PER_ELEMENT === 0) {
+      return new Type(this.#bin.buffer, at, count * this.getElementSize());
+    }
+    const out = new Uint8Array(count * elementBytes);
+    if (stride === undefined) out.set(this.#bin.subarray(start, start + out.byteLength));
+    else copyStrided(this.#bin.subarray(start), stride, out, 0, elementBytes, elementBytes, count);
+    return new Type(out.buffer);
+  }
+
+  /** Interleaved data as it lies in the BIN chunk, for GlbBuilder to de-interleave straight into a part file. */
+  getStridedBytes(): StridedBytes | null {
+    const { start, elementBytes, stride } = this.#layout();
+    if (stride === undefined) return null;
+    const count = this.getCount();
+    return {
+      bytes: this.#bin.subarray(start, start + stride * (count - 1) + elementBytes),
+      byteStride: stride,
+    };
+  }
+}
+
+/** A core material of the GLB (fast-plan.ts admits no texture and no extension). */
+export class FastMaterial implements MaterialLike {
+  readonly #def: Json;
+  readonly #pbr: Json;
+
+  constructor(def: Json) {
+    this.#def = def;
+    this.#pbr = (def.pbrMetallicRoughness as Json) || {};
+  }
+
+  getName(): string {
+    return nameOf(this.#def);
+  }
+  getExtras(): Record<string, unknown> {
+    return extrasOf(this.#def);
+  }
+  getAlphaMode(): GLTF.MaterialAlphaMode {
+    return (this.#def.alphaMode as GLTF.MaterialAlphaMode | undefined) ?? 'OPAQUE';
+  }
+  getAlphaCutoff(): number {
+    return (this.#def.alphaCutoff as number | undefined) ?? 0.5;
+  }
+  getDoubleSided(): boolean {
+    return (this.#def.doubleSided as boolean | undefined) ?? false;
+  }
+  getBaseColorFactor(): vec4 {
+    return (this.#pbr.baseColorFactor as vec4 | undefined) ?? [1, 1, 1, 1];
+  }
+  getEmissiveFactor(): vec3 {
+    return (this.#def.emissiveFactor as vec3 | undefined) ?? [0, 0, 0];
+  }
+  getRoughnessFactor(): number {
+    return (this.#pbr.roughnessFactor as number | undefined) ?? 1;
+  }
+  getMetallicFactor(): number {
+    return (this.#pbr.metallicFactor as number | undefined) ?? 1;
+  }
+  getNormalScale(): number {
+    return 1;
+  }
+  getOcclusionStrength(): number {
+    return 1;
+  }
+  getBaseColorTexture(): null {
+    return null;
+  }
+  getBaseColorTextureInfo(): null {
+    return null;
+  }
+  getEmissiveTexture(): null {
+    return null;
+  }
+  getEmissiveTextureInfo(): null {
+    return null;
+  }
+  getNormalTexture(): null {
+    return null;
+  }
+  getNormalTextureInfo(): null {
+    return null;
+  }
+  getOcclusionTexture(): null {
+    return null;
+  }
+  getOcclusionTextureInfo(): null {
+    return null;
+  }
+  getMetallicRoughnessTexture(): null {
+    return null;
+  }
+  getMetallicRoughnessTextureInfo(): null {
+    return null;
+  }
+}
+
+/** A primitive of the GLB, with its accessors and material from the model's shared lists. */
+export class FastPrimitive {
+  readonly #def: Json;
+  readonly #gltf: FastGltf;
+
+  constructor(def: Json, gltf: FastGltf) {
+    this.#def = def;
+    this.#gltf = gltf;
+  }
+
+  listSemantics(): string[] {
+    return Object.keys((this.#def.attributes as Json) ?? {});
+  }
+  getAttribute(semantic: string): FastAccessor | null {
+    const index = (this.#def.attributes as Json)?.[semantic] as number | undefined;
+    return index === undefined ? null : this.#gltf.accessor(index);
+  }
+  getIndices(): FastAccessor | null {
+    const index = this.#def.indices as number | undefined;
+    return index === undefined ? null : this.#gltf.accessor(index);
+  }
+  getMaterial(): FastMaterial | null {
+    const index = this.#def.material as number | undefined;
+    return index === undefined ? null : this.#gltf.material(index);
+  }
+  getMode(): number {
+    return (this.#def.mode as number | undefined) ?? 4;
+  }
+  getExtras(): Record<string, unknown> {
+    return extrasOf(this.#def);
+  }
+
+  /** Lets the arrays its accessors keep go (FastAccessor.release). */
+  release(): void {
+    for (const semantic of this.listSemantics()) this.getAttribute(semantic)!.release();
+    this.getIndices()?.release();
+  }
+}
+
+/**
+ * The GLB's JSON and BIN chunk, with one FastAccessor / FastMaterial per JSON entry (made on first
+ * use: the same object for the same index, as a Document has one property per entry) and the nodes'
+ * world matrices computed as glTF-Transform computes them.
+ */
+export class FastGltf {
+  readonly json: Json;
+  readonly bin: Uint8Array;
+  readonly #accessors = new Map<number, FastAccessor>();
+  readonly #materials = new Map<number, FastMaterial>();
+  readonly #worlds = new Map<number, mat4>();
+  readonly #parents: Map<number, number>;
+
+  constructor(json: Json, bin: Uint8Array) {
+    this.json = json;
+    this.bin = bin;
+    this.#parents = new Map();
+    for (const [i, node] of this.list('nodes').entries()) {
+      for (const child of (node.children as number[] | undefined) ?? []) this.#parents.set(child, i);
+    }
+  }
+
+  /** A top-level JSON list (empty when absent). */
+  list(key: string): Json[] {
+    return (this.json[key] as Json[] | undefined) ?? [];
+  }
+
+  accessor(index: number): FastAccessor {
+    let accessor = this.#accessors.get(index);
+    if (!accessor) {
+      const def = this.list('accessors')[index]!;
+      accessor = new FastAccessor(def, this.list('bufferViews')[def.bufferView as number]!, this.bin);
+      this.#accessors.set(index, accessor);
+    }
+    return accessor;
+  }
+
+  material(index: number): FastMaterial {
+    let material = this.#materials.get(index);
+    if (!material) {
+      material = new FastMaterial(this.list('materials')[index]!);
+      this.#materials.set(index, material);
+    }
+    return material;
+  }
+
+  primitives(mesh: number): FastPrimitive[] {
+    const def = this.list('meshes')[mesh]!;
+    return ((def.primitives as Json[] | undefined) ?? []).map(
+      (primitive) => new FastPrimitive(primitive, this),
+    );
+  }
+
+  parentOf(node: number): number | undefined {
+    return this.#parents.get(node);
+  }
+
+  /** A node's local matrix as glTF-Transform's Node.getMatrix gives it (a `matrix` decomposed to TRS first). */
+  localMatrix(node: number): mat4 {
+    const def = this.list('nodes')[node]!;
+    let translation = (def.translation as vec3 | undefined) ?? [0, 0, 0];
+    let rotation = (def.rotation as vec4 | undefined) ?? [0, 0, 0, 1];
+    let scale = (def.scale as vec3 | undefined) ?? [1, 1, 1];
+    if (def.matrix !== undefined) {
+      translation = [0, 0, 0];
+      rotation = [0, 0, 0, 1];
+      scale = [1, 1, 1];
+      MathUtils.decompose(def.matrix as mat4, translation, rotation, scale);
+    }
+    return MathUtils.compose(translation, rotation, scale, [] as unknown as mat4);
+  }
+
+  /** A node's world matrix (createWorldMatrices' arithmetic: parent world × local, top-down, cached). */
+  worldMatrix(node: number): mat4 {
+    const known = this.#worlds.get(node);
+    if (known) return known;
+    const pending: number[] = [];
+    let world: mat4 | undefined;
+    for (let at: number | undefined = node; at !== undefined; at = this.parentOf(at)) {
+      world = this.#worlds.get(at);
+      if (world) break;
+      pending.push(at);
+    }
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const at = pending[i]!;
+      world = world ? multiply(world, this.localMatrix(at)) : this.localMatrix(at);
+      this.#worlds.set(at, world);
+    }
+    return world!;
+  }
+}

@@ -1,0 +1,202 @@
+import type { mat4 } from '@gltf-transform/core';
+import { type Bounds, emptyBounds, finiteBounds } from '../geometry.js';
+import { sha256Hex } from '../hash.js';
+import { IDENTITY, multiply } from '../math.js';
+import { modelNameOf } from '../model-name.js';
+import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
+import { nameParts } from '../pack/naming/index.js';
+import type { PreviewScenes } from '../pack/pack-previews.js';
+import type { ThumbnailMesh } from '../pack/thumbnails/index.js';
+
+type Thumbnails = typeof import('../pack/thumbnails/index.js');
+
+import { type SourceInfo, sourceCredits } from '../pack/source-credits.js';
+import { type EncodedPart, encodeStaticPart } from '../parts/direct-part.js';
+import { expandStaticBounds, pivotedFrame, type StaticPositions, staticBounds } from '../parts/part-frame.js';
+import { partAssetInfoOf, partIdentity, placementOf } from '../parts/part-placement.js';
+import { isGLB, repairGLBAlignment } from '../read/glb-container.js';
+import { glbBinChunk, type LoadedModel } from '../read/read-model.js';
+import {
+  type PackJob,
+  packPreviewsOf,
+  type SplitModelOptions,
+  type SplitModelResult,
+  writeSplitPack,
+} from '../split-model.js';
+import { type FastAccessor, FastGltf, type FastPrimitive } from './fast-gltf.js';
+import { type FastPlan, planFast } from './fast-plan.js';
+
+/**
+ * The byte-level split: a GLB of the common layout (fast-plan.ts) split into the same pack as the
+ * Document path writes, without building a glTF-Transform Document. The JSON chunk is parsed once
+ * (loadModel did, with every check of preflight), each part's accessors are copied out of the BIN chunk
+ * into its GLB by the direct encoder's GlbBuilder, and the frames, names, placements and manifest come
+ * from the same code as the Document path's, fed from the JSON. Why: reading a 51 MB, 500-part model
+ * into a Document costs ~0.55 s of a ~1.7 s split (its property graph and a copy of every accessor);
+ * the bytes need none of it (BENCHMARKS.md, issue 17).
+ */
+
+/** The source's asset and root extras, as glTF-Transform's reader keeps them (see SourceInfo). */
+function sourceInfoOfJson(json: Record<string, unknown>): SourceInfo {
+  const assetDef = (json.asset ?? {}) as Record<string, unknown>;
+  const asset: SourceInfo['asset'] = {};
+  if (assetDef.copyright) asset.copyright = assetDef.copyright;
+  if (assetDef.extras) asset.extras = assetDef.extras;
+  return { asset, extras: { ...((json.extras as Record<string, unknown> | undefined) ?? {}) } };
+}
+
+/** The positions of a part's primitives, for its frame's bounds. */
+function positionsOf(plan: FastPlan, part: FastPlan['parts'][number]): StaticPositions[] {
+  const out: StaticPositions[] = [];
+  for (const primitive of part.primitives) {
+    const position = primitive.getAttribute('POSITION');
+    if (position) {
+      out.push({
+        range: () => plan.positionRanges.get(position)!,
+        points: () => position.getArray() as Float32Array,
+      });
+    }
+  }
+  return out;
+}
+
+/** The parts of a byte-level plan, encoded one at a time as the pack writer takes them. */
+async function* fastParts(
+  gltf: FastGltf,
+  plan: FastPlan,
+  names: readonly string[],
+  pivot: PivotMode,
+): AsyncGenerator<EncodedPart, void, undefined> {
+  const asset = partAssetInfoOf(sourceInfoOfJson(gltf.json));
+  const nodes = gltf.list('nodes');
+  const meshes = gltf.list('meshes');
+  for (const [i, part] of plan.parts.entries()) {
+    const [first, ...others] = part.nodes as [number, ...number[]];
+    const positions = positionsOf(plan, part);
+    const frame = pivotedFrame(gltf.worldMatrix(first), (m) => staticBounds(m, positions), pivot);
+    const placementAt = (node: number, matrix: mat4) =>
+      placementOf((nodes[node]!.name as string | undefined) ?? '', node, matrix);
+    const placements = [
+      placementAt(first, frame.basePlacement),
+      ...others.map((node) => placementAt(node, multiply(gltf.worldMatrix(node), frame.inverse))),
+    ];
+    yield encodeStaticPart({
+      identity: partIdentity(part, names[i]!, pivot),
+      primitives: part.primitives,
+      meshExtras: (meshes[part.mesh]!.extras as Record<string, unknown>) || {},
+      nodeExtras: (nodes[first]!.extras as Record<string, unknown>) || {},
+      framed: { frame, placements },
+      asset,
+      positionRange: (accessor) => plan.positionRanges.get(accessor as FastAccessor)!,
+    });
+  }
+}
+
+/** Primitive modes a thumbnail draws (points and lines are skipped). */
+const TRIANGLE_MODES = new Set([4, 5, 6]);
+
+/** A primitive's thumbnail meshes under a node's world matrix: document-scene.ts's static case. */
+function primitiveMeshes(primitive: FastPrimitive, world: mat4, thumbnails: Thumbnails): ThumbnailMesh[] {
+  const mode = primitive.getMode();
+  if (!TRIANGLE_MODES.has(mode)) return [];
+  const position = primitive.getAttribute('POSITION');
+  const indices = primitive.getIndices();
+  const triangles = thumbnails.triangleListOf(
+    mode,
+    indices ? indices.getArray() : null,
+    position?.getCount() ?? 0,
+  );
+  if (triangles.length === 0 || !position) return [];
+  const material = primitive.getMaterial();
+  const color = primitive.getAttribute('COLOR_0');
+  const normal = primitive.getAttribute('NORMAL');
+  return thumbnails.staticMeshes(
+    {
+      triangles,
+      positions: position.getArray() as Float32Array,
+      normals: normal ? thumbnails.floatArray(normal, 3) : null,
+      colors: color ? thumbnails.colorArray(color) : null,
+      matrices: [multiply(world, IDENTITY)],
+    },
+    material ? thumbnails.factorLook(material, false) : {},
+  );
+}
+
+/**
+ * The thumbnails' scenes from the GLB: a part as its first node places it, the whole model as the
+ * scene does (what documentScenes draws of the same model). Each part's copied arrays are let go once
+ * its scene is made.
+ */
+function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
+  const meshOf = (node: number) => gltf.list('nodes')[node]!.mesh as number;
+  return {
+    partCount: plan.parts.length,
+    scene: async (index, thumbnails) => {
+      const nodes = index === null ? plan.meshNodes : [plan.parts[index]!.nodes[0]!];
+      const meshes: ThumbnailMesh[] = [];
+      for (const node of nodes) {
+        const primitives = index === null ? gltf.primitives(meshOf(node)) : plan.parts[index]!.primitives;
+        for (const primitive of primitives) {
+          meshes.push(...primitiveMeshes(primitive, gltf.worldMatrix(node), thumbnails));
+          primitive.release();
+        }
+      }
+      return { meshes };
+    },
+  };
+}
+
+/** Bounds of the whole scene (scene.ts sceneBounds' values: every part is a mesh node of the scene). */
+function sceneBoundsOf(gltf: FastGltf, plan: FastPlan): Bounds {
+  const bounds = emptyBounds();
+  for (const part of plan.parts) {
+    const positions = positionsOf(plan, part);
+    for (const node of part.nodes) expandStaticBounds(bounds, gltf.worldMatrix(node), positions);
+  }
+  return finiteBounds(bounds);
+}
+
+/**
+ * Splits a loaded model at the byte level, or returns null (having written nothing) when its layout
+ * or the options need the Document path.
+ */
+export async function splitFast(
+  loaded: LoadedModel,
+  dir: string,
+  options: SplitModelOptions,
+): Promise<SplitModelResult | null> {
+  const { bytes, binLength } = loaded;
+  if (!isGLB(bytes) || binLength === undefined || repairGLBAlignment(bytes) !== bytes) return null;
+  const gltf = new FastGltf(loaded.json, glbBinChunk(bytes, binLength));
+  const result = planFast(gltf, options);
+  if ('declined' in result) return null;
+  const { plan } = result;
+  const names = nameParts(
+    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
+    { model: modelNameOf(options.sourceFile?.file ?? loaded.file), ...options.naming },
+  );
+  const pivot = options.pivot ?? SPLIT_DEFAULTS.pivot;
+  const job: PackJob = {
+    parts: fastParts(gltf, plan, names, pivot),
+    previews: packPreviewsOf(fastScenes(gltf, plan), options),
+    source: options.sourceFile ?? {
+      file: loaded.file,
+      byteLength: bytes.byteLength,
+      sha256: sha256Hex(bytes),
+    },
+    credits: sourceCredits(sourceInfoOfJson(gltf.json)),
+    plan,
+    bounds: sceneBoundsOf(gltf, plan),
+  };
+  const manifest = await writeSplitPack(dir, job, options);
+  return {
+    manifest,
+    plan: {
+      strategy: plan.strategy,
+      reason: plan.reason,
+      merges: [],
+      parts: plan.parts.map(({ id, sourceName, parent }) => ({ id, sourceName, parent })),
+    },
+    dir,
+  };
+}

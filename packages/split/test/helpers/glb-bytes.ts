@@ -1,0 +1,43 @@
+/**
+ * Hand-made GLBs for tests that need a byte layout glTF-Transform's writer never makes (odd strides,
+ * misaligned data, values a reader must refuse): the JSON and the BIN chunk as given.
+ */
+
+const pad4 = (n: number): number => (n + 3) & ~3;
+
+/** A GLB of `json` (buffers[0].byteLength is set to the BIN's length) and `bin`. */
+export function glbBytes(json: Record<string, unknown>, bin: Uint8Array): Uint8Array {
+  const full = { ...json, buffers: [{ byteLength: bin.byteLength }] };
+  const text = new TextEncoder().encode(JSON.stringify(full));
+  const jsonLength = pad4(text.byteLength);
+  const binLength = pad4(bin.byteLength);
+  const out = new Uint8Array(12 + 8 + jsonLength + 8 + binLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x46546c67, true);
+  view.setUint32(4, 2, true);
+  view.setUint32(8, out.byteLength, true);
+  view.setUint32(12, jsonLength, true);
+  view.setUint32(16, 0x4e4f534a, true);
+  out.set(text, 20);
+  out.fill(0x20, 20 + text.byteLength, 20 + jsonLength);
+  const at = 20 + jsonLength;
+  view.setUint32(at, binLength, true);
+  view.setUint32(at + 4, 0x004e4942, true);
+  out.set(bin, at + 8);
+  return out;
+}
+
+/** Appends typed arrays to one BIN, each at a 4-byte boundary; returns the BIN and each one's offset. */
+export function binOf(arrays: ArrayBufferView[]): { bin: Uint8Array; offsets: number[] } {
+  const offsets: number[] = [];
+  let length = 0;
+  for (const array of arrays) {
+    offsets.push(length);
+    length = pad4(length + array.byteLength);
+  }
+  const bin = new Uint8Array(length);
+  for (const [i, array] of arrays.entries()) {
+    bin.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offsets[i]!);
+  }
+  return { bin, offsets };
+}
