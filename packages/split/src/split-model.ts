@@ -200,12 +200,12 @@ export async function splitModel(
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) return splitDocument(input, dir, options);
-  const loaded = await loadModel(input, options.limits ? { limits: options.limits } : {});
   if (options.fastPath !== false) {
     const fast = await import('./fast/fast-split.js');
-    const result = await fast.splitFast(loaded, dir, options);
+    const result = await fast.splitFast(input, dir, options);
     if (result) return result;
   }
+  const loaded = await loadModel(input, options.limits ? { limits: options.limits } : {});
   return splitDocument(await parseModel(loaded, options.logger), dir, options);
 }
 

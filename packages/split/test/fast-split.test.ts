@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../src/detect/shape/random.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { type FastPlanResult, planFast } from '../src/fast/fast-plan.js';
-import { glbBinChunk, loadModel } from '../src/read/read-model.js';
+import { openGlb } from '../src/fast/open-glb.js';
 import { type SplitModelOptions, splitModel } from '../src/split-model.js';
 import { binOf, glbBytes } from './helpers/glb-bytes.js';
 import { validateGLB } from './helpers/gltf-checks.js';
@@ -37,14 +37,18 @@ async function filesOf(dir: string): Promise<Map<string, Buffer>> {
   return out;
 }
 
-/** The byte-level plan of a model, as splitModel would decide it. */
+/** The byte-level plan of a model, as splitModel would decide it (null: not a GLB it opens). */
 async function fastPlanOf(
   input: string | Uint8Array,
   options: SplitModelOptions,
 ): Promise<FastPlanResult | null> {
-  const loaded = await loadModel(input);
-  if (loaded.binLength === undefined) return null;
-  return planFast(new FastGltf(loaded.json, glbBinChunk(loaded.bytes, loaded.binLength)), options);
+  const opened = await openGlb(input);
+  if (!opened) return null;
+  try {
+    return planFast(new FastGltf(opened.json, opened.source, opened.binOffset), options);
+  } finally {
+    opened.source.close();
+  }
 }
 
 type Outcome = { files: Map<string, Buffer>; plan: unknown } | { error: string };

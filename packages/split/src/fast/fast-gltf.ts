@@ -14,6 +14,7 @@ import {
   type MaterialLike,
   type StridedBytes,
 } from '../parts/glb-builder.js';
+import { type ByteSource, PartArena } from './byte-source.js';
 
 /**
  * The byte-level split's view of a GLB: its JSON (already checked by preflight) and its BIN chunk,
@@ -49,14 +50,25 @@ function nameOf(def: Json): string {
   return def.name === undefined ? '' : (def.name as string);
 }
 
-/** An accessor of the GLB: its metadata from the JSON, its values copied out of the BIN chunk once. */
+/** Where the GLB's BIN chunk is read from: the model's bytes, and the arenas parts are read into. */
+export interface BinReader {
+  source: ByteSource;
+  /** Offset of the BIN chunk's data in the model. */
+  binOffset: number;
+  /** Holds what the part being made reads (reset for every part: fast-split.ts). */
+  part: PartArena;
+  /** Holds one accessor's values for one pass (the checks), reset before each. */
+  scratch: PartArena;
+}
+
+/** An accessor of the GLB: its metadata from the JSON, its values read from the BIN chunk on demand. */
 export class FastAccessor implements AccessorLike {
   readonly #def: Json;
   readonly #view: Json;
-  readonly #bin: Uint8Array;
+  readonly #bin: BinReader;
   #array: TypedArray | undefined;
 
-  constructor(def: Json, view: Json, bin: Uint8Array) {
+  constructor(def: Json, view: Json, bin: BinReader) {
     this.#def = def;
     this.#view = view;
     this.#bin = bin;
@@ -87,26 +99,65 @@ export class FastAccessor implements AccessorLike {
     return this.#def.count as number;
   }
 
-  #layout(): { start: number; elementBytes: number; stride: number | undefined; Type: ArrayType } {
+  /** Where the accessor's bytes are in the model, and how they are laid out. */
+  #layout(): {
+    offset: number;
+    span: number;
+    elementBytes: number;
+    stride: number | undefined;
+    Type: ArrayType;
+  } {
     const Type = ARRAY_TYPES[this.#def.componentType as number]!;
     const elementBytes = this.getElementSize() * Type.BYTES_PER_ELEMENT;
-    const start =
+    const offset =
+      this.#bin.binOffset +
       ((this.#view.byteOffset as number | undefined) ?? 0) +
       ((this.#def.byteOffset as number | undefined) ?? 0);
-    const stride = this.#view.byteStride as number | undefined;
-    return { start, elementBytes, stride: stride === elementBytes ? undefined : stride, Type };
+    const viewStride = this.#view.byteStride as number | undefined;
+    const stride = viewStride === elementBytes ? undefined : viewStride;
+    const count = this.getCount();
+    const span = stride === undefined ? count * elementBytes : stride * (count - 1) + elementBytes;
+    return { offset, span, elementBytes, stride, Type };
   }
 
   /**
-   * The values, tightly packed, as glTF-Transform's reader makes them. Packed data is a view into the
-   * BIN chunk when it is aligned for its type (no copy: fresh memory costs ~3 ms per MB on a virtual
-   * machine's first touch, more than the copy itself); interleaved data is de-interleaved into a
-   * copy, bytes for bytes (not through a DataView as the reader does), which gives the same values.
-   * Kept until {@link release} (the byte-level split releases a part's arrays once its file and its
-   * thumbnail's scene are made, so the split holds one part's copies at a time).
+   * The accessor's bytes as they lie in the model, read into the part's arena, for GlbBuilder to copy
+   * (and de-interleave) straight into the part file: valid until the next part.
+   */
+  borrowBytes(): StridedBytes {
+    const { offset, span, elementBytes, stride } = this.#layout();
+    return { bytes: this.#bin.source.read(offset, span, this.#bin.part), byteStride: stride ?? elementBytes };
+  }
+
+  /**
+   * The values, tightly packed, as glTF-Transform's reader makes them (interleaved data de-interleaved
+   * bytes for bytes, not through a DataView as the reader does, which gives the same values), in
+   * `arena`'s memory: valid until it is reset.
+   */
+  values(arena: PartArena): TypedArray {
+    const { offset, span, elementBytes, stride, Type } = this.#layout();
+    const count = this.getCount();
+    const bytes = this.#bin.source.read(offset, span, arena);
+    if (stride === undefined && bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0) {
+      return new Type(bytes.buffer, bytes.byteOffset, count * this.getElementSize());
+    }
+    const out = arena.take(count * elementBytes);
+    copyStrided(bytes, stride ?? elementBytes, out, 0, elementBytes, elementBytes, count);
+    return new Type(out.buffer, out.byteOffset, count * this.getElementSize());
+  }
+
+  /** {@link values} for one pass: the scratch arena is reset first. */
+  scan(): TypedArray {
+    this.#bin.scratch.reset();
+    return this.values(this.#bin.scratch);
+  }
+
+  /**
+   * The values in memory of their own (for thumbnails and bounds under a rotation), kept until
+   * {@link release}: the byte-level split releases a part's arrays once its thumbnail's scene is made.
    */
   getArray(): TypedArray {
-    this.#array ??= this.readArray();
+    this.#array ??= this.scan().slice();
     return this.#array;
   }
 
@@ -126,31 +177,6 @@ export class FastAccessor implements AccessorLike {
       target[i] = normalized ? MathUtils.decodeNormalizedInt(value, componentType) : value;
     }
     return target;
-  }
-
-  /** {@link getArray}, made anew and not kept (for one pass over the values: the checks). */
-  readArray(): TypedArray {
-    const { start, elementBytes, stride, Type } = this.#layout();
-    const count = this.getCount();
-    const at = this.#bin.byteOffset + start;
-    if (stride === undefined && at % Type.BYTES_PER_ELEMENT === 0) {
-      return new Type(this.#bin.buffer, at, count * this.getElementSize());
-    }
-    const out = new Uint8Array(count * elementBytes);
-    if (stride === undefined) out.set(this.#bin.subarray(start, start + out.byteLength));
-    else copyStrided(this.#bin.subarray(start), stride, out, 0, elementBytes, elementBytes, count);
-    return new Type(out.buffer);
-  }
-
-  /** Interleaved data as it lies in the BIN chunk, for GlbBuilder to de-interleave straight into a part file. */
-  getStridedBytes(): StridedBytes | null {
-    const { start, elementBytes, stride } = this.#layout();
-    if (stride === undefined) return null;
-    const count = this.getCount();
-    return {
-      bytes: this.#bin.subarray(start, start + stride * (count - 1) + elementBytes),
-      byteStride: stride,
-    };
   }
 }
 
@@ -275,15 +301,15 @@ export class FastPrimitive {
  */
 export class FastGltf {
   readonly json: Json;
-  readonly bin: Uint8Array;
+  readonly bin: BinReader;
   readonly #accessors = new Map<number, FastAccessor>();
   readonly #materials = new Map<number, FastMaterial>();
   readonly #worlds = new Map<number, mat4>();
   readonly #parents: Map<number, number>;
 
-  constructor(json: Json, bin: Uint8Array) {
+  constructor(json: Json, source: ByteSource, binOffset: number) {
     this.json = json;
-    this.bin = bin;
+    this.bin = { source, binOffset, part: new PartArena(), scratch: new PartArena() };
     this.#parents = new Map();
     for (const [i, node] of this.list('nodes').entries()) {
       for (const child of (node.children as number[] | undefined) ?? []) this.#parents.set(child, i);

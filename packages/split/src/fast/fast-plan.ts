@@ -201,9 +201,9 @@ function checkValues(gltf: FastGltf, ranges: Map<FastAccessor, Bounds>): string 
       const first = primitive.listSemantics()[0];
       const vertices = (position ?? (first ? primitive.getAttribute(first) : null))?.getCount() ?? 0;
       const indices = primitive.getIndices();
-      if (indices && firstAtOrAbove(indices.readArray(), vertices) >= 0) return 'an index past its vertices';
+      if (indices && firstAtOrAbove(indices.scan(), vertices) >= 0) return 'an index past its vertices';
       if (!position || ranges.has(position)) continue;
-      const values = position.readArray() as Float32Array;
+      const values = position.scan() as Float32Array;
       if (firstNonFinite(values) >= 0) return 'a non-finite position';
       const range = emptyBounds();
       expandBounds(range, values);

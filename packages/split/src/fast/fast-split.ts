@@ -1,6 +1,5 @@
 import type { mat4 } from '@gltf-transform/core';
 import { type Bounds, emptyBounds, finiteBounds } from '../geometry.js';
-import { sha256Hex } from '../hash.js';
 import { IDENTITY, multiply } from '../math.js';
 import { modelNameOf } from '../model-name.js';
 import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
@@ -14,8 +13,6 @@ import { type SourceInfo, sourceCredits } from '../pack/source-credits.js';
 import { type EncodedPart, encodeStaticPart } from '../parts/direct-part.js';
 import { expandStaticBounds, pivotedFrame, type StaticPositions, staticBounds } from '../parts/part-frame.js';
 import { partAssetInfoOf, partIdentity, placementOf } from '../parts/part-placement.js';
-import { isGLB, repairGLBAlignment } from '../read/glb-container.js';
-import { glbBinChunk, type LoadedModel } from '../read/read-model.js';
 import {
   type PackJob,
   packPreviewsOf,
@@ -23,8 +20,10 @@ import {
   type SplitModelResult,
   writeSplitPack,
 } from '../split-model.js';
+import { PartArena } from './byte-source.js';
 import { type FastAccessor, FastGltf, type FastPrimitive } from './fast-gltf.js';
 import { type FastPlan, planFast } from './fast-plan.js';
+import { openGlb } from './open-glb.js';
 
 /**
  * The byte-level split: a GLB of the common layout (fast-plan.ts) split into the same pack as the
@@ -70,7 +69,12 @@ async function* fastParts(
   const asset = partAssetInfoOf(sourceInfoOfJson(gltf.json));
   const nodes = gltf.list('nodes');
   const meshes = gltf.list('meshes');
+  // Each part is read into and built in memory used again for the next one (see ByteSource): its
+  // bytes are borrowed, and writePack writes them before it asks for the next part.
+  const output = new PartArena();
   for (const [i, part] of plan.parts.entries()) {
+    gltf.bin.part.reset();
+    output.reset();
     const [first, ...others] = part.nodes as [number, ...number[]];
     const positions = positionsOf(plan, part);
     const frame = pivotedFrame(gltf.worldMatrix(first), (m) => staticBounds(m, positions), pivot);
@@ -88,6 +92,7 @@ async function* fastParts(
       framed: { frame, placements },
       asset,
       positionRange: (accessor) => plan.positionRanges.get(accessor as FastAccessor)!,
+      output,
     });
   }
 }
@@ -157,46 +162,57 @@ function sceneBoundsOf(gltf: FastGltf, plan: FastPlan): Bounds {
 }
 
 /**
- * Splits a loaded model at the byte level, or returns null (having written nothing) when its layout
- * or the options need the Document path.
+ * Splits a GLB at the byte level, or returns null (having written nothing) when its layout or the
+ * options need the Document path.
  */
 export async function splitFast(
-  loaded: LoadedModel,
+  input: string | Uint8Array,
   dir: string,
   options: SplitModelOptions,
 ): Promise<SplitModelResult | null> {
-  const { bytes, binLength } = loaded;
-  if (!isGLB(bytes) || binLength === undefined || repairGLBAlignment(bytes) !== bytes) return null;
-  const gltf = new FastGltf(loaded.json, glbBinChunk(bytes, binLength));
-  const result = planFast(gltf, options);
-  if ('declined' in result) return null;
-  const { plan } = result;
-  const names = nameParts(
-    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-    { model: modelNameOf(options.sourceFile?.file ?? loaded.file), ...options.naming },
-  );
-  const pivot = options.pivot ?? SPLIT_DEFAULTS.pivot;
-  const job: PackJob = {
-    parts: fastParts(gltf, plan, names, pivot),
-    previews: packPreviewsOf(fastScenes(gltf, plan), options),
-    source: options.sourceFile ?? {
-      file: loaded.file,
-      byteLength: bytes.byteLength,
-      sha256: sha256Hex(bytes),
-    },
-    credits: sourceCredits(sourceInfoOfJson(gltf.json)),
-    plan,
-    bounds: sceneBoundsOf(gltf, plan),
-  };
-  const manifest = await writeSplitPack(dir, job, options);
-  return {
-    manifest,
-    plan: {
-      strategy: plan.strategy,
-      reason: plan.reason,
-      merges: [],
-      parts: plan.parts.map(({ id, sourceName, parent }) => ({ id, sourceName, parent })),
-    },
-    dir,
-  };
+  const opened = await openGlb(input, options.limits);
+  if (!opened) return null;
+  const { source } = opened;
+  try {
+    const gltf = new FastGltf(opened.json, source, opened.binOffset);
+    const result = planFast(gltf, options);
+    if ('declined' in result) {
+      options.logger?.debug(
+        `splitModel: the Document path (the byte-level split declines: ${result.declined})`,
+      );
+      return null;
+    }
+    options.logger?.debug('splitModel: the byte-level split');
+    const { plan } = result;
+    const names = nameParts(
+      plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
+      { model: modelNameOf(options.sourceFile?.file ?? opened.file), ...options.naming },
+    );
+    const pivot = options.pivot ?? SPLIT_DEFAULTS.pivot;
+    const job: PackJob = {
+      parts: fastParts(gltf, plan, names, pivot),
+      previews: packPreviewsOf(fastScenes(gltf, plan), options),
+      source: options.sourceFile ?? {
+        file: opened.file,
+        byteLength: source.byteLength,
+        sha256: source.sha256(),
+      },
+      credits: sourceCredits(sourceInfoOfJson(gltf.json)),
+      plan,
+      bounds: sceneBoundsOf(gltf, plan),
+    };
+    const manifest = await writeSplitPack(dir, job, options);
+    return {
+      manifest,
+      plan: {
+        strategy: plan.strategy,
+        reason: plan.reason,
+        merges: [],
+        parts: plan.parts.map(({ id, sourceName, parent }) => ({ id, sourceName, parent })),
+      },
+      dir,
+    };
+  } finally {
+    source.close();
+  }
 }

@@ -118,7 +118,7 @@ export async function writePack(
   // stay in flight while the next part is encoded, so hundreds of files are not written one by one.
   const inFlight = new Set<Promise<void>>();
   const stagedFolders = new Map<string, Promise<unknown>>();
-  const stageFile = async (path: string, bytes: Uint8Array) => {
+  const stageFile = async (path: string, bytes: Uint8Array, wait = false) => {
     const job = (async () => {
       const to = packPath(staging!.filesDir, path);
       // One mkdir per folder, not per file (500 parts share parts/).
@@ -132,7 +132,8 @@ export async function writePack(
       () => inFlight.delete(job),
       () => undefined,
     );
-    if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+    if (wait) await job;
+    else if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
   };
   let manifest: Manifest;
   try {
@@ -170,7 +171,8 @@ export async function writePack(
         placements: part.placements,
         parent: part.parent,
       });
-      await stageFile(file, bytes);
+      // Borrowed bytes are the encoder's again once the next part is asked for: written first.
+      await stageFile(file, bytes, 'borrowed' in part && part.borrowed === true);
     }
     await Promise.all(inFlight);
     const draft: Manifest = {

@@ -36,6 +36,11 @@ import { imageName, imageRecord, type PartImageRecord, sortImageRecords } from '
 export interface EncodedPart extends Omit<SplitPart, 'document'> {
   /** The part's GLB file. */
   bytes: Uint8Array;
+  /**
+   * True when `bytes` is memory the encoder uses again for its next part: a consumer must be done
+   * with them (writePack hashes and writes them) before it asks for the next part.
+   */
+  borrowed?: boolean;
 }
 
 /** Source-wide encodings that only glTF-Transform's writer (with its codecs) can reproduce. */
@@ -180,6 +185,11 @@ export interface StaticPartSource {
   /** Replacements for the source's images and UVs (GlbBuilderOptions), and the records of the images written. */
   builder?: GlbBuilderOptions;
   images?: PartImageRecord[];
+  /**
+   * Memory to build the file in, used again for the next part (the byte-level split's): the part's
+   * `bytes` are then borrowed (EncodedPart.borrowed).
+   */
+  output?: { take(length: number): Uint8Array };
 }
 
 /**
@@ -237,14 +247,17 @@ export function encodeStaticPart(part: StaticPartSource): EncodedPart {
     : [nodeDef];
 
   const { asset, rootExtras } = part.asset;
-  const bytes = glb.build({
-    asset: { ...asset, version: '2.0' },
-    ...(rootExtras ? { extras: rootExtras } : {}),
-    scene: 0,
-    scenes: [{ name, nodes: [0] }],
-    nodes,
-    meshes: [meshDef],
-  });
+  const bytes = glb.build(
+    {
+      asset: { ...asset, version: '2.0' },
+      ...(rootExtras ? { extras: rootExtras } : {}),
+      scene: 0,
+      scenes: [{ name, nodes: [0] }],
+      nodes,
+      meshes: [meshDef],
+    },
+    part.output,
+  );
 
   return {
     ...identity,
@@ -255,6 +268,7 @@ export function encodeStaticPart(part: StaticPartSource): EncodedPart {
     images: sortImageRecords(part.images ?? []),
     bounds: frame.bounds,
     bytes,
+    ...(part.output ? { borrowed: true } : {}),
   };
 }
 

@@ -52,8 +52,11 @@ export type AccessorLike = Pick<
   | 'getName'
   | 'getExtras'
 > & {
-  /** Interleaved source data to copy from in place instead of `getArray()` (the byte-level split's). */
-  getStridedBytes?(): StridedBytes | null;
+  /**
+   * The accessor's bytes as they lie in its source (`byteStride` apart), to copy from instead of
+   * `getArray()`: the byte-level split's, valid until the part is built.
+   */
+  borrowBytes?(): StridedBytes;
 };
 
 /** Interleaved elements in place: `byteStride` apart, from the start of `bytes`. */
@@ -184,8 +187,8 @@ export class GlbBuilder {
     const uvs = this.#options.uvs?.get(accessor);
     const elementBytes = uvs ? 8 : accessor.getElementSize() * accessor.getComponentSize();
     const count = accessor.getCount();
-    // Interleaved source data is de-interleaved straight into the file (no copy in between).
-    const inPlace = uvs ? null : (accessor.getStridedBytes?.() ?? null);
+    // Bytes borrowed from the model are copied (and de-interleaved) straight into the file.
+    const inPlace = uvs ? null : (accessor.borrowBytes?.() ?? null);
     const bytes = inPlace ? inPlace.bytes : bytesOf(uvs ?? accessor.getArray()!);
     const fromStride = inPlace ? inPlace.byteStride : elementBytes;
     // glTF aligns every vertex attribute element to 4 bytes: a VEC3 of bytes gets a stride of 4.
@@ -301,9 +304,10 @@ export class GlbBuilder {
   /**
    * The GLB: `json` (asset, scenes, nodes, meshes: what the caller lays out) plus the accessors,
    * materials, textures, samplers, images, buffer views and the one buffer added so far, then the BIN
-   * chunk. One allocation for the whole file; each block is copied into it once.
+   * chunk. One allocation for the whole file (or memory taken from `output`, used again for every part
+   * by the byte-level split); each block is copied into it once.
    */
-  build(json: Def): Uint8Array {
+  build(json: Def, output?: { take(length: number): Uint8Array }): Uint8Array {
     const full: Def = { ...json };
     const lists: Array<[string, Def[]]> = [
       ['accessors', this.#accessors],
@@ -319,8 +323,10 @@ export class GlbBuilder {
     const jsonLength = pad4(text.byteLength);
     const binChunk = this.#binLength > 0 ? 8 + this.#binLength : 0;
     const total = 12 + 8 + jsonLength + binChunk;
-    const out = new Uint8Array(total);
-    const view = new DataView(out.buffer);
+    const out = output ? output.take(total) : new Uint8Array(total);
+    // Memory used before holds old bytes: the BIN chunk's padding must be zeros all the same.
+    if (output) out.fill(0, 20 + jsonLength);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     view.setUint32(0, GLB_MAGIC, true);
     view.setUint32(4, GLB_VERSION, true);
     view.setUint32(8, total, true);

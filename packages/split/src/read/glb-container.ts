@@ -12,26 +12,32 @@ export const BIN_CHUNK = 0x004e4942; // 'BIN\0'
  * must fit in what follows the JSON chunk. Returns the BIN chunk's length (undefined without one, or
  * for a .gltf). The JSON chunk itself is checked by the JSON reader.
  */
-export function checkGlbContainer(bytes: Uint8Array, source: string): number | undefined {
+export function checkGlbContainer(
+  bytes: Uint8Array,
+  source: string,
+  fileLength = bytes.byteLength,
+): number | undefined {
+  // `bytes` may be the file's head only (the byte-level split reads the rest piece by piece): it holds
+  // the header, the JSON chunk and the BIN chunk's header whenever the file does.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 20 || view.getUint32(0, true) !== GLB_MAGIC) return undefined;
   const declared = view.getUint32(8, true);
-  if (declared !== bytes.byteLength) {
+  if (declared !== fileLength) {
     throw new ModelReadError(
       source,
-      declared > bytes.byteLength
-        ? `${source} is truncated: its GLB header says ${declared} bytes, the file has ${bytes.byteLength}`
-        : `${source} is corrupt: its GLB header says ${declared} bytes, the file has ${bytes.byteLength}`,
+      declared > fileLength
+        ? `${source} is truncated: its GLB header says ${declared} bytes, the file has ${fileLength}`
+        : `${source} is corrupt: its GLB header says ${declared} bytes, the file has ${fileLength}`,
     );
   }
   const binStart = 20 + view.getUint32(12, true);
-  if (binStart + 8 > bytes.byteLength) return undefined;
+  if (binStart + 8 > fileLength || binStart + 8 > bytes.byteLength) return undefined;
   const length = view.getUint32(binStart, true);
   if (view.getUint32(binStart + 4, true) !== BIN_CHUNK) return undefined;
-  if (binStart + 8 + length > bytes.byteLength) {
+  if (binStart + 8 + length > fileLength) {
     throw new ModelReadError(
       source,
-      `${source} is corrupt: its BIN chunk says ${length} bytes, the file has ${bytes.byteLength - binStart - 8} after it`,
+      `${source} is corrupt: its BIN chunk says ${length} bytes, the file has ${fileLength - binStart - 8} after it`,
     );
   }
   return length;
