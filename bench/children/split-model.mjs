@@ -2,8 +2,10 @@
  * The library candidate of targets 1-3, as one whole process: `splitModel(input, dir)` from the
  * built `@meshparts/split/pack` (the entry for scripts that split files; the main entry also loads
  * @gltf-transform/functions, ~130 ms more), without the CLI around it.
- * Usage: node split-model.mjs <in.glb> <dir> [strategy] [--durable] [--general] [--thumbnails none]
+ * Usage: node split-model.mjs <in.glb> <dir> [strategy] [--durable] [--document] [--general] [--thumbnails none]
  *   --durable  fsync every file and folder of the pack (splitModel's `durable: true`)
+ *   --document no byte-level split: the model is read into a glTF-Transform Document first
+ *              (splitModel's `fastPath: false`), its parts still encoded directly
  *   --general  every part through a Document and glTF-Transform's writer (what the direct encoder
  *              replaced): passing an IO makes splitModel use it for every part
  */
@@ -18,6 +20,7 @@ const { splitModel, createIO } = await import(SPLIT_PACK_DIST);
 const options = {
   ...(strategy ? { strategy } : {}),
   ...(flags.has('--durable') ? { durable: true } : {}),
+  ...(flags.has('--document') ? { fastPath: false } : {}),
   ...(flags.has('--general') ? { io: await createIO() } : {}),
   ...(noThumbnails ? { thumbnails: null } : {}),
 };

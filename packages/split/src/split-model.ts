@@ -143,7 +143,10 @@ export interface PackJob {
   parts: AsyncIterable<PackPart>;
   previews: PackPreviews;
   textures?: PackTextures;
-  source: NonNullable<SplitModelOptions['sourceFile']>;
+  /** The input's name, size and sha256 (a promise: the byte-level split hashes on another thread). */
+  source:
+    | NonNullable<SplitModelOptions['sourceFile']>
+    | Promise<NonNullable<SplitModelOptions['sourceFile']>>;
   credits: SourceCredits;
   plan: Pick<PartPlan, 'strategy' | 'reason' | 'sceneNote'>;
   bounds: Bounds;
@@ -164,20 +167,23 @@ export async function writeSplitPack(
   options: SplitModelOptions,
 ): Promise<Manifest> {
   const { previews, textures, plan } = job;
+  const source = Promise.resolve(job.source).then((source) => ({
+    ...source,
+    ...job.credits,
+    segmenter: options.segmenter ?? 'none',
+    taskId: options.taskId ?? null,
+    strategy: plan.strategy,
+    reason: plan.reason,
+    ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
+  }));
+  // Awaited by writePack once the parts are written; a failure before that is not unhandled.
+  source.catch(() => {});
   return writePack(dir, previews.withThumbnails(job.parts), {
     files: async (context) => [
       ...(textures?.shared?.files() ?? []).map(({ path, bytes }) => ({ path, bytes })),
       ...(await previews.files(context)),
     ],
-    source: {
-      ...job.source,
-      ...job.credits,
-      segmenter: options.segmenter ?? 'none',
-      taskId: options.taskId ?? null,
-      strategy: plan.strategy,
-      reason: plan.reason,
-      ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
-    },
+    source,
     bounds: job.bounds,
     ...(options.generator ? { generator: options.generator } : {}),
     ...(options.io ? { io: options.io } : {}),

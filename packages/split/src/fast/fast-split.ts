@@ -189,14 +189,13 @@ export async function splitFast(
       { model: modelNameOf(options.sourceFile?.file ?? opened.file), ...options.naming },
     );
     const pivot = options.pivot ?? SPLIT_DEFAULTS.pivot;
+    const hashed =
+      options.sourceFile ??
+      source.sha256().then((sha256) => ({ file: opened.file, byteLength: source.byteLength, sha256 }));
     const job: PackJob = {
       parts: fastParts(gltf, plan, names, pivot),
       previews: packPreviewsOf(fastScenes(gltf, plan), options),
-      source: options.sourceFile ?? {
-        file: opened.file,
-        byteLength: source.byteLength,
-        sha256: source.sha256(),
-      },
+      source: hashed,
       credits: sourceCredits(sourceInfoOfJson(gltf.json)),
       plan,
       bounds: sceneBoundsOf(gltf, plan),

@@ -34,7 +34,8 @@ export type PackSource = Omit<ManifestSource, 'segmenter' | 'taskId'> &
   Partial<Pick<ManifestSource, 'segmenter' | 'taskId'>>;
 
 export interface WritePackOptions {
-  source: PackSource;
+  /** What the manifest says of the source (a promise: awaited once the parts are written). */
+  source: PackSource | Promise<PackSource>;
   /** Bounds of the whole source scene, world space. */
   bounds: Bounds;
   /** Default `meshparts@<version of @meshparts/split>`. */
@@ -175,20 +176,21 @@ export async function writePack(
       await stageFile(file, bytes, 'borrowed' in part && part.borrowed === true);
     }
     await Promise.all(inFlight);
+    const source = await options.source;
     const draft: Manifest = {
       manifestVersion: MANIFEST_VERSION,
       generator,
       source: {
-        file: options.source.file,
-        byteLength: options.source.byteLength,
-        sha256: options.source.sha256,
-        segmenter: options.source.segmenter ?? 'none',
-        taskId: options.source.taskId ?? null,
-        strategy: options.source.strategy,
-        reason: options.source.reason,
-        ...(options.source.sceneNote ? { sceneNote: options.source.sceneNote } : {}),
-        ...(options.source.license ? { license: options.source.license } : {}),
-        ...(options.source.attribution ? { attribution: options.source.attribution } : {}),
+        file: source.file,
+        byteLength: source.byteLength,
+        sha256: source.sha256,
+        segmenter: source.segmenter ?? 'none',
+        taskId: source.taskId ?? null,
+        strategy: source.strategy,
+        reason: source.reason,
+        ...(source.sceneNote ? { sceneNote: source.sceneNote } : {}),
+        ...(source.license ? { license: source.license } : {}),
+        ...(source.attribution ? { attribution: source.attribution } : {}),
       },
       bounds: options.bounds,
       parts: partEntries,
