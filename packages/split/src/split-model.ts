@@ -1,28 +1,22 @@
 import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan, PlannedPart } from './detect/detect-parts.js';
-import { partNameInputs } from './detect/name-inputs.js';
-import { planParts } from './detect/plan-parts.js';
-import { ModelLimitError, NoPartsError } from './errors.js';
 import type { Bounds } from './geometry.js';
-import { sha256Hex } from './hash.js';
-import { ImageCache } from './images/image-cache.js';
-import { modelNameOf } from './model-name.js';
-import {
-  NAMING_DEFAULTS,
-  resolveLimits,
-  SPLIT_DEFAULTS,
-  type SplitOptions,
-  THUMBNAILS_DEFAULT,
-} from './options.js';
+import { type SplitOptions, THUMBNAILS_DEFAULT } from './options.js';
 import type { Manifest, Segmenter } from './pack/manifest.js';
-import { nameParts } from './pack/naming/index.js';
-import { documentScenes, PackPreviews, type PreviewScenes } from './pack/pack-previews.js';
-import { type SourceCredits, sourceCredits } from './pack/source-credits.js';
+import { PackPreviews, type PreviewScenes } from './pack/pack-previews.js';
+import type { SourceCredits } from './pack/source-credits.js';
 import { writePack } from './pack/write-pack.js';
-import { type PackPart, splitParts } from './parts/split-parts.js';
-import { PackTextures } from './parts/textures/pack-textures.js';
-import { loadModel, parseModel, type ReadModel } from './read/read-model.js';
-import { sceneBounds } from './scene.js';
+import type { PackPart } from './parts/split-parts.js';
+import type { PackTextures } from './parts/textures/pack-textures.js';
+import type { ReadModel } from './read/read-model.js';
+
+/**
+ * `@meshparts/split/split-model`: {@link splitModel}, and what its two ways of splitting share. Light
+ * on purpose: the byte-level split (fast/) and the Document path (split-document.ts, with
+ * glTF-Transform's reader, detection and the part encoders) are loaded when a model needs them, so
+ * that `meshparts split` of a plain segmented GLB loads neither detection nor the reader (~90 ms of
+ * its start-up).
+ */
 
 /** The options of {@link splitModel}: how to cut ({@link SplitOptions}) and what the manifest records. */
 export interface SplitModelOptions extends SplitOptions {
@@ -74,69 +68,7 @@ export interface SplitModelResult {
   dir: string;
 }
 
-/** A PartPlan as {@link PlanSummary}. */
-function summaryOf(plan: PartPlan): PlanSummary {
-  const { parts, scene: _scene, needsLabels: _needsLabels, ...rest } = plan;
-  return {
-    ...rest,
-    parts: parts.map(({ id, sourceName, sourceNames, parent }) => ({
-      id,
-      sourceName,
-      ...(sourceNames ? { sourceNames } : {}),
-      parent,
-    })),
-  };
-}
-
 export { modelNameOf } from './model-name.js';
-
-/**
- * Plans and names an already-read model's parts (label strategies rebuild its document in place).
- * Shared by splitModel and inspectModel, so that inspect reports exactly what split writes.
- */
-export async function planAndName(
-  model: Pick<ReadModel, 'document' | 'file'>,
-  options: SplitOptions & { sourceFile?: { file: string } },
-): Promise<{ plan: PartPlan; names: string[] }> {
-  const plan = await planParts(model.document, options);
-  if (plan.parts.length === 0) {
-    throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
-  }
-  const { maxParts } = resolveLimits(options.limits);
-  if (plan.parts.length > maxParts) {
-    throw new ModelLimitError(
-      model.file,
-      `${model.file} splits into ${plan.parts.length} parts, over the limit of ${maxParts} (--max-parts)`,
-      'maxParts',
-      plan.parts.length,
-      maxParts,
-    );
-  }
-  const inputs = await partNameInputs(
-    model.document,
-    plan,
-    options.naming?.template ?? NAMING_DEFAULTS.template,
-  );
-  const names = nameParts(inputs, {
-    model: modelNameOf(options.sourceFile?.file ?? model.file),
-    ...options.naming,
-  });
-  return { plan, names };
-}
-
-/** The size and sha256 the manifest records of the input (or the caller's `sourceFile`). */
-function sourceFileOf(
-  model: { file: string; bytes: Uint8Array },
-  options: SplitModelOptions,
-): NonNullable<SplitModelOptions['sourceFile']> {
-  return (
-    options.sourceFile ?? {
-      file: model.file,
-      byteLength: model.bytes.byteLength,
-      sha256: sha256Hex(model.bytes),
-    }
-  );
-}
 
 /** What both ways of splitting hand to the pack writer. */
 export interface PackJob {
@@ -205,57 +137,17 @@ export async function splitModel(
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) return splitDocument(input, dir, options);
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+    const { splitDocument } = await import('./split-document.js');
+    return splitDocument(input, dir, options);
+  }
   if (options.fastPath !== false) {
     const fast = await import('./fast/fast-split.js');
     const result = await fast.splitFast(input, dir, options);
     if (result) return result;
   }
+  const { loadModel, parseModel } = await import('./read/read-model.js');
   const loaded = await loadModel(input, options.limits ? { limits: options.limits } : {});
+  const { splitDocument } = await import('./split-document.js');
   return splitDocument(await parseModel(loaded, options.logger), dir, options);
-}
-
-/** splitModel through a glTF-Transform Document. */
-async function splitDocument(
-  model: ReadModel,
-  dir: string,
-  options: SplitModelOptions,
-): Promise<SplitModelResult> {
-  const source = sourceFileOf(model, options);
-  // The file's bytes are not kept: once parsed they are a second copy of the model, and letting them
-  // go before the parts are made lowers a split's peak memory by the file's size (BENCHMARKS.md,
-  // target 1). A caller that passes a ReadModel keeps its own reference, of course.
-  const { document, file } = model;
-  const bounds = sceneBounds(document);
-  const { plan, names } = await planAndName({ document, file }, options);
-  // Parts are made one at a time as the pack is written: one part in memory, not all of them. A
-  // caller's own IO means its writer settings: every part then goes through glTF-Transform's writer.
-  // One decode per image for the whole pack: the crops of every part and the thumbnails share it.
-  const images = new ImageCache();
-  const textures = new PackTextures({
-    mode: options.textures ?? SPLIT_DEFAULTS.textures,
-    format: options.textureFormat ?? SPLIT_DEFAULTS.textureFormat,
-    webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
-    images,
-  });
-  const parts = splitParts(document, plan, {
-    pivot: options.pivot ?? SPLIT_DEFAULTS.pivot,
-    names,
-    direct: options.io === undefined,
-    textures,
-  });
-  const manifest = await writeSplitPack(
-    dir,
-    {
-      parts,
-      previews: packPreviewsOf(documentScenes(document, plan, images), options),
-      textures,
-      source,
-      credits: sourceCredits(document),
-      plan,
-      bounds,
-    },
-    options,
-  );
-  return { manifest, plan: summaryOf(plan), dir };
 }

@@ -69,7 +69,7 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
   await assertCanCreate(flags.out).catch((error: unknown) => {
     throw new UsageError(`cannot write the pack to ${flags.out}: ${(error as Error).message}`);
   });
-  const { splitModel } = await import('@meshparts/split/pack');
+  const { splitModel } = await import('@meshparts/split/split-model');
   const { manifest, plan, dir } = await splitModel(model, flags.out, { ...options, logger });
   if (output.json) {
     output.writeJson({ dir, manifest });

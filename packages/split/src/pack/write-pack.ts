@@ -6,7 +6,6 @@ import type { Bounds } from '../geometry.js';
 import { sha256Hex } from '../hash.js';
 import type { SplitPart } from '../parts/general-part.js';
 import type { PackPart } from '../parts/split-parts.js';
-import { codecNeedsOf, createIO } from '../read/read-model.js';
 import { DEFAULT_GENERATOR } from '../version.js';
 import { syncDir, writeNewFile } from './durable-files.js';
 import {
@@ -102,6 +101,8 @@ export async function writePack(
   let io = options.io;
   const encodeDocument = async (part: SplitPart): Promise<Uint8Array> => {
     // Parts carry the source's compression extensions: the first one tells which encoders to load.
+    // The codecs (and glTF-Transform's extensions) load only for a pack with Document parts.
+    const { codecNeedsOf, createIO } = await import('../read/codecs.js');
     io ??= await createIO({ ...codecNeedsOf(part.document), encode: true });
     try {
       return await io.writeBinary(part.document);

@@ -1,0 +1,131 @@
+import type { PartPlan } from './detect/detect-parts.js';
+import { partNameInputs } from './detect/name-inputs.js';
+import { planParts } from './detect/plan-parts.js';
+import { ModelLimitError, NoPartsError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { ImageCache } from './images/image-cache.js';
+import { modelNameOf } from './model-name.js';
+import { NAMING_DEFAULTS, resolveLimits, SPLIT_DEFAULTS, type SplitOptions } from './options.js';
+import { nameParts } from './pack/naming/index.js';
+import { documentScenes } from './pack/pack-previews.js';
+import { sourceCredits } from './pack/source-credits.js';
+import { splitParts } from './parts/split-parts.js';
+import { PackTextures } from './parts/textures/pack-textures.js';
+import type { ReadModel } from './read/read-model.js';
+import { sceneBounds } from './scene.js';
+import {
+  type PlanSummary,
+  packPreviewsOf,
+  type SplitModelOptions,
+  type SplitModelResult,
+  writeSplitPack,
+} from './split-model.js';
+
+/** splitModel's Document path: a model read into a glTF-Transform Document, planned, named and split. */
+
+/** A PartPlan as {@link PlanSummary}. */
+function summaryOf(plan: PartPlan): PlanSummary {
+  const { parts, scene: _scene, needsLabels: _needsLabels, ...rest } = plan;
+  return {
+    ...rest,
+    parts: parts.map(({ id, sourceName, sourceNames, parent }) => ({
+      id,
+      sourceName,
+      ...(sourceNames ? { sourceNames } : {}),
+      parent,
+    })),
+  };
+}
+
+/**
+ * Plans and names an already-read model's parts (label strategies rebuild its document in place).
+ * Shared by splitModel and inspectModel, so that inspect reports exactly what split writes.
+ */
+export async function planAndName(
+  model: Pick<ReadModel, 'document' | 'file'>,
+  options: SplitOptions & { sourceFile?: { file: string } },
+): Promise<{ plan: PartPlan; names: string[] }> {
+  const plan = await planParts(model.document, options);
+  if (plan.parts.length === 0) {
+    throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
+  }
+  const { maxParts } = resolveLimits(options.limits);
+  if (plan.parts.length > maxParts) {
+    throw new ModelLimitError(
+      model.file,
+      `${model.file} splits into ${plan.parts.length} parts, over the limit of ${maxParts} (--max-parts)`,
+      'maxParts',
+      plan.parts.length,
+      maxParts,
+    );
+  }
+  const inputs = await partNameInputs(
+    model.document,
+    plan,
+    options.naming?.template ?? NAMING_DEFAULTS.template,
+  );
+  const names = nameParts(inputs, {
+    model: modelNameOf(options.sourceFile?.file ?? model.file),
+    ...options.naming,
+  });
+  return { plan, names };
+}
+
+/** The size and sha256 the manifest records of the input (or the caller's `sourceFile`). */
+function sourceFileOf(
+  model: { file: string; bytes: Uint8Array },
+  options: SplitModelOptions,
+): NonNullable<SplitModelOptions['sourceFile']> {
+  return (
+    options.sourceFile ?? {
+      file: model.file,
+      byteLength: model.bytes.byteLength,
+      sha256: sha256Hex(model.bytes),
+    }
+  );
+}
+
+/** splitModel through a glTF-Transform Document. */
+export async function splitDocument(
+  model: ReadModel,
+  dir: string,
+  options: SplitModelOptions,
+): Promise<SplitModelResult> {
+  const source = sourceFileOf(model, options);
+  // The file's bytes are not kept: once parsed they are a second copy of the model, and letting them
+  // go before the parts are made lowers a split's peak memory by the file's size (BENCHMARKS.md,
+  // target 1). A caller that passes a ReadModel keeps its own reference, of course.
+  const { document, file } = model;
+  const bounds = sceneBounds(document);
+  const { plan, names } = await planAndName({ document, file }, options);
+  // Parts are made one at a time as the pack is written: one part in memory, not all of them. A
+  // caller's own IO means its writer settings: every part then goes through glTF-Transform's writer.
+  // One decode per image for the whole pack: the crops of every part and the thumbnails share it.
+  const images = new ImageCache();
+  const textures = new PackTextures({
+    mode: options.textures ?? SPLIT_DEFAULTS.textures,
+    format: options.textureFormat ?? SPLIT_DEFAULTS.textureFormat,
+    webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
+    images,
+  });
+  const parts = splitParts(document, plan, {
+    pivot: options.pivot ?? SPLIT_DEFAULTS.pivot,
+    names,
+    direct: options.io === undefined,
+    textures,
+  });
+  const manifest = await writeSplitPack(
+    dir,
+    {
+      parts,
+      previews: packPreviewsOf(documentScenes(document, plan, images), options),
+      textures,
+      source,
+      credits: sourceCredits(document),
+      plan,
+      bounds,
+    },
+    options,
+  );
+  return { manifest, plan: summaryOf(plan), dir };
+}
