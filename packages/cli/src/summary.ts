@@ -1,7 +1,8 @@
-import { formatTable, printable } from './output.js';
+import { printable } from './output.js';
 import type { ModelErrorCode } from './pipeline/errors.js';
 import type { ModelResult } from './pipeline/events.js';
 import type { PipelineRun, UnknownOutcome } from './pipeline/run-pipeline.js';
+import { formatTable } from './table.js';
 
 /**
  * The end-of-run summary (stderr) and the `--json` document (stdout). The JSON shape is part of the

@@ -1,12 +1,12 @@
 import { PassThrough } from 'node:stream';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { formatTable } from '../src/output.js';
 import { ModelError } from '../src/pipeline/errors.js';
 import type { ModelResult, PipelineEvent } from '../src/pipeline/events.js';
 import type { PipelineRun } from '../src/pipeline/run-pipeline.js';
 import { createProgressReporter, describe as describeEvent } from '../src/progress.js';
 import { formatDuration, runJson, summaryTable } from '../src/summary.js';
+import { formatTable } from '../src/table.js';
 
 const model = (slug: string, file = `models/${slug}.glb`) => ({ file, slug, sha256: slug.padEnd(64, '0') });
 

@@ -1,7 +1,7 @@
 import type { InspectReport } from '@meshparts/split/inspect';
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { formatTable, type Output, printable } from '../output.js';
+import { type Output, printable } from '../output.js';
 import { action, type CliRun } from './index.js';
 import { onePartHint } from './one-part-hint.js';
 import {
@@ -83,6 +83,7 @@ async function inspectCommand(output: Output, model: string, flags: SplitFlags):
     ...choices(report),
     ...onePartHint(flags.strategy, report.strategy, report.parts.length),
   ];
+  const { formatTable } = await import('../table.js');
   const table = formatTable(
     ['#', 'name', 'source name', 'id', 'vertices', 'triangles', 'placements', 'parent'],
     report.parts.map((part, i) => [

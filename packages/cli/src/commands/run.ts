@@ -3,9 +3,7 @@ import { apiContext, segmenterOf } from '../api-context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { type Output, printable } from '../output.js';
 import type { SegmenterName } from '../pipeline/events.js';
-import { createProgressReporter } from '../progress.js';
 import { shortPath } from '../short-path.js';
-import { balanceCovers, failureLines, nextSteps, planTable, runJson, summaryTable } from '../summary.js';
 import { action, type CliRun } from './index.js';
 import { withInterrupt } from './interrupt.js';
 import {
@@ -75,6 +73,11 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
   const { segmenter, line } = segmenterOf(flags.segmenter, context);
   const split = await splitOptionsFrom(flags);
   const { runPipeline } = await import('../pipeline/run-pipeline.js');
+  // Progress and tables (log-update, string-width) load here, not when the command registers.
+  const { createProgressReporter } = await import('../progress.js');
+  const { balanceCovers, failureLines, nextSteps, planTable, runJson, summaryTable } = await import(
+    '../summary.js'
+  );
   // Debug log lines would tear through progress bars: --debug gets plain lines.
   const reporter = createProgressReporter({
     stream: output.stderr,

@@ -3,7 +3,6 @@ import { apiContext, segmenterOf } from '../api-context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { type Output, printable } from '../output.js';
 import type { SegmenterName } from '../pipeline/events.js';
-import { createProgressReporter } from '../progress.js';
 import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
 import { action, type CliRun } from './index.js';
@@ -89,6 +88,7 @@ async function segmentCommand(
   }
   const split = await splitOptionsFrom(flags);
   const { segmentModel } = await import('../pipeline/segment-model.js');
+  const { createProgressReporter } = await import('../progress.js');
   const reporter = createProgressReporter({ stream: output.stderr, quiet: output.quiet, plain: true });
   const result = await withInterrupt((signal) =>
     segmentModel({

@@ -57,6 +57,12 @@ export interface BinReader {
   binOffset: number;
   /** Holds what the part being made reads (reset for every part: fast-split.ts). */
   part: PartArena;
+  /**
+   * The interleaved rows the part being made has read (cleared with the arena), by view, first row
+   * and row count: the attributes of one primitive share their rows, which are read once, not once
+   * per attribute.
+   */
+  partRows: Map<string, Uint8Array>;
   /** Holds one accessor's values for one pass (the checks), reset before each. */
   scratch: PartArena;
 }
@@ -68,9 +74,12 @@ export class FastAccessor implements AccessorLike {
   readonly #bin: BinReader;
   #array: TypedArray | undefined;
 
-  constructor(def: Json, view: Json, bin: BinReader) {
+  readonly #viewIndex: number;
+
+  constructor(def: Json, view: Json, viewIndex: number, bin: BinReader) {
     this.#def = def;
     this.#view = view;
+    this.#viewIndex = viewIndex;
     this.#bin = bin;
   }
 
@@ -126,7 +135,23 @@ export class FastAccessor implements AccessorLike {
    */
   borrowBytes(): StridedBytes {
     const { offset, span, elementBytes, stride } = this.#layout();
-    return { bytes: this.#bin.source.read(offset, span, this.#bin.part), byteStride: stride ?? elementBytes };
+    const bin = this.#bin;
+    if (stride === undefined)
+      return { bytes: bin.source.read(offset, span, bin.part), byteStride: elementBytes };
+    // The whole rows the accessor lies in: every attribute of the primitive lies in the same ones.
+    const within = (this.#def.byteOffset as number | undefined) ?? 0;
+    const firstRow = Math.floor(within / stride) * stride;
+    const viewLength = this.#view.byteLength as number;
+    const count = this.getCount();
+    const key = `${this.#viewIndex}:${firstRow}:${count}`;
+    let rows = bin.partRows.get(key);
+    if (!rows) {
+      const start = offset - within + firstRow;
+      rows = bin.source.read(start, Math.min(stride * count, viewLength - firstRow), bin.part);
+      bin.partRows.set(key, rows);
+    }
+    const at = within - firstRow;
+    return { bytes: rows.subarray(at, at + span), byteStride: stride };
   }
 
   /**
@@ -309,7 +334,7 @@ export class FastGltf {
 
   constructor(json: Json, source: ByteSource, binOffset: number) {
     this.json = json;
-    this.bin = { source, binOffset, part: new PartArena(), scratch: new PartArena() };
+    this.bin = { source, binOffset, part: new PartArena(), partRows: new Map(), scratch: new PartArena() };
     this.#parents = new Map();
     for (const [i, node] of this.list('nodes').entries()) {
       for (const child of (node.children as number[] | undefined) ?? []) this.#parents.set(child, i);
@@ -325,7 +350,8 @@ export class FastGltf {
     let accessor = this.#accessors.get(index);
     if (!accessor) {
       const def = this.list('accessors')[index]!;
-      accessor = new FastAccessor(def, this.list('bufferViews')[def.bufferView as number]!, this.bin);
+      const view = def.bufferView as number;
+      accessor = new FastAccessor(def, this.list('bufferViews')[view]!, view, this.bin);
       this.#accessors.set(index, accessor);
     }
     return accessor;

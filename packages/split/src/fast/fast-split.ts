@@ -74,6 +74,7 @@ async function* fastParts(
   const output = new PartArena();
   for (const [i, part] of plan.parts.entries()) {
     gltf.bin.part.reset();
+    gltf.bin.partRows.clear();
     output.reset();
     const [first, ...others] = part.nodes as [number, ...number[]];
     const positions = positionsOf(plan, part);
