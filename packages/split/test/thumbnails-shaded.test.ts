@@ -20,7 +20,10 @@ function sphereMesh(rings: number, segments: number, center: readonly number[]):
       const bump = 1 + 0.05 * Math.sin(7 * theta) * Math.cos(5 * phi);
       const n = [Math.sin(theta) * Math.cos(phi), Math.cos(theta), -Math.sin(theta) * Math.sin(phi)];
       const v = r * (segments + 1) + s;
-      positions.set(n.map((x, i) => center[i]! + x * bump), v * 3);
+      positions.set(
+        n.map((x, i) => center[i]! + x * bump),
+        v * 3,
+      );
       normals.set(n, v * 3);
     }
   }
@@ -120,6 +123,8 @@ describe('the shaded 2 × 2 rasterizer', () => {
     expect(drawsShadedQuad(quad, prepare({ ...quadMesh(), alphaMode: 'MASK' }))).toBe(false);
     const colors = new Float32Array(4 * 4).fill(1);
     expect(drawsShadedQuad(quad, prepare({ ...quadMesh(), colors }))).toBe(false);
-    expect(drawsShadedQuad(quad, prepare({ ...quadMesh(), texture: { image: quadrantsImage() } }))).toBe(false);
+    expect(drawsShadedQuad(quad, prepare({ ...quadMesh(), texture: { image: quadrantsImage() } }))).toBe(
+      false,
+    );
   });
 });
