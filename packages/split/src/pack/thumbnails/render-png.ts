@@ -35,8 +35,9 @@ export async function renderThumbnailScenePng(
   const cache = options.cache ?? new ThumbnailCache();
   const target = drawThumbnail(scene, options.cache ? options : { ...options, cache });
   const rows = cache.acquireRows(scanlineBytes(size, size));
-  // Filter bytes stay 0 (none); pixels nothing covers stay 0 (transparent).
-  target?.resolveInto(rows, 1, 1 + size * 4);
+  // Filter bytes stay 0 (none); every pixel is written (transparent where nothing is drawn).
+  if (target) target.resolveInto(rows, 1, 1 + size * 4);
+  else rows.fill(0);
   try {
     return await encodeScanlines(rows, size, size);
   } finally {

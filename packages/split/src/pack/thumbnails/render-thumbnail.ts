@@ -2,6 +2,7 @@ import type { DecodedImage } from '../../images/index.js';
 import { frameThumbnail, usedVertices } from './camera.js';
 import { PreparedMesh } from './prepared-mesh.js';
 import { drawTriangles } from './rasterizer.js';
+import { drawShadedQuad, drawsShadedQuad } from './rasterizer-shaded.js';
 import type { RenderTarget } from './render-target.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailScene } from './thumbnail-scene.js';
@@ -84,7 +85,9 @@ export function drawThumbnail(
       return;
     }
     const prepared = new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps, cache.vertices, cache.shades);
-    drawTriangles(target, prepared, null, 0, Math.floor(mesh.indices.length / 3));
+    const count = Math.floor(mesh.indices.length / 3);
+    if (drawsShadedQuad(target, prepared)) drawShadedQuad(target, prepared, 0, count);
+    else drawTriangles(target, prepared, null, 0, count);
   });
   if (blended.length > 0) drawBlended(target, blended);
   return target;

@@ -37,13 +37,15 @@ export class ThumbnailCache {
   }
 
   /**
-   * A zeroed buffer of `bytes` for a thumbnail's PNG rows, from those {@link releaseRows} gave back
-   * when there is one: a fresh quarter-megabyte array per thumbnail costs more (zeroed pages, page
-   * faults, garbage collection) than drawing a small part.
+   * A buffer of `bytes` for a thumbnail's PNG rows, from those {@link releaseRows} gave back when
+   * there is one: a fresh quarter-megabyte array per thumbnail costs more (zeroed pages, page faults,
+   * garbage collection) than drawing a small part. Not cleared: it may hold an earlier thumbnail's
+   * pixels (RenderTarget.resolveInto writes every pixel). Its filter bytes are 0 as long as nobody
+   * writes them.
    */
   acquireRows(bytes: number): Uint8Array {
     const rows = this.#rows.pop();
-    if (rows?.byteLength === bytes) return rows.fill(0);
+    if (rows?.byteLength === bytes) return rows;
     return new Uint8Array(bytes);
   }
 
