@@ -65,6 +65,8 @@ export interface BinReader {
   partRows: Map<string, Uint8Array>;
   /** Holds one accessor's values for one pass (the checks), reset before each. */
   scratch: PartArena;
+  /** Holds what a thumbnail's scene reads of a primitive before placing it (reset for each). */
+  scene: PartArena;
 }
 
 /** An accessor of the GLB: its metadata from the JSON, its values read from the BIN chunk on demand. */
@@ -334,7 +336,14 @@ export class FastGltf {
 
   constructor(json: Json, source: ByteSource, binOffset: number) {
     this.json = json;
-    this.bin = { source, binOffset, part: new PartArena(), partRows: new Map(), scratch: new PartArena() };
+    this.bin = {
+      source,
+      binOffset,
+      part: new PartArena(),
+      partRows: new Map(),
+      scratch: new PartArena(),
+      scene: new PartArena(),
+    };
     this.#parents = new Map();
     for (const [i, node] of this.list('nodes').entries()) {
       for (const child of (node.children as number[] | undefined) ?? []) this.#parents.set(child, i);

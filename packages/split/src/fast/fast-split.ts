@@ -1,6 +1,6 @@
 import type { mat4 } from '@gltf-transform/core';
 import { type Bounds, emptyBounds, finiteBounds } from '../geometry.js';
-import { IDENTITY, multiply } from '../math.js';
+import { IDENTITY, isIdentity, multiply } from '../math.js';
 import { modelNameOf } from '../model-name.js';
 import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
 import { nameParts } from '../pack/naming/index.js';
@@ -102,7 +102,12 @@ async function* fastParts(
 const TRIANGLE_MODES = new Set([4, 5, 6]);
 
 /** A primitive's thumbnail meshes under a node's world matrix: document-scene.ts's static case. */
-function primitiveMeshes(primitive: FastPrimitive, world: mat4, thumbnails: Thumbnails): ThumbnailMesh[] {
+function primitiveMeshes(
+  gltf: FastGltf,
+  primitive: FastPrimitive,
+  world: mat4,
+  thumbnails: Thumbnails,
+): ThumbnailMesh[] {
   const mode = primitive.getMode();
   if (!TRIANGLE_MODES.has(mode)) return [];
   const position = primitive.getAttribute('POSITION');
@@ -116,13 +121,23 @@ function primitiveMeshes(primitive: FastPrimitive, world: mat4, thumbnails: Thum
   const material = primitive.getMaterial();
   const color = primitive.getAttribute('COLOR_0');
   const normal = primitive.getAttribute('NORMAL');
+  const matrix = multiply(world, IDENTITY);
+  // Positions are placed into new arrays, and so are normals under any matrix but the identity:
+  // those are read into reused memory (the scene arena), not copied first (see ByteSource).
+  const arena = gltf.bin.scene;
+  arena.reset();
+  const floats = normal && normal.getComponentType() === 5126 && normal.getElementSize() === 3;
   return thumbnails.staticMeshes(
     {
       triangles,
-      positions: position.getArray() as Float32Array,
-      normals: normal ? thumbnails.floatArray(normal, 3) : null,
+      positions: position.values(arena) as Float32Array,
+      normals: !normal
+        ? null
+        : floats && !isIdentity(matrix)
+          ? (normal.values(arena) as Float32Array)
+          : thumbnails.floatArray(normal, 3),
       colors: color ? thumbnails.colorArray(color) : null,
-      matrices: [multiply(world, IDENTITY)],
+      matrices: [matrix],
     },
     material ? thumbnails.factorLook(material, false) : {},
   );
@@ -143,7 +158,7 @@ function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
       for (const node of nodes) {
         const primitives = index === null ? gltf.primitives(meshOf(node)) : plan.parts[index]!.primitives;
         for (const primitive of primitives) {
-          meshes.push(...primitiveMeshes(primitive, gltf.worldMatrix(node), thumbnails));
+          meshes.push(...primitiveMeshes(gltf, primitive, gltf.worldMatrix(node), thumbnails));
           primitive.release();
         }
       }
