@@ -138,45 +138,56 @@ export class FastAccessor implements AccessorLike {
   borrowBytes(): StridedBytes {
     const { offset, span, elementBytes, stride } = this.#layout();
     const bin = this.#bin;
-    if (stride === undefined)
-      return { bytes: bin.source.read(offset, span, bin.part), byteStride: elementBytes };
-    // The whole rows the accessor lies in: every attribute of the primitive lies in the same ones.
+    // Packed data, and the whole rows interleaved data lies in (every attribute of the primitive lies
+    // in the same ones): read once per part, then found here by the encoder and the thumbnail alike.
     const within = (this.#def.byteOffset as number | undefined) ?? 0;
-    const firstRow = Math.floor(within / stride) * stride;
-    const viewLength = this.#view.byteLength as number;
-    const count = this.getCount();
-    const key = `${this.#viewIndex}:${firstRow}:${count}`;
+    const firstRow = stride === undefined ? within : Math.floor(within / stride) * stride;
+    const length =
+      stride === undefined
+        ? span
+        : Math.min(stride * this.getCount(), (this.#view.byteLength as number) - firstRow);
+    const key = `${this.#viewIndex}:${firstRow}:${length}`;
     let rows = bin.partRows.get(key);
     if (!rows) {
-      const start = offset - within + firstRow;
-      rows = bin.source.read(start, Math.min(stride * count, viewLength - firstRow), bin.part);
+      rows = bin.source.read(offset - within + firstRow, length, bin.part);
       bin.partRows.set(key, rows);
     }
     const at = within - firstRow;
-    return { bytes: rows.subarray(at, at + span), byteStride: stride };
+    return { bytes: rows.subarray(at, at + span), byteStride: stride ?? elementBytes };
   }
 
   /**
    * The values, tightly packed, as glTF-Transform's reader makes them (interleaved data de-interleaved
-   * bytes for bytes, not through a DataView as the reader does, which gives the same values), in
-   * `arena`'s memory: valid until it is reset.
+   * bytes for bytes, not through a DataView as the reader does, which gives the same values), from
+   * `bytes` (as {@link borrowBytes} gives them) into `arena`'s memory when they are not already packed
+   * and aligned: valid until the arena, or the part's, is reset.
    */
-  values(arena: PartArena): TypedArray {
-    const { offset, span, elementBytes, stride, Type } = this.#layout();
+  #valuesOf({ bytes, byteStride }: StridedBytes, arena: PartArena): TypedArray {
+    const { elementBytes, Type } = this.#layout();
     const count = this.getCount();
-    const bytes = this.#bin.source.read(offset, span, arena);
-    if (stride === undefined && bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0) {
+    if (byteStride === elementBytes && bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0) {
       return new Type(bytes.buffer, bytes.byteOffset, count * this.getElementSize());
     }
     const out = arena.take(count * elementBytes);
-    copyStrided(bytes, stride ?? elementBytes, out, 0, elementBytes, elementBytes, count);
+    copyStrided(bytes, byteStride, out, 0, elementBytes, elementBytes, count);
     return new Type(out.buffer, out.byteOffset, count * this.getElementSize());
   }
 
-  /** {@link values} for one pass: the scratch arena is reset first. */
+  /** The values of the part being made (read once per part: {@link borrowBytes}), in `arena` if copied. */
+  values(arena: PartArena): TypedArray {
+    return this.#valuesOf(this.borrowBytes(), arena);
+  }
+
+  /**
+   * The values for one pass over every mesh (the checks, before any part is made): read straight
+   * from the model into the scratch arena, which is reset first.
+   */
   scan(): TypedArray {
-    this.#bin.scratch.reset();
-    return this.values(this.#bin.scratch);
+    const { offset, span, elementBytes, stride } = this.#layout();
+    const scratch = this.#bin.scratch;
+    scratch.reset();
+    const bytes = this.#bin.source.read(offset, span, scratch);
+    return this.#valuesOf({ bytes, byteStride: stride ?? elementBytes }, scratch);
   }
 
   /**
@@ -184,7 +195,9 @@ export class FastAccessor implements AccessorLike {
    * {@link release}: the byte-level split releases a part's arrays once its thumbnail's scene is made.
    */
   getArray(): TypedArray {
-    this.#array ??= this.scan().slice();
+    const scratch = this.#bin.scratch;
+    scratch.reset();
+    this.#array ??= this.values(scratch).slice();
     return this.#array;
   }
 

@@ -72,8 +72,8 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** Why the options need the Document path, or null. */
-function optionsDecline(options: SplitModelOptions): string | null {
+/** Why the options need the Document path, or null (decided before the file is opened). */
+export function optionsDecline(options: SplitModelOptions): string | null {
   const strategy = options.strategy ?? SPLIT_DEFAULTS.strategy;
   if (strategy !== 'auto' && strategy !== 'nodes') return `the ${strategy} strategy`;
   try {

@@ -22,7 +22,7 @@ import {
 } from '../split-model.js';
 import { PartArena } from './byte-source.js';
 import { type FastAccessor, FastGltf, type FastPrimitive } from './fast-gltf.js';
-import { type FastPlan, planFast } from './fast-plan.js';
+import { type FastPlan, optionsDecline, planFast } from './fast-plan.js';
 import { openGlb } from './open-glb.js';
 
 /**
@@ -158,6 +158,12 @@ function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
       for (const node of nodes) {
         const primitives = index === null ? gltf.primitives(meshOf(node)) : plan.parts[index]!.primitives;
         for (const primitive of primitives) {
+          // A part's scene reads what its file was just made from; the whole model's, after the last
+          // part, reads each primitive anew into the part arena, emptied for each.
+          if (index === null) {
+            gltf.bin.part.reset();
+            gltf.bin.partRows.clear();
+          }
           meshes.push(...primitiveMeshes(gltf, primitive, gltf.worldMatrix(node), thumbnails));
           primitive.release();
         }
@@ -186,6 +192,11 @@ export async function splitFast(
   dir: string,
   options: SplitModelOptions,
 ): Promise<SplitModelResult | null> {
+  const declined = optionsDecline(options);
+  if (declined) {
+    options.logger?.debug(`splitModel: the Document path (the byte-level split declines: ${declined})`);
+    return null;
+  }
   const opened = await openGlb(input, options.limits);
   if (!opened) return null;
   const { source } = opened;
