@@ -1,3 +1,4 @@
+import type { Document } from '@gltf-transform/core';
 import type { PartPlan } from './detect/detect-parts.js';
 import { partNameInputs } from './detect/name-inputs.js';
 import { planParts } from './detect/plan-parts.js';
@@ -72,30 +73,48 @@ export async function planAndName(
 }
 
 /** The size and sha256 the manifest records of the input (or the caller's `sourceFile`). */
-function sourceFileOf(
-  model: { file: string; bytes: Uint8Array },
+/** What the Document path keeps of its input: the document, the file name, its size and sha256. */
+export interface DocumentSource {
+  document: Document;
+  file: string;
+  source: NonNullable<SplitModelOptions['sourceFile']>;
+}
+
+/**
+ * A read model reduced to what the split keeps: the bytes are hashed and let go. Once parsed they are
+ * a second copy of the model, and letting them go before the parts are made lowers a split's peak
+ * memory by the file's size (BENCHMARKS.md, table 2). A caller that passes a ReadModel keeps its own
+ * reference, of course.
+ */
+export function documentSourceOf(model: ReadModel, options: SplitModelOptions): DocumentSource {
+  const source = options.sourceFile ?? {
+    file: model.file,
+    byteLength: model.bytes.byteLength,
+    sha256: sha256Hex(model.bytes),
+  };
+  return { document: model.document, file: model.file, source };
+}
+
+/**
+ * Reads a model for the Document path (see {@link documentSourceOf}); no reference to its bytes
+ * outlives this call.
+ */
+export async function readDocumentSource(
+  input: string | Uint8Array,
   options: SplitModelOptions,
-): NonNullable<SplitModelOptions['sourceFile']> {
-  return (
-    options.sourceFile ?? {
-      file: model.file,
-      byteLength: model.bytes.byteLength,
-      sha256: sha256Hex(model.bytes),
-    }
-  );
+): Promise<DocumentSource> {
+  const { loadModel, parseModel } = await import('./read/read-model.js');
+  const loaded = await loadModel(input, options.limits ? { limits: options.limits } : {});
+  return documentSourceOf(await parseModel(loaded, options.logger), options);
 }
 
 /** splitModel through a glTF-Transform Document. */
 export async function splitDocument(
-  model: ReadModel,
+  model: DocumentSource,
   dir: string,
   options: SplitModelOptions,
 ): Promise<SplitModelResult> {
-  const source = sourceFileOf(model, options);
-  // The file's bytes are not kept: once parsed they are a second copy of the model, and letting them
-  // go before the parts are made lowers a split's peak memory by the file's size (BENCHMARKS.md,
-  // target 1). A caller that passes a ReadModel keeps its own reference, of course.
-  const { document, file } = model;
+  const { document, file, source } = model;
   const bounds = sceneBounds(document);
   const { plan, names } = await planAndName({ document, file }, options);
   // Parts are made one at a time as the pack is written: one part in memory, not all of them. A

@@ -138,16 +138,14 @@ export async function splitModel(
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    const { splitDocument } = await import('./split-document.js');
-    return splitDocument(input, dir, options);
+    const { documentSourceOf, splitDocument } = await import('./split-document.js');
+    return splitDocument(documentSourceOf(input, options), dir, options);
   }
   if (options.fastPath !== false) {
     const fast = await import('./fast/fast-split.js');
     const result = await fast.splitFast(input, dir, options);
     if (result) return result;
   }
-  const { loadModel, parseModel } = await import('./read/read-model.js');
-  const loaded = await loadModel(input, options.limits ? { limits: options.limits } : {});
-  const { splitDocument } = await import('./split-document.js');
-  return splitDocument(await parseModel(loaded, options.logger), dir, options);
+  const { readDocumentSource, splitDocument } = await import('./split-document.js');
+  return splitDocument(await readDocumentSource(input, options), dir, options);
 }
