@@ -278,8 +278,23 @@ describe('meshparts split', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout).manifest.parts).toHaveLength(2);
+    // TwoCubes is split at the byte level (no Document): its plan and parts are logged all the same.
+    expect(stderr).toMatch(/debug: splitModel: the byte-level split: nodes \(the scene has 2 mesh nodes/);
+    expect(stderr).toMatch(/debug: byte-level split: CubeA \(node0\): \d+ vertices, \d+ triangles/);
+  });
+
+  it('logs the Document path the same way for a model the byte-level split leaves to it', () => {
+    const { code, stderr } = meshparts(
+      '--debug',
+      'split',
+      join(FIXTURES, 'BoxAnimated.glb'),
+      '-o',
+      join(work, 'debug-document'),
+      '--json',
+    );
+    expect(code).toBe(0);
     expect(stderr).toMatch(/debug: planParts: nodes/);
-    expect(stderr).toMatch(/debug: splitParts: CubeA/);
+    expect(stderr).toMatch(/debug: splitParts: /);
   });
 
   it('documents itself with examples', () => {

@@ -1,4 +1,4 @@
-import type { mat4 } from '@gltf-transform/core';
+import type { ILogger, mat4 } from '@gltf-transform/core';
 import { type Bounds, emptyBounds, finiteBounds } from '../geometry.js';
 import { IDENTITY, isIdentity, multiply } from '../math.js';
 import { modelNameOf } from '../model-name.js';
@@ -65,6 +65,7 @@ async function* fastParts(
   plan: FastPlan,
   names: readonly string[],
   pivot: PivotMode,
+  logger?: ILogger,
 ): AsyncGenerator<EncodedPart, void, undefined> {
   const asset = partAssetInfoOf(sourceInfoOfJson(gltf.json));
   const nodes = gltf.list('nodes');
@@ -85,7 +86,7 @@ async function* fastParts(
       placementAt(first, frame.basePlacement),
       ...others.map((node) => placementAt(node, multiply(gltf.worldMatrix(node), frame.inverse))),
     ];
-    yield encodeStaticPart({
+    const encoded = encodeStaticPart({
       identity: partIdentity(part, names[i]!, pivot),
       primitives: part.primitives,
       meshExtras: (meshes[part.mesh]!.extras as Record<string, unknown>) || {},
@@ -95,6 +96,10 @@ async function* fastParts(
       positionRange: (accessor) => plan.positionRanges.get(accessor as FastAccessor)!,
       output,
     });
+    logger?.debug(
+      `byte-level split: ${encoded.name} (${part.id}): ${encoded.vertices} vertices, ${encoded.triangles} triangles, ${placements.length} placement(s)`,
+    );
+    yield encoded;
   }
 }
 
@@ -209,7 +214,9 @@ export async function splitFast(
       );
       return null;
     }
-    options.logger?.debug('splitModel: the byte-level split');
+    options.logger?.debug(
+      `splitModel: the byte-level split: ${result.plan.strategy} (${result.plan.reason})`,
+    );
     const { plan } = result;
     const names = nameParts(
       plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
@@ -220,7 +227,7 @@ export async function splitFast(
       options.sourceFile ??
       source.sha256().then((sha256) => ({ file: opened.file, byteLength: source.byteLength, sha256 }));
     const job: PackJob = {
-      parts: fastParts(gltf, plan, names, pivot),
+      parts: fastParts(gltf, plan, names, pivot, options.logger),
       previews: packPreviewsOf(fastScenes(gltf, plan), options),
       source: hashed,
       credits: sourceCredits(sourceInfoOfJson(gltf.json)),
