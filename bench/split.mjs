@@ -125,7 +125,10 @@ export async function benchNodes(options) {
  */
 export async function benchLabels(options) {
   const result = await measureModel('labels-2m', 'attribute', options, true, [], false);
-  return { result, markdown: markdownTable(HEADER, rows('labels-2m (53 MB)', result, { time: 0.6, memory: 0.5 })) };
+  return {
+    result,
+    markdown: markdownTable(HEADER, rows('labels-2m (53 MB)', result, { time: 0.6, memory: 0.5 })),
+  };
 }
 
 /**
