@@ -122,20 +122,34 @@ export function triangleIndicesOf(mode: number, triangles: number, at: (i: numbe
  * about 10,000 frames), so the uncached ancestors are collected first and then multiplied top-down.
  */
 export function createWorldMatrices(): (node: Node) => mat4 {
-  const cache = new Map<Node, mat4>();
-  return (node: Node): mat4 => {
+  return worldMatricesOf<Node>(
+    (node) => node.getParentNode(),
+    (node) => node.getMatrix(),
+  );
+}
+
+/**
+ * {@link createWorldMatrices} over any node type, from each node's parent (null at a root) and local
+ * matrix: the byte-level split (fast/) walks the JSON's nodes with the same arithmetic.
+ */
+export function worldMatricesOf<N>(
+  parentOf: (node: N) => N | null,
+  localOf: (node: N) => mat4,
+): (node: N) => mat4 {
+  const cache = new Map<N, mat4>();
+  return (node: N): mat4 => {
     const known = cache.get(node);
     if (known) return known;
-    const pending: Node[] = [];
+    const pending: N[] = [];
     let world: mat4 | undefined;
-    for (let at: Node | null = node; at; at = at.getParentNode()) {
+    for (let at: N | null = node; at !== null; at = parentOf(at)) {
       world = cache.get(at);
       if (world) break;
       pending.push(at);
     }
     for (let i = pending.length - 1; i >= 0; i--) {
       const at = pending[i]!;
-      world = world ? multiply(world, at.getMatrix()) : at.getMatrix();
+      world = world ? multiply(world, localOf(at)) : localOf(at);
       cache.set(at, world);
     }
     return world!;

@@ -25,13 +25,30 @@ export function selectScene(document: Document): { scene: Scene | null; sceneNot
  * primitives draws nothing and cannot be written as a valid part, so its node is not listed.
  */
 export function listMeshNodes(scene: Scene | null): Node[] {
-  const out: Node[] = [];
-  if (!scene) return out;
-  const stack = [...scene.listChildren()].reverse();
+  if (!scene) return [];
+  return depthFirstNodes(
+    scene.listChildren(),
+    (node) => node.listChildren(),
+    (node) => (node.getMesh()?.listPrimitives().length ?? 0) > 0,
+  );
+}
+
+/**
+ * The nodes under `roots` that `keep` accepts, depth-first in child order, without recursion (a
+ * hierarchy may be 100,000 deep): {@link listMeshNodes}' walk over any node type (fast/ walks the
+ * JSON's nodes).
+ */
+export function depthFirstNodes<N>(
+  roots: readonly N[],
+  childrenOf: (node: N) => readonly N[],
+  keep: (node: N) => boolean,
+): N[] {
+  const out: N[] = [];
+  const stack = [...roots].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.getMesh()?.listPrimitives().length) out.push(node);
-    const children = node.listChildren();
+    if (keep(node)) out.push(node);
+    const children = childrenOf(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return out;

@@ -10,33 +10,7 @@ import {
   type ThumbnailMesh,
   type ThumbnailScene,
 } from '../src/pack/thumbnails/index.js';
-import { cubeMesh, imageDifference } from './helpers/thumbnail-checks.js';
-
-/** A closed sphere of `rings` × `segments` quads with unit normals (smooth light across it). */
-function sphereMesh(rings: number, segments: number, center: readonly number[] = [0, 0, 0]): ThumbnailMesh {
-  const count = (rings + 1) * (segments + 1);
-  const positions = new Float64Array(count * 3);
-  const normals = new Float32Array(count * 3);
-  for (let r = 0; r <= rings; r++) {
-    for (let s = 0; s <= segments; s++) {
-      const theta = (r / rings) * Math.PI;
-      const phi = (s / segments) * 2 * Math.PI;
-      const n = [Math.sin(theta) * Math.cos(phi), Math.cos(theta), -Math.sin(theta) * Math.sin(phi)];
-      const v = r * (segments + 1) + s;
-      positions.set([center[0]! + n[0]!, center[1]! + n[1]!, center[2]! + n[2]!], v * 3);
-      normals.set(n, v * 3);
-    }
-  }
-  const indices = new Uint32Array(rings * segments * 6);
-  for (let r = 0, k = 0; r < rings; r++) {
-    for (let s = 0; s < segments; s++, k += 6) {
-      const a = r * (segments + 1) + s;
-      const b = a + segments + 1;
-      indices.set([a, b, a + 1, a + 1, b, b + 1], k);
-    }
-  }
-  return { positions, normals, indices };
-}
+import { cubeMesh, imageDifference, sphereMesh } from './helpers/thumbnail-checks.js';
 
 /** The chunks of a PNG file, each checked against its CRC. */
 function pngChunks(png: Uint8Array): Array<{ type: string; data: Uint8Array }> {

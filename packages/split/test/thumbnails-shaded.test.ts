@@ -6,37 +6,7 @@ import { drawShadedQuad, drawsShadedQuad } from '../src/pack/thumbnails/rasteriz
 import { RenderTarget } from '../src/pack/thumbnails/render-target.js';
 import { ShadeTables } from '../src/pack/thumbnails/shade-table.js';
 import { MipmapCache } from '../src/pack/thumbnails/texture-sampler.js';
-import { cubeMesh, gridMesh, quadMesh, quadrantsImage } from './helpers/thumbnail-checks.js';
-
-/** A closed, bumpy sphere of `rings` × `segments` quads with unit normals (light varies across it). */
-function sphereMesh(rings: number, segments: number, center: readonly number[]): ThumbnailMesh {
-  const count = (rings + 1) * (segments + 1);
-  const positions = new Float64Array(count * 3);
-  const normals = new Float32Array(count * 3);
-  for (let r = 0; r <= rings; r++) {
-    for (let s = 0; s <= segments; s++) {
-      const theta = (r / rings) * Math.PI;
-      const phi = (s / segments) * 2 * Math.PI;
-      const bump = 1 + 0.05 * Math.sin(7 * theta) * Math.cos(5 * phi);
-      const n = [Math.sin(theta) * Math.cos(phi), Math.cos(theta), -Math.sin(theta) * Math.sin(phi)];
-      const v = r * (segments + 1) + s;
-      positions.set(
-        n.map((x, i) => center[i]! + x * bump),
-        v * 3,
-      );
-      normals.set(n, v * 3);
-    }
-  }
-  const indices = new Uint32Array(rings * segments * 6);
-  for (let r = 0, k = 0; r < rings; r++) {
-    for (let s = 0; s < segments; s++, k += 6) {
-      const a = r * (segments + 1) + s;
-      const b = a + segments + 1;
-      indices.set([a, b, a + 1, a + 1, b, b + 1], k);
-    }
-  }
-  return { positions, normals, indices };
-}
+import { cubeMesh, gridMesh, quadMesh, quadrantsImage, sphereMesh } from './helpers/thumbnail-checks.js';
 
 /**
  * Draws the meshes in order into two targets, one with the general rasterizer and one with the
@@ -75,13 +45,16 @@ describe('the shaded 2 × 2 rasterizer', () => {
       // sample by sample where they cross.
       {
         meshes: [
-          { ...sphereMesh(24, 48, [0, 0, 0]), baseColorFactor: [0.7, 0.35, 0.1, 1] },
+          { ...sphereMesh(24, 48, [0, 0, 0], 0.05), baseColorFactor: [0.7, 0.35, 0.1, 1] },
           { ...cubeMesh([0.9, -0.3, 0.5], 0.9, false), baseColorFactor: [0.1, 0.4, 0.8, 1] },
         ],
         size: 96,
       },
       // Small triangles, as a part's: many partial pixels on shared edges.
-      { meshes: [{ ...sphereMesh(60, 120, [0, 0, 0]), baseColorFactor: [0.2, 0.8, 0.3, 1] }], size: 128 },
+      {
+        meshes: [{ ...sphereMesh(60, 120, [0, 0, 0], 0.05), baseColorFactor: [0.2, 0.8, 0.3, 1] }],
+        size: 128,
+      },
       // Large triangles (bounding boxes beyond 64 pixels: spans by division), double-sided and seen
       // from behind, and unlit.
       {

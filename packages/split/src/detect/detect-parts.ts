@@ -5,6 +5,7 @@ import { listMeshNodes, selectScene } from '../scene.js';
 import type { MergeReason } from './granularity/merge-groups.js';
 import { findLabelSource, type LabelSource } from './labels/index.js';
 import type { ColorReport } from './labels/mesh-labels.js';
+import { byNodesReason } from './nodes-reason.js';
 import { nameGenericParts, recordedSourceNames } from './part-names.js';
 
 /** Detection options: the strategy, shared meshes, the label strategies' tuning, granularity. */
@@ -219,8 +220,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
     needsLabels: false,
   });
   const only = meshNodes[0];
-  if (strategy === 'nodes')
-    return byNodes(`asked for: one part per mesh node (${plural(meshNodes.length, 'mesh node')})`);
+  if (strategy === 'nodes') return byNodes(byNodesReason(true, meshNodes.length));
   if (strategy === 'primitives') {
     if (meshNodes.length !== 1 || !only) {
       throw new StrategyError(
@@ -241,7 +241,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
   }
   if (meshNodes.length === 0)
     return { ...byNodes('the scene has no mesh nodes: nothing to split'), parts: [] };
-  if (meshNodes.length > 1) return byNodes(`the scene has ${meshNodes.length} mesh nodes: one part per node`);
+  if (meshNodes.length > 1) return byNodes(byNodesReason(false, meshNodes.length));
   const primitives = only!.getMesh()!.listPrimitives();
   // Primitives that all share one material are an exporter's chunks (a 65 535-vertex limit, say),
   // not parts the artist made: they fall through to labels, or stay one part.

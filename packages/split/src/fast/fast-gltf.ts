@@ -7,7 +7,7 @@ import {
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
-import { multiply } from '../math.js';
+import { worldMatricesOf } from '../geometry.js';
 import {
   type AccessorLike,
   copyStrided,
@@ -41,12 +41,12 @@ const ARRAY_TYPES: Record<number, ArrayType> = {
 };
 
 /** glTF-Transform's reader keeps extras only when truthy, and an empty object otherwise. */
-function extrasOf(def: Json): Record<string, unknown> {
+export function extrasOf(def: Json): Record<string, unknown> {
   return (def.extras as Record<string, unknown>) || {};
 }
 
 /** A property's name as glTF-Transform holds it: the JSON's, or '' when absent. */
-function nameOf(def: Json): string {
+export function nameOf(def: Json): string {
   return def.name === undefined ? '' : (def.name as string);
 }
 
@@ -195,9 +195,10 @@ export class FastAccessor implements AccessorLike {
    * {@link release}: the byte-level split releases a part's arrays once its thumbnail's scene is made.
    */
   getArray(): TypedArray {
-    const scratch = this.#bin.scratch;
-    scratch.reset();
-    this.#array ??= this.values(scratch).slice();
+    if (!this.#array) {
+      this.#bin.scratch.reset();
+      this.#array = this.values(this.#bin.scratch).slice();
+    }
     return this.#array;
   }
 
@@ -344,8 +345,12 @@ export class FastGltf {
   readonly bin: BinReader;
   readonly #accessors = new Map<number, FastAccessor>();
   readonly #materials = new Map<number, FastMaterial>();
-  readonly #worlds = new Map<number, mat4>();
   readonly #parents: Map<number, number>;
+  /** A node's world matrix (createWorldMatrices' arithmetic: parent world × local, top-down, cached). */
+  readonly worldMatrix = worldMatricesOf<number>(
+    (node) => this.parentOf(node) ?? null,
+    (node) => this.localMatrix(node),
+  );
 
   constructor(json: Json, source: ByteSource, binOffset: number) {
     this.json = json;
@@ -361,6 +366,15 @@ export class FastGltf {
     for (const [i, node] of this.list('nodes').entries()) {
       for (const child of (node.children as number[] | undefined) ?? []) this.#parents.set(child, i);
     }
+  }
+
+  /**
+   * Starts a part: what the previous part read (the part arena, its cached rows) is let go. Its bytes
+   * must no longer be in use (writePack has written them: EncodedPart.borrowed).
+   */
+  startPart(): void {
+    this.bin.part.reset();
+    this.bin.partRows.clear();
   }
 
   /** A top-level JSON list (empty when absent). */
@@ -412,24 +426,5 @@ export class FastGltf {
       MathUtils.decompose(def.matrix as mat4, translation, rotation, scale);
     }
     return MathUtils.compose(translation, rotation, scale, [] as unknown as mat4);
-  }
-
-  /** A node's world matrix (createWorldMatrices' arithmetic: parent world × local, top-down, cached). */
-  worldMatrix(node: number): mat4 {
-    const known = this.#worlds.get(node);
-    if (known) return known;
-    const pending: number[] = [];
-    let world: mat4 | undefined;
-    for (let at: number | undefined = node; at !== undefined; at = this.parentOf(at)) {
-      world = this.#worlds.get(at);
-      if (world) break;
-      pending.push(at);
-    }
-    for (let i = pending.length - 1; i >= 0; i--) {
-      const at = pending[i]!;
-      world = world ? multiply(world, this.localMatrix(at)) : this.localMatrix(at);
-      this.#worlds.set(at, world);
-    }
-    return world!;
   }
 }

@@ -1,3 +1,4 @@
+import { byNodesReason } from '../detect/nodes-reason.js';
 import { nameGenericFacts, SOURCE_NAMES_EXTRAS } from '../detect/part-names.js';
 import type { Bounds } from '../geometry.js';
 import { emptyBounds, expandBounds } from '../geometry.js';
@@ -9,16 +10,17 @@ import {
   SPLIT_DEFAULTS,
 } from '../options.js';
 import { firstAtOrAbove, firstNonFinite } from '../read/document-values.js';
+import { depthFirstNodes } from '../scene.js';
 import type { SplitModelOptions } from '../split-model.js';
-import type { FastAccessor, FastGltf, FastPrimitive } from './fast-gltf.js';
+import { type FastAccessor, type FastGltf, type FastPrimitive, nameOf } from './fast-gltf.js';
 
 /**
  * What the byte-level split covers, decided from the JSON before anything is copied, and its plan.
  *
  * The layout: a GLB whose one buffer is its BIN chunk, with no extension, skin, animation, texture
- * or image, one scene, and mesh nodes each with a mesh of its own (no mesh drawn twice), whose
- * primitives hold plain accessors (dense, not empty, no morph target) and core materials: what Tripo's
- * segmented GLBs and most exporters' untextured part layouts are. The options must plan it by nodes
+ * or image, one scene, and mesh nodes (a mesh drawn by several nodes included), whose primitives
+ * hold plain accessors (dense, not empty, no morph target) and core materials: the untextured part
+ * layouts of segmenters and exporters. The options must plan it by nodes
  * (`auto` with several mesh nodes, or `nodes`), with no merging, names without `{region}` or
  * `{color}`, no WebP textures asked for. For anything else {@link planFast} declines, with the reason,
  * and the Document path splits the model: both give the same files (test/fast-split.test.ts).
@@ -68,10 +70,6 @@ function extended(def: Json): boolean {
   return extensions !== undefined && !(isPlainObject(extensions) && Object.keys(extensions).length === 0);
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 /** Why the options need the Document path, or null (decided before the file is opened). */
 export function optionsDecline(options: SplitModelOptions): string | null {
   const strategy = options.strategy ?? SPLIT_DEFAULTS.strategy;
@@ -113,18 +111,14 @@ function meshNodesOf(gltf: FastGltf): number[] {
   const nodes = gltf.list('nodes');
   const meshes = gltf.list('meshes');
   const scene = gltf.list('scenes')[0]!;
-  const out: number[] = [];
-  const stack = [...((scene.nodes as number[] | undefined) ?? [])].reverse();
-  while (stack.length > 0) {
-    const index = stack.pop()!;
-    const node = nodes[index]!;
-    const mesh = node.mesh as number | undefined;
-    if (mesh !== undefined && ((meshes[mesh]!.primitives as unknown[] | undefined) ?? []).length > 0)
-      out.push(index);
-    const children = (node.children as number[] | undefined) ?? [];
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return out;
+  return depthFirstNodes(
+    (scene.nodes as number[] | undefined) ?? [],
+    (node) => (nodes[node]!.children as number[] | undefined) ?? [],
+    (node) => {
+      const mesh = nodes[node]!.mesh as number | undefined;
+      return mesh !== undefined && ((meshes[mesh]!.primitives as unknown[] | undefined) ?? []).length > 0;
+    },
+  );
 }
 
 function nameDecline(def: Json): boolean {
@@ -222,7 +216,6 @@ function partsByNodes(gltf: FastGltf, meshNodes: number[], instances: InstancesM
   const nodes = gltf.list('nodes');
   const meshes = gltf.list('meshes');
   const meshOf = (node: number) => nodes[node]!.mesh as number;
-  const nameOf = (def: Json) => (def.name as string | undefined) ?? '';
   const usesPerMesh = new Map<number, number[]>();
   if (instances === 'shared') {
     for (const node of meshNodes)
@@ -291,10 +284,7 @@ export function planFast(gltf: FastGltf, options: SplitModelOptions): FastPlanRe
   if (invalid) return { declined: invalid };
   const parts = partsByNodes(gltf, meshNodes, instances);
   if (parts.length > resolveLimits(options.limits).maxParts) return { declined: 'over the part limit' };
-  const reason =
-    strategy === 'nodes'
-      ? `asked for: one part per mesh node (${plural(meshNodes.length, 'mesh node')})`
-      : `the scene has ${meshNodes.length} mesh nodes: one part per node`;
+  const reason = byNodesReason(strategy === 'nodes', meshNodes.length);
   return {
     plan: {
       strategy: 'nodes',

@@ -5,11 +5,8 @@ import { modelNameOf } from '../model-name.js';
 import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
 import { nameParts } from '../pack/naming/index.js';
 import type { PreviewScenes } from '../pack/pack-previews.js';
-import type { ThumbnailMesh } from '../pack/thumbnails/index.js';
-
-type Thumbnails = typeof import('../pack/thumbnails/index.js');
-
 import { type SourceInfo, sourceCredits } from '../pack/source-credits.js';
+import type { ThumbnailMesh } from '../pack/thumbnails/index.js';
 import { type EncodedPart, encodeStaticPart } from '../parts/direct-part.js';
 import { expandStaticBounds, pivotedFrame, type StaticPositions, staticBounds } from '../parts/part-frame.js';
 import { partAssetInfoOf, partIdentity, placementOf } from '../parts/part-placement.js';
@@ -21,16 +18,19 @@ import {
   writeSplitPack,
 } from '../split-model.js';
 import { PartArena } from './byte-source.js';
-import { type FastAccessor, FastGltf, type FastPrimitive } from './fast-gltf.js';
+import { extrasOf, type FastAccessor, FastGltf, type FastPrimitive, nameOf } from './fast-gltf.js';
 import { type FastPlan, optionsDecline, planFast } from './fast-plan.js';
 import { openGlb } from './open-glb.js';
 
+type Thumbnails = typeof import('../pack/thumbnails/index.js');
+
 /**
  * The byte-level split: a GLB of the common layout (fast-plan.ts) split into the same pack as the
- * Document path writes, without building a glTF-Transform Document. The JSON chunk is parsed once
- * (loadModel did, with every check of preflight), each part's accessors are copied out of the BIN chunk
- * into its GLB by the direct encoder's GlbBuilder, and the frames, names, placements and manifest come
- * from the same code as the Document path's, fed from the JSON. Why: reading a 51 MB, 500-part model
+ * Document path writes, without building a glTF-Transform Document. The JSON chunk is parsed and
+ * checked once (open-glb.ts: the checks loadModel applies), each part's accessors are read from the
+ * BIN chunk and copied into its GLB by the direct encoder's GlbBuilder, and the frames, names,
+ * placements, manifest and thumbnails come from the same code as the Document path's, fed from the
+ * JSON. Why: reading a 51 MB, 500-part model
  * into a Document costs ~0.55 s of a ~1.7 s split (its property graph and a copy of every accessor);
  * the bytes need none of it (BENCHMARKS.md, issue 17).
  */
@@ -44,7 +44,10 @@ function sourceInfoOfJson(json: Record<string, unknown>): SourceInfo {
   return { asset, extras: { ...((json.extras as Record<string, unknown> | undefined) ?? {}) } };
 }
 
-/** The positions of a part's primitives, for its frame's bounds. */
+/**
+ * The positions of a part's primitives, for its frame's bounds. Points (for a frame that rotates)
+ * are read for one pass and kept by no one: the scene's bounds take them before any part is made.
+ */
 function positionsOf(plan: FastPlan, part: FastPlan['parts'][number]): StaticPositions[] {
   const out: StaticPositions[] = [];
   for (const primitive of part.primitives) {
@@ -52,7 +55,7 @@ function positionsOf(plan: FastPlan, part: FastPlan['parts'][number]): StaticPos
     if (position) {
       out.push({
         range: () => plan.positionRanges.get(position)!,
-        points: () => position.getArray() as Float32Array,
+        points: () => position.scan() as Float32Array,
       });
     }
   }
@@ -74,14 +77,12 @@ async function* fastParts(
   // bytes are borrowed, and writePack writes them before it asks for the next part.
   const output = new PartArena();
   for (const [i, part] of plan.parts.entries()) {
-    gltf.bin.part.reset();
-    gltf.bin.partRows.clear();
+    gltf.startPart();
     output.reset();
     const [first, ...others] = part.nodes as [number, ...number[]];
     const positions = positionsOf(plan, part);
     const frame = pivotedFrame(gltf.worldMatrix(first), (m) => staticBounds(m, positions), pivot);
-    const placementAt = (node: number, matrix: mat4) =>
-      placementOf((nodes[node]!.name as string | undefined) ?? '', node, matrix);
+    const placementAt = (node: number, matrix: mat4) => placementOf(nameOf(nodes[node]!), node, matrix);
     const placements = [
       placementAt(first, frame.basePlacement),
       ...others.map((node) => placementAt(node, multiply(gltf.worldMatrix(node), frame.inverse))),
@@ -89,8 +90,8 @@ async function* fastParts(
     const encoded = encodeStaticPart({
       identity: partIdentity(part, names[i]!, pivot),
       primitives: part.primitives,
-      meshExtras: (meshes[part.mesh]!.extras as Record<string, unknown>) || {},
-      nodeExtras: (nodes[first]!.extras as Record<string, unknown>) || {},
+      meshExtras: extrasOf(meshes[part.mesh]!),
+      nodeExtras: extrasOf(nodes[first]!),
       framed: { frame, placements },
       asset,
       positionRange: (accessor) => plan.positionRanges.get(accessor as FastAccessor)!,
@@ -165,10 +166,7 @@ function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
         for (const primitive of primitives) {
           // A part's scene reads what its file was just made from; the whole model's, after the last
           // part, reads each primitive anew into the part arena, emptied for each.
-          if (index === null) {
-            gltf.bin.part.reset();
-            gltf.bin.partRows.clear();
-          }
+          if (index === null) gltf.startPart();
           meshes.push(...primitiveMeshes(gltf, primitive, gltf.worldMatrix(node), thumbnails));
           primitive.release();
         }
@@ -197,23 +195,19 @@ export async function splitFast(
   dir: string,
   options: SplitModelOptions,
 ): Promise<SplitModelResult | null> {
-  const declined = optionsDecline(options);
-  if (declined) {
-    options.logger?.debug(`splitModel: the Document path (the byte-level split declines: ${declined})`);
+  const decline = (why: string): null => {
+    options.logger?.debug(`splitModel: the Document path (the byte-level split declines: ${why})`);
     return null;
-  }
+  };
+  const declined = optionsDecline(options);
+  if (declined) return decline(declined);
   const opened = await openGlb(input, options.limits);
   if (!opened) return null;
   const { source } = opened;
   try {
     const gltf = new FastGltf(opened.json, source, opened.binOffset);
     const result = planFast(gltf, options);
-    if ('declined' in result) {
-      options.logger?.debug(
-        `splitModel: the Document path (the byte-level split declines: ${result.declined})`,
-      );
-      return null;
-    }
+    if ('declined' in result) return decline(result.declined);
     options.logger?.debug(
       `splitModel: the byte-level split: ${result.plan.strategy} (${result.plan.reason})`,
     );

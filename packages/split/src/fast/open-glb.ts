@@ -11,8 +11,6 @@ export interface OpenedGlb {
   source: ByteSource;
   json: Record<string, unknown>;
   binOffset: number;
-  /** Name in messages (the path, or `<bytes>`). */
-  name: string;
   /** File name for the manifest. */
   file: string;
 }
@@ -21,14 +19,15 @@ export interface OpenedGlb {
  * Opens a GLB for the byte-level split, reading only its head (header, JSON chunk, BIN chunk header)
  * and applying the checks loadModel applies to it (size limit, container, preflight). Returns null for
  * anything the byte-level split leaves to the Document path: not a GLB, external resources, and every
- * file a check refuses (loadModel then refuses it again, with
- * its own message, so that both paths fail alike).
+ * file a check refuses (loadModel then refuses it again, with its own message, so that both paths
+ * fail alike).
  */
 export async function openGlb(
   input: string | Uint8Array,
   limits?: Partial<ModelLimits>,
 ): Promise<OpenedGlb | null> {
-  const { maxFileBytes } = resolveLimits(limits);
+  const resolved = resolveLimits(limits);
+  const { maxFileBytes } = resolved;
   const name = typeof input === 'string' ? input : '<bytes>';
   let source: ByteSource | undefined;
   try {
@@ -54,12 +53,11 @@ export async function openGlb(
     const json = peekJSON(head, name) as Record<string, unknown>;
     const binLength = checkGlbContainer(head, name, length);
     if (binLength === undefined || hasExternalURIs(json)) return close(source);
-    preflightGltf(json, { binLength, externalLengths: new Map() }, name, resolveLimits(limits));
+    preflightGltf(json, { binLength, externalLengths: new Map() }, name, resolved);
     return {
       source,
       json,
       binOffset: 20 + jsonLength + 8,
-      name,
       file: typeof input === 'string' ? basename(input) : name,
     };
   } catch {

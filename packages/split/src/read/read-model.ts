@@ -198,7 +198,7 @@ export async function readModel(
 }
 
 /** The BIN chunk of a GLB whose container checkGlbContainer accepted (it follows the JSON chunk). */
-export function glbBinChunk(bytes: Uint8Array, binLength: number): Uint8Array<ArrayBuffer> {
+function glbBinChunk(bytes: Uint8Array, binLength: number): Uint8Array<ArrayBuffer> {
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset + 12, 4).getUint32(0, true);
   const start = bytes.byteOffset + 20 + jsonLength + 8;
   return new Uint8Array(bytes.buffer as ArrayBuffer, start, binLength);

@@ -43,6 +43,44 @@ export function cubeMesh(center: readonly number[] = [0, 0, 0], size = 1, withNo
 }
 
 /**
+ * A closed sphere of `rings` × `segments` quads with unit normals. `bump` > 0 waves its radius
+ * (1 + bump × sin 7θ × cos 5φ), so that the light varies across it more than a smooth sphere's.
+ */
+export function sphereMesh(
+  rings: number,
+  segments: number,
+  center: readonly number[] = [0, 0, 0],
+  bump = 0,
+): ThumbnailMesh {
+  const count = (rings + 1) * (segments + 1);
+  const positions = new Float64Array(count * 3);
+  const normals = new Float32Array(count * 3);
+  for (let r = 0; r <= rings; r++) {
+    for (let s = 0; s <= segments; s++) {
+      const theta = (r / rings) * Math.PI;
+      const phi = (s / segments) * 2 * Math.PI;
+      const radius = 1 + bump * Math.sin(7 * theta) * Math.cos(5 * phi);
+      const n = [Math.sin(theta) * Math.cos(phi), Math.cos(theta), -Math.sin(theta) * Math.sin(phi)];
+      const v = r * (segments + 1) + s;
+      positions.set(
+        n.map((x, i) => center[i]! + x * radius),
+        v * 3,
+      );
+      normals.set(n, v * 3);
+    }
+  }
+  const indices = new Uint32Array(rings * segments * 6);
+  for (let r = 0, k = 0; r < rings; r++) {
+    for (let s = 0; s < segments; s++, k += 6) {
+      const a = r * (segments + 1) + s;
+      const b = a + segments + 1;
+      indices.set([a, b, a + 1, a + 1, b, b + 1], k);
+    }
+  }
+  return { positions, normals, indices };
+}
+
+/**
  * A 2 × 2 quad in the z = 0 plane facing +Z, corners (-1, -1) to (1, 1), with UV (0, 0) at the
  * top-left corner (-1, 1), as glTF maps an image onto geometry. `uvScale` stretches the UVs.
  */
