@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads';
  *
  * Why not read the file whole: on the virtual machines this runs on, memory costs ~3 ms per MB the
  * first time it is touched (the host maps it in), and so does the first pass over a freshly read
- * buffer. Reading a 51 MB model whole cost ~150 ms, and the first pass over it (the sha256) ~100 ms
- * more; reading the same bytes in pieces into buffers already touched costs ~10 ms. The parts' ranges
+ * buffer: reading a 51 MB model whole took ~155 ms, the first sha256 over it ~100 ms against ~30 ms
+ * for the second (`node bench/machine.mjs`). Memory used before costs none of it. The parts' ranges
  * are read as each part is made, into a {@link PartArena} reset for every part.
  */
 export interface ByteSource {

@@ -10,8 +10,9 @@ import { lstat, open } from 'node:fs/promises';
 /**
  * Files up to this size (bytes, or characters of text) are written with synchronous calls when not
  * fsynced. Each async call is a round trip through libuv's thread pool: open, write and close of a
- * 100 kB part took 0.29 ms that way against 0.07 ms synchronously (500 files, ext4, this 2-core
- * machine), and the event loop is held for no longer than one such hop would have waited.
+ * 100 kB part took 0.15–0.27 ms that way against 0.06–0.10 ms synchronously (500 files, ext4, this
+ * 2-core machine: `node bench/machine.mjs`), and the event loop is held for no longer than one such
+ * hop would have waited.
  */
 const SYNC_WRITE_MAX_BYTES = 1 << 20;
 
