@@ -15,6 +15,7 @@ import { PackTextures } from './parts/textures/pack-textures.js';
 import type { ReadModel } from './read/read-model.js';
 import { sceneBounds } from './scene.js';
 import {
+  type PackJob,
   type PlanSummary,
   packPreviewsOf,
   type SplitModelOptions,
@@ -47,14 +48,16 @@ export async function planAndName(
   options: SplitOptions & { sourceFile?: { file: string } },
 ): Promise<{ plan: PartPlan; names: string[] }> {
   const plan = await planParts(model.document, options);
+  // Named after the model the user gave (`meshparts run` splits Tripo's GLB of it: `sourceFile`).
+  const file = options.sourceFile?.file ?? model.file;
   if (plan.parts.length === 0) {
-    throw new NoPartsError(`${model.file} has nothing to split: ${plan.reason}`);
+    throw new NoPartsError(`${file} has nothing to split: ${plan.reason}`);
   }
   const { maxParts } = resolveLimits(options.limits);
   if (plan.parts.length > maxParts) {
     throw new ModelLimitError(
-      model.file,
-      `${model.file} splits into ${plan.parts.length} parts, over the limit of ${maxParts} (--max-parts)`,
+      file,
+      `${file} splits into ${plan.parts.length} parts, over the limit of ${maxParts} (--max-parts)`,
       'maxParts',
       plan.parts.length,
       maxParts,
@@ -66,7 +69,7 @@ export async function planAndName(
     options.naming?.template ?? NAMING_DEFAULTS.template,
   );
   const names = nameParts(inputs, {
-    model: modelNameOf(options.sourceFile?.file ?? model.file),
+    model: modelNameOf(file),
     ...options.naming,
   });
   return { plan, names };
@@ -77,7 +80,8 @@ export async function planAndName(
 export interface DocumentSource {
   document: Document;
   file: string;
-  source: NonNullable<SplitModelOptions['sourceFile']>;
+  /** A promise when it is being hashed on another thread (the byte-level reader: fast-split.ts). */
+  source: PackJob['source'];
 }
 
 /**
@@ -132,6 +136,8 @@ export async function splitDocument(
     names,
     direct: options.io === undefined,
     textures,
+    // writePack writes each part before it asks for the next (EncodedPart.borrowed).
+    reuseMemory: true,
   });
   const manifest = await writeSplitPack(
     dir,

@@ -45,8 +45,10 @@ export interface SplitModelOptions extends SplitOptions {
   /** Write the gallery page (`index.html` and `gallery/`) into the pack. Default true. */
   gallery?: boolean;
   /**
-   * Split GLBs of the common layout at the byte level (fast/fast-plan.ts), without a Document: the
-   * same files, 3x faster. Default true; false reads every model into a Document (for comparison).
+   * Split GLBs of the common layout at the byte level (fast/fast-plan.ts), without a Document, and read
+   * those the options leave to the Document path with the byte-level reader (fast/fast-document.ts):
+   * the same files, faster. Default true; false reads every model with glTF-Transform's reader and
+   * splits it through a Document (for comparison).
    */
   fastPath?: boolean;
 }
@@ -127,7 +129,8 @@ export async function writeSplitPack(
  * The one call from a model to a pack: read (or take an already-read model), detect, name, split, and
  * write `dir` atomically. A GLB of the common layout (fast/fast-plan.ts says which) is split at the
  * byte level, without a glTF-Transform Document, into the same files; everything else is read into a
- * Document first. Label strategies modify the read document in place (it belongs to this call unless
+ * Document first (by the byte-level reader when the layout is that one and only the options need the
+ * Document: fast/fast-document.ts). Label strategies modify the read document in place (it belongs to this call unless
  * a ReadModel is passed in). Throws a SplitError of kind `input` for a model that cannot be split
  * (ModelReadError, ModelLimitError, NoPartsError, ...) and PackWriteError when `dir` cannot take the
  * pack; nothing is written then.

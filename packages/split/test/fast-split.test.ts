@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { MathUtils, type mat4, type vec3, type vec4 } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../src/detect/shape/random.js';
+import { fastDocumentDecline } from '../src/fast/fast-document.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { type FastPlanResult, planFast } from '../src/fast/fast-plan.js';
 import { openGlb } from '../src/fast/open-glb.js';
@@ -95,17 +96,46 @@ const OPTION_SETS: SplitModelOptions[] = [
   { thumbnails: null, pivot: 'center', strategy: 'nodes', naming: { template: '{model}_{name}' } },
 ];
 
+/** Options the byte-level split leaves to the Document path (label strategies, merging, regions). */
+const DOCUMENT_OPTION_SETS: SplitModelOptions[] = [
+  { thumbnails: 64, strategy: 'components' },
+  { thumbnails: null, strategy: 'attribute' },
+  { thumbnails: null, granularity: { minPartArea: 0.05 }, naming: { template: '{region}_{name}' } },
+];
+
+/** Whether splitModel reads the model into a Document at the byte level (fast-document.ts). */
+async function readsAtByteLevel(input: string | Uint8Array): Promise<boolean> {
+  const opened = await openGlb(input);
+  if (!opened) return false;
+  try {
+    return fastDocumentDecline(new FastGltf(opened.json, opened.source, opened.binOffset)) === null;
+  } finally {
+    opened.source.close();
+  }
+}
+
 const MODELS = [
   ...listModels(FIXTURES),
   ...listModels(join(FIXTURES, 'generated')),
   ...listModels(SHARED_MODELS),
 ];
 
+/** The models splitModel reads at the byte level when the options need a Document. */
+const BYTE_LEVEL_READ: string[] = [];
+for (const path of MODELS) if (await readsAtByteLevel(path)) BYTE_LEVEL_READ.push(path);
+
 describe('the byte-level split writes what the Document path writes', () => {
   it.each(MODELS.map((path) => [relative(join(FIXTURES, '..'), path), path]))(
     '%s: the same files, byte for byte, with every option set',
     async (_name, path) => {
       for (const options of OPTION_SETS) expect(await difference(path, options)).toBeNull();
+    },
+  );
+
+  it.each(BYTE_LEVEL_READ.map((path) => [relative(join(FIXTURES, '..'), path), path]))(
+    '%s: what the options leave to the Document path is read at the byte level into the same files',
+    async (_name, path) => {
+      for (const options of DOCUMENT_OPTION_SETS) expect(await difference(path, options)).toBeNull();
     },
   );
 
@@ -367,6 +397,7 @@ function randomModel(rand: () => number): Uint8Array {
 describe('hand-made layouts', () => {
   it('a seeded fuzz: random node layouts split the same both ways, most of them at the byte level', async () => {
     let fast = 0;
+    let read = 0;
     const cases = 60;
     for (let seed = 1; seed <= cases; seed++) {
       const rand = createRandom(seed);
@@ -380,8 +411,14 @@ describe('hand-made layouts', () => {
       if (plan && 'plan' in plan) fast++;
       const why = await difference(glb, options);
       expect(why, `seed ${seed}`).toBeNull();
+      // The same layout cut by components: left to the Document path, read at the byte level.
+      if (seed % 3 === 0) {
+        if (await readsAtByteLevel(glb)) read++;
+        expect(await difference(glb, { ...options, strategy: 'components' }), `seed ${seed}`).toBeNull();
+      }
     }
     expect(fast).toBeGreaterThan(cases / 2);
+    expect(read).toBeGreaterThan(cases / 6);
   });
 
   it('data that is not aligned in memory (a GLB inside a larger buffer) is copied, not viewed: the same files', async () => {

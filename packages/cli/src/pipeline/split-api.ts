@@ -188,9 +188,9 @@ export async function packSegmented(args: {
   options: SplitOptions;
 }): Promise<{ parts: number; manifestPath: string }> {
   const { options, source } = args;
-  const model = await readModel(args.segmentedPath, options.limits ? { limits: options.limits } : {});
-  // splitModel streams the parts into the pack one at a time (the direct encoder where it applies).
-  const { manifest } = await splitModel({ ...model, file: source.file }, args.packDir, {
+  // From the path: a segmented GLB of the common layout is split at the byte level, and one that needs
+  // a Document read at the byte level (splitModel), the parts streamed into the pack one at a time.
+  const { manifest } = await splitModel(args.segmentedPath, args.packDir, {
     ...options,
     naming: { model: modelNameOf(source.file), ...options.naming },
     sourceFile: { file: source.file, byteLength: source.byteLength, sha256: source.sha256 },

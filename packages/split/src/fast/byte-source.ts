@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { PartArena } from '../part-arena.js';
 
 /**
  * Where the byte-level split reads a model's bytes: memory it was given, or the file, read piece by
@@ -26,35 +27,6 @@ export interface ByteSource {
   sha256(): Promise<string>;
   /** Releases the file (a source in memory has nothing to release). */
   close(): void;
-}
-
-/** A bump allocator over one buffer, used again for every part (see ByteSource). */
-export class PartArena {
-  #buffer: Uint8Array;
-  #used = 0;
-
-  constructor(initialBytes = 1 << 20) {
-    this.#buffer = new Uint8Array(initialBytes);
-  }
-
-  /**
-   * `length` bytes (8-byte aligned) valid until {@link reset}. A request past the buffer's end gets a
-   * new, larger buffer; what was taken from the old one stays valid (it is still referenced).
-   */
-  take(length: number): Uint8Array {
-    const start = (this.#used + 7) & ~7;
-    if (start + length > this.#buffer.byteLength) {
-      this.#buffer = new Uint8Array(Math.max(this.#buffer.byteLength * 2, length + 8));
-      this.#used = length;
-      return this.#buffer.subarray(0, length);
-    }
-    this.#used = start + length;
-    return this.#buffer.subarray(start, start + length);
-  }
-
-  reset(): void {
-    this.#used = 0;
-  }
 }
 
 /** Bytes already in memory: reads are views, nothing is copied. */

@@ -57,7 +57,7 @@ const COMPONENT_TYPES = new Set([5120, 5121, 5122, 5123, 5125, 5126]);
 const TEXTURE_SLOTS = ['normalTexture', 'occlusionTexture', 'emissiveTexture'];
 const PBR_TEXTURE_SLOTS = ['baseColorTexture', 'metallicRoughnessTexture'];
 
-function isPlainObject(value: unknown): value is Json {
+export function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -65,7 +65,7 @@ function isPlainObject(value: unknown): value is Json {
  * Whether a property has extensions: an `extensions` object with any key (exporters write empty
  * ones, which glTF-Transform reads as none).
  */
-function extended(def: Json): boolean {
+export function extended(def: Json): boolean {
   const extensions = def.extensions;
   return extensions !== undefined && !(isPlainObject(extensions) && Object.keys(extensions).length === 0);
 }
@@ -88,7 +88,7 @@ export function optionsDecline(options: SplitModelOptions): string | null {
 }
 
 /** Why the model's JSON needs the Document path, or null. */
-function documentDecline(gltf: FastGltf): string | null {
+export function documentDecline(gltf: FastGltf): string | null {
   const { json } = gltf;
   for (const key of ['extensionsUsed', 'extensionsRequired']) {
     const list = json[key];

@@ -1,4 +1,4 @@
-import type { ILogger, mat4 } from '@gltf-transform/core';
+import type { Document, ILogger, mat4 } from '@gltf-transform/core';
 import { type Bounds, emptyBounds, finiteBounds } from '../geometry.js';
 import { IDENTITY, isIdentity, multiply } from '../math.js';
 import { modelNameOf } from '../model-name.js';
@@ -7,9 +7,11 @@ import { nameParts } from '../pack/naming/index.js';
 import type { PreviewScenes } from '../pack/pack-previews.js';
 import { type SourceInfo, sourceCredits } from '../pack/source-credits.js';
 import type { ThumbnailMesh } from '../pack/thumbnails/index.js';
+import { PartArena } from '../part-arena.js';
 import { type EncodedPart, encodeStaticPart } from '../parts/direct-part.js';
 import { expandStaticBounds, pivotedFrame, type StaticPositions, staticBounds } from '../parts/part-frame.js';
 import { partAssetInfoOf, partIdentity, placementOf } from '../parts/part-placement.js';
+import { checkDocumentValues } from '../read/document-values.js';
 import {
   type PackJob,
   packPreviewsOf,
@@ -17,7 +19,7 @@ import {
   type SplitModelResult,
   writeSplitPack,
 } from '../split-model.js';
-import { PartArena } from './byte-source.js';
+import { fastDocument, fastDocumentDecline } from './fast-document.js';
 import { extrasOf, type FastAccessor, FastGltf, type FastPrimitive, nameOf } from './fast-gltf.js';
 import { type FastPlan, optionsDecline, planFast } from './fast-plan.js';
 import { openGlb } from './open-glb.js';
@@ -187,59 +189,79 @@ function sceneBoundsOf(gltf: FastGltf, plan: FastPlan): Bounds {
 }
 
 /**
- * Splits a GLB at the byte level, or returns null (having written nothing) when its layout or the
- * options need the Document path.
+ * Splits a GLB at the byte level, or returns null (having written nothing) when its layout needs
+ * glTF-Transform's reader. A model of the byte-level layout that the options (or its one mesh node)
+ * leave to the Document path is read into a Document here (fast-document.ts), and split by it.
  */
 export async function splitFast(
   input: string | Uint8Array,
   dir: string,
   options: SplitModelOptions,
 ): Promise<SplitModelResult | null> {
-  const decline = (why: string): null => {
-    options.logger?.debug(`splitModel: the Document path (the byte-level split declines: ${why})`);
-    return null;
-  };
-  const declined = optionsDecline(options);
-  if (declined) return decline(declined);
+  const logger = options.logger;
   const opened = await openGlb(input, options.limits);
   if (!opened) return null;
   const { source } = opened;
+  const hashed = () =>
+    options.sourceFile ??
+    source.sha256().then((sha256) => ({ file: opened.file, byteLength: source.byteLength, sha256 }));
+  let document: Document;
+  let sourceFile: ReturnType<typeof hashed>;
   try {
     const gltf = new FastGltf(opened.json, source, opened.binOffset);
-    const result = planFast(gltf, options);
-    if ('declined' in result) return decline(result.declined);
-    options.logger?.debug(
-      `splitModel: the byte-level split: ${result.plan.strategy} (${result.plan.reason})`,
+    const declined = optionsDecline(options);
+    const result = declined ? { declined } : planFast(gltf, options);
+    if (!('declined' in result))
+      return await splitPlan(gltf, result.plan, opened.file, hashed(), dir, options);
+    const unread = fastDocumentDecline(gltf);
+    logger?.debug(
+      `splitModel: the Document path (the byte-level split declines: ${result.declined}; ` +
+        `${unread ? `read by glTF-Transform: ${unread}` : 'read at the byte level'})`,
     );
-    const { plan } = result;
-    const names = nameParts(
-      plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
-      { model: modelNameOf(options.sourceFile?.file ?? opened.file), ...options.naming },
-    );
-    const pivot = options.pivot ?? SPLIT_DEFAULTS.pivot;
-    const hashed =
-      options.sourceFile ??
-      source.sha256().then((sha256) => ({ file: opened.file, byteLength: source.byteLength, sha256 }));
-    const job: PackJob = {
-      parts: fastParts(gltf, plan, names, pivot, options.logger),
-      previews: packPreviewsOf(fastScenes(gltf, plan), options),
-      source: hashed,
-      credits: sourceCredits(sourceInfoOfJson(gltf.json)),
-      plan,
-      bounds: sceneBoundsOf(gltf, plan),
-    };
-    const manifest = await writeSplitPack(dir, job, options);
-    return {
-      manifest,
-      plan: {
-        strategy: plan.strategy,
-        reason: plan.reason,
-        merges: [],
-        parts: plan.parts.map(({ id, sourceName, parent }) => ({ id, sourceName, parent })),
-      },
-      dir,
-    };
+    if (unread) return null;
+    document = fastDocument(gltf, logger);
+    sourceFile = hashed();
   } finally {
     source.close();
   }
+  // What loadModel and parseModel would say of it, in their words (the same name for bytes).
+  checkDocumentValues(document, typeof input === 'string' ? input : '<bytes>');
+  const { splitDocument } = await import('../split-document.js');
+  return splitDocument({ document, file: opened.file, source: sourceFile }, dir, options);
+}
+
+/** The byte-level split of a planned GLB into `dir`. */
+async function splitPlan(
+  gltf: FastGltf,
+  plan: FastPlan,
+  file: string,
+  source: PackJob['source'],
+  dir: string,
+  options: SplitModelOptions,
+): Promise<SplitModelResult> {
+  options.logger?.debug(`splitModel: the byte-level split: ${plan.strategy} (${plan.reason})`);
+  const names = nameParts(
+    plan.parts.map((part, index) => ({ sourceName: part.sourceName, index, id: part.id })),
+    { model: modelNameOf(options.sourceFile?.file ?? file), ...options.naming },
+  );
+  const pivot = options.pivot ?? SPLIT_DEFAULTS.pivot;
+  const job: PackJob = {
+    parts: fastParts(gltf, plan, names, pivot, options.logger),
+    previews: packPreviewsOf(fastScenes(gltf, plan), options),
+    source,
+    credits: sourceCredits(sourceInfoOfJson(gltf.json)),
+    plan,
+    bounds: sceneBoundsOf(gltf, plan),
+  };
+  const manifest = await writeSplitPack(dir, job, options);
+  return {
+    manifest,
+    plan: {
+      strategy: plan.strategy,
+      reason: plan.reason,
+      merges: [],
+      parts: plan.parts.map(({ id, sourceName, parent }) => ({ id, sourceName, parent })),
+    },
+    dir,
+  };
 }

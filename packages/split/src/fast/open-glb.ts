@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type ModelLimits, resolveLimits } from '../options.js';
+import { PartArena } from '../part-arena.js';
 import { checkGlbContainer, isGLB, peekJSON } from '../read/glb-container.js';
 import { preflightGltf } from '../read/preflight.js';
 import { hasExternalURIs } from '../read/resources.js';
-import { type ByteSource, FileSource, MemorySource, PartArena } from './byte-source.js';
+import { type ByteSource, FileSource, MemorySource } from './byte-source.js';
 
 /** A GLB opened for the byte-level split: its checked JSON, and where its BIN chunk's data starts. */
 export interface OpenedGlb {

@@ -282,6 +282,7 @@ export async function encodePartDirectly(
   name: string,
   pivot: PivotMode,
   textures?: PackTextures,
+  output?: StaticPartSource['output'],
 ): Promise<EncodedPart> {
   const first = part.nodes[0]!;
   const primitives = primitivesOf(part);
@@ -297,6 +298,7 @@ export async function encodePartDirectly(
     framed: staticFrame(index, part, pivot),
     asset: partAssetInfo(index.source),
     positionRange: (accessor) => index.positionRange(accessor as Accessor),
+    ...(output ? { output } : {}),
     images,
     builder: {
       ...(cropped ? { uvs: cropped.uvs } : {}),

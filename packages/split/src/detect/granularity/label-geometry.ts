@@ -10,34 +10,47 @@ function positionsOf(primitive: Primitive): { array: ArrayLike<number>; scale: n
   return { array, scale: 1 / normalizedDivisor(array, accessor.getNormalized()) };
 }
 
+/**
+ * Twice the area of triangle `t` (vertex indices from `indices`, xyz from `p`): `Math.sqrt` of the
+ * squared cross product rather than `Math.hypot`, which guards against overflow these values never
+ * reach and was 4x slower (half of labelling a 2M-triangle mesh: BENCHMARKS.md, issue 17).
+ */
+function doubleArea(p: ArrayLike<number>, indices: ArrayLike<number>, t: number): number {
+  const a = 3 * indices[3 * t]!;
+  const b = 3 * indices[3 * t + 1]!;
+  const c = 3 * indices[3 * t + 2]!;
+  const ux = p[b]! - p[a]!;
+  const uy = p[b + 1]! - p[a + 1]!;
+  const uz = p[b + 2]! - p[a + 2]!;
+  const vx = p[c]! - p[a]!;
+  const vy = p[c + 1]! - p[a + 1]!;
+  const vz = p[c + 2]! - p[a + 2]!;
+  const x = uy * vz - uz * vy;
+  const y = uz * vx - ux * vz;
+  const z = ux * vy - uy * vx;
+  return Math.sqrt(x * x + y * y + z * z);
+}
+
 /** Area of each triangle of a triangle list, in the mesh's own space. */
 export function triangleAreas(primitive: Primitive): Float64Array {
   const { array: p, scale } = positionsOf(primitive);
   const indices = triangleListIndices(primitive);
   const areas = new Float64Array(indices.length / 3);
-  for (let t = 0; t < areas.length; t++) {
-    const a = 3 * indices[3 * t]!;
-    const b = 3 * indices[3 * t + 1]!;
-    const c = 3 * indices[3 * t + 2]!;
-    const ux = p[b]! - p[a]!;
-    const uy = p[b + 1]! - p[a + 1]!;
-    const uz = p[b + 2]! - p[a + 2]!;
-    const vx = p[c]! - p[a]!;
-    const vy = p[c + 1]! - p[a + 1]!;
-    const vz = p[c + 2]! - p[a + 2]!;
-    areas[t] = 0.5 * scale * scale * Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx);
-  }
+  const factor = 0.5 * scale * scale;
+  for (let t = 0; t < areas.length; t++) areas[t] = factor * doubleArea(p, indices, t);
   return areas;
 }
 
-/** Surface area per slot over the labelled primitives. */
+/** Surface area per slot over the labelled primitives (summed as it goes: no array of areas). */
 export function slotAreas(slots: ReadonlyMap<Primitive, Uint32Array>, slotCount: number): number[] {
-  const areas = new Array<number>(slotCount).fill(0);
+  const areas = new Float64Array(slotCount);
   for (const [primitive, labels] of slots) {
-    const triangles = triangleAreas(primitive);
-    for (let t = 0; t < labels.length; t++) areas[labels[t]!]! += triangles[t]!;
+    const { array: p, scale } = positionsOf(primitive);
+    const indices = triangleListIndices(primitive);
+    const factor = 0.5 * scale * scale;
+    for (let t = 0; t < labels.length; t++) areas[labels[t]!]! += factor * doubleArea(p, indices, t);
   }
-  return areas;
+  return [...areas];
 }
 
 /**

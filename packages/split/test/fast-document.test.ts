@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { type Document, type ILogger, NodeIO } from '@gltf-transform/core';
+import { describe, expect, it } from 'vitest';
+import { fastDocument, fastDocumentDecline } from '../src/fast/fast-document.js';
+import { FastGltf } from '../src/fast/fast-gltf.js';
+import { openGlb } from '../src/fast/open-glb.js';
+import { readModel } from '../src/read/read-model.js';
+import { splitModel } from '../src/split-model.js';
+import { binOf, glbBytes } from './helpers/glb-bytes.js';
+import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
+
+/**
+ * The byte-level reader (src/fast/fast-document.ts) against glTF-Transform's: for every GLB it
+ * accepts, the Document it builds writes (NodeIO.writeJSON) exactly what the Document glTF-Transform
+ * reads writes: the same JSON, the same buffer bytes. The split's files from either Document are
+ * compared in fast-split.test.ts.
+ */
+
+const tmp = useTempDir('fast-document');
+const io = new NodeIO();
+
+/** The Document the byte-level reader builds, or why it declines (null: not a GLB it opens). */
+async function readFast(input: string | Uint8Array): Promise<Document | string | null> {
+  const opened = await openGlb(input);
+  if (!opened) return null;
+  try {
+    const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+    return fastDocumentDecline(gltf) ?? fastDocument(gltf);
+  } finally {
+    opened.source.close();
+  }
+}
+
+/** What a Document writes, as one comparable value. */
+async function written(document: Document): Promise<{ json: unknown; resources: Record<string, number[]> }> {
+  const { json, resources } = await io.writeJSON(document, { format: 'glb' as never });
+  return {
+    json,
+    resources: Object.fromEntries(Object.entries(resources).map(([uri, bytes]) => [uri, [...bytes]])),
+  };
+}
+
+const GLBS = [
+  ...listModels(FIXTURES),
+  ...listModels(join(FIXTURES, 'generated')),
+  ...listModels(SHARED_MODELS),
+].filter((path) => path.endsWith('.glb'));
+
+describe('the byte-level reader builds the Document glTF-Transform reads', () => {
+  it('every GLB it accepts writes the same JSON and bytes as glTF-Transform read it', async () => {
+    const accepted: string[] = [];
+    const declined = new Map<string, string>();
+    for (const path of GLBS) {
+      const fast = await readFast(path);
+      if (fast === null) continue;
+      if (typeof fast === 'string') {
+        declined.set(basename(path), fast);
+        continue;
+      }
+      const { document: reference } = await readModel(path);
+      expect(isDeepStrictEqual(await written(fast), await written(reference)), path).toBe(true);
+      accepted.push(basename(path));
+    }
+    for (const name of ['labels-part-id.glb', 'components.glb', 'fused-figure.glb', 'trimesh_pins.glb'])
+      expect(accepted).toContain(name);
+    expect(declined.get('BoxAnimated.glb')).toBe('animations');
+    expect(declined.get('skinned-morph-part-id.glb')).toBe('skins');
+    expect(declined.get('Box_Draco.glb')).toBe('glTF extensions');
+  });
+
+  it('interleaved, odd-stride and normalized data, matrices, weights and morph targets read the same', async () => {
+    // Positions and a 3-byte normalized attribute interleaved in 16-byte rows; a morph target.
+    const rows = new Uint8Array(16 * 3);
+    const view = new DataView(rows.buffer);
+    const points = [0, 0, 0, 1, 0, 0, 0, 1, 0];
+    for (let v = 0; v < 3; v++) {
+      for (let c = 0; c < 3; c++) view.setFloat32(16 * v + 4 * c, points[3 * v + c]!, true);
+      for (let c = 0; c < 3; c++) rows[16 * v + 12 + c] = 40 * v + c;
+    }
+    const { bin, offsets } = binOf([
+      rows,
+      new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1]),
+      new Uint8Array([0, 2, 1]),
+    ]);
+    const json = {
+      asset: { version: '2.0', copyright: 'test', extras: { a: 1 } },
+      extras: { root: true },
+      scene: 0,
+      scenes: [{ name: 'S', nodes: [0], extras: { s: 1 } }],
+      nodes: [
+        { name: 'parent', children: [1], matrix: [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 1, 2, 3, 1] },
+        { name: 'child', mesh: 0, weights: [0.5], rotation: [0, 0, 0.6, 0.8] },
+      ],
+      meshes: [
+        {
+          name: 'm',
+          weights: [0.25],
+          extras: { targetNames: ['up'] },
+          primitives: [
+            {
+              attributes: { POSITION: 0, _TAG: 1 },
+              indices: 3,
+              targets: [{ POSITION: 2 }],
+              material: 0,
+              extras: { p: 2 },
+            },
+          ],
+        },
+      ],
+      materials: [
+        {
+          name: 'mat',
+          doubleSided: true,
+          alphaMode: 'MASK',
+          alphaCutoff: 0.25,
+          emissiveFactor: [0.1, 0.2, 0.3],
+          pbrMetallicRoughness: { baseColorFactor: [1, 0, 0, 1], metallicFactor: 0, roughnessFactor: 0.5 },
+        },
+      ],
+      accessors: [
+        { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] },
+        { bufferView: 0, byteOffset: 12, componentType: 5121, normalized: true, count: 3, type: 'VEC3' },
+        { bufferView: 1, componentType: 5126, count: 3, type: 'VEC3', name: 'target' },
+        { bufferView: 2, componentType: 5121, count: 3, type: 'SCALAR' },
+      ],
+      bufferViews: [
+        { buffer: 0, byteOffset: offsets[0], byteLength: 48, byteStride: 16 },
+        { buffer: 0, byteOffset: offsets[1], byteLength: 36 },
+        { buffer: 0, byteOffset: offsets[2], byteLength: 3 },
+      ],
+      buffers: [{ byteLength: bin.byteLength, name: 'bin', extras: { b: 1 } }],
+    };
+    const glb = glbBytes(json, bin);
+    const fast = await readFast(glb);
+    expect(typeof fast).toBe('object');
+    const reference = await io.readBinary(glb);
+    expect(await written(fast as Document)).toEqual(await written(reference));
+  });
+
+  it('declines what glTF-Transform must read: cameras, another glTF version, sparse accessors', async () => {
+    const { bin, offsets } = binOf([new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0])]);
+    const base = {
+      asset: { version: '2.0' },
+      scenes: [{ nodes: [0] }],
+      nodes: [{ mesh: 0 }],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+      accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' }],
+      bufferViews: [{ buffer: 0, byteOffset: offsets[0], byteLength: 36 }],
+    };
+    expect(typeof (await readFast(glbBytes(base, bin)))).toBe('object');
+    const camera = { ...base, cameras: [{ type: 'perspective', perspective: { yfov: 1, znear: 0.1 } }] };
+    expect(await readFast(glbBytes(camera, bin))).toBe('cameras');
+    expect(await readFast(glbBytes({ ...base, asset: { version: '2.1' } }, bin))).toBe('not glTF 2.0');
+    const sparse = {
+      ...base,
+      accessors: [
+        {
+          ...base.accessors[0],
+          sparse: { count: 1, indices: { bufferView: 0, componentType: 5125 }, values: { bufferView: 0 } },
+        },
+      ],
+    };
+    expect(await readFast(glbBytes(sparse, bin))).toBe('a sparse or extended accessor');
+  });
+});
+
+describe('splitModel reads at the byte level what the byte-level split leaves to the Document path', () => {
+  it('a labelled one-mesh model under `auto` and `attribute`: read at the byte level, the same pack', async () => {
+    const path = join(FIXTURES, 'generated', 'labels-part-id.glb');
+    for (const strategy of ['auto', 'attribute'] as const) {
+      const lines: string[] = [];
+      const logger: ILogger = {
+        debug: (line: string) => lines.push(line),
+        info: () => {},
+        warn: () => {},
+        error: () => {},
+      };
+      const fast = await splitModel(path, join(tmp, `fast-${strategy}`), {
+        strategy,
+        thumbnails: null,
+        logger,
+      });
+      expect(lines.some((line) => line.includes('read at the byte level'))).toBe(true);
+      const reference = await splitModel(path, join(tmp, `document-${strategy}`), {
+        strategy,
+        thumbnails: null,
+        fastPath: false,
+      });
+      expect(fast.plan).toEqual(reference.plan);
+      expect(fast.manifest.parts.length).toBeGreaterThan(1);
+      for (const part of fast.manifest.parts) {
+        const a = await readFile(join(tmp, `fast-${strategy}`, ...part.file.split('/')));
+        const b = await readFile(join(tmp, `document-${strategy}`, ...part.file.split('/')));
+        expect(a.equals(b), part.file).toBe(true);
+      }
+    }
+  });
+});
