@@ -1,5 +1,6 @@
 import {
   type Accessor,
+  type Camera,
   Document,
   type GLTF,
   type ILogger,
@@ -8,6 +9,8 @@ import {
   type Mesh,
   type mat4,
   type Node,
+  type Texture,
+  type TextureInfo,
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
@@ -28,8 +31,8 @@ import { documentDecline, extended, isPlainObject } from './fast-plan.js';
  * its own (FastAccessor.ownArray): labels-2m's split lost a third of its time and its copy of the file
  * (BENCHMARKS.md, issue 17).
  *
- * The layouts: one buffer (the BIN chunk), no extension, skin, animation, texture, image or camera,
- * glTF 2.0, and every accessor dense and in that buffer (not sparse, no extension). Anything else:
+ * The layouts: one buffer (the BIN chunk), no extension, skin or animation, glTF 2.0, every
+ * accessor dense and in that buffer (not sparse, no extension), every image in it too. Anything else:
  * {@link fastDocumentDecline} says why, and glTF-Transform reads the model.
  */
 
@@ -39,12 +42,13 @@ const COMPONENT_TYPES = new Set([5120, 5121, 5122, 5123, 5125, 5126]);
 
 /** Why the model needs glTF-Transform's reader, or null. */
 export function fastDocumentDecline(gltf: FastGltf): string | null {
-  const declined = documentDecline(gltf);
+  const declined = documentDecline(gltf, true);
   if (declined) return declined;
   const asset = gltf.json.asset;
   // GLTFReader.validate refuses any other version: so must this reader (the Document path says why).
   if (!isPlainObject(asset) || asset.version !== '2.0') return 'not glTF 2.0';
-  if (gltf.list('cameras').length > 0) return 'cameras';
+  for (const camera of gltf.list('cameras'))
+    if (camera.type !== 'perspective' && camera.type !== 'orthographic') return 'a camera of no known type';
   const views = gltf.list('bufferViews');
   for (const accessor of gltf.list('accessors')) {
     if (accessor.sparse !== undefined || extended(accessor) || accessor.bufferView === undefined)
@@ -53,6 +57,13 @@ export function fastDocumentDecline(gltf: FastGltf): string | null {
       return 'an accessor of another component type, or empty';
     if (views[accessor.bufferView as number]!.buffer !== 0) return 'an accessor outside the BIN chunk';
   }
+  for (const image of gltf.list('images')) {
+    if (image.uri !== undefined || image.bufferView === undefined) return 'an image outside the BIN chunk';
+    if (views[image.bufferView as number]!.buffer !== 0) return 'an image outside the BIN chunk';
+  }
+  // A texture whose image comes from an extension (KHR_texture_basisu, EXT_texture_webp) has none here.
+  for (const texture of gltf.list('textures'))
+    if (typeof texture.source !== 'number') return 'a texture without an image';
   return null;
 }
 
@@ -62,7 +73,38 @@ function withExtras<T extends { setExtras(extras: Record<string, unknown>): T }>
   return property;
 }
 
-function createMaterial(document: Document, def: Json): Material {
+/** One Texture per image, in image order, as glTF-Transform's reader makes them. */
+function createTextures(document: Document, gltf: FastGltf): Texture[] {
+  const views = gltf.list('bufferViews');
+  return gltf.list('images').map((def) => {
+    const texture = withExtras(document.createTexture(def.name as string | undefined), def);
+    const view = views[def.bufferView as number]!;
+    const offset = gltf.bin.binOffset + ((view.byteOffset as number | undefined) ?? 0);
+    texture.setImage(gltf.bin.source.copy(offset, view.byteLength as number));
+    if (def.mimeType !== undefined) texture.setMimeType(def.mimeType as string);
+    return texture;
+  });
+}
+
+/** A material's texture slot: the texture of the image it names, and its texture info and sampler. */
+type TextureSlot = (texture: Texture) => TextureInfo;
+
+function setTexture(gltf: FastGltf, textures: Texture[], infoDef: unknown, set: TextureSlot): void {
+  if (infoDef === undefined) return;
+  const def = infoDef as Json;
+  const textureDef = gltf.list('textures')[def.index as number]!;
+  const info = set(textures[textureDef.source as number]!);
+  if (def.texCoord !== undefined) info.setTexCoord(def.texCoord as number);
+  if (def.extras !== undefined) info.setExtras(def.extras as Record<string, unknown>);
+  if (textureDef.sampler === undefined) return;
+  const sampler = gltf.list('samplers')[textureDef.sampler as number]!;
+  if (sampler.magFilter !== undefined) info.setMagFilter(sampler.magFilter as GLTF.TextureMagFilter);
+  if (sampler.minFilter !== undefined) info.setMinFilter(sampler.minFilter as GLTF.TextureMinFilter);
+  if (sampler.wrapS !== undefined) info.setWrapS(sampler.wrapS as GLTF.TextureWrapMode);
+  if (sampler.wrapT !== undefined) info.setWrapT(sampler.wrapT as GLTF.TextureWrapMode);
+}
+
+function createMaterial(document: Document, gltf: FastGltf, textures: Texture[], def: Json): Material {
   const material = withExtras(document.createMaterial(def.name as string | undefined), def);
   if (def.alphaMode !== undefined) material.setAlphaMode(def.alphaMode as GLTF.MaterialAlphaMode);
   if (def.alphaCutoff !== undefined) material.setAlphaCutoff(def.alphaCutoff as number);
@@ -72,6 +114,31 @@ function createMaterial(document: Document, def: Json): Material {
   if (def.emissiveFactor !== undefined) material.setEmissiveFactor(def.emissiveFactor as vec3);
   if (pbr.metallicFactor !== undefined) material.setMetallicFactor(pbr.metallicFactor as number);
   if (pbr.roughnessFactor !== undefined) material.setRoughnessFactor(pbr.roughnessFactor as number);
+  // In the order of glTF-Transform's reader (setters of one material: the order changes nothing).
+  setTexture(
+    gltf,
+    textures,
+    pbr.baseColorTexture,
+    (t) => material.setBaseColorTexture(t).getBaseColorTextureInfo()!,
+  );
+  setTexture(
+    gltf,
+    textures,
+    def.emissiveTexture,
+    (t) => material.setEmissiveTexture(t).getEmissiveTextureInfo()!,
+  );
+  const normal = def.normalTexture as Json | undefined;
+  setTexture(gltf, textures, normal, (t) => material.setNormalTexture(t).getNormalTextureInfo()!);
+  if (normal?.scale !== undefined) material.setNormalScale(normal.scale as number);
+  const occlusion = def.occlusionTexture as Json | undefined;
+  setTexture(gltf, textures, occlusion, (t) => material.setOcclusionTexture(t).getOcclusionTextureInfo()!);
+  if (occlusion?.strength !== undefined) material.setOcclusionStrength(occlusion.strength as number);
+  setTexture(
+    gltf,
+    textures,
+    pbr.metallicRoughnessTexture,
+    (t) => material.setMetallicRoughnessTexture(t).getMetallicRoughnessTextureInfo()!,
+  );
   return material;
 }
 
@@ -97,6 +164,26 @@ function createMesh(document: Document, def: Json, accessors: Accessor[], materi
     mesh.addPrimitive(primitive);
   }
   return mesh;
+}
+
+function createCamera(document: Document, def: Json): Camera {
+  const camera = withExtras(document.createCamera(def.name as string | undefined), def).setType(
+    def.type as GLTF.CameraType,
+  );
+  if (def.type === 'perspective') {
+    const perspective = def.perspective as Json;
+    camera.setYFov(perspective.yfov as number).setZNear(perspective.znear as number);
+    if (perspective.zfar !== undefined) camera.setZFar(perspective.zfar as number);
+    if (perspective.aspectRatio !== undefined) camera.setAspectRatio(perspective.aspectRatio as number);
+  } else {
+    const orthographic = def.orthographic as Json;
+    camera
+      .setZNear(orthographic.znear as number)
+      .setZFar(orthographic.zfar as number)
+      .setXMag(orthographic.xmag as number)
+      .setYMag(orthographic.ymag as number);
+  }
+  return camera;
 }
 
 function createNode(document: Document, def: Json): Node {
@@ -142,14 +229,17 @@ export function fastDocument(gltf: FastGltf, logger?: ILogger): Document {
     if (def.normalized !== undefined) accessor.setNormalized(def.normalized as boolean);
     return accessor.setArray(gltf.accessor(index).ownArray());
   });
-  const materials = gltf.list('materials').map((def) => createMaterial(document, def));
+  const textures = createTextures(document, gltf);
+  const materials = gltf.list('materials').map((def) => createMaterial(document, gltf, textures, def));
   const meshes = gltf.list('meshes').map((def) => createMesh(document, def, accessors, materials));
+  const cameras = gltf.list('cameras').map((def) => createCamera(document, def));
   const nodeDefs = gltf.list('nodes');
   const nodes = nodeDefs.map((def) => createNode(document, def));
   nodeDefs.forEach((def, i) => {
     const node = nodes[i]!;
     for (const child of (def.children as number[] | undefined) || []) node.addChild(nodes[child]!);
     if (def.mesh !== undefined) node.setMesh(meshes[def.mesh as number]!);
+    if (def.camera !== undefined) node.setCamera(cameras[def.camera as number]!);
   });
   const scenes = gltf.list('scenes').map((def) => {
     const scene = withExtras(document.createScene(def.name as string | undefined), def);

@@ -87,8 +87,11 @@ export function optionsDecline(options: SplitModelOptions): string | null {
   return null;
 }
 
-/** Why the model's JSON needs the Document path, or null. */
-export function documentDecline(gltf: FastGltf): string | null {
+/**
+ * Why the model's JSON needs the Document path, or null; with `textures`, images, textures and
+ * samplers are allowed (the byte-level reader reads them: fast-document.ts).
+ */
+export function documentDecline(gltf: FastGltf, textures = false): string | null {
   const { json } = gltf;
   for (const key of ['extensionsUsed', 'extensionsRequired']) {
     const list = json[key];
@@ -99,7 +102,7 @@ export function documentDecline(gltf: FastGltf): string | null {
   const buffers = gltf.list('buffers');
   if (buffers.length !== 1 || buffers[0]!.uri !== undefined || extended(buffers[0]!))
     return 'buffers other than the GLB BIN chunk';
-  for (const key of ['skins', 'animations', 'textures', 'images', 'samplers']) {
+  for (const key of ['skins', 'animations', ...(textures ? [] : ['textures', 'images', 'samplers'])]) {
     if (gltf.list(key).length > 0) return key;
   }
   if (gltf.list('scenes').length !== 1) return 'not exactly one scene';
