@@ -223,3 +223,51 @@ describe('splitModel reads at the byte level what the byte-level split leaves to
     }
   });
 });
+
+describe('hostile values read at the byte level', () => {
+  /** One triangle mesh node (what `auto` leaves to the Document path) with the given indices. */
+  function oneMesh(positions: Float32Array, indices: Uint16Array): Uint8Array {
+    const { bin, offsets } = binOf([positions, indices]);
+    return glbBytes(
+      {
+        asset: { version: '2.0' },
+        scenes: [{ nodes: [0] }],
+        nodes: [{ mesh: 0, name: 'one' }],
+        meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1 }] }],
+        accessors: [
+          { bufferView: 0, componentType: 5126, count: positions.length / 3, type: 'VEC3' },
+          { bufferView: 1, componentType: 5123, count: indices.length, type: 'SCALAR' },
+        ],
+        bufferViews: [
+          { buffer: 0, byteOffset: offsets[0], byteLength: positions.byteLength },
+          { buffer: 0, byteOffset: offsets[1], byteLength: indices.byteLength },
+        ],
+      },
+      bin,
+    );
+  }
+
+  it('an index past the vertices and a non-finite position are refused as glTF-Transform read them', async () => {
+    const triangle = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]);
+    const cases = [
+      oneMesh(triangle, new Uint16Array([0, 1, 3])),
+      oneMesh(new Float32Array([0, 0, 0, 1, Number.NaN, 0, 0, 1, 0]), new Uint16Array([0, 1, 2])),
+    ];
+    for (const [i, glb] of cases.entries()) {
+      expect(typeof (await readFast(glb))).toBe('object');
+      const fast = join(tmp, `hostile-fast-${i}`);
+      const reference = join(tmp, `hostile-document-${i}`);
+      const error = await splitModel(glb, fast, { thumbnails: null }).then(
+        () => null,
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+      const expected = await splitModel(glb, reference, { thumbnails: null, fastPath: false }).then(
+        () => null,
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+      expect(error).toMatch(/corrupt/);
+      expect(error).toBe(expected);
+      expect(existsSync(fast)).toBe(false);
+    }
+  });
+});
