@@ -270,4 +270,28 @@ describe('hostile values read at the byte level', () => {
       expect(existsSync(fast)).toBe(false);
     }
   });
+
+  it("JSON the reader cannot build a Document of is read by glTF-Transform's reader, which refuses it", async () => {
+    const { bin, offsets } = binOf([new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0])]);
+    const glb = glbBytes(
+      {
+        asset: { version: '2.0' },
+        scenes: [{ nodes: [0] }],
+        nodes: [{ mesh: 0, camera: 0 }],
+        cameras: [{ type: 'perspective' }],
+        meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+        accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' }],
+        bufferViews: [{ buffer: 0, byteOffset: offsets[0], byteLength: 36 }],
+      },
+      bin,
+    );
+    const outcome = (fastPath: boolean) =>
+      splitModel(glb, join(tmp, `camera-${fastPath}`), { thumbnails: null, fastPath }).then(
+        () => 'split',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
+    const error = await outcome(true);
+    expect(error).toMatch(/^ModelReadError: /);
+    expect(error).toBe(await outcome(false));
+  });
 });

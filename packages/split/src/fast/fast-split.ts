@@ -219,7 +219,14 @@ export async function splitFast(
         `${unread ? `read by glTF-Transform: ${unread}` : 'read at the byte level'})`,
     );
     if (unread) return null;
-    document = fastDocument(gltf, logger);
+    try {
+      document = fastDocument(gltf, logger);
+    } catch (error) {
+      // JSON that glTF-Transform's reader would refuse too (a camera without its parameters): it
+      // reads the model again and refuses it in its own words.
+      logger?.debug(`splitModel: glTF-Transform reads the model (${(error as Error).message})`);
+      return null;
+    }
     sourceFile = hashed();
   } finally {
     source.close();
