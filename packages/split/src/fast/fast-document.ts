@@ -15,21 +15,21 @@ import {
   type vec4,
 } from '@gltf-transform/core';
 import type { FastGltf } from './fast-gltf.js';
-import { documentDecline, extended, isPlainObject } from './fast-plan.js';
+import { COMPONENT_TYPES, documentDecline, extended, isPlainObject } from './fast-plan.js';
 
 /**
  * A glTF-Transform Document built from a GLB's checked JSON and its BIN chunk's bytes, for the models
  * the byte-level split leaves to the Document path only because of the options (a label strategy,
  * merging, names from regions, one mesh node under `auto`): the same Document glTF-Transform's reader
  * (GLTFReader.read, 4.5) makes of the layouts below, property for property and in the same order, so
- * that everything after the read is the Document path's own code (test/fast-split.test.ts splits
- * every model both ways and compares the files).
+ * that everything after the read is the Document path's own code (test/fast-document.test.ts compares
+ * the two Documents, test/fast-split.test.ts the files split from them).
  *
  * Why not glTF-Transform's reader: it de-interleaves vertex data through a DataView, one call per
  * component (~210 ms of a 2M-triangle, 53 MB model), and holds the whole file in memory while it
- * copies every accessor out of it. Here each accessor is read from the file straight into memory of
- * its own (FastAccessor.ownArray): labels-2m's split lost a third of its time and its copy of the file
- * (BENCHMARKS.md, issue 17).
+ * copies every accessor out of it. Here each accessor is read from the file into memory of its own
+ * (FastAccessor.ownArray): in CPU profiles of labels-2m's split, glTF-Transform's read took ~0.4 s
+ * and this one ~0.19 s, and the file is no longer held whole (BENCHMARKS.md, issue 17).
  *
  * The layouts: one buffer (the BIN chunk), no extension, skin or animation, glTF 2.0, every
  * accessor dense and in that buffer (not sparse, no extension), every image in it too. Anything else:
@@ -37,8 +37,6 @@ import { documentDecline, extended, isPlainObject } from './fast-plan.js';
  */
 
 type Json = Record<string, unknown>;
-
-const COMPONENT_TYPES = new Set([5120, 5121, 5122, 5123, 5125, 5126]);
 
 /** Why the model needs glTF-Transform's reader, or null. */
 export function fastDocumentDecline(gltf: FastGltf): string | null {

@@ -53,7 +53,8 @@ export interface FastPlan {
 /** The plan, or why the byte-level split leaves this model to the Document path. */
 export type FastPlanResult = { plan: FastPlan } | { declined: string };
 
-const COMPONENT_TYPES = new Set([5120, 5121, 5122, 5123, 5125, 5126]);
+/** The component types of core glTF accessors. */
+export const COMPONENT_TYPES: ReadonlySet<number> = new Set([5120, 5121, 5122, 5123, 5125, 5126]);
 const TEXTURE_SLOTS = ['normalTexture', 'occlusionTexture', 'emissiveTexture'];
 const PBR_TEXTURE_SLOTS = ['baseColorTexture', 'metallicRoughnessTexture'];
 
