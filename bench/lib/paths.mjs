@@ -15,5 +15,7 @@ export const CLI_BIN = `${ROOT}packages/cli/dist/bin.js`;
 export const SPLIT_DIST = `${ROOT}packages/split/dist/index.js`;
 /** The lighter entry for splitting files (no @gltf-transform/functions until a part needs it). */
 export const SPLIT_PACK_DIST = `${ROOT}packages/split/dist/pack.js`;
+/** `@meshparts/split/split-model`: splitModel alone (the byte-level split, the Document path on demand). */
+export const SPLIT_MODEL_DIST = `${ROOT}packages/split/dist/split-model.js`;
 export const CLIENT_DIST = `${ROOT}packages/client/dist/index.js`;
 export const TESTING_DIST = `${ROOT}packages/client/dist/testing/index.js`;
