@@ -161,6 +161,8 @@ function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
   const meshOf = (node: number) => gltf.list('nodes')[node]!.mesh as number;
   return {
     partCount: plan.parts.length,
+    // The GLB does not change, and the whole model's reads go before the first part's (startPart).
+    wholeFirst: true,
     scene: async (index, thumbnails) => {
       const nodes = index === null ? plan.meshNodes : [plan.parts[index]!.nodes[0]!];
       const arena = gltf.bin.scene;

@@ -40,6 +40,7 @@ export {
 export { ThumbnailCache } from './thumbnail-cache.js';
 export {
   createThumbnailPool,
+  type ThumbnailHandOver,
   type ThumbnailPool,
   type ThumbnailPoolOptions,
   thumbnailWorkerBuilt,
