@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Document } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import type { ImageCache } from '../images/index.js';
@@ -15,7 +15,7 @@ export interface PackPreviewOptions {
   /**
    * Worker threads that draw and compress thumbnails while this thread splits (createThumbnailPool);
    * 0 draws them all here. Default {@link defaultThumbnailWorkers}: one where the machine has a
-   * second core. This thread still draws a part itself whenever the workers are
+   * second core that is not busy. This thread still draws a part itself whenever the workers are
    * {@link MAX_WORKER_BACKLOG} thumbnails behind, so a busy or missing core costs little. Packs of
    * fewer than {@link THUMBNAIL_WORKER_MIN_PARTS} parts, and runs from TypeScript sources (vitest:
    * the worker's module is not built), draw here anyway. The pictures are the same either way (the
@@ -34,12 +34,23 @@ export const THUMBNAIL_WORKER_MIN_PARTS = 16;
  */
 export const MAX_WORKER_BACKLOG = 3;
 
+/** Environment variable that sets {@link defaultThumbnailWorkers} (a whole number; benchmarks, operators). */
+export const THUMBNAIL_WORKERS_ENV = 'MESHPARTS_THUMBNAIL_WORKERS';
+
 /**
- * The default {@link PackPreviewOptions.thumbnailWorkers}: 1 where the machine has at least two
- * cores (the split keeps one busy), else 0. Measured on nodes-500 (bench/thumbnails.mjs, BENCHMARKS.md).
+ * The default {@link PackPreviewOptions.thumbnailWorkers}: `MESHPARTS_THUMBNAIL_WORKERS` when set;
+ * else 1 where a core may be free for it (at least two cores, and a 1-minute load average below the
+ * number of cores), else 0. Why the load: on the shared 2-core machine one worker shortened a
+ * nodes-500 split by ~20 % at a load average of ~1.6 (mostly the benchmark's own runs), and
+ * lengthened it by ~10 % at ~3.2, when other processes kept both cores busy (it costs CPU: scenes
+ * copied to it, its own buffers and zlib streams; bench/thumbnails.mjs, BENCHMARKS.md). The
+ * pictures are the same either way.
  */
 export function defaultThumbnailWorkers(): number {
-  return availableParallelism() >= 2 ? 1 : 0;
+  const set = process.env[THUMBNAIL_WORKERS_ENV];
+  if (set !== undefined && /^\d+$/.test(set.trim())) return Number(set.trim());
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! < cores ? 1 : 0;
 }
 
 /**
