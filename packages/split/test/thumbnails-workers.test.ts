@@ -31,6 +31,29 @@ function partScene(index: number): Thumbnails.ThumbnailScene {
   };
 }
 
+describe('defaultThumbnailWorkers', () => {
+  it('takes MESHPARTS_THUMBNAIL_WORKERS when it is a whole number, else decides by cores and load', async () => {
+    const { defaultThumbnailWorkers, THUMBNAIL_WORKERS_ENV, THUMBNAIL_WORKER_MAX_EXTRA_LOAD } = await import(
+      '../src/pack/pack-previews.js'
+    );
+    const { availableParallelism, loadavg } = await import('node:os');
+    const saved = process.env[THUMBNAIL_WORKERS_ENV];
+    try {
+      process.env[THUMBNAIL_WORKERS_ENV] = '0';
+      expect(defaultThumbnailWorkers()).toBe(0);
+      process.env[THUMBNAIL_WORKERS_ENV] = ' 2 ';
+      expect(defaultThumbnailWorkers()).toBe(2);
+      process.env[THUMBNAIL_WORKERS_ENV] = 'many';
+      const cores = availableParallelism();
+      const expected = cores >= 2 && loadavg()[0]! < cores + THUMBNAIL_WORKER_MAX_EXTRA_LOAD ? 1 : 0;
+      expect(defaultThumbnailWorkers()).toBe(expected);
+    } finally {
+      if (saved === undefined) delete process.env[THUMBNAIL_WORKERS_ENV];
+      else process.env[THUMBNAIL_WORKERS_ENV] = saved;
+    }
+  });
+});
+
 describe('thumbnails on a worker thread', () => {
   it("hands a scene's arrays over ('take') and gives back the same PNG", async () => {
     const { createThumbnailPool, renderThumbnailScenePng } =

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Document } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import type { ImageCache } from '../images/index.js';
@@ -15,7 +15,7 @@ export interface PackPreviewOptions {
   /**
    * Worker threads that draw and compress thumbnails while this thread splits (createThumbnailPool);
    * 0 draws them all here. Default {@link defaultThumbnailWorkers}: one where the machine has a
-   * second core. This thread still draws a part itself whenever the workers are
+   * second core that other processes leave free. This thread still draws a part itself whenever the workers are
    * {@link MAX_WORKER_BACKLOG} thumbnails behind, so a busy or missing core costs little. Packs of
    * fewer than {@link THUMBNAIL_WORKER_MIN_PARTS} parts, and runs from TypeScript sources (vitest:
    * the worker's module is not built), draw here anyway. The pictures are the same either way (the
@@ -38,17 +38,26 @@ export const MAX_WORKER_BACKLOG = 3;
 export const THUMBNAIL_WORKERS_ENV = 'MESHPARTS_THUMBNAIL_WORKERS';
 
 /**
+ * Above this 1-minute load average, beyond the number of cores, no worker is started by default: the
+ * other core is not free. Measured on the shared 2-core machine (bench/thumbnails.mjs split-500): one
+ * worker shortened a nodes-500 split at load averages of 1.6 to 3.1 (3.3–3.7× the split without
+ * thumbnails against 4.2×; 2.5× against 3.7×) and lengthened it at 4.7–5.3 (4.6× against 3.9×), when
+ * other processes kept both cores busy. The limit (cores + 1.5) lies between.
+ */
+export const THUMBNAIL_WORKER_MAX_EXTRA_LOAD = 1.5;
+
+/**
  * The default {@link PackPreviewOptions.thumbnailWorkers}: `MESHPARTS_THUMBNAIL_WORKERS` when set
- * (a whole number), else 1 where the machine has at least two cores, else 0. Measured on the shared
- * 2-core machine (bench/thumbnails.mjs split-500, BENCHMARKS.md): one worker sharing the drawing took
- * a nodes-500 split from 3.7–4.2× the split without thumbnails to 2.5–3.7× at load averages of 1.6
- * to 3, for ~10 % more CPU (scenes copied to it, its own buffers and zlib streams) and ~25 MiB more
- * peak RSS. The pictures are the same either way.
+ * (a whole number); else 1 where the machine has at least two cores and a 1-minute load average
+ * below cores + {@link THUMBNAIL_WORKER_MAX_EXTRA_LOAD}; else 0. A worker costs ~10 % more CPU
+ * (scenes copied to it, its own buffers and zlib streams) and ~25 MiB more peak RSS; the pictures are
+ * the same either way.
  */
 export function defaultThumbnailWorkers(): number {
   const set = process.env[THUMBNAIL_WORKERS_ENV]?.trim();
   if (set !== undefined && /^\d+$/.test(set)) return Number(set);
-  return availableParallelism() >= 2 ? 1 : 0;
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! < cores + THUMBNAIL_WORKER_MAX_EXTRA_LOAD ? 1 : 0;
 }
 
 /**
@@ -112,8 +121,8 @@ export function documentScenes(document: Document, plan: PartPlan, images: Image
  * asked for.
  *
  * Speed (issue 17 §4): a part's scene is taken from the source (views of its arrays, with the
- * placement as a matrix) and drawn on a worker thread (`thumbnailWorkers`, one by default on two
- * cores or more), or on this thread whenever the worker is {@link MAX_WORKER_BACKLOG} drawings
+ * placement as a matrix) and drawn on a worker thread (`thumbnailWorkers`, one by default where a
+ * second core is free), or on this thread whenever the worker is {@link MAX_WORKER_BACKLOG} drawings
  * behind; PNGs are compressed on libuv's threads while the next parts are split and written. When
  * the scenes allow it (`wholeFirst`: the byte-level split), the whole model goes to the worker
  * before the first part, so that its drawing overlaps the split instead of following it. Nothing
