@@ -12,7 +12,9 @@
  *    the whole model), in-process, as pack/pack-previews.ts runs it: main-thread time per thumbnail,
  *    wall for all of them, process CPU.
  * 3. split-500: whole processes, alternated: `meshparts split nodes-500.glb -o <dir>` with
- *    `--thumbnails none` and with the default thumbnails. Target: at most 2× the split without.
+ *    `--thumbnails none`, with the default thumbnails drawn on the main thread, and with one
+ *    thumbnail worker sharing the drawing (MESHPARTS_THUMBNAIL_WORKERS=0 / 1: the default picks by
+ *    the load, see pack-previews.ts). Target: at most 2× the split without.
  *
  * Prints Markdown (the section for BENCHMARKS.md) with the machine, the load and the command.
  */
@@ -278,25 +280,30 @@ async function split500() {
   await generate(['nodes-500'], { log });
   await mkdir(OUT, { recursive: true });
   const input = modelPath('nodes-500');
-  const job = (name, extra) => {
+  const job = (name, extra, workers) => {
     const dir = `${OUT}thumbs-${name.replace(/\W+/g, '-')}`;
     return {
       name,
       args: ['--import', REPORT_CPU, CLI_BIN, 'split', input, '-o', dir, ...extra],
+      // The thumbnail worker forced on or off (pack-previews.ts, defaultThumbnailWorkers), so that
+      // both are measured whatever the load when the run starts.
+      env: { MESHPARTS_THUMBNAIL_WORKERS: String(workers) },
       before: () => rm(dir, { recursive: true, force: true }),
     };
   };
   const jobs = [
-    job('meshparts split --thumbnails none', ['--thumbnails', 'none']),
-    job('meshparts split (thumbnails 256, the default)', []),
+    job('meshparts split --thumbnails none', ['--thumbnails', 'none'], 0),
+    job('meshparts split (thumbnails 256, the default), drawn on the main thread', [], 0),
+    job('… the same, with one thumbnail worker sharing the drawing', [], 1),
   ];
   const samples = await alternate(jobs, { rounds, log });
   for (const j of jobs) await j.before();
   const cpuOf = (sample) => JSON.parse(sample.stdout.trim().split('\n').at(-1)).cpuMs;
   const summaries = jobs.map((j) => summarize(j.name, samples.get(j.name)));
   const cpu = jobs.map((j) => median(samples.get(j.name).map(cpuOf)));
-  // Per round, the ratio of the two runs next to each other: less exposed to the load's swings.
-  const pairs = samples.get(jobs[1].name).map((s, i) => s.wallMs / samples.get(jobs[0].name)[i].wallMs);
+  // Per round, the ratio of the runs next to each other: less exposed to the load's swings.
+  const pairsOf = (j) =>
+    samples.get(jobs[j].name).map((s, i) => s.wallMs / samples.get(jobs[0].name)[i].wallMs);
   const base = summaries[0].wallMs;
   const table = markdownTable(
     [
@@ -320,7 +327,11 @@ async function split500() {
       `${Math.min(...samples.get(s.name).map((x) => x.load1)).toFixed(1)}–${Math.max(...samples.get(s.name).map((x) => x.load1)).toFixed(1)}`,
     ]),
   );
-  return `${table}\n\nWall ratio per round (thumbnails / none, the two runs of a round): ${pairs.map((r) => r.toFixed(2)).join(', ')}.\n`;
+  const pairs = (j) =>
+    pairsOf(j)
+      .map((r) => r.toFixed(2))
+      .join(', ');
+  return `${table}\n\nWall ratio per round (thumbnails / none, runs of the same round): main thread ${pairs(1)}; with a worker ${pairs(2)}.\n`;
 }
 
 const sections = [];

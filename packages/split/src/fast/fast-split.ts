@@ -1,6 +1,6 @@
 import type { Document, ILogger, mat4 } from '@gltf-transform/core';
 import { type Bounds, emptyBounds, finiteBounds } from '../geometry.js';
-import { IDENTITY, isIdentity, multiply } from '../math.js';
+import { IDENTITY, multiply } from '../math.js';
 import { modelNameOf } from '../model-name.js';
 import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
 import { nameParts } from '../pack/naming/index.js';
@@ -109,11 +109,16 @@ async function* fastParts(
 /** Primitive modes a thumbnail draws (points and lines are skipped). */
 const TRIANGLE_MODES = new Set([4, 5, 6]);
 
-/** A primitive's thumbnail meshes under a node's world matrix: document-scene.ts's static case. */
+/**
+ * A primitive's thumbnail meshes under a node's world matrix: document-scene.ts's static case. The
+ * arrays are views of the part's bytes (FastAccessor.values: the rows the part's file was made from,
+ * de-interleaved into `arena` when interleaved), not copies, with the matrix beside them: the
+ * renderer places them into memory it reuses. Valid until the part arena or `arena` is reset.
+ */
 function primitiveMeshes(
-  gltf: FastGltf,
   primitive: FastPrimitive,
   world: mat4,
+  arena: PartArena,
   thumbnails: Thumbnails,
 ): ThumbnailMesh[] {
   const mode = primitive.getMode();
@@ -122,30 +127,26 @@ function primitiveMeshes(
   const indices = primitive.getIndices();
   const triangles = thumbnails.triangleListOf(
     mode,
-    indices ? indices.getArray() : null,
+    indices ? indices.values(arena) : null,
     position?.getCount() ?? 0,
   );
   if (triangles.length === 0 || !position) return [];
   const material = primitive.getMaterial();
   const color = primitive.getAttribute('COLOR_0');
   const normal = primitive.getAttribute('NORMAL');
-  const matrix = multiply(world, IDENTITY);
-  // Positions are placed into new arrays, and so are normals under any matrix but the identity:
-  // those are read into reused memory (the scene arena), not copied first (see ByteSource).
-  const arena = gltf.bin.scene;
-  arena.reset();
   const floats = normal && normal.getComponentType() === 5126 && normal.getElementSize() === 3;
   return thumbnails.staticMeshes(
     {
       triangles,
       positions: position.values(arena) as Float32Array,
+      // Normals of another type are decoded into an array of their own (floatArray reads getArray).
       normals: !normal
         ? null
-        : floats && !isIdentity(matrix)
+        : floats
           ? (normal.values(arena) as Float32Array)
           : thumbnails.floatArray(normal, 3),
       colors: color ? thumbnails.colorArray(color) : null,
-      matrices: [matrix],
+      matrices: [multiply(world, IDENTITY)],
     },
     material ? thumbnails.factorLook(material, false) : {},
   );
@@ -153,23 +154,34 @@ function primitiveMeshes(
 
 /**
  * The thumbnails' scenes from the GLB: a part as its first node places it, the whole model as the
- * scene does (what documentScenes draws of the same model). Each part's copied arrays are let go once
- * its scene is made.
+ * scene does (what documentScenes draws of the same model). A part's scene is views of what its file
+ * was just made from (drawn, or copied to a worker, before the next part is read); the whole model's
+ * reads each primitive anew into the part arena, emptied for each, so its meshes are placed into
+ * arrays of their own (placeMesh) as they are read.
  */
 function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
   const meshOf = (node: number) => gltf.list('nodes')[node]!.mesh as number;
   return {
     partCount: plan.parts.length,
+    // The GLB does not change, and the whole model's reads go before the first part's (startPart).
+    wholeFirst: true,
     scene: async (index, thumbnails) => {
       const nodes = index === null ? plan.meshNodes : [plan.parts[index]!.nodes[0]!];
+      const arena = gltf.bin.scene;
+      arena.reset();
       const meshes: ThumbnailMesh[] = [];
       for (const node of nodes) {
         const primitives = index === null ? gltf.primitives(meshOf(node)) : plan.parts[index]!.primitives;
         for (const primitive of primitives) {
-          // A part's scene reads what its file was just made from; the whole model's, after the last
-          // part, reads each primitive anew into the part arena, emptied for each.
-          if (index === null) gltf.startPart();
-          meshes.push(...primitiveMeshes(gltf, primitive, gltf.worldMatrix(node), thumbnails));
+          if (index === null) {
+            gltf.startPart();
+            arena.reset();
+          }
+          const made = primitiveMeshes(primitive, gltf.worldMatrix(node), arena, thumbnails);
+          if (index === null) {
+            // Indices and colours as views would not outlive the next primitive's reads.
+            for (const mesh of made) meshes.push(thumbnails.ownedMesh(mesh));
+          } else meshes.push(...made);
           primitive.release();
         }
       }

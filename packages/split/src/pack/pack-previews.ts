@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import type { Document } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import type { ImageCache } from '../images/index.js';
@@ -12,17 +13,52 @@ export interface PackPreviewOptions {
   /** Write `index.html` and its `gallery/` folder. */
   gallery: boolean;
   /**
-   * Worker threads that draw and compress the parts' thumbnails while this thread splits
-   * (createThumbnailPool); 0 (the default) draws them here. Measured on the shared 2-core machine
-   * (bench/thumbnails.mjs), one worker did not make a 500-part split faster and took 40–75 MiB more:
-   * ask for it where a core is free. Packs of fewer than {@link THUMBNAIL_WORKER_MIN_PARTS} parts,
-   * and runs from TypeScript sources (vitest: the worker's module is not built), draw here anyway.
+   * Worker threads that draw and compress thumbnails while this thread splits (createThumbnailPool);
+   * 0 draws them all here. Default {@link defaultThumbnailWorkers}: one where the machine has a
+   * second core that other processes leave free. This thread still draws a part itself whenever the workers are
+   * {@link MAX_WORKER_BACKLOG} thumbnails behind, so a busy or missing core costs little. Packs of
+   * fewer than {@link THUMBNAIL_WORKER_MIN_PARTS} parts, and runs from TypeScript sources (vitest:
+   * the worker's module is not built), draw here anyway. The pictures are the same either way (the
+   * renderer is pure: same scene, same bytes).
    */
   thumbnailWorkers?: number;
 }
 
 /** Fewer parts than this are drawn on the calling thread: starting a worker costs more (~40 ms). */
 export const THUMBNAIL_WORKER_MIN_PARTS = 16;
+
+/**
+ * Thumbnails the workers may have waiting before this thread draws the next part itself: enough that
+ * a worker never waits for this thread (a nodes-500 part takes it ~2 ms to draw, this thread ~1.5 ms
+ * to split and send), few enough that neither thread idles at the end.
+ */
+export const MAX_WORKER_BACKLOG = 3;
+
+/** Environment variable that sets {@link defaultThumbnailWorkers} (a whole number; benchmarks, operators). */
+export const THUMBNAIL_WORKERS_ENV = 'MESHPARTS_THUMBNAIL_WORKERS';
+
+/**
+ * Above this 1-minute load average, beyond the number of cores, no worker is started by default: the
+ * other core is not free. Measured on the shared 2-core machine (bench/thumbnails.mjs split-500): one
+ * worker shortened a nodes-500 split at load averages of 1.6 to 3.1 (3.3–3.7× the split without
+ * thumbnails against 4.2×; 2.5× against 3.7×) and lengthened it at 4.7–5.3 (4.6× against 3.9×), when
+ * other processes kept both cores busy. The limit (cores + 1.5) lies between.
+ */
+export const THUMBNAIL_WORKER_MAX_EXTRA_LOAD = 1.5;
+
+/**
+ * The default {@link PackPreviewOptions.thumbnailWorkers}: `MESHPARTS_THUMBNAIL_WORKERS` when set
+ * (a whole number); else 1 where the machine has at least two cores and a 1-minute load average
+ * below cores + {@link THUMBNAIL_WORKER_MAX_EXTRA_LOAD}; else 0. A worker costs ~10 % more CPU
+ * (scenes copied to it, its own buffers and zlib streams) and ~25 MiB more peak RSS; the pictures are
+ * the same either way.
+ */
+export function defaultThumbnailWorkers(): number {
+  const set = process.env[THUMBNAIL_WORKERS_ENV]?.trim();
+  if (set !== undefined && /^\d+$/.test(set)) return Number(set);
+  const cores = availableParallelism();
+  return cores >= 2 && loadavg()[0]! < cores + THUMBNAIL_WORKER_MAX_EXTRA_LOAD ? 1 : 0;
+}
 
 /**
  * Part thumbnails handed to workers and not yet back, at most: when the split outruns the worker, it
@@ -41,6 +77,13 @@ type ThumbnailScene = import('./thumbnails/index.js').ThumbnailScene;
 export interface PreviewScenes {
   /** How many parts the pack has (worker threads pay only for many). */
   readonly partCount: number;
+  /**
+   * The whole model's scene may be taken before any part is made: it is read from what the split
+   * does not change (the byte-level split's GLB), and reading it does not disturb the parts. With a
+   * worker, it is then drawn there first, while this thread splits. Default false: the whole model
+   * is drawn after the parts (a Document may be rebuilt while its parts are made).
+   */
+  readonly wholeFirst?: boolean;
   scene(index: number | null, thumbnails: Thumbnails): Promise<ThumbnailScene>;
 }
 
@@ -77,10 +120,13 @@ export function documentScenes(document: Document, plan: PartPlan, images: Image
  * translation does not change the picture). The thumbnail code is loaded only when thumbnails are
  * asked for.
  *
- * Speed (issue 17 §4): a part's scene is built from the document and drawn on this thread (or on
- * worker threads: `thumbnailWorkers`), and its PNG compressed on libuv's threads while the next parts
- * are split and written. Nothing waits for a thumbnail until `files`, except, with workers, when
- * {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
+ * Speed (issue 17 §4): a part's scene is taken from the source (views of its arrays, with the
+ * placement as a matrix) and drawn on a worker thread (`thumbnailWorkers`, one by default where a
+ * second core is free), or on this thread whenever the worker is {@link MAX_WORKER_BACKLOG} drawings
+ * behind; PNGs are compressed on libuv's threads while the next parts are split and written. When
+ * the scenes allow it (`wholeFirst`: the byte-level split), the whole model goes to the worker
+ * before the first part, so that its drawing overlaps the split instead of following it. Nothing
+ * waits for a thumbnail until `files`, except when {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
  */
 export class PackPreviews {
   readonly #scenes: PreviewScenes;
@@ -97,6 +143,8 @@ export class PackPreviews {
   #cache: import('./thumbnails/index.js').ThumbnailCache | undefined;
   #pool: import('./thumbnails/index.js').ThumbnailPool | null | undefined;
   #closing: Promise<void> | undefined;
+  /** The whole model's thumbnail, when a worker draws it while the parts are split (wholeFirst). */
+  #whole: Promise<Uint8Array> | undefined;
 
   constructor(scenes: PreviewScenes, options: PackPreviewOptions) {
     this.#scenes = scenes;
@@ -108,13 +156,21 @@ export class PackPreviews {
     let index = 0;
     let waited = 0;
     try {
+      const size = this.#options.thumbnails;
+      if (size !== null && this.#scenes.wholeFirst && this.#scenes.partCount >= THUMBNAIL_WORKER_MIN_PARTS) {
+        // The whole model to the worker before the first part: it draws it while this thread splits.
+        const thumbnails = await this.#loadRenderer();
+        if (this.#poolOf(thumbnails)) {
+          this.#whole = (await this.#start(size, null, 'take')).png;
+          this.#whole.catch(() => {});
+        }
+      }
       for await (const part of parts) {
         if ('document' in part) {
           for (const extension of part.document.getRoot().listExtensionsUsed())
             this.#extensions.add(extension.extensionName);
         }
         const at = index++;
-        const size = this.#options.thumbnails;
         if (size !== null && at < this.#scenes.partCount) {
           // The scene is taken from the source now, before the part goes on; the drawing and the
           // compression finish in the background, and a failure surfaces in `files`.
@@ -139,8 +195,8 @@ export class PackPreviews {
   /** writePack's `files` callback: the thumbnails, the whole model's, and the gallery page. */
   readonly files = async ({ manifest, dir }: PackFilesContext): Promise<PackFile[]> => {
     const size = this.#options.thumbnails;
-    // The whole model on this thread while the worker finishes the parts.
-    const whole = size === null ? null : (await this.#start(size, null, false)).png;
+    // The whole model, unless a worker has it already: on this thread while the worker finishes the parts.
+    const whole = size === null ? null : (this.#whole ?? (await this.#start(size, null, 'here')).png);
     whole?.catch(() => {});
     const files = await Promise.all(this.#thumbnails);
     if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
@@ -154,24 +210,38 @@ export class PackPreviews {
   };
 
   /**
-   * Builds the scene now and starts its drawing and compression (on the pool when there is one and
-   * `pooled`): the PNG's promise comes back wrapped, so that awaiting the start does not wait for it.
+   * Builds the scene now and starts its drawing and compression: on the pool when there is one, the
+   * scene is a part's (`where` 'pooled') and the pool is not {@link MAX_WORKER_BACKLOG} behind, or when
+   * the scene is handed over to it ('take': its arrays are the pool's); else here. The PNG's promise
+   * comes back wrapped, so that awaiting the start does not wait for it.
    */
-  async #start(size: number, part: number | null, pooled = true): Promise<{ png: Promise<Uint8Array> }> {
-    this.#renderer ??= import('./thumbnails/index.js');
-    const thumbnails = await this.#renderer;
+  async #start(
+    size: number,
+    part: number | null,
+    where: 'pooled' | 'take' | 'here' = 'pooled',
+  ): Promise<{ png: Promise<Uint8Array> }> {
+    const thumbnails = await this.#loadRenderer();
     const scene = await this.#scenes.scene(part, thumbnails);
-    const pool = pooled ? this.#poolOf(thumbnails) : null;
-    if (pool) return { png: pool.renderPng(scene, { size }) };
+    const pool = where === 'here' ? null : this.#poolOf(thumbnails);
+    if (pool && (where === 'take' || pool.backlog() < MAX_WORKER_BACKLOG))
+      return { png: pool.renderPng(scene, { size }, where === 'take' ? 'take' : 'copy') };
     this.#cache ??= new thumbnails.ThumbnailCache();
     return { png: thumbnails.renderThumbnailScenePng(scene, { size, cache: this.#cache }) };
+  }
+
+  /** The thumbnail code, loaded on first use. */
+  #loadRenderer(): Promise<Thumbnails> {
+    this.#renderer ??= import('./thumbnails/index.js');
+    return this.#renderer;
   }
 
   /** The worker pool, started on first use, or null when thumbnails are drawn on this thread. */
   #poolOf(thumbnails: Thumbnails): import('./thumbnails/index.js').ThumbnailPool | null {
     if (this.#pool === undefined) {
       const workers =
-        this.#scenes.partCount >= THUMBNAIL_WORKER_MIN_PARTS ? (this.#options.thumbnailWorkers ?? 0) : 0;
+        this.#scenes.partCount >= THUMBNAIL_WORKER_MIN_PARTS
+          ? (this.#options.thumbnailWorkers ?? defaultThumbnailWorkers())
+          : 0;
       this.#pool =
         workers > 0 && thumbnails.thumbnailWorkerBuilt() ? thumbnails.createThumbnailPool({ workers }) : null;
     }

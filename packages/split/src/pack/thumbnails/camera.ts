@@ -1,3 +1,4 @@
+import { PlacementBuffers, placedMeshes } from './placement.js';
 import type { ThumbnailMesh, ThumbnailScene } from './thumbnail-scene.js';
 
 /**
@@ -162,13 +163,19 @@ export function usedVertices(mesh: ThumbnailMesh): Uint8Array {
 /**
  * Frames the camera on a scene for a `size` × `size` image, or returns null when nothing can be
  * drawn (no triangle with finite vertices, or everything projects to one point).
- * `used` is {@link usedVertices} of each mesh (computed here when absent).
+ * `used` is {@link usedVertices} of each mesh, whose meshes are then already placed (without it,
+ * matrices are applied and `used` computed here).
  */
 export function frameThumbnail(
   scene: ThumbnailScene,
   size: number,
-  used: readonly Uint8Array[] = scene.meshes.map(usedVertices),
+  used?: readonly Uint8Array[],
 ): ThumbnailFrame | null {
+  if (!used) {
+    // A caller's scene may carry matrices (ThumbnailMesh.matrix): framed as the renderer places it.
+    const meshes = placedMeshes(scene.meshes, new PlacementBuffers());
+    return frameThumbnail({ meshes }, size, meshes.map(usedVertices));
+  }
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];
   scene.meshes.forEach((mesh, m) => {

@@ -17,14 +17,14 @@ import {
   placedPositions,
   positionArray,
   skinBinding,
-  transformPoints,
   triangleIndices,
   triangleIndicesOf,
   trianglesOf,
 } from '../../geometry.js';
 import { canDecode, type DecodedImage, type ImageCache, imageFormatOf } from '../../images/index.js';
-import { IDENTITY, isIdentity, multiply } from '../../math.js';
+import { IDENTITY, multiply } from '../../math.js';
 import { listMeshNodes, selectScene } from '../../scene.js';
+import { determinant3 } from './placement.js';
 import type { TextureWrap, ThumbnailMesh, ThumbnailScene, ThumbnailTexture } from './thumbnail-scene.js';
 
 /** Options for {@link thumbnailSceneOf}. */
@@ -158,25 +158,20 @@ export interface StaticPrimitiveArrays {
 }
 
 /**
- * One {@link ThumbnailMesh} per matrix of a static primitive: positions and normals placed, the
- * winding reversed under a mirroring matrix. Shared by the Document's scenes and the byte-level
- * split's (fast/), so that both draw the same pictures.
+ * One {@link ThumbnailMesh} per matrix of a static primitive, its arrays as they are with the matrix
+ * beside them (the renderer places them into memory it reuses: placement.ts), the winding reversed
+ * under a mirroring matrix. Shared by the Document's scenes and the byte-level split's (fast/), so
+ * that both draw the same pictures.
  */
 export function staticMeshes(arrays: StaticPrimitiveArrays, look: MaterialLook): ThumbnailMesh[] {
-  const { triangles, normals, colors } = arrays;
+  const { triangles, positions, normals, colors } = arrays;
   let flipped: Uint32Array | null = null;
   return arrays.matrices.map((matrix) => {
     // A transform with a negative determinant mirrors the mesh, and glTF says its front faces are
     // then clockwise: reverse the winding so that culling and lighting see the true front.
     const mirrored = determinant3(matrix) < 0;
     if (mirrored && !flipped) flipped = reverseWinding(triangles);
-    return {
-      positions: transformPoints(arrays.positions, matrix),
-      indices: mirrored ? flipped! : triangles,
-      normals: normals ? (isIdentity(matrix) ? normals : transformNormals(normals, matrix)) : null,
-      colors,
-      ...look,
-    };
+    return { positions, matrix, indices: mirrored ? flipped! : triangles, normals, colors, ...look };
   });
 }
 
@@ -329,45 +324,6 @@ export function colorArray(accessor: ElementAccessor): Float32Array {
     out[i * 4 + 1] = rgb[i * 3 + 1]!;
     out[i * 4 + 2] = rgb[i * 3 + 2]!;
     out[i * 4 + 3] = 1;
-  }
-  return out;
-}
-
-function determinant3(m: mat4): number {
-  return (
-    m[0] * (m[5] * m[10] - m[9] * m[6]) -
-    m[4] * (m[1] * m[10] - m[9] * m[2]) +
-    m[8] * (m[1] * m[6] - m[5] * m[2])
-  );
-}
-
-/**
- * Normals by the inverse transpose of the matrix's 3 × 3 part (correct under non-uniform scale):
- * the cofactor matrix, with the determinant's sign (the renderer normalises).
- */
-function transformNormals(local: Float32Array, m: mat4): Float32Array {
-  const sign = determinant3(m) < 0 ? -1 : 1;
-  // Columns a, b, c of the 3 × 3 part; cofactor columns are b × c, c × a, a × b.
-  const [a0, a1, a2, , b0, b1, b2, , c0, c1, c2] = m;
-  const k = [
-    b1 * c2 - b2 * c1,
-    b2 * c0 - b0 * c2,
-    b0 * c1 - b1 * c0,
-    c1 * a2 - c2 * a1,
-    c2 * a0 - c0 * a2,
-    c0 * a1 - c1 * a0,
-    a1 * b2 - a2 * b1,
-    a2 * b0 - a0 * b2,
-    a0 * b1 - a1 * b0,
-  ].map((value) => value * sign);
-  const out = new Float32Array(local.length);
-  for (let i = 0; i < local.length; i += 3) {
-    const x = local[i]!;
-    const y = local[i + 1]!;
-    const z = local[i + 2]!;
-    out[i] = x * k[0]! + y * k[3]! + z * k[6]!;
-    out[i + 1] = x * k[1]! + y * k[4]! + z * k[7]!;
-    out[i + 2] = x * k[2]! + y * k[5]! + z * k[8]!;
   }
   return out;
 }

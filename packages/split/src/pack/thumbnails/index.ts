@@ -19,6 +19,7 @@ export {
   triangleListOf,
 } from './document-scene.js';
 export { THUMBNAIL_LIGHTS } from './lighting.js';
+export { ownedMesh } from './placement.js';
 export { encodeRgbaPng, THUMBNAIL_DEFLATE } from './png-encoder.js';
 export {
   encodeThumbnail,
@@ -39,6 +40,7 @@ export {
 export { ThumbnailCache } from './thumbnail-cache.js';
 export {
   createThumbnailPool,
+  type ThumbnailHandOver,
   type ThumbnailPool,
   type ThumbnailPoolOptions,
   thumbnailWorkerBuilt,

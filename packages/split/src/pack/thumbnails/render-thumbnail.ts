@@ -1,5 +1,6 @@
 import type { DecodedImage } from '../../images/index.js';
 import { frameThumbnail, usedVertices } from './camera.js';
+import { placedMeshes } from './placement.js';
 import { PreparedMesh } from './prepared-mesh.js';
 import { drawTriangles } from './rasterizer.js';
 import { drawShadedQuad, drawsShadedQuad } from './rasterizer-shaded.js';
@@ -70,14 +71,16 @@ export function drawThumbnail(
     );
   const cache = options.cache ?? new ThumbnailCache();
 
-  const used = scene.meshes.map(usedVertices);
+  // Meshes with a matrix are placed into the cache's memory (valid until the next drawing with it).
+  const meshes = placedMeshes(scene.meshes, cache.placement);
+  const used = meshes.map(usedVertices);
   // Framed in samples: vertices are snapped to 1/16 of a sample.
-  const frame = frameThumbnail(scene, size * supersample, used);
+  const frame = frameThumbnail({ meshes }, size * supersample, used);
   if (!frame) return null;
 
   const target = cache.target(size, supersample);
   const blended: PreparedMesh[] = [];
-  scene.meshes.forEach((mesh, m) => {
+  meshes.forEach((mesh, m) => {
     if (mesh.indices.length < 3) return;
     if (mesh.alphaMode === 'BLEND') {
       // Drawn after every opaque mesh: keeps arrays of its own.

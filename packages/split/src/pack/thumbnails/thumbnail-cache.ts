@@ -1,3 +1,4 @@
+import { PlacementBuffers } from './placement.js';
 import { VertexBuffers } from './prepared-mesh.js';
 import { RenderTarget } from './render-target.js';
 import { ShadeTables } from './shade-table.js';
@@ -17,6 +18,8 @@ export class ThumbnailCache {
   readonly shades = new ShadeTables();
   /** Per-vertex arrays of the mesh being drawn (opaque meshes are drawn one after the other). */
   vertices = new VertexBuffers();
+  /** Positions and normals of the meshes being drawn that carry a matrix (ThumbnailMesh.matrix). */
+  placement = new PlacementBuffers();
   readonly #targets = new Map<string, RenderTarget>();
   /** PNG row buffers given back after their compression, for the next thumbnails. */
   #rows: Uint8Array[] = [];
@@ -62,5 +65,6 @@ export class ThumbnailCache {
     this.mipmaps.clear();
     this.shades.clear();
     this.vertices = new VertexBuffers();
+    this.placement = new PlacementBuffers();
   }
 }

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { DecodedImage } from '../../images/index.js';
 import type { RenderThumbnailOptions } from './render-thumbnail.js';
 import type { ThumbnailMesh, ThumbnailScene } from './thumbnail-scene.js';
-import type { PoolReply, PoolRequest, WireMesh } from './thumbnail-wire.js';
+import type { PoolReply, PoolRequest, ThumbnailWorkerData, WireMesh } from './thumbnail-wire.js';
 
 /** Options for {@link createThumbnailPool}. */
 export interface ThumbnailPoolOptions {
@@ -21,15 +21,41 @@ export interface ThumbnailPool {
    * {@link renderThumbnailScenePng} on the least busy thread: drawn and compressed off this thread,
    * which only copies the scene's arrays (a part's scene: tens of kilobytes) and gets the PNG back.
    */
-  renderPng(scene: ThumbnailScene, options?: Omit<RenderThumbnailOptions, 'cache'>): Promise<Uint8Array>;
+  renderPng(
+    scene: ThumbnailScene,
+    options?: Omit<RenderThumbnailOptions, 'cache'>,
+    handOver?: ThumbnailHandOver,
+  ): Promise<Uint8Array>;
+  /**
+   * Renders sent and not drawn yet, on all threads (read from the threads' own counts, so it is right
+   * even while the caller's event loop is busy): a caller whose own thread is free can draw a scene
+   * itself instead of queueing it behind these (PackPreviews does).
+   */
+  backlog(): number;
   /** Drops the texture images and caches the threads keep: call it when a model's pack is written. */
   forgetImages(): void;
   /** Ends the threads once the renders asked for are done. */
   close(): Promise<void>;
 }
 
+/**
+ * How a scene's arrays reach a thread. `copy` (the default): copied, the caller's arrays untouched.
+ * `take`: an array that is the whole of its ArrayBuffer is moved to the thread (transferred: the
+ * caller's array is left empty), the others copied; for a scene made only to be drawn, such as a
+ * whole model's (tens of megabytes that need not be copied again).
+ */
+export type ThumbnailHandOver = 'copy' | 'take';
+
 interface Thread {
   worker: Worker;
+  /** Renders sent to this thread. */
+  sent: number;
+  /**
+   * Renders this thread has drawn (or failed), counted by the thread itself as soon as the drawing is
+   * done, before compression and before its reply reaches this thread's event loop: {@link backlog}
+   * stays right while this thread is busy (draws a part itself) and cannot read replies.
+   */
+  drawn: Int32Array;
   /** Images this thread holds, by the caller's image object. */
   images: WeakSet<DecodedImage>;
   pending: Map<
@@ -66,7 +92,14 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
   let closed = false;
 
   const threads: Thread[] = Array.from({ length: count }, () => {
-    const thread: Thread = { worker: new Worker(WORKER_URL), images: new WeakSet(), pending: new Map() };
+    const drawn = new Int32Array(new SharedArrayBuffer(4));
+    const thread: Thread = {
+      worker: new Worker(WORKER_URL, { workerData: { drawn } satisfies ThumbnailWorkerData }),
+      sent: 0,
+      drawn,
+      images: new WeakSet(),
+      pending: new Map(),
+    };
     thread.worker.unref();
     thread.worker.on('message', (reply: PoolReply) => {
       const waiting = thread.pending.get(reply.id);
@@ -96,6 +129,9 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
     return entry;
   };
 
+  /** Renders sent to `thread` and not drawn yet. */
+  const waiting = (thread: Thread) => thread.sent - Atomics.load(thread.drawn, 0);
+
   const post = (thread: Thread, request: PoolRequest, transfer: ArrayBuffer[] = []) =>
     thread.worker.postMessage(request, transfer);
 
@@ -103,12 +139,14 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
     scene: ThumbnailScene,
     renderOptions: Omit<RenderThumbnailOptions, 'cache'>,
     png: boolean,
+    handOver: ThumbnailHandOver = 'copy',
   ): Promise<DecodedImage | Uint8Array> => {
     if (closed) return Promise.reject(new Error('the thumbnail pool is closed'));
-    const thread = threads.reduce((best, t) => (t.pending.size < best.pending.size ? t : best));
+    const thread = threads.reduce((best, t) => (waiting(t) < waiting(best) ? t : best));
+    thread.sent++;
     const transfer: ArrayBuffer[] = [];
     const meshes: WireMesh[] = scene.meshes.map((scenery) => {
-      const mesh = compactMesh(scenery, transfer);
+      const mesh = compactMesh(scenery, transfer, handOver === 'take');
       if (!mesh.texture) return { ...mesh, texture: null };
       const { image, ...sampling } = mesh.texture;
       const { id, data } = sharedImage(image);
@@ -134,8 +172,13 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
     render(scene, renderOptions = {}) {
       return send(scene, renderOptions, false) as Promise<DecodedImage>;
     },
-    renderPng(scene, renderOptions = {}) {
-      return send(scene, renderOptions, true) as Promise<Uint8Array>;
+    renderPng(scene, renderOptions = {}, handOver = 'copy') {
+      return send(scene, renderOptions, true, handOver) as Promise<Uint8Array>;
+    },
+    backlog() {
+      let total = 0;
+      for (const thread of threads) total += waiting(thread);
+      return total;
     },
     forgetImages() {
       for (const thread of threads) {
@@ -156,9 +199,21 @@ export function createThumbnailPool(options: ThumbnailPoolOptions = {}): Thumbna
  * array clones its whole ArrayBuffer, and glTF-Transform's arrays can be views into a model's whole
  * binary chunk (51 MB cloned per part, measured: 1.8 s for 500 parts); the copies hold only the
  * mesh's bytes and are moved to the worker instead of cloned, and the caller's arrays are untouched.
+ * With `take`, an array that is the whole of its (non-shared) ArrayBuffer is moved as it is.
  */
-function compactMesh(mesh: ThumbnailMesh, transfer: ArrayBuffer[]): ThumbnailMesh {
+function compactMesh(mesh: ThumbnailMesh, transfer: ArrayBuffer[], take: boolean): ThumbnailMesh {
   const own = <T extends Float32Array | Float64Array | Uint32Array>(array: T): T => {
+    const buffer = array.buffer;
+    if (
+      take &&
+      buffer instanceof ArrayBuffer &&
+      array.byteOffset === 0 &&
+      array.byteLength === buffer.byteLength
+    ) {
+      // An array shared by two meshes (instances) is listed once: the message keeps it shared.
+      if (!transfer.includes(buffer)) transfer.push(buffer);
+      return array;
+    }
     const copy = array.slice() as T;
     transfer.push(copy.buffer as ArrayBuffer);
     return copy;

@@ -35,8 +35,19 @@ export interface ThumbnailTexture {
 
 /** One triangle list with its material. Arrays may be shared between meshes (GPU instances). */
 export interface ThumbnailMesh {
-  /** xyz per vertex. Non-finite vertices are ignored (triangles using them are not drawn). */
+  /**
+   * xyz per vertex, in the space to draw, or in the mesh's own space when {@link matrix} is given.
+   * Non-finite vertices are ignored (triangles using them are not drawn).
+   */
   positions: Float32Array | Float64Array;
+  /**
+   * Where {@link positions} and {@link normals} are drawn: a column-major 4 × 4 affine matrix (glTF's
+   * layout), applied by the renderer in float64 into memory it reuses (placement.ts), so that a
+   * caller can hand it an accessor's arrays as they are. Normals go by its inverse transpose. It does
+   * not change the winding: give {@link indices} as they are to be drawn (reversed under a mirroring
+   * matrix, as staticMeshes does). Default: none, the arrays are already placed.
+   */
+  matrix?: readonly number[] | null;
   /** Three vertex indices per triangle, counter-clockwise for front faces. */
   indices: Uint32Array;
   /**

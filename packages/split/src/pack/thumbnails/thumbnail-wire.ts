@@ -25,3 +25,8 @@ export type PoolReply =
   | { id: number; width: number; height: number; data: Uint8Array }
   | { id: number; png: Uint8Array }
   | { id: number; error: string };
+
+/** A thread's `workerData`: where it counts the renders it has drawn (Thread.drawn in the pool). */
+export interface ThumbnailWorkerData {
+  drawn: Int32Array;
+}

@@ -1,17 +1,17 @@
-import { type MessagePort, parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { DecodedImage } from '../../images/index.js';
 import { renderThumbnailScenePng } from './render-png.js';
 import { renderThumbnail } from './render-thumbnail.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailMesh } from './thumbnail-scene.js';
-import type { PoolReply, PoolRequest, WireMesh } from './thumbnail-wire.js';
+import type { PoolReply, PoolRequest, ThumbnailWorkerData, WireMesh } from './thumbnail-wire.js';
 
 /**
  * A thread of {@link createThumbnailPool}: renders the scenes it is sent. Texture images arrive once
  * each (in shared memory) and are kept, with this thread's {@link ThumbnailCache}, until `forget`.
  */
 /** Serves render requests on `port` until the thread ends; all state is this function's own. */
-function serve(port: MessagePort): void {
+function serve(port: MessagePort, drawn: Int32Array): void {
   let images = new Map<number, DecodedImage>();
   let cache = new ThumbnailCache();
 
@@ -41,6 +41,7 @@ function serve(port: MessagePort): void {
       };
       port.postMessage(reply);
     };
+    // Counted once the drawing is done (or failed), before compression: the pool's backlog.
     try {
       const scene = { meshes: request.meshes.map(meshOf) };
       if (request.png) {
@@ -56,9 +57,11 @@ function serve(port: MessagePort): void {
       port.postMessage(reply, [image.data.buffer as ArrayBuffer]);
     } catch (error) {
       fail(error);
+    } finally {
+      Atomics.add(drawn, 0, 1);
     }
   });
 }
 
 if (!parentPort) throw new Error('thumbnail-worker.js runs as a worker thread of createThumbnailPool');
-serve(parentPort);
+serve(parentPort, (workerData as ThumbnailWorkerData).drawn);
