@@ -81,8 +81,8 @@ function rows(label, result, limit) {
         : name.includes('(not the target)')
           ? ''
           : time <= limit.time && (!limit.memory || memory <= limit.memory)
-          ? 'met'
-          : 'not met';
+            ? 'met'
+            : 'not met';
     return [
       label,
       name,
