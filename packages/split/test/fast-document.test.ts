@@ -295,3 +295,61 @@ describe('hostile values read at the byte level', () => {
     expect(error).toBe(await outcome(false));
   });
 });
+
+describe('signalling NaNs in interleaved floats', () => {
+  /** `nodes` triangle nodes sharing one mesh whose NORMAL, interleaved with POSITION, holds a signalling NaN. */
+  function signallingNormals(nodes: number): Uint8Array {
+    const rows = new Uint8Array(24 * 3);
+    const view = new DataView(rows.buffer);
+    const points = [0, 0, 0, 1, 0, 0, 0, 1, 0];
+    for (let v = 0; v < 3; v++) {
+      for (let c = 0; c < 3; c++) view.setFloat32(24 * v + 4 * c, points[3 * v + c]!, true);
+      view.setFloat32(24 * v + 20, 1, true);
+    }
+    view.setUint32(24 + 12, 0x7f800001, true); // x of the second normal: a signalling NaN
+    const { bin, offsets } = binOf([rows]);
+    return glbBytes(
+      {
+        asset: { version: '2.0' },
+        scenes: [{ nodes: Array.from({ length: nodes }, (_, i) => i) }],
+        nodes: Array.from({ length: nodes }, (_, i) => ({ mesh: 0, translation: [2 * i, 0, 0] })),
+        meshes: [{ primitives: [{ attributes: { POSITION: 0, NORMAL: 1 } }] }],
+        accessors: [
+          { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' },
+          { bufferView: 0, byteOffset: 12, componentType: 5126, count: 3, type: 'VEC3' },
+        ],
+        bufferViews: [{ buffer: 0, byteOffset: offsets[0], byteLength: 72, byteStride: 24 }],
+      },
+      bin,
+    );
+  }
+
+  it("are quieted as glTF-Transform's reader quiets them: the same Document, the same part files", async () => {
+    const one = signallingNormals(1);
+    const fast = await readFast(one);
+    expect(typeof fast).toBe('object');
+    const normal = (fast as Document).getRoot().listAccessors()[1]!.getArray()!;
+    expect(new Uint32Array(normal.buffer, normal.byteOffset, 9)[3]).toBe(0x7fc00001);
+    expect(await written(fast as Document)).toEqual(await written(await io.readBinary(one)));
+    // Two nodes: the byte-level split copies the rows into the part files itself.
+    for (const [name, glb] of [
+      ['one', one],
+      ['two', signallingNormals(2)],
+    ] as const) {
+      const a = await splitModel(glb, join(tmp, `snan-fast-${name}`), {
+        thumbnails: null,
+        instances: 'separate',
+      });
+      await splitModel(glb, join(tmp, `snan-document-${name}`), {
+        thumbnails: null,
+        instances: 'separate',
+        fastPath: false,
+      });
+      for (const part of a.manifest.parts) {
+        const x = await readFile(join(tmp, `snan-fast-${name}`, ...part.file.split('/')));
+        const y = await readFile(join(tmp, `snan-document-${name}`, ...part.file.split('/')));
+        expect(x.equals(y), `${name} ${part.file}`).toBe(true);
+      }
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { ModelReadError } from '../errors.js';
 import type { PartArena } from '../part-arena.js';
 
 /**
@@ -81,11 +82,21 @@ export class FileSource implements ByteSource {
     this.byteLength = byteLength;
   }
 
+  /** A failed read as the Document path's reader reports one (the file changed or went away while read). */
+  #readError(why: string, cause?: unknown): ModelReadError {
+    return new ModelReadError(this.#path, `cannot read ${this.#path}: ${why}`, cause ? { cause } : {});
+  }
+
   #readInto(target: Uint8Array, position: number): void {
     let done = 0;
     while (done < target.byteLength) {
-      const n = readSync(this.#fd, target, done, target.byteLength - done, position + done);
-      if (n === 0) throw new Error(`the file ended at ${position + done} of ${this.byteLength} bytes`);
+      let n: number;
+      try {
+        n = readSync(this.#fd, target, done, target.byteLength - done, position + done);
+      } catch (error) {
+        throw this.#readError((error as NodeJS.ErrnoException).code ?? 'read failed', error);
+      }
+      if (n === 0) throw this.#readError(`it ended at ${position + done} of ${this.byteLength} bytes`);
       done += n;
     }
   }
@@ -109,8 +120,8 @@ export class FileSource implements ByteSource {
     worker.unref();
     return new Promise<string>((resolve, reject) => {
       worker.once('message', (hex: string) => resolve(hex));
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the hashing thread stopped (${code})`)));
+      worker.once('error', (error) => reject(this.#readError(`hashing failed (${error.message})`, error)));
+      worker.once('exit', (code) => reject(this.#readError(`hashing stopped (${code})`)));
     });
   }
   close(): void {

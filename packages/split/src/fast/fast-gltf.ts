@@ -13,6 +13,7 @@ import {
   type AccessorLike,
   copyStrided,
   type MaterialLike,
+  quietSignallingNaNs,
   type StridedBytes,
 } from '../parts/glb-builder.js';
 import type { ByteSource } from './byte-source.js';
@@ -219,13 +220,18 @@ export class FastAccessor implements AccessorLike {
     const { source, scratch } = this.#bin;
     const out = new Uint8Array(count * elementBytes);
     const step = stride ?? elementBytes;
+    // De-interleaved floats: glTF-Transform's reader quiets signalling NaNs (quietSignallingNaNs).
+    const float = this.getComponentType() === 5126;
     const rows = Math.max(1, Math.floor(OWN_ARRAY_CHUNK_BYTES / step));
     for (let first = 0; first < count; first += rows) {
       const n = Math.min(rows, count - first);
       scratch.reset();
       const bytes = source.read(offset + first * step, step * (n - 1) + elementBytes, scratch);
       if (stride === undefined) out.set(bytes, first * elementBytes);
-      else copyStrided(bytes, stride, out, first * elementBytes, elementBytes, elementBytes, n);
+      else {
+        copyStrided(bytes, stride, out, first * elementBytes, elementBytes, elementBytes, n);
+        if (float) quietSignallingNaNs(out, first * elementBytes, elementBytes, elementBytes, n);
+      }
     }
     return new Type(out.buffer, 0, count * this.getElementSize());
   }

@@ -240,6 +240,9 @@ export async function splitFast(
       return null;
     }
     sourceFile = hashed();
+    // The split may still fail before the pack writer takes the hash (checks, planning): a failing
+    // hash is not unhandled then.
+    Promise.resolve(sourceFile).catch(() => {});
   } finally {
     source.close();
   }

@@ -15,7 +15,14 @@ interface Block {
    * Elements to space out as they are copied: `elementBytes` each, `fromStride` apart in `bytes`
    * (the element size when packed), `byteStride` apart in the file (padded to 4 bytes).
    */
-  strided?: { elementBytes: number; fromStride: number; byteStride: number; count: number };
+  strided?: {
+    elementBytes: number;
+    fromStride: number;
+    byteStride: number;
+    count: number;
+    /** Float data de-interleaved from the model: signalling NaNs quieted as glTF-Transform's reader does. */
+    quiet?: boolean;
+  };
 }
 
 type Def = Record<string, unknown>;
@@ -96,6 +103,36 @@ export function copyStrided(
   }
   for (let i = 0; i < count; i++) {
     for (let k = 0; k < elementBytes; k++) to[toOffset + i * toStride + k] = from[i * fromStride + k]!;
+  }
+}
+
+/**
+ * Sets the quiet bit of every signalling NaN among `count` elements of float32 words (`elementBytes`
+ * each, `stride` apart from `offset` in `bytes`, all 4-byte aligned). Why: glTF-Transform's reader
+ * de-interleaves through `DataView.getFloat32`, which quiets a signalling NaN (bit 22 set, payload
+ * kept), and the byte-level split and reader, which copy bytes, must give the same bytes.
+ */
+export function quietSignallingNaNs(
+  bytes: Uint8Array,
+  offset: number,
+  stride: number,
+  elementBytes: number,
+  count: number,
+): void {
+  const words = new Uint32Array(
+    bytes.buffer,
+    bytes.byteOffset + offset,
+    (stride * (count - 1) + elementBytes) / 4,
+  );
+  const step = stride / 4;
+  const size = elementBytes / 4;
+  for (let i = 0; i < count; i++) {
+    for (let w = i * step; w < i * step + size; w++) {
+      const word = words[w]!;
+      // Exponent all ones, a payload, the quiet bit clear: a signalling NaN.
+      if ((word & 0x7f800000) === 0x7f800000 && (word & 0x003fffff) !== 0 && (word & 0x00400000) === 0)
+        words[w] = word | 0x00400000;
+    }
   }
 }
 
@@ -196,8 +233,11 @@ export class GlbBuilder {
     const target = usage === 'indices' ? ELEMENT_ARRAY_BUFFER : ARRAY_BUFFER;
     const viewDef: Def = byteStride !== elementBytes ? { byteStride, target } : { target };
     const strided = byteStride !== elementBytes || fromStride !== elementBytes;
+    const quiet = fromStride !== elementBytes && accessor.getComponentType() === FLOAT;
     const view = this.#addView(
-      strided ? { bytes, strided: { elementBytes, fromStride, byteStride, count } } : { bytes },
+      strided
+        ? { bytes, strided: { elementBytes, fromStride, byteStride, count, ...(quiet ? { quiet } : {}) } }
+        : { bytes },
       viewDef,
     );
     const def: Def = {
@@ -348,6 +388,7 @@ export class GlbBuilder {
         }
         const { fromStride, byteStride, elementBytes, count } = strided;
         copyStrided(block.bytes, fromStride, out, at, byteStride, elementBytes, count);
+        if (strided.quiet) quietSignallingNaNs(out, at, byteStride, elementBytes, count);
       }
     }
     return out;

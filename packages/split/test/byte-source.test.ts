@@ -1,0 +1,50 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelReadError } from '../src/errors.js';
+import { FileSource } from '../src/fast/byte-source.js';
+import { PartArena } from '../src/part-arena.js';
+import { useTempDir } from './helpers/temp.js';
+
+/** The byte-level split's file reads: positioned reads, and what a file that changes under them gives. */
+
+const tmp = useTempDir('byte-source');
+
+describe('FileSource', () => {
+  it('reads ranges into the arena and copies, and hashes the file on a worker', async () => {
+    const path = join(tmp, 'ten.bin');
+    await writeFile(
+      path,
+      Uint8Array.from({ length: 10 }, (_, i) => i),
+    );
+    const source = new FileSource(path, 10);
+    try {
+      expect([...source.read(3, 4, new PartArena(16))]).toEqual([3, 4, 5, 6]);
+      expect([...source.copy(8, 2)]).toEqual([8, 9]);
+      expect(await source.sha256()).toBe('1f825aa2f0020ef7cf91dfa30da4668d791c5d4824fc8e41354b89ec05795ab3');
+    } finally {
+      source.close();
+    }
+  });
+
+  it('a file that ended or went away while read is a ModelReadError naming it', async () => {
+    const path = join(tmp, 'short.bin');
+    await writeFile(path, new Uint8Array(10));
+    // Told it is longer than it is, as when the file is cut while a split reads it.
+    const source = new FileSource(path, 20);
+    try {
+      expect(() => source.copy(5, 10)).toThrow(ModelReadError);
+      expect(() => source.copy(5, 10)).toThrow(`cannot read ${path}: it ended at 10 of 20 bytes`);
+    } finally {
+      source.close();
+    }
+    // Removed after it was opened: the hashing thread, which opens it by path, fails.
+    const gone = new FileSource(path, 10);
+    await rm(path);
+    try {
+      await expect(gone.sha256()).rejects.toThrow(ModelReadError);
+    } finally {
+      gone.close();
+    }
+  });
+});
