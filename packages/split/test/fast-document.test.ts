@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, type ILogger, NodeIO } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
+import { inspectModel } from '../src/detect/inspect-model.js';
 import { fastDocument, fastDocumentDecline } from '../src/fast/fast-document.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { openGlb } from '../src/fast/open-glb.js';
@@ -351,5 +352,31 @@ describe('signalling NaNs in interleaved floats', () => {
         expect(x.equals(y), `${name} ${part.file}`).toBe(true);
       }
     }
+  });
+});
+
+describe('inspectModel reads at the byte level as splitModel does', () => {
+  it('the same report as through glTF-Transform, for every GLB the reader accepts', async () => {
+    let compared = 0;
+    for (const path of GLBS) {
+      const fast = await readFast(path);
+      if (fast === null || typeof fast === 'string') continue;
+      for (const options of [{}, { strategy: 'components' as const }]) {
+        const a = await inspectModel(path, options);
+        const b = await inspectModel(path, { ...options, fastPath: false });
+        expect(a, path).toEqual(b);
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(10);
+    const lines: string[] = [];
+    const logger: ILogger = {
+      debug: (line) => lines.push(line),
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+    };
+    await inspectModel(join(FIXTURES, 'generated', 'labels-part-id.glb'), { logger });
+    expect(lines).toContain('read at the byte level');
   });
 });

@@ -1,4 +1,4 @@
-import type { ILogger } from '@gltf-transform/core';
+import type { Document, ILogger } from '@gltf-transform/core';
 import { triangleCount, vertexCount } from '../geometry.js';
 import { modelNameOf } from '../model-name.js';
 import { NAMING_DEFAULTS, type NamingOptions, type PartStrategy } from '../options.js';
@@ -53,6 +53,25 @@ export interface InspectModelOptions extends PlanPartsOptions {
   logger?: ILogger;
   /** Limits on hostile input when `inspectModel` reads the input itself (see limits.ts). */
   limits?: Parameters<typeof asReadModel>[2];
+  /**
+   * Read a GLB of the byte-level layout with the byte-level reader (fast/fast-document.ts: the same
+   * Document as glTF-Transform's reader, read faster), as `splitModel` does. Default true.
+   */
+  fastPath?: boolean;
+}
+
+/** The model inspectModel plans: read at the byte level when it can be (as splitModel reads it). */
+async function inspectedModel(
+  input: string | Uint8Array | ReadModel,
+  options: InspectModelOptions,
+): Promise<{ document: Document; file: string; byteLength: number }> {
+  if ((typeof input === 'string' || input instanceof Uint8Array) && options.fastPath !== false) {
+    const { readGlbAtByteLevel } = await import('../fast/fast-document.js');
+    const read = await readGlbAtByteLevel(input, options.limits, options.logger);
+    if (read) return read;
+  }
+  const model = await asReadModel(input, options.logger, options.limits);
+  return { document: model.document, file: model.file, byteLength: model.bytes.byteLength };
 }
 
 /**
@@ -63,7 +82,7 @@ export async function inspectModel(
   input: string | Uint8Array | ReadModel,
   options: InspectModelOptions = {},
 ): Promise<InspectReport> {
-  const model = await asReadModel(input, options.logger, options.limits);
+  const model = await inspectedModel(input, options);
   const root = model.document.getRoot();
   const counts = {
     scenes: root.listScenes().length,
@@ -96,7 +115,7 @@ export async function inspectModel(
   });
   return {
     file: model.file,
-    byteLength: model.bytes.byteLength,
+    byteLength: model.byteLength,
     strategy: plan.strategy,
     reason: plan.reason,
     ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),

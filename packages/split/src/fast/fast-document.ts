@@ -14,8 +14,11 @@ import {
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
-import type { FastGltf } from './fast-gltf.js';
+import type { ModelLimits } from '../options.js';
+import { checkDocumentValues } from '../read/document-values.js';
+import { FastGltf } from './fast-gltf.js';
 import { COMPONENT_TYPES, documentDecline, extended, isPlainObject } from './fast-plan.js';
+import { openGlb } from './open-glb.js';
 
 /**
  * A glTF-Transform Document built from a GLB's checked JSON and its BIN chunk's bytes, for the models
@@ -246,4 +249,52 @@ export function fastDocument(gltf: FastGltf, logger?: ILogger): Document {
   });
   if (json.scene !== undefined) root.setDefaultScene(scenes[json.scene as number]!);
   return document;
+}
+
+/**
+ * An opened GLB's Document read at the byte level and checked as parseModel checks a read model
+ * (ModelReadError, in its words: `name` is the path, or `<bytes>`), or why glTF-Transform's reader
+ * must read it: a layout this reader does not cover, or JSON it cannot build a Document of (a camera
+ * without its parameters), which glTF-Transform then refuses in its own words.
+ */
+export function readOpenedGlb(
+  gltf: FastGltf,
+  name: string,
+  logger?: ILogger,
+): { document: Document } | { unread: string } {
+  const unread = fastDocumentDecline(gltf);
+  if (unread) return { unread };
+  let document: Document;
+  try {
+    document = fastDocument(gltf, logger);
+  } catch (error) {
+    return { unread: (error as Error).message };
+  }
+  checkDocumentValues(document, name);
+  return { document };
+}
+
+/**
+ * A GLB read into a Document at the byte level (inspectModel's read), or null when glTF-Transform's
+ * reader must read it (not a GLB this path opens, or {@link readOpenedGlb}'s reasons, logged).
+ */
+export async function readGlbAtByteLevel(
+  input: string | Uint8Array,
+  limits?: Partial<ModelLimits>,
+  logger?: ILogger,
+): Promise<{ document: Document; file: string; byteLength: number } | null> {
+  const opened = await openGlb(input, limits);
+  if (!opened) return null;
+  try {
+    const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+    const read = readOpenedGlb(gltf, typeof input === 'string' ? input : '<bytes>', logger);
+    if ('unread' in read) {
+      logger?.debug(`read by glTF-Transform: ${read.unread}`);
+      return null;
+    }
+    logger?.debug('read at the byte level');
+    return { document: read.document, file: opened.file, byteLength: opened.source.byteLength };
+  } finally {
+    opened.source.close();
+  }
 }

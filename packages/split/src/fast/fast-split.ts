@@ -11,7 +11,6 @@ import { PartArena } from '../part-arena.js';
 import { type EncodedPart, encodeStaticPart } from '../parts/direct-part.js';
 import { expandStaticBounds, pivotedFrame, type StaticPositions, staticBounds } from '../parts/part-frame.js';
 import { partAssetInfoOf, partIdentity, placementOf } from '../parts/part-placement.js';
-import { checkDocumentValues } from '../read/document-values.js';
 import {
   type PackJob,
   packPreviewsOf,
@@ -19,7 +18,7 @@ import {
   type SplitModelResult,
   writeSplitPack,
 } from '../split-model.js';
-import { fastDocument, fastDocumentDecline } from './fast-document.js';
+import { readOpenedGlb } from './fast-document.js';
 import { extrasOf, type FastAccessor, FastGltf, type FastPrimitive, nameOf } from './fast-gltf.js';
 import { type FastPlan, optionsDecline, planFast } from './fast-plan.js';
 import { openGlb } from './open-glb.js';
@@ -225,29 +224,20 @@ export async function splitFast(
     const result = declined ? { declined } : planFast(gltf, options);
     if (!('declined' in result))
       return await splitPlan(gltf, result.plan, opened.file, hashed(), dir, options);
-    const unread = fastDocumentDecline(gltf);
+    const read = readOpenedGlb(gltf, typeof input === 'string' ? input : '<bytes>', logger);
     logger?.debug(
       `splitModel: the Document path (the byte-level split declines: ${result.declined}; ` +
-        `${unread ? `read by glTF-Transform: ${unread}` : 'read at the byte level'})`,
+        `${'unread' in read ? `read by glTF-Transform: ${read.unread}` : 'read at the byte level'})`,
     );
-    if (unread) return null;
-    try {
-      document = fastDocument(gltf, logger);
-    } catch (error) {
-      // JSON that glTF-Transform's reader would refuse too (a camera without its parameters): it
-      // reads the model again and refuses it in its own words.
-      logger?.debug(`splitModel: glTF-Transform reads the model (${(error as Error).message})`);
-      return null;
-    }
+    if ('unread' in read) return null;
+    document = read.document;
     sourceFile = hashed();
-    // The split may still fail before the pack writer takes the hash (checks, planning): a failing
-    // hash is not unhandled then.
+    // The split may still fail before the pack writer takes the hash (planning): a failing hash is
+    // not unhandled then.
     Promise.resolve(sourceFile).catch(() => {});
   } finally {
     source.close();
   }
-  // What loadModel and parseModel would say of it, in their words (the same name for bytes).
-  checkDocumentValues(document, typeof input === 'string' ? input : '<bytes>');
   const { splitDocument } = await import('../split-document.js');
   return splitDocument({ document, file: opened.file, source: sourceFile }, dir, options);
 }
