@@ -10,7 +10,7 @@ import { FastGltf } from '../src/fast/fast-gltf.js';
 import { openGlb } from '../src/fast/open-glb.js';
 import { readModel } from '../src/read/read-model.js';
 import { splitModel } from '../src/split-model.js';
-import { binOf, glbBytes } from './helpers/glb-bytes.js';
+import { binOf, glbBytes, indexedMeshGlb } from './helpers/glb-bytes.js';
 import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
@@ -226,27 +226,9 @@ describe('splitModel reads at the byte level what the byte-level split leaves to
 });
 
 describe('hostile values read at the byte level', () => {
-  /** One triangle mesh node (what `auto` leaves to the Document path) with the given indices. */
-  function oneMesh(positions: Float32Array, indices: Uint16Array): Uint8Array {
-    const { bin, offsets } = binOf([positions, indices]);
-    return glbBytes(
-      {
-        asset: { version: '2.0' },
-        scenes: [{ nodes: [0] }],
-        nodes: [{ mesh: 0, name: 'one' }],
-        meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1 }] }],
-        accessors: [
-          { bufferView: 0, componentType: 5126, count: positions.length / 3, type: 'VEC3' },
-          { bufferView: 1, componentType: 5123, count: indices.length, type: 'SCALAR' },
-        ],
-        bufferViews: [
-          { buffer: 0, byteOffset: offsets[0], byteLength: positions.byteLength },
-          { buffer: 0, byteOffset: offsets[1], byteLength: indices.byteLength },
-        ],
-      },
-      bin,
-    );
-  }
+  /** One triangle mesh node (what `auto` leaves to the Document path). */
+  const oneMesh = (positions: Float32Array, indices: Uint16Array) =>
+    indexedMeshGlb(positions, indices, ['one']);
 
   it('an index past the vertices and a non-finite position are refused as glTF-Transform read them', async () => {
     const triangle = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]);

@@ -9,7 +9,7 @@ import { FastGltf } from '../src/fast/fast-gltf.js';
 import { type FastPlanResult, planFast } from '../src/fast/fast-plan.js';
 import { openGlb } from '../src/fast/open-glb.js';
 import { type SplitModelOptions, splitModel } from '../src/split-model.js';
-import { binOf, glbBytes } from './helpers/glb-bytes.js';
+import { binOf, glbBytes, indexedMeshGlb } from './helpers/glb-bytes.js';
 import { validateGLB } from './helpers/gltf-checks.js';
 import { FIXTURES, listModels, SHARED_MODELS } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
@@ -473,30 +473,9 @@ describe('hand-made layouts', () => {
 });
 
 describe('hostile values on the byte-level path', () => {
-  /** Two triangle nodes whose first primitive has the given positions and indices. */
-  function twoTriangles(positions: Float32Array, indices: Uint16Array): Uint8Array {
-    const { bin, offsets } = binOf([positions, indices]);
-    return glbBytes(
-      {
-        asset: { version: '2.0' },
-        scenes: [{ nodes: [0, 1] }],
-        nodes: [
-          { name: 'a', mesh: 0 },
-          { name: 'b', mesh: 0, translation: [2, 0, 0] },
-        ],
-        meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1 }] }],
-        accessors: [
-          { bufferView: 0, componentType: 5126, count: positions.length / 3, type: 'VEC3' },
-          { bufferView: 1, componentType: 5123, count: indices.length, type: 'SCALAR' },
-        ],
-        bufferViews: [
-          { buffer: 0, byteOffset: offsets[0], byteLength: positions.byteLength },
-          { buffer: 0, byteOffset: offsets[1], byteLength: indices.byteLength },
-        ],
-      },
-      bin,
-    );
-  }
+  /** Two triangle nodes drawing one mesh with the given positions and indices. */
+  const twoTriangles = (positions: Float32Array, indices: Uint16Array) =>
+    indexedMeshGlb(positions, indices, ['a', 'b']);
 
   it('an index past the vertices is refused as the Document path refuses it (nothing written)', async () => {
     const glb = twoTriangles(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Uint16Array([0, 1, 3]));
