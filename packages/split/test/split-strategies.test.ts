@@ -219,6 +219,21 @@ describe('splitModel for the pipeline', () => {
     });
     expect(manifest.parts[0]!.name).toBe('robot-body');
   });
+
+  it("names the user's model, not the segmented GLB, when the segmented GLB cannot be split", async () => {
+    const empty = join(FIXTURES, 'trimesh_empty_nodes.glb');
+    const sourceFile = { file: 'robot.glb', byteLength: 1234, sha256: 'b'.repeat(64) };
+    await expect(splitModel(empty, join(work, 'empty'), { sourceFile })).rejects.toThrow(
+      /^robot\.glb has nothing to split: /,
+    );
+    await expect(
+      splitModel(join(FIXTURES, 'TwoCubes.glb'), join(work, 'over'), {
+        sourceFile,
+        strategy: 'nodes',
+        limits: { maxParts: 1 },
+      }),
+    ).rejects.toThrow(/^robot\.glb splits into 2 parts, over the limit of 1/);
+  });
 });
 
 describe('inspectModel', () => {
