@@ -67,3 +67,19 @@ describe('@meshparts/split/pack', () => {
     for (const [name, value] of Object.entries(packEntry)) expect(everything[name], name).toBe(value);
   });
 });
+
+describe('@meshparts/split/naming', () => {
+  it('loads no glTF code (meshparts split checks its naming flags with it before anything is read)', async () => {
+    const packages = await reachablePackages(join(SRC, 'pack', 'naming', 'index.ts'));
+    expect([...packages].filter((name) => name.startsWith('@gltf-transform/'))).toEqual([]);
+    // The check itself sees glTF-Transform where it is used.
+    expect(await reachablePackages(join(SRC, 'inspect.ts'))).toContain('@gltf-transform/core');
+  });
+
+  it('exports the very functions of the main entry', async () => {
+    const naming = await import('../src/pack/naming/index.js');
+    const everything: Record<string, unknown> = { ...main };
+    for (const name of ['nameParts', 'parseRenameMap', 'safeFileName'] as const)
+      expect(everything[name], name).toBe(naming[name]);
+  });
+});
