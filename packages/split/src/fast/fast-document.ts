@@ -15,6 +15,7 @@ import {
   type vec4,
 } from '@gltf-transform/core';
 import type { ModelLimits } from '../options.js';
+import { markOwned } from '../owned-arrays.js';
 import { checkDocumentValues } from '../read/document-values.js';
 import { FastGltf } from './fast-gltf.js';
 import { COMPONENT_TYPES, documentDecline, extended, isPlainObject } from './fast-plan.js';
@@ -228,7 +229,8 @@ export function fastDocument(gltf: FastGltf, logger?: ILogger): Document {
       def,
     );
     if (def.normalized !== undefined) accessor.setNormalized(def.normalized as boolean);
-    return accessor.setArray(gltf.accessor(index).ownArray());
+    // Memory of its own: the label split may give it back early (owned-arrays.ts).
+    return accessor.setArray(markOwned(gltf.accessor(index).ownArray()));
   });
   const textures = createTextures(document, gltf);
   const materials = gltf.list('materials').map((def) => createMaterial(document, gltf, textures, def));

@@ -2,7 +2,6 @@ import type { Document, NodeIO } from '@gltf-transform/core';
 import type { PartPlan } from '../detect/detect-parts.js';
 import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
 import { PartArena } from '../part-arena.js';
-import { codecNeedsOf, createIO } from '../read/codecs.js';
 import {
   canEncodeDirectly,
   type EncodedPart,
@@ -86,6 +85,8 @@ export async function* splitParts(
       if (textures?.shared) {
         // glTF-Transform's writer embeds every image in a GLB: a part that refers to the pack's
         // textures/ folder is written here, with URIs, instead of by writePack.
+        // The codecs (and glTF-Transform's extensions: ~28 ms of start-up) load for such a pack only.
+        const { codecNeedsOf, createIO } = await import('../read/codecs.js');
         io ??= await createIO({ ...codecNeedsOf(partDocument), encode: true });
         const names = new Map(
           partDocument

@@ -84,7 +84,9 @@ export function explodeByLabels(
   const resolved = resolveLabelOptions(options);
   const granularity = resolveGranularity(strategy, extra.granularity);
   const report = extra.report;
-  return namedTransform(NAME, (document: Document): void => {
+  return namedTransform(NAME, async (document: Document): Promise<void> => {
+    const shapeLabels =
+      strategy === 'shape' ? (await import('../shape/shape-labels.js')).shapeTriangleLabels : undefined;
     const shareOf = meshShares(document);
     const logger = document.getLogger();
     const root = document.getRoot();
@@ -104,6 +106,7 @@ export function explodeByLabels(
         granularity,
         meshShare: shareOf(mesh),
         ...(extra.colorVotes ? { colorVotes: extra.colorVotes } : {}),
+        ...(shapeLabels ? { shapeLabels } : {}),
       };
       const labelling = meshLabels(mesh, strategy, resolved, context, logger);
       if (labelling && report) record(report, labelling);
@@ -176,11 +179,12 @@ function nameByRegion(
 function explodeMesh(document: Document, mesh: Mesh, labelling: MeshLabelling): Mesh[] {
   const perSlot: Primitive[][] = labelling.names.map(() => []);
   for (const [primitive, slots] of labelling.slots) {
-    splitPrimitiveByLabels(primitive, slots, labelling.slotCount, labelling.dropSemantics).forEach(
-      (part, slot) => {
-        if (part) perSlot[slot]!.push(part);
-      },
-    );
+    // The source primitive is disposed below: its memory goes as soon as the split has read it.
+    splitPrimitiveByLabels(primitive, slots, labelling.slotCount, labelling.dropSemantics, {
+      releaseSource: true,
+    }).forEach((part, slot) => {
+      if (part) perSlot[slot]!.push(part);
+    });
     mesh.removePrimitive(primitive);
     disposePrimitive(primitive);
   }

@@ -14,8 +14,7 @@ export interface LocalIndices {
  * first use (so a slot's numbering is what a slot-by-slot remap would give).
  *
  * One remap serves every slot at once: `owner[v]` is the first slot that used vertex `v` and
- * `local[v]` its number there (an Int32Array and a Uint32Array over the vertices, nothing per
- * slot). A vertex used by a second slot — a boundary vertex, duplicated into each side — is
+ * `local[v]` its number there (two arrays over the vertices, nothing per slot). A vertex used by a second slot — a boundary vertex, duplicated into each side — is
  * numbered there through that slot's own Map; only those references pay a hash.
  * `used` is then filled from the remap in one pass over the vertices.
  *
@@ -25,8 +24,13 @@ export interface LocalIndices {
  * packed Uint32Array and get a view of it, or a Uint16 copy when they turn out to have at most
  * 65535 vertices (their range of the Uint32Array then stays allocated with the others' views).
  *
+ * `owner` is as narrow as the slot count allows (one byte per vertex below 255 slots), with the slot
+ * count itself for "no slot yet".
+ *
  * @param triStart first triangle of each slot in slot order, `slotCount + 1` entries (a count
  *   and a prefix sum of `triangleSlots`).
+ * @param indicesRead called once the pass has read `indices` for the last time, before the
+ *   results are allocated (the label split gives the index buffer's memory back there).
  * @throws RangeError for an index past `vertices`.
  */
 export function localIndices(
@@ -34,6 +38,7 @@ export function localIndices(
   triangleSlots: Uint32Array,
   triStart: Uint32Array,
   vertices: number,
+  indicesRead?: () => void,
 ): LocalIndices {
   const slotCount = triStart.length - 1;
   const references = (s: number) => 3 * (triStart[s + 1]! - triStart[s]!);
@@ -56,7 +61,10 @@ export function localIndices(
   const longs = new Uint32Array(longTotal);
   const starts = cursor.slice();
 
-  const owner = new Int32Array(vertices).fill(-1);
+  const none = slotCount;
+  const owner = new (slotCount < 255 ? Uint8Array : slotCount < 65535 ? Uint16Array : Uint32Array)(
+    vertices,
+  ).fill(none);
   const local = new Uint32Array(vertices);
   const counts = new Uint32Array(slotCount);
   // Per slot, numbers of the vertices it shares with the slot that used them first (boundary vertices).
@@ -71,7 +79,7 @@ export function localIndices(
       const o = owner[v];
       let l: number;
       if (o === s) l = local[v]!;
-      else if (o === -1) {
+      else if (o === none) {
         owner[v] = s;
         l = counts[s]!++;
         local[v] = l;
@@ -93,12 +101,13 @@ export function localIndices(
     }
   }
 
+  indicesRead?.();
   const vertStart = new Uint32Array(slotCount + 1);
   for (let s = 0; s < slotCount; s++) vertStart[s + 1] = vertStart[s]! + counts[s]!;
   const used = new Uint32Array(vertStart[slotCount]!);
   for (let v = 0; v < vertices; v++) {
     const o = owner[v]!;
-    if (o >= 0) used[vertStart[o]! + local[v]!] = v;
+    if (o !== none) used[vertStart[o]! + local[v]!] = v;
   }
   shared.forEach((numbers, s) => {
     if (numbers) for (const [v, l] of numbers) used[vertStart[s]! + l] = v;

@@ -2,7 +2,7 @@ import type { ILogger, Mesh, Primitive } from '@gltf-transform/core';
 import type { LabelStrategy, ResolvedGranularity, ResolvedLabelOptions } from '../../options.js';
 import { slotAreas } from '../granularity/label-geometry.js';
 import { type LabelMerge, mergeLabelling } from '../granularity/merge-labels.js';
-import { shapeTriangleLabels } from '../shape/shape-labels.js';
+import type { shapeTriangleLabels } from '../shape/shape-labels.js';
 import { attributeLabelsOf } from './attribute-labels.js';
 import { attributeSlots } from './attribute-slots.js';
 import { boneTriangleLabels, foldSmallJoints, jointPartNames, skinOfMesh } from './bone-labels.js';
@@ -46,6 +46,11 @@ export interface MeshLabelContext {
   meshShare: number;
   /** For `colors`: votes `auto` already took over the document (used for the primitives they cover). */
   colorVotes?: ColorVotes;
+  /**
+   * For `shape`: the offline segmenter, loaded by the caller (explode-by-labels.ts) only for that
+   * strategy: its 13 modules cost every other split ~20 ms of start-up.
+   */
+  shapeLabels?: typeof shapeTriangleLabels;
 }
 
 interface RawLabels {
@@ -176,7 +181,8 @@ function rawMeshLabels(
       // The shape segmenter merges and counts parts itself (its cuts serve a target exactly and its
       // merges follow its own boundaries); the shared granularity step then has nothing left to do.
       const { minPartArea, targetParts } = context.granularity;
-      const shape = shapeTriangleLabels(primitives, {
+      if (!context.shapeLabels) throw new Error('meshLabels: the shape strategy needs context.shapeLabels');
+      const shape = context.shapeLabels(primitives, {
         minPartArea: Math.min(1, minPartArea / context.meshShare),
         weldTolerance: options.weldTolerance,
         ...(targetParts !== null ? { targetParts } : {}),
