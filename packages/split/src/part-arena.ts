@@ -30,4 +30,13 @@ export class PartArena {
   reset(): void {
     this.#used = 0;
   }
+
+  /**
+   * Lets the buffer go (what was taken from it stays valid while referenced); the next take gets a
+   * new one. For an arena whose owner lives on but is done with it.
+   */
+  free(): void {
+    this.#buffer = new Uint8Array(0);
+    this.#used = 0;
+  }
 }

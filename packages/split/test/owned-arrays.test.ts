@@ -35,11 +35,14 @@ describe('markOwned / releaseOwned', () => {
     expect(releaseOwned(null)).toBeNull();
   });
 
-  it('hands released memory out again, aligned, first buffer with room', () => {
-    const recycled = new RecycledMemory();
+  it('keeps released buffers that an expected request fills at least half, and hands them out aligned', () => {
+    // Expected: 12 bytes (fits the 20-byte buffer at 60 %) and 48 (the 64-byte one at 75 %).
+    const recycled = new RecycledMemory([12, 48]);
     expect(recycled.take(Float32Array, 1)).toBeNull();
     recycled.add(new ArrayBuffer(20));
     recycled.add(new ArrayBuffer(64));
+    // Mostly unused by any expected request: let go, never handed out.
+    recycled.add(new ArrayBuffer(1000));
     recycled.add(null);
     const a = recycled.take<Uint16Array>(Uint16Array, 3)!;
     expect([a.buffer.byteLength, a.byteOffset, a.length]).toEqual([20, 0, 3]);
@@ -49,6 +52,7 @@ describe('markOwned / releaseOwned', () => {
     const c = recycled.take<Float64Array>(Float64Array, 2)!;
     expect([c.buffer.byteLength, c.byteOffset]).toEqual([64, 0]);
     expect(recycled.take(Float64Array, 7)).toBeNull();
+    expect(recycled.take(Uint8Array, 100)).toBeNull();
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Primitive } from '@gltf-transform/core';
+import type { TriangleSlots } from '../labels/label-slots.js';
 import { normalizedDivisor, triangleListIndices } from '../labels/triangles.js';
 import { weldPositions } from '../labels/weld.js';
 import { SurfaceSamples } from './surface-samples.js';
@@ -42,7 +43,7 @@ export function triangleAreas(primitive: Primitive): Float64Array {
 }
 
 /** Surface area per slot over the labelled primitives (summed as it goes: no array of areas). */
-export function slotAreas(slots: ReadonlyMap<Primitive, Uint32Array>, slotCount: number): number[] {
+export function slotAreas(slots: ReadonlyMap<Primitive, TriangleSlots>, slotCount: number): number[] {
   const areas = new Float64Array(slotCount);
   for (const [primitive, labels] of slots) {
     const { array: p, scale } = positionsOf(primitive);
@@ -60,7 +61,7 @@ export function slotAreas(slots: ReadonlyMap<Primitive, Uint32Array>, slotCount:
  * triangles with a few boundaries costs two linear passes and a small map.
  */
 export function slotBoundaries(
-  slots: ReadonlyMap<Primitive, Uint32Array>,
+  slots: ReadonlyMap<Primitive, TriangleSlots>,
   slotCount: number,
   weldTolerance: number,
 ): Map<number, number>[] {
@@ -114,7 +115,7 @@ export function slotBoundaries(
 }
 
 /** Surface samples of each slot, for parts that touch no other (see {@link SurfaceSamples}). */
-export function slotSamples(slots: ReadonlyMap<Primitive, Uint32Array>, slotCount: number): SurfaceSamples {
+export function slotSamples(slots: ReadonlyMap<Primitive, TriangleSlots>, slotCount: number): SurfaceSamples {
   const samples = new SurfaceSamples(slotCount);
   const sources = [...slots].map(([primitive, labels]) => ({
     ...positionsOf(primitive),

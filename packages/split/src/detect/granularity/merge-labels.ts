@@ -1,5 +1,6 @@
 import type { Primitive } from '@gltf-transform/core';
 import type { ResolvedGranularity } from '../../options.js';
+import type { TriangleSlots } from '../labels/label-slots.js';
 import type { MeshLabelling } from '../labels/mesh-labels.js';
 import { slotAreas, slotBoundaries, slotSamples } from './label-geometry.js';
 import { type MergeReason, mergeGroups } from './merge-groups.js';
@@ -69,7 +70,7 @@ export function mergeLabelling(
     }
   }
   const remap = Uint32Array.from({ length: slotCount }, (_, s) => newSlot[plan.hostOf[s]!]!);
-  const slots = new Map<Primitive, Uint32Array>();
+  const slots = new Map<Primitive, TriangleSlots>();
   for (const [primitive, labels] of labelling.slots) {
     const out = new Uint32Array(labels.length);
     for (let t = 0; t < labels.length; t++) out[t] = remap[labels[t]!]!;

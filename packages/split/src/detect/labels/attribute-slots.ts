@@ -1,12 +1,12 @@
 import type { Primitive } from '@gltf-transform/core';
 import { findLabelAttribute } from './attribute-labels.js';
-import { SMALL_LABELS } from './label-slots.js';
+import { SMALL_LABELS, type TriangleSlots } from './label-slots.js';
 import { majorityLabel, triangleListIndices } from './triangles.js';
 
 /** Slots of a mesh's triangles from a label attribute, found in two passes over its triangles. */
 export interface AttributeSlots {
   /** Per labelled primitive, the slot of each triangle. */
-  slots: Map<Primitive, Uint32Array>;
+  slots: Map<Primitive, TriangleSlots>;
   /** Per slot, the label value (ascending). */
   values: number[];
   /** The label attributes used. */
@@ -48,8 +48,8 @@ export function attributeSlots(primitives: readonly Primitive[], requested?: str
 
 /** What {@link smallAttributeLabels} finds. */
 export interface SmallAttributeLabels {
-  /** Per labelled primitive, each triangle's label. */
-  labels: Map<Primitive, Uint32Array>;
+  /** Per labelled primitive, each triangle's label (below SMALL_LABELS: 16 bits). */
+  labels: Map<Primitive, Uint16Array>;
   /** `present[value]` is 1 for each label value that some triangle has. */
   present: Uint8Array;
   /** The label attributes used. */
@@ -66,7 +66,7 @@ export function smallAttributeLabels(
   requested?: string,
 ): SmallAttributeLabels | null {
   const present = new Uint8Array(SMALL_LABELS);
-  const labels = new Map<Primitive, Uint32Array>();
+  const labels = new Map<Primitive, Uint16Array>();
   const semantics = new Set<string>();
   for (const primitive of primitives) {
     const semantic = findLabelAttribute(primitive, requested);
@@ -87,10 +87,10 @@ function smallTriangleLabels(
   primitive: Primitive,
   semantic: string,
   present: Uint8Array,
-): Uint32Array | null {
+): Uint16Array | null {
   const values = primitive.getAttribute(semantic)!.getArray()!;
   const indices = triangleListIndices(primitive);
-  const labels = new Uint32Array(indices.length / 3);
+  const labels = new Uint16Array(indices.length / 3);
   for (let t = 0; t < labels.length; t++) {
     const label = majorityLabel(values, indices, t);
     // `>>> 0` keeps exactly the integers in [0, 2^32): fractions, negatives and NaN fail.

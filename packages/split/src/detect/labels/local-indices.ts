@@ -1,3 +1,5 @@
+import type { RecycledMemory } from '../../owned-arrays.js';
+import type { TriangleSlots } from './label-slots.js';
 /** Each slot's triangles renumbered into its own compact vertex range, in one pass. */
 export interface LocalIndices {
   /** Every slot's source vertices in order of first use, slots one after another. */
@@ -29,16 +31,17 @@ export interface LocalIndices {
  *
  * @param triStart first triangle of each slot in slot order, `slotCount + 1` entries (a count
  *   and a prefix sum of `triangleSlots`).
- * @param indicesRead called once the pass has read `indices` for the last time, before the
- *   results are allocated (the label split gives the index buffer's memory back there).
+ * @param memory `indicesRead` is called once the pass has read `indices` for the last time, before
+ *   `used` is allocated, which then comes from `recycled` when it has room (the label split gives
+ *   the index buffer's memory back there, and takes `used` from it).
  * @throws RangeError for an index past `vertices`.
  */
 export function localIndices(
   indices: ArrayLike<number>,
-  triangleSlots: Uint32Array,
+  triangleSlots: TriangleSlots,
   triStart: Uint32Array,
   vertices: number,
-  indicesRead?: () => void,
+  memory: { indicesRead?: () => void; recycled?: RecycledMemory } = {},
 ): LocalIndices {
   const slotCount = triStart.length - 1;
   const references = (s: number) => 3 * (triStart[s + 1]! - triStart[s]!);
@@ -101,10 +104,12 @@ export function localIndices(
     }
   }
 
-  indicesRead?.();
+  memory.indicesRead?.();
   const vertStart = new Uint32Array(slotCount + 1);
   for (let s = 0; s < slotCount; s++) vertStart[s + 1] = vertStart[s]! + counts[s]!;
-  const used = new Uint32Array(vertStart[slotCount]!);
+  // Every entry is written below (each slot's vertices are numbered 0 … count − 1).
+  const total = vertStart[slotCount]!;
+  const used = memory.recycled?.take<Uint32Array>(Uint32Array, total) ?? new Uint32Array(total);
   for (let v = 0; v < vertices; v++) {
     const o = owner[v]!;
     if (o !== none) used[vertStart[o]! + local[v]!] = v;

@@ -8,7 +8,7 @@ import { attributeSlots } from './attribute-slots.js';
 import { boneTriangleLabels, foldSmallJoints, jointPartNames, skinOfMesh } from './bone-labels.js';
 import { type ColorVotes, voteColors } from './color-blends.js';
 import { componentTriangleLabels } from './component-labels.js';
-import { assignSlots, distinctLabels } from './label-slots.js';
+import { assignSlots, distinctLabels, type TriangleSlots } from './label-slots.js';
 import { isTriangleList } from './triangles.js';
 
 /** The colours `colors` found on a mesh: its part colours and the blends it treated as boundaries. */
@@ -22,7 +22,7 @@ export interface ColorReport {
 /** How one mesh's triangles are labelled, ready for {@link splitPrimitiveByLabels}. */
 export interface MeshLabelling {
   /** Per labelled primitive, the slot of each of its triangles. */
-  slots: Map<Primitive, Uint32Array>;
+  slots: Map<Primitive, TriangleSlots>;
   /** Number of slots (distinct labels) over the mesh. */
   slotCount: number;
   /** Per slot, the label's name (`part_3`, `color_ff0000`, `Head`). */
@@ -127,7 +127,7 @@ function unmergedLabels(
     );
     return null;
   }
-  const slots = new Map<Primitive, Uint32Array>();
+  const slots = new Map<Primitive, TriangleSlots>();
   for (const [primitive, labels] of raw.labels) slots.set(primitive, assignSlots(labels, values));
   return {
     slots,

@@ -7,6 +7,7 @@ import {
 } from '@gltf-transform/core';
 import { vertexCount } from '../../geometry.js';
 import { isOwned, RecycledMemory, releaseOwned } from '../../owned-arrays.js';
+import type { TriangleSlots } from './label-slots.js';
 import { localIndices } from './local-indices.js';
 import { triangleListIndices } from './triangles.js';
 
@@ -53,14 +54,15 @@ interface CarriedAttribute {
  * that the byte-level reader gave memory of their own (owned-arrays.ts) and that no other property
  * uses is given back as soon as the split has read them (indices after the renumbering, each
  * attribute after its gathering, `dropSemantics` at once), and those accessors are left with empty
- * arrays: for a caller that disposes the primitive next (explode-by-labels.ts). The parts' gathered
- * attributes are written into that memory where it has room (the index buffer, then each attribute
- * gathered). On labels-2m that is 51 MB that no longer add to the parts' memory, and 25 MB of
- * gathered attributes that cost nothing to touch (BENCHMARKS.md, table 2).
+ * arrays: for a caller that disposes the primitive next (explode-by-labels.ts). An attribute about
+ * as large as a released buffer, or half as large, is gathered into it (owned-arrays.ts,
+ * RecycledMemory: memory used before costs nothing to touch again). On labels-2m that is 51 MB of
+ * source that no longer add to the parts' memory, and the gathered positions and normals written
+ * into the memory of the source's indices and positions (BENCHMARKS.md, table 2).
  */
 export function splitPrimitiveByLabels(
   primitive: Primitive,
-  triangleSlots: Uint32Array,
+  triangleSlots: TriangleSlots,
   slotCount: number,
   dropSemantics: readonly string[] = [],
   { releaseSource = false }: { releaseSource?: boolean } = {},
@@ -76,20 +78,22 @@ export function splitPrimitiveByLabels(
   const carried = carriedAttributes(primitive, dropSemantics);
   // An accessor the split still reads as an attribute is released after its gathering only.
   const gatheredLater = new Set<Accessor>(carried.map((attribute) => attribute.source));
-  // Released memory holds the gathered attributes: the index buffer, once renumbered, takes the first.
-  const recycled = new RecycledMemory();
+  // Released memory that fits the renumbering's `used` or an attribute to gather holds it (sizes as
+  // if no vertex were duplicated).
+  const vertices = vertexCount(primitive);
+  const recycled = new RecycledMemory([
+    vertices * 4,
+    ...carried.map(({ array, size }) => vertices * size * array.BYTES_PER_ELEMENT),
+  ]);
   const release = releaseSource ? releaserOf(primitive, gatheredLater, recycled) : () => {};
   for (const semantic of dropSemantics) {
     const accessor = primitive.getAttribute(semantic);
     if (accessor !== primitive.getIndices()) release(accessor);
   }
-  const { used, vertStart, partIndices } = localIndices(
-    indices,
-    triangleSlots,
-    triStart,
-    vertexCount(primitive),
-    () => release(primitive.getIndices()),
-  );
+  const { used, vertStart, partIndices } = localIndices(indices, triangleSlots, triStart, vertices, {
+    indicesRead: () => release(primitive.getIndices()),
+    recycled,
+  });
   // One long, hot loop per attribute for all slots; each part gets a view of its range.
   const gathered = carried.map((attribute, a) => {
     const array = gather(attribute.array, attribute.size, used, recycled);
@@ -157,7 +161,7 @@ function releaserOf(
 }
 
 /** First triangle of each slot in slot order (`slotCount + 1` entries): a count and a prefix sum. */
-function slotStarts(triangleSlots: Uint32Array, slotCount: number): Uint32Array {
+function slotStarts(triangleSlots: TriangleSlots, slotCount: number): Uint32Array {
   const starts = new Uint32Array(slotCount + 1);
   for (let t = 0; t < triangleSlots.length; t++) {
     const slot = triangleSlots[t]!;
