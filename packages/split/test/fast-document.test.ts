@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, type ILogger, NodeIO } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { inspectModel } from '../src/detect/inspect-model.js';
+import { ModelReadError } from '../src/errors.js';
 import { fastDocument, fastDocumentDecline } from '../src/fast/fast-document.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { openGlb } from '../src/fast/open-glb.js';
+import { onWorker, prefetchAccessors } from '../src/fast/prefetch-accessors.js';
 import { readModel } from '../src/read/read-model.js';
 import { splitModel } from '../src/split-model.js';
 import { binOf, glbBytes, indexedMeshGlb } from './helpers/glb-bytes.js';
@@ -360,5 +362,107 @@ describe('inspectModel reads at the byte level as splitModel does', () => {
     };
     await inspectModel(join(FIXTURES, 'generated', 'labels-part-id.glb'), { logger });
     expect(lines).toContain('read at the byte level');
+  });
+});
+
+describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
+  /** The Document of `path` with its accessors copied on two threads (any size), and without. */
+  async function bothWays(
+    path: string,
+  ): Promise<{ shared: Document; alone: Document; arrays: number } | null> {
+    const opened = await openGlb(path);
+    if (!opened) return null;
+    try {
+      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+      if (fastDocumentDecline(gltf)) return null;
+      const prefetched = (await prefetchAccessors(gltf, path, 0))!;
+      return {
+        shared: fastDocument(gltf, undefined, prefetched),
+        alone: fastDocument(gltf),
+        arrays: prefetched.size,
+      };
+    } finally {
+      opened.source.close();
+    }
+  }
+
+  it('gives the worker the largest accessors, within 60 % of the bytes', () => {
+    // labels-2m: indices 24 MB, positions and normals 12.4 MB each, _PART_ID 2 MB.
+    expect(onWorker([12.4, 12.4, 2, 24])).toEqual([false, false, true, true]);
+    expect(onWorker([10])).toEqual([false]);
+    expect(onWorker([5, 5, 5, 5, 5])).toEqual([true, true, true, false, false]);
+  });
+
+  it('every GLB the reader accepts, and interleaved floats with a signalling NaN, read the same on two threads', async () => {
+    const interleaved = join(tmp, 'prefetch-interleaved.glb');
+    const rows = new Uint8Array(20 * 4);
+    const view = new DataView(rows.buffer);
+    for (let v = 0; v < 4; v++) {
+      for (let c = 0; c < 3; c++) view.setFloat32(20 * v + 4 * c, v === c ? 1 : -0.5 * v, true);
+      view.setFloat32(20 * v + 12, 0.25 * v, true);
+      view.setUint16(20 * v + 16, v, true);
+    }
+    // x of the third position: a signalling NaN, in the accessor the worker copies (the largest).
+    view.setUint32(40, 0x7f800001, true);
+    const { bin, offsets } = binOf([rows, new Uint16Array([0, 1, 2, 0, 2, 3])]);
+    await writeFile(
+      interleaved,
+      glbBytes(
+        {
+          asset: { version: '2.0' },
+          scenes: [{ nodes: [0] }],
+          nodes: [{ mesh: 0 }],
+          meshes: [{ primitives: [{ attributes: { POSITION: 0, _W: 1, _PART_ID: 2 }, indices: 3 }] }],
+          accessors: [
+            { bufferView: 0, componentType: 5126, count: 4, type: 'VEC3' },
+            { bufferView: 0, byteOffset: 12, componentType: 5126, count: 4, type: 'SCALAR' },
+            { bufferView: 0, byteOffset: 16, componentType: 5123, count: 4, type: 'SCALAR' },
+            { bufferView: 1, componentType: 5123, count: 6, type: 'SCALAR' },
+          ],
+          bufferViews: [
+            { buffer: 0, byteOffset: offsets[0], byteLength: 80, byteStride: 20 },
+            { buffer: 0, byteOffset: offsets[1], byteLength: 12 },
+          ],
+        },
+        bin,
+      ),
+    );
+    let compared = 0;
+    for (const path of [interleaved, ...GLBS]) {
+      const read = await bothWays(path);
+      if (!read) continue;
+      expect(read.arrays, path).toBe(read.alone.getRoot().listAccessors().length);
+      expect(isDeepStrictEqual(await written(read.shared), await written(read.alone)), path).toBe(true);
+      compared++;
+    }
+    const quieted = (await bothWays(interleaved))!.shared.getRoot().listAccessors()[0]!.getArray()!;
+    expect(new Uint32Array(quieted.buffer, quieted.byteOffset, 12)[6]).toBe(0x7fc00001);
+    expect(compared).toBeGreaterThan(10);
+  });
+
+  it('a file that shrinks after it was opened is a ModelReadError naming it', async () => {
+    const path = join(tmp, 'prefetch-shrinks.glb');
+    await writeFile(path, await readFile(join(FIXTURES, 'generated', 'labels-part-id.glb')));
+    const opened = (await openGlb(path))!;
+    try {
+      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+      await truncate(path, opened.binOffset + 8);
+      const failure = await prefetchAccessors(gltf, path, 0).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ModelReadError);
+      expect((failure as Error).message).toContain(path);
+    } finally {
+      opened.source.close();
+    }
+  });
+
+  it('reads nothing for a model under the size where a second thread pays', async () => {
+    const path = join(FIXTURES, 'generated', 'labels-part-id.glb');
+    const opened = (await openGlb(path))!;
+    try {
+      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+      expect(await prefetchAccessors(gltf, path)).toBeUndefined();
+    } finally {
+      opened.source.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type Node,
   type Texture,
   type TextureInfo,
+  type TypedArray,
   type vec3,
   type vec4,
 } from '@gltf-transform/core';
@@ -206,9 +207,14 @@ function createNode(document: Document, def: Json): Node {
 
 /**
  * The Document of a model {@link fastDocumentDecline} accepts, its accessors read from the source
- * (the source may be closed afterwards: the Document holds memory of its own).
+ * (the source may be closed afterwards: the Document holds memory of its own), or taken from
+ * `prefetched` (by accessor index: prefetch-accessors.ts, the same values read on two threads).
  */
-export function fastDocument(gltf: FastGltf, logger?: ILogger): Document {
+export function fastDocument(
+  gltf: FastGltf,
+  logger?: ILogger,
+  prefetched?: ReadonlyMap<number, TypedArray>,
+): Document {
   const { json } = gltf;
   const document = new Document();
   if (logger) document.setLogger(logger);
@@ -230,7 +236,7 @@ export function fastDocument(gltf: FastGltf, logger?: ILogger): Document {
     );
     if (def.normalized !== undefined) accessor.setNormalized(def.normalized as boolean);
     // Memory of its own: the label split may give it back early (owned-arrays.ts).
-    return accessor.setArray(markOwned(gltf.accessor(index).ownArray()));
+    return accessor.setArray(markOwned(prefetched?.get(index) ?? gltf.accessor(index).ownArray()));
   });
   const textures = createTextures(document, gltf);
   const materials = gltf.list('materials').map((def) => createMaterial(document, gltf, textures, def));
@@ -263,12 +269,13 @@ export function readOpenedGlb(
   gltf: FastGltf,
   name: string,
   logger?: ILogger,
+  prefetched?: ReadonlyMap<number, TypedArray>,
 ): { document: Document } | { unread: string } {
   const unread = fastDocumentDecline(gltf);
   if (unread) return { unread };
   let document: Document;
   try {
-    document = fastDocument(gltf, logger);
+    document = fastDocument(gltf, logger, prefetched);
   } catch (error) {
     return { unread: (error as Error).message };
   }

@@ -9,13 +9,8 @@ import {
 } from '@gltf-transform/core';
 import { worldMatricesOf } from '../geometry.js';
 import { PartArena } from '../part-arena.js';
-import {
-  type AccessorLike,
-  copyStrided,
-  type MaterialLike,
-  quietSignallingNaNs,
-  type StridedBytes,
-} from '../parts/glb-builder.js';
+import type { AccessorLike, MaterialLike, StridedBytes } from '../parts/glb-builder.js';
+import { type AccessorCopy, copyAccessorBytes, copyStrided } from '../parts/strided-copy.js';
 import type { ByteSource } from './byte-source.js';
 
 /**
@@ -42,8 +37,8 @@ const ARRAY_TYPES: Record<number, ArrayType> = {
   5126: Float32Array,
 };
 
-/** How much of an interleaved buffer view {@link FastAccessor.ownArray} reads at a time. */
-const OWN_ARRAY_CHUNK_BYTES = 1 << 20;
+/** How much of an accessor {@link FastAccessor.ownArray} (and the reader's worker) reads at a time. */
+export const OWN_ARRAY_CHUNK_BYTES = 1 << 20;
 
 /** glTF-Transform's reader keeps extras only when truthy, and an empty object otherwise. */
 export function extrasOf(def: Json): Record<string, unknown> {
@@ -215,25 +210,29 @@ export class FastAccessor implements AccessorLike {
    * index buffer: 46 against 13 ms; see byte-source.ts).
    */
   ownArray(): TypedArray {
-    const { offset, elementBytes, stride, Type } = this.#layout();
-    const count = this.getCount();
+    const copy = this.ownCopy();
     const { source, scratch } = this.#bin;
-    const out = new Uint8Array(count * elementBytes);
-    const step = stride ?? elementBytes;
-    // De-interleaved floats: glTF-Transform's reader quiets signalling NaNs (quietSignallingNaNs).
-    const float = this.getComponentType() === 5126;
-    const rows = Math.max(1, Math.floor(OWN_ARRAY_CHUNK_BYTES / step));
-    for (let first = 0; first < count; first += rows) {
-      const n = Math.min(rows, count - first);
+    const out = new Uint8Array(copy.count * copy.elementBytes);
+    const read = (offset: number, length: number) => {
       scratch.reset();
-      const bytes = source.read(offset + first * step, step * (n - 1) + elementBytes, scratch);
-      if (stride === undefined) out.set(bytes, first * elementBytes);
-      else {
-        copyStrided(bytes, stride, out, first * elementBytes, elementBytes, elementBytes, n);
-        if (float) quietSignallingNaNs(out, first * elementBytes, elementBytes, elementBytes, n);
-      }
-    }
-    return new Type(out.buffer, 0, count * this.getElementSize());
+      return source.read(offset, length, scratch);
+    };
+    copyAccessorBytes(copy, read, out, OWN_ARRAY_CHUNK_BYTES);
+    return this.arrayOf(out);
+  }
+
+  /** Where {@link ownArray} reads the values from, for a copy made elsewhere (accessor-worker.ts). */
+  ownCopy(): AccessorCopy {
+    const { offset, elementBytes, stride } = this.#layout();
+    // De-interleaved floats: glTF-Transform's reader quiets signalling NaNs (quietSignallingNaNs).
+    const quiet = this.getComponentType() === 5126;
+    return { offset, count: this.getCount(), elementBytes, stride, quiet };
+  }
+
+  /** The accessor's typed array over bytes {@link ownCopy} describes (all of `bytes`' buffer). */
+  arrayOf(bytes: Uint8Array): TypedArray {
+    const { Type } = this.#layout();
+    return new Type(bytes.buffer, bytes.byteOffset, this.getCount() * this.getElementSize());
   }
 
   /** Lets the array {@link getArray} kept go. */

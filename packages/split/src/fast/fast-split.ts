@@ -18,10 +18,11 @@ import {
   type SplitModelResult,
   writeSplitPack,
 } from '../split-model.js';
-import { readOpenedGlb } from './fast-document.js';
+import { fastDocumentDecline, readOpenedGlb } from './fast-document.js';
 import { extrasOf, type FastAccessor, FastGltf, type FastPrimitive, nameOf } from './fast-gltf.js';
 import { type FastPlan, optionsDecline, planFast } from './fast-plan.js';
 import { openGlb } from './open-glb.js';
+import { prefetchAccessors } from './prefetch-accessors.js';
 
 type Thumbnails = typeof import('../pack/thumbnails/index.js');
 
@@ -218,13 +219,21 @@ export async function splitFast(
     source.sha256().then((sha256) => ({ file: opened.file, byteLength: source.byteLength, sha256 }));
   let document: Document;
   let sourceFile: ReturnType<typeof hashed>;
+  let splitting: Promise<typeof import('../split-document.js')>;
   try {
     const gltf = new FastGltf(opened.json, source, opened.binOffset);
     const declined = optionsDecline(options);
     const result = declined ? { declined } : planFast(gltf, options);
     if (!('declined' in result))
       return await splitPlan(gltf, result.plan, opened.file, hashed(), dir, options);
-    const read = readOpenedGlb(gltf, typeof input === 'string' ? input : '<bytes>', logger);
+    // The Document path's modules load while a worker copies part of a big model (prefetch-accessors.ts).
+    splitting = import('../split-document.js');
+    splitting.catch(() => {});
+    const prefetched =
+      typeof input === 'string' && !fastDocumentDecline(gltf)
+        ? await prefetchAccessors(gltf, input)
+        : undefined;
+    const read = readOpenedGlb(gltf, typeof input === 'string' ? input : '<bytes>', logger, prefetched);
     logger?.debug(
       `splitModel: the Document path (the byte-level split declines: ${result.declined}; ` +
         `${'unread' in read ? `read by glTF-Transform: ${read.unread}` : 'read at the byte level'})`,
@@ -238,7 +247,7 @@ export async function splitFast(
   } finally {
     source.close();
   }
-  const { splitDocument } = await import('../split-document.js');
+  const { splitDocument } = await splitting;
   return splitDocument({ document, file: opened.file, source: sourceFile }, dir, options);
 }
 

@@ -1,5 +1,6 @@
 import type { Accessor, Material, Texture, TextureInfo } from '@gltf-transform/core';
 import { BIN_CHUNK, GLB_MAGIC, GLB_VERSION, JSON_CHUNK } from '../read/glb-container.js';
+import { copyStrided, quietSignallingNaNs } from './strided-copy.js';
 
 const ARRAY_BUFFER = 34962;
 const ELEMENT_ARRAY_BUFFER = 34963;
@@ -70,70 +71,6 @@ export type AccessorLike = Pick<
 export interface StridedBytes {
   bytes: Uint8Array;
   byteStride: number;
-}
-
-/**
- * Copies `count` elements of `elementBytes` each from `from` (`fromStride` apart) into `to` at
- * `toOffset` (`toStride` apart): in 4-byte words when all of it is word-aligned (vertex attributes
- * are: glTF aligns them to 4 bytes), byte by byte otherwise.
- */
-export function copyStrided(
-  from: Uint8Array,
-  fromStride: number,
-  to: Uint8Array,
-  toOffset: number,
-  toStride: number,
-  elementBytes: number,
-  count: number,
-): void {
-  const source = from.byteOffset;
-  const target = to.byteOffset + toOffset;
-  if ((source | target | fromStride | toStride | elementBytes) % 4 === 0) {
-    const words = elementBytes / 4;
-    const a = new Uint32Array(from.buffer, source, Math.floor(from.byteLength / 4));
-    const b = new Uint32Array(to.buffer, target, Math.floor((to.byteLength - toOffset) / 4));
-    const aStep = fromStride / 4;
-    const bStep = toStride / 4;
-    for (let i = 0; i < count; i++) {
-      const s = i * aStep;
-      const d = i * bStep;
-      for (let w = 0; w < words; w++) b[d + w] = a[s + w]!;
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    for (let k = 0; k < elementBytes; k++) to[toOffset + i * toStride + k] = from[i * fromStride + k]!;
-  }
-}
-
-/**
- * Sets the quiet bit of every signalling NaN among `count` elements of float32 words (`elementBytes`
- * each, `stride` apart from `offset` in `bytes`, all 4-byte aligned). Why: glTF-Transform's reader
- * de-interleaves through `DataView.getFloat32`, which quiets a signalling NaN (bit 22 set, payload
- * kept), and the byte-level split and reader, which copy bytes, must give the same bytes.
- */
-export function quietSignallingNaNs(
-  bytes: Uint8Array,
-  offset: number,
-  stride: number,
-  elementBytes: number,
-  count: number,
-): void {
-  const words = new Uint32Array(
-    bytes.buffer,
-    bytes.byteOffset + offset,
-    (stride * (count - 1) + elementBytes) / 4,
-  );
-  const step = stride / 4;
-  const size = elementBytes / 4;
-  for (let i = 0; i < count; i++) {
-    for (let w = i * step; w < i * step + size; w++) {
-      const word = words[w]!;
-      // Exponent all ones, a payload, the quiet bit clear: a signalling NaN.
-      if ((word & 0x7f800000) === 0x7f800000 && (word & 0x003fffff) !== 0 && (word & 0x00400000) === 0)
-        words[w] = word | 0x00400000;
-    }
-  }
 }
 
 /** What the builder reads of a material (see {@link AccessorLike}). */
