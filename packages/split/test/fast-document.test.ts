@@ -455,14 +455,36 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
     }
   });
 
-  it('reads nothing for a model under the size where a second thread pays', async () => {
-    const path = join(FIXTURES, 'generated', 'labels-part-id.glb');
-    const opened = (await openGlb(path))!;
-    try {
-      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
-      expect(await prefetchAccessors(gltf, path)).toBeUndefined();
-    } finally {
-      opened.source.close();
+  it('reads nothing for a model under the size where a second thread pays, nor for one accessor', async () => {
+    const single = join(tmp, 'prefetch-single.glb');
+    const { bin, offsets } = binOf([new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0])]);
+    await writeFile(
+      single,
+      glbBytes(
+        {
+          asset: { version: '2.0' },
+          scenes: [{ nodes: [0] }],
+          nodes: [{ mesh: 0 }],
+          meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+          accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' }],
+          bufferViews: [{ buffer: 0, byteOffset: offsets[0], byteLength: 36 }],
+        },
+        bin,
+      ),
+    );
+    for (const [path, minBytes] of [
+      [join(FIXTURES, 'generated', 'labels-part-id.glb'), undefined],
+      [single, 0],
+    ] as const) {
+      const opened = (await openGlb(path))!;
+      try {
+        const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+        expect(await prefetchAccessors(gltf, path, minBytes), path).toBeUndefined();
+      } finally {
+        opened.source.close();
+      }
     }
+    // The same single-accessor model with a second accessor does share.
+    expect(onWorker([36, 12])).toEqual([false, true]);
   });
 });

@@ -17,7 +17,8 @@ const WORKER_SHARE = 0.6;
  * largest accessors up to {@link WORKER_SHARE} of the bytes while this thread copies the others, then
  * awaits the worker (a module `loading` meanwhile goes on). Why: on labels-2m the copy is ~270 ms of
  * a ~1 s split, most of it the first touch of 51 MB of new memory (part-arena.ts), which two cores
- * share. Undefined, with nothing read, for a model with less than `minBytes` of accessor data.
+ * share. Undefined, with nothing read, for a model with less than `minBytes` of accessor data or
+ * with one accessor only (nothing to share).
  */
 export async function prefetchAccessors(
   gltf: FastGltf,
@@ -35,6 +36,8 @@ export async function prefetchAccessors(
   const toWorker = onWorker(copies.map(({ bytes }) => bytes));
   const worker = copies.filter((_, i) => toWorker[i]);
   const here = copies.filter((_, i) => !toWorker[i]);
+  // One accessor only: nothing to share, the reader copies it as usual.
+  if (worker.length === 0) return undefined;
   const copied = copyAccessorsOnWorker(
     path,
     worker.map(({ copy }) => copy),
