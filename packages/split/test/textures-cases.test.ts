@@ -34,6 +34,7 @@ import {
   SharedTextures,
   type TextureDecision,
 } from '../src/parts/textures/index.js';
+import { PackTextures } from '../src/parts/textures/pack-textures.js';
 import { validateGLB } from './helpers/gltf-checks.js';
 import { partDocuments } from './helpers/part-documents.js';
 import { useTempDir } from './helpers/temp.js';
@@ -366,6 +367,35 @@ describe('cropTextures: slots that share a layout', () => {
       .map((texture) => texture.getSize());
     expect(sizes[0]).toEqual(sizes[1]);
     expect(sizes[0]![0] * sizes[0]![1]).toBeLessThan(0.5 * 128 * 128);
+  });
+
+  it("a primitive whose only textured material is a variant's: the pack's texture work crops it too", async () => {
+    // PackTextures loads the cropping modules only for textured primitives (pack-textures.ts): a
+    // variant's material counts, as cropPartTextures reads it.
+    for (const own of ['plain', 'none'] as const) {
+      const document = new Document();
+      const variants = document.createExtension(KHRMaterialsVariants);
+      const night = await pngTexture(document, 'night', 128);
+      const nightMaterial = document.createMaterial('night').setBaseColorTexture(night);
+      const primitive = quads(document, [[0.1, 0.1, 0.3, 0.2]], document.createMaterial('plain'));
+      if (own === 'none') primitive.setMaterial(null);
+      const mapping = variants
+        .createMapping()
+        .setMaterial(nightMaterial)
+        .addVariant(variants.createVariant('night'));
+      primitive.setExtension('KHR_materials_variants', variants.createMappingList().addMapping(mapping));
+      const direct = await cropPartTextures([primitive], { images: new ImageCache(), mode: 'crop' });
+      const pack = new PackTextures({
+        mode: 'crop',
+        format: 'keep',
+        webpFallback: false,
+        images: new ImageCache(),
+      });
+      const result = (await pack.forPrimitives([primitive]))!;
+      expect(direct.images.size, own).toBe(1);
+      expect([result.images.size, result.uvs.size], own).toEqual([direct.images.size, direct.uvs.size]);
+      expect(pack.decisions.map((decision) => decision.cropped)).toEqual([true]);
+    }
   });
 
   it('images of different sizes in one material share the layout in UV space', async () => {

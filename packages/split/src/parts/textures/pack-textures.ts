@@ -4,7 +4,7 @@ import type { TextureFormat, TextureMode } from '../../options.js';
 import type { PartTextures, TextureDecision } from './part-textures.js';
 import { SharedTextures } from './shared-textures.js';
 import { TextureConversions } from './texture-conversions.js';
-import { listTextureSlots } from './texture-slots.js';
+import { listTextureSlots, materialsOf } from './texture-slots.js';
 
 /** How the parts of one pack carry their images. */
 export interface PackTexturesOptions {
@@ -96,10 +96,10 @@ async function cropTextures(
   primitives: readonly Primitive[],
   options: Parameters<typeof import('./part-textures.js').cropPartTextures>[1],
 ): Promise<PartTextures<Texture, Accessor>> {
-  const textured = primitives.some((primitive) => {
-    const material = primitive.getMaterial();
-    return material !== null && listTextureSlots(material).length > 0;
-  });
+  // The materials cropPartTextures reads: a primitive's own and its variants' (KHR_materials_variants).
+  const textured = primitives.some((primitive) =>
+    materialsOf(primitive).some((material) => listTextureSlots(material).length > 0),
+  );
   if (!textured) return { images: new Map(), uvs: new Map(), decisions: [] };
   const { cropPartTextures } = await import('./part-textures.js');
   return cropPartTextures(primitives, options);
