@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, type ILogger, NodeIO } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { inspectModel } from '../src/detect/inspect-model.js';
 import { ModelReadError } from '../src/errors.js';
+import type { FileSource } from '../src/fast/byte-source.js';
 import { fastDocument, fastDocumentDecline } from '../src/fast/fast-document.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { openGlb } from '../src/fast/open-glb.js';
@@ -375,7 +376,7 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
     try {
       const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
       if (fastDocumentDecline(gltf)) return null;
-      const prefetched = (await prefetchAccessors(gltf, path, 0))!;
+      const prefetched = (await prefetchAccessors(gltf, (opened.source as FileSource).file, 0))!;
       return {
         shared: fastDocument(gltf, undefined, prefetched),
         alone: fastDocument(gltf),
@@ -440,6 +441,29 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
     expect(compared).toBeGreaterThan(10);
   });
 
+  it('reads the file that was opened, even when another is renamed over its path meanwhile', async () => {
+    const path = join(tmp, 'prefetch-replaced.glb');
+    const original = await readFile(join(FIXTURES, 'generated', 'labels-part-id.glb'));
+    await writeFile(path, original);
+    const opened = (await openGlb(path))!;
+    try {
+      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+      // The same JSON, every byte of the BIN chunk inverted: another model at the same path.
+      const replacement = Uint8Array.from(original);
+      for (let i = opened.binOffset; i < replacement.length; i++) replacement[i] = 255 - replacement[i]!;
+      await writeFile(`${path}.new`, replacement);
+      await rename(`${path}.new`, path);
+      const prefetched = (await prefetchAccessors(gltf, (opened.source as FileSource).file, 0))!;
+      const shared = fastDocument(gltf, undefined, prefetched);
+      expect(isDeepStrictEqual(await written(shared), await written(fastDocument(gltf)))).toBe(true);
+      expect(isDeepStrictEqual(await written(shared), await written(await io.readBinary(original)))).toBe(
+        true,
+      );
+    } finally {
+      opened.source.close();
+    }
+  });
+
   it('a file that shrinks after it was opened is a ModelReadError naming it', async () => {
     const path = join(tmp, 'prefetch-shrinks.glb');
     await writeFile(path, await readFile(join(FIXTURES, 'generated', 'labels-part-id.glb')));
@@ -447,7 +471,9 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
     try {
       const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
       await truncate(path, opened.binOffset + 8);
-      const failure = await prefetchAccessors(gltf, path, 0).catch((error: unknown) => error);
+      const failure = await prefetchAccessors(gltf, (opened.source as FileSource).file, 0).catch(
+        (error: unknown) => error,
+      );
       expect(failure).toBeInstanceOf(ModelReadError);
       expect((failure as Error).message).toContain(path);
     } finally {
@@ -479,7 +505,10 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
       const opened = (await openGlb(path))!;
       try {
         const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
-        expect(await prefetchAccessors(gltf, path, minBytes), path).toBeUndefined();
+        expect(
+          await prefetchAccessors(gltf, (opened.source as FileSource).file, minBytes),
+          path,
+        ).toBeUndefined();
       } finally {
         opened.source.close();
       }

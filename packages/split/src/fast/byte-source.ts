@@ -82,6 +82,15 @@ export class FileSource implements ByteSource {
     this.byteLength = byteLength;
   }
 
+  /**
+   * The open file, for a worker thread of this process to read (descriptors are the process's): the
+   * very file this source opened, even when another has since been renamed over its path. Valid
+   * until {@link close}.
+   */
+  get file(): { fd: number; path: string } {
+    return { fd: this.#fd, path: this.#path };
+  }
+
   /** A failed read as the Document path's reader reports one (the file changed or went away while read). */
   #readError(why: string, cause?: unknown): ModelReadError {
     return new ModelReadError(this.#path, `cannot read ${this.#path}: ${why}`, cause ? { cause } : {});

@@ -18,6 +18,7 @@ import {
   type SplitModelResult,
   writeSplitPack,
 } from '../split-model.js';
+import { FileSource } from './byte-source.js';
 import { fastDocumentDecline, readOpenedGlb } from './fast-document.js';
 import { extrasOf, type FastAccessor, FastGltf, type FastPrimitive, nameOf } from './fast-gltf.js';
 import { type FastPlan, optionsDecline, planFast } from './fast-plan.js';
@@ -230,8 +231,8 @@ export async function splitFast(
     splitting = import('../split-document.js');
     splitting.catch(() => {});
     const prefetched =
-      typeof input === 'string' && !fastDocumentDecline(gltf)
-        ? await prefetchAccessors(gltf, input)
+      source instanceof FileSource && !fastDocumentDecline(gltf)
+        ? await prefetchAccessors(gltf, source.file)
         : undefined;
     const read = readOpenedGlb(gltf, typeof input === 'string' ? input : '<bytes>', logger, prefetched);
     logger?.debug(

@@ -12,7 +12,8 @@ export const PREFETCH_MIN_BYTES = 16 << 20;
 const WORKER_SHARE = 0.6;
 
 /**
- * Every accessor's values in memory of its own (what FastAccessor.ownArray gives, byte for byte), for
+ * Every accessor's values in memory of its own (what FastAccessor.ownArray gives, byte for byte, from
+ * the same open file: `file` is the source's, FileSource.file), for
  * the byte-level reader's Document (fast-document.ts), copied on two threads: a worker copies the
  * largest accessors up to {@link WORKER_SHARE} of the bytes while this thread copies the others, then
  * awaits the worker (a module `loading` meanwhile goes on). Why: on labels-2m the copy is ~270 ms of
@@ -22,7 +23,7 @@ const WORKER_SHARE = 0.6;
  */
 export async function prefetchAccessors(
   gltf: FastGltf,
-  path: string,
+  file: { fd: number; path: string },
   minBytes = PREFETCH_MIN_BYTES,
 ): Promise<Map<number, TypedArray> | undefined> {
   const copies = gltf
@@ -39,15 +40,20 @@ export async function prefetchAccessors(
   // One accessor only: nothing to share, the reader copies it as usual.
   if (worker.length === 0) return undefined;
   const copied = copyAccessorsOnWorker(
-    path,
+    file,
     worker.map(({ copy }) => copy),
     OWN_ARRAY_CHUNK_BYTES,
   );
-  // A read error here must not leave the worker's rejection unhandled.
-  copied.catch(() => {});
+  // A read error here must not leave the worker's rejection unhandled, nor the worker running.
+  copied.arrays.catch(() => {});
   const arrays = new Map<number, TypedArray>();
-  for (const { index } of here) arrays.set(index, gltf.accessor(index).ownArray());
-  const outs = await copied;
+  try {
+    for (const { index } of here) arrays.set(index, gltf.accessor(index).ownArray());
+  } catch (error) {
+    copied.stop();
+    throw error;
+  }
+  const outs = await copied.arrays;
   worker.forEach(({ index }, i) => {
     arrays.set(index, gltf.accessor(index).arrayOf(outs[i]!));
   });
