@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelReadError } from '../src/errors.js';
@@ -38,13 +38,37 @@ describe('FileSource', () => {
     } finally {
       source.close();
     }
-    // Removed after it was opened: the hashing thread, which opens it by path, fails.
-    const gone = new FileSource(path, 10);
-    await rm(path);
+    // Shorter than the length it was opened with: the hashing thread fails as the reads do.
+    const cut = new FileSource(path, 20);
     try {
-      await expect(gone.sha256()).rejects.toThrow(ModelReadError);
+      await expect(cut.sha256()).rejects.toThrow(
+        `cannot read ${path}: hashing failed (it ended at 10 of 20 bytes)`,
+      );
     } finally {
-      gone.close();
+      cut.close();
+    }
+  });
+
+  it('hashes the file it opened, even when it is removed or another is renamed over its path', async () => {
+    const path = join(tmp, 'kept.bin');
+    const ten = Uint8Array.from({ length: 10 }, (_, i) => i);
+    await writeFile(path, ten);
+    const removed = new FileSource(path, 10);
+    await rm(path);
+    const removedHash = removed.sha256();
+    // Closed before the hash is done: the descriptor stays open until it is.
+    removed.close();
+    expect(await removedHash).toBe('1f825aa2f0020ef7cf91dfa30da4668d791c5d4824fc8e41354b89ec05795ab3');
+    await writeFile(path, ten);
+    const replaced = new FileSource(path, 10);
+    try {
+      await writeFile(`${path}.new`, new Uint8Array(10));
+      await rename(`${path}.new`, path);
+      expect(await replaced.sha256()).toBe(
+        '1f825aa2f0020ef7cf91dfa30da4668d791c5d4824fc8e41354b89ec05795ab3',
+      );
+    } finally {
+      replaced.close();
     }
   });
 });

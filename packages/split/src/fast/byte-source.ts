@@ -22,8 +22,9 @@ export interface ByteSource {
   /** `length` bytes at `offset` in memory of their own (kept by whoever takes them). */
   copy(offset: number, length: number): Uint8Array;
   /**
-   * sha256 of the whole model, hex. A file is hashed on a worker thread, reading the file itself,
-   * while this thread splits (the second core is otherwise idle: ~35 ms of a 51 MB model's split).
+   * sha256 of the whole model, hex. A file is hashed on a worker thread, reading the opened file
+   * through its descriptor (kept open until the hash is done), while this thread splits (the second
+   * core is otherwise idle: ~35 ms of a 51 MB model's split).
    */
   sha256(): Promise<string>;
   /** Releases the file (a source in memory has nothing to release). */
@@ -56,16 +57,24 @@ export class MemorySource implements ByteSource {
 /** How much of the file one hashing read takes (a buffer reused for the whole pass). */
 const HASH_CHUNK_BYTES = 1 << 20;
 
-/** The hashing thread: reads the file in chunks into one buffer and posts the hex digest. */
+/**
+ * The hashing thread: reads the model's `length` bytes through the source's descriptor (the file that
+ * was opened and read, even when another has since been renamed over its path, or it was removed)
+ * in chunks into one buffer, and posts the hex digest.
+ */
 const HASH_WORKER = `
 const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { readSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
-const fd = openSync(workerData.path, 'r');
+const { fd, length } = workerData;
 const hash = createHash('sha256');
 const chunk = Buffer.allocUnsafe(workerData.chunk);
-for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
-closeSync(fd);
+for (let position = 0; position < length; ) {
+  const n = readSync(fd, chunk, 0, Math.min(chunk.length, length - position), position);
+  if (n === 0) throw new Error('it ended at ' + position + ' of ' + length + ' bytes');
+  hash.update(chunk.subarray(0, n));
+  position += n;
+}
 parentPort.postMessage(hash.digest('hex'));
 `;
 
@@ -75,6 +84,8 @@ export class FileSource implements ByteSource {
   readonly byteLength: number;
 
   readonly #path: string;
+  /** The hash being computed: the descriptor stays open until it settles (see {@link close}). */
+  #hashing: Promise<unknown> | undefined;
 
   constructor(path: string, byteLength: number) {
     this.#fd = openSync(path, 'r');
@@ -123,17 +134,22 @@ export class FileSource implements ByteSource {
   sha256(): Promise<string> {
     const worker = new Worker(HASH_WORKER, {
       eval: true,
-      workerData: { path: this.#path, chunk: HASH_CHUNK_BYTES },
+      workerData: { fd: this.#fd, length: this.byteLength, chunk: HASH_CHUNK_BYTES },
     });
     // A split that fails does not wait for the hash: the worker never keeps the process alive.
     worker.unref();
-    return new Promise<string>((resolve, reject) => {
-      worker.once('message', (hex: string) => resolve(hex));
+    const hex = new Promise<string>((resolve, reject) => {
+      worker.once('message', (digest: string) => resolve(digest));
       worker.once('error', (error) => reject(this.#readError(`hashing failed (${error.message})`, error)));
       worker.once('exit', (code) => reject(this.#readError(`hashing stopped (${code})`)));
     });
+    this.#hashing = hex.catch(() => {});
+    return hex;
   }
+  /** Closes the file, once the hash being computed (if any) has read it. */
   close(): void {
-    closeSync(this.#fd);
+    const fd = this.#fd;
+    if (this.#hashing) void this.#hashing.then(() => closeSync(fd));
+    else closeSync(fd);
   }
 }
