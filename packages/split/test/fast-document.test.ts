@@ -6,7 +6,7 @@ import { type Document, type ILogger, NodeIO } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { inspectModel } from '../src/detect/inspect-model.js';
 import { ModelReadError } from '../src/errors.js';
-import type { FileSource } from '../src/fast/byte-source.js';
+import { FileSource } from '../src/fast/byte-source.js';
 import { fastDocument, fastDocumentDecline } from '../src/fast/fast-document.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { openGlb } from '../src/fast/open-glb.js';
@@ -29,11 +29,22 @@ const io = new NodeIO();
 
 /** The Document the byte-level reader builds, or why it declines (null: not a GLB it opens). */
 async function readFast(input: string | Uint8Array): Promise<Document | string | null> {
+  return withGltf(input, (gltf) => fastDocumentDecline(gltf) ?? fastDocument(gltf));
+}
+
+/**
+ * `use` on the byte-level reader's view of a GLB (with its open file, when it is one), the file closed
+ * afterwards; null when it is not a GLB the byte-level path opens.
+ */
+async function withGltf<T>(
+  input: string | Uint8Array,
+  use: (gltf: FastGltf, file: { fd: number; path: string } | undefined) => T | Promise<T>,
+): Promise<T | null> {
   const opened = await openGlb(input);
   if (!opened) return null;
   try {
-    const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
-    return fastDocumentDecline(gltf) ?? fastDocument(gltf);
+    const file = opened.source instanceof FileSource ? opened.source.file : undefined;
+    return await use(new FastGltf(opened.json, opened.source, opened.binOffset), file);
   } finally {
     opened.source.close();
   }
@@ -371,20 +382,15 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
   async function bothWays(
     path: string,
   ): Promise<{ shared: Document; alone: Document; arrays: number } | null> {
-    const opened = await openGlb(path);
-    if (!opened) return null;
-    try {
-      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+    return withGltf(path, async (gltf, file) => {
       if (fastDocumentDecline(gltf)) return null;
-      const prefetched = (await prefetchAccessors(gltf, (opened.source as FileSource).file, 0))!;
+      const prefetched = (await prefetchAccessors(gltf, file!, 0))!;
       return {
         shared: fastDocument(gltf, undefined, prefetched),
         alone: fastDocument(gltf),
         arrays: prefetched.size,
       };
-    } finally {
-      opened.source.close();
-    }
+    });
   }
 
   it('gives the worker the largest accessors, within 60 % of the bytes', () => {
@@ -445,73 +451,43 @@ describe("the byte-level reader's worker share (prefetch-accessors.ts)", () => {
     const path = join(tmp, 'prefetch-replaced.glb');
     const original = await readFile(join(FIXTURES, 'generated', 'labels-part-id.glb'));
     await writeFile(path, original);
-    const opened = (await openGlb(path))!;
-    try {
-      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
+    const compared = await withGltf(path, async (gltf, file) => {
       // The same JSON, every byte of the BIN chunk inverted: another model at the same path.
       const replacement = Uint8Array.from(original);
-      for (let i = opened.binOffset; i < replacement.length; i++) replacement[i] = 255 - replacement[i]!;
+      for (let i = gltf.bin.binOffset; i < replacement.length; i++) replacement[i] = 255 - replacement[i]!;
       await writeFile(`${path}.new`, replacement);
       await rename(`${path}.new`, path);
-      const prefetched = (await prefetchAccessors(gltf, (opened.source as FileSource).file, 0))!;
+      const prefetched = (await prefetchAccessors(gltf, file!, 0))!;
       const shared = fastDocument(gltf, undefined, prefetched);
       expect(isDeepStrictEqual(await written(shared), await written(fastDocument(gltf)))).toBe(true);
       expect(isDeepStrictEqual(await written(shared), await written(await io.readBinary(original)))).toBe(
         true,
       );
-    } finally {
-      opened.source.close();
-    }
+      return true;
+    });
+    expect(compared).toBe(true);
   });
 
   it('a file that shrinks after it was opened is a ModelReadError naming it', async () => {
     const path = join(tmp, 'prefetch-shrinks.glb');
     await writeFile(path, await readFile(join(FIXTURES, 'generated', 'labels-part-id.glb')));
-    const opened = (await openGlb(path))!;
-    try {
-      const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
-      await truncate(path, opened.binOffset + 8);
-      const failure = await prefetchAccessors(gltf, (opened.source as FileSource).file, 0).catch(
-        (error: unknown) => error,
-      );
-      expect(failure).toBeInstanceOf(ModelReadError);
-      expect((failure as Error).message).toContain(path);
-    } finally {
-      opened.source.close();
-    }
+    const failure = await withGltf(path, async (gltf, file) => {
+      await truncate(path, gltf.bin.binOffset + 8);
+      return prefetchAccessors(gltf, file!, 0).catch((error: unknown) => error);
+    });
+    expect(failure).toBeInstanceOf(ModelReadError);
+    expect((failure as Error).message).toContain(path);
   });
 
   it('reads nothing for a model under the size where a second thread pays, nor for one accessor', async () => {
     const single = join(tmp, 'prefetch-single.glb');
-    const { bin, offsets } = binOf([new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0])]);
-    await writeFile(
-      single,
-      glbBytes(
-        {
-          asset: { version: '2.0' },
-          scenes: [{ nodes: [0] }],
-          nodes: [{ mesh: 0 }],
-          meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
-          accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' }],
-          bufferViews: [{ buffer: 0, byteOffset: offsets[0], byteLength: 36 }],
-        },
-        bin,
-      ),
-    );
+    await writeFile(single, indexedMeshGlb(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), null, ['a']));
     for (const [path, minBytes] of [
       [join(FIXTURES, 'generated', 'labels-part-id.glb'), undefined],
       [single, 0],
     ] as const) {
-      const opened = (await openGlb(path))!;
-      try {
-        const gltf = new FastGltf(opened.json, opened.source, opened.binOffset);
-        expect(
-          await prefetchAccessors(gltf, (opened.source as FileSource).file, minBytes),
-          path,
-        ).toBeUndefined();
-      } finally {
-        opened.source.close();
-      }
+      const prefetched = await withGltf(path, (gltf, file) => prefetchAccessors(gltf, file!, minBytes));
+      expect(prefetched, path).toBeUndefined();
     }
     // The same single-accessor model with a second accessor does share.
     expect(onWorker([36, 12])).toEqual([false, true]);

@@ -43,29 +43,30 @@ export function binOf(arrays: ArrayBufferView[]): { bin: Uint8Array; offsets: nu
 }
 
 /**
- * One indexed mesh (POSITION, 16-bit indices, taken as given: hostile values included) drawn by
- * `names.length` nodes named `names`, the i-th moved 2i along x: one node is what `auto` leaves to the
- * Document path, two are what the byte-level split takes.
+ * One indexed mesh (POSITION, 16-bit indices, taken as given: hostile values included; null for a
+ * mesh without indices, one accessor in all) drawn by `names.length` nodes named `names`, the i-th
+ * moved 2i along x: one node is what `auto` leaves to the Document path, two are what the byte-level
+ * split takes.
  */
 export function indexedMeshGlb(
   positions: Float32Array,
-  indices: Uint16Array,
+  indices: Uint16Array | null,
   names: readonly string[],
 ): Uint8Array {
-  const { bin, offsets } = binOf([positions, indices]);
+  const { bin, offsets } = binOf(indices ? [positions, indices] : [positions]);
   return glbBytes(
     {
       asset: { version: '2.0' },
       scenes: [{ nodes: names.map((_, i) => i) }],
       nodes: names.map((name, i) => ({ name, mesh: 0, ...(i > 0 ? { translation: [2 * i, 0, 0] } : {}) })),
-      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, indices: 1 }] }],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 }, ...(indices ? { indices: 1 } : {}) }] }],
       accessors: [
         { bufferView: 0, componentType: 5126, count: positions.length / 3, type: 'VEC3' },
-        { bufferView: 1, componentType: 5123, count: indices.length, type: 'SCALAR' },
+        ...(indices ? [{ bufferView: 1, componentType: 5123, count: indices.length, type: 'SCALAR' }] : []),
       ],
       bufferViews: [
         { buffer: 0, byteOffset: offsets[0], byteLength: positions.byteLength },
-        { buffer: 0, byteOffset: offsets[1], byteLength: indices.byteLength },
+        ...(indices ? [{ buffer: 0, byteOffset: offsets[1], byteLength: indices.byteLength }] : []),
       ],
     },
     bin,
