@@ -85,14 +85,14 @@ describe('@meshparts/split/naming', () => {
 });
 
 describe("splitModel's Document path (split-document.ts)", () => {
-  it('loads glTF-Transform extensions, texture cropping and the shape segmenter only when a model or strategy needs them', async () => {
+  it('loads glTF-Transform extensions, the codecs and the shape segmenter only when a model or strategy needs them', async () => {
     // ~50 ms of start-up for every label split of an untextured model (BENCHMARKS.md, table 2).
     const file = join(SRC, 'split-document.ts');
     const modules = new Set<string>();
     const loaded = await reachablePackages(file, true, modules);
     expect(loaded).toContain('@gltf-transform/core');
     expect(loaded).not.toContain('@gltf-transform/extensions');
-    const lazy = ['detect/shape/shape-labels.ts', 'parts/textures/part-textures.ts', 'read/codecs.ts'];
+    const lazy = ['detect/shape/shape-labels.ts', 'parts/textures/crop-textures.ts', 'read/codecs.ts'];
     for (const path of lazy) expect([...modules], path).not.toContain(join(SRC, path));
     // Behind dynamic imports, they are still there for the models and strategies that need them.
     const everything = new Set<string>();

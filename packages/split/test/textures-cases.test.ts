@@ -370,8 +370,9 @@ describe('cropTextures: slots that share a layout', () => {
   });
 
   it("a primitive whose only textured material is a variant's: the pack's texture work crops it too", async () => {
-    // PackTextures loads the cropping modules only for textured primitives (pack-textures.ts): a
-    // variant's material counts, as cropPartTextures reads it.
+    // What the pack's texture work does with a primitive is what cropPartTextures does: a variant's
+    // material counts even when the primitive's own has no texture (a shortcut that looked at the
+    // primitive's own material alone once skipped it).
     for (const own of ['plain', 'none'] as const) {
       const document = new Document();
       const variants = document.createExtension(KHRMaterialsVariants);

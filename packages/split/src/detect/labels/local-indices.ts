@@ -16,8 +16,9 @@ export interface LocalIndices {
  * first use (so a slot's numbering is what a slot-by-slot remap would give).
  *
  * One remap serves every slot at once: `owner[v]` is the first slot that used vertex `v` and
- * `local[v]` its number there (two arrays over the vertices, nothing per slot). A vertex used by a second slot — a boundary vertex, duplicated into each side — is
- * numbered there through that slot's own Map; only those references pay a hash.
+ * `local[v]` its number there (two arrays over the vertices, nothing per slot). A vertex used by a
+ * second slot — a boundary vertex, duplicated into each side — is numbered there through that slot's
+ * own Map; only those references pay a hash.
  * `used` is then filled from the remap in one pass over the vertices.
  *
  * Index arrays: a slot that cannot reach 65536 vertices (at most 65535 index references, or a

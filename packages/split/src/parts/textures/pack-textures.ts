@@ -1,10 +1,9 @@
 import type { Accessor, Document, Primitive, Texture } from '@gltf-transform/core';
 import type { ImageCache } from '../../images/index.js';
 import type { TextureFormat, TextureMode } from '../../options.js';
-import type { PartTextures, TextureDecision } from './part-textures.js';
+import { cropPartTextures, type PartTextures, type TextureDecision } from './part-textures.js';
 import { SharedTextures } from './shared-textures.js';
 import { TextureConversions } from './texture-conversions.js';
-import { listTextureSlots, materialsOf } from './texture-slots.js';
 
 /** How the parts of one pack carry their images. */
 export interface PackTexturesOptions {
@@ -67,7 +66,7 @@ export class PackTextures {
     primitives: readonly Primitive[],
   ): Promise<PartTextures<Texture, Accessor> | undefined> {
     if (!this.changesImages) return undefined;
-    const result = await cropTextures(primitives, this.#cropOptions());
+    const result = await cropPartTextures(primitives, this.#cropOptions());
     this.decisions.push(...result.decisions);
     return result;
   }
@@ -79,28 +78,10 @@ export class PackTextures {
       .getRoot()
       .listMeshes()
       .flatMap((mesh) => mesh.listPrimitives());
-    const result = await cropTextures(primitives, this.#cropOptions());
+    const result = await cropPartTextures(primitives, this.#cropOptions());
     this.decisions.push(...result.decisions);
     // Loaded here, for a part Document only: it brings glTF-Transform's extensions (EXT_texture_webp).
     const { applyPartTextures } = await import('./crop-textures.js');
     applyPartTextures(document, primitives, result, this.#options.webpFallback);
   }
-}
-
-/**
- * cropPartTextures, loaded for primitives with a texture only: the cropping modules (layout, image
- * composition, encoding) cost an untextured model's split ~20 ms of start-up. Without a texture it
- * would find nothing to crop: the same empty result.
- */
-async function cropTextures(
-  primitives: readonly Primitive[],
-  options: Parameters<typeof import('./part-textures.js').cropPartTextures>[1],
-): Promise<PartTextures<Texture, Accessor>> {
-  // The materials cropPartTextures reads: a primitive's own and its variants' (KHR_materials_variants).
-  const textured = primitives.some((primitive) =>
-    materialsOf(primitive).some((material) => listTextureSlots(material).length > 0),
-  );
-  if (!textured) return { images: new Map(), uvs: new Map(), decisions: [] };
-  const { cropPartTextures } = await import('./part-textures.js');
-  return cropPartTextures(primitives, options);
 }

@@ -1,4 +1,11 @@
-import type { Accessor, Primitive, Texture } from '@gltf-transform/core';
+import {
+  type Accessor,
+  ExtensionProperty,
+  Material,
+  type Primitive,
+  type Property,
+  type Texture,
+} from '@gltf-transform/core';
 import type { ImageCache } from '../../images/index.js';
 import { composeCrop } from './compose-image.js';
 import { type CropGroup, groupSlots } from './crop-groups.js';
@@ -14,7 +21,7 @@ import { type EncodedTexture, encodeTexture, outputFormat, type TextureFormat } 
 import { readImageInfo } from './image-info.js';
 import { remapUvs } from './remap-uvs.js';
 import { TextureConversions } from './texture-conversions.js';
-import { hasTextureTransform, listTextureSlots, materialsOf } from './texture-slots.js';
+import { hasTextureTransform, listTextureSlots } from './texture-slots.js';
 
 /** Options for {@link cropPartTextures} and {@link cropTextureInputs}. */
 export interface PartTexturesOptions {
@@ -85,6 +92,33 @@ function readUvs(accessor: Accessor): Float32Array {
     out[i * 2 + 1] = element[1]!;
   }
   return out;
+}
+
+/**
+ * The materials a primitive may be drawn with: its own, and those its extensions name
+ * (KHR_materials_variants mappings), which sample the same UV sets and so must share the layout.
+ */
+function materialsOf(primitive: Primitive): Material[] {
+  const materials = new Set<Material>();
+  const own = primitive.getMaterial();
+  if (own) materials.add(own);
+  const graph = primitive.getGraph();
+  const visited = new Set<Property>();
+  const walk = (property: Property): void => {
+    for (const edge of graph.listChildEdges(property)) {
+      const child = edge.getChild();
+      if (child instanceof Material) materials.add(child);
+      else if (child instanceof ExtensionProperty && !visited.has(child)) {
+        visited.add(child);
+        walk(child);
+      }
+    }
+  };
+  for (const extension of primitive.listExtensions()) {
+    visited.add(extension);
+    walk(extension);
+  }
+  return [...materials];
 }
 
 /**

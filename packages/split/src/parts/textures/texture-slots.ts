@@ -1,11 +1,4 @@
-import {
-  ExtensionProperty,
-  Material,
-  type Primitive,
-  type Property,
-  Texture,
-  TextureInfo,
-} from '@gltf-transform/core';
+import { ExtensionProperty, type Material, type Property, Texture, TextureInfo } from '@gltf-transform/core';
 
 /** One texture slot of a material: core (`baseColorTexture`) or an extension's (`clearcoatTexture`). */
 export interface TextureSlot {
@@ -50,31 +43,4 @@ export function listTextureSlots(material: Material): TextureSlot[] {
 /** Whether a texture slot has a KHR_texture_transform (which moves its UVs, so no crop may change them). */
 export function hasTextureTransform(info: TextureInfo): boolean {
   return info.getExtension('KHR_texture_transform') !== null;
-}
-
-/**
- * The materials a primitive may be drawn with: its own, and those its extensions name
- * (KHR_materials_variants mappings), which sample the same UV sets and so must share the layout.
- */
-export function materialsOf(primitive: Primitive): Material[] {
-  const materials = new Set<Material>();
-  const own = primitive.getMaterial();
-  if (own) materials.add(own);
-  const graph = primitive.getGraph();
-  const visited = new Set<Property>();
-  const walk = (property: Property): void => {
-    for (const edge of graph.listChildEdges(property)) {
-      const child = edge.getChild();
-      if (child instanceof Material) materials.add(child);
-      else if (child instanceof ExtensionProperty && !visited.has(child)) {
-        visited.add(child);
-        walk(child);
-      }
-    }
-  };
-  for (const extension of primitive.listExtensions()) {
-    visited.add(extension);
-    walk(extension);
-  }
-  return [...materials];
 }
