@@ -6,10 +6,12 @@ import {
   encodeThumbnail,
   renderThumbnail,
   renderThumbnailScenePng,
+  THUMBNAIL_DEFLATE,
   ThumbnailCache,
   type ThumbnailMesh,
   type ThumbnailScene,
 } from '../src/pack/thumbnails/index.js';
+import { encodeScanlines, scanlinesOf } from '../src/pack/thumbnails/png-encoder.js';
 import { cubeMesh, imageDifference, sphereMesh } from './helpers/thumbnail-checks.js';
 
 /** The chunks of a PNG file, each checked against its CRC. */
@@ -75,6 +77,23 @@ describe('thumbnail PNGs (node:zlib)', () => {
       expect(imageDifference(decoded, expected[i]!, 0).pixels).toBe(0);
     }
     expect(expected[2]!.data.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('compresses inline when asked: the same file, the rows read before the call returns', async () => {
+    const image = renderThumbnail(scene, { size: 128 });
+    const rows = scanlinesOf(image);
+    const pooled = await encodeScanlines(rows, 128, 128);
+    // Rows overwritten at once: inline, they were compressed already (on the pool they must not change
+    // until the promise settles, and a 66 kB compression is far from done by then).
+    const inline = encodeScanlines(rows, 128, 128, THUMBNAIL_DEFLATE, 'inline');
+    rows.fill(255);
+    expect(Buffer.from(await inline).equals(Buffer.from(pooled))).toBe(true);
+    // Through the renderer: the same bytes either way, the rows handed back to the cache at once.
+    const cache = new ThumbnailCache();
+    const drawn = renderThumbnailScenePng(scene, { size: 128, cache, deflateOn: 'inline' });
+    const again = await renderThumbnailScenePng(scene, { size: 128, cache });
+    expect(Buffer.from(await drawn).equals(Buffer.from(pooled))).toBe(true);
+    expect(Buffer.from(again).equals(Buffer.from(pooled))).toBe(true);
   });
 });
 

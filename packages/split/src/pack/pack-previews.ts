@@ -68,6 +68,7 @@ const MAX_THUMBNAILS_IN_FLIGHT = 16;
 
 type Thumbnails = typeof import('./thumbnails/index.js');
 type ThumbnailScene = import('./thumbnails/index.js').ThumbnailScene;
+type ThumbnailSceneStream = import('./thumbnails/index.js').ThumbnailSceneStream;
 
 /**
  * Where the pictures come from: the scene of part `index` as its file shows it (in world space), or of
@@ -85,6 +86,12 @@ export interface PreviewScenes {
    */
   readonly wholeFirst?: boolean;
   scene(index: number | null, thumbnails: Thumbnails): Promise<ThumbnailScene>;
+  /**
+   * The whole model read mesh by mesh (drawThumbnailStream), when the source can read it again and
+   * again without holding it: how it is drawn on this thread, after the parts. `scene(null)` is then
+   * asked for only to hand the whole model to a worker (`wholeFirst`).
+   */
+  readonly wholeStream?: (thumbnails: Thumbnails) => ThumbnailSceneStream;
 }
 
 /**
@@ -123,7 +130,8 @@ export function documentScenes(document: Document, plan: PartPlan, images: Image
  * Speed (issue 17 §4): a part's scene is taken from the source (views of its arrays, with the
  * placement as a matrix) and drawn on a worker thread (`thumbnailWorkers`, one by default where a
  * second core is free), or on this thread whenever the worker is {@link MAX_WORKER_BACKLOG} drawings
- * behind; PNGs are compressed on libuv's threads while the next parts are split and written. When
+ * behind; PNGs are compressed on libuv's threads while the next parts are split and written, or by
+ * the drawing thread itself when a worker shares the drawing (both cores are busy then). When
  * the scenes allow it (`wholeFirst`: the byte-level split), the whole model goes to the worker
  * before the first part, so that its drawing overlaps the split instead of following it. Nothing
  * waits for a thumbnail until `files`, except when {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
@@ -221,12 +229,21 @@ export class PackPreviews {
     where: 'pooled' | 'take' | 'here' = 'pooled',
   ): Promise<{ png: Promise<Uint8Array> }> {
     const thumbnails = await this.#loadRenderer();
+    this.#cache ??= new thumbnails.ThumbnailCache();
+    // With a worker drawing too, both cores draw: compressed here, inline (png-encoder.ts, DeflateOn);
+    // alone, this thread leaves zlib to libuv's threads, the second core.
+    const options = {
+      size,
+      cache: this.#cache,
+      deflateOn: this.#poolOf(thumbnails) ? 'inline' : 'pool',
+    } as const;
+    const stream = part === null && where !== 'take' ? this.#scenes.wholeStream?.(thumbnails) : undefined;
+    if (stream) return { png: thumbnails.renderThumbnailStreamPng(stream, options) };
     const scene = await this.#scenes.scene(part, thumbnails);
     const pool = where === 'here' ? null : this.#poolOf(thumbnails);
     if (pool && (where === 'take' || pool.backlog() < MAX_WORKER_BACKLOG))
       return { png: pool.renderPng(scene, { size }, where === 'take' ? 'take' : 'copy') };
-    this.#cache ??= new thumbnails.ThumbnailCache();
-    return { png: thumbnails.renderThumbnailScenePng(scene, { size, cache: this.#cache }) };
+    return { png: thumbnails.renderThumbnailScenePng(scene, options) };
   }
 
   /** The thumbnail code, loaded on first use. */

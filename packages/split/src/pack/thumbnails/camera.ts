@@ -161,6 +161,13 @@ export function usedVertices(mesh: ThumbnailMesh): Uint8Array {
 }
 
 /**
+ * A scene's meshes, already placed, each with its {@link usedVertices}, handed to `visit` one after
+ * another: once per pass over the scene ({@link frameFromPasses} makes two). Each pass gives the same
+ * meshes in the same order; a mesh need not outlive its visit (a streamed scene reuses its memory).
+ */
+export type PlacedMeshPass = (visit: (mesh: ThumbnailMesh, used: Uint8Array) => void) => void;
+
+/**
  * Frames the camera on a scene for a `size` × `size` image, or returns null when nothing can be
  * drawn (no triangle with finite vertices, or everything projects to one point).
  * `used` is {@link usedVertices} of each mesh, whose meshes are then already placed (without it,
@@ -176,11 +183,23 @@ export function frameThumbnail(
     const meshes = placedMeshes(scene.meshes, new PlacementBuffers());
     return frameThumbnail({ meshes }, size, meshes.map(usedVertices));
   }
+  return frameFromPasses((visit) => {
+    scene.meshes.forEach((mesh, m) => {
+      visit(mesh, used[m]!);
+    });
+  }, size);
+}
+
+/**
+ * {@link frameThumbnail} over a scene given as passes (two: the bounds, then the projected extent), so
+ * that a scene read mesh by mesh is framed without being held whole (render-thumbnail.ts,
+ * drawThumbnailStream). The same arithmetic in the same order: the same frame.
+ */
+export function frameFromPasses(pass: PlacedMeshPass, size: number): ThumbnailFrame | null {
   const min = [Infinity, Infinity, Infinity];
   const max = [-Infinity, -Infinity, -Infinity];
-  scene.meshes.forEach((mesh, m) => {
+  pass((mesh, marks) => {
     const p = mesh.positions;
-    const marks = used[m]!;
     for (let v = 0; v < marks.length; v++) {
       if (marks[v] !== 1) continue;
       for (let axis = 0; axis < 3; axis++) {
@@ -205,9 +224,8 @@ export function frameThumbnail(
   let minY = Infinity;
   let maxY = -Infinity;
   const point = new Float64Array(3);
-  scene.meshes.forEach((mesh, m) => {
+  pass((mesh, marks) => {
     const p = mesh.positions;
-    const marks = used[m]!;
     for (let v = 0; v < marks.length; v++) {
       if (marks[v] !== 1) continue;
       projectRaw(p[v * 3]!, p[v * 3 + 1]!, p[v * 3 + 2]!, center, 1 / radius, point, 0);

@@ -1,6 +1,6 @@
 /**
  * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (PNG files are
- * compressed by node:zlib on libuv's threads). See README.md in this folder for the camera, the
+ * compressed by node:zlib). See README.md in this folder for the camera, the
  * lights, the multisampling, what is sampled and the measured speed.
  *
  * - {@link renderThumbnail}: a {@link ThumbnailScene} (plain arrays) → RGBA pixels.
@@ -20,17 +20,20 @@ export {
 } from './document-scene.js';
 export { THUMBNAIL_LIGHTS } from './lighting.js';
 export { ownedMesh } from './placement.js';
-export { encodeRgbaPng, THUMBNAIL_DEFLATE } from './png-encoder.js';
+export { type DeflateOn, encodeRgbaPng, THUMBNAIL_DEFLATE } from './png-encoder.js';
 export {
   encodeThumbnail,
   type RenderThumbnailPngOptions,
+  type RenderThumbnailScenePngOptions,
   renderThumbnailPng,
   renderThumbnailScenePng,
+  renderThumbnailStreamPng,
   THUMBNAIL_PNG,
 } from './render-png.js';
 export type { RenderTarget } from './render-target.js';
 export {
   drawThumbnail,
+  drawThumbnailStream,
   MAX_THUMBNAIL_SAMPLES,
   MAX_THUMBNAIL_SIZE,
   RENDER_THUMBNAIL_DEFAULTS,
@@ -50,5 +53,6 @@ export type {
   ThumbnailAlphaMode,
   ThumbnailMesh,
   ThumbnailScene,
+  ThumbnailSceneStream,
   ThumbnailTexture,
 } from './thumbnail-scene.js';

@@ -1,4 +1,4 @@
-import { crc32, deflate, type ZlibOptions } from 'node:zlib';
+import { crc32, deflate, deflateSync, type ZlibOptions } from 'node:zlib';
 import type { DecodedImage } from '../../images/index.js';
 
 /**
@@ -42,16 +42,34 @@ export function scanlinesOf(image: DecodedImage, out?: Uint8Array): Uint8Array {
 }
 
 /**
+ * Where zlib compresses a thumbnail's rows: `pool` on libuv's threads while the caller goes on (the
+ * second core's time when this thread draws alone), `inline` on the calling thread before the call
+ * returns. On the pool a thumbnail costs about twice the CPU (bench/deflate.mjs: 1.5–1.9 against
+ * 0.73–0.75 ms, mostly system time: each stream on a pool thread allocates fresh zlib state), so
+ * inline is for threads that all draw: with a worker sharing the drawing on 2 cores, nodes-500 took
+ * 2.43 s inline against 2.61 s on the pool, median of 5 alternated runs (BENCHMARKS.md, Thumbnails).
+ */
+export type DeflateOn = 'pool' | 'inline';
+
+/**
  * Compresses PNG rows (from {@link scanlinesOf}, or written in place: see RenderTarget.resolveInto)
- * on libuv's threads and wraps them as a PNG file: 8-bit RGBA, straight alpha. `rows` must not change
- * until the promise settles.
+ * and wraps them as a PNG file: 8-bit RGBA, straight alpha. On the pool (`deflateOn`, default),
+ * `rows` must not change until the promise settles; inline, they are read before this returns.
  */
 export function encodeScanlines(
   rows: Uint8Array,
   width: number,
   height: number,
   options: Readonly<ZlibOptions> = THUMBNAIL_DEFLATE,
+  deflateOn: DeflateOn = 'pool',
 ): Promise<Uint8Array> {
+  if (deflateOn === 'inline') {
+    try {
+      return Promise.resolve(pngFile(width, height, deflateSync(rows, options)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return new Promise((resolve, reject) => {
     deflate(rows, options, (error, compressed) => {
       if (error) reject(error);

@@ -1,10 +1,16 @@
 import type { Document } from '@gltf-transform/core';
 import type { DecodedImage, EncodeImageOptions } from '../../images/index.js';
 import { type ThumbnailSceneOptions, thumbnailSceneOf } from './document-scene.js';
-import { encodeRgbaPng, encodeScanlines, scanlineBytes } from './png-encoder.js';
-import { drawThumbnail, RENDER_THUMBNAIL_DEFAULTS, type RenderThumbnailOptions } from './render-thumbnail.js';
+import { type DeflateOn, encodeRgbaPng, encodeScanlines, scanlineBytes } from './png-encoder.js';
+import type { RenderTarget } from './render-target.js';
+import {
+  drawThumbnail,
+  drawThumbnailStream,
+  RENDER_THUMBNAIL_DEFAULTS,
+  type RenderThumbnailOptions,
+} from './render-thumbnail.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
-import type { ThumbnailScene } from './thumbnail-scene.js';
+import type { ThumbnailScene, ThumbnailSceneStream } from './thumbnail-scene.js';
 
 /**
  * sharp settings that suit thumbnails (zlib level 4 without adaptive filtering), for a caller that
@@ -22,24 +28,59 @@ export function encodeThumbnail(image: DecodedImage): Promise<Uint8Array> {
   return encodeRgbaPng(image);
 }
 
+/** Options for {@link renderThumbnailScenePng}. */
+export interface RenderThumbnailScenePngOptions extends RenderThumbnailOptions {
+  /**
+   * Where zlib compresses the rows (png-encoder.ts, DeflateOn): `pool`, libuv's threads while the
+   * caller goes on (default), or `inline`, on this thread before the drawing's promise is returned:
+   * for threads that all draw, as a pack's do when a worker shares the drawing.
+   */
+  deflateOn?: DeflateOn;
+}
+
 /**
  * {@link renderThumbnail} and {@link encodeThumbnail} in one, the way a pack wants them: the drawing is
  * resolved straight into PNG rows kept in the cache (no RGBA image is allocated per thumbnail), and
- * the rows are compressed on libuv's threads while the caller goes on. Pass the model's cache.
+ * the rows are compressed on libuv's threads while the caller goes on (or inline: `deflateOn`). Pass
+ * the model's cache.
  */
 export async function renderThumbnailScenePng(
   scene: ThumbnailScene,
-  options: RenderThumbnailOptions = {},
+  options: RenderThumbnailScenePngOptions = {},
+): Promise<Uint8Array> {
+  const cache = options.cache ?? new ThumbnailCache();
+  // Drawn before the first await (the caller's arrays may be reused once this returns); a RangeError
+  // for a size it cannot draw rejects the promise, as any failure here does.
+  const target = drawThumbnail(scene, options.cache ? options : { ...options, cache });
+  return drawingPng(target, cache, options);
+}
+
+/**
+ * {@link renderThumbnailScenePng} of a scene read mesh by mesh (render-thumbnail.ts,
+ * drawThumbnailStream): the byte-level split's whole model, drawn without being held whole.
+ */
+export async function renderThumbnailStreamPng(
+  scene: ThumbnailSceneStream,
+  options: RenderThumbnailScenePngOptions = {},
+): Promise<Uint8Array> {
+  const cache = options.cache ?? new ThumbnailCache();
+  const target = drawThumbnailStream(scene, options.cache ? options : { ...options, cache });
+  return drawingPng(target, cache, options);
+}
+
+/** A drawing (or nothing: transparent) resolved into the cache's PNG rows and compressed. */
+async function drawingPng(
+  target: RenderTarget | null,
+  cache: ThumbnailCache,
+  options: RenderThumbnailScenePngOptions,
 ): Promise<Uint8Array> {
   const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
-  const cache = options.cache ?? new ThumbnailCache();
-  const target = drawThumbnail(scene, options.cache ? options : { ...options, cache });
   const rows = cache.acquireRows(scanlineBytes(size, size));
   // Filter bytes stay 0 (none); every pixel is written (transparent where nothing is drawn).
   if (target) target.resolveInto(rows, 1, 1 + size * 4);
   else rows.fill(0);
   try {
-    return await encodeScanlines(rows, size, size);
+    return await encodeScanlines(rows, size, size, undefined, options.deflateOn);
   } finally {
     cache.releaseRows(rows);
   }

@@ -1,12 +1,12 @@
 import type { DecodedImage } from '../../images/index.js';
-import { frameThumbnail, usedVertices } from './camera.js';
-import { placedMeshes } from './placement.js';
+import { frameFromPasses, frameThumbnail, type ThumbnailFrame, usedVertices } from './camera.js';
+import { ownedMesh, placedMeshes } from './placement.js';
 import { PreparedMesh } from './prepared-mesh.js';
 import { drawTriangles } from './rasterizer.js';
 import { drawShadedQuad, drawsShadedQuad } from './rasterizer-shaded.js';
 import type { RenderTarget } from './render-target.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
-import type { ThumbnailScene } from './thumbnail-scene.js';
+import type { ThumbnailMesh, ThumbnailScene, ThumbnailSceneStream } from './thumbnail-scene.js';
 
 /** Options for {@link renderThumbnail}. */
 export interface RenderThumbnailOptions {
@@ -59,18 +59,7 @@ export function drawThumbnail(
   scene: ThumbnailScene,
   options: RenderThumbnailOptions = {},
 ): RenderTarget | null {
-  const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
-  const supersample = options.supersample ?? RENDER_THUMBNAIL_DEFAULTS.supersample;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_THUMBNAIL_SIZE)
-    throw new RangeError(`thumbnail size must be an integer from 1 to ${MAX_THUMBNAIL_SIZE}, got ${size}`);
-  if (!Number.isInteger(supersample) || supersample < 1 || supersample > 4)
-    throw new RangeError(`thumbnail supersample must be an integer from 1 to 4, got ${supersample}`);
-  if (size * supersample > MAX_THUMBNAIL_SAMPLES)
-    throw new RangeError(
-      `thumbnail size × supersample must be at most ${MAX_THUMBNAIL_SAMPLES}, got ${size * supersample}`,
-    );
-  const cache = options.cache ?? new ThumbnailCache();
-
+  const { size, supersample, cache } = checkedOptions(options);
   // Meshes with a matrix are placed into the cache's memory (valid until the next drawing with it).
   const meshes = placedMeshes(scene.meshes, cache.placement);
   const used = meshes.map(usedVertices);
@@ -81,19 +70,79 @@ export function drawThumbnail(
   const target = cache.target(size, supersample);
   const blended: PreparedMesh[] = [];
   meshes.forEach((mesh, m) => {
-    if (mesh.indices.length < 3) return;
-    if (mesh.alphaMode === 'BLEND') {
-      // Drawn after every opaque mesh: keeps arrays of its own.
-      blended.push(new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps));
-      return;
-    }
-    const prepared = new PreparedMesh(mesh, frame, used[m]!, cache.mipmaps, cache.vertices, cache.shades);
-    const count = Math.floor(mesh.indices.length / 3);
-    if (drawsShadedQuad(target, prepared)) drawShadedQuad(target, prepared, 0, count);
-    else drawTriangles(target, prepared, null, 0, count);
+    drawMesh(target, mesh, frame, used[m]!, cache, blended, false);
   });
   if (blended.length > 0) drawBlended(target, blended);
   return target;
+}
+
+/**
+ * {@link drawThumbnail} for a scene read mesh by mesh: it is read three times (framed in two passes,
+ * then drawn), each mesh placed into the cache's memory and let go, so that a model of hundreds of
+ * meshes is drawn without being held or copied whole (only blended meshes are kept, to be sorted).
+ * The same picture as drawThumbnail of the same meshes, bit for bit (tested).
+ */
+export function drawThumbnailStream(
+  scene: ThumbnailSceneStream,
+  options: RenderThumbnailOptions = {},
+): RenderTarget | null {
+  const { size, supersample, cache } = checkedOptions(options);
+  const pass = (visit: (mesh: ThumbnailMesh, used: Uint8Array) => void) =>
+    scene.forEachMesh((mesh) => {
+      const placed = placedMeshes([mesh], cache.placement)[0]!;
+      visit(placed, usedVertices(placed));
+    });
+  const frame = frameFromPasses(pass, size * supersample);
+  if (!frame) return null;
+
+  const target = cache.target(size, supersample);
+  const blended: PreparedMesh[] = [];
+  pass((mesh, used) => drawMesh(target, mesh, frame, used, cache, blended, true));
+  if (blended.length > 0) drawBlended(target, blended);
+  return target;
+}
+
+/** The size, samples and cache of a drawing; throws RangeError for sizes it cannot draw. */
+function checkedOptions(options: RenderThumbnailOptions): {
+  size: number;
+  supersample: number;
+  cache: ThumbnailCache;
+} {
+  const size = options.size ?? RENDER_THUMBNAIL_DEFAULTS.size;
+  const supersample = options.supersample ?? RENDER_THUMBNAIL_DEFAULTS.supersample;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_THUMBNAIL_SIZE)
+    throw new RangeError(`thumbnail size must be an integer from 1 to ${MAX_THUMBNAIL_SIZE}, got ${size}`);
+  if (!Number.isInteger(supersample) || supersample < 1 || supersample > 4)
+    throw new RangeError(`thumbnail supersample must be an integer from 1 to 4, got ${supersample}`);
+  if (size * supersample > MAX_THUMBNAIL_SAMPLES)
+    throw new RangeError(
+      `thumbnail size × supersample must be at most ${MAX_THUMBNAIL_SAMPLES}, got ${size * supersample}`,
+    );
+  return { size, supersample, cache: options.cache ?? new ThumbnailCache() };
+}
+
+/**
+ * Draws one placed, opaque or masked mesh now, or keeps a blended one in `blended` (drawn after every
+ * opaque mesh, with arrays of its own: copied first when the mesh's memory is `borrowed`).
+ */
+function drawMesh(
+  target: RenderTarget,
+  mesh: ThumbnailMesh,
+  frame: ThumbnailFrame,
+  used: Uint8Array,
+  cache: ThumbnailCache,
+  blended: PreparedMesh[],
+  borrowed: boolean,
+): void {
+  if (mesh.indices.length < 3) return;
+  if (mesh.alphaMode === 'BLEND') {
+    blended.push(new PreparedMesh(borrowed ? ownedMesh(mesh) : mesh, frame, used, cache.mipmaps));
+    return;
+  }
+  const prepared = new PreparedMesh(mesh, frame, used, cache.mipmaps, cache.vertices, cache.shades);
+  const count = Math.floor(mesh.indices.length / 3);
+  if (drawsShadedQuad(target, prepared)) drawShadedQuad(target, prepared, 0, count);
+  else drawTriangles(target, prepared, null, 0, count);
 }
 
 /** Blended triangles of every mesh, sorted far to near by their centroid's inverse depth, composited. */

@@ -10,6 +10,19 @@ export interface ThumbnailScene {
   meshes: ThumbnailMesh[];
 }
 
+/**
+ * A scene read mesh by mesh rather than held whole (render-thumbnail.ts, drawThumbnailStream): the
+ * byte-level split's whole model, each primitive read from the file into memory reused for the next.
+ */
+export interface ThumbnailSceneStream {
+  /**
+   * Hands every mesh to `visit`, in drawing order; a mesh and its arrays need only last until `visit`
+   * returns. Called three times per drawing (framing twice, then drawing): it must give the same
+   * meshes each time.
+   */
+  forEachMesh(visit: (mesh: ThumbnailMesh) => void): void;
+}
+
 /** How a texture repeats outside [0, 1] (glTF sampler wrapS / wrapT). */
 export type TextureWrap = 'repeat' | 'clamp' | 'mirror';
 

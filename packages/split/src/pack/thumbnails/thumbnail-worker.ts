@@ -45,8 +45,10 @@ function serve(port: MessagePort, drawn: Int32Array): void {
     try {
       const scene = { meshes: request.meshes.map(meshOf) };
       if (request.png) {
-        // Drawn now (the cache's buffers are this thread's), compressed on the thread pool.
-        renderThumbnailScenePng(scene, { ...request.options, cache }).then((png) => {
+        // Drawn and compressed now, on this thread (the cache's buffers are this thread's): a pool
+        // exists because the drawing is shared, so every core is drawing and libuv's threads would
+        // only contend (png-encoder.ts, DeflateOn). The backlog counts it once compressed.
+        renderThumbnailScenePng(scene, { ...request.options, cache, deflateOn: 'inline' }).then((png) => {
           const reply: PoolReply = { id: request.id, png };
           port.postMessage(reply, [png.buffer as ArrayBuffer]);
         }, fail);
