@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelReadError } from '../src/errors.js';
 import { FileSource } from '../src/fast/byte-source.js';
+import { readFully } from '../src/fast/read-fully.js';
 import { PartArena } from '../src/part-arena.js';
 import { useTempDir } from './helpers/temp.js';
 
@@ -70,5 +71,28 @@ describe('FileSource', () => {
     } finally {
       replaced.close();
     }
+  });
+});
+
+describe('readFully', () => {
+  it('loops over short reads, and reads less only where the file ends', () => {
+    const file = Uint8Array.from({ length: 20 }, (_, i) => 100 + i);
+    const calls: number[] = [];
+    // A descriptor that gives at most 3 bytes a call, as pipes and some file systems do.
+    const readSync = ((_fd: number, target: Uint8Array, offset: number, length: number, position: number) => {
+      const n = Math.max(0, Math.min(3, length, file.length - position));
+      target.set(file.subarray(position, position + n), offset);
+      calls.push(n);
+      return n;
+    }) as unknown as typeof import('node:fs').readSync;
+    const target = new Uint8Array(12);
+    expect(readFully(readSync, 7, target, 2, 10, 5)).toBe(10);
+    expect([...target]).toEqual([0, 0, ...file.subarray(5, 15)]);
+    expect(calls).toEqual([3, 3, 3, 1]);
+    // Past the end: what there was, then a zero-byte read ends the loop.
+    calls.length = 0;
+    expect(readFully(readSync, 7, target, 0, 12, 14)).toBe(6);
+    expect([...target.subarray(0, 6)]).toEqual([...file.subarray(14)]);
+    expect(calls).toEqual([3, 3, 0]);
   });
 });

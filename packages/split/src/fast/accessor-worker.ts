@@ -6,6 +6,7 @@ import {
   copyStrided,
   quietSignallingNaNs,
 } from '../parts/strided-copy.js';
+import { readFully } from './read-fully.js';
 
 /**
  * The thread: reads the file through the caller's descriptor (the file the caller opened, not
@@ -19,15 +20,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 ${copyStrided.toString()}
 ${quietSignallingNaNs.toString()}
 ${copyAccessorBytes.toString()}
+${readFully.toString()}
 const { fd, copies, chunkBytes } = workerData;
 let scratch = new Uint8Array(chunkBytes);
 const read = (offset, length) => {
   if (scratch.byteLength < length) scratch = new Uint8Array(length);
-  for (let done = 0; done < length; ) {
-    const n = readSync(fd, scratch, done, length - done, offset + done);
-    if (n === 0) throw new Error('it ended at ' + (offset + done) + ' bytes');
-    done += n;
-  }
+  const n = readFully(readSync, fd, scratch, 0, length, offset);
+  if (n < length) throw new Error('it ended at ' + (offset + n) + ' bytes');
   return scratch.subarray(0, length);
 };
 const outs = copies.map((copy) => {

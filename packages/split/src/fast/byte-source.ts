@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ModelReadError } from '../errors.js';
 import type { PartArena } from '../part-arena.js';
+import { readFully } from './read-fully.js';
 
 /**
  * Where the byte-level split reads a model's bytes: memory it was given, or the file, read piece by
@@ -66,12 +67,14 @@ const HASH_WORKER = `
 const { createHash } = require('node:crypto');
 const { readSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
+${readFully.toString()}
 const { fd, length } = workerData;
 const hash = createHash('sha256');
 const chunk = Buffer.allocUnsafe(workerData.chunk);
 for (let position = 0; position < length; ) {
-  const n = readSync(fd, chunk, 0, Math.min(chunk.length, length - position), position);
-  if (n === 0) throw new Error('it ended at ' + position + ' of ' + length + ' bytes');
+  const wanted = Math.min(chunk.length, length - position);
+  const n = readFully(readSync, fd, chunk, 0, wanted, position);
+  if (n < wanted) throw new Error('it ended at ' + (position + n) + ' of ' + length + ' bytes');
   hash.update(chunk.subarray(0, n));
   position += n;
 }
@@ -108,17 +111,14 @@ export class FileSource implements ByteSource {
   }
 
   #readInto(target: Uint8Array, position: number): void {
-    let done = 0;
-    while (done < target.byteLength) {
-      let n: number;
-      try {
-        n = readSync(this.#fd, target, done, target.byteLength - done, position + done);
-      } catch (error) {
-        throw this.#readError((error as NodeJS.ErrnoException).code ?? 'read failed', error);
-      }
-      if (n === 0) throw this.#readError(`it ended at ${position + done} of ${this.byteLength} bytes`);
-      done += n;
+    let n: number;
+    try {
+      n = readFully(readSync, this.#fd, target, 0, target.byteLength, position);
+    } catch (error) {
+      throw this.#readError((error as NodeJS.ErrnoException).code ?? 'read failed', error);
     }
+    if (n < target.byteLength)
+      throw this.#readError(`it ended at ${position + n} of ${this.byteLength} bytes`);
   }
 
   read(offset: number, length: number, arena: PartArena): Uint8Array {
