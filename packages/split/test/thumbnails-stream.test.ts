@@ -4,6 +4,8 @@ import {
   renderThumbnail,
   renderThumbnailScenePng,
   renderThumbnailStreamPng,
+  StreamedThumbnail,
+  streamedThumbnailPng,
   ThumbnailCache,
   type ThumbnailMesh,
   type ThumbnailSceneStream,
@@ -40,12 +42,15 @@ function meshes(): ThumbnailMesh[] {
  * arrays are copies made for the visit and overwritten with garbage once it returns, so a drawing
  * that kept any of them would change.
  */
-function reusingStream(source: ThumbnailMesh[]): ThumbnailSceneStream & { passes: number } {
+function reusingStream(source: ThumbnailMesh[]): ThumbnailSceneStream & { reads: number[] } {
   const stream = {
-    passes: 0,
-    forEachMesh(visit: (mesh: ThumbnailMesh) => void) {
-      stream.passes++;
-      for (const mesh of source) {
+    units: source.length,
+    /** How many times each mesh was read. */
+    reads: source.map(() => 0),
+    forEachMesh(visit: (mesh: ThumbnailMesh) => void, from: number, to: number) {
+      for (const [i, mesh] of source.entries()) {
+        if (i < from || i >= to) continue;
+        stream.reads[i]!++;
         const lent = {
           ...mesh,
           positions: mesh.positions.slice(),
@@ -74,7 +79,7 @@ describe('a scene drawn mesh by mesh (drawThumbnailStream)', () => {
     expect(target).not.toBeNull();
     const drawn = target!.resolve();
     // Framed in two passes, drawn in a third.
-    expect(stream.passes).toBe(3);
+    expect(stream.reads).toEqual(scene.meshes.map(() => 3));
     expect(Buffer.from(drawn.data).equals(Buffer.from(expected.data))).toBe(true);
     // Something of every kind is on the picture: opaque, blended (partial alpha) and empty pixels.
     const alphas = new Set(drawn.data.filter((_, i) => i % 4 === 3));
@@ -85,11 +90,36 @@ describe('a scene drawn mesh by mesh (drawThumbnailStream)', () => {
     expect(Buffer.from(png).equals(Buffer.from(scenePng))).toBe(true);
   });
 
+  it('draws a slice at a time (StreamedThumbnail) the same picture, with other drawings in between', async () => {
+    const scene = { meshes: meshes() };
+    const expected = await renderThumbnailScenePng(scene, { size: 96 });
+    const stream = reusingStream(scene.meshes);
+    const drawing = new StreamedThumbnail(stream, { size: 96, cache: new ThumbnailCache() });
+    expect(drawing.units).toBe(5);
+    // Framed when made: every mesh read twice, none drawn yet.
+    expect(stream.reads).toEqual([2, 2, 2, 2, 2]);
+    const other = new ThumbnailCache();
+    for (const to of [1, 1, 3, 2, 4]) {
+      drawing.drawTo(to);
+      // Parts drawn meanwhile with their own cache, as the pack's thread draws them between slices.
+      await renderThumbnailScenePng(
+        { meshes: [cubeMesh()] },
+        { size: 64, cache: other, deflateOn: 'inline' },
+      );
+    }
+    // Each unit drawn once, in order, whatever was asked (drawTo never goes back).
+    expect(stream.reads).toEqual([3, 3, 3, 3, 2]);
+    const png = await streamedThumbnailPng(drawing, { deflateOn: 'inline' });
+    expect(stream.reads).toEqual([3, 3, 3, 3, 3]);
+    expect(Buffer.from(png).equals(Buffer.from(expected))).toBe(true);
+  });
+
   it('gives nothing to draw for a stream without triangles, and a transparent PNG', async () => {
-    const empty: ThumbnailSceneStream = { forEachMesh: () => {} };
+    const empty: ThumbnailSceneStream = { units: 0, forEachMesh: () => {} };
     expect(drawThumbnailStream(empty, { size: 32 })).toBeNull();
     // Only non-finite vertices: nothing to frame.
     const stray: ThumbnailSceneStream = {
+      units: 1,
       forEachMesh: (visit) =>
         visit({ positions: new Float32Array(9).fill(Number.NaN), indices: new Uint32Array([0, 1, 2]) }),
     };

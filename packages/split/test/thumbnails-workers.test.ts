@@ -98,26 +98,36 @@ describe('thumbnails on a worker thread', () => {
     }
   });
 
-  it('makes the same pack files whether a worker draws (whole model first, parts shared) or not', async () => {
+  it('makes the same pack files whether a worker draws or not, the whole model drawn between parts with one', async () => {
     const { PackPreviews, MAX_WORKER_BACKLOG } = await built<typeof Previews>('pack/pack-previews.js');
     const parts = 40;
-    let wholeAt = -1;
-    let made = 0;
-    const scenes = (wholeFirst: boolean): Previews.PreviewScenes => ({
+    // What the scenes were asked for, in order: a part's scene, the whole model's, a unit of its stream.
+    const events: string[] = [];
+    const scenes = (streamed: boolean): Previews.PreviewScenes => ({
       partCount: parts,
-      wholeFirst,
       scene: async (index) => {
-        if (index === null) {
-          wholeAt = made;
+        events.push(index === null ? 'whole' : `part ${index}`);
+        if (index === null)
           return { meshes: Array.from({ length: parts }, (_, i) => partScene(i).meshes).flat() };
-        }
-        made++;
         return partScene(index);
       },
+      ...(streamed
+        ? {
+            wholeStream: () => ({
+              units: parts,
+              forEachMesh: (visit, from, to) => {
+                for (let i = from; i < to; i++) {
+                  events.push(`unit ${i}`);
+                  for (const mesh of partScene(i).meshes) visit(mesh);
+                }
+              },
+            }),
+          }
+        : {}),
     });
-    async function pack(workers: number, wholeFirst: boolean) {
-      made = 0;
-      const previews = new PackPreviews(scenes(wholeFirst), {
+    async function pack(workers: number, streamed: boolean) {
+      events.length = 0;
+      const previews = new PackPreviews(scenes(streamed), {
         thumbnails: 64,
         gallery: false,
         thumbnailWorkers: workers,
@@ -135,14 +145,25 @@ describe('thumbnails on a worker thread', () => {
       const files = await previews.files({ manifest: {} as Manifest, dir: '/nonexistent' });
       return new Map(files.map((file) => [file.path, Buffer.from(file.bytes)]));
     }
+    const partEvents = Array.from({ length: parts }, (_, i) => `part ${i}`);
+    const units = (passes: number) =>
+      Array.from({ length: passes }, () => Array.from({ length: parts }, (_, i) => `unit ${i}`)).flat();
+    // No stream: the whole model's scene after the parts, with or without a worker.
     const here = await pack(0, false);
-    expect(wholeAt).toBe(parts);
-    const pooled = await pack(1, true);
-    // With a worker, the whole model was taken before the first part.
-    expect(wholeAt).toBe(0);
+    expect(events).toEqual([...partEvents, 'whole']);
+    const pooled = await pack(1, false);
+    expect(events).toEqual([...partEvents, 'whole']);
+    // A stream without a worker: read three times after the parts.
+    const streamedHere = await pack(0, true);
+    expect(events).toEqual([...partEvents, ...units(3)]);
+    // With a worker: framed before the first part, then a slice drawn after each part.
+    const streamedPooled = await pack(1, true);
+    expect(events).toEqual([...units(2), ...partEvents.flatMap((part, i) => [part, `unit ${i}`])]);
     expect(MAX_WORKER_BACKLOG).toBeGreaterThan(0);
     expect(here.size).toBe(parts + 1);
-    expect([...pooled.keys()].sort()).toEqual([...here.keys()].sort());
-    for (const [path, bytes] of here) expect(pooled.get(path)!.equals(bytes), path).toBe(true);
+    for (const other of [pooled, streamedHere, streamedPooled]) {
+      expect([...other.keys()].sort()).toEqual([...here.keys()].sort());
+      for (const [path, bytes] of here) expect(other.get(path)!.equals(bytes), path).toBe(true);
+    }
   });
 });

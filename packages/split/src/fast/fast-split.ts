@@ -6,7 +6,7 @@ import { type PivotMode, SPLIT_DEFAULTS } from '../options.js';
 import { nameParts } from '../pack/naming/index.js';
 import type { PreviewScenes } from '../pack/pack-previews.js';
 import { type SourceInfo, sourceCredits } from '../pack/source-credits.js';
-import type { ThumbnailMesh } from '../pack/thumbnails/index.js';
+import type { ThumbnailMesh, ThumbnailSceneStream } from '../pack/thumbnails/index.js';
 import { PartArena } from '../part-arena.js';
 import { type EncodedPart, encodeStaticPart } from '../parts/direct-part.js';
 import { expandStaticBounds, pivotedFrame, type StaticPositions, staticBounds } from '../parts/part-frame.js';
@@ -157,55 +157,52 @@ function primitiveMeshes(
  * The thumbnails' scenes from the GLB: a part as its first node places it, the whole model as the
  * scene does (what documentScenes draws of the same model). A part's scene is views of what its file
  * was just made from (drawn, or copied to a worker, before the next part is read). The whole model
- * comes two ways. Handed to a worker before the first part (`wholeFirst`), each primitive is read anew
- * into the scene arena and placed into arrays of its own (ownedMesh) as it is read. Drawn on this
- * thread (no worker), it is a stream (`wholeStream`, drawThumbnailStream): each primitive read into
- * the arena, drawn and let go, three times over (framing, then drawing), never held whole: for
- * nodes-500 holding it meant 54 MB of new arrays and ~0.23 s of copying, against ~0.05 s for the two
- * extra reads from the page cache (peak RSS 170 → 120 MiB without a worker). With a worker the copy
- * still pays: the worker draws the whole model while this thread splits, where a stream would be
- * drawn here after the parts, with the worker idle (2.48 against 2.59 s, 5 alternated runs).
+ * is a stream (`wholeStream`, StreamedThumbnail): each primitive read anew into the scene arena,
+ * drawn and let go, three times over (framing twice, then drawing, a slice after each part when a
+ * worker draws the parts), never held whole. Holding it meant, for nodes-500, 54 MB of new arrays
+ * and ~0.23 s of copying (peak RSS without a worker 170 → 120 MiB), against ~0.05 s for the extra
+ * reads from the page cache.
  */
 function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {
   const meshOf = (node: number) => gltf.list('nodes')[node]!.mesh as number;
   const arena = gltf.bin.scene;
+  // The whole model's units: each primitive under each mesh node, in the scene's order.
+  const units = plan.meshNodes.flatMap((node) =>
+    gltf.primitives(meshOf(node)).map((primitive) => ({ node, primitive })),
+  );
+  const wholeStream = (thumbnails: Thumbnails): ThumbnailSceneStream => ({
+    units: units.length,
+    forEachMesh: (visit, from, to) => {
+      for (const { node, primitive } of units.slice(from, to)) {
+        gltf.startPart();
+        arena.reset();
+        for (const mesh of primitiveMeshes(primitive, gltf.worldMatrix(node), arena, thumbnails)) visit(mesh);
+        primitive.release();
+      }
+    },
+  });
   return {
     partCount: plan.parts.length,
-    wholeFirst: true,
     scene: async (index, thumbnails) => {
-      const nodes = index === null ? plan.meshNodes : [plan.parts[index]!.nodes[0]!];
-      arena.reset();
       const meshes: ThumbnailMesh[] = [];
-      for (const node of nodes) {
-        const primitives = index === null ? gltf.primitives(meshOf(node)) : plan.parts[index]!.primitives;
-        for (const primitive of primitives) {
-          if (index === null) {
-            gltf.startPart();
-            arena.reset();
-          }
-          const made = primitiveMeshes(primitive, gltf.worldMatrix(node), arena, thumbnails);
-          if (index === null) {
-            // Indices and colours as views would not outlive the next primitive's reads.
-            for (const mesh of made) meshes.push(thumbnails.ownedMesh(mesh));
-          } else meshes.push(...made);
-          primitive.release();
-        }
+      if (index === null) {
+        // Held whole (a caller that wants the scene itself): each mesh copied out of the stream.
+        wholeStream(thumbnails).forEachMesh(
+          (mesh) => meshes.push(thumbnails.ownedMesh(mesh)),
+          0,
+          units.length,
+        );
+        return { meshes };
+      }
+      const part = plan.parts[index]!;
+      arena.reset();
+      for (const primitive of part.primitives) {
+        meshes.push(...primitiveMeshes(primitive, gltf.worldMatrix(part.nodes[0]!), arena, thumbnails));
+        primitive.release();
       }
       return { meshes };
     },
-    wholeStream: (thumbnails) => ({
-      forEachMesh: (visit) => {
-        for (const node of plan.meshNodes) {
-          for (const primitive of gltf.primitives(meshOf(node))) {
-            gltf.startPart();
-            arena.reset();
-            for (const mesh of primitiveMeshes(primitive, gltf.worldMatrix(node), arena, thumbnails))
-              visit(mesh);
-            primitive.release();
-          }
-        }
-      },
-    }),
+    wholeStream,
   };
 }
 

@@ -79,18 +79,13 @@ type ThumbnailSceneStream = import('./thumbnails/index.js').ThumbnailSceneStream
 export interface PreviewScenes {
   /** How many parts the pack has (worker threads pay only for many). */
   readonly partCount: number;
-  /**
-   * The whole model's scene may be taken before any part is made: it is read from what the split
-   * does not change (the byte-level split's GLB), and reading it does not disturb the parts. With a
-   * worker, it is then drawn there first, while this thread splits. Default false: the whole model
-   * is drawn after the parts (a Document may be rebuilt while its parts are made).
-   */
-  readonly wholeFirst?: boolean;
   scene(index: number | null, thumbnails: Thumbnails): Promise<ThumbnailScene>;
   /**
-   * The whole model read mesh by mesh (drawThumbnailStream), when the source can read it again and
-   * again without holding it: how it is drawn on this thread, after the parts. `scene(null)` is then
-   * asked for only to hand the whole model to a worker (`wholeFirst`).
+   * The whole model read mesh by mesh (StreamedThumbnail), when the source can read it again and again
+   * without holding it and reading it does not disturb the parts (the byte-level split's GLB). Then
+   * `scene(null)` is not asked for: the whole model is drawn on this thread, a slice after each part
+   * while a worker draws the parts, or after the parts without one. Without it, `scene(null)` is
+   * drawn after the parts (a Document may be rebuilt while its parts are made).
    */
   readonly wholeStream?: (thumbnails: Thumbnails) => ThumbnailSceneStream;
 }
@@ -133,9 +128,10 @@ export function documentScenes(document: Document, plan: PartPlan, images: Image
  * second core is free), or on this thread whenever the worker is {@link MAX_WORKER_BACKLOG} drawings
  * behind; PNGs are compressed on libuv's threads while the next parts are split and written, or by
  * the drawing thread itself when a worker shares the drawing (both cores are busy then). When
- * the scenes allow it (`wholeFirst`: the byte-level split), the whole model goes to the worker
- * before the first part, so that its drawing overlaps the split instead of following it. Nothing
- * waits for a thumbnail until `files`, except when {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
+ * the scenes allow it (`wholeStream`: the byte-level split), the whole model is drawn on this thread
+ * a slice after each part while the worker draws parts, so that its drawing overlaps the split
+ * instead of following it, without being held whole. Nothing waits for a thumbnail until `files`,
+ * except when {@link MAX_THUMBNAILS_IN_FLIGHT} are out.
  */
 export class PackPreviews {
   readonly #scenes: PreviewScenes;
@@ -152,8 +148,8 @@ export class PackPreviews {
   #cache: import('./thumbnails/index.js').ThumbnailCache | undefined;
   #pool: import('./thumbnails/index.js').ThumbnailPool | null | undefined;
   #closing: Promise<void> | undefined;
-  /** The whole model's thumbnail, when a worker draws it while the parts are split (wholeFirst). */
-  #whole: Promise<Uint8Array> | undefined;
+  /** The whole model's picture, drawn a slice after each part while a worker draws the parts (wholeStream). */
+  #wholeDrawing: import('./thumbnails/index.js').StreamedThumbnail | undefined;
 
   constructor(scenes: PreviewScenes, options: PackPreviewOptions) {
     this.#scenes = scenes;
@@ -166,12 +162,15 @@ export class PackPreviews {
     let waited = 0;
     try {
       const size = this.#options.thumbnails;
-      if (size !== null && this.#scenes.wholeFirst && this.#scenes.partCount >= THUMBNAIL_WORKER_MIN_PARTS) {
-        // The whole model to the worker before the first part: it draws it while this thread splits.
+      const { partCount, wholeStream } = this.#scenes;
+      if (size !== null && wholeStream && partCount >= THUMBNAIL_WORKER_MIN_PARTS) {
+        // A worker draws the parts: the whole model is framed now (two reads, while the worker
+        // starts) and drawn here a slice after each part, so that neither thread waits for the
+        // other at the end. Its own cache: the parts this thread draws meanwhile use another.
         const thumbnails = await this.#loadRenderer();
         if (this.#poolOf(thumbnails)) {
-          this.#whole = (await this.#start(size, null, 'take')).png;
-          this.#whole.catch(() => {});
+          const cache = new thumbnails.ThumbnailCache();
+          this.#wholeDrawing = new thumbnails.StreamedThumbnail(wholeStream(thumbnails), { size, cache });
         }
       }
       for await (const part of parts) {
@@ -192,6 +191,9 @@ export class PackPreviews {
             await this.#thumbnails[waited++]!.catch(() => {});
         }
         yield part;
+        // The part is written: the whole model's next slice may read into the memory it was read into.
+        const whole = this.#wholeDrawing;
+        whole?.drawTo(Math.ceil(((at + 1) * whole.units) / partCount));
       }
     } finally {
       // Every part is handed out: the workers end once their thumbnails are done (also when the
@@ -204,8 +206,14 @@ export class PackPreviews {
   /** writePack's `files` callback: the thumbnails, the whole model's, and the gallery page. */
   readonly files = async ({ manifest, dir }: PackFilesContext): Promise<PackFile[]> => {
     const size = this.#options.thumbnails;
-    // The whole model, unless a worker has it already: on this thread while the worker finishes the parts.
-    const whole = size === null ? null : (this.#whole ?? (await this.#start(size, null, 'here')).png);
+    // The whole model, on this thread while a worker finishes the parts: what is left of its slices,
+    // or all of it.
+    const whole =
+      size === null
+        ? null
+        : this.#wholeDrawing
+          ? (await this.#loadRenderer()).streamedThumbnailPng(this.#wholeDrawing, { deflateOn: 'inline' })
+          : (await this.#start(size, null, 'here')).png;
     whole?.catch(() => {});
     const files = await Promise.all(this.#thumbnails);
     if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
@@ -220,14 +228,14 @@ export class PackPreviews {
 
   /**
    * Builds the scene now and starts its drawing and compression: on the pool when there is one, the
-   * scene is a part's (`where` 'pooled') and the pool is not {@link MAX_WORKER_BACKLOG} behind, or when
-   * the scene is handed over to it ('take': its arrays are the pool's); else here. The PNG's promise
-   * comes back wrapped, so that awaiting the start does not wait for it.
+   * scene is a part's (`where` 'pooled') and the pool is not {@link MAX_WORKER_BACKLOG} behind; else
+   * here (the whole model as a stream when the scenes have one). The PNG's promise comes back
+   * wrapped, so that awaiting the start does not wait for it.
    */
   async #start(
     size: number,
     part: number | null,
-    where: 'pooled' | 'take' | 'here' = 'pooled',
+    where: 'pooled' | 'here' = 'pooled',
   ): Promise<{ png: Promise<Uint8Array> }> {
     const thumbnails = await this.#loadRenderer();
     this.#cache ??= new thumbnails.ThumbnailCache();
@@ -238,12 +246,11 @@ export class PackPreviews {
       cache: this.#cache,
       deflateOn: this.#poolOf(thumbnails) ? 'inline' : 'pool',
     } as const;
-    const stream = part === null && where !== 'take' ? this.#scenes.wholeStream?.(thumbnails) : undefined;
+    const stream = part === null ? this.#scenes.wholeStream?.(thumbnails) : undefined;
     if (stream) return { png: thumbnails.renderThumbnailStreamPng(stream, options) };
     const scene = await this.#scenes.scene(part, thumbnails);
     const pool = where === 'here' ? null : this.#poolOf(thumbnails);
-    if (pool && (where === 'take' || pool.backlog() < MAX_WORKER_BACKLOG))
-      return { png: pool.renderPng(scene, { size }, where === 'take' ? 'take' : 'copy') };
+    if (pool && pool.backlog() < MAX_WORKER_BACKLOG) return { png: pool.renderPng(scene, { size }) };
     return { png: thumbnails.renderThumbnailScenePng(scene, options) };
   }
 

@@ -28,6 +28,7 @@ export {
   renderThumbnailPng,
   renderThumbnailScenePng,
   renderThumbnailStreamPng,
+  streamedThumbnailPng,
   THUMBNAIL_PNG,
 } from './render-png.js';
 export type { RenderTarget } from './render-target.js';
@@ -39,6 +40,7 @@ export {
   RENDER_THUMBNAIL_DEFAULTS,
   type RenderThumbnailOptions,
   renderThumbnail,
+  StreamedThumbnail,
 } from './render-thumbnail.js';
 export { ThumbnailCache } from './thumbnail-cache.js';
 export {

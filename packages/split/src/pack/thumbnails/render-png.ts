@@ -8,6 +8,7 @@ import {
   drawThumbnailStream,
   RENDER_THUMBNAIL_DEFAULTS,
   type RenderThumbnailOptions,
+  type StreamedThumbnail,
 } from './render-thumbnail.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailScene, ThumbnailSceneStream } from './thumbnail-scene.js';
@@ -66,6 +67,14 @@ export async function renderThumbnailStreamPng(
   const cache = options.cache ?? new ThumbnailCache();
   const target = drawThumbnailStream(scene, options.cache ? options : { ...options, cache });
   return drawingPng(target, cache, options);
+}
+
+/** A {@link StreamedThumbnail} finished (what is left drawn) as PNG bytes. */
+export async function streamedThumbnailPng(
+  drawing: StreamedThumbnail,
+  options: Pick<RenderThumbnailScenePngOptions, 'deflateOn'> = {},
+): Promise<Uint8Array> {
+  return drawingPng(drawing.finish(), drawing.cache, { ...options, size: drawing.size });
 }
 
 /** A drawing (or nothing: transparent) resolved into the cache's PNG rows and compressed. */

@@ -86,20 +86,74 @@ export function drawThumbnailStream(
   scene: ThumbnailSceneStream,
   options: RenderThumbnailOptions = {},
 ): RenderTarget | null {
-  const { size, supersample, cache } = checkedOptions(options);
-  const pass = (visit: (mesh: ThumbnailMesh, used: Uint8Array) => void) =>
-    scene.forEachMesh((mesh) => {
-      const placed = placedMeshes([mesh], cache.placement)[0]!;
-      visit(placed, usedVertices(placed));
-    });
-  const frame = frameFromPasses(pass, size * supersample);
-  if (!frame) return null;
+  return new StreamedThumbnail(scene, options).finish();
+}
 
-  const target = cache.target(size, supersample);
-  const blended: PreparedMesh[] = [];
-  pass((mesh, used) => drawMesh(target, mesh, frame, used, cache, blended, true));
-  if (blended.length > 0) drawBlended(target, blended);
-  return target;
+/**
+ * {@link drawThumbnailStream} a slice at a time: framed when made (two passes over the whole
+ * stream), then drawn unit by unit as {@link drawTo} is asked, in order, and {@link finish}ed. Why:
+ * the byte-level split draws its whole model between parts on the splitting thread while a worker
+ * draws the parts (pack-previews.ts), instead of after them with the worker idle. Its cache (the
+ * options', or its own) holds the drawing until finish: draw nothing else with it meanwhile.
+ */
+export class StreamedThumbnail {
+  readonly cache: ThumbnailCache;
+  /** The picture's width and height in pixels. */
+  readonly size: number;
+  /** The stream's units (drawTo's range). */
+  readonly units: number;
+  readonly #scene: ThumbnailSceneStream;
+  readonly #frame: ThumbnailFrame | null;
+  readonly #target: RenderTarget | null;
+  readonly #blended: PreparedMesh[] = [];
+  /** Units drawn so far. */
+  #drawn = 0;
+
+  /** Frames `scene` (reading it twice); throws RangeError for sizes it cannot draw. */
+  constructor(scene: ThumbnailSceneStream, options: RenderThumbnailOptions = {}) {
+    const { size, supersample, cache } = checkedOptions(options);
+    this.cache = cache;
+    this.size = size;
+    this.units = scene.units;
+    this.#scene = scene;
+    this.#frame = frameFromPasses((visit) => this.#pass(visit, 0, scene.units), size * supersample);
+    this.#target = this.#frame ? cache.target(size, supersample) : null;
+  }
+
+  /** Draws the units up to `units` (exclusive, at most the stream's) that are not drawn yet. */
+  drawTo(units: number): void {
+    const to = Math.min(units, this.#scene.units);
+    if (to <= this.#drawn) return;
+    const from = this.#drawn;
+    this.#drawn = to;
+    const target = this.#target;
+    const frame = this.#frame;
+    if (!target || !frame) return;
+    this.#pass(
+      (mesh, used) => drawMesh(target, mesh, frame, used, this.cache, this.#blended, true),
+      from,
+      to,
+    );
+  }
+
+  /** Draws what is left and the blended meshes: the target to resolve, or null when nothing can be drawn. */
+  finish(): RenderTarget | null {
+    this.drawTo(this.#scene.units);
+    if (this.#target && this.#blended.length > 0) drawBlended(this.#target, this.#blended.splice(0));
+    return this.#target;
+  }
+
+  /** Units `from` … `to` − 1 of the stream, each mesh placed into the cache's memory, with its used vertices. */
+  #pass(visit: (mesh: ThumbnailMesh, used: Uint8Array) => void, from: number, to: number): void {
+    this.#scene.forEachMesh(
+      (mesh) => {
+        const placed = placedMeshes([mesh], this.cache.placement)[0]!;
+        visit(placed, usedVertices(placed));
+      },
+      from,
+      to,
+    );
+  }
 }
 
 /** The size, samples and cache of a drawing; throws RangeError for sizes it cannot draw. */

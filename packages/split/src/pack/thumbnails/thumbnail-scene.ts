@@ -15,12 +15,14 @@ export interface ThumbnailScene {
  * byte-level split's whole model, each primitive read from the file into memory reused for the next.
  */
 export interface ThumbnailSceneStream {
+  /** How many units (the byte-level split: primitives under a node) the meshes come in. */
+  readonly units: number;
   /**
-   * Hands every mesh to `visit`, in drawing order; a mesh and its arrays need only last until `visit`
-   * returns. Called three times per drawing (framing twice, then drawing): it must give the same
-   * meshes each time.
+   * Hands the meshes of units `from` … `to` − 1 to `visit`, in drawing order; a mesh and its arrays
+   * need only last until `visit` returns. Every unit is asked for three times per drawing (framing
+   * twice, then drawing, maybe a slice at a time): it must give the same meshes each time.
    */
-  forEachMesh(visit: (mesh: ThumbnailMesh) => void): void;
+  forEachMesh(visit: (mesh: ThumbnailMesh) => void, from: number, to: number): void;
 }
 
 /** How a texture repeats outside [0, 1] (glTF sampler wrapS / wrapT). */
