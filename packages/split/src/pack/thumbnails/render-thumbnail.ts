@@ -106,6 +106,13 @@ export class StreamedThumbnail {
   readonly #frame: ThumbnailFrame | null;
   readonly #target: RenderTarget | null;
   readonly #blended: PreparedMesh[] = [];
+  /**
+   * Each mesh's used vertices (usedVertices), in the stream's order, found in the first pass and kept
+   * for the other two (a byte per vertex: 0.9 MB for nodes-500, ~0.1 s less than finding them thrice).
+   */
+  readonly #used: Uint8Array[] = [];
+  /** Where each unit's meshes start in {@link #used} (units + 1 entries), from the first pass. */
+  readonly #meshStart: Uint32Array;
   /** Units drawn so far. */
   #drawn = 0;
 
@@ -116,6 +123,7 @@ export class StreamedThumbnail {
     this.size = size;
     this.units = scene.units;
     this.#scene = scene;
+    this.#meshStart = new Uint32Array(scene.units + 1);
     this.#frame = frameFromPasses((visit) => this.#pass(visit, 0, scene.units), size * supersample);
     this.#target = this.#frame ? cache.target(size, supersample) : null;
   }
@@ -143,16 +151,27 @@ export class StreamedThumbnail {
     return this.#target;
   }
 
-  /** Units `from` … `to` − 1 of the stream, each mesh placed into the cache's memory, with its used vertices. */
+  /**
+   * Units `from` … `to` − 1 of the stream, unit by unit, each mesh placed into the cache's memory,
+   * with its used vertices (found on the first pass, when {@link #used} is still short of them).
+   */
   #pass(visit: (mesh: ThumbnailMesh, used: Uint8Array) => void, from: number, to: number): void {
-    this.#scene.forEachMesh(
-      (mesh) => {
-        const placed = placedMeshes([mesh], this.cache.placement)[0]!;
-        visit(placed, usedVertices(placed));
-      },
-      from,
-      to,
-    );
+    const used = this.#used;
+    const starts = this.#meshStart;
+    for (let unit = from; unit < to; unit++) {
+      const first = used.length <= starts[unit]!;
+      let at = starts[unit]!;
+      this.#scene.forEachMesh(
+        (mesh) => {
+          const placed = placedMeshes([mesh], this.cache.placement)[0]!;
+          if (first) used.push(usedVertices(placed));
+          visit(placed, used[at++]!);
+        },
+        unit,
+        unit + 1,
+      );
+      if (first) starts[unit + 1] = at;
+    }
   }
 }
 
