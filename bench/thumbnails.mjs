@@ -163,7 +163,8 @@ async function perPart() {
 /**
  * The pipeline's thumbnail job on nodes-500, in-process: each part's scene from the source Document
  * (thumbnailSceneOf with the part's first node, as pack/pack-previews.ts asks for it), drawn and resolved
- * on the main thread, compressed on libuv's threads (renderThumbnailScenePng), then the whole model's.
+ * on the main thread, compressed on libuv's threads (renderThumbnailScenePng), then the whole model's
+ * (with a pool: the parts there, the whole model here, compressed inline as pack-previews.ts does).
  * Main-thread time is what the call takes before it returns its promise (scene, drawing, resolve,
  * zlib set-up); wall is until the 501 PNGs are done; CPU is the process's, all threads.
  */
@@ -198,7 +199,8 @@ async function pipeline500() {
       pngs.push(
         pool && part
           ? pool.renderPng(scene, { size: 256 })
-          : thumbs.renderThumbnailScenePng(scene, { size: 256, cache }),
+          : // With a pool, this thread compresses what it draws inline, as pack-previews.ts does.
+            thumbs.renderThumbnailScenePng(scene, { size: 256, cache, deflateOn: pool ? 'inline' : 'pool' }),
       );
       const t2 = performance.now();
       drawMain += t2 - t1;

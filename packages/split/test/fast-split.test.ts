@@ -1,9 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, truncateSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { MathUtils, type mat4, type vec3, type vec4 } from '@gltf-transform/core';
+import { type ILogger, MathUtils, type mat4, type vec3, type vec4 } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../src/detect/shape/random.js';
+import { ModelReadError } from '../src/errors.js';
 import { fastDocumentDecline } from '../src/fast/fast-document.js';
 import { FastGltf } from '../src/fast/fast-gltf.js';
 import { type FastPlanResult, planFast } from '../src/fast/fast-plan.js';
@@ -403,7 +405,8 @@ describe('hand-made layouts', () => {
       const rand = createRandom(seed);
       const glb = randomModel(rand);
       const options: SplitModelOptions = {
-        thumbnails: null,
+        // Some with thumbnails: the whole model's stream over odd layouts (interleaved, strided).
+        thumbnails: seed % 4 === 1 ? 48 : null,
         pivot: (['original', 'center', 'bottom'] as const)[seed % 3]!,
         instances: seed % 4 === 0 ? 'separate' : 'shared',
       };
@@ -419,6 +422,36 @@ describe('hand-made layouts', () => {
     }
     expect(fast).toBeGreaterThan(cases / 2);
     expect(read).toBeGreaterThan(cases / 6);
+  });
+
+  it('a model file cut short after its parts, before the whole model is drawn: a ModelReadError, no pack', async () => {
+    let seed = 1;
+    let glb = randomModel(createRandom(seed));
+    let plan = await fastPlanOf(glb, {});
+    while (!plan || !('plan' in plan) || plan.plan.parts.length < 2) {
+      glb = randomModel(createRandom(++seed));
+      plan = await fastPlanOf(glb, {});
+    }
+    const parts = plan.plan.parts.length;
+    const path = join(tmp, 'cut-short.glb');
+    await writeFile(path, glb);
+    const dir = join(tmp, 'cut-short');
+    let written = 0;
+    // Each part's debug line comes as it is made; after the last, only the whole model reads the file.
+    const logger = {
+      debug: (line: string) => {
+        if (line.startsWith('byte-level split: ') && ++written === parts) truncateSync(path, 100);
+      },
+      info: () => {},
+      warn: () => {},
+      error: () => {},
+    } as unknown as ILogger;
+    const sourceFile = { file: 'cut-short.glb', byteLength: glb.byteLength, sha256: '0'.repeat(64) };
+    const failed = await splitModel(path, dir, { thumbnails: 32, logger, sourceFile }).catch((e: Error) => e);
+    expect(written, `seed ${seed}`).toBe(parts);
+    expect(failed).toBeInstanceOf(ModelReadError);
+    expect((failed as Error).message).toMatch(/cut-short\.glb: it ended at \d+ of \d+ bytes/);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('data that is not aligned in memory (a GLB inside a larger buffer) is copied, not viewed: the same files', async () => {

@@ -160,7 +160,7 @@ function primitiveMeshes(
  * is a stream (`wholeStream`, StreamedThumbnail): each primitive read anew into the scene arena,
  * drawn and let go, three times over (framing twice, then drawing, a slice after each part when a
  * worker draws the parts), never held whole. Holding it meant, for nodes-500, 54 MB of new arrays
- * and ~0.23 s of copying (peak RSS without a worker 170 → 120 MiB), against ~0.05 s for the extra
+ * and ~0.23 s of copying (peak RSS 167 → 118 MiB without a worker, 180 → 131 with one), against ~0.05 s for the extra
  * reads from the page cache.
  */
 function fastScenes(gltf: FastGltf, plan: FastPlan): PreviewScenes {

@@ -51,7 +51,7 @@ export const THUMBNAIL_WORKER_MAX_EXTRA_LOAD = 1.5;
  * (a whole number); else 1 where the machine has at least two cores and a 1-minute load average
  * below cores + {@link THUMBNAIL_WORKER_MAX_EXTRA_LOAD}; else 0. A worker costs ~10 % more CPU
  * (scenes copied to it, its own buffers) and more peak RSS: its own heap, and for the byte-level
- * split the whole model copied for it instead of streamed (nodes-500: 181 against 117 MiB); the
+ * split (nodes-500: 131 against 118 MiB, BENCHMARKS.md Thumbnails round 5); the
  * pictures are the same either way.
  */
 export function defaultThumbnailWorkers(): number {

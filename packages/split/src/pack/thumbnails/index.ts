@@ -1,11 +1,13 @@
 /**
  * Thumbnails rendered in-process, in TypeScript: no browser, no GPU, no native build (PNG files are
- * compressed by node:zlib). See README.md in this folder for the camera, the
- * lights, the multisampling, what is sampled and the measured speed.
+ * compressed by node:zlib). See README.md in this folder for the camera, the lights, the
+ * multisampling, what is sampled and the measured speed.
  *
  * - {@link renderThumbnail}: a {@link ThumbnailScene} (plain arrays) → RGBA pixels.
  * - {@link thumbnailSceneOf}: a glTF-Transform Document's default scene → a ThumbnailScene.
  * - {@link renderThumbnailPng}: both, then PNG bytes; {@link renderThumbnailScenePng}: a scene to PNG bytes.
+ * - {@link renderThumbnailStreamPng}, {@link StreamedThumbnail}: a {@link ThumbnailSceneStream} (read
+ *   mesh by mesh, never held whole) to PNG bytes, at once or a slice at a time.
  */
 export { frameThumbnail, THUMBNAIL_CAMERA, ThumbnailFrame, usedVertices } from './camera.js';
 export {

@@ -45,8 +45,8 @@ export function scanlinesOf(image: DecodedImage, out?: Uint8Array): Uint8Array {
  * Where zlib compresses a thumbnail's rows: `pool` on libuv's threads while the caller goes on (the
  * second core's time when this thread draws alone), `inline` on the calling thread before the call
  * returns. On the pool a thumbnail costs about twice the CPU (bench/deflate.mjs: 1.5–1.9 against
- * 0.73–0.75 ms, mostly system time: each stream on a pool thread allocates fresh zlib state), so
- * inline is for threads that all draw: with a worker sharing the drawing on 2 cores, nodes-500 took
+ * 0.73–0.75 ms, mostly system time; both ways make a new zlib stream per call, whose memory seems to
+ * come fresh on the pool's threads: a guess), so inline is for threads that all draw: with a worker sharing the drawing on 2 cores, nodes-500 took
  * 2.43 s inline against 2.61 s on the pool, median of 5 alternated runs (BENCHMARKS.md, Thumbnails).
  */
 export type DeflateOn = 'pool' | 'inline';

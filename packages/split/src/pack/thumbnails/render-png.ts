@@ -61,11 +61,11 @@ export async function renderThumbnailScenePng(
  * drawThumbnailStream): the byte-level split's whole model, drawn without being held whole.
  */
 export async function renderThumbnailStreamPng(
-  scene: ThumbnailSceneStream,
+  stream: ThumbnailSceneStream,
   options: RenderThumbnailScenePngOptions = {},
 ): Promise<Uint8Array> {
   const cache = options.cache ?? new ThumbnailCache();
-  const target = drawThumbnailStream(scene, options.cache ? options : { ...options, cache });
+  const target = drawThumbnailStream(stream, options.cache ? options : { ...options, cache });
   return drawingPng(target, cache, options);
 }
 

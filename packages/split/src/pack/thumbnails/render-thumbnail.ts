@@ -70,7 +70,7 @@ export function drawThumbnail(
   const target = cache.target(size, supersample);
   const blended: PreparedMesh[] = [];
   meshes.forEach((mesh, m) => {
-    drawMesh(target, mesh, frame, used[m]!, cache, blended, false);
+    drawMesh(target, mesh, frame, used[m]!, cache, blended);
   });
   if (blended.length > 0) drawBlended(target, blended);
   return target;
@@ -83,10 +83,10 @@ export function drawThumbnail(
  * The same picture as drawThumbnail of the same meshes, bit for bit (tested).
  */
 export function drawThumbnailStream(
-  scene: ThumbnailSceneStream,
+  stream: ThumbnailSceneStream,
   options: RenderThumbnailOptions = {},
 ): RenderTarget | null {
-  return new StreamedThumbnail(scene, options).finish();
+  return new StreamedThumbnail(stream, options).finish();
 }
 
 /**
@@ -102,7 +102,7 @@ export class StreamedThumbnail {
   readonly size: number;
   /** The stream's units (drawTo's range). */
   readonly units: number;
-  readonly #scene: ThumbnailSceneStream;
+  readonly #stream: ThumbnailSceneStream;
   readonly #frame: ThumbnailFrame | null;
   readonly #target: RenderTarget | null;
   readonly #blended: PreparedMesh[] = [];
@@ -116,37 +116,43 @@ export class StreamedThumbnail {
   /** Units drawn so far. */
   #drawn = 0;
 
-  /** Frames `scene` (reading it twice); throws RangeError for sizes it cannot draw. */
-  constructor(scene: ThumbnailSceneStream, options: RenderThumbnailOptions = {}) {
+  /** Frames `stream` (reading it twice); throws RangeError for sizes it cannot draw. */
+  constructor(stream: ThumbnailSceneStream, options: RenderThumbnailOptions = {}) {
     const { size, supersample, cache } = checkedOptions(options);
     this.cache = cache;
     this.size = size;
-    this.units = scene.units;
-    this.#scene = scene;
-    this.#meshStart = new Uint32Array(scene.units + 1);
-    this.#frame = frameFromPasses((visit) => this.#pass(visit, 0, scene.units), size * supersample);
+    this.units = stream.units;
+    this.#stream = stream;
+    this.#meshStart = new Uint32Array(stream.units + 1);
+    this.#frame = frameFromPasses((visit) => this.#pass(visit, 0, stream.units), size * supersample);
     this.#target = this.#frame ? cache.target(size, supersample) : null;
   }
 
   /** Draws the units up to `units` (exclusive, at most the stream's) that are not drawn yet. */
   drawTo(units: number): void {
-    const to = Math.min(units, this.#scene.units);
+    const to = Math.min(units, this.#stream.units);
     if (to <= this.#drawn) return;
     const from = this.#drawn;
     this.#drawn = to;
     const target = this.#target;
     const frame = this.#frame;
     if (!target || !frame) return;
-    this.#pass(
-      (mesh, used) => drawMesh(target, mesh, frame, used, this.cache, this.#blended, true),
-      from,
-      to,
-    );
+    // A blended mesh is kept to be sorted with the others: copied out of the stream's memory.
+    const draw = (mesh: ThumbnailMesh, used: Uint8Array) =>
+      drawMesh(
+        target,
+        mesh.alphaMode === 'BLEND' ? ownedMesh(mesh) : mesh,
+        frame,
+        used,
+        this.cache,
+        this.#blended,
+      );
+    this.#pass(draw, from, to);
   }
 
   /** Draws what is left and the blended meshes: the target to resolve, or null when nothing can be drawn. */
   finish(): RenderTarget | null {
-    this.drawTo(this.#scene.units);
+    this.drawTo(this.#stream.units);
     if (this.#target && this.#blended.length > 0) drawBlended(this.#target, this.#blended.splice(0));
     return this.#target;
   }
@@ -161,7 +167,7 @@ export class StreamedThumbnail {
     for (let unit = from; unit < to; unit++) {
       const first = used.length <= starts[unit]!;
       let at = starts[unit]!;
-      this.#scene.forEachMesh(
+      this.#stream.forEachMesh(
         (mesh) => {
           const placed = placedMeshes([mesh], this.cache.placement)[0]!;
           if (first) used.push(usedVertices(placed));
@@ -196,7 +202,7 @@ function checkedOptions(options: RenderThumbnailOptions): {
 
 /**
  * Draws one placed, opaque or masked mesh now, or keeps a blended one in `blended` (drawn after every
- * opaque mesh, with arrays of its own: copied first when the mesh's memory is `borrowed`).
+ * opaque mesh: its arrays must last until then).
  */
 function drawMesh(
   target: RenderTarget,
@@ -205,11 +211,10 @@ function drawMesh(
   used: Uint8Array,
   cache: ThumbnailCache,
   blended: PreparedMesh[],
-  borrowed: boolean,
 ): void {
   if (mesh.indices.length < 3) return;
   if (mesh.alphaMode === 'BLEND') {
-    blended.push(new PreparedMesh(borrowed ? ownedMesh(mesh) : mesh, frame, used, cache.mipmaps));
+    blended.push(new PreparedMesh(mesh, frame, used, cache.mipmaps));
     return;
   }
   const prepared = new PreparedMesh(mesh, frame, used, cache.mipmaps, cache.vertices, cache.shades);

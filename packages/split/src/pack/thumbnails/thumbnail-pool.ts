@@ -52,7 +52,8 @@ interface Thread {
   sent: number;
   /**
    * Renders this thread has drawn (or failed), counted by the thread itself as soon as the drawing is
-   * done, before compression and before its reply reaches this thread's event loop: {@link backlog}
+   * done and compressed (inline: png-encoder.ts, DeflateOn), before its reply reaches this thread's
+   * event loop: {@link backlog}
    * stays right while this thread is busy (draws a part itself) and cannot read replies.
    */
   drawn: Int32Array;

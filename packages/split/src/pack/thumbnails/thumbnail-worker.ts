@@ -41,13 +41,13 @@ function serve(port: MessagePort, drawn: Int32Array): void {
       };
       port.postMessage(reply);
     };
-    // Counted once the drawing is done (or failed), before compression: the pool's backlog.
     try {
       const scene = { meshes: request.meshes.map(meshOf) };
       if (request.png) {
         // Drawn and compressed now, on this thread (the cache's buffers are this thread's): a pool
         // exists because the drawing is shared, so every core is drawing and libuv's threads would
-        // only contend (png-encoder.ts, DeflateOn). The backlog counts it once compressed.
+        // only contend (png-encoder.ts, DeflateOn). Counted (the pool's backlog) once drawn and
+        // compressed, or failed, before the reply reaches the pool's thread.
         renderThumbnailScenePng(scene, { ...request.options, cache, deflateOn: 'inline' }).then((png) => {
           const reply: PoolReply = { id: request.id, png };
           port.postMessage(reply, [png.buffer as ArrayBuffer]);
