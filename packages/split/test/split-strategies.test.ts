@@ -224,7 +224,7 @@ describe('splitModel for the pipeline', () => {
     const empty = join(FIXTURES, 'trimesh_empty_nodes.glb');
     const sourceFile = { file: 'robot.glb', byteLength: 1234, sha256: 'b'.repeat(64) };
     await expect(splitModel(empty, join(work, 'empty'), { sourceFile })).rejects.toThrow(
-      /^robot\.glb has nothing to split: /,
+      /^robot\.glb has nothing to split: the scene has no mesh nodes$/,
     );
     await expect(
       splitModel(join(FIXTURES, 'TwoCubes.glb'), join(work, 'over'), {
