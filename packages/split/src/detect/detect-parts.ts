@@ -239,8 +239,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
   if (strategy !== 'auto') {
     return { ...base, strategy, reason: `asked for: split by ${strategy}`, parts: [], needsLabels: true };
   }
-  if (meshNodes.length === 0)
-    return { ...byNodes('the scene has no mesh nodes'), parts: [] };
+  if (meshNodes.length === 0) return { ...byNodes('the scene has no mesh nodes'), parts: [] };
   if (meshNodes.length > 1) return byNodes(byNodesReason(false, meshNodes.length));
   const primitives = only!.getMesh()!.listPrimitives();
   // Primitives that all share one material are an exporter's chunks (a 65 535-vertex limit, say),
