@@ -9,30 +9,25 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpuUsage } from 'node:process';
-import { deflate, deflateSync, inflateSync } from 'node:zlib';
+import { deflate, deflateSync } from 'node:zlib';
+import { ROOT } from './lib/paths.mjs';
+
+const { decodeImage } = await import(`${ROOT}packages/split/dist/images/index.js`);
+// The pack's settings and rows (filter byte 0, then RGBA), from the built package.
+const { THUMBNAIL_DEFLATE: OPTIONS, scanlinesOf } = await import(
+  `${ROOT}packages/split/dist/pack/thumbnails/png-encoder.js`
+);
 
 const args = process.argv.slice(2);
 const dir = args[0];
 if (!dir) throw new Error('usage: node bench/deflate.mjs <pack>/thumbnails [--rounds N]');
 const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 3;
-// The pack's settings (THUMBNAIL_DEFLATE), repeated here so that this runs without a build.
-const OPTIONS = { level: 2, chunkSize: 64 * 1024 };
 
-/** A PNG's rows: its IDAT chunks inflated. */
-function rowsOf(png) {
-  const idat = [];
-  for (let at = 8; at < png.length; ) {
-    const length = png.readUInt32BE(at);
-    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + length));
-    at += 12 + length;
-  }
-  return inflateSync(Buffer.concat(idat));
-}
-
-const rows = readdirSync(dir)
+const names = readdirSync(dir)
   .filter((name) => name.endsWith('.png'))
-  .slice(0, 200)
-  .map((name) => rowsOf(readFileSync(`${dir}/${name}`)));
+  .slice(0, 200);
+const rows = [];
+for (const name of names) rows.push(scanlinesOf(await decodeImage(readFileSync(`${dir}/${name}`))));
 const pooled = (input) =>
   new Promise((resolve, reject) =>
     deflate(input, OPTIONS, (error, out) => (error ? reject(error) : resolve(out))),

@@ -213,7 +213,7 @@ export class PackPreviews {
         ? null
         : this.#wholeDrawing
           ? (await this.#loadRenderer()).streamedThumbnailPng(this.#wholeDrawing, { deflateOn: 'inline' })
-          : (await this.#start(size, null, 'here')).png;
+          : (await this.#start(size, null)).png;
     whole?.catch(() => {});
     const files = await Promise.all(this.#thumbnails);
     if (whole) files.push({ path: THUMBNAIL_FILE, bytes: await whole });
@@ -228,29 +228,22 @@ export class PackPreviews {
 
   /**
    * Builds the scene now and starts its drawing and compression: on the pool when there is one, the
-   * scene is a part's (`where` 'pooled') and the pool is not {@link MAX_WORKER_BACKLOG} behind; else
-   * here (the whole model as a stream when the scenes have one). The PNG's promise comes back
-   * wrapped, so that awaiting the start does not wait for it.
+   * scene is a part's and the pool is not {@link MAX_WORKER_BACKLOG} behind; else here (the whole
+   * model, `part` null, always here: as a stream when the scenes have one). The PNG's promise comes
+   * back wrapped, so that awaiting the start does not wait for it.
    */
-  async #start(
-    size: number,
-    part: number | null,
-    where: 'pooled' | 'here' = 'pooled',
-  ): Promise<{ png: Promise<Uint8Array> }> {
+  async #start(size: number, part: number | null): Promise<{ png: Promise<Uint8Array> }> {
     const thumbnails = await this.#loadRenderer();
     this.#cache ??= new thumbnails.ThumbnailCache();
+    const pool = this.#poolOf(thumbnails);
     // With a worker drawing too, both cores draw: compressed here, inline (png-encoder.ts, DeflateOn);
     // alone, this thread leaves zlib to libuv's threads, the second core.
-    const options = {
-      size,
-      cache: this.#cache,
-      deflateOn: this.#poolOf(thumbnails) ? 'inline' : 'pool',
-    } as const;
+    const options = { size, cache: this.#cache, deflateOn: pool ? 'inline' : 'pool' } as const;
     const stream = part === null ? this.#scenes.wholeStream?.(thumbnails) : undefined;
     if (stream) return { png: thumbnails.renderThumbnailStreamPng(stream, options) };
     const scene = await this.#scenes.scene(part, thumbnails);
-    const pool = where === 'here' ? null : this.#poolOf(thumbnails);
-    if (pool && pool.backlog() < MAX_WORKER_BACKLOG) return { png: pool.renderPng(scene, { size }) };
+    if (pool && part !== null && pool.backlog() < MAX_WORKER_BACKLOG)
+      return { png: pool.renderPng(scene, { size }) };
     return { png: thumbnails.renderThumbnailScenePng(scene, options) };
   }
 

@@ -5,10 +5,9 @@ import { type DeflateOn, encodeRgbaPng, encodeScanlines, scanlineBytes } from '.
 import type { RenderTarget } from './render-target.js';
 import {
   drawThumbnail,
-  drawThumbnailStream,
   RENDER_THUMBNAIL_DEFAULTS,
   type RenderThumbnailOptions,
-  type StreamedThumbnail,
+  StreamedThumbnail,
 } from './render-thumbnail.js';
 import { ThumbnailCache } from './thumbnail-cache.js';
 import type { ThumbnailScene, ThumbnailSceneStream } from './thumbnail-scene.js';
@@ -64,9 +63,7 @@ export async function renderThumbnailStreamPng(
   stream: ThumbnailSceneStream,
   options: RenderThumbnailScenePngOptions = {},
 ): Promise<Uint8Array> {
-  const cache = options.cache ?? new ThumbnailCache();
-  const target = drawThumbnailStream(stream, options.cache ? options : { ...options, cache });
-  return drawingPng(target, cache, options);
+  return streamedThumbnailPng(new StreamedThumbnail(stream, options), options);
 }
 
 /** A {@link StreamedThumbnail} finished (what is left drawn) as PNG bytes. */
