@@ -164,6 +164,19 @@ describe('runPipeline against the emulator', () => {
     expect(emulator.stats().submissions).toBe(3);
   });
 
+  it('spends maxCredits in the order the inputs were given, not in path order', async () => {
+    emulator = await startTestEmulator();
+    // The last model by path, then the first.
+    const first = join(ws.inputs, MODELS[MODELS.length - 1]!);
+    const second = join(ws.inputs, MODELS[0]!);
+    const run = await runPipeline(tripo({ inputs: [first, second], maxCredits: 80 }));
+    expect(run.plans.map((p) => [p.model.file, p.action])).toEqual([
+      [first, 'submit'],
+      [second, 'blocked'],
+    ]);
+    expect(emulator.stats().submissions).toBe(1);
+  });
+
   it('refuses a plan the balance cannot pay for, before submitting anything', async () => {
     emulator = await startTestEmulator({ balance: 100 });
     const error = await runPipeline(tripo()).catch((e: unknown) => e);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../packages/client/src/testing/index.js';
@@ -34,6 +34,31 @@ async function meshesIn(file: string): Promise<number> {
 }
 
 describe('meshparts segment', () => {
+  it('a run over the folder segment wrote into packs the models there, not the segmented result', async () => {
+    // The newcomer's trial: `segment` as its --help shows leaves .meshparts/ beside the models, which
+    // used to hide the whole folder from `run`.
+    const folder = join(ws.dir, 'models-here');
+    await mkdir(folder, { recursive: true });
+    await copyFile(model(), join(folder, 'TwoCubes.glb'));
+    const segmented = await runCli(
+      [
+        'segment',
+        join(folder, 'TwoCubes.glb'),
+        '-o',
+        join(folder, 'TwoCubes.segmented.glb'),
+        '--segmenter',
+        'local',
+      ],
+      { cwd: folder },
+    );
+    expect(segmented.code, segmented.stderr).toBe(0);
+    const out = join(ws.dir, 'models-here-packs');
+    const run = await runCli(['run', folder, '-o', out, '--segmenter', 'local', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const files = JSON.parse(run.stdout).results.map((r: { file: string }) => r.file);
+    expect(files).toEqual([join(folder, 'TwoCubes.glb')]);
+  });
+
   it('the same file again costs nothing: the result comes from the cache', async () => {
     emulator = await startTestEmulator();
     const env = cliEnvFor(emulator);

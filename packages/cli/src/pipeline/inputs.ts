@@ -1,16 +1,27 @@
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { messageOf, PipelineUsageError } from './errors.js';
-import { JOURNAL_DIR } from './journal.js';
+import { sha256File } from './hash.js';
+import { JOURNAL_DIR, journalPath, parseJournal } from './journal.js';
 
 /**
- * Expands the run's inputs (files and folders) into a sorted, de-duplicated list of model files.
- * Folders are searched recursively for model files by extension; hidden folders and `node_modules`
- * are skipped, and so is every output folder: the run's own (compared by real path, so a symlink or
- * another spelling does not defeat it), any folder holding a `.meshparts/` journal, and any pack (a
- * folder whose `manifest.json` meshparts wrote). A run never pays to segment its own part files.
- * A sub-folder that cannot be read is reported as unreadable and the rest goes on.
+ * Expands the run's inputs (files and folders) into a de-duplicated list of model files, in input
+ * order: the inputs in the order given, each folder's models in path order (so `--max-credits`, which
+ * spends in input order, spends on the models listed first). Folders are searched recursively for
+ * model files by extension, following symbolic links (a folder reached twice is scanned once); hidden
+ * folders and `node_modules` are skipped, and so is everything meshparts wrote:
+ * - the run's own output folder (compared by real path, so a symlink or another spelling does not
+ *   defeat it);
+ * - another run's output folder (it holds `.meshparts/` and a meshparts `catalog.json`);
+ * - a pack (a folder whose `manifest.json` meshparts wrote);
+ * - the results of `meshparts segment`: a folder `segment` wrote into holds `.meshparts/` (its
+ *   journal and cache) beside the user's models, and a model file there whose sha256 is a segmented
+ *   result that journal recorded is skipped (a run never pays to segment a segmentation again). The
+ *   folder's other models are inputs like any others.
+ * A run never pays to segment its own part files. A sub-folder that cannot be read, or a broken
+ * symbolic link with a model's extension, is reported as unreadable and the rest goes on. When
+ * nothing is found, the error says what was skipped and why.
  */
 
 /** Extensions a folder scan picks up. Files named explicitly are accepted whatever their extension. */
@@ -24,14 +35,14 @@ export interface ExpandedInputs {
 
 export async function expandInputs(inputs: readonly string[], outDir: string): Promise<ExpandedInputs> {
   if (inputs.length === 0) throw new PipelineUsageError('no input models given');
-  const scan: Scan = { outReal: await realPathOf(outDir), unreadable: [] };
+  const scan: Scan = { outReal: await realPathOf(outDir), unreadable: [], skipped: [], seen: new Set() };
   // Keyed by absolute path, so `a.glb` and `./a.glb` are one model; the first spelling is kept.
   const files = new Map<string, string>();
   const add = (file: string) => {
     if (!files.has(resolve(file))) files.set(resolve(file), file);
   };
   for (const input of inputs) {
-    let info: Awaited<ReturnType<typeof stat>>;
+    let info: Stats;
     try {
       info = await stat(input);
     } catch {
@@ -46,54 +57,138 @@ export async function expandInputs(inputs: readonly string[], outDir: string): P
     }
   }
   if (files.size === 0 && scan.unreadable.length === 0) {
+    const shown = scan.skipped.slice(0, 3).join('; ');
+    const more = scan.skipped.length > 3 ? `; and ${scan.skipped.length - 3} more` : '';
     throw new PipelineUsageError(
-      `no model files (${MODEL_EXTENSIONS.join(', ')}) found in ${inputs.join(', ')}`,
+      `no model files (${MODEL_EXTENSIONS.join(', ')}) found in ${inputs.join(', ')}` +
+        (shown ? ` (skipped: ${shown}${more})` : ''),
     );
   }
-  return { files: [...files.values()].sort(), unreadable: scan.unreadable };
+  return { files: [...files.values()], unreadable: scan.unreadable };
 }
 
 interface Scan {
   /** Real path of the output folder (of its deepest existing ancestor, plus the rest). */
   outReal: string;
   unreadable: ExpandedInputs['unreadable'];
+  /** What was left out as meshparts' own output, and why: said when nothing else is found. */
+  skipped: string[];
+  /** Real paths of the folders scanned: a symbolic link back up the tree is not followed again. */
+  seen: Set<string>;
 }
 
 async function scanFolder(dir: string, scan: Scan): Promise<string[]> {
   let entries: Dirent[];
   try {
-    if ((await realpath(dir)) === scan.outReal) return [];
+    const real = await realpath(dir);
+    if (real === scan.outReal) {
+      scan.skipped.push(`${dir} is the output folder`);
+      return [];
+    }
+    if (scan.seen.has(real)) return [];
+    scan.seen.add(real);
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     scan.unreadable.push({ path: dir, reason: `cannot read the folder ${dir}: ${messageOf(error)}` });
     return [];
   }
-  if (await isOutputFolder(dir, entries)) return [];
+  const written = await writtenByMeshparts(dir, entries);
+  if (written) {
+    scan.skipped.push(`${dir} is ${written}`);
+    return [];
+  }
+  const isSegmentResult = await segmentResults(dir, entries);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const found: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
+    const isModel = MODEL_EXTENSIONS.includes(extname(entry.name).toLowerCase());
+    let kind: 'folder' | 'file' | 'other' = entry.isDirectory()
+      ? 'folder'
+      : entry.isFile()
+        ? 'file'
+        : 'other';
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = await stat(path);
+        kind = target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other';
+      } catch (error) {
+        if (isModel) scan.unreadable.push({ path, reason: `cannot read ${path}: ${messageOf(error)}` });
+        continue;
+      }
+    }
+    if (kind === 'folder') {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       found.push(...(await scanFolder(path, scan)));
-    } else if (entry.isFile() && MODEL_EXTENSIONS.includes(extname(entry.name).toLowerCase())) {
-      found.push(path);
+    } else if (kind === 'file' && isModel) {
+      if (await isSegmentResult(path)) scan.skipped.push(`${path} is a result of meshparts segment`);
+      else found.push(path);
     }
   }
   return found;
 }
 
-/** A folder meshparts wrote: a run's output (it holds `.meshparts/`) or a pack (its manifest says so). */
-async function isOutputFolder(dir: string, entries: readonly { name: string }[]): Promise<boolean> {
-  if (entries.some((entry) => entry.name === JOURNAL_DIR)) return true;
-  if (!entries.some((entry) => entry.name === 'manifest.json')) return false;
+/**
+ * Whether meshparts wrote the folder, as the words for the skip message: a run's output (`.meshparts/`
+ * and a meshparts `catalog.json`) or a pack (its manifest says so); else null.
+ */
+async function writtenByMeshparts(dir: string, entries: readonly { name: string }[]): Promise<string | null> {
+  const names = new Set(entries.map((entry) => entry.name));
+  if (names.has(JOURNAL_DIR) && names.has('catalog.json') && (await isOurs(join(dir, 'catalog.json'))))
+    return "another run's output";
+  if (names.has('manifest.json') && (await isOurs(join(dir, 'manifest.json')))) return 'a pack';
+  return null;
+}
+
+/** Whether a JSON file's `generator` is meshparts'. */
+async function isOurs(file: string): Promise<boolean> {
   try {
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as unknown;
-    const generator = (manifest as { generator?: unknown } | null)?.generator;
+    const generator = (JSON.parse(await readFile(file, 'utf8')) as { generator?: unknown } | null)?.generator;
     return typeof generator === 'string' && generator.startsWith('meshparts');
   } catch {
     return false;
   }
+}
+
+/**
+ * A test for the segmented results that `meshparts segment` wrote into `dir` (copies of the cache
+ * entries its journal recorded: same bytes, so same sha256). Only a file of an entry's size is
+ * hashed (any file, for an entry whose cache file is gone); a file that is also a recorded input (a segmenter that changed nothing) stays an input.
+ */
+async function segmentResults(
+  dir: string,
+  entries: readonly { name: string }[],
+): Promise<(path: string) => Promise<boolean>> {
+  const none = async () => false;
+  if (!entries.some((entry) => entry.name === JOURNAL_DIR)) return none;
+  let journal: ReturnType<typeof parseJournal>;
+  try {
+    journal = parseJournal(await readFile(journalPath(dir), 'utf8'));
+  } catch {
+    return none;
+  }
+  const inputs = new Set(journal.map((entry) => entry.sha256));
+  const results = new Set<string>();
+  const sizes = new Set<number>();
+  // A result whose cache entry is gone cannot be told by size: every model file here is hashed then.
+  let anySize = false;
+  for (const { cacheFile, cacheSha256 } of journal) {
+    if (cacheFile === undefined || cacheSha256 === undefined || inputs.has(cacheSha256)) continue;
+    results.add(cacheSha256);
+    try {
+      sizes.add((await stat(join(dir, JOURNAL_DIR, 'cache', basename(cacheFile)))).size);
+    } catch {
+      anySize = true;
+    }
+  }
+  if (results.size === 0) return none;
+  return async (path) => {
+    try {
+      return (anySize || sizes.has((await stat(path)).size)) && results.has(await sha256File(path));
+    } catch {
+      return false;
+    }
+  };
 }
 
 /** The real path of `path`, resolving what exists of it (the rest appended as given). */
