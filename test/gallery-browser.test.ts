@@ -109,6 +109,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         const whole = await drawnPixels(page);
         expect(whole.pixels, 'the whole model is drawn').toBeGreaterThan(whole.total * 0.002);
         expect(whole.colours).toBeGreaterThanOrEqual(3);
+        expect(whole.edge, 'the whole model is framed whole: nothing cut off at an edge').toBe(0);
 
         if (SCREENSHOTS && model.slug === 'CesiumMilkTruck') await screenshot(page, 'gallery-truck.png');
 
@@ -131,6 +132,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         const part = await drawnPixels(page);
         expect(part.pixels, `${biggest.name} is drawn`).toBeGreaterThan(part.total * 0.002);
         expect(part.colours).toBeGreaterThanOrEqual(3);
+        expect(part.edge, `${biggest.name} is framed whole`).toBe(0);
 
         // Every part whose name is not ASCII loads by its (percent-encoded) file name.
         for (const [index, entry] of manifest.parts.entries()) {

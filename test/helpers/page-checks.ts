@@ -68,9 +68,14 @@ export interface Drawn {
   pixels: number;
   total: number;
   colours: number;
+  /** Drawn pixels on a ring just inside the view's edges: 0 when nothing is cut off at an edge. */
+  edge: number;
   /** The screenshot, for comparing two states of the view. */
   png: Buffer;
 }
+
+/** How far in from the screenshot's edges {@link Drawn.edge} looks. */
+const EDGE_INSET = 2;
 
 /** Screenshots the view's canvas (what the user sees) and counts what is drawn on it. */
 export async function drawnPixels(page: Page): Promise<Drawn> {
@@ -81,11 +86,19 @@ export async function drawnPixels(page: Page): Promise<Drawn> {
   const image = await decodeImage(new Uint8Array(png));
   const colours = new Set<number>();
   let pixels = 0;
+  let edge = 0;
+  const { width, height } = image;
   for (let i = 0; i < image.data.length; i += 4) {
     const [r, g, b] = [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!];
     if (Math.abs(r - br!) + Math.abs(g - bg!) + Math.abs(b - bb!) <= 12) continue;
     pixels++;
     colours.add((r << 16) | (g << 8) | b);
+    const x = (i / 4) % width;
+    const y = Math.floor(i / 4 / width);
+    // Two pixels in: the screenshot's outermost rows and columns may hold the page around the canvas.
+    const [lo, right, bottom] = [EDGE_INSET, width - 1 - EDGE_INSET, height - 1 - EDGE_INSET];
+    const inside = x >= lo && y >= lo && x <= right && y <= bottom;
+    if (inside && (x === lo || y === lo || x === right || y === bottom)) edge++;
   }
-  return { pixels, total: image.width * image.height, colours: colours.size, png };
+  return { pixels, total: width * height, colours: colours.size, edge, png };
 }

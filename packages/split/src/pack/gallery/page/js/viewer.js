@@ -20,6 +20,9 @@ export const BACKGROUND = '#20242c';
 /** The direction the camera looks from, relative to the model: front, a little right and above. */
 const VIEW_DIRECTION = new Vector3(0.55, 0.4, 1).normalize();
 
+/** How much larger than the model the framed view is, across (1.1: a 5 % margin on each side). */
+const FRAME_MARGIN = 1.1;
+
 /**
  * One WebGL canvas with orbit controls. It draws on demand (after a change, while the controls
  * glide or an animation plays), not 60 times a second: a pack page may sit open on a laptop, and
@@ -82,9 +85,9 @@ export class Viewer {
   }
 
   /**
-   * Shows `object` alone, framed on `box` (world space). `animations` ({ root, clips } each) play
-   * only while the viewer plays: at rest the parts show the pose their files store, which is what
-   * the manifest's placements reassemble.
+   * Shows `object` alone, framed on `box` (world space) and on what is drawn. `animations`
+   * ({ root, clips } each) play only while the viewer plays: at rest the parts show the pose their
+   * files store, which is what the manifest's placements reassemble.
    */
   show(object, box, animations = []) {
     this.setPlaying(false);
@@ -92,7 +95,10 @@ export class Viewer {
     this.content = object;
     this.animations = animations.filter((animation) => animation.clips.length > 0);
     this.scene.add(object);
-    this.frame(box);
+    // The manifest's box holds the stored positions; what three.js draws can reach further (morph
+    // targets at their default weights, skinned vertices): the view is framed on both.
+    const drawn = new Box3().setFromObject(object);
+    this.frame(box && !box.isEmpty() ? box.clone().union(drawn) : drawn);
   }
 
   /** Whether what is shown has animations. */
@@ -100,17 +106,38 @@ export class Viewer {
     return this.animations.length > 0;
   }
 
-  /** Points the camera at a box from the usual direction, at a distance where it fills the view. */
+  /**
+   * Points the camera at a box from the usual direction, at the distance where all of the box is in
+   * view with a margin (FRAME_MARGIN): each of its 8 corners is placed in the camera's frame, and the
+   * distance is the largest any corner needs, across the width and the height (a tall model in a wide
+   * view, a nearer corner that perspective makes larger). A bounding sphere would crop or shrink
+   * long models.
+   */
   frame(box) {
     const bounds = box && !box.isEmpty() ? box : new Box3().setFromObject(this.content ?? this.scene);
     if (bounds.isEmpty()) return;
     this.home = bounds.clone();
     const center = bounds.getCenter(new Vector3());
-    const radius = Math.max(bounds.getSize(new Vector3()).length() / 2, 1e-6);
-    const fov = (this.camera.fov * Math.PI) / 180;
-    const fit = Math.min(fov, 2 * Math.atan(Math.tan(fov / 2) * this.camera.aspect));
-    // The bounding sphere is a loose fit for a box: 0.85 of the distance that shows all of it.
-    const distance = (radius / Math.sin(fit / 2)) * 0.85;
+    const size = bounds.getSize(new Vector3());
+    const tanV = Math.tan((this.camera.fov * Math.PI) / 360);
+    const tanH = tanV * this.camera.aspect;
+    // The camera's axes when it looks from VIEW_DIRECTION with its up vector (what lookAt makes).
+    const right = new Vector3().crossVectors(this.camera.up, VIEW_DIRECTION).normalize();
+    const up = new Vector3().crossVectors(VIEW_DIRECTION, right);
+    let distance = 1e-6;
+    const corner = new Vector3();
+    for (let i = 0; i < 8; i++) {
+      corner.set(
+        i & 1 ? size.x / 2 : -size.x / 2,
+        i & 2 ? size.y / 2 : -size.y / 2,
+        i & 4 ? size.z / 2 : -size.z / 2,
+      );
+      // At distance d the corner is d − corner·VIEW_DIRECTION in front of the camera; it is in view
+      // when its offsets across the view are within tan(half angle) of that depth.
+      const across =
+        Math.max(Math.abs(corner.dot(right)) / tanH, Math.abs(corner.dot(up)) / tanV) * FRAME_MARGIN;
+      distance = Math.max(distance, corner.dot(VIEW_DIRECTION) + across);
+    }
     this.camera.near = distance / 100;
     this.camera.far = distance * 100;
     this.camera.position.copy(center).addScaledVector(VIEW_DIRECTION, distance);
