@@ -409,6 +409,11 @@ export const SPLIT_DEFAULTS: Readonly<
 });
 
 // ---------------------------------------------------------------------------------------------
+// The check of a whole options object (check-options.ts): what the library entry points call first.
+
+export { checkSplitModelOptions, checkSplitOptions } from './check-options.js';
+
+// ---------------------------------------------------------------------------------------------
 // Errors: light too, so callers can branch on them without loading glTF code.
 
 export * from './errors.js';

@@ -1,7 +1,7 @@
 import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan, PlannedPart } from './detect/detect-parts.js';
 import type { Bounds } from './geometry.js';
-import { type SplitOptions, THUMBNAILS_DEFAULT } from './options.js';
+import { checkSplitModelOptions, type SplitOptions, THUMBNAILS_DEFAULT } from './options.js';
 import type { Manifest, Segmenter } from './pack/manifest.js';
 import { PackPreviews, type PreviewScenes } from './pack/pack-previews.js';
 import type { SourceCredits } from './pack/source-credits.js';
@@ -133,13 +133,15 @@ export async function writeSplitPack(
  * Document: fast/fast-document.ts). Label strategies modify the read document in place (it belongs to this call unless
  * a ReadModel is passed in). Throws a SplitError of kind `input` for a model that cannot be split
  * (ModelReadError, ModelLimitError, NoPartsError, ...) and PackWriteError when `dir` cannot take the
- * pack; nothing is written then.
+ * pack, and a RangeError naming the option for an unknown option or a bad value (checkSplitModelOptions,
+ * before anything is read); nothing is written then.
  */
 export async function splitModel(
   input: string | Uint8Array | ReadModel,
   dir: string,
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
+  checkSplitModelOptions(options);
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     const { documentSourceOf, splitDocument } = await import('./split-document.js');
     return splitDocument(documentSourceOf(input, options), dir, options);

@@ -35,7 +35,13 @@ import {
   walletBalance,
 } from './segmenters.js';
 import { assignSlugs, slugOwnersOnDisk } from './slug.js';
-import { cacheVariant, type SplitOptions, safeFileName, splitKey } from './split-api.js';
+import {
+  cacheVariant,
+  checkPipelineSplitOptions,
+  type SplitOptions,
+  safeFileName,
+  splitKey,
+} from './split-api.js';
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -140,6 +146,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   if (options.maxCredits !== undefined && !(options.maxCredits >= 0)) {
     throw new PipelineUsageError(`maxCredits must be 0 or more (got ${options.maxCredits})`);
   }
+  checkPipelineSplitOptions(options.split);
   const outDir = resolve(options.outDir);
   await assertOutputFolder(outDir);
   // A catalog.json that meshparts did not write is refused (exit 2) before anything runs.

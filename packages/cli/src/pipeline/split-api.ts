@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { LABEL_STRATEGIES, type LabelStrategy } from '@meshparts/split/options';
+import { checkSplitOptions, LABEL_STRATEGIES, type LabelStrategy } from '@meshparts/split/options';
 import {
   createIO,
   type GranularityOptions,
@@ -21,7 +21,7 @@ import {
   verifyPack,
 } from '@meshparts/split/pack';
 import { VERSION } from '../version.js';
-import { ModelError } from './errors.js';
+import { ModelError, PipelineUsageError } from './errors.js';
 
 /**
  * The one place that knows @meshparts/split's API: local segmentation, splitting a segmented GLB into
@@ -31,6 +31,19 @@ import { ModelError } from './errors.js';
 
 export type { GranularityOptions, LabelOptions, ModelLimits, PackOwner, SplitOptions };
 export { readPackOwner, STAGING_PREFIX, safeFileName, verifyPack };
+
+/**
+ * Checks runPipeline's `split` options (keys and values, @meshparts/split's checkSplitOptions) before
+ * the run reads or writes anything: a bad one is a PipelineUsageError naming it (`option split.pivot
+ * must be one of original, center, bottom, got "top"`), so that it never reaches a manifest.
+ */
+export function checkPipelineSplitOptions(options: unknown): void {
+  try {
+    checkSplitOptions(options, 'option split.');
+  } catch (error) {
+    throw new PipelineUsageError((error as Error).message, { cause: error });
+  }
+}
 
 /**
  * A stable fingerprint of what a pack's content depends on: a pack made with other split options is

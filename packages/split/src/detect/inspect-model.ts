@@ -1,7 +1,12 @@
 import type { Document, ILogger } from '@gltf-transform/core';
 import { triangleCount, vertexCount } from '../geometry.js';
 import { modelNameOf } from '../model-name.js';
-import { NAMING_DEFAULTS, type NamingOptions, type PartStrategy } from '../options.js';
+import {
+  checkSplitModelOptions,
+  NAMING_DEFAULTS,
+  type NamingOptions,
+  type PartStrategy,
+} from '../options.js';
 import { nameParts } from '../pack/naming/index.js';
 import { asReadModel, type ReadModel } from '../read/read-model.js';
 import type { PlanMerge } from './detect-parts.js';
@@ -82,6 +87,7 @@ export async function inspectModel(
   input: string | Uint8Array | ReadModel,
   options: InspectModelOptions = {},
 ): Promise<InspectReport> {
+  checkSplitModelOptions(options); // takes splitModel's options as they are (`split --dry-run`)
   const model = await inspectedModel(input, options);
   const root = model.document.getRoot();
   const counts = {
