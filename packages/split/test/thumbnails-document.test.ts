@@ -8,10 +8,16 @@ import {
   type Primitive,
   type Scene,
 } from '@gltf-transform/core';
-import { KHRMaterialsUnlit, KHRMeshQuantization, KHRTextureTransform } from '@gltf-transform/extensions';
+import {
+  KHRMaterialsTransmission,
+  KHRMaterialsUnlit,
+  KHRMeshQuantization,
+  KHRTextureTransform,
+} from '@gltf-transform/extensions';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeImage, ImageCache, imageFormatOf } from '../src/images/index.js';
 import { createIO, listMeshNodes, planParts, readModel, selectScene, triangleCount } from '../src/index.js';
+import { TRANSMISSION_OPACITY } from '../src/pack/thumbnails/document-scene.js';
 import {
   frameThumbnail,
   renderThumbnail,
@@ -264,6 +270,42 @@ describe('thumbnailSceneOf: what a viewer draws of a Document', () => {
     expect(pixelOf(image, frame!, [0.5, 0, 0])).toEqual([...[128, 64, 32].map((c) => srgb8(c / 255)), 255]);
   });
 
+  it('draws a KHR_materials_transmission surface see-through (glass), not as an opaque pane', async () => {
+    const { document, buffer, scene } = newDocument();
+    const unlit = document.createExtension(KHRMaterialsUnlit);
+    const transmission = document.createExtension(KHRMaterialsTransmission);
+    // A green glass quad in front of a red cube, both unlit (their colours are exact).
+    const glass = document
+      .createMaterial()
+      .setBaseColorFactor([0, 1, 0, 1])
+      .setExtension('KHR_materials_unlit', unlit.createUnlit())
+      .setExtension('KHR_materials_transmission', transmission.createTransmission().setTransmissionFactor(1));
+    const red = document
+      .createMaterial()
+      .setBaseColorFactor([1, 0, 0, 1])
+      .setExtension('KHR_materials_unlit', unlit.createUnlit());
+    scene.addChild(
+      document.createNode().setMesh(meshOf(document, quadPrimitive(document, buffer).setMaterial(glass))),
+    );
+    scene.addChild(
+      document
+        .createNode()
+        .setMesh(meshOf(document, cubePrimitive(document, buffer).setMaterial(red)))
+        .setTranslation([0, 0, -0.8]),
+    );
+    await expectValid(document);
+    const { image, frame } = await render(document);
+    // Through the glass: mostly the red behind it, tinted green (opacity TRANSMISSION_OPACITY).
+    const [r, g, b, a] = pixelOf(image, frame!, [0, 0, -0.8]);
+    expect(a).toBe(255);
+    expect(r).toBeGreaterThan(150);
+    expect(g).toBeGreaterThan(60);
+    expect(b).toBe(0);
+    // Nothing behind it: the glass alone is mostly transparent.
+    const [, , , alone] = pixelOf(image, frame!, [-0.9, -0.9, 0]);
+    expect(alone).toBe(Math.round(TRANSMISSION_OPACITY * 255));
+  });
+
   it('draws strips and fans as the triangles they stand for, and skips points and lines', async () => {
     const build = (mode: MeshMode, order: number[], extra?: MeshMode) => {
       const { document, buffer, scene } = newDocument();
@@ -368,7 +410,7 @@ describe('thumbnailSceneOf: what a viewer draws of a Document', () => {
           .setMesh(meshOf(document, primitive, quadPrimitive(document, buffer).setMaterial(material))),
       );
       const { image, frame } = await render(document);
-      const [r, g, b, a] = pixelOf(image, frame!, [0, 0, 0]);
+      const [r, g, b, a] = pixelOf(image, frame!, [0, 0, -0.8]);
       expect([r, b, a]).toEqual([0, 0, 255]);
       expect(g).toBeGreaterThan(60);
       expect(logger.warnings).toHaveLength(1);

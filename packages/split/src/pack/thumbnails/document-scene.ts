@@ -10,7 +10,7 @@ import {
   type TextureInfo,
   type TypedArray,
 } from '@gltf-transform/core';
-import type { PBRSpecularGlossiness, Transform } from '@gltf-transform/extensions';
+import type { PBRSpecularGlossiness, Transform, Transmission } from '@gltf-transform/extensions';
 import {
   createWorldMatrices,
   instanceMatrices,
@@ -65,8 +65,9 @@ const NEAREST = 9728;
  * quantized and normalized attributes decoded; strips and fans as triangles; a mirroring transform
  * flips the winding, as glTF asks. Materials: base colour factor and texture (the `texCoord` its
  * texture info names, KHR_texture_transform, the sampler's wrap modes and magnification filter),
- * `COLOR_0`, alpha mode and cutoff, double-sidedness, KHR_materials_unlit, and the diffuse of
- * KHR_materials_pbrSpecularGlossiness. A texture that cannot be decoded (KTX2, a corrupt file) falls
+ * `COLOR_0`, alpha mode and cutoff, double-sidedness, KHR_materials_unlit, the diffuse of
+ * KHR_materials_pbrSpecularGlossiness, and KHR_materials_transmission as see-through (blended:
+ * {@link TRANSMISSION_OPACITY}). A texture that cannot be decoded (KTX2, a corrupt file) falls
  * back to the factor, with a warning through the document's logger; nothing here throws for a
  * model's content.
  *
@@ -197,6 +198,7 @@ async function materialLook(
     texture = specGloss.getDiffuseTexture();
     info = specGloss.getDiffuseTextureInfo();
   }
+  seeThrough(look, material.getExtension<Transmission>('KHR_materials_transmission'));
   if (!texture || !info) return look;
   const transform = info.getExtension<Transform>('KHR_texture_transform');
   const texCoord = transform?.getTexCoord() ?? info.getTexCoord();
@@ -207,6 +209,24 @@ async function materialLook(
   look.uvs = floatArray(uvAccessor, 2);
   look.texture = textureOf(image, info, transform);
   return look;
+}
+
+/**
+ * How much of its opacity a fully transmissive surface keeps in a thumbnail (0.3: clearly glass, still
+ * seen). The renderer has no refraction; three.js and other viewers draw KHR_materials_transmission
+ * as clear glass that shows what is behind it, so a transmissive material is blended with its opacity
+ * scaled by 1 − (1 − this) × transmissionFactor, instead of drawn as an opaque pane (ToyCar's
+ * windows).
+ */
+export const TRANSMISSION_OPACITY = 0.3;
+
+/** A transmissive material's look made see-through (see {@link TRANSMISSION_OPACITY}); cut-outs stay cut-outs. */
+function seeThrough(look: MaterialLook, transmission: Transmission | null): void {
+  const factor = Math.min(1, Math.max(0, transmission?.getTransmissionFactor() ?? 0));
+  if (!(factor > 0) || look.alphaMode === 'MASK' || !look.baseColorFactor) return;
+  const [r, g, b, a] = look.baseColorFactor;
+  look.alphaMode = 'BLEND';
+  look.baseColorFactor = [r, g, b, a * (1 - (1 - TRANSMISSION_OPACITY) * factor)];
 }
 
 /** The look of a material without its textures. */
