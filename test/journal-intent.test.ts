@@ -91,7 +91,11 @@ describe('the intent record', () => {
  * an entry), so that its next line needs a block, then every block left.
  */
 async function fillDisk(disk: string, journal: string): Promise<void> {
-  const size = (await stat(journal)).size;
+  // The journal is created by its first line: a run that has written none yet has no file.
+  const size = await stat(journal).then(
+    (info) => info.size,
+    () => 0,
+  );
   await appendFile(
     journal,
     `${JSON.stringify({ pad: 'x'.repeat(Math.max(0, 4096 - (size % 4096) - 12)) })}\n`,

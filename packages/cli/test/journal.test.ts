@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -111,8 +111,35 @@ describe('Journal', () => {
   });
 
   it('skips lines that are not journal entries', async () => {
-    await Journal.open(dir).then((j) => j.close());
+    await mkdir(join(dir, '.meshparts'));
     await writeFile(journalPath(dir), 'null\n[1,2]\n{"sha256":"x"}\n');
     expect(parseJournal(await readFile(journalPath(dir), 'utf8'))).toEqual([]);
+  });
+
+  it('creates nothing until the first append, which creates .meshparts/ and the file', async () => {
+    const out = join(dir, 'out');
+    await mkdir(out);
+    const journal = await Journal.open(out);
+    expect(await readdir(out)).toEqual([]);
+    await journal.close();
+    expect(await readdir(out)).toEqual([]);
+
+    const again = await Journal.open(out);
+    await again.append({ sha256: sha, file: 'a.glb', state: 'segmented', segmenter: 'local' });
+    expect(parseJournal(await readFile(journalPath(out), 'utf8'))).toHaveLength(1);
+    await again.close();
+    expect(await readdir(join(out, '.meshparts'))).toEqual(['journal.jsonl']);
+  });
+
+  it('leaves a torn journal as it is when nothing is appended', async () => {
+    const first = await Journal.open(dir);
+    await first.append({ sha256: sha, file: 'a.glb', state: 'submitted', segmenter: 'tripo', taskId: 't1' });
+    await first.close();
+    await appendFile(journalPath(dir), '{"sha256":"torn');
+    const text = await readFile(journalPath(dir), 'utf8');
+    const second = await Journal.open(dir);
+    expect(second.history.latest(sha, 'tripo')?.taskId).toBe('t1');
+    await second.close();
+    expect(await readFile(journalPath(dir), 'utf8')).toBe(text);
   });
 });

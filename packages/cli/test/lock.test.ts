@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,11 +66,41 @@ describe('acquireLock', () => {
   });
 
   it('never takes over a lock from another host', async () => {
-    await (await acquireLock(dir)).release();
+    await mkdir(join(dir, '.meshparts'));
     await writeFile(
       lockPath(dir),
       JSON.stringify({ pid: deadPid(), hostname: 'elsewhere', startedAt: 'then' }),
     );
     await expect(acquireLock(dir)).rejects.toThrow(/on elsewhere/);
+  });
+
+  it('creates the folders it needs and takes back, on release, those still empty', async () => {
+    const out = join(dir, 'a', 'b');
+    const lock = await acquireLock(out);
+    expect(await readdir(join(out, '.meshparts'))).toEqual(['lock']);
+    await lock.release();
+    // Nothing was written: the output folder and its new parent are gone too.
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps, on release, the folders that received files, and the folders it did not create', async () => {
+    const out = join(dir, 'out');
+    const lock = await acquireLock(out);
+    await writeFile(join(out, 'catalog.json'), '{}');
+    await lock.release();
+    expect(await readdir(out)).toEqual(['catalog.json']);
+
+    await mkdir(join(dir, 'earlier', '.meshparts'), { recursive: true });
+    const again = await acquireLock(join(dir, 'earlier'));
+    await again.release();
+    expect(await readdir(join(dir, 'earlier', '.meshparts'))).toEqual([]);
+  });
+
+  it('takes back the folders it created when it cannot take the lock', async () => {
+    const holder = await acquireLock(dir);
+    await expect(acquireLock(dir)).rejects.toBeInstanceOf(OutputLockedError);
+    expect(await readdir(join(dir, '.meshparts'))).toEqual(['lock']);
+    await holder.release();
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDir } from './fs-atomic.js';
 
@@ -143,46 +143,59 @@ export async function readJournal(outDir: string): Promise<JournalHistory> {
   }
 }
 
-/** An open journal: the replayed history plus a durable appender. Close it when the run ends. */
+/**
+ * An open journal: the replayed history plus a durable appender. Close it when the run ends.
+ *
+ * Opening only reads: the file (and `.meshparts/`) is created by the first append, so a command
+ * refused before doing any work (a bad key, a folder in the way, a corrupt model) leaves no journal
+ * behind, and a run that did real work keeps one. The first append creates the file, fsyncs the line
+ * and then the folder that holds the new entry, before it resolves: the intent record is as durable
+ * as any later line.
+ */
 export class Journal {
   private tail: Promise<void> = Promise.resolve();
+  private handle: FileHandle | undefined;
 
   private constructor(
     readonly path: string,
-    private readonly handle: Awaited<ReturnType<typeof open>>,
     readonly history: JournalHistory,
+    /**
+     * The next write starts with a newline: the file ends in a torn line (a crash mid-write), or a
+     * write of this journal failed part-way (a full disk), and the next entry must not be glued to it.
+     */
+    private newlineFirst: boolean,
   ) {}
 
-  /** Opens (creating if needed) the journal of `outDir` and replays it. */
+  /** Replays the journal of `outDir` (none yet is an empty history); creates nothing. */
   static async open(outDir: string): Promise<Journal> {
     const path = journalPath(outDir);
-    await mkdir(dirname(path), { recursive: true });
     let text = '';
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const handle = await open(path, 'a');
-    if (text === '') await syncDir(dirname(path));
-    // A torn last line has no newline: start the next entry on a line of its own.
-    if (text.length > 0 && !text.endsWith('\n')) {
-      await handle.appendFile('\n');
-      await handle.sync();
-    }
-    return new Journal(path, handle, new JournalHistory(parseJournal(text)));
+    const torn = text.length > 0 && !text.endsWith('\n');
+    return new Journal(path, new JournalHistory(parseJournal(text)), torn);
   }
 
   /**
-   * Appends one entry and fsyncs it. Appends are serialised, so concurrent models never interleave
-   * bytes; the promise resolves once the line is on disk.
+   * Appends one entry and fsyncs it (creating the file on the first one). Appends are serialised, so
+   * concurrent models never interleave bytes; the promise resolves once the line is on disk.
    */
   append(entry: Omit<JournalEntry, 'at'> & { at?: string }): Promise<void> {
     const full: JournalEntry = { ...entry, at: entry.at ?? new Date().toISOString() };
     const line = `${JSON.stringify(full)}\n`;
     const write = this.tail.then(async () => {
-      await this.handle.appendFile(line);
-      await this.handle.sync();
+      const handle = this.handle ?? (await this.create());
+      try {
+        await handle.appendFile(this.newlineFirst ? `\n${line}` : line);
+        await handle.sync();
+      } catch (error) {
+        this.newlineFirst = true;
+        throw error;
+      }
+      this.newlineFirst = false;
       this.history.remember(full);
     });
     // Keep the chain alive after a failed write; the caller still sees the error.
@@ -190,8 +203,29 @@ export class Journal {
     return write;
   }
 
+  /** Opens the file for appending, creating it and its folder; a new entry is made durable. */
+  private async create(): Promise<FileHandle> {
+    const dir = dirname(this.path);
+    const madeDir = await mkdir(dir, { recursive: true });
+    const isNew = await stat(this.path).then(
+      () => false,
+      () => true,
+    );
+    const handle = await open(this.path, 'a');
+    try {
+      if (isNew) await syncDir(dir);
+      if (madeDir !== undefined) await syncDir(dirname(dir));
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.handle = handle;
+    return handle;
+  }
+
   async close(): Promise<void> {
     await this.tail;
-    await this.handle.close();
+    await this.handle?.close();
+    this.handle = undefined;
   }
 }

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { OutputLockedError } from './errors.js';
 import { writeNewFile } from './fs-atomic.js';
 import { JOURNAL_DIR } from './journal.js';
-import { makeDirectory } from './make-directory.js';
+import { makeDirectory, removeEmptyFolders } from './make-directory.js';
 
 /**
  * An exclusive lock on an output folder: `<outDir>/.meshparts/lock`, created with `open(..., 'wx')`
@@ -15,6 +15,11 @@ import { makeDirectory } from './make-directory.js';
  * A lock left by a process that died (kill -9, a crash) is stale: when its host is this machine and
  * its pid is no longer alive, it is removed and taken over. A lock from another host (a shared network
  * folder) is never taken over automatically; the message says which file to delete.
+ *
+ * The lock creates the folders it needs (`<outDir>` and `.meshparts/`) and, on release, removes those
+ * of them that are still empty: a command refused before doing any work (a bad key, a folder in the
+ * way, a corrupt model) leaves no `.meshparts/` and no output folder behind, while one that wrote a
+ * journal line, a cache entry or a pack keeps them.
  */
 
 interface LockInfo {
@@ -25,6 +30,7 @@ interface LockInfo {
 
 export interface OutputLock {
   readonly path: string;
+  /** Removes the lock, then the folders {@link acquireLock} created that are empty now. */
   release(): Promise<void>;
 }
 
@@ -32,20 +38,44 @@ export function lockPath(outDir: string): string {
   return join(outDir, JOURNAL_DIR, 'lock');
 }
 
-/** Takes the lock of `outDir` or throws OutputLockedError. */
+/** Takes the lock of `outDir` (creating `outDir/.meshparts/` if needed) or throws OutputLockedError. */
 export async function acquireLock(outDir: string): Promise<OutputLock> {
   const path = lockPath(outDir);
-  await makeDirectory(dirname(path));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await createWithContent(path, JSON.stringify(lockInfo()));
+  const created = new Set<string>();
+  try {
+    await takeLock(path, outDir, created);
+  } catch (error) {
+    await removeEmptyFolders([...created]);
+    throw error;
+  }
+  return {
+    path,
+    release: async () => {
       // A lock that cannot be removed (the folder turned read-only) is stale once this process is
       // gone, and the next run takes it over: failing to remove it must not hide the run's results.
-      return { path, release: () => rm(path, { force: true }).catch(() => undefined) };
+      await rm(path, { force: true }).catch(() => undefined);
+      await removeEmptyFolders([...created]);
+    },
+  };
+}
+
+/** Attempts before giving up: a stale takeover, and folders removed under us by a run releasing them. */
+const LOCK_ATTEMPTS = 4;
+
+async function takeLock(path: string, outDir: string, created: Set<string>): Promise<void> {
+  let tookOver = false;
+  for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+    for (const dir of await makeDirectory(dirname(path))) created.add(dir);
+    try {
+      await createWithContent(path, JSON.stringify(lockInfo()));
+      return;
     } catch (error) {
+      // `.meshparts/` vanished between mkdir and create: a run releasing its lock removed it, empty.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readLock(path);
-      if (attempt === 0 && holder !== undefined && isStale(holder) && (await removeStale(path, holder))) {
+      if (!tookOver && holder !== undefined && isStale(holder) && (await removeStale(path, holder))) {
+        tookOver = true;
         continue;
       }
       throw new OutputLockedError(describeHolder(outDir, path, holder), path);

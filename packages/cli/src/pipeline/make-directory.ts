@@ -1,16 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 /**
- * `mkdir -p` that says why it failed. Node's recursive mkdir reports ENOENT where a level cannot be
- * created for another reason (a read-only file system, no permission), and EEXIST where a file stands
- * in the way: the deepest missing level is then created alone to get its own error, and a file in the
- * way is named.
+ * `mkdir -p` that says why it failed, and returns the folders it created (outermost first; empty when
+ * `dir` was already there), so that a command refused before doing any work can take them back with
+ * {@link removeEmptyFolders}. Node's recursive mkdir reports ENOENT where a level cannot be created
+ * for another reason (a read-only file system, no permission), and EEXIST where a file stands in the
+ * way: the deepest missing level is then created alone to get its own error, and a file in the way is
+ * named.
  */
-export async function makeDirectory(dir: string): Promise<void> {
+export async function makeDirectory(dir: string): Promise<string[]> {
+  const target = resolve(dir);
   try {
-    await mkdir(dir, { recursive: true });
+    const first = await mkdir(target, { recursive: true });
+    if (first === undefined) return [];
+    const created: string[] = [];
+    for (let at = target; at !== dirname(at); at = dirname(at)) {
+      created.unshift(at);
+      if (at === resolve(first)) break;
+    }
+    return created;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') {
@@ -28,6 +38,22 @@ export async function makeDirectory(dir: string): Promise<void> {
       missing = dirname(missing);
     await mkdir(missing);
     throw error;
+  }
+}
+
+/**
+ * Removes the folders of `created` (as {@link makeDirectory} returned them) that are empty, deepest
+ * first, stopping at the first one that is not: rmdir never removes anything else, so a folder that
+ * received a file, or that another process is using, stays.
+ */
+export async function removeEmptyFolders(created: readonly string[]): Promise<void> {
+  for (const dir of [...created].reverse()) {
+    try {
+      await rmdir(dir);
+    } catch (error) {
+      // Gone already (another run took it back): its parent may still be empty.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return;
+    }
   }
 }
 

@@ -21,7 +21,6 @@ import { sha256File } from './hash.js';
 import { expandInputs, splitMissingInputs } from './inputs.js';
 import { Journal, type JournalHistory, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
-import { makeDirectory } from './make-directory.js';
 import { readCompletePack } from './pack-check.js';
 import { processModel } from './process-model.js';
 import { planRun } from './run-plan.js';
@@ -38,6 +37,7 @@ import { assignSlugs, slugOwnersOnDisk } from './slug.js';
 import {
   cacheVariant,
   checkPipelineSplitOptions,
+  readPackOwner,
   type SplitOptions,
   safeFileName,
   splitKey,
@@ -334,7 +334,11 @@ async function compareBalance(
   }
 }
 
-/** The output folder may exist (a rerun) but must be a folder. */
+/**
+ * The output folder may exist (a rerun) but must be a folder, and not a pack: a run writes one pack
+ * per model into folders of their own, with its catalog and its page (`index.html`, `gallery/`) at
+ * the top, and would replace a pack's own page there. Checked before anything is created or read.
+ */
 async function assertOutputFolder(outDir: string): Promise<void> {
   try {
     const info = await stat(outDir);
@@ -349,16 +353,24 @@ async function assertOutputFolder(outDir: string): Promise<void> {
     }
     if (code !== 'ENOENT')
       throw new PipelineUsageError(`cannot use the output folder ${outDir}: ${messageOf(error)}`);
+    return;
+  }
+  // The same rule writePack applies to a pack folder (@meshparts/split's readPackOwner).
+  const owner = await readPackOwner(outDir);
+  if (owner.kind === 'pack') {
+    throw new PipelineUsageError(
+      `the output folder ${outDir} is a meshparts pack (of ${owner.manifest.source.file}), not a run's output: a run writes one pack per model into folders of its own; nothing was done, choose another output folder (a new or empty one, or a run's earlier output)`,
+    );
   }
 }
 
 /**
- * Creates and locks the output folder. A folder that cannot be written (read-only, full, no
+ * Creates and locks the output folder (the lock takes back the folders it created when it is
+ * released and they are still empty). A folder that cannot be written (read-only, full, no
  * permission) is bad usage: nothing has been submitted or written, and the message says why.
  */
 async function lockOutput(outDir: string): Promise<Awaited<ReturnType<typeof acquireLock>>> {
   try {
-    await makeDirectory(outDir);
     return await acquireLock(outDir);
   } catch (error) {
     if (error instanceof PipelineUsageError) throw error;

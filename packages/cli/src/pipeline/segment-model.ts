@@ -6,11 +6,11 @@ import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import { SegmentCache } from './cache.js';
 import { BalanceTooLowError, ModelError, messageOf, PipelineUsageError } from './errors.js';
 import type { ModelPlan, ModelRef, PipelineEventListener, SegmenterName } from './events.js';
-import { syncDir, tempPathFor, writeNewFile } from './fs-atomic.js';
+import { syncDir } from './fs-atomic.js';
 import { sha256File } from './hash.js';
 import { Journal, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
-import { makeDirectory } from './make-directory.js';
+import { assertCanCreate } from './make-directory.js';
 import { type Spend, segment, toModelError } from './process-model.js';
 import { planRun } from './run-plan.js';
 import { chooseSegmenter } from './segmenter-choice.js';
@@ -237,8 +237,10 @@ export async function fetchTask(options: FetchTaskOptions): Promise<{ path: stri
 }
 
 /**
- * Before anything is paid: the output path must not be a folder, and its folder must exist (it is
- * created) and take a new file. A refusal is bad usage (exit 2) with the reason.
+ * Before anything is paid: the output path must not be a folder, and a new file must be possible
+ * where it goes (probed in its deepest existing folder). Nothing is created: the folder is made by
+ * the work that writes into it (the lock of `.meshparts/`, the download), so a refused command
+ * leaves the file system as it found it. A refusal is bad usage (exit 2) with the reason.
  */
 export async function prepareOutputFile(to: string, write: boolean): Promise<void> {
   const info = await stat(to).catch(() => undefined);
@@ -248,14 +250,12 @@ export async function prepareOutputFile(to: string, write: boolean): Promise<voi
     );
   }
   if (!write) return;
-  const dir = dirname(to);
   try {
-    await makeDirectory(dir);
-    const probe = tempPathFor(to);
-    await writeNewFile(probe, '', false);
-    await rm(probe, { force: true });
+    await assertCanCreate(to);
   } catch (error) {
-    throw new PipelineUsageError(`cannot write to ${dir}: ${messageOf(error)}; nothing was submitted`);
+    throw new PipelineUsageError(
+      `cannot write to ${dirname(to)}: ${messageOf(error)}; nothing was submitted`,
+    );
   }
 }
 
