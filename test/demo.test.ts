@@ -37,11 +37,20 @@ describe('pnpm demo', () => {
       packs: { pack: string; parts: number }[];
     };
     expect(catalog.packs).toHaveLength(models.length);
+    const strategies: string[] = [];
     for (const pack of catalog.packs) {
       const manifest = await expectValidPack(join(out, pack.pack));
+      strategies.push(manifest.source.strategy);
       expect(manifest.parts).toHaveLength(pack.parts);
       expect(pack.parts).toBeGreaterThan(1);
+      // The pack (and so its gallery page) says what the segmenter said it cut the model by.
+      const said = new RegExp(
+        `^${pack.pack}: segmented locally into ${pack.parts} part\\(s\\) \\((\\w+)\\)$`,
+        'm',
+      );
+      expect(said.exec(result.stderr)?.[1], pack.pack).toBe(manifest.source.strategy);
     }
+    expect(strategies).toContain('shape');
     const again = await runCli(args);
     expect(again.code).toBe(0);
     expect(again.stderr.match(/skipped/g)?.length).toBeGreaterThanOrEqual(models.length);

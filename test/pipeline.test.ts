@@ -252,4 +252,52 @@ describe('runPipeline without a key', () => {
     expect(again.plans[0]?.action).toBe('split'); // the default-options segmentation is still cached
     expect(again.results[0]?.parts).toBe(merged.results[0]?.parts);
   });
+
+  it('records how the local segmenter cut the model in the pack, also when a rerun splits from the cache', async () => {
+    const figure = join(FIXTURES, 'generated', 'fused-figure.glb');
+    const local = (split: RunPipelineOptions['split'] = {}) =>
+      runPipeline({ inputs: [figure], outDir: ws.out, segmenter: 'local', split });
+    const first = await local();
+    const segmented = parseJournal(await readFile(journalPath(ws.out), 'utf8')).find(
+      (entry) => entry.state === 'segmented',
+    );
+    // The segmenter's own sentence, journaled with its cache entry.
+    expect(segmented).toMatchObject({
+      strategy: 'shape',
+      reason: expect.stringMatching(/shape.*; 6 parts$/),
+    });
+    const recorded = { segmenter: 'local', strategy: 'shape', reason: segmented!.reason };
+    const firstPack = await expectValidPack(first.results[0]!.packDir!);
+    expect(firstPack.source).toMatchObject(recorded);
+    // Other split options: the pack is rewritten from the cached GLB, at the byte level (pivot) and
+    // through a Document (names by region, which the byte-level split leaves to it).
+    for (const split of [{ pivot: 'bottom' }, { naming: { template: '{name}_{region}' } }] as const) {
+      const rerun = await local(split);
+      expect(rerun.plans[0]?.action).toBe('split');
+      const manifest = await expectValidPack(rerun.results[0]!.packDir!);
+      expect(manifest.source).toMatchObject(recorded);
+      if ('pivot' in split)
+        expect(manifest.parts).toMatchObject(manifest.parts.map(() => ({ pivot: 'bottom' })));
+      else
+        expect(manifest.parts.map((part) => part.name)).not.toEqual(firstPack.parts.map((part) => part.name));
+    }
+    // A cache entry journaled by an older meshparts (no strategy or reason): the split's own plan.
+    const journal = await readFile(journalPath(ws.out), 'utf8');
+    const old = journal
+      .split('\n')
+      .map((line) =>
+        line.includes('"segmented"') ? line.replace(/,"strategy":.*?,"reason":".*?"/, '') : line,
+      )
+      .join('\n');
+    expect(old).not.toContain('"strategy"');
+    await writeFile(journalPath(ws.out), old);
+    const fromOld = await local();
+    expect(fromOld.plans[0]?.action).toBe('split');
+    const manifest = await expectValidPack(fromOld.results[0]!.packDir!);
+    expect(manifest.source).toMatchObject({
+      segmenter: 'local',
+      strategy: 'nodes',
+      reason: expect.stringMatching(/6 mesh nodes/),
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   LABEL_RANGES,
   NAME_LENGTH_RANGE,
   type NumberRange,
+  type PartStrategy,
   PIVOT_MODES,
   type SplitOptions,
   STRATEGIES,
@@ -159,6 +160,12 @@ const SPLIT_CHECKS: Readonly<Record<keyof SplitOptions, Check>> = {
 const SEGMENTERS = Object.keys({ tripo: true, local: true, none: true } satisfies Record<Segmenter, true>);
 const SHA256 = /^[0-9a-f]{64}$/u;
 
+/** A segmentation's checks; both keys are required (a manifest source has both). */
+const SEGMENTATION_CHECKS: Readonly<Record<keyof NonNullable<SplitModelOptions['segmentation']>, Check>> = {
+  strategy: choice(() => STRATEGIES.filter((strategy): strategy is PartStrategy => strategy !== 'auto')),
+  reason: text,
+};
+
 const object =
   (what: string, methods: readonly string[]): Check =>
   (name, value) => {
@@ -194,6 +201,13 @@ const SPLIT_MODEL_CHECKS: Readonly<Record<keyof SplitModelOptions, Check>> = {
       },
       `${name}.`,
     ),
+  segmentation: (name, value) => {
+    checkGroup(name, value, SEGMENTATION_CHECKS, `${name}.`);
+    for (const key of Object.keys(SEGMENTATION_CHECKS)) {
+      if ((value as Record<string, unknown>)[key] === undefined)
+        throw new RangeError(`${name}.${key} is required`);
+    }
+  },
   io: object('a glTF-Transform NodeIO (with readBinary and writeBinary)', ['readBinary', 'writeBinary']),
   durable: boolean,
   logger: object('a glTF-Transform ILogger (debug, info, warn, error)', ['debug', 'info', 'warn', 'error']),
@@ -247,7 +261,7 @@ export function checkSplitOptions(options: unknown, prefix = 'option '): asserts
 
 /**
  * {@link checkSplitOptions} for `splitModel`'s {@link SplitModelOptions}: the split's options and what
- * the manifest records (`generator`, `segmenter`, `taskId`, `sourceFile`), `io`, `durable`, `logger`,
+ * the manifest records (`generator`, `segmenter`, `taskId`, `sourceFile`, `segmentation`), `io`, `durable`, `logger`,
  * `gallery`, `fastPath`.
  * @throws RangeError naming the option, the value and what is accepted.
  */

@@ -55,6 +55,7 @@ export {
 export {
   modelNameOf,
   type PlanSummary,
+  type SourceSegmentation,
   type SplitModelOptions,
   type SplitModelResult,
   splitModel,

@@ -1,7 +1,12 @@
 import type { ILogger, NodeIO } from '@gltf-transform/core';
 import type { PartPlan, PlannedPart } from './detect/detect-parts.js';
 import type { Bounds } from './geometry.js';
-import { checkSplitModelOptions, type SplitOptions, THUMBNAILS_DEFAULT } from './options.js';
+import {
+  checkSplitModelOptions,
+  type PartStrategy,
+  type SplitOptions,
+  THUMBNAILS_DEFAULT,
+} from './options.js';
 import type { Manifest, Segmenter } from './pack/manifest.js';
 import { PackPreviews, type PreviewScenes } from './pack/pack-previews.js';
 import type { SourceCredits } from './pack/source-credits.js';
@@ -33,6 +38,15 @@ export interface SplitModelOptions extends SplitOptions {
    */
   sourceFile?: { file: string; byteLength: number; sha256: string };
   /**
+   * How a segmenter found the parts before the model came to the split, for the manifest's
+   * `source.strategy` and `source.reason`: the pipeline splits the local segmenter's GLB (one mesh node
+   * per part), whose own plan would only say `nodes` ("the scene has 6 mesh nodes"), while the parts of
+   * the user's fused mesh were found by `shape`. Recorded when the split takes the parts as they are
+   * (its plan is `nodes`, on either path); a split that cuts the model further records its own plan.
+   * Default: none, the split's plan is recorded.
+   */
+  segmentation?: SourceSegmentation;
+  /**
    * IO for writing part files (default: chosen from the parts' extensions). Given, every part is
    * written through it (glTF-Transform's writer); without it, static parts with core materials are
    * encoded directly (see splitParts): 1.4–1.8× faster end to end on a 500-part model.
@@ -51,6 +65,24 @@ export interface SplitModelOptions extends SplitOptions {
    * splits it through a Document (for comparison).
    */
   fastPath?: boolean;
+}
+
+/** How a segmenter found a model's parts: its strategy and its one sentence (see SplitModelOptions). */
+export interface SourceSegmentation {
+  strategy: PartStrategy;
+  reason: string;
+}
+
+/**
+ * The strategy and reason a pack's manifest records: the segmenter's when the split took its parts as
+ * they are (by nodes), else the split's own plan. The one place both ways of splitting get them from.
+ */
+function recordedStrategy(
+  plan: Pick<PartPlan, 'strategy' | 'reason'>,
+  segmentation: SourceSegmentation | undefined,
+): SourceSegmentation {
+  const { strategy, reason } = segmentation && plan.strategy === 'nodes' ? segmentation : plan;
+  return { strategy, reason };
 }
 
 /**
@@ -101,13 +133,14 @@ export async function writeSplitPack(
   options: SplitModelOptions,
 ): Promise<Manifest> {
   const { previews, textures, plan } = job;
+  const { strategy, reason } = recordedStrategy(plan, options.segmentation);
   const source = Promise.resolve(job.source).then((source) => ({
     ...source,
     ...job.credits,
     segmenter: options.segmenter ?? 'none',
     taskId: options.taskId ?? null,
-    strategy: plan.strategy,
-    reason: plan.reason,
+    strategy,
+    reason,
     ...(plan.sceneNote ? { sceneNote: plan.sceneNote } : {}),
   }));
   // Awaited by writePack once the parts are written; a failure before that is not unhandled.

@@ -91,6 +91,22 @@ const BAD: Array<[key: string, options: Record<string, unknown>, message: RegExp
     { sourceFile: { file: 'robot.glb', byteLength: 10, sha256: 'abc' } },
     /option sourceFile\.sha256 must be 64 lowercase hex digits, got "abc"/,
   ],
+  ['segmentation', { segmentation: 'shape' }, /option segmentation must be an object, got "shape"/],
+  [
+    'segmentation.strategy',
+    { segmentation: { strategy: 'auto', reason: 'cut by its shape' } },
+    /option segmentation\.strategy must be one of nodes, primitives, .*shape, got "auto"/,
+  ],
+  [
+    'segmentation.strategy',
+    { segmentation: { reason: 'cut by its shape' } },
+    /option segmentation\.strategy is required/,
+  ],
+  [
+    'segmentation.reason',
+    { segmentation: { strategy: 'shape', reason: 3 } },
+    /option segmentation\.reason must be a non-empty string, got 3/,
+  ],
   ['io', { io: {} }, /option io must be a glTF-Transform NodeIO/],
   ['durable', { durable: 1 }, /option durable must be true or false, got 1/],
   ['logger', { logger: console.log }, /option logger must be a glTF-Transform ILogger/],
@@ -178,6 +194,7 @@ describe('splitModel checks its options before anything is read or written', () 
       segmenter: 'local',
       taskId: null,
       sourceFile: { file: 'two-cubes.glb', byteLength: bytes.byteLength, sha256: 'a'.repeat(64) },
+      segmentation: { strategy: 'components', reason: 'two separate pieces; 2 parts' },
       io: new NodeIO(),
       durable: false,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
@@ -188,7 +205,7 @@ describe('splitModel checks its options before anything is read or written', () 
     const { manifest } = await splitModel(MODEL, dir, options);
     expect(manifestSchemaErrors(manifest)).toBeNull();
     expect(manifest.generator).toBe('checker-test@1.0.0');
-    expect(manifest.source.segmenter).toBe('local');
+    expect(manifest.source).toMatchObject({ segmenter: 'local', ...options.segmentation });
     expect(manifest.parts.length).toBeGreaterThan(0);
     for (const part of manifest.parts) {
       expect(part.pivot).toBe('bottom');

@@ -165,6 +165,27 @@ describe('the byte-level split writes what the Document path writes', () => {
     expect(declined.get('labels-part-id.glb')).toBe('fewer mesh nodes than the strategy needs');
   });
 
+  it("records a segmenter's strategy and reason the same both ways, unless the split cuts further", async () => {
+    const path = join(FIXTURES, 'generated', 'fragments.glb');
+    const segmentation = { strategy: 'shape', reason: 'one fused mesh cut by its shape; 4 parts' } as const;
+    expect(await fastPlanOf(path, { thumbnails: null })).toHaveProperty('plan');
+    expect(await difference(path, { thumbnails: null, segmentation })).toBeNull();
+    const sourceOf = async (options: SplitModelOptions) => {
+      const { manifest } = await splitModel(path, join(tmp, `run-${runs++}`), {
+        thumbnails: null,
+        ...options,
+      });
+      return manifest.source;
+    };
+    // At the byte level, and through a Document (region names): the segmenter's words.
+    expect(await sourceOf({ segmentation })).toMatchObject(segmentation);
+    expect(await sourceOf({ segmentation, naming: { template: '{region}' } })).toMatchObject(segmentation);
+    // A split that cuts the segmenter's parts again records what it cut them by.
+    const own = await sourceOf({ segmentation, strategy: 'components' });
+    expect(own.strategy).toBe('components');
+    expect(own.reason).not.toBe(segmentation.reason);
+  });
+
   it('declines label strategies, merging, region names and WebP, which need the Document', async () => {
     const path = join(FIXTURES, 'generated', 'fragments.glb');
     const declined = async (options: SplitModelOptions) => {

@@ -18,7 +18,9 @@ import { syncDir } from './fs-atomic.js';
  * - `unknown`: the POST may have created a task but no task id came back. Never resubmitted by default.
  * - `finished`: the task finished upstream; its result can be downloaded (until it expires).
  * - `downloaded`: the segmented GLB is in the cache (`cacheFile`, `cacheSha256`).
- * - `segmented`: the local segmenter's result is in the cache (`cacheFile`, `cacheSha256`).
+ * - `segmented`: the local segmenter's result is in the cache (`cacheFile`, `cacheSha256`), with how it
+ *   cut the model (`strategy`, `reason`: what a pack split from that entry records as its source's;
+ *   absent from the lines of older meshparts, whose packs keep recording the split's own plan).
  * - `packed`: the pack is written (`splitKey` says which split options made it).
  * - `failed`: the task failed upstream, its result expired, or the API no longer knows it
  *   (`reason`: `task-failed`, `expired`, `gone`).
@@ -49,8 +51,13 @@ export interface JournalEntry {
   /** Which segmenter the entry belongs to. */
   segmenter: 'tripo' | 'local';
   taskId?: string;
-  /** For `failed`: `task-failed`, `expired` or `gone`; for `unknown` and `unpaid`: why. */
+  /**
+   * For `failed`: `task-failed`, `expired` or `gone`; for `unknown` and `unpaid`: why; for
+   * `segmented`: the local segmenter's sentence (what it found and did).
+   */
   reason?: string;
+  /** For `segmented`: the strategy the local segmenter cut the model by (`shape`, `colors`, `nodes`, ...). */
+  strategy?: string;
   /** For `downloaded` and `segmented`: the cache entry's file name (in `.meshparts/cache/`). */
   cacheFile?: string;
   /** For `downloaded` and `segmented`: the sha256 of that cache entry, checked before it is used. */
@@ -102,6 +109,7 @@ export class JournalHistory {
   private readonly latestByKey = new Map<string, JournalEntry>();
   private readonly splitKeyByPack = new Map<string, string>();
   private readonly hashByCacheFile = new Map<string, string>();
+  private readonly segmentationByCacheFile = new Map<string, { strategy: string; reason: string }>();
 
   constructor(entries: readonly JournalEntry[] = []) {
     for (const entry of entries) this.remember(entry);
@@ -122,6 +130,14 @@ export class JournalHistory {
     return this.hashByCacheFile.get(cacheFile);
   }
 
+  /**
+   * How the local segmenter cut the model whose result is the cache entry `cacheFile` (the last
+   * `segmented` line that wrote it), unchecked; undefined when that line has none (an older meshparts).
+   */
+  segmentation(cacheFile: string): { strategy: string; reason: string } | undefined {
+    return this.segmentationByCacheFile.get(cacheFile);
+  }
+
   remember(entry: JournalEntry): void {
     this.latestByKey.set(`${entry.segmenter}:${entry.sha256}`, entry);
     if (entry.state === 'packed' && entry.pack !== undefined && entry.splitKey !== undefined) {
@@ -129,6 +145,14 @@ export class JournalHistory {
     }
     if (typeof entry.cacheFile === 'string' && typeof entry.cacheSha256 === 'string') {
       this.hashByCacheFile.set(entry.cacheFile, entry.cacheSha256);
+    }
+    if (entry.state === 'segmented' && typeof entry.cacheFile === 'string') {
+      // A line without them (an older meshparts rewrote the entry) must not keep an earlier record.
+      if (typeof entry.strategy === 'string' && typeof entry.reason === 'string') {
+        this.segmentationByCacheFile.set(entry.cacheFile, { strategy: entry.strategy, reason: entry.reason });
+      } else {
+        this.segmentationByCacheFile.delete(entry.cacheFile);
+      }
     }
   }
 }

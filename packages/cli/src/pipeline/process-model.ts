@@ -24,6 +24,8 @@ import {
 import {
   localStrategyOf,
   packSegmented,
+  recordedSegmentation,
+  type SourceSegmentation,
   type SplitOptions,
   segmentFileLocally,
   splitOptionsFor,
@@ -51,6 +53,8 @@ export interface RunContext {
 export interface Segmented {
   path: string;
   taskId: string | null;
+  /** How the local segmenter cut the model (this run's, or journaled with the cache entry); the pack records it. */
+  segmentation?: SourceSegmentation;
 }
 
 /**
@@ -172,8 +176,14 @@ export async function segment(context: RunContext, plan: ModelPlan, spend: Spend
   const { model } = plan;
   const { cache, segmenter } = context;
   if (plan.action === 'split') {
-    const entry = context.journal.history.latest(model.sha256, segmenter);
-    return { path: cache.path(model.sha256), taskId: entry?.taskId ?? null };
+    const { history } = context.journal;
+    const entry = history.latest(model.sha256, segmenter);
+    const segmentation = recordedSegmentation(history.segmentation(cache.fileName(model.sha256)));
+    return {
+      path: cache.path(model.sha256),
+      taskId: entry?.taskId ?? null,
+      ...(segmentation ? { segmentation } : {}),
+    };
   }
   if (plan.action === 'segment') return segmentLocally(context, model);
   const client = context.client;
@@ -233,13 +243,22 @@ async function segmentLocally(context: RunContext, model: ModelRef): Promise<Seg
       segmenter: 'local',
       cacheFile: cache.fileName(model.sha256),
       cacheSha256: entry.sha256,
+      // What a pack split from this entry records, on this run and the ones that reuse it.
+      strategy: local.strategy,
+      reason: local.reason,
     });
   } catch (error) {
     // The entry is whole (written atomically); without its hash a rerun checks its GLB header.
     if (!outputErrorCode(error)) throw error;
   }
   context.emit({ type: 'segmented', model, parts: local.parts, strategy: local.strategy });
-  return { path: entry.path, taskId: null };
+  const { strategy } = local;
+  // `none` (no mesh) was refused above.
+  return {
+    path: entry.path,
+    taskId: null,
+    ...(strategy !== 'none' ? { segmentation: { strategy, reason: local.reason } } : {}),
+  };
 }
 
 /**
@@ -433,6 +452,7 @@ async function split(
         byteLength: size,
         segmenter: context.segmenter,
         taskId: segmented.taskId,
+        ...(segmented.segmentation ? { segmentation: segmented.segmentation } : {}),
       },
       options: splitOptionsFor(context.settings, context.segmenter),
     });

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { checkSplitOptions, LABEL_STRATEGIES, type LabelStrategy } from '@meshparts/split/options';
+import {
+  checkSplitOptions,
+  LABEL_STRATEGIES,
+  type LabelStrategy,
+  type PartStrategy,
+  STRATEGIES,
+} from '@meshparts/split/options';
 import {
   createIO,
   type GranularityOptions,
@@ -11,6 +17,7 @@ import {
   type PackOwner,
   readModel,
   readPackOwner,
+  type SourceSegmentation,
   SPLIT_DEFAULTS,
   type SplitOptions,
   STAGING_PREFIX,
@@ -29,7 +36,7 @@ import { ModelError, PipelineUsageError } from './errors.js';
  * takes the library's own SplitOptions (what `meshparts split` builds from its flags) as they are.
  */
 
-export type { GranularityOptions, LabelOptions, ModelLimits, PackOwner, SplitOptions };
+export type { GranularityOptions, LabelOptions, ModelLimits, PackOwner, SourceSegmentation, SplitOptions };
 export { readPackOwner, STAGING_PREFIX, safeFileName, verifyPack };
 
 /**
@@ -108,8 +115,25 @@ export interface LocalSegmentation {
   /** A Tripo-layout GLB: one named node per part. */
   bytes: Uint8Array;
   parts: number;
-  strategy: string;
+  /** What the segmenter cut the model by: `nodes` (already in parts), a label strategy, `none` (no mesh). */
+  strategy: PartStrategy | 'none';
+  /** The segmenter's one sentence: what it found and did. */
   reason: string;
+}
+
+/**
+ * A segmentation as the journal recorded it, checked (the journal is a file: a hand edit or a line of
+ * a later meshparts may hold a strategy this one does not know), or undefined: the pack then records
+ * the split's own plan, as before segmentations were journaled.
+ */
+export function recordedSegmentation(
+  recorded: { strategy: string; reason: string } | undefined,
+): SourceSegmentation | undefined {
+  if (!recorded || recorded.reason === '') return undefined;
+  const strategy = STRATEGIES.filter((known): known is PartStrategy => known !== 'auto').find(
+    (known) => known === recorded.strategy,
+  );
+  return strategy ? { strategy, reason: recorded.reason } : undefined;
 }
 
 /** Segments a model file offline (geometry only) into a Tripo-layout GLB. */
@@ -187,12 +211,18 @@ export interface PackSource {
   byteLength: number;
   segmenter: 'tripo' | 'local';
   taskId: string | null;
+  /**
+   * How the local segmenter cut the model (from its result, or the journal's `segmented` line of the
+   * cached entry): the manifest's `source.strategy`/`reason`. Absent for Tripo and older cache entries.
+   */
+  segmentation?: SourceSegmentation;
 }
 
 /**
  * Splits a segmented GLB into a pack at `packDir` (written atomically by writePack). The manifest's
  * `source` describes the ORIGINAL model (file, size, sha256), not the cached segmented GLB: that is what
- * a rerun compares to decide whether the pack is still current.
+ * a rerun compares to decide whether the pack is still current. With `source.segmentation`, its
+ * `strategy` and `reason` are the local segmenter's (`shape`, not the `nodes` its GLB splits by).
  */
 export async function packSegmented(args: {
   segmentedPath: string;
@@ -209,6 +239,7 @@ export async function packSegmented(args: {
     sourceFile: { file: source.file, byteLength: source.byteLength, sha256: source.sha256 },
     segmenter: source.segmenter,
     taskId: source.taskId,
+    ...(source.segmentation ? { segmentation: source.segmentation } : {}),
     generator: `meshparts@${VERSION}`,
   });
   return { parts: manifest.parts.length, manifestPath: join(args.packDir, MANIFEST_FILE) };

@@ -5,6 +5,7 @@ import {
   type LabelOptions,
   type LabelStrategy,
   MIN_PART_AREA_DEFAULTS,
+  type PartStrategy,
 } from '../options.js';
 import { listMeshNodes, selectScene } from '../scene.js';
 import type { PlanMerge } from './detect-parts.js';
@@ -29,8 +30,8 @@ export interface SegmentLocallyOptions {
 export interface SegmentLocallyResult {
   /** The same document, now in Tripo's layout. */
   document: Document;
-  /** `nodes` (already segmented), `attribute`, `colors`, `bones`, `components`, or `none` (no mesh). */
-  strategy: string;
+  /** `nodes` (already segmented), a label strategy (`shape`, `colors`, ...), or `none` (no mesh). */
+  strategy: PartStrategy | 'none';
   /** Mesh nodes in the scene afterwards: the parts a `nodes` split will produce. */
   parts: number;
   /** One sentence for the user: what was found and done. */
