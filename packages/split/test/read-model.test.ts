@@ -67,6 +67,8 @@ describe('readModel', () => {
     ['a missing file', join(FIXTURES, 'no-such-model.glb'), /no such file/],
     ['a folder', FIXTURES, /folder/],
     ['random bytes', new Uint8Array([1, 2, 3, 4, 5]), /neither a GLB file nor glTF JSON/],
+    ['an empty file', new Uint8Array(0), /is empty \(0 bytes\)$/],
+    ['glTF JSON cut short', new TextEncoder().encode('{"asset": {'), /is not valid glTF JSON: .*position 11/],
     [
       'a truncated GLB',
       new Uint8Array(readFileSync(join(FIXTURES, 'TwoCubes.glb')).subarray(0, 40)),
