@@ -3,7 +3,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, launchChromium, NO_CHROMIUM_MESSAGE } from '../../../test/helpers/chromium.js';
 import { ensureBuilt, runCli } from '../../../test/helpers/cli.js';
+import { settled } from '../../../test/helpers/page-checks.js';
 import { startView } from '../../../test/helpers/view.js';
 import { useWorkspace } from '../../../test/helpers/workspace.js';
 import { shellQuote } from '../src/output.js';
@@ -154,6 +156,36 @@ describe('meshparts view on folders that are not quite ours', () => {
       await view.done;
     }
   });
+
+  it.skipIf(!HAS_CHROMIUM)(
+    `in Chromium, a pack opened from the page beside the user's index.html leads back to it${HAS_CHROMIUM ? '' : ` (${NO_CHROMIUM_MESSAGE})`}`,
+    async () => {
+      await mkdir(ws.out, { recursive: true });
+      await writeFile(join(ws.out, 'index.html'), '<!doctype html><title>my site</title>\n');
+      expect((await runCli(['run', model(), '-o', ws.out, '--segmenter', 'local'])).code).toBe(0);
+      const view = await startView([ws.out]);
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(view.url);
+        expect(await settled(page)).toBe('ready');
+        const pack = await page
+          .locator('a.name')
+          .first()
+          .evaluate((a) => (a as unknown as { href: string }).href);
+        await page.goto(pack);
+        expect(await settled(page)).toBe('ready');
+        expect(await page.locator('#back').isVisible()).toBe(true);
+        const back = await page.locator('#back').evaluate((a) => (a as unknown as { href: string }).href);
+        expect(back).toBe(view.url);
+      } finally {
+        await browser.close();
+        view.child.kill('SIGINT');
+        await view.done;
+      }
+    },
+    120_000,
+  );
 
   it("a run output whose index.html is the user's and that has no page of meshparts': exit 2, says why", async () => {
     expect((await runCli(['run', model(), '-o', ws.out, '--segmenter', 'local'])).code).toBe(0);
