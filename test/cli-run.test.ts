@@ -50,7 +50,7 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(result.stderr).toMatch(/gallery: meshparts view /);
   });
 
-  it("leaves an index.html of the user's in the output folder alone, with a warning and exit 0", async () => {
+  it("leaves an index.html of the user's in the output folder alone: the page goes beside it, exit 0", async () => {
     await mkdir(ws.out, { recursive: true });
     const mine = '<!doctype html><title>my site</title>\n';
     await writeFile(join(ws.out, 'index.html'), mine);
@@ -58,11 +58,13 @@ describe('meshparts run (end to end, built bin)', () => {
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as RunJson & { gallery: string | null; galleryError?: string };
     expect(json.ok).toBe(true);
-    expect(json.gallery).toBeNull();
-    expect(json.galleryError).toMatch(/index\.html is not meshparts'/);
-    expect(result.stderr).toMatch(/meshparts: warning: cannot write the run's page/);
+    expect(json.gallery).toBe(join(ws.out, 'meshparts-gallery.html'));
+    expect(json.galleryError).toBeUndefined();
+    expect(result.stderr).not.toMatch(/warning/);
     expect(await readFile(join(ws.out, 'index.html'), 'utf8')).toBe(mine);
-    await expect(readFile(join(ws.out, 'gallery', 'gallery.css'))).rejects.toThrow(/ENOENT/);
+    expect(await readFile(join(ws.out, 'meshparts-gallery.html'), 'utf8')).toContain(
+      'gallery/js/run-page.js',
+    );
     expect(JSON.parse(await readFile(join(ws.out, 'catalog.json'), 'utf8')).packs).toHaveLength(
       MODELS.length,
     );

@@ -4,7 +4,7 @@ import { type CliResult, collect, spawnCli } from './cli.js';
 /** A running `meshparts view`. */
 export interface RunningView {
   child: ChildProcess;
-  /** The URL of index.html it printed. */
+  /** The URL of the page it printed (index.html, or a run's meshparts-gallery.html). */
   url: string;
   /** What it printed on stdout so far. */
   stdout: () => string;
@@ -12,7 +12,7 @@ export interface RunningView {
   done: Promise<CliResult>;
 }
 
-const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/index\.html/;
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/[\w.-]+\.html/;
 
 /** Spawns the built `meshparts view ...args` and waits until it prints the page's URL. */
 export async function startView(args: readonly string[]): Promise<RunningView> {

@@ -82,6 +82,16 @@ export function printable(text: string): string {
 }
 
 /**
+ * One word of a command the user is told to paste (a path, a task id), quoted as a POSIX shell needs
+ * it: as it is when it holds only characters no shell treats specially, else in single quotes, a
+ * quote inside written `'\''`. Print the result through {@link printable} like any outside text.
+ */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
  * `meshparts: <message>` (or the stack with `debug`), the one way an error is shown: one line, the
  * whole message (a line break in it is shown as `\u{a}` by {@link printable}, never cut there).
  */

@@ -43,12 +43,28 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
   return new LineReporter(options.stream, now);
 }
 
+/** The part count of each model's `segmented` event, for its `done` line. */
+class SegmentedCounts {
+  private readonly parts = new Map<string, number>();
+
+  /** Records a `segmented` event; returns the count recorded for the event's model (forgotten when it ends). */
+  seen(event: PipelineEvent): number | undefined {
+    if (!('model' in event)) return undefined;
+    const slug = event.model.slug;
+    if (event.type === 'segmented') this.parts.set(slug, event.parts);
+    const parts = this.parts.get(slug);
+    if (event.type === 'done' || event.type === 'failed' || event.type === 'skipped') this.parts.delete(slug);
+    return parts;
+  }
+}
+
 /** A request-slot wait shorter than this is not worth a line or a countdown. */
 const WAIT_WORTH_SAYING_MS = 2000;
 
 /** One line per state change (and per 25% of task progress). */
 class LineReporter implements ProgressReporter {
   private readonly lastQuarter = new Map<string, number>();
+  private readonly segmented = new SegmentedCounts();
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -68,7 +84,7 @@ class LineReporter implements ProgressReporter {
       this.lastQuarter.set(event.model.slug, quarter);
     }
     if (event.type === 'waiting' && event.nextSlotAt - this.now() < WAIT_WORTH_SAYING_MS) return;
-    const line = describe(event, this.now());
+    const line = describe(event, this.now(), this.segmented.seen(event));
     if (line) this.log(line);
   }
 }
@@ -88,6 +104,7 @@ interface Live {
  */
 class LiveReporter implements ProgressReporter {
   private readonly live = new Map<string, Live>();
+  private readonly segmented = new SegmentedCounts();
   private readonly update: ReturnType<typeof createLogUpdate>;
   private readonly timer: ReturnType<typeof setInterval>;
   private total = 0;
@@ -122,6 +139,7 @@ class LiveReporter implements ProgressReporter {
   onEvent(event: PipelineEvent): void {
     const slug = 'model' in event ? event.model.slug : '';
     const entry = this.live.get(slug);
+    const segmented = this.segmented.seen(event);
     switch (event.type) {
       case 'plan':
         this.total = event.plans.filter((plan) => plan.action !== 'skip' && plan.action !== 'blocked').length;
@@ -170,7 +188,7 @@ class LiveReporter implements ProgressReporter {
       case 'done':
       case 'failed':
         if (this.live.delete(slug)) this.finished++;
-        this.log(describe(event, this.now()) ?? '');
+        this.log(describe(event, this.now(), segmented) ?? '');
         return;
     }
     this.render();
@@ -244,8 +262,15 @@ function label(model: ModelRef): string {
   return printable(model.slug);
 }
 
-/** The plain-line text of an event, made printable, or undefined for events not worth a line. */
-export function describe(event: PipelineEvent, now: number = Date.now()): string | undefined {
+/**
+ * The plain-line text of an event, made printable, or undefined for events not worth a line.
+ * `segmented` is the part count of the model's `segmented` event, when there was one (for `done`).
+ */
+export function describe(
+  event: PipelineEvent,
+  now: number = Date.now(),
+  segmented?: number,
+): string | undefined {
   switch (event.type) {
     case 'plan': {
       // In a fixed order (what is free first), not in the order of the models: the same plan always
@@ -254,9 +279,14 @@ export function describe(event: PipelineEvent, now: number = Date.now()): string
         (action) => [action, event.plans.filter((plan) => plan.action === action).length] as const,
       )
         .filter(([, n]) => n > 0)
-        .map(([action, n]) => `${n} ${action}`)
-        .join(', ');
-      return `${event.plans.length} model(s): ${summary}; up to ${event.credits} credits`;
+        .map(([action, n]) => `${n} ${action}`);
+      // Inputs that failed before planning count too: the summary's "k of n" counts them.
+      const missing = event.missing ?? 0;
+      const unreadable = event.unreadable ?? 0;
+      if (missing > 0) summary.push(`${missing} missing`);
+      if (unreadable > 0) summary.push(`${unreadable} unreadable`);
+      const models = event.plans.length + missing + unreadable;
+      return `${models} model(s): ${summary.join(', ')}; up to ${event.credits} credits`;
     }
     case 'waiting':
       return `${label(event.model)}: waiting for a request slot, next in ${duration(event.nextSlotAt - now)}${event.ahead > 0 ? ` (${event.ahead} ahead)` : ''}`;
@@ -273,8 +303,16 @@ export function describe(event: PipelineEvent, now: number = Date.now()): string
       return `${label(event.model)}: segmented locally into ${event.parts} part(s) (${printable(event.strategy)})`;
     case 'skipped':
       return `${label(event.model)}: skipped (${printable(event.reason)})`;
-    case 'done':
-      return `${label(event.model)}: ${event.result.parts} part(s) -> ${printable(shortPath(event.result.packDir ?? ''))}/`;
+    case 'done': {
+      const where = `-> ${printable(shortPath(event.result.packDir ?? ''))}/`;
+      const files = event.result.parts;
+      // The segmenter counts every part of the model; a pack holds one file per distinct part (a part
+      // repeated in the model, a shared mesh, is one file with several placements): say both when
+      // they differ, or the two lines seem to disagree.
+      if (segmented === undefined || files === undefined || segmented === files)
+        return `${label(event.model)}: ${files} part(s) ${where}`;
+      return `${label(event.model)}: ${files} part file(s) for ${segmented} part(s) (repeated parts share one file) ${where}`;
+    }
     case 'failed':
       return `${label(event.model)}: FAILED [${event.error.code}] ${printable(event.error.message)}`;
     default:

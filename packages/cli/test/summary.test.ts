@@ -189,6 +189,37 @@ describe('progress', () => {
     }
   });
 
+  it('counts inputs that failed before planning in the plan line (the summary counts them too)', () => {
+    const plans = [{ model: model('a'), action: 'segment' as const, credits: 0, reason: '' }];
+    const plan = { type: 'plan', segmenter: 'local', plans, credits: 0 } as const;
+    expect(describeEvent({ ...plan, missing: 1, unreadable: 2 })).toBe(
+      '4 model(s): 1 segment, 1 missing, 2 unreadable; up to 0 credits',
+    );
+    expect(describeEvent({ ...plan, missing: 0, unreadable: 0 })).toBe(
+      '1 model(s): 1 segment; up to 0 credits',
+    );
+  });
+
+  it("gives a pack's part files and the segmented parts when they differ, plain lines and live", () => {
+    const m = model('pins');
+    const result: ModelResult = { ...ok, model: m, segmenter: 'local', parts: 2, packDir: '/out/pins' };
+    for (const tty of [undefined, { columns: 200 }]) {
+      const { stream, out } = recorder(tty);
+      const reporter = createProgressReporter({ stream, quiet: false, refreshMs: 60_000 });
+      reporter.onEvent({ type: 'start', model: m, action: 'segment' });
+      reporter.onEvent({ type: 'segmented', model: m, parts: 7, strategy: 'nodes' });
+      reporter.onEvent({ type: 'done', model: m, result });
+      // The same slug again, without a segmented event (a cached split): one count, nothing remembered.
+      reporter.onEvent({ type: 'done', model: m, result });
+      reporter.stop();
+      const text = screen(out.text).join('\n');
+      expect(text).toContain(
+        'pins: 2 part file(s) for 7 part(s) (repeated parts share one file) -> /out/pins/',
+      );
+      expect(text).toContain('pins: 2 part(s) -> /out/pins/');
+    }
+  });
+
   it('writes plain lines off a TTY, at most one per quarter of task progress', () => {
     const { stream, out } = recorder();
     const reporter = createProgressReporter({ stream, quiet: false });

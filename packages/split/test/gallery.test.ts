@@ -9,6 +9,7 @@ import {
   GALLERY_DIR,
   GalleryWriteError,
   RUN_GALLERY_NAMES,
+  runGalleryPage,
   writeGallery,
   writeRunGallery,
 } from '../src/pack/gallery/index.js';
@@ -276,9 +277,23 @@ describe('writeRunGallery', () => {
   it('never replaces an index.html or a gallery/ folder that meshparts did not write', async () => {
     const page = join(work, 'users-page');
     await mkdir(page, { recursive: true });
-    await writeFile(join(page, 'index.html'), '<!doctype html><title>my site</title>');
-    await expect(writeRunGallery(page, { packs: [] })).rejects.toThrow(/index\.html is not meshparts'/);
-    expect(await filesUnder(page)).toEqual(['index.html']);
+    const mine = '<!doctype html><title>my site</title>';
+    await writeFile(join(page, 'index.html'), mine);
+    // The page goes beside the user's index.html, under its own name, and is found there.
+    const written = await writeRunGallery(page, { packs: [] });
+    expect(written).toContain('meshparts-gallery.html');
+    expect(written).not.toContain('index.html');
+    expect(await readFile(join(page, 'index.html'), 'utf8')).toBe(mine);
+    expect(await filesUnder(page)).toEqual(['index.html', ...written].sort());
+    expect(await runGalleryPage(page)).toBe('meshparts-gallery.html');
+    // Written again in place; a meshparts-gallery.html of the user's too is left alone.
+    expect(await writeRunGallery(page, { packs: [] })).toEqual(written);
+    await writeFile(join(page, 'meshparts-gallery.html'), mine);
+    await expect(writeRunGallery(page, { packs: [] })).rejects.toThrow(
+      /index\.html and meshparts-gallery\.html are not meshparts'/,
+    );
+    expect(await readFile(join(page, 'meshparts-gallery.html'), 'utf8')).toBe(mine);
+    expect(await runGalleryPage(page)).toBeUndefined();
 
     const folder = join(work, 'users-folder');
     await mkdir(join(folder, 'gallery'), { recursive: true });

@@ -63,10 +63,30 @@ describe('readModel', () => {
     expect((await readModel(join(folder, 'ok.gltf'))).document.getRoot().listBuffers()).toHaveLength(1);
   });
 
+  /** A GLB container around `text` as its JSON chunk (padded with spaces, as the spec pads). */
+  const glbWithJson = (text: string): Uint8Array => {
+    const json = new TextEncoder().encode(text.padEnd(Math.ceil(text.length / 4) * 4, ' '));
+    const bytes = new Uint8Array(20 + json.byteLength);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, 0x46546c67, true); // 'glTF'
+    view.setUint32(4, 2, true);
+    view.setUint32(8, bytes.byteLength, true);
+    view.setUint32(12, json.byteLength, true);
+    view.setUint32(16, 0x4e4f534a, true); // 'JSON'
+    bytes.set(json, 20);
+    return bytes;
+  };
   const cases: Array<[string, Uint8Array | string, RegExp]> = [
     ['a missing file', join(FIXTURES, 'no-such-model.glb'), /no such file/],
     ['a folder', FIXTURES, /folder/],
     ['random bytes', new Uint8Array([1, 2, 3, 4, 5]), /neither a GLB file nor glTF JSON/],
+    [
+      'a GLB whose JSON chunk is not JSON',
+      glbWithJson('{"asset": '),
+      /is a corrupt GLB file \(its JSON chunk: /,
+    ],
+    ['an empty file', new Uint8Array(0), /is empty \(0 bytes\)$/],
+    ['glTF JSON cut short', new TextEncoder().encode('{"asset": {'), /is not valid glTF JSON: .*position 11/],
     [
       'a truncated GLB',
       new Uint8Array(readFileSync(join(FIXTURES, 'TwoCubes.glb')).subarray(0, 40)),

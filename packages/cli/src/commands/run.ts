@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { apiContext, segmenterOf } from '../api-context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { type Output, printable } from '../output.js';
+import { type Output, printable, shellQuote } from '../output.js';
 import type { SegmenterName } from '../pipeline/events.js';
 import { shortPath } from '../short-path.js';
 import { action, type CliRun } from './index.js';
@@ -116,7 +116,7 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
     output.info(`\n${summaryTable(run)}`);
     output.info(
       `packs in ${printable(shortPath(run.outDir))}/, catalog: ${printable(shortPath(run.catalogPath))}` +
-        (run.galleryPath ? `, gallery: meshparts view ${printable(shortPath(run.outDir))}` : ''),
+        (run.galleryPath ? `, gallery: meshparts view ${printable(shellQuote(shortPath(run.outDir)))}` : ''),
     );
   } else if (failed.length > 0) {
     output.report([...failureLines(failed), ...nextSteps(failed)].join('\n'));

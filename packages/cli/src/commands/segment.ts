@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { apiContext, segmenterOf } from '../api-context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { type Output, printable } from '../output.js';
+import { type Output, printable, shellQuote } from '../output.js';
 import type { SegmenterName } from '../pipeline/events.js';
 import { shortPath } from '../short-path.js';
 import { UsageError } from '../usage-error.js';
@@ -271,7 +271,7 @@ async function urlCommand(
     const taskId = paid ?? (error as { taskId?: unknown }).taskId;
     const note =
       typeof taskId === 'string'
-        ? ` (task ${taskId} is paid: fetch its result with \`meshparts segment --task ${taskId} -o ${flags.out}\`)`
+        ? ` (task ${taskId} is paid: fetch its result with \`meshparts segment --task ${shellQuote(taskId)} -o ${shellQuote(flags.out)}\`)`
         : '';
     output.failure(
       'failure',

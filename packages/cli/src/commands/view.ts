@@ -73,7 +73,7 @@ async function viewCommand(output: Output, dir: string, flags: ViewFlags): Promi
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  const url = `${server.origin}index.html`;
+  const url = `${server.origin}${encodeURI(served.page)}`;
   if (output.json) {
     output.writeJson({ url, dir: root, kind: served.kind, port: server.port });
   } else {

@@ -82,7 +82,15 @@ export interface ModelResult {
  * for the local segmenter; then `split` and `done`, or `skipped` / `failed`.
  */
 export type PipelineEvent =
-  | { type: 'plan'; segmenter: SegmenterName; plans: readonly ModelPlan[]; credits: number }
+  | {
+      type: 'plan';
+      segmenter: SegmenterName;
+      plans: readonly ModelPlan[];
+      credits: number;
+      /** Inputs that were not found, and inputs that could not be read: not planned, each fails. */
+      missing?: number;
+      unreadable?: number;
+    }
   | { type: 'start'; model: ModelRef; action: PlannedAction }
   | {
       type: 'waiting';

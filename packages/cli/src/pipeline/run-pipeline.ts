@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
-import { GALLERY_PAGE, writeRunGallery } from '@meshparts/split/gallery';
+import { GALLERY_PAGE, RUN_GALLERY_FALLBACK_PAGE, writeRunGallery } from '@meshparts/split/gallery';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
@@ -204,7 +204,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       packOf: (model) => readCompletePack(join(outDir, model.slug), model.sha256, segmenter),
     });
     const plannedCredits = plans.reduce((sum, plan) => sum + plan.credits, 0);
-    emit({ type: 'plan', segmenter, plans, credits: plannedCredits });
+    emit({
+      type: 'plan',
+      segmenter,
+      plans,
+      credits: plannedCredits,
+      missing: missing.length,
+      unreadable: failedInputs.length - missing.length,
+    });
     const base = { segmenter, plans, plannedCredits, catalogPath: catalogPath(outDir), outDir };
     // The balance, read before the first submission: a plan it cannot pay for is refused whole.
     const balance =
@@ -245,6 +252,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     const results = sortByFile([...processed, ...failedInputs]);
     let catalogError: string | undefined;
     let galleryError: string | undefined;
+    let galleryPage: string = GALLERY_PAGE;
     try {
       const catalog = await writeCatalog(
         outDir,
@@ -256,7 +264,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       // a view, not a result: one that cannot be written (an index.html of the user's) is reported
       // and changes no exit code.
       try {
-        await writeRunGallery(outDir, catalog);
+        const written = await writeRunGallery(outDir, catalog);
+        // Beside an index.html of the user's, the page has its own name.
+        if (!written.includes(GALLERY_PAGE)) galleryPage = RUN_GALLERY_FALLBACK_PAGE;
       } catch (error) {
         galleryError = messageOf(error);
       }
@@ -280,7 +290,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       ...(balance !== undefined ? { balance } : {}),
       ...(unknownOutcome ? { unknownOutcome } : {}),
       ...(catalogError ? { catalogError } : {}),
-      ...(catalogError || galleryError ? {} : { galleryPath: join(outDir, GALLERY_PAGE) }),
+      ...(catalogError || galleryError ? {} : { galleryPath: join(outDir, galleryPage) }),
       ...(galleryError ? { galleryError } : {}),
     };
   } finally {

@@ -29,6 +29,7 @@ import {
   type GranularityOptions,
   type LabelOptions,
   type ModelLimits,
+  readPackOwner,
   safeFileName,
 } from './split-api.js';
 
@@ -237,8 +238,8 @@ export async function fetchTask(options: FetchTaskOptions): Promise<{ path: stri
 }
 
 /**
- * Before anything is paid: the output path must not be a folder, and a new file must be possible
- * where it goes (probed in its deepest existing folder). Nothing is created: the folder is made by
+ * Before anything is paid: the output path must not be a folder nor be in a pack, and a new file must
+ * be possible where it goes (probed in its deepest existing folder). Nothing is created: the folder is made by
  * the work that writes into it (the lock of `.meshparts/`, the download), so a refused command
  * leaves the file system as it found it. A refusal is bad usage (exit 2) with the reason.
  */
@@ -247,6 +248,14 @@ export async function prepareOutputFile(to: string, write: boolean): Promise<voi
   if (info?.isDirectory()) {
     throw new PipelineUsageError(
       `the output path ${to} is a folder: give the file to write, e.g. ${resolve(to, 'model.segmented.glb')}`,
+    );
+  }
+  // The journal and cache go in .meshparts/ beside the output file: never inside a pack, which holds
+  // only what its manifest lists (the rule `run -o <a pack>` follows).
+  const owner = await readPackOwner(dirname(to));
+  if (owner.kind === 'pack') {
+    throw new PipelineUsageError(
+      `${dirname(to)} is a meshparts pack (of ${owner.manifest.source.file}): segment would put its result and its journal (.meshparts/) inside it; nothing was done, choose an output file in another folder`,
     );
   }
   if (!write) return;

@@ -1,4 +1,5 @@
 import { basename, extname, join, resolve } from 'node:path';
+import { RUN_GALLERY_NAMES } from '@meshparts/split/gallery';
 import type { CatalogEntry } from './catalog.js';
 import { PipelineUsageError } from './errors.js';
 import { type PackOwner, readPackOwner } from './split-api.js';
@@ -31,7 +32,7 @@ export interface SlugInput {
  * Names that would clash with the output folder's own files: the journal folder, the catalog, and the
  * run's gallery page and its folder.
  */
-const RESERVED = new Set(['.meshparts', 'catalog', 'catalog.json', 'index.html', 'gallery']);
+const RESERVED = new Set(['.meshparts', 'catalog', 'catalog.json', ...RUN_GALLERY_NAMES]);
 
 /** What is in the output folder under a slug (see {@link slugOwnersOnDisk}). */
 export type SlugOwner = PackOwner & { catalogModel?: string };

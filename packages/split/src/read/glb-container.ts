@@ -82,6 +82,7 @@ export interface PeekedJSON {
 /** Reads the JSON part of a .glb or .gltf without decoding any buffer; refuses what is not glTF 2.0. */
 export function peekJSON(bytes: Uint8Array, source: string): PeekedJSON {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength === 0) throw new ModelReadError(source, `${source} is empty (0 bytes)`);
   let text: string;
   if (isGLB(bytes)) {
     if (bytes.byteLength < 20) throw new ModelReadError(source, `${source} is a truncated GLB file`);
@@ -99,7 +100,16 @@ export function peekJSON(bytes: Uint8Array, source: string): PeekedJSON {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
+  } catch (error) {
+    // The parser's reason (with its position) helps whoever tries to fix a hand-edited .gltf; text that
+    // does not even start like a JSON object is some other kind of file.
+    const reason = (error as Error).message;
+    if (isGLB(bytes)) {
+      throw new ModelReadError(source, `${source} is a corrupt GLB file (its JSON chunk: ${reason})`);
+    }
+    if (text.trimStart().startsWith('{')) {
+      throw new ModelReadError(source, `${source} is not valid glTF JSON: ${reason}`);
+    }
     throw new ModelReadError(source, `${source} is neither a GLB file nor glTF JSON`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {

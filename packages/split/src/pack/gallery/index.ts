@@ -6,7 +6,7 @@
 
 export { decodersForExtensions } from './decoder-needs.js';
 export { GalleryWriteError } from './gallery-error.js';
-export { GALLERY_DIR, GALLERY_PAGE } from './page-files.js';
+export { GALLERY_DIR, GALLERY_PAGE, RUN_GALLERY_FALLBACK_PAGE } from './page-files.js';
 export { DECODERS, type Decoder } from './three-files.js';
 export {
   galleryFiles,
@@ -14,4 +14,10 @@ export {
   type WriteGalleryOptions,
   writeGallery,
 } from './write-gallery.js';
-export { RUN_GALLERY_NAMES, type RunGalleryCatalog, writeRunGallery } from './write-run-gallery.js';
+export {
+  pageOwner,
+  RUN_GALLERY_NAMES,
+  type RunGalleryCatalog,
+  runGalleryPage,
+  writeRunGallery,
+} from './write-run-gallery.js';

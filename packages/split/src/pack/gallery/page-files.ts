@@ -14,6 +14,11 @@ export const PAGE_SOURCE_DIR = fileURLToPath(new URL('../../../src/pack/gallery/
 export const GALLERY_DIR = 'gallery';
 /** The page itself, at the top of a pack or a run's output. */
 export const GALLERY_PAGE = 'index.html';
+/**
+ * The run's page when the output folder's `index.html` is the user's (never replaced): beside it, so
+ * the page's relative links (gallery/, catalog.json, the packs) work the same.
+ */
+export const RUN_GALLERY_FALLBACK_PAGE = 'meshparts-gallery.html';
 
 /** The scripts of the pack page (gallery/js/), closed under their relative imports. */
 export const PACK_PAGE_SCRIPTS: readonly string[] = [

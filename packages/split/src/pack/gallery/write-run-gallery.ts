@@ -7,6 +7,7 @@ import {
   GALLERY_DIR,
   GALLERY_PAGE,
   PAGE_SOURCE_DIR,
+  RUN_GALLERY_FALLBACK_PAGE,
   RUN_PAGE_SCRIPTS,
   RUN_TEMPLATE,
   readTemplate,
@@ -23,14 +24,16 @@ export interface RunGalleryCatalog {
  * them (the CLI's slug rules reserve them); a pack folder with such a name makes
  * {@link writeRunGallery} refuse rather than write over it.
  */
-export const RUN_GALLERY_NAMES: readonly string[] = [GALLERY_PAGE, GALLERY_DIR];
+export const RUN_GALLERY_NAMES: readonly string[] = [GALLERY_PAGE, RUN_GALLERY_FALLBACK_PAGE, GALLERY_DIR];
 
 /**
  * Writes the page over every pack of a run's output: `index.html` and `gallery/` (its script and
  * stylesheet; no three.js: the 3D views are on the packs' own pages, each self-contained). The page
- * reads `catalog.json` and each pack's `manifest.json` when it runs. Each file is written to a
- * temporary name and renamed into place, so a crash never leaves half a page. Returns the paths
- * it wrote, relative to `outDir`, sorted.
+ * reads `catalog.json` and each pack's `manifest.json` when it runs. An `index.html` of the user's
+ * is left as it is and the page is written as `meshparts-gallery.html` beside it
+ * ({@link runGalleryPage} tells which). Each file is written to a temporary name and renamed into
+ * place, so a crash never leaves half a page. Returns the paths it wrote, relative to `outDir`,
+ * sorted.
  */
 export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog): Promise<string[]> {
   const reserved = new Set(RUN_GALLERY_NAMES.map((name) => name.toLowerCase()));
@@ -46,18 +49,28 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
     );
   }
   // The output folder may be the user's (a web project's public folder): an index.html or a
-  // gallery/ folder that meshparts did not write is theirs and is never replaced.
-  const page = await pageOwner(join(outDir, GALLERY_PAGE));
-  if (page === 'foreign' || (page === 'absent' && (await pathExists(join(outDir, GALLERY_DIR))))) {
-    const what = page === 'foreign' ? GALLERY_PAGE : `${GALLERY_DIR}/`;
+  // gallery/ folder that meshparts did not write is theirs and is never replaced. The page then goes
+  // beside their index.html, under its own name.
+  let name = GALLERY_PAGE;
+  let page = await pageOwner(join(outDir, GALLERY_PAGE));
+  if (page === 'foreign') {
+    name = RUN_GALLERY_FALLBACK_PAGE;
+    page = await pageOwner(join(outDir, name));
+    if (page === 'foreign') {
+      throw new GalleryWriteError(
+        `cannot write the run's page in ${outDir}: ${GALLERY_PAGE} and ${name} are not meshparts' (left as they are)`,
+      );
+    }
+  }
+  if (page === 'absent' && (await pathExists(join(outDir, GALLERY_DIR)))) {
     throw new GalleryWriteError(
-      `cannot write the run's page in ${outDir}: ${what} is not meshparts' (left as it is)`,
+      `cannot write the run's page in ${outDir}: ${GALLERY_DIR}/ is not meshparts' (left as it is)`,
     );
   }
   const files: { to: string; text: string | Buffer }[] = [];
   try {
     files.push(
-      { to: GALLERY_PAGE, text: await readTemplate(RUN_TEMPLATE) },
+      { to: name, text: await readTemplate(RUN_TEMPLATE) },
       { to: `${GALLERY_DIR}/${STYLESHEET}`, text: await readFile(join(PAGE_SOURCE_DIR, STYLESHEET)) },
     );
     for (const script of RUN_PAGE_SCRIPTS) {
@@ -94,11 +107,23 @@ async function removeLeftovers(dir: string): Promise<void> {
   for (const name of names) if (TEMP_NAME.test(name)) await rm(join(dir, name), { force: true });
 }
 
+/**
+ * The run's page in `outDir`, relative to it: `index.html` when meshparts wrote it, else
+ * `meshparts-gallery.html` when meshparts wrote that (the user's index.html kept), else undefined.
+ * What `meshparts view` opens.
+ */
+export async function runGalleryPage(outDir: string): Promise<string | undefined> {
+  for (const name of [GALLERY_PAGE, RUN_GALLERY_FALLBACK_PAGE]) {
+    if ((await pageOwner(join(outDir, name))) === 'ours') return name;
+  }
+  return undefined;
+}
+
 /** The mark every page meshparts writes carries in its head (pack.html and run.html). */
 const GENERATOR_MARK = '<meta name="generator" content="meshparts">';
 
 /** Whether `path` is absent, a page meshparts wrote (it carries the generator mark), or another file. */
-async function pageOwner(path: string): Promise<'absent' | 'ours' | 'foreign'> {
+export async function pageOwner(path: string): Promise<'absent' | 'ours' | 'foreign'> {
   let text: string;
   try {
     const info = await lstat(path);

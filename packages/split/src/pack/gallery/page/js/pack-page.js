@@ -50,7 +50,10 @@ function fail(message, error) {
 
 async function boot() {
   $('boot').remove();
-  if (new URLSearchParams(location.search).has('from')) $('back').hidden = false;
+  const from = new URLSearchParams(location.search).get('from');
+  if (from !== null) $('back').hidden = false;
+  // Beside a user's index.html, the run's page is meshparts-gallery.html (only this known name is taken).
+  if (from === 'run-beside') $('back').setAttribute('href', '../meshparts-gallery.html');
   let manifest;
   try {
     const response = await fetch('manifest.json', { cache: 'no-cache' });

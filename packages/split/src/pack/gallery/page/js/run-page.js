@@ -65,7 +65,9 @@ async function boot() {
 
 function packCard(entry, index) {
   const packUrl = relativeUrl(entry.pack);
-  const href = `${packUrl}/index.html?from=run`;
+  // The pack page's way back: to this page, which is meshparts-gallery.html beside a user's index.html.
+  const from = location.pathname.endsWith('/meshparts-gallery.html') ? 'run-beside' : 'run';
+  const href = `${packUrl}/index.html?from=${from}`;
   const name = firstText(entry.model?.split(/[\\/]/).pop(), entry.pack);
   const thumbSlot = el('span', { class: 'thumb placeholder', 'aria-hidden': 'true' });
   const stats = el('span', { class: 'stats' }, plural(Number(entry.parts) || 0, 'part'));
