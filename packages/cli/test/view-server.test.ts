@@ -219,13 +219,22 @@ describe('inspectServedFolder', () => {
     );
     await expect(inspectServedFolder(pack)).rejects.toThrow(/without a gallery \(no index\.html\)/);
     await writeFile(join(pack, 'index.html'), '');
-    expect(await inspectServedFolder(pack)).toEqual({ kind: 'pack', summary: 'pack of robot.glb, 2 parts' });
+    expect(await inspectServedFolder(pack)).toEqual({
+      kind: 'pack',
+      summary: 'pack of robot.glb, 2 parts',
+      page: 'index.html',
+    });
 
     const run = join(base, 'run');
     await mkdir(run);
     await writeFile(join(run, 'catalog.json'), '{"catalogVersion":1,"packs":[{}]}');
-    await writeFile(join(run, 'index.html'), '');
-    expect(await inspectServedFolder(run)).toEqual({ kind: 'run', summary: 'run output, 1 pack' });
+    // The run's page is meshparts' (the mark its pages carry); an index.html of the user's is not it.
+    await writeFile(join(run, 'index.html'), '<meta name="generator" content="meshparts">');
+    expect(await inspectServedFolder(run)).toEqual({
+      kind: 'run',
+      summary: 'run output, 1 pack',
+      page: 'index.html',
+    });
 
     const other = join(base, 'other');
     await mkdir(other);
