@@ -16,6 +16,7 @@ import {
   THUMBNAIL_SIZE_RANGE,
 } from './options.js';
 import type { Segmenter } from './pack/manifest.js';
+import { SHA256 } from './pack/manifest-check.js';
 import { assertTemplate } from './pack/naming/template.js';
 import type { SplitModelOptions } from './split-model.js';
 
@@ -158,7 +159,6 @@ const SPLIT_CHECKS: Readonly<Record<keyof SplitOptions, Check>> = {
 
 /** Every manifest `source.segmenter`; a Record so that a new Segmenter must be added here. */
 const SEGMENTERS = Object.keys({ tripo: true, local: true, none: true } satisfies Record<Segmenter, true>);
-const SHA256 = /^[0-9a-f]{64}$/u;
 
 /** A segmentation's checks; both keys are required (a manifest source has both). */
 const SEGMENTATION_CHECKS: Readonly<Record<keyof NonNullable<SplitModelOptions['segmentation']>, Check>> = {

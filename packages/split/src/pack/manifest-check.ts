@@ -10,7 +10,8 @@ import { isSafeFileName } from './naming/safe-file-name.js';
  * that this check accepts them.
  */
 
-const SHA256 = /^[0-9a-f]{64}$/;
+/** A sha256 as the manifest records it: 64 lowercase hex digits. */
+export const SHA256 = /^[0-9a-f]{64}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
