@@ -7,7 +7,7 @@ import {
   LABEL_RANGES,
   NAME_LENGTH_RANGE,
   type NumberRange,
-  type PartStrategy,
+  PART_STRATEGIES,
   PIVOT_MODES,
   type SplitOptions,
   STRATEGIES,
@@ -162,7 +162,7 @@ const SEGMENTERS = Object.keys({ tripo: true, local: true, none: true } satisfie
 
 /** A segmentation's checks; both keys are required (a manifest source has both). */
 const SEGMENTATION_CHECKS: Readonly<Record<keyof NonNullable<SplitModelOptions['segmentation']>, Check>> = {
-  strategy: choice(() => STRATEGIES.filter((strategy): strategy is PartStrategy => strategy !== 'auto')),
+  strategy: choice(() => PART_STRATEGIES),
   reason: text,
 };
 

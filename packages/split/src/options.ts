@@ -23,6 +23,10 @@ export const STRATEGIES = [
 export type StrategyOption = (typeof STRATEGIES)[number];
 /** How parts are found. `nodes` and `primitives` read the structure; the others read per-triangle labels. */
 export type PartStrategy = Exclude<StrategyOption, 'auto'>;
+/** Every {@link PartStrategy}: what a manifest's `source.strategy` may say. */
+export const PART_STRATEGIES: readonly PartStrategy[] = STRATEGIES.filter(
+  (strategy): strategy is PartStrategy => strategy !== 'auto',
+);
 /** The label-based strategies: they rebuild geometry (see detect/labels/) before the node split. */
 export const LABEL_STRATEGIES = [
   'attribute',

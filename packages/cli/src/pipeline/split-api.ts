@@ -4,8 +4,8 @@ import {
   checkSplitOptions,
   LABEL_STRATEGIES,
   type LabelStrategy,
+  PART_STRATEGIES,
   type PartStrategy,
-  STRATEGIES,
 } from '@meshparts/split/options';
 import {
   createIO,
@@ -130,9 +130,7 @@ export function recordedSegmentation(
   recorded: { strategy: string; reason: string } | undefined,
 ): SourceSegmentation | undefined {
   if (!recorded || recorded.reason === '') return undefined;
-  const strategy = STRATEGIES.filter((known): known is PartStrategy => known !== 'auto').find(
-    (known) => known === recorded.strategy,
-  );
+  const strategy = PART_STRATEGIES.find((known) => known === recorded.strategy);
   return strategy ? { strategy, reason: recorded.reason } : undefined;
 }
 
