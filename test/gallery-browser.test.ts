@@ -120,6 +120,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           const exploded = await drawnPixels(page);
           expect(exploded.pixels).toBeGreaterThan(0);
           expect(exploded.png.equals(whole.png), 'exploding moves the parts').toBe(false);
+          expect(exploded.edge, 'the exploded model is framed whole').toBe(0);
           if (SCREENSHOTS && model.slug === 'PartCrafter_sword-local')
             await screenshot(page, 'gallery-sword.png');
         } else if (SCREENSHOTS && model.slug === 'PartCrafter_sword-local') {

@@ -1,10 +1,9 @@
-import { Box3 } from 'three';
 import { creditLine } from './credit.js';
 import { el, setText, thumbnail } from './dom.js';
 import { firstText, formatBytes, formatCount, plural, relativeUrl } from './format.js';
 import { PartLoader } from './load-part.js';
 import { Viewer } from './viewer.js';
-import { boxOf, WholeModel } from './whole-model.js';
+import { boxOf, framingBox, WholeModel } from './whole-model.js';
 
 /**
  * The pack page: reads manifest.json (beside index.html), lists the parts, and shows the whole model
@@ -232,7 +231,7 @@ async function showPart(entry) {
     if (!url) throw new Error(`unusable file path ${JSON.stringify(part.file)}`);
     const gltf = await state.loader.load(url);
     if (generation !== state.generation) return;
-    const box = boxOf(part.bounds) ?? new Box3().setFromObject(gltf.scene);
+    const box = framingBox(boxOf(part.bounds), gltf.scene);
     state.viewer.show(gltf.scene, box, [{ root: gltf.scene, clips: gltf.animations ?? [] }]);
     finishView(state.viewer.animated);
   } catch (error) {

@@ -85,7 +85,7 @@ export class Viewer {
   }
 
   /**
-   * Shows `object` alone, framed on `box` (world space) and on what is drawn. `animations`
+   * Shows `object` alone, framed on `box` (world space; whole-model.js framingBox). `animations`
    * ({ root, clips } each) play only while the viewer plays: at rest the parts show the pose their
    * files store, which is what the manifest's placements reassemble.
    */
@@ -95,10 +95,7 @@ export class Viewer {
     this.content = object;
     this.animations = animations.filter((animation) => animation.clips.length > 0);
     this.scene.add(object);
-    // The manifest's box holds the stored positions; what three.js draws can reach further (morph
-    // targets at their default weights, skinned vertices): the view is framed on both.
-    const drawn = new Box3().setFromObject(object);
-    this.frame(box && !box.isEmpty() ? box.clone().union(drawn) : drawn);
+    this.frame(box);
   }
 
   /** Whether what is shown has animations. */

@@ -13,6 +13,16 @@ export function boxOf(bounds) {
   return new Box3(new Vector3(...min), new Vector3(...max));
 }
 
+/**
+ * The box to frame `object` on: its manifest box `declared` (the stored positions; null when there is
+ * none) and what three.js draws of it, which can reach further (morph targets at their default
+ * weights, skinned vertices).
+ */
+export function framingBox(declared, object) {
+  const drawn = new Box3().setFromObject(object);
+  return declared ? declared.clone().union(drawn) : drawn;
+}
+
 /** A placement's matrix (16 numbers, column-major as glTF) as a Matrix4, or null. */
 export function matrixOf(placement) {
   const m = placement?.matrix;
@@ -64,7 +74,8 @@ export class WholeModel {
     try {
       if (!url) throw new Error(`${part.name}: unusable file path ${JSON.stringify(part.file)}`);
       const gltf = await this.loader.load(url);
-      const partBox = boxOf(part.bounds) ?? new Box3().setFromObject(gltf.scene);
+      // What the explode control frames (boxAt): each copy as drawn.
+      const partBox = framingBox(boxOf(part.bounds), gltf.scene);
       for (const placement of part.placements ?? []) {
         const matrix = matrixOf(placement);
         if (!matrix) continue;
