@@ -1,10 +1,11 @@
-import { copyFile, mkdir, readFile, rmdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../packages/client/src/testing/index.js';
 import { readModel } from '../packages/split/src/index.js';
 import { collect, ensureBuilt, runCli, spawnCli } from './helpers/cli.js';
 import { cliEnvFor, FAST_FLAGS, startTestEmulator } from './helpers/emulator.js';
+import { FIXTURES } from './helpers/paths.js';
 import { canMountTmpfs, mountTmpfs, unmount } from './helpers/tmpfs.js';
 import { useWorkspace } from './helpers/workspace.js';
 
@@ -57,6 +58,60 @@ describe('meshparts segment', () => {
     expect(run.code, run.stderr).toBe(0);
     const files = JSON.parse(run.stdout).results.map((r: { file: string }) => r.file);
     expect(files).toEqual([join(folder, 'TwoCubes.glb')]);
+  });
+
+  it('split of what segment wrote records the segmentation, as run would; the model itself or an altered copy does not', async () => {
+    const folder = join(ws.dir, 'provenance-local');
+    await mkdir(folder, { recursive: true });
+    const figure = join(folder, 'fused-figure.glb');
+    await copyFile(join(FIXTURES, 'generated', 'fused-figure.glb'), figure);
+    const segmented = join(folder, 'figure.segmented.glb');
+    const seg = await runCli(['segment', figure, '-o', segmented, '--segmenter', 'local']);
+    expect(seg.code, seg.stderr).toBe(0);
+    const split = await runCli(['split', segmented, '-o', join(ws.dir, 'provenance-local-pack')]);
+    expect(split.code, split.stderr).toBe(0);
+    const manifest = JSON.parse(
+      await readFile(join(ws.dir, 'provenance-local-pack', 'manifest.json'), 'utf8'),
+    );
+    expect(manifest.source).toMatchObject({
+      file: 'figure.segmented.glb',
+      segmenter: 'local',
+      taskId: null,
+      strategy: 'shape',
+    });
+    expect(manifest.source.reason).toMatch(/cut by its shape/);
+    // What is printed is what the manifest says.
+    expect(split.stdout).toMatch(/^figure\.segmented\.glb: \d+ parts by shape \(/);
+
+    // The user's own model in that folder is no segmentation result.
+    const own = await runCli(['split', figure, '-o', join(ws.dir, 'provenance-own-pack'), '--json']);
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout).manifest.source).toMatchObject({ segmenter: 'none', taskId: null });
+    // Nor is a result changed after segment wrote it (same size, other bytes): by nodes, as any file.
+    const altered = join(folder, 'altered.glb');
+    const bytes = await readFile(segmented);
+    bytes[bytes.length - 1] = bytes.at(-1)! ^ 0xff;
+    await writeFile(altered, bytes);
+    const other = await runCli(['split', altered, '-o', join(ws.dir, 'provenance-altered-pack'), '--json']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(JSON.parse(other.stdout).manifest.source).toMatchObject({ segmenter: 'none', strategy: 'nodes' });
+  });
+
+  it('split of a Tripo result that segment wrote records the segmenter and the paid task', async () => {
+    emulator = await startTestEmulator();
+    const env = cliEnvFor(emulator);
+    const to = join(ws.dir, 'provenance-tripo', 'two.segmented.glb');
+    const seg = await runCli(['segment', model(), '-o', to, '--json', ...FAST_FLAGS], { env });
+    expect(seg.code, seg.stderr).toBe(0);
+    const { taskId } = JSON.parse(seg.stdout);
+    expect(taskId).toMatch(/\S/);
+    const split = await runCli(['split', to, '-o', join(ws.dir, 'provenance-tripo-pack'), '--json']);
+    expect(split.code, split.stderr).toBe(0);
+    expect(JSON.parse(split.stdout).manifest.source).toMatchObject({
+      segmenter: 'tripo',
+      taskId,
+      strategy: 'nodes',
+    });
   });
 
   it('the same file again costs nothing: the result comes from the cache', async () => {

@@ -70,7 +70,10 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
     throw new UsageError(`cannot write the pack to ${flags.out}: ${(error as Error).message}`);
   });
   const { splitModel } = await import('@meshparts/split/split-model');
-  const { manifest, plan, dir } = await splitModel(model, flags.out, { ...options, logger });
+  // A GLB that `meshparts segment` wrote: its pack says what segmented it, as `run`'s would.
+  const { segmentProvenance } = await import('../pipeline/segment-provenance.js');
+  const provenance = await segmentProvenance(model);
+  const { manifest, plan, dir } = await splitModel(model, flags.out, { ...options, ...provenance, logger });
   if (output.json) {
     output.writeJson({ dir, manifest });
     return EXIT.ok;
@@ -78,7 +81,8 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
   if (output.quiet) return EXIT.ok;
   output.result(
     [
-      `${printable(manifest.source.file)}: ${plural(manifest.parts.length, 'part')} by ${plan.strategy} (${printable(plan.reason)})`,
+      // The manifest's strategy: the segmenter's, for a GLB that `meshparts segment` cut (see above).
+      `${printable(manifest.source.file)}: ${plural(manifest.parts.length, 'part')} by ${manifest.source.strategy} (${printable(manifest.source.reason)})`,
       ...(plan.sceneNote ? [`note: ${printable(plan.sceneNote)}`] : []),
       ...manifest.parts.map(
         (part) => `  ${printable(part.file)}  ${part.triangles} triangles, ${part.byteLength} bytes`,
