@@ -14,6 +14,7 @@ import {
   splitWords,
   utf8Length,
 } from '../src/pack/naming/index.js';
+import { generalSafeFileName } from '../src/pack/naming/safe-file-name.js';
 
 const inputs = (names: readonly string[]): NameInput[] =>
   names.map((sourceName, index) => ({ sourceName, index, id: `p${index}` }));
@@ -439,6 +440,26 @@ describe('safeFileName', () => {
 
   it('escapes a device name that a cut would create', () => {
     expect(safeFileName(`CON.${'x'.repeat(30)}`, 16)).toBe(`CON_.${'x'.repeat(11)}`);
+  });
+
+  it('gives plain ASCII names (its shortcut) what the general rules give them', () => {
+    // Seeded: every run checks the same 20,000 names, weighted towards the edges the shortcut must
+    // leave to the general rules (leading `.`/`-`, trailing `.`, device stems, length at the budget).
+    let seed = 17;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const alphabet = 'aZ09_-.. -#%ÄcOoNnUuLlXxPpRrMm1234';
+    const pieces = ['CON', 'nul', 'Com1', 'LPT9', 'aux', 'prn', '.', '-', '..'];
+    for (let i = 0; i < 20_000; i++) {
+      let name = random() < 0.3 ? pieces[Math.floor(random() * pieces.length)]! : '';
+      const length = Math.floor(random() * 24);
+      for (let c = 0; c < length; c++) name += alphabet[Math.floor(random() * alphabet.length)]!;
+      if (random() < 0.2) name += pieces[Math.floor(random() * pieces.length)]!;
+      const budget = random() < 0.5 ? 16 : 100;
+      expect(safeFileName(name, budget), JSON.stringify(name)).toBe(generalSafeFileName(name, budget));
+    }
   });
 });
 
