@@ -82,6 +82,16 @@ describe('meshparts segment', () => {
     expect(manifest.source.reason).toMatch(/cut by its shape/);
     // What is printed is what the manifest says.
     expect(split.stdout).toMatch(/^figure\.segmented\.glb: \d+ parts by shape \(/);
+    // And --dry-run says the same, in words and in its JSON's `source`.
+    const dry = await runCli(['split', segmented, '-o', join(ws.dir, 'dry'), '--dry-run']);
+    expect(dry.stdout).toMatch(/^figure\.segmented\.glb: would write \d+ parts by shape \(/);
+    const dryJson = await runCli(['split', segmented, '-o', join(ws.dir, 'dry'), '--dry-run', '--json']);
+    expect(JSON.parse(dryJson.stdout).source).toEqual({
+      segmenter: 'local',
+      taskId: null,
+      strategy: 'shape',
+      reason: manifest.source.reason,
+    });
 
     // The user's own model in that folder is no segmentation result.
     const own = await runCli(['split', figure, '-o', join(ws.dir, 'provenance-own-pack'), '--json']);

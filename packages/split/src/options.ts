@@ -421,3 +421,22 @@ export { checkSplitModelOptions, checkSplitOptions } from './check-options.js';
 // Errors: light too, so callers can branch on them without loading glTF code.
 
 export * from './errors.js';
+
+/** How a segmenter found a model's parts: its strategy and its one sentence (see SplitModelOptions). */
+export interface SourceSegmentation {
+  strategy: PartStrategy;
+  reason: string;
+}
+
+/**
+ * The strategy and reason a pack's manifest records: the segmenter's when the split took its parts as
+ * they are (by nodes), else the split's own plan. The one place both ways of splitting, and the CLI's
+ * `split --dry-run`, get them from.
+ */
+export function recordedStrategy(
+  plan: { strategy: PartStrategy; reason: string },
+  segmentation: SourceSegmentation | undefined,
+): SourceSegmentation {
+  const { strategy, reason } = segmentation && plan.strategy === 'nodes' ? segmentation : plan;
+  return { strategy, reason };
+}

@@ -3,7 +3,8 @@ import type { PartPlan, PlannedPart } from './detect/detect-parts.js';
 import type { Bounds } from './geometry.js';
 import {
   checkSplitModelOptions,
-  type PartStrategy,
+  recordedStrategy,
+  type SourceSegmentation,
   type SplitOptions,
   THUMBNAILS_DEFAULT,
 } from './options.js';
@@ -24,6 +25,8 @@ import type { ReadModel } from './read/read-model.js';
  */
 
 /** The options of {@link splitModel}: how to cut ({@link SplitOptions}) and what the manifest records. */
+export type { SourceSegmentation };
+
 export interface SplitModelOptions extends SplitOptions {
   /** Manifest `generator`; default `meshparts@<version>`. */
   generator?: string;
@@ -65,24 +68,6 @@ export interface SplitModelOptions extends SplitOptions {
    * splits it through a Document (for comparison).
    */
   fastPath?: boolean;
-}
-
-/** How a segmenter found a model's parts: its strategy and its one sentence (see SplitModelOptions). */
-export interface SourceSegmentation {
-  strategy: PartStrategy;
-  reason: string;
-}
-
-/**
- * The strategy and reason a pack's manifest records: the segmenter's when the split took its parts as
- * they are (by nodes), else the split's own plan. The one place both ways of splitting get them from.
- */
-function recordedStrategy(
-  plan: Pick<PartPlan, 'strategy' | 'reason'>,
-  segmentation: SourceSegmentation | undefined,
-): SourceSegmentation {
-  const { strategy, reason } = segmentation && plan.strategy === 'nodes' ? segmentation : plan;
-  return { strategy, reason };
 }
 
 /**

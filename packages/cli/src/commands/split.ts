@@ -44,15 +44,28 @@ export function register(program: Command, run: CliRun): void {
 async function splitCommand(output: Output, model: string, flags: SplitCommandFlags): Promise<ExitCode> {
   const options = await splitOptionsFrom(flags);
   const logger = output.logger();
+  // A GLB that `meshparts segment` wrote: its pack says what segmented it, as `run`'s would.
+  const { segmentProvenance } = await import('../pipeline/segment-provenance.js');
+  const provenance = await segmentProvenance(model);
   if (flags.dryRun) {
-    const { inspectModel } = await import('@meshparts/split/inspect');
+    const [{ inspectModel }, { recordedStrategy }] = await Promise.all([
+      import('@meshparts/split/inspect'),
+      import('@meshparts/split/options'),
+    ]);
     const report = await inspectModel(model, { ...options, logger });
+    // What the manifest would say of the source (report.strategy is the detection's own).
+    const recorded = recordedStrategy(report, provenance?.segmentation);
+    const source = {
+      segmenter: provenance?.segmenter ?? 'none',
+      taskId: provenance?.taskId ?? null,
+      ...recorded,
+    };
     if (output.json) {
-      output.writeJson({ dryRun: true, dir: flags.out, report });
+      output.writeJson({ dryRun: true, dir: flags.out, report, source });
     } else if (!output.quiet) {
       output.result(
         [
-          `${printable(report.file)}: would write ${plural(report.parts.length, 'part')} by ${report.strategy} (${printable(report.reason)})`,
+          `${printable(report.file)}: would write ${plural(report.parts.length, 'part')} by ${recorded.strategy} (${printable(recorded.reason)})`,
           ...(report.sceneNote ? [`note: ${printable(report.sceneNote)}`] : []),
           ...onePartHint(flags.strategy, report.strategy, report.parts.length),
           ...report.parts.map(
@@ -70,9 +83,6 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
     throw new UsageError(`cannot write the pack to ${flags.out}: ${(error as Error).message}`);
   });
   const { splitModel } = await import('@meshparts/split/split-model');
-  // A GLB that `meshparts segment` wrote: its pack says what segmented it, as `run`'s would.
-  const { segmentProvenance } = await import('../pipeline/segment-provenance.js');
-  const provenance = await segmentProvenance(model);
   const { manifest, plan, dir } = await splitModel(model, flags.out, { ...options, ...provenance, logger });
   if (output.json) {
     output.writeJson({ dir, manifest });
