@@ -181,6 +181,10 @@ const object =
 
 const SPLIT_MODEL_CHECKS: Readonly<Record<keyof SplitModelOptions, Check>> = {
   ...SPLIT_CHECKS,
+  signal: (name, value) => {
+    if (!(value instanceof AbortSignal))
+      throw new RangeError(`${name} must be an AbortSignal, got ${describe(value)}`);
+  },
   generator: text,
   segmenter: choice(() => SEGMENTERS),
   taskId: (name, value) => {

@@ -57,6 +57,12 @@ export interface SplitModelOptions extends SplitOptions {
   io?: NodeIO;
   /** fsync the pack's files and folders (see WritePackOptions.durable for the default). */
   durable?: boolean;
+  /**
+   * Stops the split: before it reads, and in the pack writer before each part and file and before
+   * the commit (WritePackOptions.signal). Aborted, it throws the signal's reason and `dir` is as it
+   * was.
+   */
+  signal?: AbortSignal;
   /** Logger for reading and splitting when `splitModel` reads the input itself. */
   logger?: ILogger;
   /** Write the gallery page (`index.html` and `gallery/`) into the pack. Default true. */
@@ -140,6 +146,7 @@ export async function writeSplitPack(
     ...(options.generator ? { generator: options.generator } : {}),
     ...(options.io ? { io: options.io } : {}),
     ...(options.durable ? { durable: true } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -160,6 +167,7 @@ export async function splitModel(
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
   checkSplitModelOptions(options);
+  options.signal?.throwIfAborted();
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     const { documentSourceOf, splitDocument } = await import('./split-document.js');
     return splitDocument(documentSourceOf(input, options), dir, options);

@@ -110,6 +110,7 @@ const BAD: Array<[key: string, options: Record<string, unknown>, message: RegExp
   ['io', { io: {} }, /option io must be a glTF-Transform NodeIO/],
   ['durable', { durable: 1 }, /option durable must be true or false, got 1/],
   ['logger', { logger: console.log }, /option logger must be a glTF-Transform ILogger/],
+  ['signal', { signal: { aborted: false } }, /option signal must be an AbortSignal, got an object/],
   ['gallery', { gallery: 'no' }, /option gallery must be true or false, got "no"/],
   ['fastPath', { fastPath: null }, /option fastPath must be true or false, got null/],
   [
@@ -197,6 +198,7 @@ describe('splitModel checks its options before anything is read or written', () 
       segmentation: { strategy: 'components', reason: 'two separate pieces; 2 parts' },
       io: new NodeIO(),
       durable: false,
+      signal: new AbortController().signal,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
       gallery: false,
       fastPath: true,

@@ -3,6 +3,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { type Output, plural, printable } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { action, type CliRun } from './index.js';
+import { withInterrupt } from './interrupt.js';
 import { onePartHint } from './one-part-hint.js';
 import { addOutputOptions, addSplitOptions, type SplitFlags, splitOptionsFrom } from './options.js';
 
@@ -17,7 +18,8 @@ Examples:
   $ meshparts split robot.glb -o out --dry-run
 
 The pack holds parts/<name>.glb and manifest.json; an existing pack at the target is replaced only
-once the new one is complete. Exit codes: 0 done, 2 bad usage or unreadable input (nothing written).`;
+once the new one is complete; Ctrl-C stops the split with the folder as it was. Exit codes: 0 done,
+1 stopped by Ctrl-C (nothing written), 2 bad usage or unreadable input (nothing written).`;
 
 interface SplitCommandFlags extends SplitFlags {
   out: string;
@@ -83,7 +85,23 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
     throw new UsageError(`cannot write the pack to ${flags.out}: ${(error as Error).message}`);
   });
   const { splitModel } = await import('@meshparts/split/split-model');
-  const { manifest, plan, dir } = await splitModel(model, flags.out, { ...options, ...provenance, logger });
+  // Ctrl-C stops the split where the pack folder is still as it was (the pack writer's last check is
+  // just before its commit, which it then finishes): one line, exit 1, nothing half-written.
+  const result = await withInterrupt(
+    async (signal) => {
+      try {
+        return await splitModel(model, flags.out, { ...options, ...provenance, logger, signal });
+      } catch (error) {
+        if (!signal.aborted) throw error;
+        throw new Error(
+          `split stopped (${(signal.reason as Error).message}): nothing was written, ${flags.out} is as it was`,
+          { cause: error },
+        );
+      }
+    },
+    `${printable(flags.out)} stays as it was`,
+  );
+  const { manifest, plan, dir } = result;
   if (output.json) {
     output.writeJson({ dir, manifest });
     return EXIT.ok;

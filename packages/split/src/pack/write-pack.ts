@@ -61,6 +61,25 @@ export interface WritePackOptions {
    * file.
    */
   durable?: boolean;
+  /**
+   * Stops the write: checked before each part and each additional file, while the files are made,
+   * and last before the commit. An aborted write throws the signal's reason and leaves `dir` as it
+   * was (the staging folder is removed). Once the commit has begun it is finished: it takes
+   * milliseconds, and a commit cut short leaves a pack a reader must not trust until the next write.
+   */
+  signal?: AbortSignal;
+}
+
+/** `promise`, or the signal's reason as soon as it aborts (what `promise` does then is not awaited). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  promise.catch(() => {});
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A part name must be one URL-safe file name inside parts/ (names come from untrusted models). */
@@ -92,11 +111,13 @@ export async function writePack(
   parts: Iterable<PackPart> | AsyncIterable<PackPart>,
   options: WritePackOptions,
 ): Promise<Manifest> {
+  options.signal?.throwIfAborted();
   const target = resolve(dir);
   const generator = options.generator ?? DEFAULT_GENERATOR;
   const folder = await openPackFolder(target, generator, options.durable ?? true);
   const previous = folder.manifest?.value;
   const durable = options.durable ?? previous !== undefined;
+  const signal = options.signal;
   const created = folder.exists ? undefined : await mkdir(target, { recursive: true });
   let io = options.io;
   const encodeDocument = async (part: SplitPart): Promise<Uint8Array> => {
@@ -144,6 +165,7 @@ export async function writePack(
     const paths = new PackPathSet();
     const partEntries: ManifestPart[] = [];
     for await (const part of parts) {
+      signal?.throwIfAborted();
       assertSafeName(part.name);
       const file = `${PARTS_DIR}/${part.name}.glb`;
       try {
@@ -197,7 +219,8 @@ export async function writePack(
       parts: partEntries,
     };
     const files: ManifestFile[] = [];
-    for await (const file of await filesOf(options.files, draft, staging.filesDir)) {
+    for await (const file of await unlessAborted(filesOf(options.files, draft, staging.filesDir), signal)) {
+      signal?.throwIfAborted();
       paths.add(file.path);
       files.push({ path: file.path, byteLength: file.bytes.byteLength, sha256: sha256Hex(file.bytes) });
       await stageFile(file.path, file.bytes);
@@ -211,6 +234,8 @@ export async function writePack(
     if (durable)
       for (const folderPath of [PARTS_DIR, '']) await syncDir(packPath(staging.filesDir, folderPath));
     await sealStaging(staging, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`), durable);
+    // The last point where stopping leaves `dir` as it was.
+    signal?.throwIfAborted();
   } catch (error) {
     await Promise.allSettled(inFlight);
     if (staging) await rm(staging.dir, { recursive: true, force: true });
