@@ -165,3 +165,35 @@ describe('run -o <a pack>', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('split -o <a pack that a run made>', () => {
+  it("is refused (exit 2): the run's packs, catalog and page stay exactly as they were", async () => {
+    const out = join(ws.dir, 'run-output');
+    const run = await runCli(['run', model(), model('BoxAnimated.glb'), '-o', out, '--segmenter', 'local']);
+    expect(run.code, run.stderr).toBe(0);
+    const { result, before, after } = await refused(['split', model(), '-o', join(out, 'BoxAnimated')]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(
+      /BoxAnimated is the pack of .*BoxAnimated\.glb in the run output .*run-output \(its catalog\.json lists it\).*nothing was done/,
+    );
+    expect(after).toEqual(before);
+    const dry = await refused(['split', model(), '-o', join(out, 'BoxAnimated'), '--dry-run']);
+    expect(dry.result.code, dry.result.stderr).toBe(2);
+    expect(dry.after).toEqual(dry.before);
+  });
+
+  it('a pack of another model outside a run is replaced, with a warning that names both models', async () => {
+    const pack = join(ws.dir, 'replaced');
+    expect((await runCli(['split', model('BoxAnimated.glb'), '-o', pack])).code).toBe(0);
+    const again = await runCli(['split', model(), '-o', pack]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(
+      /warning: .*replaced held the pack of BoxAnimated\.glb; it now holds the pack of TwoCubes\.glb/,
+    );
+    expect(JSON.parse(await readFile(join(pack, 'manifest.json'), 'utf8')).source.file).toBe('TwoCubes.glb');
+    // The same model again: no warning.
+    const same = await runCli(['split', model(), '-o', pack]);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toMatch(/warning/);
+  });
+});

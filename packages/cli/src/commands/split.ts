@@ -49,6 +49,9 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
   // A GLB that `meshparts segment` wrote: its pack says what segmented it, as `run`'s would.
   const { segmentProvenance } = await import('../pipeline/segment-provenance.js');
   const provenance = await segmentProvenance(model);
+  // A run's pack is refused (a dry run too: it would be); another model's pack is noted.
+  const { checkSplitTarget } = await import('../pipeline/split-target.js');
+  const replaced = await checkSplitTarget(flags.out, model);
   if (flags.dryRun) {
     const [{ inspectModel }, { recordedStrategy }] = await Promise.all([
       import('@meshparts/split/inspect'),
@@ -102,6 +105,7 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
     `${printable(flags.out)} stays as it was`,
   );
   const { manifest, plan, dir } = result;
+  if (replaced) logger.warn(replaced);
   if (output.json) {
     output.writeJson({ dir, manifest });
     return EXIT.ok;
