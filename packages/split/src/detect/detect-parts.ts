@@ -70,21 +70,30 @@ export interface PartPlan {
   colors?: ColorReport;
 }
 
-/** Nodes whose transform an animation drives (translation/rotation/scale channels). */
+/**
+ * Nodes whose world transform an animation drives: those a translation, rotation or scale channel
+ * targets, and every node under them (a wheel under an animated axle moves with it, and its part
+ * file must carry that motion: parts/general-part.ts).
+ */
 export function listAnimatedNodes(document: Document): Set<Node> {
   const animated = new Set<Node>();
+  const add = (node: Node): void => {
+    if (animated.has(node)) return;
+    animated.add(node);
+    for (const child of node.listChildren()) add(child);
+  };
   for (const animation of document.getRoot().listAnimations()) {
     for (const channel of animation.listChannels()) {
       const target = channel.getTargetNode();
-      if (target && channel.getTargetPath() !== 'weights') animated.add(target);
+      if (target && channel.getTargetPath() !== 'weights') add(target);
     }
   }
   return animated;
 }
 
-/** Nodes that any animation channel targets (transforms or morph weights). */
-function listAnyAnimatedNodes(document: Document): Set<Node> {
-  const animated = new Set<Node>();
+/** Nodes that an animation moves ({@link listAnimatedNodes}) or whose morph weights it drives. */
+export function listAnyAnimatedNodes(document: Document): Set<Node> {
+  const animated = listAnimatedNodes(document);
   for (const animation of document.getRoot().listAnimations()) {
     for (const channel of animation.listChannels()) {
       const target = channel.getTargetNode();

@@ -13,7 +13,13 @@ import type { PivotMode } from '../options.js';
 import { copyAnimations } from './copy-animations.js';
 import { copySkeleton, copySkin } from './copy-skeleton.js';
 import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
-import { animatedFrame, type FramedPart, skinnedFrame, staticFrame } from './part-frame.js';
+import {
+  animatedAncestors,
+  animatedFrame,
+  type FramedPart,
+  skinnedFrame,
+  staticFrame,
+} from './part-frame.js';
 import { type Placement, partAssetInfo, partIdentity } from './part-placement.js';
 import { measurePart, type PartStats } from './part-stats.js';
 import type { SourceIndex } from './source-index.js';
@@ -45,9 +51,10 @@ export interface SplitPart extends PartStats {
  * the node named after the part carries the mesh (its mesh has the same name):
  * - a static part: that node carries F = T × world (T: the pivot translation); a world matrix with
  *   shear needs two TRS, so a `<name>_frame` node above it carries the first; placement = world × F⁻¹;
- * - an animated part: the node keeps its local transform and animation, under a `<name>_pivot` node
- *   (and `<name>_frame` for shear) carrying T × parentWorld, left out when it is the identity;
- *   placement = T⁻¹;
+ * - an animated part (its node or an ancestor animated): the node keeps its local transform and
+ *   animation, under copies of its animated ancestors (their names, transforms and channels), under a
+ *   `<name>_pivot` node (and `<name>_frame` for shear) carrying T × the world above them, left out
+ *   when it is the identity; placement = T⁻¹;
  * - a skinned part: the node (identity) carries mesh and skin; the joints and their ancestors are
  *   copied with their own transforms under `<name>_skeleton`, which carries T; placement = T⁻¹.
  * Placing each part file by its placements rebuilds the source's world-space geometry.
@@ -95,22 +102,30 @@ export function splitPartDocument(
     meshNode.setSkin(copySkin(target, skin, transforms, copy));
     scene.addChild(meshNode).addChild(skeleton);
   } else if (index.animated.has(first)) {
-    // The node keeps its local transform for its animation, under wrappers carrying T × parentWorld.
-    framed = animatedFrame(index, part, pivot);
-    transforms.set(first, meshNode);
-    setTransform(meshNode, {
-      translation: first.getTranslation(),
-      rotation: first.getRotation(),
-      scale: first.getScale(),
-    });
+    // The node keeps its local transform for its animation, under its animated ancestors (copied
+    // with their names and transforms, so their channels move it as they move it in the source), all
+    // under wrappers carrying T × the world above them.
+    const ancestors = animatedAncestors(index, first);
+    framed = animatedFrame(index, part, pivot, ancestors);
+    let top = meshNode;
+    for (const node of [first, ...[...ancestors].reverse()]) {
+      const copied = node === first ? meshNode : target.createNode(node.getName()).addChild(top);
+      transforms.set(node, copied);
+      setTransform(copied, {
+        translation: node.getTranslation(),
+        rotation: node.getRotation(),
+        scale: node.getScale(),
+      });
+      top = copied;
+    }
     const [outer, inner] = framed.frame.chain;
-    if (!inner && isIdentity(composeTRS(outer!), 0)) scene.addChild(meshNode);
+    if (!inner && isIdentity(composeTRS(outer!), 0)) scene.addChild(top);
     else {
       const pivotNode = setTransform(target.createNode(`${name}_pivot`), outer!);
       scene.addChild(pivotNode);
       const frameNode = inner && setTransform(target.createNode(`${name}_frame`), inner);
       if (frameNode) pivotNode.addChild(frameNode);
-      (frameNode ?? pivotNode).addChild(meshNode);
+      (frameNode ?? pivotNode).addChild(top);
     }
   } else {
     // The mesh node carries F = T × world; a sheared world needs a second node above it.

@@ -201,19 +201,40 @@ export function staticFrame(index: SourceIndex, part: PlannedPart, pivot: PivotM
 
 /**
  * An animated part: its node keeps its local transform (its animation drives it) under wrapper nodes
- * carrying F = T × parentWorld, so the rest pose shows as the source shows it; the placement is
- * parentWorld × F⁻¹ = T⁻¹. T is measured on the rest pose's world bounds.
+ * carrying F = T × baseWorld, so the rest pose shows as the source shows it; the placement is
+ * baseWorld × F⁻¹ = T⁻¹. When ancestors are animated (the motion comes from above: BoxAnimated's
+ * inner box rises with its parent), `chain` holds them, from the topmost animated one down to the
+ * node's parent: they are copied with their own transforms between the wrappers and the node, and
+ * baseWorld is the world of the chain's parent. T is measured on the rest pose's world bounds.
  */
-export function animatedFrame(index: SourceIndex, part: PlannedPart, pivot: PivotMode): FramedPart {
+export function animatedFrame(
+  index: SourceIndex,
+  part: PlannedPart,
+  pivot: PivotMode,
+  chain: readonly Node[] = [],
+): FramedPart {
   const first = part.nodes[0]!;
-  const parent = first.getParentNode();
-  const rest = first.getMatrix();
+  const parent = (chain[0] ?? first).getParentNode();
+  const rest = [...chain, first].reduce<mat4>((m, node) => multiply(m, node.getMatrix()), IDENTITY);
   const frame = pivotedFrame(
     parent ? index.worldOf(parent) : IDENTITY,
     (m) => partBounds(index, part, first, () => multiply(m, rest)),
     pivot,
   );
   return { frame, placements: [placement(index, first, frame.basePlacement)] };
+}
+
+/**
+ * The ancestors of `node` whose motion it must carry: from the topmost one an animation's
+ * translation, rotation or scale channel targets down to the node's parent (empty when none is).
+ */
+export function animatedAncestors(index: SourceIndex, node: Node): Node[] {
+  const ancestors: Node[] = [];
+  for (let at = node.getParentNode(); at; at = at.getParentNode()) ancestors.unshift(at);
+  const top = ancestors.findIndex((ancestor) =>
+    (index.channels.get(ancestor) ?? []).some(({ channel }) => channel.getTargetPath() !== 'weights'),
+  );
+  return top === -1 ? [] : ancestors.slice(top);
 }
 
 /**

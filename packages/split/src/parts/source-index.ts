@@ -13,7 +13,7 @@ export interface SourceIndex {
   source: Document;
   nodeIndex: Map<Node, number>;
   worldOf: (node: Node) => mat4;
-  /** Nodes whose transform an animation drives. */
+  /** Nodes whose world transform an animation drives: channel targets and the nodes under them. */
   animated: Set<Node>;
   /** Animation channels by target node (transforms and morph weights). */
   channels: ChannelIndex;

@@ -9,7 +9,7 @@ import {
 import { createWorldMatrices } from '../../geometry.js';
 import { multiply, transformPointInto, tryInvert } from '../../math.js';
 import type { ResolvedGranularity } from '../../options.js';
-import type { PlannedPart } from '../detect-parts.js';
+import { listAnyAnimatedNodes, type PlannedPart } from '../detect-parts.js';
 import { isTriangleList } from '../labels/triangles.js';
 import { slotBoundaries, triangleAreas } from './label-geometry.js';
 import { type MergedGroup, type MergeReason, mergeGroups } from './merge-groups.js';
@@ -31,17 +31,6 @@ export interface PartMergeResult {
   merges: PartMerge[];
   /** For each node that now holds merged parts: its constituents' source names (its own first). */
   sourceNames: Map<Node, string[]>;
-}
-
-/** Nodes that any animation channel targets. */
-function animatedNodes(document: Document): Set<Node> {
-  const nodes = new Set<Node>();
-  for (const animation of document.getRoot().listAnimations())
-    for (const channel of animation.listChannels()) {
-      const target = channel.getTargetNode();
-      if (target) nodes.add(target);
-    }
-  return nodes;
 }
 
 /**
@@ -89,7 +78,7 @@ export async function mergePlannedParts(
   if (parts.length < 2 || (granularity.minPartArea === 0 && granularity.targetParts === null)) return none;
   const byPrimitive = parts.every((part) => part.primitive !== null);
   const worldOf = createWorldMatrices();
-  const animated = animatedNodes(document);
+  const animated = listAnyAnimatedNodes(document);
   const fixed = parts.map(
     (part) => !byPrimitive && !isMergeableNode(part, animated, worldOf(part.nodes[0]!)),
   );
