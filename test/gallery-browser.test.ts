@@ -31,6 +31,7 @@ const SCREENSHOTS = process.env.MESHPARTS_SCREENSHOTS;
 interface PageNode {
   scrollTop: number;
   textContent: string | null;
+  getBoundingClientRect(): { top: number; bottom: number };
 }
 declare const document: {
   body: { dataset: Record<string, string | undefined> };
@@ -38,7 +39,7 @@ declare const document: {
   getElementById(id: string): PageNode | null;
 };
 declare function getComputedStyle(node: PageNode): { opacity: string };
-declare const window: { scrollTo(x: number, y: number): void };
+declare const window: { scrollTo(x: number, y: number): void; innerHeight: number };
 declare function requestAnimationFrame(callback: () => void): number;
 
 const ONLY = process.env.MESHPARTS_GALLERY_MODELS?.split(',');
@@ -201,7 +202,36 @@ describe.skipIf(!HAS_CHROMIUM)(
         () => Number(getComputedStyle(document.getElementById('boot')!).opacity) === 1,
       );
       expect(await boot.textContent()).toContain('meshparts view');
+      // Nothing says it is loading: it never will (the trial saw "Loading…" stay forever).
+      expect(await local.locator('body').textContent()).not.toMatch(/Loading/);
+      expect(await local.locator('#status').isVisible()).toBe(false);
       await local.close();
+    });
+
+    it('on a phone, tapping a card below the 3D view brings the view on screen', async () => {
+      const [slug, built] = [...packs].find(([, pack]) => pack.manifest.parts.length >= 4)!;
+      const phone = await browser.newPage({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+      });
+      await phone.goto(`${base}${encodeURIComponent(slug)}/index.html`);
+      await phone.waitForFunction(() => document.body.dataset.state === 'ready', undefined, {
+        timeout: 60_000,
+      });
+      const last = built.manifest.parts.length - 1;
+      const card = phone.locator(`#grid .card[data-index="${last}"]`);
+      await card.scrollIntoViewIfNeeded();
+      const stageTop = () =>
+        phone.evaluate(() => document.querySelectorAll('.stage')[0]!.getBoundingClientRect().top);
+      expect(await stageTop()).toBeLessThan(-200);
+      await card.tap();
+      await phone.waitForFunction(() => {
+        const box = document.querySelectorAll('.stage')[0]!.getBoundingClientRect();
+        return box.top >= -1 && box.top < window.innerHeight / 2;
+      });
+      expect(await phone.evaluate(() => document.body.dataset.view)).toBe('part');
+      await phone.close();
     });
 
     it.skipIf(ONLY && !ONLY.includes(HOSTILE_PACK))(

@@ -142,10 +142,26 @@ function renderGrid() {
       );
       card.addEventListener('click', () => {
         location.hash = `part=${encodeURIComponent(part.name)}`;
+        showStage();
       });
       return el('li', {}, card);
     }),
   );
+}
+
+/**
+ * Brings the 3D view on screen when a card is tapped while less than half of the view shows: on a
+ * phone the grid is under the view, and a tap that changed only what is off screen looked like
+ * nothing happened.
+ */
+function showStage() {
+  const stage = document.querySelector('.stage');
+  const box = stage.getBoundingClientRect();
+  const visible = Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0);
+  if (visible < box.height / 2) {
+    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    stage.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+  }
 }
 
 function wireControls() {
