@@ -107,7 +107,7 @@ export function runJson(run: PipelineRun): Record<string, unknown> {
     segmenter: run.segmenter,
     dryRun: run.dryRun,
     outDir: run.outDir,
-    catalog: run.dryRun || run.catalogError ? null : run.catalogPath,
+    catalog: run.dryRun || run.catalogError || run.nothingCataloged ? null : run.catalogPath,
     ...(run.catalogError ? { catalogError: run.catalogError } : {}),
     gallery: run.galleryPath ?? null,
     ...(run.galleryError ? { galleryError: run.galleryError } : {}),

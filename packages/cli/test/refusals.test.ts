@@ -197,3 +197,30 @@ describe('split -o <a pack that a run made>', () => {
     expect(same.stderr).not.toMatch(/warning/);
   });
 });
+
+describe('a run in which every model fails', () => {
+  it('writes no catalog and no page (exit 2, nothing done), and says so; with --json, catalog is null', async () => {
+    const broken = join(ws.dir, 'broken.glb');
+    await writeFile(broken, (await readFile(model())).subarray(0, 500));
+    const out = join(ws.dir, 'nothing-made');
+    const { result, before, after } = await refused(['run', broken, '-o', out, '--segmenter', 'local']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/no pack was written, so no catalog or gallery either/);
+    expect(after).toEqual(before);
+    const json = await runCli(['run', broken, '-o', out, '--segmenter', 'local', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ catalog: null, gallery: null });
+    expect(await exists(out)).toBe(false);
+  });
+
+  it("in an earlier run's output, its catalog and page are kept and written again as they were", async () => {
+    const out = join(ws.dir, 'earlier');
+    expect((await runCli(['run', model(), '-o', out, '--segmenter', 'local'])).code).toBe(0);
+    const broken = join(ws.dir, 'broken.glb');
+    await writeFile(broken, (await readFile(model())).subarray(0, 500));
+    const again = await runCli(['run', broken, '-o', out, '--segmenter', 'local']);
+    expect(again.code, again.stderr).toBe(2);
+    const catalog = JSON.parse(await readFile(join(out, 'catalog.json'), 'utf8'));
+    expect(catalog.packs.map((entry: { pack: string }) => entry.pack)).toEqual(['TwoCubes']);
+    expect(await exists(join(out, 'index.html'))).toBe(true);
+  });
+});

@@ -115,8 +115,12 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
   if (!output.quiet) {
     output.info(`\n${summaryTable(run)}`);
     output.info(
-      `packs in ${printable(shortPath(run.outDir))}/, catalog: ${printable(shortPath(run.catalogPath))}` +
-        (run.galleryPath ? `, gallery: meshparts view ${printable(shellQuote(shortPath(run.outDir)))}` : ''),
+      run.nothingCataloged
+        ? 'no pack was written, so no catalog or gallery either'
+        : `packs in ${printable(shortPath(run.outDir))}/, catalog: ${printable(shortPath(run.catalogPath))}` +
+            (run.galleryPath
+              ? `, gallery: meshparts view ${printable(shellQuote(shortPath(run.outDir)))}`
+              : ''),
     );
   } else if (failed.length > 0) {
     output.report([...failureLines(failed), ...nextSteps(failed)].join('\n'));

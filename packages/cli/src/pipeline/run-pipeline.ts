@@ -113,6 +113,8 @@ export interface PipelineRun {
    * is never replaced): the packs and the catalog are fine, and the exit code does not change.
    */
   galleryError?: string;
+  /** True when no model made a pack and the folder had no catalog: neither catalog nor page was written. */
+  nothingCataloged?: true;
   outDir: string;
 }
 
@@ -253,28 +255,38 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     let catalogError: string | undefined;
     let galleryError: string | undefined;
     let galleryPage: string = GALLERY_PAGE;
-    try {
-      const catalog = await writeCatalog(
-        outDir,
-        `meshparts@${VERSION}`,
-        processed.filter((r) => r.manifestPath !== undefined).map((r) => catalogEntry(outDir, r)),
-        new Set(processed.map((r) => r.model.slug)),
-      );
-      // The page over every pack reads catalog.json when it opens, so it follows the catalog; it is
-      // a view, not a result: one that cannot be written (an index.html of the user's) is reported
-      // and changes no exit code.
+    const packed = processed.some((r) => r.manifestPath !== undefined);
+    // A run that made no pack into a folder without a catalog (every model failed) writes neither a
+    // catalog nor a page: an empty gallery is not a result, and "nothing was done" (exit 2) holds.
+    const cataloged =
+      packed ||
+      (await stat(catalogPath(outDir)).then(
+        () => true,
+        () => false,
+      ));
+    if (cataloged)
       try {
-        const written = await writeRunGallery(outDir, catalog);
-        // Beside an index.html of the user's, the page has its own name.
-        if (!written.includes(GALLERY_PAGE)) galleryPage = RUN_GALLERY_FALLBACK_PAGE;
+        const catalog = await writeCatalog(
+          outDir,
+          `meshparts@${VERSION}`,
+          processed.filter((r) => r.manifestPath !== undefined).map((r) => catalogEntry(outDir, r)),
+          new Set(processed.map((r) => r.model.slug)),
+        );
+        // The page over every pack reads catalog.json when it opens, so it follows the catalog; it is
+        // a view, not a result: one that cannot be written (an index.html of the user's) is reported
+        // and changes no exit code.
+        try {
+          const written = await writeRunGallery(outDir, catalog);
+          // Beside an index.html of the user's, the page has its own name.
+          if (!written.includes(GALLERY_PAGE)) galleryPage = RUN_GALLERY_FALLBACK_PAGE;
+        } catch (error) {
+          galleryError = messageOf(error);
+        }
       } catch (error) {
-        galleryError = messageOf(error);
+        // The packs are written and journaled; a catalog that cannot be written (a full disk) must not
+        // hide every model's result. The run reports it, and the next run writes the catalog again.
+        catalogError = `cannot write ${catalogPath(outDir)}: ${messageOf(error)}`;
       }
-    } catch (error) {
-      // The packs are written and journaled; a catalog that cannot be written (a full disk) must not
-      // hide every model's result. The run reports it, and the next run writes the catalog again.
-      catalogError = `cannot write ${catalogPath(outDir)}: ${messageOf(error)}`;
-    }
     const spentCredits = results.reduce((sum, r) => sum + r.credits, 0);
     const unknownCredits = results.reduce((sum, r) => sum + (r.unknownCredits ?? 0), 0);
     const unknownOutcome =
@@ -290,7 +302,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       ...(balance !== undefined ? { balance } : {}),
       ...(unknownOutcome ? { unknownOutcome } : {}),
       ...(catalogError ? { catalogError } : {}),
-      ...(catalogError || galleryError ? {} : { galleryPath: join(outDir, galleryPage) }),
+      ...(catalogError || galleryError || !cataloged ? {} : { galleryPath: join(outDir, galleryPage) }),
+      ...(cataloged ? {} : { nothingCataloged: true as const }),
       ...(galleryError ? { galleryError } : {}),
     };
   } finally {
