@@ -9,6 +9,7 @@ import {
   type Scene,
 } from '@gltf-transform/core';
 import {
+  KHRMaterialsSheen,
   KHRMaterialsTransmission,
   KHRMaterialsUnlit,
   KHRMeshQuantization,
@@ -17,7 +18,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeImage, ImageCache, imageFormatOf } from '../src/images/index.js';
 import { createIO, listMeshNodes, planParts, readModel, selectScene, triangleCount } from '../src/index.js';
-import { TRANSMISSION_OPACITY } from '../src/pack/thumbnails/document-scene.js';
+import { SHEEN_WEIGHT, TRANSMISSION_OPACITY } from '../src/pack/thumbnails/document-scene.js';
 import {
   frameThumbnail,
   renderThumbnail,
@@ -304,6 +305,24 @@ describe('thumbnailSceneOf: what a viewer draws of a Document', () => {
     // Nothing behind it: the glass alone is mostly transparent.
     const [, , , alone] = pixelOf(image, frame!, [-0.9, -0.9, 0]);
     expect(alone).toBe(Math.round(TRANSMISSION_OPACITY * 255));
+  });
+
+  it('draws a dark cloth with a KHR_materials_sheen colour in that colour, not near black', async () => {
+    const { document, buffer, scene } = newDocument();
+    const unlit = document.createExtension(KHRMaterialsUnlit);
+    const sheen = document.createExtension(KHRMaterialsSheen);
+    // ToyCar's seats: a dark grey base and a red sheen (unlit here, so the colour is exact).
+    const fabric = document
+      .createMaterial()
+      .setBaseColorFactor([0.15, 0.15, 0.15, 1])
+      .setExtension('KHR_materials_unlit', unlit.createUnlit())
+      .setExtension('KHR_materials_sheen', sheen.createSheen().setSheenColorFactor([1, 0, 0]));
+    scene.addChild(
+      document.createNode().setMesh(meshOf(document, quadPrimitive(document, buffer).setMaterial(fabric))),
+    );
+    await expectValid(document);
+    const { image, frame } = await render(document);
+    expect(pixelOf(image, frame!, [0, 0, 0])).toEqual([srgb8(SHEEN_WEIGHT), srgb8(0.15), srgb8(0.15), 255]);
   });
 
   it('draws strips and fans as the triangles they stand for, and skips points and lines', async () => {

@@ -10,7 +10,7 @@ import {
   type TextureInfo,
   type TypedArray,
 } from '@gltf-transform/core';
-import type { PBRSpecularGlossiness, Transform, Transmission } from '@gltf-transform/extensions';
+import type { PBRSpecularGlossiness, Sheen, Transform, Transmission } from '@gltf-transform/extensions';
 import {
   createWorldMatrices,
   instanceMatrices,
@@ -66,8 +66,9 @@ const NEAREST = 9728;
  * flips the winding, as glTF asks. Materials: base colour factor and texture (the `texCoord` its
  * texture info names, KHR_texture_transform, the sampler's wrap modes and magnification filter),
  * `COLOR_0`, alpha mode and cutoff, double-sidedness, KHR_materials_unlit, the diffuse of
- * KHR_materials_pbrSpecularGlossiness, and KHR_materials_transmission as see-through (blended:
- * {@link TRANSMISSION_OPACITY}). A texture that cannot be decoded (KTX2, a corrupt file) falls
+ * KHR_materials_pbrSpecularGlossiness, KHR_materials_transmission as see-through (blended:
+ * {@link TRANSMISSION_OPACITY}), and KHR_materials_sheen as a base colour lifted towards the sheen
+ * colour ({@link SHEEN_WEIGHT}). A texture that cannot be decoded (KTX2, a corrupt file) falls
  * back to the factor, with a warning through the document's logger; nothing here throws for a
  * model's content.
  *
@@ -199,6 +200,7 @@ async function materialLook(
     info = specGloss.getDiffuseTextureInfo();
   }
   seeThrough(look, material.getExtension<Transmission>('KHR_materials_transmission'));
+  withSheen(look, material.getExtension<Sheen>('KHR_materials_sheen'));
   if (!texture || !info) return look;
   const transform = info.getExtension<Transform>('KHR_texture_transform');
   const texCoord = transform?.getTexCoord() ?? info.getTexCoord();
@@ -227,6 +229,27 @@ function seeThrough(look: MaterialLook, transmission: Transmission | null): void
   const [r, g, b, a] = look.baseColorFactor;
   look.alphaMode = 'BLEND';
   look.baseColorFactor = [r, g, b, a * (1 - (1 - TRANSMISSION_OPACITY) * factor)];
+}
+
+/**
+ * How much of a KHR_materials_sheen colour a thumbnail's base colour takes (0.8). The renderer has no
+ * sheen lobe; viewers light a cloth's sheen from every side, so a dark fabric with a red sheen looks
+ * red in three.js (ToyCar's seats: base 0.15 grey, sheen red). Each channel of the base colour factor
+ * is raised to at least this share of the sheen colour factor, instead of drawing the cloth near
+ * black.
+ */
+export const SHEEN_WEIGHT = 0.8;
+
+/** A material's base colour lifted towards its sheen colour (see {@link SHEEN_WEIGHT}). */
+function withSheen(look: MaterialLook, sheen: Sheen | null): void {
+  if (!sheen || !look.baseColorFactor) return;
+  const [r, g, b, a] = look.baseColorFactor;
+  const [sr, sg, sb] = sheen.getSheenColorFactor().map((c) => Math.min(1, Math.max(0, c)) * SHEEN_WEIGHT) as [
+    number,
+    number,
+    number,
+  ];
+  look.baseColorFactor = [Math.max(r, sr), Math.max(g, sg), Math.max(b, sb), a];
 }
 
 /** The look of a material without its textures. */
