@@ -24,6 +24,8 @@ import type { ReadModel } from './read/read-model.js';
  * its start-up).
  */
 
+/** Whose a folder is, by the pack writer's rules: for callers that check a target before splitting. */
+export { type PackOwner, readPackOwner } from './pack/pack-folder.js';
 /** The options of {@link splitModel}: how to cut ({@link SplitOptions}) and what the manifest records. */
 export type { SourceSegmentation };
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { syncDir, writeNewFile } from '@meshparts/split/pack';
+// The light entry (fs only): the journal, lock and catalog must not load the split to write a line.
+import { syncDir, writeNewFile } from '@meshparts/split/durable-files';
 
 /**
  * Durable file helpers. A crash (or kill -9) at any point leaves either the old file or the new one,

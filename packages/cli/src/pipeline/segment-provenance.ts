@@ -1,8 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { SourceSegmentation } from '@meshparts/split/options';
 import { sha256File } from './hash.js';
 import { JOURNAL_DIR, journalPath, parseJournal } from './journal.js';
-import { recordedSegmentation, type SourceSegmentation } from './split-api.js';
+import { recordedSegmentation } from './recorded-segmentation.js';
 
 /** What a pack's manifest says of the segmentation that made its input (see {@link segmentProvenance}). */
 export interface SegmentProvenance {

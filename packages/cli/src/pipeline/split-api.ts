@@ -4,7 +4,6 @@ import {
   checkSplitOptions,
   LABEL_STRATEGIES,
   type LabelStrategy,
-  PART_STRATEGIES,
   type PartStrategy,
 } from '@meshparts/split/options';
 import {
@@ -121,18 +120,7 @@ export interface LocalSegmentation {
   reason: string;
 }
 
-/**
- * A segmentation as the journal recorded it, checked (the journal is a file: a hand edit or a line of
- * a later meshparts may hold a strategy this one does not know), or undefined: the pack then records
- * the split's own plan, as before segmentations were journaled.
- */
-export function recordedSegmentation(
-  recorded: { strategy: string; reason: string } | undefined,
-): SourceSegmentation | undefined {
-  if (!recorded || recorded.reason === '') return undefined;
-  const strategy = PART_STRATEGIES.find((known) => known === recorded.strategy);
-  return strategy ? { strategy, reason: recorded.reason } : undefined;
-}
+export { recordedSegmentation } from './recorded-segmentation.js';
 
 /** Segments a model file offline (geometry only) into a Tripo-layout GLB. */
 export async function segmentFileLocally(

@@ -1,7 +1,8 @@
 import { basename, dirname, resolve } from 'node:path';
+// From the split-model entry, which `meshparts split` loads anyway (not the heavier pack entry).
+import { readPackOwner } from '@meshparts/split/split-model';
 import { readCatalog } from './catalog.js';
 import { PipelineUsageError } from './errors.js';
-import { readPackOwner } from './split-api.js';
 
 /**
  * What `meshparts split -o <dir>` checks of its target before it reads the model:
