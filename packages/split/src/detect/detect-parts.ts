@@ -77,16 +77,18 @@ export interface PartPlan {
  */
 export function listAnimatedNodes(document: Document): Set<Node> {
   const animated = new Set<Node>();
-  const add = (node: Node): void => {
-    if (animated.has(node)) return;
-    animated.add(node);
-    for (const child of node.listChildren()) add(child);
-  };
+  const pending: Node[] = [];
   for (const animation of document.getRoot().listAnimations()) {
     for (const channel of animation.listChannels()) {
       const target = channel.getTargetNode();
-      if (target && channel.getTargetPath() !== 'weights') add(target);
+      if (target && channel.getTargetPath() !== 'weights') pending.push(target);
     }
+  }
+  // A loop, not recursion: a hierarchy 100,000 nodes deep must not overflow the stack (scene.ts).
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (animated.has(node)) continue;
+    animated.add(node);
+    for (const child of node.listChildren()) pending.push(child);
   }
   return animated;
 }

@@ -230,7 +230,8 @@ export function animatedFrame(
  */
 export function animatedAncestors(index: SourceIndex, node: Node): Node[] {
   const ancestors: Node[] = [];
-  for (let at = node.getParentNode(); at; at = at.getParentNode()) ancestors.unshift(at);
+  for (let at = node.getParentNode(); at; at = at.getParentNode()) ancestors.push(at);
+  ancestors.reverse(); // pushed and reversed once: unshift per level is quadratic in the depth
   const top = ancestors.findIndex((ancestor) =>
     (index.channels.get(ancestor) ?? []).some(({ channel }) => channel.getTargetPath() !== 'weights'),
   );
