@@ -3,15 +3,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ILogger } from '@gltf-transform/core';
 import { describe, expect, it } from 'vitest';
-import { createIO, detectParts, readModel, writePack } from '../src/index.js';
 import { splitModel } from '../src/split-model.js';
-import { buildSharedMesh } from './helpers/fixture-builders.js';
-import { partDocuments } from './helpers/part-documents.js';
 import { FIXTURES } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
 /**
- * `splitModel({ signal })` (what `meshparts split` does on Ctrl-C): an aborted split throws the
+ * `splitModel({ signal })` (what `meshparts split` does on Ctrl-C; writePack's own checks are in
+ * write-pack.test.ts): an aborted split throws the
  * signal's reason and leaves the pack folder as it was: a new folder is not created, an existing
  * pack keeps every byte, and no staging folder is left behind. The abort is raised from the logger,
  * at a known point of the split (a part made), so each case is deterministic.
@@ -90,52 +88,5 @@ describe('splitModel with an AbortSignal', () => {
     await expect(
       splitModel(MODEL, join(tmp, 'bad'), { signal: 'stop' as unknown as AbortSignal }),
     ).rejects.toThrow(/signal must be an AbortSignal, got "stop"/);
-  });
-});
-
-describe('writePack with an AbortSignal', () => {
-  const SOURCE = {
-    file: 'shared.glb',
-    byteLength: 1,
-    sha256: 'a'.repeat(64),
-    strategy: 'nodes' as const,
-    reason: 'test',
-  };
-  const BOUNDS = { min: [0, 0, 0] as [number, number, number], max: [1, 1, 1] as [number, number, number] };
-  const parts = async () => {
-    const { document } = await readModel(await (await createIO()).writeBinary(buildSharedMesh()), {
-      name: 'shared.glb',
-    });
-    return partDocuments(document, detectParts(document));
-  };
-  const file = (path: string) => ({ path, bytes: new TextEncoder().encode(path) });
-
-  it('stopped while the additional files are made: the callback is not waited for', async () => {
-    const dir = join(tmp, 'files-made');
-    const controller = new AbortController();
-    let finish: (() => void) | undefined;
-    const files = () =>
-      new Promise<ReturnType<typeof file>[]>((resolve) => {
-        finish = () => resolve([file('late.txt')]);
-        controller.abort(new Error('stopped while making files'));
-      });
-    await expect(
-      writePack(dir, await parts(), { source: SOURCE, bounds: BOUNDS, files, signal: controller.signal }),
-    ).rejects.toThrow('stopped while making files');
-    finish?.();
-    expect(existsSync(dir)).toBe(false);
-  });
-
-  it('stopped after the last additional file: the check before the commit stops it', async () => {
-    const dir = join(tmp, 'before-commit');
-    const controller = new AbortController();
-    async function* files() {
-      yield file('a.txt');
-      controller.abort(new Error('stopped after the files'));
-    }
-    await expect(
-      writePack(dir, await parts(), { source: SOURCE, bounds: BOUNDS, files, signal: controller.signal }),
-    ).rejects.toThrow('stopped after the files');
-    expect(existsSync(dir)).toBe(false);
   });
 });

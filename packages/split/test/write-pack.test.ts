@@ -517,3 +517,46 @@ describe('writePack in a folder that is the user’s too', () => {
     expect(readdirSync(dir).sort()).toEqual(['LICENSE.txt', 'manifest.json', 'parts']);
   });
 });
+
+describe('writePack with an AbortSignal', () => {
+  const file = (path: string) => ({ path, bytes: new TextEncoder().encode(path) });
+
+  it('stopped while the additional files are made: the callback is not waited for', async () => {
+    const dir = join(work, 'files-made');
+    const controller = new AbortController();
+    let finish: (() => void) | undefined;
+    const files = () =>
+      new Promise<ReturnType<typeof file>[]>((resolve) => {
+        finish = () => resolve([file('late.txt')]);
+        controller.abort(new Error('stopped while making files'));
+      });
+    await expect(
+      writePack(dir, (await sharedParts()).parts, {
+        source: SOURCE,
+        bounds: BOUNDS,
+        files,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('stopped while making files');
+    finish?.();
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('stopped after the last additional file: the check before the commit stops it', async () => {
+    const dir = join(work, 'before-commit');
+    const controller = new AbortController();
+    async function* files() {
+      yield file('a.txt');
+      controller.abort(new Error('stopped after the files'));
+    }
+    await expect(
+      writePack(dir, (await sharedParts()).parts, {
+        source: SOURCE,
+        bounds: BOUNDS,
+        files,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('stopped after the files');
+    expect(existsSync(dir)).toBe(false);
+  });
+});
