@@ -2,8 +2,8 @@ import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { messageOf, PipelineUsageError } from './errors.js';
-import { sha256File } from './hash.js';
-import { JOURNAL_DIR, journalPath, parseJournal } from './journal.js';
+import { JOURNAL_DIR } from './journal.js';
+import { segmentResultsIn } from './segment-results.js';
 
 /**
  * Expands the run's inputs (files and folders) into a de-duplicated list of model files, in input
@@ -97,7 +97,10 @@ async function scanFolder(dir: string, scan: Scan): Promise<string[]> {
     scan.skipped.push(`${dir} is ${written}`);
     return [];
   }
-  const isSegmentResult = await segmentResults(dir, entries);
+  // Only a folder with a journal can hold segmentation results (segment-results.ts).
+  const segmentResult = entries.some((entry) => entry.name === JOURNAL_DIR)
+    ? await segmentResultsIn(dir)
+    : undefined;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const found: string[] = [];
   for (const entry of entries) {
@@ -121,7 +124,7 @@ async function scanFolder(dir: string, scan: Scan): Promise<string[]> {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       found.push(...(await scanFolder(path, scan)));
     } else if (kind === 'file' && isModel) {
-      if (await isSegmentResult(path)) scan.skipped.push(`${path} is a result of meshparts segment`);
+      if (await segmentResult?.(path)) scan.skipped.push(`${path} is a result of meshparts segment`);
       else found.push(path);
     }
   }
@@ -148,47 +151,6 @@ async function isOurs(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * A test for the segmented results that `meshparts segment` wrote into `dir` (copies of the cache
- * entries its journal recorded: same bytes, so same sha256). Only a file of an entry's size is
- * hashed (any file, for an entry whose cache file is gone); a file that is also a recorded input (a segmenter that changed nothing) stays an input.
- */
-async function segmentResults(
-  dir: string,
-  entries: readonly { name: string }[],
-): Promise<(path: string) => Promise<boolean>> {
-  const none = async () => false;
-  if (!entries.some((entry) => entry.name === JOURNAL_DIR)) return none;
-  let journal: ReturnType<typeof parseJournal>;
-  try {
-    journal = parseJournal(await readFile(journalPath(dir), 'utf8'));
-  } catch {
-    return none;
-  }
-  const inputs = new Set(journal.map((entry) => entry.sha256));
-  const results = new Set<string>();
-  const sizes = new Set<number>();
-  // A result whose cache entry is gone cannot be told by size: every model file here is hashed then.
-  let anySize = false;
-  for (const { cacheFile, cacheSha256 } of journal) {
-    if (cacheFile === undefined || cacheSha256 === undefined || inputs.has(cacheSha256)) continue;
-    results.add(cacheSha256);
-    try {
-      sizes.add((await stat(join(dir, JOURNAL_DIR, 'cache', basename(cacheFile)))).size);
-    } catch {
-      anySize = true;
-    }
-  }
-  if (results.size === 0) return none;
-  return async (path) => {
-    try {
-      return (anySize || sizes.has((await stat(path)).size)) && results.has(await sha256File(path));
-    } catch {
-      return false;
-    }
-  };
 }
 
 /** The real path of `path`, resolving what exists of it (the rest appended as given). */
