@@ -48,6 +48,18 @@ describe('package tarballs', () => {
     }, 120_000);
   }
 
+  for (const pkg of ['client', 'split', 'cli']) {
+    it(`${pkg}: every link of its README into the package names a file the tarball holds`, async () => {
+      const readme = await readFile(join(ROOT, 'packages', pkg, 'README.md'), 'utf8');
+      const files = await packedFiles(pkg);
+      // Relative Markdown links that stay in the package (not URLs, anchors or ../ into the repository).
+      const inside = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map((match) => match[1]!.replace(/^\.\//, ''))
+        .filter((target) => !/^[a-z]+:/.test(target) && !target.startsWith('../'));
+      expect(inside.filter((target) => !files.includes(target))).toEqual([]);
+    }, 120_000);
+  }
+
   it('split: ships the schema and the gallery page files it reads at run time', async () => {
     const files = await packedFiles('split');
     expect(files).toContain('manifest.schema.json');

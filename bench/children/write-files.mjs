@@ -1,28 +1,34 @@
 /**
  * The file-system floor of a split into many parts, as one whole process: create `count` new files
- * holding `totalBytes` between them in one folder, the way writePack does (open 'wx', write, close;
- * 8 in flight; no fsync) and nothing else — no glTF at all. Target 3 compares the split's extra time
- * per part with this floor's time per file.
- * Usage: node write-files.mjs <dir> <count> <totalBytes>
+ * holding `totalBytes` between them in one folder, the way writePack does (durable-files.ts: open
+ * 'wx', write, close, synchronously for files up to 1 MiB, through fs/promises above that; no fsync)
+ * and nothing else — no glTF at all. With `--read <input>` it first reads the input whole, as a
+ * split must, and writes slices of its bytes. Target 3 compares the split's extra time per part with
+ * this floor's time per file; targets 1-2 show it beside the split (what no split can go below).
+ * Usage: node write-files.mjs <dir> <count> <totalBytes> [--read <input>]
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 
-const [dir, countArg, totalArg] = process.argv.slice(2);
+const [dir, countArg, totalArg, flag, input] = process.argv.slice(2);
 const count = Number(countArg);
-const bytes = new Uint8Array(Math.round(Number(totalArg) / count)).fill(1);
+const size = Math.round(Number(totalArg) / count);
+const source = flag === '--read' ? readFileSync(input) : null;
+const filled = source ? null : new Uint8Array(size).fill(1);
+const bytesOf = (i) =>
+  filled ??
+  source.subarray(Math.min(i * size, source.length - size), Math.min(i * size, source.length - size) + size);
 await mkdir(dir, { recursive: true });
-const inFlight = new Set();
 for (let i = 0; i < count; i++) {
-  const job = (async () => {
-    const handle = await open(`${dir}/part_${i}.glb`, 'wx');
-    try {
-      await handle.writeFile(bytes);
-    } finally {
-      await handle.close();
-    }
-  })();
-  inFlight.add(job);
-  job.then(() => inFlight.delete(job));
-  if (inFlight.size >= 8) await Promise.race(inFlight);
+  const path = `${dir}/part_${i}.glb`;
+  if (size <= 1 << 20) {
+    writeFileSync(path, bytesOf(i), { flag: 'wx' });
+    continue;
+  }
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytesOf(i));
+  } finally {
+    await handle.close();
+  }
 }
-await Promise.all(inFlight);

@@ -455,10 +455,13 @@ async function split(
         ...(segmented.segmentation ? { segmentation: segmented.segmentation } : {}),
       },
       options: splitOptionsFor(context.settings, context.segmenter),
+      signal: context.signal,
     });
     context.emit({ type: 'split', model, parts: packed.parts, packDir });
     return packed;
   } catch (error) {
+    // Cancelled between parts: the pack folder is as it was, and toModelError says what resumes.
+    if (context.signal?.aborted) throw error;
     // A limit hit is the input's fault (too big, too many parts), not a failure of splitting.
     if (error instanceof ModelLimitError) {
       throw new ModelError('input', messageOf(error), segmented.taskId ?? undefined, { cause: error });

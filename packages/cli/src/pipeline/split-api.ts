@@ -215,6 +215,8 @@ export async function packSegmented(args: {
   packDir: string;
   source: PackSource;
   options: SplitOptions;
+  /** Stops the split between parts (splitModel's `signal`): it throws the reason, `packDir` untouched. */
+  signal?: AbortSignal | undefined;
 }): Promise<{ parts: number; manifestPath: string }> {
   const { options, source } = args;
   // From the path: a segmented GLB of the common layout is split at the byte level, and one that needs
@@ -227,6 +229,7 @@ export async function packSegmented(args: {
     taskId: source.taskId,
     ...(source.segmentation ? { segmentation: source.segmentation } : {}),
     generator: `meshparts@${VERSION}`,
+    ...(args.signal ? { signal: args.signal } : {}),
   });
   return { parts: manifest.parts.length, manifestPath: join(args.packDir, MANIFEST_FILE) };
 }
