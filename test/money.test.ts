@@ -55,6 +55,9 @@ describe('free checks before paying', () => {
     await writeFile(join(ws.inputs, 'notes.md'), '# not a model\n');
     await externalGltf(ws.inputs, 'broken');
     await rm(join(ws.inputs, 'broken.bin'));
+    // An STL whose bytes are not one, and an OBJ of lines only: read here (as `split` reads them).
+    await writeFile(join(ws.inputs, 'broken.stl'), new Uint8Array(90));
+    await writeFile(join(ws.inputs, 'wire.obj'), 'v 0 0 0\nv 1 0 0\nv 0 1 0\nl 1 2 3\n');
     const inputs = [ws.inputs, join(ws.inputs, 'notes.md')];
 
     const dry = await runCli(['run', ...inputs, '-o', ws.out, '--dry-run', '--json', ...FAST_FLAGS], { env });
@@ -63,7 +66,14 @@ describe('free checks before paying', () => {
     // Only TwoCubes can be paid for: the plan says 80, not 400.
     expect(plan.plannedCredits).toBe(80);
     const refused = plan.results.filter((r) => r.action === 'blocked').map((r) => r.file.split('/').pop());
-    expect(refused.sort()).toEqual(['broken.gltf', 'empty.glb', 'no-mesh.glb', 'notes.md']);
+    expect(refused.sort()).toEqual([
+      'broken.gltf',
+      'broken.stl',
+      'empty.glb',
+      'no-mesh.glb',
+      'notes.md',
+      'wire.obj',
+    ]);
 
     const run = await runCli(['run', ...inputs, '-o', ws.out, '--json', ...FAST_FLAGS], { env });
     expect(run.code, run.stderr).toBe(1);
@@ -80,11 +90,13 @@ describe('free checks before paying', () => {
     expect(reasons['empty.glb']).toMatch(/^input: refused before paying: .*is empty/);
     expect(reasons['notes.md']).toMatch(/^input: refused before paying: .*unsupported extension \.md/);
     expect(reasons['broken.gltf']).toMatch(/^input: refused before paying: .*broken\.bin/);
+    expect(reasons['broken.stl']).toMatch(/^input: refused before paying: .*broken\.stl is not an STL file/);
+    expect(reasons['wire.obj']).toMatch(/^input: refused before paying: .*wire\.obj holds no triangles/);
     expect(emulator.stats().submissions).toBe(1);
     expect(emulator.stats().balance).toBe(10_000 - 80);
     // The summary does not ask for a rerun that would refuse them again.
     const text = await runCli(['run', ...inputs, '-o', ws.out, ...FAST_FLAGS], { env });
-    expect(text.stderr).toMatch(/4 input: fix or remove these files: a rerun refuses them the same way/);
+    expect(text.stderr).toMatch(/6 input: fix or remove these files: a rerun refuses them the same way/);
     expect(text.stderr).not.toMatch(/rerun the same command to retry/);
   });
 

@@ -1,4 +1,4 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +21,37 @@ const ws = useWorkspace('pipeline');
 afterEach(async () => {
   await emulator?.close();
 });
+
+/** An OBJ of two separate unit boxes in one object: the segmenters find the two pieces. */
+const TWO_BOXES_OBJ = (() => {
+  const corners = [
+    [0, 0, 0],
+    [1, 0, 0],
+    [1, 1, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+    [1, 0, 1],
+    [1, 1, 1],
+    [0, 1, 1],
+  ];
+  const triangles = [
+    [0, 2, 1],
+    [0, 3, 2],
+    [4, 5, 6],
+    [4, 6, 7],
+    [0, 1, 5],
+    [0, 5, 4],
+    [2, 3, 7],
+    [2, 7, 6],
+    [1, 2, 6],
+    [1, 6, 5],
+    [0, 4, 7],
+    [0, 7, 3],
+  ];
+  const vertices = [0, 3].flatMap((x) => corners.map(([a, b, c]) => `v ${a! + x} ${b} ${c}`));
+  const faces = [0, 8].flatMap((base) => triangles.map((t) => `f ${t.map((i) => i + base + 1).join(' ')}`));
+  return `o boxes\n${[...vertices, ...faces].join('\n')}\n`;
+})();
 
 function tripo(extra: Partial<RunPipelineOptions> = {}): RunPipelineOptions {
   return { inputs: [ws.inputs], outDir: ws.out, segmenter: 'tripo', client: clientFor(emulator), ...extra };
@@ -204,6 +235,18 @@ describe('runPipeline against the emulator', () => {
     await expect(stat(ws.out)).rejects.toThrow(/ENOENT/);
   });
 
+  it('uploads an .obj as it is, and the emulator segments it as Tripo would', async () => {
+    emulator = await startTestEmulator();
+    const path = join(ws.dir, 'boxes.obj');
+    await writeFile(path, TWO_BOXES_OBJ);
+    const run = await runPipeline(tripo({ inputs: [path] }));
+    expect(run.results[0]).toMatchObject({ outcome: 'packed', credits: 80 });
+    const manifest = await expectValidPack(run.results[0]!.packDir!);
+    expect(manifest.source).toMatchObject({ file: 'boxes.obj', segmenter: 'tripo' });
+    expect(manifest.parts).toHaveLength(2);
+    expect(emulator.stats().submissions).toBe(1);
+  });
+
   it('segments identical ws.inputs once', async () => {
     emulator = await startTestEmulator();
     const copies = await copyModels(join(ws.dir, 'copy'), ['TwoCubes.glb']);
@@ -217,12 +260,31 @@ describe('runPipeline against the emulator', () => {
 
 describe('runPipeline without a key', () => {
   it('fails a model the local segmenter cannot read, clearly, and packs the others', async () => {
-    await writeFile(join(ws.inputs, 'scan.obj'), 'v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n');
+    await writeFile(join(ws.inputs, 'scan.fbx'), 'Kaydara FBX Binary  \0');
     const run = await runPipeline({ inputs: [ws.inputs], outDir: ws.out, segmenter: 'local' });
-    const obj = run.results.find((r) => r.model.file.endsWith('scan.obj'))!;
-    expect(obj.error?.code).toBe('input');
-    expect(obj.error?.message).toMatch(/reads \.glb and \.gltf only.*tripo/);
+    const fbx = run.results.find((r) => r.model.file.endsWith('scan.fbx'))!;
+    expect(fbx.error?.code).toBe('input');
+    expect(fbx.error?.message).toMatch(
+      /reads \.glb, \.gltf, \.obj and \.stl; scan\.fbx needs the tripo segmenter/,
+    );
     expect(run.results.filter((r) => r.outcome === 'packed')).toHaveLength(MODELS.length);
+  });
+
+  it('segments and packs .obj and .stl offline, and refuses a broken one as input', async () => {
+    const models = join(ws.dir, 'mesh-formats');
+    await mkdir(models, { recursive: true });
+    // Two separate boxes in one object: the local segmenter finds the pieces.
+    await writeFile(join(models, 'boxes.obj'), TWO_BOXES_OBJ);
+    await writeFile(join(models, 'broken.stl'), new Uint8Array(90));
+    const run = await runPipeline({ inputs: [models], outDir: ws.out, segmenter: 'local' });
+    const obj = run.results.find((r) => r.model.file.endsWith('boxes.obj'))!;
+    expect(obj.outcome).toBe('packed');
+    const manifest = await expectValidPack(obj.packDir!);
+    expect(manifest.source.file).toBe('boxes.obj');
+    expect(manifest.parts).toHaveLength(2);
+    const stl = run.results.find((r) => r.model.file.endsWith('broken.stl'))!;
+    expect(stl.error?.code).toBe('input');
+    expect(stl.error?.message).toMatch(/broken\.stl is not an STL file/);
   });
 
   it('uses the local segmenter, offline', async () => {

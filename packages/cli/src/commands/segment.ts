@@ -50,7 +50,7 @@ export function register(program: Command, run: CliRun): void {
   const command = program
     .command('segment')
     .description('segment one model (Tripo API or local) into a GLB with one named node per part')
-    .argument('[model]', 'model file (.glb .gltf .fbx .obj .stl; local segmenter: .glb .gltf)')
+    .argument('[model]', 'model file (.glb .gltf .fbx .obj .stl; local segmenter: all but .fbx)')
     .requiredOption('-o, --out <file.glb>', 'where to write the segmented GLB (a file, not a folder)')
     .option('--url <modelUrl>', 'a publicly reachable model URL instead of a file (tripo only)')
     .option('--task <id>', 'fetch the result of a task already paid for (nothing is submitted)')

@@ -11,7 +11,10 @@ export type { EmulatorOptions, EmulatorStats };
 
 /** Emulator options with the local segmenter as the `segment` hook. */
 export function withLocalSegmenter(options: EmulatorOptions = {}): EmulatorOptions {
-  return { ...options, segment: (input: Uint8Array) => segmentBytesLocally(input) };
+  return {
+    ...options,
+    segment: (input: Uint8Array, job: { filename?: string }) => segmentBytesLocally(input, job.filename),
+  };
 }
 
 /** Runs the emulator with the local segmenter until `serve.signal` aborts; resolves with its stats. */

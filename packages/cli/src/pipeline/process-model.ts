@@ -207,13 +207,13 @@ export async function segment(context: RunContext, plan: ModelPlan, spend: Spend
 }
 
 async function segmentLocally(context: RunContext, model: ModelRef): Promise<Segmented> {
-  if (!/\.(glb|gltf)$/i.test(model.file)) {
+  if (!/\.(glb|gltf|obj|stl)$/i.test(model.file)) {
     const name = basename(model.file);
     throw new ModelError(
       'input',
-      /\.(fbx|obj|stl)$/i.test(model.file)
-        ? `the local segmenter reads .glb and .gltf only; ${name} needs the tripo segmenter (an API key)`
-        : `${name} is not a model file meshparts reads (.glb, .gltf; with an API key also .fbx, .obj, .stl)`,
+      /\.fbx$/i.test(model.file)
+        ? `the local segmenter reads .glb, .gltf, .obj and .stl; ${name} needs the tripo segmenter (an API key)`
+        : `${name} is not a model file meshparts reads (.glb, .gltf, .obj, .stl; with an API key also .fbx)`,
     );
   }
   let local: Awaited<ReturnType<typeof segmentFileLocally>>;

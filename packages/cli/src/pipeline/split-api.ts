@@ -129,8 +129,10 @@ export async function segmentFileLocally(
   limits: Partial<ModelLimits> = {},
   granularity: GranularityOptions = {},
   strategy: LabelStrategy | undefined = undefined,
+  name: string | undefined = undefined,
 ): Promise<LocalSegmentation> {
-  const model = await readModel(input, { limits });
+  // `name` tells bytes' format (an upload's file name: `.obj` and `.stl` are converted when read).
+  const model = await readModel(input, { limits, ...(name !== undefined ? { name } : {}) });
   const result = await segmentLocally(model.document, {
     labels,
     granularity,
@@ -185,9 +187,12 @@ export async function readForUpload(
   return io.writeBinary(model.document);
 }
 
-/** The emulator's `segment` hook: GLB bytes in, segmented GLB bytes out (what `meshparts emulate` serves). */
-export async function segmentBytesLocally(input: Uint8Array): Promise<Uint8Array> {
-  return (await segmentFileLocally(input)).bytes;
+/**
+ * The emulator's `segment` hook: an upload's bytes in (GLB, or OBJ and STL by their file name), segmented
+ * GLB bytes out (what `meshparts emulate` serves).
+ */
+export async function segmentBytesLocally(input: Uint8Array, filename?: string): Promise<Uint8Array> {
+  return (await segmentFileLocally(input, {}, {}, {}, undefined, filename)).bytes;
 }
 
 export interface PackSource {

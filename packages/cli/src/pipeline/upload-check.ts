@@ -10,9 +10,10 @@ import { type ModelLimits, readForUpload } from './split-api.js';
  * and the balance check count only what can really be submitted:
  * - the file is not empty and not over the API's upload limit (150 MB);
  * - its format is one the API takes (GLB, glTF, FBX, OBJ, STL, by content and name);
- * - a .glb or .gltf reads and passes the split package's preflight (the same checks as `meshparts
- *   split`, within `--max-file-mb` / `--max-vertices`), and its scene has at least one mesh.
- * FBX, OBJ and STL cannot be read here, so only the first two apply to them.
+ * - a .glb, .gltf, .obj or .stl reads and passes the split package's preflight (the same checks as
+ *   `meshparts split`, within `--max-file-mb` / `--max-vertices`), and its scene has at least one
+ *   mesh (an .obj or .stl is read through the split package's converter; the file itself is
+ *   uploaded). FBX cannot be read here, so only the first two apply to it.
  *
  * Right before the upload, {@link uploadSourceOf} reads a .glb or .gltf once more and packs a .gltf
  * (or a GLB with external buffers or images) and its resources into one GLB, because the API takes
@@ -57,7 +58,8 @@ export async function uploadSourceOf(
   if (!format.ok) {
     throw new ModelError('input', `${file} ${format.reason}`);
   }
-  if (format.format !== 'glb' && format.format !== 'gltf') return { file };
+  // FBX cannot be read here: its free checks end with the size and the format.
+  if (format.format === 'fbx') return { file };
   let bytes: Uint8Array | undefined;
   try {
     bytes = await readForUpload(file, limits, pack);

@@ -8,6 +8,7 @@ import { type CodecNeeds, codecNeedsOfNames, createIO } from './codecs.js';
 import { checkDocumentValues } from './document-values.js';
 import { formatBytes } from './format-bytes.js';
 import { checkGlbContainer, isGLB, peekJSON, repairGLBAlignment } from './glb-container.js';
+import { importedMeshFormat, importMesh } from './mesh-import.js';
 import { preflightGltf } from './preflight.js';
 import { assertResourcesInside, hasExternalURIs, readCheckedResources } from './resources.js';
 
@@ -119,6 +120,10 @@ export async function loadModel(
     bytes = input;
     if (bytes.byteLength > limits.maxFileBytes) throw tooBig(bytes.byteLength);
   }
+  // An .obj or .stl (by the path's extension, or the caller's name for bytes; a GLB by content stays
+  // one whatever its name) becomes a GLB here, read as one from now on; the manifest keeps the name.
+  const imported = importedMeshFormat(source);
+  if (imported && !isGLB(bytes)) bytes = await importMesh(bytes, imported, source, limits);
   const json = peekJSON(bytes, source);
   const binLength = checkGlbContainer(bytes, source);
   const checked = typeof input === 'string' ? await assertResourcesInside(json, input, source) : undefined;

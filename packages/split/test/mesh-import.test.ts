@@ -1,0 +1,258 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NodeIO } from '@gltf-transform/core';
+import { describe, expect, it } from 'vitest';
+import { createWorldMatrices } from '../src/geometry.js';
+import {
+  inspectModel,
+  listMeshNodes,
+  ModelLimitError,
+  ModelReadError,
+  readModel,
+  selectScene,
+} from '../src/index.js';
+import { importMesh } from '../src/read/mesh-import.js';
+import { splitModel } from '../src/split-model.js';
+import {
+  compareSoups,
+  nodeTriangles,
+  packTriangles,
+  validateGLB,
+  worldTriangles,
+} from './helpers/gltf-checks.js';
+import { FIXTURES } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
+
+/**
+ * Wavefront OBJ and STL read offline (read/mesh-import.ts): written here from real models' world
+ * triangles, split, and compared with the source's geometry; every part file through the Khronos
+ * validator; hostile files refused with a ModelReadError or ModelLimitError before anything is written.
+ */
+
+const dir = useTempDir('mesh-import');
+const io = new NodeIO();
+
+/** An OBJ of a document's mesh nodes: `o <node name>` each, `usemtl <material>` per primitive, world positions. */
+async function objOf(model: string): Promise<string> {
+  const { document } = await readModel(join(FIXTURES, model));
+  const worldOf = createWorldMatrices();
+  const lines: string[] = [];
+  let next = 1;
+  for (const node of listMeshNodes(selectScene(document).scene)) {
+    lines.push(`o ${node.getName()}`);
+    for (const primitive of node.getMesh()!.listPrimitives()) {
+      lines.push(`usemtl ${primitive.getMaterial()?.getName() || 'default'}`);
+      const soup = nodeTriangles(node, worldOf, [primitive]);
+      for (let i = 0; i < soup.length; i += 3) lines.push(`v ${soup[i]} ${soup[i + 1]} ${soup[i + 2]}`);
+      for (let t = 0; t < soup.length / 9; t++)
+        lines.push(`f ${next + 3 * t} ${next + 3 * t + 1} ${next + 3 * t + 2}`);
+      next += soup.length / 3;
+    }
+  }
+  return `# written from ${model}\n${lines.join('\n')}\n`;
+}
+
+/** A binary STL of world triangles; with `colors`, one 15-bit colour per triangle and a COLOR= header. */
+function binaryStl(soup: Float64Array, colors?: (triangle: number) => [number, number, number]): Uint8Array {
+  const triangles = soup.length / 9;
+  const bytes = new Uint8Array(84 + 50 * triangles);
+  const view = new DataView(bytes.buffer);
+  if (colors) bytes.set(new TextEncoder().encode('COLOR=\xff\xff\xff\xff'), 0);
+  view.setUint32(80, triangles, true);
+  for (let t = 0; t < triangles; t++) {
+    const at = 84 + 50 * t;
+    for (let k = 0; k < 9; k++) view.setFloat32(at + 12 + 4 * k, soup[9 * t + k]!, true);
+    if (colors) {
+      const [r, g, b] = colors(t);
+      view.setUint16(at + 48, r | (g << 5) | (b << 10), true);
+    }
+  }
+  return bytes;
+}
+
+/** An ASCII STL with one `solid` per entry. */
+function asciiStl(solids: [string, Float64Array][]): string {
+  return solids
+    .map(([name, soup]) => {
+      const facets: string[] = [];
+      for (let t = 0; t < soup.length / 9; t++) {
+        const vertex = (j: number) =>
+          `      vertex ${soup[9 * t + 3 * j]} ${soup[9 * t + 3 * j + 1]} ${soup[9 * t + 3 * j + 2]}`;
+        facets.push(
+          `  facet normal 0 0 0\n    outer loop\n${[0, 1, 2].map(vertex).join('\n')}\n    endloop\n  endfacet`,
+        );
+      }
+      return `solid ${name}\n${facets.join('\n')}\nendsolid ${name}`;
+    })
+    .join('\n');
+}
+
+async function expectValidParts(out: string, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const report = await validateGLB(await readFile(join(out, 'parts', `${name}.glb`)));
+    expect(report.errorMessages, name).toEqual([]);
+  }
+}
+
+describe('OBJ', () => {
+  it("splits by its objects, with the source's geometry and its usemtl names as materials", async () => {
+    const path = join(dir, 'milk truck.obj');
+    await writeFile(path, await objOf('CesiumMilkTruck.glb'));
+    const { document: source } = await readModel(join(FIXTURES, 'CesiumMilkTruck.glb'));
+    const out = join(dir, 'truck');
+    const { manifest } = await splitModel(path, out, { thumbnails: null, gallery: false });
+    expect(manifest.source.file).toBe('milk truck.obj');
+    expect(manifest.parts.map((part) => part.sourceName).sort()).toEqual(
+      listMeshNodes(selectScene(source).scene)
+        .map((node) => node.getName())
+        .sort(),
+    );
+    expect(compareSoups(await packTriangles(out, manifest), worldTriangles(source))).toBeNull();
+    await expectValidParts(
+      out,
+      manifest.parts.map((part) => part.name),
+    );
+    // Welded: fewer vertices than three per triangle, and the material names of the usemtl lines.
+    const truck = manifest.parts.find((part) => part.sourceName === 'Cesium_Milk_Truck')!;
+    expect(truck.vertices).toBeLessThan(truck.triangles * 3);
+    const part = await io.read(join(out, truck.file));
+    const materials = part
+      .getRoot()
+      .listMaterials()
+      .map((material) => material.getName());
+    expect(materials.sort()).toEqual(
+      source
+        .getRoot()
+        .listMeshes()
+        .find((mesh) => mesh.getName() === 'Cesium_Milk_Truck')!
+        .listPrimitives()
+        .map((primitive) => primitive.getMaterial()!.getName())
+        .sort(),
+    );
+  });
+
+  it('is refused when it holds no triangles, or is not text', async () => {
+    const lines = join(dir, 'lines.obj');
+    await writeFile(lines, 'v 0 0 0\nv 1 0 0\nv 0 1 0\nl 1 2 3\n');
+    await expect(readModel(lines)).rejects.toThrow(/lines\.obj holds no triangles/);
+    const binary = join(dir, 'binary.obj');
+    await writeFile(binary, new Uint8Array([0xff, 0xfe, 0x00, 0x41, 0x80]));
+    await expect(readModel(binary)).rejects.toBeInstanceOf(ModelReadError);
+    await expect(readModel(binary)).rejects.toThrow(/binary\.obj is not an OBJ file/);
+  });
+});
+
+describe('STL', () => {
+  it('reads a binary STL as one welded mesh, which --strategy components cuts as the GLB is cut', async () => {
+    const { document: source } = await readModel(join(FIXTURES, 'PartCrafter_sword.glb'));
+    const soup = worldTriangles(source);
+    const path = join(dir, 'sword.stl');
+    await writeFile(path, binaryStl(soup));
+    const { document } = await readModel(path);
+    const [primitive] = document.getRoot().listMeshes()[0]!.listPrimitives();
+    // No NORMAL (glTF viewers shade flat, as an STL's facets are), and welded into one surface.
+    expect(primitive!.getAttribute('NORMAL')).toBeNull();
+    expect(primitive!.getAttribute('POSITION')!.getCount()).toBeLessThan(soup.length / 3 / 2);
+    const expected = await inspectModel(join(FIXTURES, 'PartCrafter_sword.glb'), { strategy: 'components' });
+    const out = join(dir, 'sword');
+    const { manifest } = await splitModel(path, out, {
+      strategy: 'components',
+      thumbnails: null,
+      gallery: false,
+    });
+    expect(manifest.parts).toHaveLength(expected.parts.length);
+    expect(manifest.parts.length).toBeGreaterThan(1);
+    expect(compareSoups(await packTriangles(out, manifest), soup)).toBeNull();
+    await expectValidParts(
+      out,
+      manifest.parts.map((part) => part.name),
+    );
+  });
+
+  it("keeps a binary STL's facet colours as vertex colours (linear), which --strategy colors cuts by", async () => {
+    const { document: source } = await readModel(join(FIXTURES, 'TwoCubes.glb'));
+    const soup = worldTriangles(source);
+    const half = soup.length / 9 / 2;
+    const path = join(dir, 'coloured.stl');
+    await writeFile(
+      path,
+      binaryStl(soup, (t) => (t < half ? [31, 0, 0] : [0, 0, 31])),
+    );
+    const { document } = await readModel(path);
+    const color = document.getRoot().listMeshes()[0]!.listPrimitives()[0]!.getAttribute('COLOR_0')!;
+    const values = new Set<string>();
+    for (let i = 0; i < color.getCount(); i++)
+      values.add(
+        color
+          .getElement(i, [] as number[])
+          .map((v) => v.toFixed(3))
+          .join(),
+      );
+    expect([...values].sort()).toEqual(['0.000,0.000,1.000', '1.000,0.000,0.000']);
+    const { manifest } = await splitModel(path, join(dir, 'coloured'), {
+      strategy: 'colors',
+      thumbnails: null,
+      gallery: false,
+    });
+    expect(manifest.parts).toHaveLength(2);
+  });
+
+  it('makes each solid of an ASCII STL a part named after it', async () => {
+    const { document: source } = await readModel(join(FIXTURES, 'TwoCubes.glb'));
+    const worldOf = createWorldMatrices();
+    const [a, b] = listMeshNodes(selectScene(source).scene).map((node) => nodeTriangles(node, worldOf));
+    const path = join(dir, 'solids.stl');
+    await writeFile(
+      path,
+      asciiStl([
+        ['handle', a!],
+        ['blade', b!],
+      ]),
+    );
+    const out = join(dir, 'solids');
+    const { manifest } = await splitModel(path, out, { thumbnails: null, gallery: false });
+    expect(manifest.parts.map((part) => part.name)).toEqual(['handle', 'blade']);
+    expect(compareSoups(await packTriangles(out, manifest), worldTriangles(source))).toBeNull();
+    await expectValidParts(out, ['handle', 'blade']);
+  });
+
+  it('refuses a binary STL whose size does not match its triangle count, before allocating for it', async () => {
+    const lying = new Uint8Array(84 + 50);
+    new DataView(lying.buffer).setUint32(80, 0xffffffff, true);
+    const path = join(dir, 'lying.stl');
+    await writeFile(path, lying);
+    await expect(readModel(path)).rejects.toBeInstanceOf(ModelReadError);
+    await expect(readModel(path)).rejects.toThrow(
+      /lying\.stl is not an STL file: as binary STL it says 4294967295 triangles/,
+    );
+  });
+
+  it('checks the vertex limit from the triangle count before parsing', async () => {
+    const soup = new Float64Array(9 * 10).map((_, i) => i % 7);
+    const path = join(dir, 'many.stl');
+    await writeFile(path, binaryStl(soup));
+    const refused = readModel(path, { limits: { maxVertices: 20 } });
+    await expect(refused).rejects.toBeInstanceOf(ModelLimitError);
+    await expect(refused).rejects.toThrow(
+      /10 triangles \(30 vertices before welding\), over the limit of 20/,
+    );
+  });
+
+  it('reads a GLB as a GLB whatever its name says', async () => {
+    const path = join(dir, 'misnamed.stl');
+    await writeFile(path, await readFile(join(FIXTURES, 'TwoCubes.glb')));
+    const { document } = await readModel(path);
+    expect(
+      document
+        .getRoot()
+        .listNodes()
+        .map((node) => node.getName()),
+    ).toEqual(['CubeA', 'CubeB']);
+  });
+});
+
+it('importMesh refuses what is over the file size limit', async () => {
+  await expect(
+    importMesh(new Uint8Array(100), 'stl', 'big.stl', { maxFileBytes: 10 }),
+  ).rejects.toBeInstanceOf(ModelLimitError);
+});
