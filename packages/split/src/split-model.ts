@@ -169,6 +169,12 @@ export async function splitModel(
   options: SplitModelOptions = {},
 ): Promise<SplitModelResult> {
   checkSplitModelOptions(options);
+  if (typeof dir !== 'string' || dir === '')
+    throw new RangeError(
+      `splitModel needs the folder to write the pack into: splitModel(input, dir, options), got ${
+        typeof dir === 'string' ? 'an empty string' : String(dir)
+      }`,
+    );
   options.signal?.throwIfAborted();
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     const { documentSourceOf, splitDocument } = await import('./split-document.js');

@@ -23,6 +23,7 @@ import { Journal, type JournalHistory, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { readCompletePack } from './pack-check.js';
 import { processModel } from './process-model.js';
+import { checkRunPipelineOptions } from './run-options.js';
 import { planRun } from './run-plan.js';
 import { chooseSegmenter } from './segmenter-choice.js';
 import {
@@ -34,14 +35,7 @@ import {
   walletBalance,
 } from './segmenters.js';
 import { assignSlugs, slugOwnersOnDisk } from './slug.js';
-import {
-  cacheVariant,
-  checkPipelineSplitOptions,
-  readPackOwner,
-  type SplitOptions,
-  safeFileName,
-  splitKey,
-} from './split-api.js';
+import { cacheVariant, readPackOwner, type SplitOptions, safeFileName, splitKey } from './split-api.js';
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -141,14 +135,8 @@ export interface UnknownOutcome {
  * or a plan the balance cannot pay for ({@link BalanceTooLowError}).
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineRun> {
+  checkRunPipelineOptions(options);
   const concurrency = options.concurrency ?? RUN_PIPELINE_DEFAULTS.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new PipelineUsageError(`concurrency must be a whole number of at least 1 (got ${concurrency})`);
-  }
-  if (options.maxCredits !== undefined && !(options.maxCredits >= 0)) {
-    throw new PipelineUsageError(`maxCredits must be 0 or more (got ${options.maxCredits})`);
-  }
-  checkPipelineSplitOptions(options.split);
   const outDir = resolve(options.outDir);
   await assertOutputFolder(outDir);
   // A catalog.json that meshparts did not write is refused (exit 2) before anything runs.
