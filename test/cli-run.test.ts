@@ -170,7 +170,7 @@ describe('meshparts run (end to end, built bin)', () => {
     // Not enough: the real run would refuse this plan, so the dry run exits 2 as well.
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(
-      /would spend up to 240 credit\(s\); balance 100 credit\(s\): NOT enough \(140 short\)/,
+      /would spend up to 240 credit\(s\); balance 100 credit\(s\): NOT enough \(140 short\)\. Add credits, or run the part the balance covers now with --max-credits 80 \(1 submission\(s\)/,
     );
     expect(emulator.stats().submissions).toBe(0);
     const json = await runCli(['run', ws.inputs, '-o', ws.out, '--dry-run', '--json', ...FAST_FLAGS], {

@@ -28,7 +28,8 @@ Examples:
   $ meshparts split robot.glb -o packs/robot        # split an already segmented model, no network
   $ meshparts emulate                               # the API on loopback, for offline development
 
-API key: --api-key, THREEDAISTUDIO_API_KEY, or ~/.config/meshparts/config.json ({ "apiKey": "..." }).
+API key: --api-key, THREEDAISTUDIO_API_KEY, or a config file ({ "apiKey": "..." }) at $MESHPARTS_CONFIG,
+$XDG_CONFIG_HOME/meshparts/config.json or ~/.config/meshparts/config.json.
 Exit codes: 0 success, 1 some models failed, 2 bad usage or input.`,
   );
   return program;

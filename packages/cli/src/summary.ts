@@ -1,5 +1,6 @@
+import { SEGMENTATION_CREDITS } from '@meshparts/client';
 import { printable } from './output.js';
-import type { ModelErrorCode } from './pipeline/errors.js';
+import { type ModelErrorCode, whatTheBalanceCovers } from './pipeline/errors.js';
 import type { ModelResult } from './pipeline/events.js';
 import type { PipelineRun, UnknownOutcome } from './pipeline/run-pipeline.js';
 import { formatTable } from './table.js';
@@ -71,7 +72,12 @@ export function failureLines(failed: readonly ModelResult[]): string[] {
 export function nextSteps(failed: readonly ModelResult[]): string[] {
   const counts = new Map<ModelErrorCode, number>();
   for (const r of failed) if (r.error) counts.set(r.error.code, (counts.get(r.error.code) ?? 0) + 1);
-  return [...counts].map(([code, n]) => `  ${n} ${code}: ${NEXT_STEP[code]}`);
+  // Cancelled offline, nothing was paid or sent: the rerun just does them (no tasks to resume).
+  const offline = failed.every((r) => r.segmenter === 'local');
+  return [...counts].map(
+    ([code, n]) =>
+      `  ${n} ${code}: ${code === 'aborted' && offline ? 'rerun the same command: it does them (nothing was paid)' : NEXT_STEP[code]}`,
+  );
 }
 
 /** What is known of the credits of submissions whose outcome is unknown. */
@@ -90,7 +96,11 @@ export function planTable(run: PipelineRun): string {
   const rows = run.plans.map((p) => [p.model.file, p.action, String(p.credits), p.reason]);
   let text = `${formatTable(['model', 'action', 'credits', 'why'], rows)}\nwould spend up to ${run.plannedCredits} credit(s)`;
   if (run.balance !== undefined) {
-    text += `; balance ${run.balance} credit(s): ${run.balance >= run.plannedCredits ? 'enough' : `NOT enough (${run.plannedCredits - run.balance} short)`}`;
+    text += `; balance ${run.balance} credit(s): ${
+      run.balance >= run.plannedCredits
+        ? 'enough'
+        : `NOT enough (${run.plannedCredits - run.balance} short). ${whatTheBalanceCovers(run.balance, SEGMENTATION_CREDITS)}`
+    }`;
   }
   return text;
 }

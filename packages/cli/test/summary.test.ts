@@ -85,6 +85,22 @@ describe('summary', () => {
     expect(text).not.toMatch(/failed \(rerun the same command to retry; paid tasks resume\)/);
   });
 
+  it('advises a cancelled offline run without tasks to resume, and a cancelled paid one with them', () => {
+    const cancelled = (segmenter: 'tripo' | 'local'): ModelResult => ({
+      ...ok,
+      segmenter,
+      outcome: 'failed',
+      credits: 0,
+      error: new ModelError('aborted', 'cancelled'),
+    });
+    expect(summaryTable(run([cancelled('local')], { segmenter: 'local' }))).toMatch(
+      /1 aborted: rerun the same command: it does them \(nothing was paid\)$/m,
+    );
+    expect(summaryTable(run([cancelled('tripo')]))).toMatch(
+      /1 aborted: rerun the same command: paid tasks resume/,
+    );
+  });
+
   it('tells from the wallet what the unknown submissions most likely cost', () => {
     const charged = summaryTable(
       run([ok, bad], {

@@ -35,14 +35,18 @@ export class BalanceTooLowError extends PipelineUsageError {
     /** What one submission costs. */
     readonly price: number,
   ) {
-    const affordable = Math.floor(balance / price);
     super(
-      `this run needs up to ${credits} credits (${credits / price} new submission(s) at ${price} each) but the balance is ${balance}: ${credits - balance} short; nothing was submitted. ` +
-        (affordable > 0
-          ? `Add credits, or run the part the balance covers now with --max-credits ${affordable * price} (${affordable} submission(s); the rest waits for a later run)`
-          : 'Add credits to run it'),
+      `this run needs up to ${credits} credits (${credits / price} new submission(s) at ${price} each) but the balance is ${balance}: ${credits - balance} short; nothing was submitted. ${whatTheBalanceCovers(balance, price)}`,
     );
   }
+}
+
+/** The advice when the balance cannot pay for a plan: the `--max-credits` that runs what it covers. */
+export function whatTheBalanceCovers(balance: number, price: number): string {
+  const affordable = Math.floor(balance / price);
+  return affordable > 0
+    ? `Add credits, or run the part the balance covers now with --max-credits ${affordable * price} (${affordable} submission(s); the rest waits for a later run)`
+    : 'Add credits to run it';
 }
 
 /**
