@@ -17,7 +17,7 @@ import type {
   PipelineEventListener,
   SegmenterName,
 } from './events.js';
-import { sha256File } from './hash.js';
+import { modelDigest } from './hash.js';
 import { expandInputs, splitMissingInputs } from './inputs.js';
 import { Journal, type JournalHistory, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
@@ -429,7 +429,7 @@ async function identify(
   const hashes = await Promise.all(
     files.map((file) =>
       limit(() =>
-        sha256File(file, signal).then(
+        modelDigest(file, signal).then(
           (sha256) => ({ file, sha256 }),
           (error: unknown) => {
             if (signal?.aborted) throw error;

@@ -7,7 +7,7 @@ import { SegmentCache } from './cache.js';
 import { BalanceTooLowError, ModelError, messageOf, PipelineUsageError } from './errors.js';
 import type { ModelPlan, ModelRef, PipelineEventListener, SegmenterName } from './events.js';
 import { syncDir } from './fs-atomic.js';
-import { sha256File } from './hash.js';
+import { modelDigest } from './hash.js';
 import { Journal, readJournal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { assertCanCreate } from './make-directory.js';
@@ -106,7 +106,7 @@ export async function segmentModel(options: SegmentModelOptions): Promise<Segmen
         ...(options.granularity ? { granularity: options.granularity } : {}),
       }),
     );
-    const sha256 = await sha256File(options.model, signal).catch((error: unknown) => {
+    const sha256 = await modelDigest(options.model, signal).catch((error: unknown) => {
       throw new PipelineUsageError(`cannot read ${options.model}: ${messageOf(error)}`);
     });
     const model: ModelRef = {
