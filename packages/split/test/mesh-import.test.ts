@@ -12,6 +12,7 @@ import {
   selectScene,
 } from '../src/index.js';
 import { importMesh } from '../src/read/mesh-import.js';
+import { weldVertices } from '../src/read/weld-vertices.js';
 import { splitModel } from '../src/split-model.js';
 import {
   compareSoups,
@@ -255,4 +256,28 @@ it('importMesh refuses what is over the file size limit', async () => {
   await expect(
     importMesh(new Uint8Array(100), 'stl', 'big.stl', { maxFileBytes: 10 }),
   ).rejects.toBeInstanceOf(ModelLimitError);
+});
+
+describe('weldVertices', () => {
+  it('merges vertices equal in every attribute, in order of first use, and keeps the others apart', () => {
+    // Two triangles sharing an edge (0,0,0)-(1,0,0); the second's copy of (1,0,0) has another normal.
+    const position = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, -1, 0]);
+    const normal = new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1]);
+    const welded = weldVertices([position, normal], [3, 3], 6);
+    expect([...welded.indices]).toEqual([0, 1, 2, 3, 0, 4]);
+    expect([...welded.attributes[0]!]).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, -1, 0]);
+    expect([...welded.attributes[1]!].slice(9, 12)).toEqual([0, 1, 0]);
+    // Bitwise: -0 is not 0 (as glTF-Transform's weld).
+    expect(weldVertices([new Float32Array([0, 0, 0, -0, 0, 0])], [3], 2).attributes[0]!.length).toBe(6);
+  });
+
+  it('welds a large soup in one pass: 300,000 copies of 100,000 vertices', () => {
+    const count = 300_000;
+    const position = new Float32Array(count * 3);
+    for (let v = 0; v < count; v++) position.set([v % 100_000, (v % 100_000) * 2, 1], v * 3);
+    const welded = weldVertices([position], [3], count);
+    expect(welded.attributes[0]!.length).toBe(300_000);
+    expect(welded.indices[100_000]).toBe(0);
+    expect(welded.indices[count - 1]).toBe(99_999);
+  });
 });

@@ -4,6 +4,7 @@ import type { Document } from '@gltf-transform/core';
 import { ModelLimitError, ModelReadError } from '../errors.js';
 import { type ModelLimits, resolveLimits } from '../options.js';
 import { formatBytes } from './format-bytes.js';
+import { weldVertices } from './weld-vertices.js';
 
 /**
  * Wavefront OBJ and STL, the mesh formats AI generators and 3D printing export besides glTF, converted
@@ -11,9 +12,9 @@ import { formatBytes } from './format-bytes.js';
  * reads them. The API takes them as they are: this is only for the work done here.
  *
  * Parsed by three.js's OBJLoader and STLLoader (three is already this package's dependency, for the
- * gallery; both parse in Node without a DOM), then built into a glTF-Transform Document and welded
- * (glTF-Transform's `weld`: the loaders give three vertices per triangle; welded, a file is a third of
- * the size and its pieces are connected again).
+ * gallery; both parse in Node without a DOM), then welded (weld-vertices.ts: the loaders give three
+ * vertices per triangle; welded, a file is a third of the size and its pieces are connected again)
+ * and built into a glTF-Transform Document.
  *
  * What a part keeps:
  * - OBJ: each object (`o`) or group (`g`) is a mesh node named after it, each `usemtl` a primitive
@@ -68,9 +69,11 @@ function range(
 ): Float32Array | undefined {
   if (!attribute || attribute.array.length === 0) return undefined;
   const size = attribute.itemSize;
-  return Float32Array.from(
-    (attribute.array as Float32Array).subarray(start * size, (start + count) * size) as ArrayLike<number>,
-  );
+  const array = attribute.array;
+  // three's attributes are Float32Arrays: a slice is one copy (Float32Array.from walks an iterator).
+  return array instanceof Float32Array
+    ? array.slice(start * size, (start + count) * size)
+    : Float32Array.from(Array.prototype.slice.call(array, start * size, (start + count) * size) as number[]);
 }
 
 /** STL: checks that a binary file is as long as its triangle count says, before three allocates for it. */
@@ -198,20 +201,32 @@ function documentOf(groups: MeshGroup[], DocumentClass: typeof Document): Docume
     }
     return material;
   };
-  const accessor = (type: 'VEC2' | 'VEC3' | 'VEC4', array: Float32Array) =>
+  const accessor = (type: 'VEC2' | 'VEC3', array: Float32Array) =>
     document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
   for (const group of groups) {
     const primitives = group.primitives.filter((primitive) => primitive.position.length >= 9);
     if (primitives.length === 0) continue;
     const mesh = document.createMesh(group.name);
     for (const source of primitives) {
-      const primitive = document
-        .createPrimitive()
-        .setAttribute('POSITION', accessor('VEC3', source.position))
-        .setMaterial(materialOf(source.material));
-      if (source.normal) primitive.setAttribute('NORMAL', accessor('VEC3', source.normal));
-      if (source.uv) primitive.setAttribute('TEXCOORD_0', accessor('VEC2', source.uv));
-      if (source.color) primitive.setAttribute('COLOR_0', accessor('VEC3', source.color));
+      const semantics = (
+        [
+          ['POSITION', 'VEC3', 3, source.position],
+          ['NORMAL', 'VEC3', 3, source.normal],
+          ['TEXCOORD_0', 'VEC2', 2, source.uv],
+          ['COLOR_0', 'VEC3', 3, source.color],
+        ] as const
+      ).filter((entry): entry is typeof entry & { 3: Float32Array } => entry[3] !== undefined);
+      const welded = weldVertices(
+        semantics.map((entry) => entry[3]),
+        semantics.map((entry) => entry[2]),
+        source.position.length / 3,
+      );
+      const primitive = document.createPrimitive().setMaterial(materialOf(source.material));
+      for (const [k, [semantic, type]] of semantics.entries())
+        primitive.setAttribute(semantic, accessor(type, welded.attributes[k]!));
+      const vertices = welded.attributes[0]!.length / 3;
+      const indices = vertices <= 65535 ? Uint16Array.from(welded.indices) : welded.indices;
+      primitive.setIndices(document.createAccessor().setType('SCALAR').setArray(indices).setBuffer(buffer));
       mesh.addPrimitive(primitive);
     }
     scene.addChild(document.createNode(group.name).setMesh(mesh));
@@ -259,8 +274,6 @@ export async function importMesh(
       source,
       `${source} holds no triangles (an ${format.toUpperCase()} of lines or points only, or empty)`,
     );
-  const { weld } = await import('@gltf-transform/functions');
-  await document.transform(weld());
   const vertices = document
     .getRoot()
     .listMeshes()
