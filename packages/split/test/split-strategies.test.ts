@@ -90,6 +90,11 @@ describe('detectParts', () => {
       'pillar_3',
       'roof',
     ]);
+    // The reason accounts for the count it gives: 5 nodes, 2 parts when they share meshes.
+    expect(shared.reason).toBe(
+      'the scene has 5 mesh nodes: one part per node; nodes that share a mesh are one part placed several times: 2 parts',
+    );
+    expect(separate.reason).toBe('the scene has 5 mesh nodes: one part per node');
   });
 
   it('the primitives strategy refuses a scene with several mesh nodes', async () => {

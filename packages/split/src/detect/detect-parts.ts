@@ -223,15 +223,12 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
   const { scene, sceneNote } = selectScene(document);
   const meshNodes = listMeshNodes(scene);
   const base = { scene, ...(sceneNote ? { sceneNote } : {}) };
-  const byNodes = (reason: string): PartPlan => ({
-    ...base,
-    strategy: 'nodes',
-    reason,
-    parts: planByNodes(document, scene, instances),
-    needsLabels: false,
-  });
+  const byNodes = (reason: (parts: number) => string): PartPlan => {
+    const parts = planByNodes(document, scene, instances);
+    return { ...base, strategy: 'nodes', reason: reason(parts.length), parts, needsLabels: false };
+  };
   const only = meshNodes[0];
-  if (strategy === 'nodes') return byNodes(byNodesReason(true, meshNodes.length));
+  if (strategy === 'nodes') return byNodes((parts) => byNodesReason(true, meshNodes.length, parts));
   if (strategy === 'primitives') {
     if (meshNodes.length !== 1 || !only) {
       throw new StrategyError(
@@ -250,8 +247,8 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
   if (strategy !== 'auto') {
     return { ...base, strategy, reason: `asked for: split by ${strategy}`, parts: [], needsLabels: true };
   }
-  if (meshNodes.length === 0) return { ...byNodes('the scene has no mesh nodes'), parts: [] };
-  if (meshNodes.length > 1) return byNodes(byNodesReason(false, meshNodes.length));
+  if (meshNodes.length === 0) return { ...byNodes(() => 'the scene has no mesh nodes'), parts: [] };
+  if (meshNodes.length > 1) return byNodes((parts) => byNodesReason(false, meshNodes.length, parts));
   const primitives = only!.getMesh()!.listPrimitives();
   // Primitives that all share one material are an exporter's chunks (a 65 535-vertex limit, say),
   // not parts the artist made: they fall through to labels, or stay one part.
@@ -276,7 +273,7 @@ export function detectParts(document: Document, options: DetectPartsOptions = {}
       needsLabels: true,
       labels,
     };
-  return byNodes(
+  return byNodes(() =>
     primitives.length > 1
       ? `one mesh node${chunks} and no labels: the model is one part`
       : 'one mesh node with one primitive and no labels: the model is one part',

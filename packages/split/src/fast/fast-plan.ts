@@ -288,7 +288,7 @@ export function planFast(gltf: FastGltf, options: SplitModelOptions): FastPlanRe
   if (invalid) return { declined: invalid };
   const parts = partsByNodes(gltf, meshNodes, instances);
   if (parts.length > resolveLimits(options.limits).maxParts) return { declined: 'over the part limit' };
-  const reason = byNodesReason(strategy === 'nodes', meshNodes.length);
+  const reason = byNodesReason(strategy === 'nodes', meshNodes.length, parts.length);
   return {
     plan: {
       strategy: 'nodes',
