@@ -11,7 +11,6 @@ import {
   readModel,
   selectScene,
 } from '../src/index.js';
-import { importMesh } from '../src/read/mesh-import.js';
 import { weldVertices } from '../src/read/weld-vertices.js';
 import { splitModel } from '../src/split-model.js';
 import {
@@ -130,6 +129,25 @@ describe('OBJ', () => {
         .map((primitive) => primitive.getMaterial()!.getName())
         .sort(),
     );
+  });
+
+  it('keeps the normals its vn lines give, and makes up none: without vn its triangles weld', async () => {
+    const corners = 'v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\n';
+    const faces = 'f 1 2 3\nf 1 3 4\nf 1 4 2\n';
+    await writeFile(join(dir, 'bare.obj'), `${corners}${faces}`);
+    const bare = (await readModel(join(dir, 'bare.obj'))).document
+      .getRoot()
+      .listMeshes()[0]!
+      .listPrimitives()[0]!;
+    expect(bare.getAttribute('NORMAL')).toBeNull();
+    expect(bare.getAttribute('POSITION')!.getCount()).toBe(4);
+    await writeFile(join(dir, 'normals.obj'), `${corners}vn 0 0 1\n${faces.replace(/(\d) ?/g, '$1//1 ')}`);
+    const lit = (await readModel(join(dir, 'normals.obj'))).document
+      .getRoot()
+      .listMeshes()[0]!
+      .listPrimitives()[0]!;
+    expect(lit.getAttribute('NORMAL')!.getElement(0, [] as number[])).toEqual([0, 0, 1]);
+    expect(lit.getAttribute('POSITION')!.getCount()).toBe(4);
   });
 
   it('is refused when it holds no triangles, or is not text', async () => {
@@ -252,10 +270,18 @@ describe('STL', () => {
   });
 });
 
-it('importMesh refuses what is over the file size limit', async () => {
-  await expect(
-    importMesh(new Uint8Array(100), 'stl', 'big.stl', { maxFileBytes: 10 }),
-  ).rejects.toBeInstanceOf(ModelLimitError);
+it('refuses an .obj or .stl over the file size limit before converting it (loadModel checks it first)', async () => {
+  const path = join(dir, 'big.stl');
+  await writeFile(path, new Uint8Array(100));
+  await expect(readModel(path, { limits: { maxFileBytes: 10 } })).rejects.toBeInstanceOf(ModelLimitError);
+});
+
+it("holds an .obj's welded vertices to the vertex limit (the converted GLB's preflight)", async () => {
+  const path = join(dir, 'cubes.obj');
+  await writeFile(path, await objOf('TwoCubes.glb'));
+  const refused = readModel(path, { limits: { maxVertices: 10 } });
+  await expect(refused).rejects.toBeInstanceOf(ModelLimitError);
+  await expect(refused).rejects.toThrow(/cubes\.obj declares 16 vertices, over the limit of 10/);
 });
 
 describe('weldVertices', () => {

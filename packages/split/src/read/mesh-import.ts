@@ -2,8 +2,7 @@
 import { extname } from 'node:path';
 import type { Document } from '@gltf-transform/core';
 import { ModelLimitError, ModelReadError } from '../errors.js';
-import { type ModelLimits, resolveLimits } from '../options.js';
-import { formatBytes } from './format-bytes.js';
+import type { ModelLimits } from '../options.js';
 import { weldVertices } from './weld-vertices.js';
 
 /**
@@ -18,7 +17,8 @@ import { weldVertices } from './weld-vertices.js';
  *
  * What a part keeps:
  * - OBJ: each object (`o`) or group (`g`) is a mesh node named after it, each `usemtl` a primitive
- *   with a material of that name; positions, normals, texture coordinates, vertex colours. Lines and
+ *   with a material of that name; positions, normals (when the file has `vn` lines: the ones three
+ *   makes up otherwise are face normals, left out as an STL's), texture coordinates, vertex colours. Lines and
  *   points are left out (a part is a surface). The `.mtl` file is not read: materials are a plain
  *   light grey under their own names (the API is given the .obj alone too).
  * - STL: each `solid` of an ASCII file is a mesh node named after it; a binary file is one mesh, with
@@ -28,9 +28,6 @@ import { weldVertices } from './weld-vertices.js';
  * Coordinates are taken as they are: glTF is Y-up in metres, OBJ and STL have no convention; a Z-up
  * model (common for STL) lies on its back, as it does in three.js's own viewers.
  */
-
-/** The formats converted here, by file extension (lower case, with the dot). */
-export const IMPORTED_MESH_EXTENSIONS: readonly string[] = ['.obj', '.stl'];
 
 export type ImportedMeshFormat = 'obj' | 'stl';
 
@@ -55,35 +52,33 @@ interface MeshGroup {
   }[];
 }
 
+/** A three.js attribute as these loaders make it (a Float32BufferAttribute or a BufferAttribute of one). */
+interface AttributeLike {
+  array: Float32Array;
+  itemSize: number;
+}
+
 interface GeometryLike {
-  attributes: Record<string, { array: ArrayLike<number>; itemSize: number } | undefined>;
+  attributes: Record<string, AttributeLike | undefined>;
   groups: { start: number; count: number; materialIndex?: number }[];
   userData: { groupNames?: string[] };
 }
 
 /** Elements `[start, start + count)` (vertices) of a flat attribute of `size` numbers per vertex. */
-function range(
-  attribute: { array: ArrayLike<number>; itemSize: number } | undefined,
-  start: number,
-  count: number,
-): Float32Array | undefined {
+function range(attribute: AttributeLike | undefined, start: number, count: number): Float32Array | undefined {
   if (!attribute || attribute.array.length === 0) return undefined;
   const size = attribute.itemSize;
-  const array = attribute.array;
-  // three's attributes are Float32Arrays: a slice is one copy (Float32Array.from walks an iterator).
-  return array instanceof Float32Array
-    ? array.slice(start * size, (start + count) * size)
-    : Float32Array.from(Array.prototype.slice.call(array, start * size, (start + count) * size) as number[]);
+  return attribute.array.slice(start * size, (start + count) * size);
 }
 
 /** STL: checks that a binary file is as long as its triangle count says, before three allocates for it. */
-function checkStl(bytes: Uint8Array, source: string, limits: ModelLimits): void {
+function checkStl(bytes: Uint8Array, source: string, limits: Pick<ModelLimits, 'maxVertices'>): void {
   const text = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 85)));
-  const ascii = /^(\uFEFF|\xEF\xBB\xBF)?\s*solid/.test(text) && !isExactBinary(bytes);
-  if (ascii) return;
+  const exact = isExactBinary(bytes);
+  if (!exact && /^(\uFEFF|\xEF\xBB\xBF)?\s*solid/.test(text)) return;
   if (bytes.length < 84)
     throw new ModelReadError(source, `${source} is not an STL file: ${bytes.length} bytes, too short`);
-  if (!isExactBinary(bytes)) {
+  if (!exact) {
     const faces = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(80, true);
     throw new ModelReadError(
       source,
@@ -110,7 +105,11 @@ function isExactBinary(bytes: Uint8Array): boolean {
 }
 
 /** The meshes of an STL file (see the module comment). */
-async function stlGroups(bytes: Uint8Array, source: string, limits: ModelLimits): Promise<MeshGroup[]> {
+async function stlGroups(
+  bytes: Uint8Array,
+  source: string,
+  limits: Pick<ModelLimits, 'maxVertices'>,
+): Promise<MeshGroup[]> {
   checkStl(bytes, source, limits);
   const { STLLoader } = await import('three/examples/jsm/loaders/STLLoader.js');
   const copy = bytes.slice().buffer;
@@ -150,6 +149,9 @@ async function objGroups(bytes: Uint8Array, source: string): Promise<MeshGroup[]
       material: { name: string } | { name: string }[];
     }[];
   };
+  // An OBJ without `vn` lines gets face normals from the loader, one per triangle: they are not the
+  // file's, and they would keep every triangle's vertices apart (no welding). Left out, as an STL's.
+  const ownNormals = /^[ \t]*vn[ \t]/m.test(text);
   const groups: MeshGroup[] = [];
   for (const child of root.children) {
     if (!child.isMesh) continue;
@@ -166,7 +168,9 @@ async function objGroups(bytes: Uint8Array, source: string): Promise<MeshGroup[]
         .map((group) => ({
           material: materials[group.materialIndex ?? 0]?.name ?? '',
           position: range(position, group.start, group.count)!,
-          ...optional('normal', range(geometry.attributes.normal, group.start, group.count)),
+          ...(ownNormals
+            ? optional('normal', range(geometry.attributes.normal, group.start, group.count))
+            : {}),
           ...optional('uv', range(geometry.attributes.uv, group.start, group.count)),
           ...optional('color', range(geometry.attributes.color, group.start, group.count)),
         })),
@@ -235,28 +239,20 @@ function documentOf(groups: MeshGroup[], DocumentClass: typeof Document): Docume
 }
 
 /**
- * Converts an OBJ or STL file's bytes into GLB bytes (see the module comment). Throws ModelReadError
- * for a file that is not of its format or holds no triangles, and ModelLimitError past `limits`
- * (`maxVertices` counts the vertices after welding; a binary STL is checked before it is parsed).
+ * Converts an OBJ or STL file's bytes into GLB bytes (see the module comment), for loadModel, which
+ * has checked the file's size and then preflights the GLB (the vertex limit, after welding). Throws
+ * ModelReadError for a file that is not of its format or holds no triangles, and ModelLimitError for
+ * a binary STL whose triangles are over `maxVertices`, checked before it is parsed.
  */
 export async function importMesh(
   bytes: Uint8Array,
   format: ImportedMeshFormat,
   source: string,
-  limits: Partial<ModelLimits> = {},
+  limits: Pick<ModelLimits, 'maxVertices'>,
 ): Promise<Uint8Array> {
-  const resolved = resolveLimits(limits);
-  if (bytes.byteLength > resolved.maxFileBytes)
-    throw new ModelLimitError(
-      source,
-      `${source} is ${formatBytes(bytes.byteLength)}, over the limit of ${formatBytes(resolved.maxFileBytes)} (--max-file-mb)`,
-      'maxFileBytes',
-      bytes.byteLength,
-      resolved.maxFileBytes,
-    );
   let groups: MeshGroup[];
   try {
-    groups = format === 'stl' ? await stlGroups(bytes, source, resolved) : await objGroups(bytes, source);
+    groups = format === 'stl' ? await stlGroups(bytes, source, limits) : await objGroups(bytes, source);
   } catch (error) {
     if (error instanceof ModelReadError || error instanceof ModelLimitError) throw error;
     throw new ModelReadError(
@@ -273,19 +269,6 @@ export async function importMesh(
     throw new ModelReadError(
       source,
       `${source} holds no triangles (an ${format.toUpperCase()} of lines or points only, or empty)`,
-    );
-  const vertices = document
-    .getRoot()
-    .listMeshes()
-    .flatMap((mesh) => mesh.listPrimitives())
-    .reduce((sum, primitive) => sum + primitive.getAttribute('POSITION')!.getCount(), 0);
-  if (vertices > resolved.maxVertices)
-    throw new ModelLimitError(
-      source,
-      `${source} has ${vertices} vertices, over the limit of ${resolved.maxVertices} (--max-vertices)`,
-      'maxVertices',
-      vertices,
-      resolved.maxVertices,
     );
   const io = new core.NodeIO();
   return io.writeBinary(document);
