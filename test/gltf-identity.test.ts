@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../packages/cli/src/index.js';
@@ -94,7 +95,16 @@ describe('a .gltf with files beside it', () => {
     const digest = await modelDigest(gltf);
     await writeFile(outside, 'two');
     expect(await modelDigest(gltf)).toBe(digest);
-    // A file inside that goes missing changes the digest (the split then says what is missing).
+    // A link inside that leads out is not followed, and a FIFO does not hang the run: the split's
+    // resource checks refuse both, and the digest is the JSON's alone, as the split then refuses it.
+    await symlink(outside, join(folder, 'link.bin'));
+    execFileSync('mkfifo', [join(folder, 'pipe.bin')]);
+    for (const uri of ['link.bin', 'pipe.bin']) {
+      const text = JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri, byteLength: 3 }] });
+      await writeFile(gltf, text);
+      expect(await modelDigest(gltf), uri).toBe(sha256(new TextEncoder().encode(text)));
+    }
+    // A file inside that the checks accept counts by its bytes.
     await writeFile(
       gltf,
       JSON.stringify({ asset: { version: '2.0' }, buffers: [{ uri: 'inside.bin', byteLength: 3 }] }),

@@ -52,6 +52,7 @@ export {
   type ReadModelOptions,
   readModel,
 } from './read/read-model.js';
+export { assertResourcesInside, readCheckedResources } from './read/resources.js';
 export {
   modelNameOf,
   type PlanSummary,
