@@ -36,26 +36,26 @@ describe('runPipeline options', () => {
   it.each([
     [
       { inputs: '/', outDir: 'OUT' },
-      /^option inputs must be an array of paths, got the string "\/" \(write \["\/"\]\)$/,
+      /^option inputs must be an array of paths, got "\/" \(write \["\/"\]\)$/,
     ],
     [{ inputs: [], outDir: 'OUT' }, /option inputs is empty/],
     [{ inputs: [model, 3], outDir: 'OUT' }, /option inputs\[1\] must be a path/],
     [{ inputs: [model] }, /^option outDir is required$/],
     [
       { inputs: [model], outdir: 'OUT' },
-      /^unknown option outdir \(did you mean option outDir\?\); the options are inputs, outDir,/,
+      /^unknown option outdir \(did you mean outDir\?\); the options are inputs, outDir,/,
     ],
     [
       { inputs: [model], outDir: 'OUT', segmenter: 'Tripo' },
-      /option segmenter must be "tripo" or "local", got the string "Tripo"/,
+      /option segmenter must be one of tripo, local, got "Tripo"/,
     ],
     [
       { inputs: [model], outDir: 'OUT', maxCredits: '80' },
-      /option maxCredits must be a number of at least 0, got the string "80"/,
+      /option maxCredits must be a number of at least 0, got "80"/,
     ],
     [
       { inputs: [model], outDir: 'OUT', concurrency: 0 },
-      /option concurrency must be a whole number of at least 1, got number 0/,
+      /option concurrency must be an integer of at least 1, got 0/,
     ],
     [{ inputs: [model], outDir: 'OUT', dryRun: 'yes' }, /option dryRun must be true or false/],
     [
@@ -63,11 +63,15 @@ describe('runPipeline options', () => {
       /option client\.requestsPerMinute must be a number above 0/,
     ],
     [
+      { inputs: [model], outDir: 'OUT', client: { timeoutMs: 0 } },
+      /^option client\.timeoutMs must be a number above 0, got 0$/,
+    ],
+    [
       { inputs: [model], outDir: 'OUT', client: { rpm: 60 } },
       /unknown option client\.rpm; the options of client are apiKey,/,
     ],
     [{ inputs: [model], outDir: 'OUT', split: { pivot: 'bottm' } }, /option split\.pivot must be one of/],
-    ['models/', /options must be an object, got the string "models\/"/],
+    ['models/', /^runPipeline's options must be an object, got "models\/"$/],
   ])('refuses %j', async (options, message) => {
     const withOut = typeof options === 'object' && 'outDir' in options ? { ...options, outDir } : options;
     expect(await refusal(withOut)).toMatch(message);

@@ -26,7 +26,7 @@ describe("runPipeline's split options", () => {
       /^unknown option split\.nameTemplate \(did you mean split\.naming\.template\?\)/,
     ],
     [{ naming: { case: 'SNAKE' } }, /^option split\.naming\.case must be one of keep, snake/],
-    [{ thumbnails: 'none' }, /^option split\.thumbnails .*got none$/],
+    [{ thumbnails: 'none' }, /^option split\.thumbnails .*got "none"$/],
   ])('%j is refused before anything is written', async (split, message) => {
     const outDir = join(work, 'out');
     const error = await runPipeline({

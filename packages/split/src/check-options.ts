@@ -1,6 +1,17 @@
 import {
+  booleanCheck as boolean,
+  type OptionCheck as Check,
+  checkOptionTable,
+  choiceCheck as choice,
+  describeOptionValue as describe,
+  numberCheck as number,
+  type OptionTable,
+  objectCheck,
+  signalCheck,
+  textCheck as text,
+} from './option-table.js';
+import {
   CASE_STYLES,
-  checkChoice,
   checkNumber,
   GRANULARITY_RANGES,
   INSTANCES_MODES,
@@ -31,58 +42,11 @@ import type { SplitModelOptions } from './split-model.js';
  * The tables below are typed `Record<keyof ..., Check>`: a new option that is not added here is a
  * compile error, so the check cannot fall behind the types.
  *
- * (The arrow functions reference options.ts's constants only when called: options.ts re-exports this
- * module, and a constant read while the modules are still being evaluated would not exist yet.)
+ * The checking machinery (a table's keys, the "did you mean", the value checks) is option-table.ts's,
+ * shared with the `meshparts` package's runPipeline check. (The arrow functions reference options.ts's
+ * constants only when called: options.ts re-exports this module, and a constant read while the modules
+ * are still being evaluated would not exist yet.)
  */
-
-/** Checks one value; `name` (e.g. `option naming.case`) goes into the message. */
-type Check = (name: string, value: unknown) => void;
-
-/** A plain object's keys checked against a table, then each defined value by its check. */
-function checkGroup(
-  name: string,
-  value: unknown,
-  checks: Readonly<Record<string, Check>>,
-  prefix: string,
-): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RangeError(`${name} must be an object, got ${describe(value)}`);
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
-    if (!check) throw new RangeError(unknownKeyMessage(prefix, key, checks));
-    if (inner !== undefined) check(`${prefix}${key}`, inner);
-  }
-}
-
-/** A value as a message shows it. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
-}
-
-const boolean: Check = (name, value) => {
-  if (typeof value !== 'boolean')
-    throw new RangeError(`${name} must be true or false, got ${describe(value)}`);
-};
-
-const text: Check = (name, value) => {
-  if (typeof value !== 'string' || value === '') {
-    throw new RangeError(`${name} must be a non-empty string, got ${describe(value)}`);
-  }
-};
-
-const number =
-  (range: () => NumberRange): Check =>
-  (name, value) =>
-    checkNumber(name, value, range());
-
-const choice =
-  (choices: () => readonly string[]): Check =>
-  (name, value) =>
-    checkChoice(name, value, choices());
 
 const LABEL_CHECKS: Readonly<Record<keyof NonNullable<SplitOptions['labels']>, Check>> = {
   attribute: text,
@@ -143,10 +107,10 @@ const SPLIT_CHECKS: Readonly<Record<keyof SplitOptions, Check>> = {
   strategy: choice(() => STRATEGIES),
   instances: choice(() => INSTANCES_MODES),
   pivot: choice(() => PIVOT_MODES),
-  labels: (name, value) => checkGroup(name, value, LABEL_CHECKS, `${name}.`),
-  granularity: (name, value) => checkGroup(name, value, GRANULARITY_CHECKS, `${name}.`),
-  naming: (name, value) => checkGroup(name, value, NAMING_CHECKS, `${name}.`),
-  limits: (name, value) => checkGroup(name, value, LIMIT_CHECKS, `${name}.`),
+  labels: (name, value) => checkOptionTable(name, value, LABEL_CHECKS, `${name}.`),
+  granularity: (name, value) => checkOptionTable(name, value, GRANULARITY_CHECKS, `${name}.`),
+  naming: (name, value) => checkOptionTable(name, value, NAMING_CHECKS, `${name}.`),
+  limits: (name, value) => checkOptionTable(name, value, LIMIT_CHECKS, `${name}.`),
   // null is "no thumbnails"; the CLI's `none` is parseThumbnailsOption's business.
   thumbnails: (name, value) => {
     if (value !== null)
@@ -166,32 +130,16 @@ const SEGMENTATION_CHECKS: Readonly<Record<keyof NonNullable<SplitModelOptions['
   reason: text,
 };
 
-const object =
-  (what: string, methods: readonly string[]): Check =>
-  (name, value) => {
-    const record = value as Record<string, unknown> | null;
-    if (
-      typeof value !== 'object' ||
-      record === null ||
-      methods.some((m) => typeof record[m] !== 'function')
-    ) {
-      throw new RangeError(`${name} must be ${what}, got ${describe(value)}`);
-    }
-  };
-
 const SPLIT_MODEL_CHECKS: Readonly<Record<keyof SplitModelOptions, Check>> = {
   ...SPLIT_CHECKS,
-  signal: (name, value) => {
-    if (!(value instanceof AbortSignal))
-      throw new RangeError(`${name} must be an AbortSignal, got ${describe(value)}`);
-  },
+  signal: signalCheck,
   generator: text,
   segmenter: choice(() => SEGMENTERS),
   taskId: (name, value) => {
     if (value !== null) text(name, value);
   },
   sourceFile: (name, value) =>
-    checkGroup(
+    checkOptionTable(
       name,
       value,
       {
@@ -206,15 +154,20 @@ const SPLIT_MODEL_CHECKS: Readonly<Record<keyof SplitModelOptions, Check>> = {
       `${name}.`,
     ),
   segmentation: (name, value) => {
-    checkGroup(name, value, SEGMENTATION_CHECKS, `${name}.`);
+    checkOptionTable(name, value, SEGMENTATION_CHECKS, `${name}.`);
     for (const key of Object.keys(SEGMENTATION_CHECKS)) {
       if ((value as Record<string, unknown>)[key] === undefined)
         throw new RangeError(`${name}.${key} is required`);
     }
   },
-  io: object('a glTF-Transform NodeIO (with readBinary and writeBinary)', ['readBinary', 'writeBinary']),
+  io: objectCheck('a glTF-Transform NodeIO (with readBinary and writeBinary)', ['readBinary', 'writeBinary']),
   durable: boolean,
-  logger: object('a glTF-Transform ILogger (debug, info, warn, error)', ['debug', 'info', 'warn', 'error']),
+  logger: objectCheck('a glTF-Transform ILogger (debug, info, warn, error)', [
+    'debug',
+    'info',
+    'warn',
+    'error',
+  ]),
   gallery: boolean,
   fastPath: boolean,
 };
@@ -223,7 +176,7 @@ const SPLIT_MODEL_CHECKS: Readonly<Record<keyof SplitModelOptions, Check>> = {
  * Where an unknown key was probably meant to go: a key of a group whose name ends the unknown key
  * (`nameTemplate` → `naming.template`, `case` → `naming.case`, `maxParts` → `limits.maxParts`).
  */
-function nearKeys(key: string, checks: Readonly<Record<string, Check>>): string[] {
+function nearKeys(key: string, checks: OptionTable): string[] {
   const groups: Record<string, Readonly<Record<string, Check>>> = {
     labels: LABEL_CHECKS,
     granularity: GRANULARITY_CHECKS,
@@ -238,15 +191,6 @@ function nearKeys(key: string, checks: Readonly<Record<string, Check>>): string[
       if (lower.endsWith(name.toLowerCase())) near.push(`${group}.${name}`);
   }
   return near;
-}
-
-/** `unknown option split.nameTemplate (did you mean split.naming.template?); the options of split are ...` */
-function unknownKeyMessage(prefix: string, key: string, checks: Readonly<Record<string, Check>>): string {
-  const path = prefix.replace(/^option /u, '');
-  const near = nearKeys(key, checks).map((name) => `${path}${name}`);
-  const hint = near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : '';
-  const of = path === '' ? '' : ` of ${path.slice(0, -1)}`;
-  return `unknown ${prefix}${key}${hint}; the options${of} are ${Object.keys(checks).join(', ')}`;
 }
 
 /**
@@ -276,11 +220,8 @@ export function checkSplitModelOptions(
   checkOptions(options, SPLIT_MODEL_CHECKS, prefix);
 }
 
-function checkOptions(options: unknown, checks: Readonly<Record<string, Check>>, prefix: string): void {
+function checkOptions(options: unknown, checks: OptionTable, prefix: string): void {
   if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    const what = prefix.endsWith('.') ? prefix.slice(0, -1) : 'options';
-    throw new RangeError(`${what} must be an object, got ${describe(options)}`);
-  }
-  checkGroup(prefix, options, checks, prefix);
+  const what = prefix.endsWith('.') ? prefix.slice(0, -1) : 'options';
+  checkOptionTable(what, options, checks, prefix, (key) => nearKeys(key, checks));
 }

@@ -4,6 +4,8 @@
  * text and checks from it without loading glTF-Transform (start-up time: BENCHMARKS.md, target 6).
  * Nothing else in the repository retypes a default or a choice list.
  */
+
+import { describeOptionValue } from './option-table.js';
 import type { RenameMap } from './pack/naming/rename-map.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -66,6 +68,8 @@ export interface NumberRange {
   min: number;
   max: number;
   integer: boolean;
+  /** `min` itself is refused (`a number above 0`): a rate or a timeout of 0 means nothing. */
+  aboveMin?: boolean;
 }
 
 /**
@@ -79,10 +83,11 @@ export function checkNumber(name: string, value: unknown, range: NumberRange): n
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     value < range.min ||
+    (range.aboveMin === true && value === range.min) ||
     value > range.max ||
     (range.integer && !Number.isSafeInteger(value))
   ) {
-    throw new RangeError(`${name} must be ${describeRange(range)}, got ${String(value)}`);
+    throw new RangeError(`${name} must be ${describeRange(range)}, got ${describeOptionValue(value)}`);
   }
   return value;
 }
@@ -91,7 +96,9 @@ export function checkNumber(name: string, value: unknown, range: NumberRange): n
  * integers (at most 2^53 − 1): a bigger one is not what the user meant. */
 export function describeRange(range: NumberRange): string {
   const what = range.integer ? 'an integer' : 'a number';
-  if (range.max === Number.POSITIVE_INFINITY) return `${what} of at least ${range.min}`;
+  const from = range.aboveMin === true ? `above ${range.min}` : `of at least ${range.min}`;
+  if (range.max === Number.POSITIVE_INFINITY) return `${what} ${from}`;
+  if (range.aboveMin === true) return `${what} above ${range.min} and at most ${range.max}`;
   return `${what} from ${range.min} to ${range.max}`;
 }
 
@@ -416,6 +423,7 @@ export const SPLIT_DEFAULTS: Readonly<
 // The check of a whole options object (check-options.ts): what the library entry points call first.
 
 export { checkSplitModelOptions, checkSplitOptions } from './check-options.js';
+export * from './option-table.js';
 
 // ---------------------------------------------------------------------------------------------
 // Errors: light too, so callers can branch on them without loading glTF code.

@@ -39,7 +39,7 @@ const BAD: Array<[key: string, options: Record<string, unknown>, message: RegExp
   [
     'granularity.minPartArea',
     { granularity: { minPartArea: '0.1' } },
-    /minPartArea must be a number .*got 0\.1/,
+    /minPartArea must be a number .*got "0\.1"/,
   ],
   [
     'granularity.targetParts',
@@ -120,6 +120,12 @@ const BAD: Array<[key: string, options: Record<string, unknown>, message: RegExp
   ],
   ['(unknown)', { case: 'snake' }, /unknown option case \(did you mean naming\.case\?\)/],
   ['(unknown)', { maxParts: 3 }, /unknown option maxParts \(did you mean limits\.maxParts\?\)/],
+  ['(unknown)', { Pivot: 'center' }, /unknown option Pivot \(did you mean pivot\?\)/],
+  [
+    '(unknown)',
+    { naming: { Case: 'snake' } },
+    /unknown option naming\.Case \(did you mean naming\.case\?\); the options of naming are/,
+  ],
 ];
 
 /** The options the checker knows, as its message for an unknown one lists them. */

@@ -1,4 +1,18 @@
+import {
+  booleanCheck,
+  checkOptionTable,
+  choiceCheck,
+  describeOptionValue,
+  functionCheck,
+  type NumberRange,
+  numberCheck,
+  type OptionCheck,
+  objectCheck,
+  signalCheck,
+  textCheck,
+} from '@meshparts/split/options';
 import { PipelineUsageError } from './errors.js';
+import type { SegmenterName } from './events.js';
 import type { RunPipelineOptions } from './run-pipeline.js';
 import type { ClientOptions } from './segmenters.js';
 import { checkPipelineSplitOptions } from './split-api.js';
@@ -11,122 +25,76 @@ import { checkPipelineSplitOptions } from './split-api.js';
  * character, `/` among them, and a whole file system was packed; `segmenter: 'Tripo'` planned paid
  * submissions; `maxCredits: '80'` compared as text. `split` goes through @meshparts/split's own check.
  *
- * The table is typed `Record<keyof RunPipelineOptions, Check>`, as the split's is: an option added to
- * the type and not here is a compile error.
+ * The table is typed `Record<keyof RunPipelineOptions, OptionCheck>`, as the split's is: an option added
+ * to the type and not here is a compile error. The checking itself is @meshparts/split's
+ * (`checkOptionTable` and its checks), so both packages refuse an option in the same words.
  * @throws PipelineUsageError naming the option, the value and what is accepted (the CLI's exit 2).
  */
 export function checkRunPipelineOptions(options: unknown): asserts options is RunPipelineOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new PipelineUsageError(`runPipeline's options must be an object, got ${shown(options)}`);
-  checkKeys(options, RUN_CHECKS, 'option ');
+  try {
+    checkOptionTable("runPipeline's options", options, RUN_CHECKS, 'option ');
+  } catch (error) {
+    if (error instanceof RangeError) throw new PipelineUsageError(error.message, { cause: error });
+    throw error;
+  }
   for (const required of ['inputs', 'outDir'] as const)
     if ((options as Record<string, unknown>)[required] === undefined)
       throw new PipelineUsageError(`option ${required} is required`);
 }
 
-type Check = (name: string, value: unknown) => void;
+/** RunPipelineOptions' segmenters; a Record so that a new one must be added here. */
+const SEGMENTERS = Object.keys({ tripo: true, local: true } satisfies Record<SegmenterName, true>);
 
-function fail(message: string): never {
-  throw new PipelineUsageError(message);
-}
+const atLeast = (min: number, integer = false): OptionCheck =>
+  numberCheck(() => ({ min, max: Number.POSITIVE_INFINITY, integer }));
+const above = (min: number, integer = false): OptionCheck =>
+  numberCheck((): NumberRange => ({ min, max: Number.POSITIVE_INFINITY, integer, aboveMin: true }));
+const object = objectCheck();
 
-/** A value as a message shows it. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-function checkKeys(value: object, checks: Readonly<Record<string, Check>>, prefix: string): void {
-  for (const [key, inner] of Object.entries(value)) {
-    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
-    if (!check) {
-      const near = Object.keys(checks).filter((known) => known.toLowerCase() === key.toLowerCase());
-      const hint = near.length > 0 ? ` (did you mean ${prefix}${near[0]}?)` : '';
-      const of = prefix === 'option ' ? '' : ` of ${prefix.slice('option '.length, -1)}`;
-      fail(`unknown ${prefix}${key}${hint}; the options${of} are ${Object.keys(checks).join(', ')}`);
-    }
-    if (inner !== undefined) check(`${prefix}${key}`, inner);
-  }
-}
-
-const boolean: Check = (name, value) => {
-  if (typeof value !== 'boolean') fail(`${name} must be true or false, got ${shown(value)}`);
-};
-const text: Check = (name, value) => {
-  if (typeof value !== 'string' || value === '')
-    fail(`${name} must be a non-empty string, got ${shown(value)}`);
-};
-/** A number of at least `min` (`whole`: an integer). */
-const number =
-  (min: number, whole = false, above = false): Check =>
-  (name, value) => {
-    const ok =
-      typeof value === 'number' &&
-      Number.isFinite(value) &&
-      (above ? value > min : value >= min) &&
-      (!whole || Number.isInteger(value));
-    if (!ok)
-      fail(
-        `${name} must be ${whole ? 'a whole number' : 'a number'} ${above ? 'above' : 'of at least'} ${min}, got ${shown(value)}`,
-      );
-  };
-const fn: Check = (name, value) => {
-  if (typeof value !== 'function') fail(`${name} must be a function, got ${shown(value)}`);
-};
-const object: Check = (name, value) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(`${name} must be an object, got ${shown(value)}`);
-};
-
-const CLIENT_CHECKS: Record<keyof ClientOptions, Check> = {
+const CLIENT_CHECKS: Record<keyof ClientOptions, OptionCheck> = {
   apiKey: (name, value) => {
-    if (typeof value !== 'string') fail(`${name} must be a string`);
+    // Never echoed: it is the key.
+    if (typeof value !== 'string') throw new RangeError(`${name} must be a string`);
   },
-  baseUrl: text,
-  requestsPerMinute: number(0, false, true),
-  maxRetries: number(0, true),
-  timeoutMs: number(0, false, true),
+  baseUrl: textCheck,
+  requestsPerMinute: above(0),
+  maxRetries: atLeast(0, true),
+  timeoutMs: above(0),
   dispatcher: object,
   logger: object,
   retry: object,
   polling: object,
-  maxUploadBytes: number(0, true, true),
-  rateLimitWindowMs: number(0, false, true),
+  maxUploadBytes: above(0, true),
+  rateLimitWindowMs: above(0),
   clock: object,
-  random: fn,
+  random: functionCheck,
 };
 
-const RUN_CHECKS: Record<keyof RunPipelineOptions, Check> = {
+const RUN_CHECKS: Record<keyof RunPipelineOptions, OptionCheck> = {
   inputs: (name, value) => {
+    const got = describeOptionValue(value);
     if (typeof value === 'string')
-      fail(`${name} must be an array of paths, got ${shown(value)} (write [${JSON.stringify(value)}])`);
-    if (!Array.isArray(value)) fail(`${name} must be an array of paths, got ${shown(value)}`);
-    if (value.length === 0) fail(`${name} is empty: give at least one model file or folder`);
+      throw new RangeError(`${name} must be an array of paths, got ${got} (write [${got}])`);
+    if (!Array.isArray(value)) throw new RangeError(`${name} must be an array of paths, got ${got}`);
+    if (value.length === 0) throw new RangeError(`${name} is empty: give at least one model file or folder`);
     value.forEach((path, index) => {
       if (typeof path !== 'string' || path === '')
-        fail(`${name}[${index}] must be a path (a non-empty string), got ${shown(path)}`);
+        throw new RangeError(
+          `${name}[${index}] must be a path (a non-empty string), got ${describeOptionValue(path)}`,
+        );
     });
   },
-  outDir: text,
-  segmenter: (name, value) => {
-    if (value !== 'tripo' && value !== 'local')
-      fail(`${name} must be "tripo" or "local", got ${shown(value)}`);
-  },
-  client: (name, value) => {
-    object(name, value);
-    checkKeys(value as object, CLIENT_CHECKS, `${name}.`);
-  },
+  outDir: textCheck,
+  segmenter: choiceCheck(() => SEGMENTERS),
+  client: (name, value) => checkOptionTable(name, value, CLIENT_CHECKS, `${name}.`),
+  // Its own PipelineUsageError, with @meshparts/split's message.
   split: (_name, value) => checkPipelineSplitOptions(value),
-  concurrency: number(1, true),
-  maxCredits: number(0),
-  dryRun: boolean,
-  resubmitUnknown: boolean,
-  resubmitExpired: boolean,
-  waitTimeoutMs: number(0, false, true),
-  signal: (name, value) => {
-    if (!(value instanceof AbortSignal)) fail(`${name} must be an AbortSignal, got ${shown(value)}`);
-  },
-  onEvent: fn,
+  concurrency: atLeast(1, true),
+  maxCredits: atLeast(0),
+  dryRun: booleanCheck,
+  resubmitUnknown: booleanCheck,
+  resubmitExpired: booleanCheck,
+  waitTimeoutMs: above(0),
+  signal: signalCheck,
+  onEvent: functionCheck,
 };
