@@ -265,7 +265,7 @@ describe('runPipeline without a key', () => {
     const fbx = run.results.find((r) => r.model.file.endsWith('scan.fbx'))!;
     expect(fbx.error?.code).toBe('input');
     expect(fbx.error?.message).toMatch(
-      /reads \.glb, \.gltf, \.obj and \.stl; scan\.fbx needs the tripo segmenter/,
+      /reads \.glb, \.gltf, \.obj, \.stl; scan\.fbx needs the tripo segmenter/,
     );
     expect(run.results.filter((r) => r.outcome === 'packed')).toHaveLength(MODELS.length);
   });

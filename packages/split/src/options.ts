@@ -11,6 +11,13 @@ import type { RenameMap } from './pack/naming/rename-map.js';
 // ---------------------------------------------------------------------------------------------
 // Choices
 
+/**
+ * The model files @meshparts/split reads (readModel, splitModel, inspectModel, the local segmenter), by
+ * extension: glTF, and OBJ and STL converted in memory (read/mesh-import.ts). Other formats (.fbx)
+ * need a segmenter that converts them, such as Tripo's.
+ */
+export const MODEL_FILE_EXTENSIONS = ['.glb', '.gltf', '.obj', '.stl'] as const;
+
 /** Every strategy name accepted by detectParts; `auto` picks one from the data and says why. */
 export const STRATEGIES = [
   'auto',

@@ -233,6 +233,13 @@ describe('STL', () => {
     expect(manifest.parts.map((part) => part.name)).toEqual(['handle', 'blade']);
     expect(compareSoups(await packTriangles(out, manifest), worldTriangles(source))).toBeNull();
     await expectValidParts(out, ['handle', 'blade']);
+    // {model} is the file's name without its extension, .stl as .glb.
+    const named = await splitModel(path, join(dir, 'solids-named'), {
+      thumbnails: null,
+      gallery: false,
+      naming: { template: '{model}_{name}' },
+    });
+    expect(named.manifest.parts.map((part) => part.name)).toEqual(['solids_handle', 'solids_blade']);
   });
 
   it('refuses a binary STL whose size does not match its triangle count, before allocating for it', async () => {

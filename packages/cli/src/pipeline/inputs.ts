@@ -1,6 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { MODEL_FILE_EXTENSIONS } from '@meshparts/split/options';
 import { messageOf, PipelineUsageError } from './errors.js';
 import { JOURNAL_DIR } from './journal.js';
 import { segmentResultsIn } from './segment-results.js';
@@ -24,8 +25,14 @@ import { segmentResultsIn } from './segment-results.js';
  * nothing is found, the error says what was skipped and why.
  */
 
-/** Extensions a folder scan picks up. Files named explicitly are accepted whatever their extension. */
-export const MODEL_EXTENSIONS: readonly string[] = ['.glb', '.gltf', '.fbx', '.obj', '.stl'];
+/** Extensions only a converting segmenter (Tripo) reads: the local segmenter and the split do not. */
+export const SEGMENTER_ONLY_EXTENSIONS: readonly string[] = ['.fbx'];
+
+/**
+ * Extensions a folder scan picks up: what @meshparts/split reads, and the segmenter-only ones. Files
+ * named explicitly are accepted whatever their extension.
+ */
+export const MODEL_EXTENSIONS: readonly string[] = [...MODEL_FILE_EXTENSIONS, ...SEGMENTER_ONLY_EXTENSIONS];
 
 /** The model files of a run, and the folders that could not be read (each fails on its own). */
 export interface ExpandedInputs {

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
-import { ModelLimitError, ModelReadError, SplitError } from '@meshparts/split/options';
+import { MODEL_FILE_EXTENSIONS, ModelLimitError, ModelReadError, SplitError } from '@meshparts/split/options';
 import type { SegmentCache } from './cache.js';
 import { assertRoomForResult } from './disk-room.js';
 import { ModelError, messageOf, outputErrorCode } from './errors.js';
 import type { ModelPlan, ModelRef, ModelResult, PipelineEvent, SegmenterName } from './events.js';
+import { SEGMENTER_ONLY_EXTENSIONS } from './inputs.js';
 import type { Journal, JournalEntry } from './journal.js';
 import { readCompletePack } from './pack-check.js';
 import {
@@ -207,13 +208,15 @@ export async function segment(context: RunContext, plan: ModelPlan, spend: Spend
 }
 
 async function segmentLocally(context: RunContext, model: ModelRef): Promise<Segmented> {
-  if (!/\.(glb|gltf|obj|stl)$/i.test(model.file)) {
+  const extension = extname(model.file).toLowerCase();
+  if (!(MODEL_FILE_EXTENSIONS as readonly string[]).includes(extension)) {
     const name = basename(model.file);
+    const readable = MODEL_FILE_EXTENSIONS.join(', ');
     throw new ModelError(
       'input',
-      /\.fbx$/i.test(model.file)
-        ? `the local segmenter reads .glb, .gltf, .obj and .stl; ${name} needs the tripo segmenter (an API key)`
-        : `${name} is not a model file meshparts reads (.glb, .gltf, .obj, .stl; with an API key also .fbx)`,
+      SEGMENTER_ONLY_EXTENSIONS.includes(extension)
+        ? `the local segmenter reads ${readable}; ${name} needs the tripo segmenter (an API key)`
+        : `${name} is not a model file meshparts reads (${readable}; with an API key also ${SEGMENTER_ONLY_EXTENSIONS.join(', ')})`,
     );
   }
   let local: Awaited<ReturnType<typeof segmentFileLocally>>;
