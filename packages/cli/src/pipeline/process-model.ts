@@ -221,13 +221,13 @@ async function segmentLocally(context: RunContext, model: ModelRef): Promise<Seg
   }
   let local: Awaited<ReturnType<typeof segmentFileLocally>>;
   try {
-    local = await segmentFileLocally(
-      model.file,
-      context.settings.labels,
-      context.settings.limits,
-      context.settings.granularity,
-      localStrategyOf(context.settings),
-    );
+    const { labels, limits, granularity } = context.settings;
+    local = await segmentFileLocally(model.file, {
+      labels,
+      limits,
+      granularity,
+      strategy: localStrategyOf(context.settings),
+    });
   } catch (error) {
     // A model the segmenter cannot take as asked (no colours for `--strategy colors`) is bad input.
     const input = error instanceof ModelReadError || (error instanceof SplitError && error.kind === 'input');

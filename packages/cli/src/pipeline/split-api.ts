@@ -122,16 +122,23 @@ export interface LocalSegmentation {
 
 export { recordedSegmentation } from './recorded-segmentation.js';
 
-/** Segments a model file offline (geometry only) into a Tripo-layout GLB. */
+/** How {@link segmentFileLocally} segments; every field has the split's default. */
+export interface LocalSegmentOptions {
+  labels?: LabelOptions;
+  limits?: Partial<ModelLimits>;
+  granularity?: GranularityOptions;
+  /** A label strategy to cut by; without one the segmenter picks (`auto`). */
+  strategy?: LabelStrategy | undefined;
+  /** The file name of bytes (an upload's): it tells their format (`.obj` and `.stl` are converted). */
+  name?: string | undefined;
+}
+
+/** Segments a model file, or a model's bytes, offline (geometry only) into a Tripo-layout GLB. */
 export async function segmentFileLocally(
   input: string | Uint8Array,
-  labels: LabelOptions = {},
-  limits: Partial<ModelLimits> = {},
-  granularity: GranularityOptions = {},
-  strategy: LabelStrategy | undefined = undefined,
-  name: string | undefined = undefined,
+  options: LocalSegmentOptions = {},
 ): Promise<LocalSegmentation> {
-  // `name` tells bytes' format (an upload's file name: `.obj` and `.stl` are converted when read).
+  const { labels = {}, limits = {}, granularity = {}, strategy, name } = options;
   const model = await readModel(input, { limits, ...(name !== undefined ? { name } : {}) });
   const result = await segmentLocally(model.document, {
     labels,
@@ -192,7 +199,7 @@ export async function readForUpload(
  * GLB bytes out (what `meshparts emulate` serves).
  */
 export async function segmentBytesLocally(input: Uint8Array, filename?: string): Promise<Uint8Array> {
-  return (await segmentFileLocally(input, {}, {}, {}, undefined, filename)).bytes;
+  return (await segmentFileLocally(input, { name: filename })).bytes;
 }
 
 export interface PackSource {
