@@ -58,6 +58,9 @@ describe('a journaled task the API no longer knows', () => {
       .results[0]!;
     expect(result).toMatchObject({ action: 'blocked', error: { code: 'task-gone' } });
     expect(second.stats().requests.total).toBe(before);
+    // The journal holds the task: no advice to keep an id the journal "could not record".
+    expect(held.stderr).not.toMatch(/could not record/);
+    expect(JSON.stringify(result)).not.toMatch(/could not record|keep its id/);
 
     const resubmitted = await runCli(['run', ws.inputs, '-o', ws.out, '--resubmit-expired', ...FAST_FLAGS], {
       env,

@@ -71,13 +71,24 @@ export function failureLines(failed: readonly ModelResult[]): string[] {
 /** The advice for each kind of failure present, with how many models it concerns. */
 export function nextSteps(failed: readonly ModelResult[]): string[] {
   const counts = new Map<ModelErrorCode, number>();
-  for (const r of failed) if (r.error) counts.set(r.error.code, (counts.get(r.error.code) ?? 0) + 1);
+  // A paid task the journal could not record is not resumed by a rerun (it is held as
+  // submission-unknown): its own line, whatever failed it.
+  const unrecorded = failed.filter((r) => r.error?.taskJournaled === false);
+  for (const r of failed)
+    if (r.error && r.error.taskJournaled !== false)
+      counts.set(r.error.code, (counts.get(r.error.code) ?? 0) + 1);
   // Cancelled offline, nothing was paid or sent: the rerun just does them (no tasks to resume).
   const offline = failed.every((r) => r.segmenter === 'local');
-  return [...counts].map(
+  const steps = [...counts].map(
     ([code, n]) =>
       `  ${n} ${code}: ${code === 'aborted' && offline ? 'rerun the same command: it does them (nothing was paid)' : NEXT_STEP[code]}`,
   );
+  if (unrecorded.length > 0) {
+    steps.push(
+      `  ${unrecorded.length} with a paid task the journal could not record: fetch each result with \`meshparts segment --task <id> -o <file>.glb\` (ids above); a rerun holds them as submission-unknown instead of resuming them`,
+    );
+  }
+  return steps;
 }
 
 /** What is known of the credits of submissions whose outcome is unknown. */

@@ -101,6 +101,27 @@ describe('summary', () => {
     );
   });
 
+  it('sends a paid task the journal could not record to `segment --task`, not to a rerun', () => {
+    const unrecorded: ModelResult = {
+      ...ok,
+      outcome: 'failed',
+      error: new ModelError('output', 'cannot write to /out: ENOSPC; task task-1 is paid but ...', 'task-1', {
+        taskJournaled: false,
+      }),
+    };
+    const text = summaryTable(run([unrecorded, { ...poor, model: model('full') }]));
+    expect(text).toMatch(
+      /^ {2}1 with a paid task the journal could not record: .*meshparts segment --task <id>/m,
+    );
+    // Only the other model gets the rerun advice of its kind; none says its task resumes.
+    expect(text).not.toMatch(/output: .*paid tasks resume/);
+    expect(text).toMatch(/1 api: rerun the same command/);
+    expect(JSON.parse(JSON.stringify(unrecorded.error))).toMatchObject({
+      taskId: 'task-1',
+      taskJournaled: false,
+    });
+  });
+
   it('tells from the wallet what the unknown submissions most likely cost', () => {
     const charged = summaryTable(
       run([ok, bad], {

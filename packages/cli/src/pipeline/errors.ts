@@ -84,21 +84,29 @@ export type ModelErrorCode =
 /** One model's failure. `taskId` is set whenever a paid task exists, so nothing paid is lost. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
+  /**
+   * `false` when `taskId` is paid but the journal could not record it: a rerun cannot resume it (it
+   * holds the model as `submission-unknown`), and the id is the only way to its result
+   * (`meshparts segment --task <id>`). Unset otherwise.
+   */
+  readonly taskJournaled?: false;
   constructor(
     readonly code: ModelErrorCode,
     message: string,
     readonly taskId?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; taskJournaled?: false },
   ) {
     super(message, options);
+    if (options?.taskJournaled === false) this.taskJournaled = false;
   }
 
-  toJSON(): { name: string; code: ModelErrorCode; message: string; taskId?: string } {
+  toJSON(): { name: string; code: ModelErrorCode; message: string; taskId?: string; taskJournaled?: false } {
     return {
       name: this.name,
       code: this.code,
       message: this.message,
       ...(this.taskId ? { taskId: this.taskId } : {}),
+      ...(this.taskJournaled === false ? { taskJournaled: false as const } : {}),
     };
   }
 }

@@ -82,7 +82,8 @@ export async function processModel(context: RunContext, plan: ModelPlan): Promis
   const started = Date.now();
   const base = { model, segmenter: context.segmenter, action: plan.action };
   context.emit({ type: 'start', model, action: plan.action });
-  const spend: Spend = { credits: 0, unknownCredits: 0, journaled: plan.action === 'resume' };
+  // A plan's task id comes from the journal (resume, and blocked when its task is known).
+  const spend: Spend = { credits: 0, unknownCredits: 0, journaled: plan.taskId !== undefined };
   let taskId: string | undefined = plan.taskId;
   try {
     const packDir = join(context.outDir, model.slug);
@@ -500,13 +501,17 @@ export function toModelError(
     id !== undefined && !spend.journaled
       ? `; task ${id} is paid but the journal could not record it (${spend.journalError ?? 'no line was written'}): keep its id, and fetch its result with \`meshparts segment --task ${id} -o <file>.glb\``
       : '';
+  const notJournaled = lost === '' ? {} : { taskJournaled: false as const };
   if (error instanceof ModelError) {
     if (lost === '') return error;
-    return new ModelError(error.code, `${error.message}${lost}`, error.taskId ?? id, { cause: error });
+    return new ModelError(error.code, `${error.message}${lost}`, error.taskId ?? id, {
+      cause: error,
+      ...notJournaled,
+    });
   }
   if (context.signal?.aborted) {
     const next = id ? (lost === '' ? `; task ${id} is journaled and resumes on the next run` : lost) : '';
-    return new ModelError('aborted', `cancelled${next}`, id, { cause: error });
+    return new ModelError('aborted', `cancelled${next}`, id, { cause: error, ...notJournaled });
   }
   const suffix = id
     ? lost === ''
@@ -516,7 +521,8 @@ export function toModelError(
   if (outputErrorCode(error)) {
     return new ModelError('output', `cannot write to ${context.outDir}: ${messageOf(error)}${suffix}`, id, {
       cause: error,
+      ...notJournaled,
     });
   }
-  return new ModelError('api', `${messageOf(error)}${suffix}`, id, { cause: error });
+  return new ModelError('api', `${messageOf(error)}${suffix}`, id, { cause: error, ...notJournaled });
 }
