@@ -71,22 +71,24 @@ describe('output that fails never stops a run (D2)', () => {
     for (const count of Object.values(emulator.stats().submissionsByHash)) expect(count).toBe(1);
   }, 120_000);
 
-  it('`--json > /dev/full` and `inspect > /dev/full`: no crash, no stack trace, the work is done', async () => {
+  it('`--json > /dev/full` and `inspect > /dev/full`: no crash, no stack trace, the work is done, exit 1 for the lost output', async () => {
     emulator = await startTestEmulator();
     const env = cliEnvFor(emulator);
     const run = await shell(
       `$M run "${ws.inputs}" -o "${ws.out}" --json ${FAST_FLAGS.join(' ')} > /dev/full; echo "exit=$?"`,
       env,
     );
-    expect(run.stdout.trim()).toBe('exit=0');
-    expect(run.stderr).not.toMatch(/ENOSPC|at \S+ \(|Error:/);
+    // The JSON asked for is lost: the command failed (exit 1, one line), though the work was done.
+    expect(run.stdout.trim()).toBe('exit=1');
+    expect(run.stderr).toMatch(/^meshparts: could not write to standard output \(ENOSPC\)/m);
+    expect(run.stderr).not.toMatch(/at \S+ \(|Error:/);
     expect(parseJournal(await readFile(journalPath(ws.out), 'utf8')).at(-1)?.state).toBe('packed');
     const inspect = await shell(
       `$M inspect "${join(FIXTURES, 'TwoCubes.glb')}" > /dev/full; echo "exit=$?"`,
       {},
     );
-    expect(inspect.stdout.trim()).toBe('exit=0');
-    expect(inspect.stderr).toBe('');
+    expect(inspect.stdout.trim()).toBe('exit=1');
+    expect(inspect.stderr).toMatch(/^meshparts: could not write to standard output \(ENOSPC\): [^\n]*\n$/);
     // A closed stderr from the start (2>&-) does not stop it either.
     const closed = await shell(
       `$M run "${ws.inputs}" -o "${join(ws.dir, 'o2')}" --segmenter local 2>&-; echo "exit=$?"`,

@@ -36,7 +36,9 @@ export interface OutputOptions {
 
 /** Streams marked broken by {@link guardStream}: later writes to them are dropped. */
 const BROKEN = Symbol('meshparts.output.broken');
-type Guarded = NodeJS.WritableStream & { [BROKEN]?: boolean };
+/** Why a guarded stream broke: the write error's code (`EPIPE`, `ENOSPC`, …). */
+const BROKEN_BY = Symbol('meshparts.output.brokenBy');
+type Guarded = NodeJS.WritableStream & { [BROKEN]?: boolean; [BROKEN_BY]?: string };
 
 /**
  * Makes write errors on a stream harmless: EPIPE, ENOSPC, EIO and the like mark it broken instead of
@@ -46,9 +48,15 @@ export function guardStream(stream: NodeJS.WritableStream): void {
   const guarded = stream as Guarded;
   if (guarded[BROKEN] !== undefined) return;
   guarded[BROKEN] = false;
-  stream.on('error', () => {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
     guarded[BROKEN] = true;
+    guarded[BROKEN_BY] ??= error.code ?? 'an error';
   });
+}
+
+/** The code of the write error that broke a guarded stream (`ENOSPC`), or undefined. */
+export function brokenBy(stream: NodeJS.WritableStream): string | undefined {
+  return (stream as Guarded)[BROKEN_BY];
 }
 
 /** Whether a guarded stream's reader went away or its disk filled up: writes to it are dropped. */
