@@ -322,6 +322,8 @@ export interface ApiFlags {
   baseUrl?: string;
   rpm?: number;
   pollInterval?: number;
+  /** Minutes. */
+  waitTimeout?: number;
 }
 
 /** `--api-key`, `--base-url`, `--rpm`. */
@@ -340,15 +342,35 @@ export function addApiOptions(command: Command): Command {
     );
 }
 
-/** `--poll-interval`, for the commands that wait for tasks. */
-export function addPollOption(command: Command): Command {
-  return command.addOption(
-    numberOption(
-      '--poll-interval <ms>',
-      'longest pause between status polls (default 60000; polls always stay within --rpm)',
-      POSITIVE_INTEGER,
-    ),
-  );
+/**
+ * The longest wait for one task, in minutes: the client's own default is 30 minutes
+ * (`WAIT_DEFAULTS` of @meshparts/client, not imported here: the CLI registers its flags without
+ * loading the client). Up to a week: a paid task is never given up for good, only by this run.
+ */
+const WAIT_TIMEOUT_RANGE: NumberRange = { min: 0, max: 7 * 24 * 60, integer: false, aboveMin: true };
+
+/** `--poll-interval` and `--wait-timeout`, for the commands that wait for tasks. */
+export function addWaitOptions(command: Command): Command {
+  return command
+    .addOption(
+      numberOption(
+        '--poll-interval <ms>',
+        'longest pause between status polls (default 60000; polls always stay within --rpm)',
+        POSITIVE_INTEGER,
+      ),
+    )
+    .addOption(
+      numberOption(
+        '--wait-timeout <minutes>',
+        'longest wait for one task before this run gives it up (default 30); the task stays journaled and the next run resumes it',
+        WAIT_TIMEOUT_RANGE,
+      ),
+    );
+}
+
+/** The library's `waitTimeoutMs` from `--wait-timeout`. */
+export function waitTimeoutOf(flags: ApiFlags): { waitTimeoutMs?: number } {
+  return flags.waitTimeout === undefined ? {} : { waitTimeoutMs: Math.round(flags.waitTimeout * 60_000) };
 }
 
 /** `--segmenter tripo|local`. */

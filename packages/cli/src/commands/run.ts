@@ -12,11 +12,12 @@ import {
   addConcurrencyOption,
   addMaxCreditsOption,
   addOutputOptions,
-  addPollOption,
   addSegmenterOption,
   addSplitOptions,
+  addWaitOptions,
   type SplitFlags,
   splitOptionsFrom,
+  waitTimeoutOf,
 } from './options.js';
 
 interface RunFlags extends SplitFlags, ApiFlags {
@@ -59,7 +60,7 @@ export function register(program: Command, run: CliRun): void {
   addConcurrencyOption(command);
   addMaxCreditsOption(command, 'spend: submissions beyond it wait for a later run', 'spend');
   addSegmenterOption(command);
-  addPollOption(addApiOptions(command));
+  addWaitOptions(addApiOptions(command));
   addSplitOptions(command);
   addOutputOptions(command)
     .addHelpText('after', EXAMPLES)
@@ -98,6 +99,7 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
         dryRun: Boolean(flags.dryRun),
         resubmitUnknown: Boolean(flags.resubmitUnknown),
         resubmitExpired: Boolean(flags.resubmitExpired),
+        ...waitTimeoutOf(flags),
         signal,
         onEvent: (event) => reporter.onEvent(event),
       });

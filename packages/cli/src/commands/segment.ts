@@ -14,10 +14,11 @@ import {
   addLimitOptions,
   addMaxCreditsOption,
   addOutputOptions,
-  addPollOption,
   addSegmenterOption,
+  addWaitOptions,
   type SplitFlags,
   splitOptionsFrom,
+  waitTimeoutOf,
 } from './options.js';
 
 interface SegmentFlags extends SplitFlags, ApiFlags {
@@ -60,7 +61,7 @@ export function register(program: Command, run: CliRun): void {
   addMaxCreditsOption(command, 'submit');
   addSegmenterOption(command);
   addLimitOptions(addLabelOptions(command));
-  addPollOption(addApiOptions(command));
+  addWaitOptions(addApiOptions(command));
   addOutputOptions(command)
     .addHelpText('after', EXAMPLES)
     .action(
@@ -103,6 +104,7 @@ async function segmentCommand(
       dryRun: Boolean(flags.dryRun),
       resubmitUnknown: Boolean(flags.resubmitUnknown),
       resubmitExpired: Boolean(flags.resubmitExpired),
+      ...waitTimeoutOf(flags),
       signal,
       onEvent: (event) => {
         // The segmenter line once the checks passed: a refusal stays one line.
@@ -182,6 +184,7 @@ async function fetchCommand(
         taskId,
         to: flags.out,
         client: context.client,
+        ...waitTimeoutOf(flags),
         signal,
         onEvent: (event) => {
           if (event.type === 'progress')
@@ -247,6 +250,7 @@ async function urlCommand(
     const result = await withInterrupt((signal) =>
       segmentUrlToFile(client, url, to, {
         signal,
+        ...waitTimeoutOf(flags),
         onSubmitted: (taskId) => {
           paid = taskId;
           output.info(`submitted task ${printable(taskId)} (${context.credits} credits)`);

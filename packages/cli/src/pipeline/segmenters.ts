@@ -192,6 +192,8 @@ export async function segmentUrlToFile(
   to: string,
   options: {
     signal?: AbortSignal;
+    /** The longest wait for the whole segmentation (submission, task, download). */
+    waitTimeoutMs?: number;
     onSubmitted: (taskId: string) => void;
     onProgress: (progress: TaskProgress) => void;
   },
@@ -201,6 +203,7 @@ export async function segmentUrlToFile(
     {
       to,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.waitTimeoutMs !== undefined ? { timeoutMs: options.waitTimeoutMs } : {}),
       onSubmitted: options.onSubmitted,
       onProgress: (t) => options.onProgress({ status: String(t.status), progress: Number(t.progress ?? 0) }),
     },
