@@ -71,6 +71,36 @@ describe('cache entries are verified before use', () => {
     expect(emulator.stats().submissions).toBe(2);
   });
 
+  it('tripo: new split options over a complete pack whose entry is damaged fetch its task again, for nothing', async () => {
+    emulator = await startTestEmulator();
+    const env = cliEnvFor(emulator);
+    const first = await runCli(['run', ws.inputs, '-o', ws.out, '--json', ...FAST_FLAGS], { env });
+    expect(first.code, first.stderr).toBe(0);
+    for (const entry of await readdir(cacheDir())) await truncate(join(cacheDir(), entry), 100);
+    // The packs stay complete; only the split options change.
+    const again = await runCli(
+      ['run', ws.inputs, '-o', ws.out, '--json', '--pivot', 'bottom', ...FAST_FLAGS],
+      {
+        env,
+      },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    const json = JSON.parse(again.stdout) as RunJson;
+    expect(json.spentCredits).toBe(0);
+    expect(json.results.map((r) => [r.action, r.outcome])).toEqual([
+      ['resume', 'packed'],
+      ['resume', 'packed'],
+    ]);
+    expect(json.results[0]!.reason).toMatch(/split options changed .*\(it was damaged\): fetch paid task /);
+    for (const result of json.results) {
+      const manifest = JSON.parse(await readFile(join(result.packDir, 'manifest.json'), 'utf8')) as {
+        parts: { pivot: string }[];
+      };
+      expect(manifest.parts.map((part) => part.pivot)).toEqual(manifest.parts.map(() => 'bottom'));
+    }
+    expect(emulator.stats().submissions).toBe(2);
+  });
+
   it('local: a truncated entry is segmented again (free) instead of failing every rerun', async () => {
     const first = await runCli(['run', ws.inputs, '-o', ws.out, '--json', '--segmenter', 'local']);
     expect(first.code, first.stderr).toBe(0);

@@ -38,10 +38,30 @@ describe('planModel', () => {
       action: 'split',
       credits: 0,
     });
+    // Not cached: a packed entry without a task id (nothing can give the GLB again) keeps the pack.
     expect(plan({ pack, history, splitKey: 'other', cached: false })).toMatchObject({
       action: 'skip',
       credits: 0,
+      reason: expect.stringMatching(/no paid task can give it again/),
     });
+    // With its paid task journaled, the GLB is fetched again for free, damaged cache or none.
+    const paid = new JournalHistory([entry('packed', { pack: 'robot', splitKey: 'k', taskId: 't-1' })]);
+    for (const cacheDamaged of [false, true]) {
+      expect(plan({ pack, history: paid, splitKey: 'other', cacheDamaged })).toMatchObject({
+        action: 'resume',
+        taskId: 't-1',
+        credits: 0,
+        reason: expect.stringMatching(
+          cacheDamaged ? /\(it was damaged\): fetch paid task t-1/ : /fetch paid task t-1/,
+        ),
+      });
+    }
+    // A task whose result expired cannot: the pack stays, and nothing is paid.
+    const expired = new JournalHistory([
+      entry('packed', { pack: 'robot', splitKey: 'k', taskId: 't-1' }),
+      entry('failed', { taskId: 't-1', reason: 'expired' }),
+    ]);
+    expect(plan({ pack, history: expired, splitKey: 'other' })).toMatchObject({ action: 'skip', credits: 0 });
     const local = new JournalHistory([entry('packed', { pack: 'robot', splitKey: 'k', segmenter: 'local' })]);
     expect(plan({ pack, history: local, splitKey: 'other', segmenter: 'local' })).toMatchObject({
       action: 'segment',

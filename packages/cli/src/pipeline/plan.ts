@@ -28,6 +28,9 @@ export interface PlanInputs {
  * submission created nothing and is submitted again). Pure: no I/O, so `--dry-run` and the real run
  * agree. (The checks of the whole run come after: see run-plan.ts.)
  */
+/** Journal states whose task id a rerun resumes (polls, then downloads its result: no credits). */
+const RESUMABLE: ReadonlySet<string> = new Set(['submitted', 'finished', 'downloaded', 'packed']);
+
 export function planModel(inputs: PlanInputs): ModelPlan {
   const { model, segmenter, history, pack, cached } = inputs;
   const base = { model, credits: 0 };
@@ -37,11 +40,23 @@ export function planModel(inputs: PlanInputs): ModelPlan {
       return { ...base, action: 'skip', reason: 'pack complete, input unchanged' };
     }
     if (!cached && segmenter === 'tripo') {
+      // The new options need the segmented GLB again: its paid task gives it for free. A task that can
+      // no longer give it (expired, gone, or none journaled) leaves the pack as it is: paying again
+      // for a model that has a complete pack is the user's call.
+      const latest = history.latest(model.sha256, 'tripo');
+      if (latest?.taskId && RESUMABLE.has(latest.state)) {
+        return {
+          ...base,
+          action: 'resume',
+          taskId: latest.taskId,
+          reason: `split options changed and the segmented GLB is not cached${inputs.cacheDamaged ? ' (it was damaged)' : ''}: fetch paid task ${latest.taskId} again`,
+        };
+      }
       return {
         ...base,
         action: 'skip',
         reason:
-          'pack complete; split options changed but the segmented GLB is not cached (delete the pack to segment again)',
+          'pack complete; split options changed, but the segmented GLB is not cached and no paid task can give it again (delete the pack to pay for a new segmentation)',
       };
     }
   }
@@ -53,15 +68,10 @@ export function planModel(inputs: PlanInputs): ModelPlan {
 
   const entry = history.latest(model.sha256, 'tripo');
   const taskId = entry?.taskId;
+  if (entry && taskId && RESUMABLE.has(entry.state)) {
+    return { ...base, action: 'resume', taskId, reason: `${damaged}resume paid task ${taskId}` };
+  }
   switch (entry?.state) {
-    case 'submitted':
-    case 'finished':
-    case 'downloaded':
-    case 'packed':
-      if (taskId) {
-        return { ...base, action: 'resume', taskId, reason: `${damaged}resume paid task ${taskId}` };
-      }
-      break;
     case 'submitting':
       if (!inputs.resubmitUnknown) {
         return {
