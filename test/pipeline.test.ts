@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +86,13 @@ describe('runPipeline against the emulator', () => {
     ]);
     for (const entry of catalog.packs) {
       expect(await stat(join(ws.out, entry.manifest))).toBeTruthy();
+      // The input too is a path relative to the output folder (never absolute): it leads to the model.
+      expect(entry.model).not.toMatch(/^\//);
+      expect(
+        createHash('sha256')
+          .update(await readFile(join(ws.out, entry.model)))
+          .digest('hex'),
+      ).toBe(entry.sha256);
       expect(entry).toMatchObject({ segmenter: 'tripo' });
       expect(entry.taskId).toMatch(/\S/);
     }

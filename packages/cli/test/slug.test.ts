@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Manifest } from '@meshparts/split';
 import { safeFileName } from '@meshparts/split';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +64,7 @@ describe('assignSlugs with packs on disk', () => {
   const pack = (sha256: string, file: string, catalogModel?: string): SlugOwner => ({
     kind: 'pack',
     manifest: { source: { sha256, file } } as Manifest,
-    ...(catalogModel ? { catalogModel } : {}),
+    ...(catalogModel ? { catalogModel: [resolve(catalogModel)] } : {}),
   });
   const onDisk =
     (folders: Record<string, SlugOwner>) =>

@@ -27,7 +27,7 @@ export function register(program: Command, run: CliRun): void {
   const command = program
     .command('inspect')
     .description('show the parts of a model, the strategy that finds them and why (writes nothing)')
-    .argument('<model>', 'a .glb or .gltf file');
+    .argument('<model>', 'a .glb, .gltf, .obj or .stl file');
   addOutputOptions(addLimitOptions(addLabelOptions(addDetectOptions(command))))
     .addHelpText('after', EXAMPLES)
     .action(

@@ -33,7 +33,7 @@ export function register(program: Command, run: CliRun): void {
   const command = program
     .command('split')
     .description('split a model into one GLB per part and write manifest.json (no network)')
-    .argument('<model>', 'a .glb or .gltf file')
+    .argument('<model>', 'a .glb, .gltf, .obj or .stl file')
     .requiredOption('-o, --out <dir>', 'the pack folder to write')
     .option('--dry-run', 'show the parts and files that would be written; write nothing');
   addOutputOptions(addSplitOptions(command), 'print only JSON on stdout: { dir, manifest }')

@@ -17,7 +17,7 @@ import { writeFileAtomic } from './fs-atomic.js';
 export const CATALOG_VERSION = 1;
 
 export interface CatalogEntry {
-  /** The input model path as given to the run. */
+  /** The input model's path, relative to the output folder (`../models/robot.glb`). */
   model: string;
   /** sha256 of the input model. */
   sha256: string;

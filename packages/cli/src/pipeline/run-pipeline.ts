@@ -462,7 +462,10 @@ function plannedResult(plan: ModelPlan, segmenter: SegmenterName): ModelResult {
 function catalogEntry(outDir: string, result: ModelResult): CatalogEntry {
   const rel = (path: string) => relative(outDir, path).split(sep).join('/');
   return {
-    model: result.model.file,
+    // Relative to the output folder, as every path of the catalog: an absolute path as typed would
+    // ship the user's home folder with the packs, and one relative to where the run was started
+    // means nothing to whoever reads the catalog.
+    model: rel(resolve(result.model.file)),
     sha256: result.model.sha256,
     pack: result.model.slug,
     manifest: rel(result.manifestPath!),

@@ -34,8 +34,12 @@ export interface SlugInput {
  */
 const RESERVED = new Set(['.meshparts', 'catalog', 'catalog.json', ...RUN_GALLERY_NAMES]);
 
-/** What is in the output folder under a slug (see {@link slugOwnersOnDisk}). */
-export type SlugOwner = PackOwner & { catalogModel?: string };
+/**
+ * What is in the output folder under a slug (see {@link slugOwnersOnDisk}), with the absolute paths
+ * the catalog's input path can mean: relative to the output folder, as it is written now, or the path
+ * as typed, as catalogs written before 2026-12-07 hold it.
+ */
+export type SlugOwner = PackOwner & { catalogModel?: readonly string[] };
 
 /** Reads who owns `<outDir>/<slug>` for a slug, with the catalog's input path for that pack. */
 export function slugOwnersOnDisk(
@@ -46,7 +50,7 @@ export function slugOwnersOnDisk(
   return async (slug) => {
     const owner = await readPackOwner(join(outDir, slug));
     const entry = byPack.get(slug.normalize('NFC').toLowerCase());
-    return entry ? { ...owner, catalogModel: entry.model } : owner;
+    return entry ? { ...owner, catalogModel: [resolve(outDir, entry.model), resolve(entry.model)] } : owner;
   };
 }
 
@@ -55,7 +59,7 @@ function claim(model: SlugInput, owner: SlugOwner): number {
   if (owner.kind !== 'pack') return 0;
   if (owner.manifest.source.sha256 === model.sha256) return 3;
   if (owner.catalogModel !== undefined) {
-    return owner.catalogModel === model.file || resolve(owner.catalogModel) === resolve(model.file) ? 2 : 0;
+    return owner.catalogModel.includes(resolve(model.file)) ? 2 : 0;
   }
   return owner.manifest.source.file === basename(model.file) ? 1 : 0;
 }

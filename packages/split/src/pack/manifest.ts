@@ -47,7 +47,7 @@ export interface ManifestSource {
   reason: string;
   /** Set when the model has several scenes: which one was split. */
   sceneNote?: string;
-  /** The source's licence (its `asset.extras.license`, else `asset.copyright`), when it states one. */
+  /** The source's licence (its `asset.extras.license`, else the root `extras.license`), when it states one. */
   license?: string;
   /** Whom to credit (its `asset.extras.author` with `source`, else `asset.copyright`), when stated. */
   attribution?: string;
