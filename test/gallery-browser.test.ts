@@ -208,6 +208,39 @@ describe.skipIf(!HAS_CHROMIUM)(
       await local.close();
     });
 
+    it('the filter counts what it leaves and says when nothing matches; names wrap at their separators', async () => {
+      const [slug, built] = [...packs].find(([, pack]) => pack.manifest.parts.length >= 3)!;
+      const total = built.manifest.parts.length;
+      await page.goto(`${base}${encodeURIComponent(slug)}/index.html`);
+      expect(await settled(page)).toBe('ready');
+      await page.fill('#filter', 'zzz-no-such-part');
+      expect(await page.locator('#part-count').textContent()).toBe(`0 of ${total}`);
+      expect(await page.locator('#no-match').textContent()).toBe('No part name contains “zzz-no-such-part”.');
+      expect(await page.locator('#no-match').isVisible()).toBe(true);
+      const first = built.manifest.parts[0]!.name;
+      await page.fill('#filter', first);
+      expect(await page.locator('#no-match').isVisible()).toBe(false);
+      expect(await page.locator('#part-count').textContent()).toMatch(new RegExp(`^\\d+ of ${total}$`));
+      await page.fill('#filter', '');
+      expect(await page.locator('#part-count').textContent()).toBe(String(total));
+      // A name's text is unchanged, with a break opportunity after each separator (none inside words).
+      const names = await page.$$eval('#grid .card .name', (elements) =>
+        elements.map((e) => ({ text: e.textContent, breaks: e.querySelectorAll('wbr').length })),
+      );
+      expect(names.map((n) => n.text)).toEqual(built.manifest.parts.map((part) => part.name));
+      for (const { text, breaks } of names) {
+        expect(breaks).toBe(text!.split(/(?<=[_\-.])|(?<=\p{Ll})(?=\p{Lu})/u).filter(Boolean).length - 1);
+      }
+
+      // The run's page too.
+      await page.goto(`${base}index.html`);
+      await page.waitForFunction(() => document.querySelectorAll('#packs .card').length > 0);
+      await page.fill('#filter', 'zzz-no-such-model');
+      expect(await page.locator('#no-match').textContent()).toBe(
+        'No model name contains “zzz-no-such-model”.',
+      );
+    });
+
     it('on a phone, tapping a card below the 3D view brings the view on screen', async () => {
       const [slug, built] = [...packs].find(([, pack]) => pack.manifest.parts.length >= 4)!;
       const phone = await browser.newPage({

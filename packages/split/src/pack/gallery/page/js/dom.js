@@ -20,6 +20,21 @@ export function el(tag, attributes = {}, ...children) {
   return element;
 }
 
+/**
+ * A name as text nodes with line-break opportunities (`<wbr>`) after `_`, `-` and `.` and inside
+ * camelCase, so that a narrow card wraps `Cesium_Milk_Truck` as `Cesium_Milk_` / `Truck`, not
+ * `Cesium_Milk_Truc` / `k`. The element's textContent stays the name.
+ */
+export function wrappable(name) {
+  const nodes = [];
+  for (const piece of String(name).split(/(?<=[_\-.])|(?<=\p{Ll})(?=\p{Lu})/u)) {
+    if (piece === '') continue;
+    if (nodes.length > 0) nodes.push(document.createElement('wbr'));
+    nodes.push(document.createTextNode(piece));
+  }
+  return nodes;
+}
+
 /** Sets an element's text (or hides it when the text is empty). */
 export function setText(element, text) {
   element.textContent = text;

@@ -1,5 +1,5 @@
 import { creditLine } from './credit.js';
-import { el, setText, thumbnail } from './dom.js';
+import { el, setText, thumbnail, wrappable } from './dom.js';
 import { firstText, formatBytes, formatCount, plural, relativeUrl } from './format.js';
 import { PartLoader } from './load-part.js';
 import { Viewer } from './viewer.js';
@@ -131,7 +131,7 @@ function renderGrid() {
         'button',
         { class: 'card', type: 'button', 'data-index': index, title: name },
         thumbnail(relativeUrl(part.thumbnail), name, 'thumb'),
-        el('span', { class: 'name' }, name),
+        el('span', { class: 'name' }, ...wrappable(name)),
         el('span', { class: 'source' }, source && source !== name ? source : '\u00a0'),
         el(
           'span',
@@ -184,11 +184,18 @@ function wireControls() {
 
 function filterGrid(query) {
   const needle = query.trim().toLowerCase();
+  let shown = 0;
   for (const card of $('grid').querySelectorAll('.card')) {
     const { part } = state.entries[Number(card.dataset.index)];
     const haystack = `${part.name ?? ''} ${part.sourceName ?? ''}`.toLowerCase();
     card.parentElement.hidden = needle !== '' && !haystack.includes(needle);
+    if (!card.parentElement.hidden) shown += 1;
   }
+  // The count says what the filter leaves, and an empty grid says why it is empty.
+  const total = state.entries.length;
+  $('part-count').textContent =
+    needle === '' ? formatCount(total) : `${formatCount(shown)} of ${formatCount(total)}`;
+  setText($('no-match'), shown === 0 && needle !== '' ? `No part name contains “${query.trim()}”.` : '');
 }
 
 function setPressed(button, pressed) {

@@ -1,5 +1,5 @@
 import { creditLine } from './credit.js';
-import { el, setText, thumbnail } from './dom.js';
+import { el, setText, thumbnail, wrappable } from './dom.js';
 import { firstText, formatBytes, formatCount, plural, relativeUrl } from './format.js';
 
 /**
@@ -43,6 +43,8 @@ async function boot() {
   $('filter').addEventListener('input', (event) => {
     const needle = event.target.value.trim().toLowerCase();
     for (const card of cards) card.item.hidden = needle !== '' && !card.text.toLowerCase().includes(needle);
+    const none = needle !== '' && cards.every((card) => card.item.hidden);
+    setText($('no-match'), none ? `No model name contains “${event.target.value.trim()}”.` : '');
   });
   const totals = { parts: 0, triangles: 0, bytes: 0, failed: 0 };
   const queue = [...cards];
@@ -75,7 +77,7 @@ function packCard(entry, index) {
     'li',
     { class: 'card', 'data-index': index },
     el('a', { href, class: 'thumb-link', tabindex: '-1', 'aria-hidden': 'true' }, thumbSlot),
-    el('a', { href, class: 'name' }, name),
+    el('a', { href, class: 'name' }, ...wrappable(name)),
     el('span', { class: 'source' }, entry.pack),
     stats,
   );
