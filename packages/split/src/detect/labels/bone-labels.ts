@@ -1,5 +1,7 @@
 import { type Mesh, Node, type Primitive, type Skin } from '@gltf-transform/core';
+import { smoothTriangleLabels, triangleEdges } from './smooth-labels.js';
 import { normalizedDivisor, triangleListIndices } from './triangles.js';
+import { weldPositions } from './weld.js';
 
 /**
  * The `bones` strategy: a skinned mesh cut by the joint that dominates each triangle, by the sum of
@@ -36,14 +38,70 @@ function influenceSets(
 }
 
 /**
+ * What one seam edge between two joints' triangles costs, against a triangle's evidence for a joint
+ * (the share of its corners' summed weights that the joint does not hold, 0–1): a triangle whose own
+ * joint leads by less than this per edge it would save joins its neighbours. 0.25 keeps every
+ * triangle whose joint holds at least 7/8 of its weight where it is (no triangle has more than
+ * three edge neighbours on a manifold), and ends the alternation of triangles weighted about
+ * half and half between two joints (RiggedFigure's head).
+ */
+export const BONE_SEAM_COST = 0.25;
+
+/** Weld tolerance (× the bounding-box diagonal) that finds a skin's triangles' shared edges. */
+const EDGE_WELD = 1e-6;
+
+/**
  * Per triangle, the index (in the skin's joint list) of the joint whose weights summed over the
- * triangle's three corners are largest; ties go to the lower joint index. `null` for a primitive
- * without JOINTS_0 and WEIGHTS_0.
+ * triangle's three corners are largest (ties go to the lower joint index), then smoothed over the
+ * surface (smooth-labels.ts, {@link BONE_SEAM_COST}) so that the parts follow the surface instead of
+ * flickering where weights blend. `null` for a primitive without JOINTS_0 and WEIGHTS_0.
  */
 export function boneTriangleLabels(primitive: Primitive, jointCount: number): Float64Array | null {
   const sets = influenceSets(primitive);
   if (sets.length === 0) return null;
   const indices = triangleListIndices(primitive);
+  const labels = dominantJoints(sets, indices, jointCount);
+  const welded = weldPositions([primitive], EDGE_WELD).ids[0]!;
+  const corners = new Uint32Array(labels.length * 3);
+  for (let c = 0; c < corners.length; c++) corners[c] = welded[indices[c]!]!;
+  const share = jointShare(sets, indices, jointCount);
+  smoothTriangleLabels(labels, triangleEdges(corners), (t, joint) => 1 - share(t, joint), BONE_SEAM_COST);
+  return labels;
+}
+
+type InfluenceSet = ReturnType<typeof influenceSets>[number];
+
+/** The share (0–1) of triangle `t`'s summed corner weights that `joint` holds. */
+function jointShare(
+  sets: readonly InfluenceSet[],
+  indices: ArrayLike<number>,
+  jointCount: number,
+): (t: number, joint: number) => number {
+  return (t, joint) => {
+    let total = 0;
+    let mine = 0;
+    for (let corner = 0; corner < 3; corner++) {
+      const v = indices[3 * t + corner]!;
+      for (const { joints, weights, scale, size } of sets) {
+        for (let k = 0; k < size; k++) {
+          const j = joints[v * size + k]!;
+          const weight = weights[v * size + k]! * scale;
+          if (!(weight > 0) || j >= jointCount) continue;
+          total += weight;
+          if (j === joint) mine += weight;
+        }
+      }
+    }
+    return total > 0 ? mine / total : 0;
+  };
+}
+
+/** Per triangle, the joint with the largest summed corner weight (ties: the lower index). */
+function dominantJoints(
+  sets: readonly InfluenceSet[],
+  indices: ArrayLike<number>,
+  jointCount: number,
+): Float64Array {
   const labels = new Float64Array(indices.length / 3);
   const sums = new Float64Array(jointCount);
   const touched: number[] = [];
