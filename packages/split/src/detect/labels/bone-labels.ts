@@ -71,6 +71,26 @@ export function boneTriangleLabels(primitive: Primitive, jointCount: number): Fl
 
 type InfluenceSet = ReturnType<typeof influenceSets>[number];
 
+/** Calls `visit` with every joint (of the skin's `jointCount`) and weight above 0 at triangle t's corners. */
+function forEachInfluence(
+  sets: readonly InfluenceSet[],
+  indices: ArrayLike<number>,
+  jointCount: number,
+  t: number,
+  visit: (joint: number, weight: number) => void,
+): void {
+  for (let corner = 0; corner < 3; corner++) {
+    const v = indices[3 * t + corner]!;
+    for (const { joints, weights, scale, size } of sets) {
+      for (let k = 0; k < size; k++) {
+        const joint = joints[v * size + k]!;
+        const weight = weights[v * size + k]! * scale;
+        if (weight > 0 && joint < jointCount) visit(joint, weight);
+      }
+    }
+  }
+}
+
 /** The share (0–1) of triangle `t`'s summed corner weights that `joint` holds. */
 function jointShare(
   sets: readonly InfluenceSet[],
@@ -80,18 +100,10 @@ function jointShare(
   return (t, joint) => {
     let total = 0;
     let mine = 0;
-    for (let corner = 0; corner < 3; corner++) {
-      const v = indices[3 * t + corner]!;
-      for (const { joints, weights, scale, size } of sets) {
-        for (let k = 0; k < size; k++) {
-          const j = joints[v * size + k]!;
-          const weight = weights[v * size + k]! * scale;
-          if (!(weight > 0) || j >= jointCount) continue;
-          total += weight;
-          if (j === joint) mine += weight;
-        }
-      }
-    }
+    forEachInfluence(sets, indices, jointCount, t, (j, weight) => {
+      total += weight;
+      if (j === joint) mine += weight;
+    });
     return total > 0 ? mine / total : 0;
   };
 }
@@ -105,19 +117,12 @@ function dominantJoints(
   const labels = new Float64Array(indices.length / 3);
   const sums = new Float64Array(jointCount);
   const touched: number[] = [];
+  const add = (joint: number, weight: number) => {
+    if (sums[joint] === 0) touched.push(joint);
+    sums[joint]! += weight;
+  };
   for (let t = 0; t < labels.length; t++) {
-    for (let corner = 0; corner < 3; corner++) {
-      const v = indices[3 * t + corner]!;
-      for (const { joints, weights, scale, size } of sets) {
-        for (let k = 0; k < size; k++) {
-          const joint = joints[v * size + k]!;
-          const weight = weights[v * size + k]! * scale;
-          if (!(weight > 0) || joint >= jointCount) continue;
-          if (sums[joint] === 0) touched.push(joint);
-          sums[joint]! += weight;
-        }
-      }
-    }
+    forEachInfluence(sets, indices, jointCount, t, add);
     let best = touched.length > 0 ? touched[0]! : 0;
     for (const joint of touched) {
       if (sums[joint]! > sums[best]! || (sums[joint] === sums[best] && joint < best)) best = joint;

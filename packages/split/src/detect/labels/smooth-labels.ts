@@ -1,3 +1,5 @@
+import { forEachTrianglePair, meshEdges } from '../mesh-edges.js';
+
 /**
  * Per-triangle labels made to follow the surface: a label that a triangle wins only narrowly, by
  * data that changes smoothly across the surface (skin weights blending from one joint to the next),
@@ -22,46 +24,19 @@ export interface TriangleEdges {
 
 /**
  * Triangles that share an edge, by the (welded) vertex ids of their corners, three per triangle. An
- * edge shared by more than two triangles (a non-manifold fin) links each pair of them.
+ * edge shared by more than two triangles (a non-manifold fin) links each to the next around it, as
+ * the shape segmenter's face graph does (mesh-edges.ts).
  */
 export function triangleEdges(corners: ArrayLike<number>): TriangleEdges {
   const triangles = Math.floor(corners.length / 3);
-  // Edge keys as one number: exact while (ids)² stays under 2^53, i.e. below ~94 million vertices.
-  let ids = 1;
-  for (let i = 0; i < triangles * 3; i++) ids = Math.max(ids, corners[i]! + 1);
-  // Each edge once per triangle, keyed by its two vertex ids (the smaller first), sorted so that the
-  // triangles of one edge are next to each other: no Map of strings for a million triangles.
-  const keys = new Float64Array(triangles * 3);
-  const owners = new Uint32Array(triangles * 3);
-  let n = 0;
-  for (let t = 0; t < triangles; t++) {
-    for (let e = 0; e < 3; e++) {
-      const a = corners[3 * t + e]!;
-      const b = corners[3 * t + ((e + 1) % 3)]!;
-      if (a === b) continue;
-      keys[n] = Math.min(a, b) * ids + Math.max(a, b);
-      owners[n] = t;
-      n++;
-    }
-  }
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => keys[x]! - keys[y]!);
-  const degree = new Uint32Array(triangles + 1);
+  const degree = new Uint32Array(triangles);
   const pairs: number[] = [];
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && keys[order[end]!] === keys[order[start]!]) end++;
-    for (let i = start; i < end; i++) {
-      for (let j = i + 1; j < end; j++) {
-        const a = owners[order[i]!]!;
-        const b = owners[order[j]!]!;
-        if (a === b) continue;
-        pairs.push(a, b);
-        degree[a]!++;
-        degree[b]!++;
-      }
-    }
-    start = end;
-  }
+  forEachTrianglePair(meshEdges(corners), (a, b) => {
+    if (a === b) return;
+    pairs.push(a, b);
+    degree[a]!++;
+    degree[b]!++;
+  });
   const offsets = new Uint32Array(triangles + 1);
   for (let t = 0; t < triangles; t++) offsets[t + 1] = offsets[t]! + degree[t]!;
   const fill = offsets.slice(0, triangles);

@@ -1,3 +1,4 @@
+import { forEachTrianglePair, meshEdges } from '../mesh-edges.js';
 import { EdgeListBuilder, foldAffinity, graphFromEdges, type SurfaceGraph } from './graph.js';
 
 /** Fold settings of {@link faceGraph}. */
@@ -11,8 +12,8 @@ export interface FoldOptions {
  * pair of triangles sharing a mesh edge, weighted by the shared edge's length × its fold
  * affinity ({@link foldAffinity}). Messy input is expected: degenerate triangles are nodes with
  * zero area and a zero normal (their folds count as flat), an edge shared by more than two
- * triangles (non-manifold) links each to the next around it, open edges link nothing.
- * O(triangles): edges are found through an open-addressing hash on their two vertex ids.
+ * triangles (non-manifold) links each to the next around it, open edges link nothing
+ * (mesh-edges.ts). O(triangles).
  */
 export function faceGraph(positions: Float64Array, indices: Uint32Array, fold: FoldOptions): SurfaceGraph {
   const triangles = Math.floor(indices.length / 3);
@@ -60,64 +61,11 @@ export function faceGraph(positions: Float64Array, indices: Uint32Array, fold: F
     for (let k = 0; k < 3; k++) centroid[3 * t + k] = center[3 * t + k]! * area[t]!;
   }
 
-  // Mesh edges: id per (min, max) vertex pair, then the triangles around each edge.
-  let capacity = 1;
-  while (capacity < triangles * 3 * 2) capacity *= 2;
-  const mask = capacity - 1;
-  const table = new Int32Array(capacity * 3).fill(-1); // edge id, low vertex, high vertex
-  const edgeOf = new Int32Array(triangles * 3).fill(-1);
-  let edges = 0;
-  for (let t = 0; t < triangles; t++) {
-    for (let k = 0; k < 3; k++) {
-      const p = indices[3 * t + k]!;
-      const q = indices[3 * t + ((k + 1) % 3)]!;
-      if (p === q) continue;
-      const lo = Math.min(p, q);
-      const hi = Math.max(p, q);
-      let h = (Math.imul(lo, 73856093) ^ Math.imul(hi, 19349663)) & mask;
-      for (;;) {
-        const at = 3 * h;
-        if (table[at] === -1) {
-          table[at] = edges;
-          table[at + 1] = lo;
-          table[at + 2] = hi;
-          edgeOf[3 * t + k] = edges++;
-          break;
-        }
-        if (table[at + 1] === lo && table[at + 2] === hi) {
-          edgeOf[3 * t + k] = table[at]!;
-          break;
-        }
-        h = (h + 1) & mask;
-      }
-    }
-  }
-  const start = new Int32Array(edges + 1);
-  for (let i = 0; i < edgeOf.length; i++) if (edgeOf[i]! >= 0) start[edgeOf[i]! + 1]!++;
-  for (let e = 0; e < edges; e++) start[e + 1]! += start[e]!;
-  const fill = start.slice(0, edges);
-  const around = new Int32Array(start[edges]!);
-  const corner = new Int32Array(start[edges]!);
-  for (let i = 0; i < edgeOf.length; i++) {
-    const e = edgeOf[i]!;
-    if (e < 0) continue;
-    const at = fill[e]!++;
-    around[at] = Math.floor(i / 3);
-    corner[at] = i;
-  }
-
+  const edges = meshEdges(indices);
   const builder = new EdgeListBuilder(Math.ceil(triangles * 1.6));
-  const link = (f: number, g: number, length: number) => {
+  forEachTrianglePair(edges, (f, g, e) => {
     if (f === g) return;
-    const at = (convexFactor: number) =>
-      foldAffinity(unit, 3 * f, unit, 3 * g, center, 3 * f, center, 3 * g, fold.concavityScale, convexFactor);
-    builder.push(f, g, length * at(fold.convexFactor), length, length * at(0));
-  };
-  for (let e = 0; e < edges; e++) {
-    const first = start[e]!;
-    const count = start[e + 1]! - first;
-    if (count < 2) continue;
-    const i = corner[first]!;
+    const i = edges.corner[edges.start[e]!]!;
     const t = Math.floor(i / 3);
     const p = 3 * indices[i]!;
     const q = 3 * indices[3 * t + (((i % 3) + 1) % 3)]!;
@@ -127,8 +75,9 @@ export function faceGraph(positions: Float64Array, indices: Uint32Array, fold: F
       positions[p + 2]! - positions[q + 2]!,
     );
     const safe = Number.isFinite(length) ? length : 0;
-    if (count === 2) link(around[first]!, around[first + 1]!, safe);
-    else for (let k = 0; k < count; k++) link(around[first + k]!, around[first + ((k + 1) % count)]!, safe);
-  }
+    const at = (convexFactor: number) =>
+      foldAffinity(unit, 3 * f, unit, 3 * g, center, 3 * f, center, 3 * g, fold.concavityScale, convexFactor);
+    builder.push(f, g, safe * at(fold.convexFactor), safe, safe * at(0));
+  });
   return graphFromEdges(triangles, builder, { area, normal, centroid });
 }
