@@ -187,6 +187,20 @@ describe('template tokens for parts without meaningful names', () => {
     });
     expect(regions.parts.map((part) => part.name)).toEqual(['right_Body', 'center_Glass', 'left_Tire']);
   });
+
+  it('{color} of a specular-glossiness material is its diffuse colour, not its (white) base colour', async () => {
+    const sword = join(FIXTURES, 'PartCrafter_sword.glb');
+    const { document } = await readModel(sword);
+    const material = document.getRoot().listMaterials()[0]!;
+    expect(material.getExtension('KHR_materials_pbrSpecularGlossiness')).not.toBeNull();
+    expect(material.getBaseColorFactor()).toEqual([1, 1, 1, 1]);
+    const report = await inspectModel(sword, { strategy: 'components', naming: { template: '{color}' } });
+    const names = report.parts.map((part) => part.name.replace(/_\d+$/u, ''));
+    // The steel blade (the biggest part) is grey, the grip brown: read from the diffuse texture.
+    expect(names[0]).toBe('gray');
+    expect(names).toContain('brown');
+    expect(names).not.toContain('white');
+  });
 });
 
 /**

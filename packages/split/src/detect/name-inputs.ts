@@ -1,4 +1,5 @@
 import type { Document, Primitive } from '@gltf-transform/core';
+import { baseColorOf } from '../base-color.js';
 import {
   type Bounds,
   createWorldMatrices,
@@ -137,7 +138,8 @@ function toSrgb(value: number): number {
 /**
  * The nearest common colour name of each part's base colour: the area-weighted mean, in linear
  * light, of its material's base colour factor × its base colour texture at each triangle's UV
- * centroid × its vertex colours (COLOR_0).
+ * centroid × its vertex colours (COLOR_0); a specular-glossiness material's diffuse colour
+ * (base-color.ts).
  */
 export async function partColors(parts: readonly PlannedPart[]): Promise<string[]> {
   const { ImageCache } = await import('../images/index.js');
@@ -163,12 +165,13 @@ async function primitiveColor(
   images: InstanceType<typeof import('../images/index.js').ImageCache>,
 ): Promise<{ rgb: number[]; weight: number }> {
   const material = primitive.getMaterial();
-  const factor = material?.getBaseColorFactor() ?? [1, 1, 1, 1];
+  // A specular-glossiness material's colour is its diffuse one (its base colour is often white).
+  const { factor, texture, info } = material
+    ? baseColorOf(material)
+    : { factor: [1, 1, 1, 1], texture: null, info: null };
   const areas = triangleAreas(primitive);
   const indices = triangleListIndices(primitive);
   const stride = Math.max(1, Math.ceil(areas.length / MAX_COLOR_SAMPLES));
-  const texture = material?.getBaseColorTexture();
-  const info = material?.getBaseColorTextureInfo();
   const uv = info ? primitive.getAttribute(`TEXCOORD_${info.getTexCoord()}`) : null;
   let pixels: { width: number; height: number; data: Uint8Array } | null = null;
   const bytes = texture?.getImage();

@@ -10,7 +10,8 @@ import {
   type TextureInfo,
   type TypedArray,
 } from '@gltf-transform/core';
-import type { PBRSpecularGlossiness, Sheen, Transform, Transmission } from '@gltf-transform/extensions';
+import type { Sheen, Transform, Transmission } from '@gltf-transform/extensions';
+import { baseColorOf } from '../../base-color.js';
 import {
   createWorldMatrices,
   instanceMatrices,
@@ -190,15 +191,9 @@ async function materialLook(
 ): Promise<MaterialLook> {
   if (!material) return {};
   const look = factorLook(material, material.getExtension('KHR_materials_unlit') !== null);
-  let texture = material.getBaseColorTexture();
-  let info = material.getBaseColorTextureInfo();
   // Specular-glossiness materials (older exporters) carry their colour as "diffuse".
-  const specGloss = material.getExtension<PBRSpecularGlossiness>('KHR_materials_pbrSpecularGlossiness');
-  if (specGloss) {
-    look.baseColorFactor = [...specGloss.getDiffuseFactor()] as [number, number, number, number];
-    texture = specGloss.getDiffuseTexture();
-    info = specGloss.getDiffuseTextureInfo();
-  }
+  const { factor, texture, info } = baseColorOf(material);
+  look.baseColorFactor = factor;
   seeThrough(look, material.getExtension<Transmission>('KHR_materials_transmission'));
   withSheen(look, material.getExtension<Sheen>('KHR_materials_sheen'));
   if (!texture || !info) return look;
