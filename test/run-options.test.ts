@@ -58,6 +58,7 @@ describe('runPipeline options', () => {
       /option concurrency must be an integer of at least 1, got 0/,
     ],
     [{ inputs: [model], outDir: 'OUT', dryRun: 'yes' }, /option dryRun must be true or false/],
+    [{ inputs: [model], outDir: 'OUT', gallery: 'no' }, /^option gallery must be true or false, got "no"$/],
     [
       { inputs: [model], outDir: 'OUT', client: { requestsPerMinute: 'fast' } },
       /option client\.requestsPerMinute must be a number above 0/,

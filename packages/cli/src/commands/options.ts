@@ -157,6 +157,8 @@ export interface SplitFlags {
   maxParts?: number;
   /** A size, or false for `none` (commander turns a parser's null into ''). */
   thumbnails?: number | false;
+  /** false for `--no-gallery` (commander's negated flag: true otherwise). */
+  gallery?: boolean;
   textures?: TextureMode;
   textureFormat?: TextureFormat;
   webpFallback?: boolean;
@@ -309,10 +311,25 @@ export function addTextureOptions(command: Command): Command {
     );
 }
 
+/** `--no-gallery`: packs without their page. */
+export function addGalleryOption(command: Command): Command {
+  return command.option(
+    '--no-gallery',
+    'no index.html and gallery/ in the pack (about 2.4 MB of three.js each) nor, for run, the page over every pack; the parts, thumbnails and manifest as usual',
+  );
+}
+
+/** `gallery: false` for `--no-gallery`, nothing otherwise (the default is a page). */
+export function galleryOf(flags: Pick<SplitFlags, 'gallery'>): { gallery?: false } {
+  return flags.gallery === false ? { gallery: false } : {};
+}
+
 /** Every split flag of `split` and `run`. */
 export function addSplitOptions(command: Command): Command {
-  return addTextureOptions(
-    addThumbnailsOption(addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command))))),
+  return addGalleryOption(
+    addTextureOptions(
+      addThumbnailsOption(addLimitOptions(addLabelOptions(addPivotOption(addDetectOptions(command))))),
+    ),
   );
 }
 

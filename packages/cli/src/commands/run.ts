@@ -15,6 +15,7 @@ import {
   addSegmenterOption,
   addSplitOptions,
   addWaitOptions,
+  galleryOf,
   type SplitFlags,
   splitOptionsFrom,
   waitTimeoutOf,
@@ -100,6 +101,7 @@ async function runCommand(output: Output, models: string[], flags: RunFlags): Pr
         resubmitUnknown: Boolean(flags.resubmitUnknown),
         resubmitExpired: Boolean(flags.resubmitExpired),
         ...waitTimeoutOf(flags),
+        ...galleryOf(flags),
         signal,
         onEvent: (event) => reporter.onEvent(event),
       });

@@ -5,7 +5,13 @@ import { UsageError } from '../usage-error.js';
 import { action, type CliRun } from './index.js';
 import { withInterrupt } from './interrupt.js';
 import { onePartHint } from './one-part-hint.js';
-import { addOutputOptions, addSplitOptions, type SplitFlags, splitOptionsFrom } from './options.js';
+import {
+  addOutputOptions,
+  addSplitOptions,
+  galleryOf,
+  type SplitFlags,
+  splitOptionsFrom,
+} from './options.js';
 
 const EXAMPLES = `
 Examples:
@@ -93,7 +99,13 @@ async function splitCommand(output: Output, model: string, flags: SplitCommandFl
   const result = await withInterrupt(
     async (signal) => {
       try {
-        return await splitModel(model, flags.out, { ...options, ...provenance, logger, signal });
+        return await splitModel(model, flags.out, {
+          ...options,
+          ...provenance,
+          ...galleryOf(flags),
+          logger,
+          signal,
+        });
       } catch (error) {
         if (!signal.aborted) throw error;
         throw new Error(

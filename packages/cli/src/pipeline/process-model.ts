@@ -41,6 +41,8 @@ export interface RunContext {
   cache: SegmentCache;
   client: StudioClient | undefined;
   settings: SplitOptions;
+  /** Whether packs get their page (`index.html`, `gallery/`): RunPipelineOptions.gallery. */
+  gallery: boolean;
   splitKey: string;
   waitTimeoutMs: number | undefined;
   signal: AbortSignal | undefined;
@@ -459,6 +461,7 @@ async function split(
         ...(segmented.segmentation ? { segmentation: segmented.segmentation } : {}),
       },
       options: splitOptionsFor(context.settings, context.segmenter),
+      gallery: context.gallery,
       signal: context.signal,
     });
     context.emit({ type: 'split', model, parts: packed.parts, packDir });

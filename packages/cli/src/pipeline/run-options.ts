@@ -95,6 +95,7 @@ const RUN_CHECKS: Record<keyof RunPipelineOptions, OptionCheck> = {
   resubmitUnknown: booleanCheck,
   resubmitExpired: booleanCheck,
   waitTimeoutMs: above(0),
+  gallery: booleanCheck,
   signal: signalCheck,
   onEvent: functionCheck,
 };

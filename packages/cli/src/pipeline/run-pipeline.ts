@@ -64,6 +64,12 @@ export interface RunPipelineOptions {
   resubmitExpired?: boolean;
   /** Overall wait per task, in ms (default: the client's). */
   waitTimeoutMs?: number;
+  /**
+   * Write each pack's page (`index.html`, `gallery/`: about 2.4 MB of three.js per pack) and the page
+   * over every pack in `outDir`. Default true; false writes only the parts, thumbnails and manifests,
+   * and the catalog (for a build that ships packs without pages).
+   */
+  gallery?: boolean;
   signal?: AbortSignal;
   onEvent?: PipelineEventListener;
 }
@@ -152,7 +158,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   let client: StudioClient | undefined;
   if (segmenter === 'tripo') client = makeClient(options.client, apiKey);
   const settings = options.split ?? {};
-  const key = splitKey(settings);
+  const gallery = options.gallery ?? true;
+  const key = splitKey(settings, gallery);
   // Every model in flight listens to the run's signal (waits, requests, the rate limiter's queue):
   // one listener on the caller's signal, and no "possible memory leak" warning at high concurrency.
   const run = new AbortController();
@@ -229,6 +236,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       cache,
       client,
       settings,
+      gallery,
       splitKey: key,
       waitTimeoutMs: options.waitTimeoutMs,
       signal: run.signal,
@@ -263,13 +271,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         // The page over every pack reads catalog.json when it opens, so it follows the catalog; it is
         // a view, not a result: one that cannot be written (an index.html of the user's) is reported
         // and changes no exit code.
-        try {
-          const written = await writeRunGallery(outDir, catalog);
-          // Beside an index.html of the user's, the page has its own name.
-          if (!written.includes(GALLERY_PAGE)) galleryPage = RUN_GALLERY_FALLBACK_PAGE;
-        } catch (error) {
-          galleryError = messageOf(error);
-        }
+        if (gallery)
+          try {
+            const written = await writeRunGallery(outDir, catalog);
+            // Beside an index.html of the user's, the page has its own name.
+            if (!written.includes(GALLERY_PAGE)) galleryPage = RUN_GALLERY_FALLBACK_PAGE;
+          } catch (error) {
+            galleryError = messageOf(error);
+          }
       } catch (error) {
         // The packs are written and journaled; a catalog that cannot be written (a full disk) must not
         // hide every model's result. The run reports it, and the next run writes the catalog again.
@@ -290,7 +299,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       ...(balance !== undefined ? { balance } : {}),
       ...(unknownOutcome ? { unknownOutcome } : {}),
       ...(catalogError ? { catalogError } : {}),
-      ...(catalogError || galleryError || !cataloged ? {} : { galleryPath: join(outDir, galleryPage) }),
+      ...(catalogError || galleryError || !cataloged || !gallery
+        ? {}
+        : { galleryPath: join(outDir, galleryPage) }),
       ...(cataloged ? {} : { nothingCataloged: true as const }),
       ...(galleryError ? { galleryError } : {}),
     };

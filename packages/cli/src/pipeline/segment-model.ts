@@ -161,6 +161,8 @@ export async function segmentModel(options: SegmentModelOptions): Promise<Segmen
         ...(options.granularity ? { granularity: options.granularity } : {}),
         ...(options.limits ? { limits: options.limits } : {}),
       },
+      // segment writes no pack.
+      gallery: false,
       splitKey: '',
       waitTimeoutMs: options.waitTimeoutMs,
       signal,

@@ -55,7 +55,7 @@ export function checkPipelineSplitOptions(options: unknown): void {
  * A stable fingerprint of what a pack's content depends on: a pack made with other split options is
  * re-split (for free). Limits change no output, so they are not part of it.
  */
-export function splitKey(options: SplitOptions): string {
+export function splitKey(options: SplitOptions, gallery = true): string {
   const naming = options.naming ?? {};
   const plain = {
     strategy: options.strategy ?? SPLIT_DEFAULTS.strategy,
@@ -71,6 +71,8 @@ export function splitKey(options: SplitOptions): string {
     textureFormat: options.textureFormat ?? SPLIT_DEFAULTS.textureFormat,
     webpFallback: options.webpFallback ?? SPLIT_DEFAULTS.webpFallback,
     granularity: options.granularity ? Object.entries(options.granularity).sort() : null,
+    // Only when off, so that the keys of packs written before the option existed stay the same.
+    ...(gallery ? {} : { gallery: false }),
   };
   return createHash('sha256').update(JSON.stringify(plain)).digest('hex').slice(0, 16);
 }
@@ -227,6 +229,8 @@ export async function packSegmented(args: {
   packDir: string;
   source: PackSource;
   options: SplitOptions;
+  /** The pack's page (`index.html`, `gallery/`); default true. */
+  gallery?: boolean;
   /** Stops the split between parts (splitModel's `signal`): it throws the reason, `packDir` untouched. */
   signal?: AbortSignal | undefined;
 }): Promise<{ parts: number; manifestPath: string }> {
@@ -241,6 +245,7 @@ export async function packSegmented(args: {
     taskId: source.taskId,
     ...(source.segmentation ? { segmentation: source.segmentation } : {}),
     generator: `meshparts@${VERSION}`,
+    ...(args.gallery === false ? { gallery: false } : {}),
     ...(args.signal ? { signal: args.signal } : {}),
   });
   return { parts: manifest.parts.length, manifestPath: join(args.packDir, MANIFEST_FILE) };
