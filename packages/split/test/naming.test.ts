@@ -232,8 +232,14 @@ describe('nameParts', () => {
     expect(nameParts(inputs(['a_2', 'a', 'a', 'a']))).toEqual(['a_2', 'a', 'a_3', 'a_4']);
   });
 
-  it('gives empty and blank names a fallback and numbers them', () => {
-    expect(nameParts(inputs(['', '  ', '\t', '...']))).toEqual(['part', 'part_2', 'part_3', 'part_4']);
+  it('names parts without a name by their index, padded so that they sort as they come', () => {
+    expect(nameParts(inputs(['', '  ', '\t', '...']))).toEqual(['part_0', 'part_1', 'part_2', 'part_3']);
+    const twelve = nameParts(inputs(['wheel', ...Array.from({ length: 11 }, () => '')]));
+    expect(twelve).toEqual([
+      'wheel',
+      ...Array.from({ length: 11 }, (_, i) => `part_${String(i + 1).padStart(2, '0')}`),
+    ]);
+    expect([...twelve.slice(1)].sort()).toEqual(twelve.slice(1));
   });
 
   it('bounds length in UTF-8 bytes without cutting a grapheme cluster', () => {

@@ -21,8 +21,8 @@ export interface NameInput {
 /**
  * Final names for parts, in input order. Per part: rename map (first matching rule; else the source
  * name without exporter debris such as `.obj` or Blender's `.001`) → template
- * (`{name}` is the renamed source name, or `part` when empty; `{index}` zero-padded to the width
- * of the largest index) → case style → {@link safeFileName} → engine import-suffix guard
+ * (`{name}` is the renamed source name, or `part_<index>` when it is empty, blank or dots only;
+ * `{index}` zero-padded to the width of the largest index) → case style → {@link safeFileName} → engine import-suffix guard
  * (`door-col` → `door-col_part`) → case-insensitive, NFC deduplication (`head`, `head_2`).
  *
  * Every result is non-empty, NFC, unique case-insensitively, safe as a file name on Linux,
@@ -48,9 +48,12 @@ export function nameParts(inputs: readonly NameInput[], options: NamingOptions =
     // A rename rule's value is the user's own name: only a name that came from the model loses its
     // exporter debris (`barrel_1.obj_3` → `barrel_1_3`, `Cube.001` → `Cube`).
     const renamed = applyRenameMap(input.sourceName, rename) ?? dropExporterDebris(input.sourceName);
+    const index = String(input.index).padStart(width, '0');
     const filled = renderTemplate(template, {
-      name: renamed.trim() === '' ? FALLBACK_NAME : renamed,
-      index: String(input.index).padStart(width, '0'),
+      // A part without a name is numbered by its index, as {index} is: `part_03` beside `part_11`
+      // sorts as the parts come, where `part`, `part_2` … `part_11` did not (`part_11` before `part_2`).
+      name: /^[\s.]*$/u.test(renamed) ? `${FALLBACK_NAME}_${index}` : renamed,
+      index,
       id: input.id,
       model,
       region: input.region ?? '',
