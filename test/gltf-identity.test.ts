@@ -114,4 +114,16 @@ describe('a .gltf with files beside it', () => {
     await writeFile(join(folder, 'inside.bin'), 'two');
     expect(await modelDigest(gltf)).not.toBe(present);
   });
+
+  it('never blocks on a model that is a FIFO (one swapped in after the scan): it is refused at once', async () => {
+    // Opened without O_NONBLOCK, a FIFO's open waits for a writer: the run hung for good (the
+    // adversarial probe swapped a model for one between the scan and the hashing).
+    const folder = join(ws.dir, 'fifo-model');
+    await mkdir(folder, { recursive: true });
+    for (const name of ['swapped.glb', 'swapped.gltf']) {
+      execFileSync('mkfifo', [join(folder, name)]);
+      await expect(modelDigest(join(folder, name)), name).rejects.toMatchObject({ code: 'ENOTREGULAR' });
+      await expect(readModel(join(folder, name)), name).rejects.toThrow(/it is not a regular file/);
+    }
+  }, 10_000);
 });

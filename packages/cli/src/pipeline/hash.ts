@@ -1,12 +1,31 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+
+/**
+ * Opens a model file for reading with O_NONBLOCK and checks it as opened, as @meshparts/split's
+ * readModel does: a model swapped for a FIFO after the folder scan saw a file would otherwise block
+ * the open until a writer came, and the run would hang for good. Anything but a regular file is
+ * refused (code ENOTREGULAR). The caller closes the handle.
+ */
+async function openRegular(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  if ((await handle.stat()).isFile()) return handle;
+  await handle.close();
+  throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREGULAR' });
+}
 
 /** sha256 of a file as lowercase hex, streamed (models can be 150 MB). */
 export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const handle = await openRegular(path);
+  try {
+    const hash = createHash('sha256');
+    const stream = handle.createReadStream({ autoClose: false, ...(signal ? { signal } : {}) });
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -32,7 +51,8 @@ const GLTF_JSON_MAX_BYTES = 64 * 1024 * 1024;
 export async function modelDigest(path: string, signal?: AbortSignal): Promise<string> {
   if (!/\.gltf$/i.test(path) || (await stat(path)).size > GLTF_JSON_MAX_BYTES)
     return sha256File(path, signal);
-  const bytes = await readFile(path, { signal });
+  const handle = await openRegular(path);
+  const bytes = await handle.readFile({ signal }).finally(() => handle.close());
   const hash = createHash('sha256').update(bytes);
   let json: Record<string, unknown>;
   try {

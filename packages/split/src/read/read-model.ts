@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type Document, GLB_BUFFER, type GLTF, type ILogger } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
@@ -95,14 +96,21 @@ export async function loadModel(
   if (typeof input === 'string') {
     try {
       // The size first, from the file system: a huge file is refused before a byte of it is read,
-      // and a device or a FIFO (which would never end) is not read at all.
-      const info = await stat(input);
-      if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
-      if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTREGULAR' });
-      if (info.size > limits.maxFileBytes) throw tooBig(info.size);
-      // A view on the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
-      const buffer = await readFile(input);
-      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      // and a device or a FIFO (which would never end) is not read at all. The checks are made on
+      // the OPEN file, opened with O_NONBLOCK: a file swapped for a FIFO after a check of its path
+      // would otherwise block the open until a writer came (a run that hangs for good).
+      const handle = await open(input, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        const info = await handle.stat();
+        if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+        if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTREGULAR' });
+        if (info.size > limits.maxFileBytes) throw tooBig(info.size);
+        // A view on the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
+        const buffer = await handle.readFile();
+        bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if (error instanceof ModelLimitError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
