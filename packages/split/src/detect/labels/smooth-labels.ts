@@ -71,11 +71,16 @@ export function smoothTriangleLabels(
   const count = labels.length;
   const gain = new Float64Array(count);
   const move = new Float64Array(count);
+  // Only triangles whose surroundings changed, or whose move lost to a neighbour's, can move next
+  // round: the others keep a gain of 0. Most settle in the first rounds.
+  let active = new Uint8Array(count).fill(1);
+  let next = new Uint8Array(count);
   const candidates: number[] = [];
   let changed = 0;
   for (let round = 0; round < maxRounds; round++) {
     for (let t = 0; t < count; t++) {
       gain[t] = 0;
+      if (active[t] === 0) continue;
       const from = edges.offsets[t]!;
       const to = edges.offsets[t + 1]!;
       if (from === to) continue;
@@ -100,6 +105,7 @@ export function smoothTriangleLabels(
         }
       }
     }
+    next.fill(0);
     let changes = 0;
     for (let t = 0; t < count; t++) {
       const mine = gain[t]!;
@@ -110,12 +116,15 @@ export function smoothTriangleLabels(
         const theirs = gain[other]!;
         if (theirs > mine || (theirs === mine && other < t)) wins = false;
       }
+      next[t] = 1;
       if (!wins) continue;
       labels[t] = move[t]!;
       changes++;
+      for (let i = edges.offsets[t]!; i < edges.offsets[t + 1]!; i++) next[edges.neighbours[i]!] = 1;
     }
     changed += changes;
     if (changes === 0) break;
+    [active, next] = [next, active];
   }
   return changed;
 }
