@@ -241,6 +241,32 @@ describe.skipIf(!HAS_CHROMIUM)(
       );
     });
 
+    it.skipIf(ONLY && !(ONLY.includes('Fox') && ONLY.includes('BoxAnimated')))(
+      "Play plays the clip chosen among a model's clips, not all of them at once",
+      async () => {
+        await page.goto(`${base}Fox/index.html`);
+        expect(await settled(page)).toBe('ready');
+        expect(await page.locator('#clip').isVisible()).toBe(true);
+        expect(await page.$$eval('#clip option', (options) => options.map((o) => o.textContent))).toEqual([
+          'Survey',
+          'Walk',
+          'Run',
+        ]);
+        await page.selectOption('#clip', 'Walk');
+        await page.click('#play');
+        expect(await page.locator('#view').getAttribute('data-clip')).toBe('Walk');
+        await page.selectOption('#clip', 'Run');
+        expect(await page.locator('#view').getAttribute('data-clip')).toBe('Run');
+        await page.click('#play');
+        expect(await page.locator('#view').getAttribute('data-clip')).toBeNull();
+        // One clip: nothing to choose.
+        await page.goto(`${base}BoxAnimated/index.html`);
+        expect(await settled(page)).toBe('ready');
+        expect(await page.locator('#play').isVisible()).toBe(true);
+        expect(await page.locator('#clip').isVisible()).toBe(false);
+      },
+    );
+
     it('on a phone, tapping a card below the 3D view brings the view on screen', async () => {
       const [slug, built] = [...packs].find(([, pack]) => pack.manifest.parts.length >= 4)!;
       const phone = await browser.newPage({

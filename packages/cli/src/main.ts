@@ -30,7 +30,8 @@ Examples:
 
 API key: --api-key, THREEDAISTUDIO_API_KEY, or a config file ({ "apiKey": "..." }) at $MESHPARTS_CONFIG,
 $XDG_CONFIG_HOME/meshparts/config.json or ~/.config/meshparts/config.json.
-Exit codes: 0 success, 1 some models failed, 2 bad usage or input.`,
+Exit codes: 0 success; 1 some models failed, the run was interrupted, or standard output could
+not be written; 2 bad usage or input (nothing done, nothing paid); 130 a second Ctrl-C.`,
   );
   return program;
 }

@@ -179,6 +179,7 @@ function wireControls() {
     setPressed($('play'), playing);
     $('play').textContent = playing ? 'Stop' : 'Play';
   });
+  $('clip').addEventListener('change', (event) => state.viewer.setClip(event.target.value));
   $('filter').addEventListener('input', (event) => filterGrid(event.target.value));
 }
 
@@ -234,6 +235,16 @@ function beginView(view, title) {
 
 function finishView(animated) {
   $('play').hidden = !animated;
+  // A choice of clip when there is one to make; the one chosen stays while it exists.
+  const names = state.viewer.clipNames;
+  const clip = $('clip');
+  const chosen = names.includes(clip.value) ? clip.value : names[0];
+  clip.replaceChildren(
+    ...names.map((name, i) => el('option', { value: name }, name || `animation ${i + 1}`)),
+  );
+  clip.hidden = names.length < 2;
+  if (chosen !== undefined) clip.value = chosen;
+  state.viewer.setClip(chosen);
   setPressed($('play'), false);
   $('play').textContent = 'Play';
   setStatus('');

@@ -103,6 +103,21 @@ export class Viewer {
     return this.animations.length > 0;
   }
 
+  /** The names of the clips of what is shown, each once, in the order of the file. */
+  get clipNames() {
+    return [...new Set(this.animations.flatMap(({ clips }) => clips.map((clip) => clip.name)))];
+  }
+
+  /**
+   * Which clip Play plays (by name; every part that has a clip of that name plays it): a model's clips
+   * are alternatives (the Fox's Survey, Walk and Run), and played together they fight over the same
+   * joints. Restarts it when playing.
+   */
+  setClip(name) {
+    this.clip = name;
+    if (this.playing) this.setPlaying(true);
+  }
+
   /**
    * Points the camera at a box from the usual direction, at the distance where all of the box is in
    * view with a margin (FRAME_MARGIN): each of its 8 corners is placed in the camera's frame, and the
@@ -149,17 +164,27 @@ export class Viewer {
     if (this.home) this.frame(this.home);
   }
 
-  /** Plays every clip from its start, or stops them (which puts the rest pose back). */
+  /** Plays the chosen clip (setClip; the first by default) from its start, or stops it (the rest pose). */
   setPlaying(playing) {
     for (const mixer of this.mixers) mixer.stopAllAction();
     this.mixers = [];
     this.playing = playing && this.animated;
     if (this.playing) {
+      const name = this.clipNames.includes(this.clip) ? this.clip : this.clipNames[0];
+      const played = new Set();
       for (const { root, clips } of this.animations) {
         const mixer = new AnimationMixer(root);
-        for (const clip of clips) mixer.clipAction(clip).play();
+        for (const clip of clips) {
+          if (clip.name !== name) continue;
+          mixer.clipAction(clip).play();
+          played.add(clip.name);
+        }
         this.mixers.push(mixer);
       }
+      // What plays, for a test to read (the names of the clips actually started).
+      this.canvas.dataset.clip = [...played].join(',');
+    } else {
+      delete this.canvas.dataset.clip;
     }
     this.lastTime = performance.now();
     this.requestRender();
