@@ -324,6 +324,45 @@ describe.skipIf(!skinned.every(existsSync))('bones', () => {
     },
   );
 
+  it('each part carries only the joints its vertices use, each vertex weighted to the same joints', async () => {
+    const path = join(SHARED_MODELS, 'Fox.glb');
+    const { manifest } = await splitAndCheck(path, { strategy: 'bones', thumbnails: null, gallery: false });
+    const { document: source } = await readModel(path);
+    const sourceSkin = source.getRoot().listSkins()[0]!;
+    const influences = (document: Document) => {
+      const skin = document.getRoot().listSkins()[0]!;
+      const names = skin.listJoints().map((joint) => joint.getName());
+      const keys = new Set<string>();
+      for (const mesh of document.getRoot().listMeshes())
+        for (const primitive of mesh.listPrimitives()) {
+          const position = primitive.getAttribute('POSITION')!;
+          const joints = primitive.getAttribute('JOINTS_0')!;
+          const weights = primitive.getAttribute('WEIGHTS_0')!;
+          for (let v = 0; v < position.getCount(); v++) {
+            const j = joints.getElement(v, [] as number[]);
+            const w = weights.getElement(v, [] as number[]);
+            const pairs = j.flatMap((joint, k) => (w[k]! > 0 ? [`${names[joint]}:${w[k]!.toFixed(4)}`] : []));
+            keys.add(`${position.getElement(v, [] as number[]).map((x) => x.toFixed(4))}|${pairs.sort()}`);
+          }
+        }
+      return { keys, joints: names.length };
+    };
+    const all = influences(source);
+    let bytes = 0;
+    const jointCounts: number[] = [];
+    for (const part of manifest.parts) {
+      const { document } = await readModel(readFileSync(join(work, `pack-${outputs - 1}`, part.file)));
+      const { keys, joints } = influences(document);
+      jointCounts.push(joints);
+      for (const key of keys) expect(all.keys.has(key), `${part.name}: ${key}`).toBe(true);
+      bytes += part.byteLength;
+    }
+    // The tail's parts need no leg joints: every part has fewer joints than the rig's 24.
+    expect(Math.max(...jointCounts)).toBeLessThan(sourceSkin.listJoints().length);
+    // 11 parts with their own joints and channels: 2.2× the 163 kB file (4.9× with the whole rig each).
+    expect(bytes).toBeLessThan(2.5 * readFileSync(path).byteLength);
+  });
+
   it('is what the offline segmenter uses for a single skinned mesh', async () => {
     const { document } = await readModel(join(SHARED_MODELS, 'Fox.glb'));
     const result = await segmentLocally(document);

@@ -11,7 +11,7 @@ import type { PlannedPart } from '../detect/detect-parts.js';
 import { composeTRS, isIdentity, type TRS } from '../math.js';
 import type { PivotMode } from '../options.js';
 import { copyAnimations } from './copy-animations.js';
-import { copySkeleton, copySkin } from './copy-skeleton.js';
+import { copySkeleton, copySkin, keepUsedJoints } from './copy-skeleton.js';
 import { dropUnusedExtensions, registerSourceExtensions } from './part-extensions.js';
 import {
   animatedAncestors,
@@ -98,8 +98,16 @@ export function splitPartDocument(
     // Skinning ignores the mesh node: the geometry lives in the joints' world space.
     framed = skinnedFrame(index, part, pivot);
     const skeleton = setTransform(target.createNode(`${name}_skeleton`), framed.frame.chain[0]!);
-    copySkeleton(target, skin.listJoints(), skeleton, transforms);
-    meshNode.setSkin(copySkin(target, skin, transforms, copy));
+    // Only the joints this part's vertices use (and their ancestors): its channels follow.
+    const kept = keepUsedJoints(mesh, skin);
+    const joints = skin.listJoints();
+    copySkeleton(
+      target,
+      kept.map((index) => joints[index]!),
+      skeleton,
+      transforms,
+    );
+    meshNode.setSkin(copySkin(target, skin, transforms, copy, kept));
     scene.addChild(meshNode).addChild(skeleton);
   } else if (index.animated.has(first)) {
     // The node keeps its local transform for its animation, under its animated ancestors (copied
