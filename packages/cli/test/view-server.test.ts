@@ -217,7 +217,9 @@ describe('inspectServedFolder', () => {
       join(pack, 'manifest.json'),
       '{"manifestVersion":1,"source":{"file":"robot.glb"},"parts":[{},{}]}',
     );
-    await expect(inspectServedFolder(pack)).rejects.toThrow(/without a gallery \(no index\.html\)/);
+    await expect(inspectServedFolder(pack)).rejects.toThrow(
+      /without a gallery \(no index\.html: written with --no-gallery, or by an older meshparts\): write it again without --no-gallery/,
+    );
     await writeFile(join(pack, 'index.html'), '');
     expect(await inspectServedFolder(pack)).toEqual({
       kind: 'pack',

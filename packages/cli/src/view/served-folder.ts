@@ -86,7 +86,7 @@ export async function inspectServedFolder(dir: string): Promise<ServedFolder> {
     }
   }
   throw new NotServableError(
-    `${dir} is a ${what} without a gallery (no index.html): write it again with this version of meshparts`,
+    `${dir} is a ${what} without a gallery (no index.html: written with --no-gallery, or by an older meshparts): write it again without --no-gallery (from the cache: nothing is paid again)`,
   );
 }
 
