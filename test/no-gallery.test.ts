@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyPack } from '../packages/split/src/pack.js';
@@ -64,11 +64,25 @@ describe('--no-gallery', () => {
     for (const result of withPages.results)
       expect(pageFiles(result.packDir)).toEqual(['index.html', 'gallery']);
 
+    // A file of the user's in gallery/ keeps that folder (and itself); meshparts' own files go.
+    await writeFile(join(ws.out, 'gallery', 'notes.txt'), 'mine');
     const again = await run('--no-gallery');
     expect(again.results.map((r) => r.action)).toEqual(['split', 'split']);
     for (const result of again.results) {
       expect(pageFiles(result.packDir)).toEqual([]);
       expect((await verifyPack(result.packDir)).problems).toEqual([]);
     }
+    // The page over the packs went with theirs: its cards would link to pages that are gone.
+    expect(existsSync(join(ws.out, 'index.html'))).toBe(false);
+    expect(await readdir(join(ws.out, 'gallery'), { recursive: true })).toEqual(['notes.txt']);
   }, 120_000);
+
+  it("run: never removes an index.html that is not meshparts' page", async () => {
+    const out = join(ws.dir, 'site');
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'index.html'), '<!doctype html><title>my site</title>');
+    const result = await runCli(['run', ws.inputs, '-o', out, '--segmenter', 'local', '--no-gallery']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toBe('<!doctype html><title>my site</title>');
+  }, 60_000);
 });

@@ -2,7 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { SEGMENTATION_CREDITS } from '@meshparts/client';
-import { GALLERY_PAGE, RUN_GALLERY_FALLBACK_PAGE, writeRunGallery } from '@meshparts/split/gallery';
+import {
+  GALLERY_PAGE,
+  RUN_GALLERY_FALLBACK_PAGE,
+  removeRunGallery,
+  writeRunGallery,
+} from '@meshparts/split/gallery';
 import pLimit from 'p-limit';
 import { VERSION } from '../version.js';
 import { SegmentCache } from './cache.js';
@@ -271,14 +276,18 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
         // The page over every pack reads catalog.json when it opens, so it follows the catalog; it is
         // a view, not a result: one that cannot be written (an index.html of the user's) is reported
         // and changes no exit code.
-        if (gallery)
-          try {
+        try {
+          if (gallery) {
             const written = await writeRunGallery(outDir, catalog);
             // Beside an index.html of the user's, the page has its own name.
             if (!written.includes(GALLERY_PAGE)) galleryPage = RUN_GALLERY_FALLBACK_PAGE;
-          } catch (error) {
-            galleryError = messageOf(error);
+          } else {
+            // Without pages, a page left by an earlier run would link to pack pages that are gone.
+            await removeRunGallery(outDir);
           }
+        } catch (error) {
+          galleryError = messageOf(error);
+        }
       } catch (error) {
         // The packs are written and journaled; a catalog that cannot be written (a full disk) must not
         // hide every model's result. The run reports it, and the next run writes the catalog again.

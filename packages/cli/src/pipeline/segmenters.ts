@@ -15,6 +15,7 @@ import {
   type StudioClientOptions,
   StudioError,
   TaskFailedError,
+  TimeoutError,
   UnsupportedInputError,
   ValidationError,
 } from '@meshparts/client';
@@ -101,6 +102,20 @@ export interface TaskProgress {
   progress: number;
 }
 
+/**
+ * The client's give-up on a task's wait, in the command line's words: the client tells a script to
+ * call `client.tasks.wait(id)` again, which means nothing in a terminal; the wait is `--wait-timeout`.
+ * Other errors pass as they are.
+ */
+function commandLineWaitError(error: unknown, taskId: string): unknown {
+  if (!(error instanceof TimeoutError) || !error.message.startsWith('Gave up waiting for task')) return error;
+  const head = error.message.replace(/ The task is paid for and may still finish: .*$/su, '');
+  return new TimeoutError(
+    `${head} (the wait limit: --wait-timeout). The task is paid for and may still finish.`,
+    { taskId, cause: error },
+  );
+}
+
 /** Waits for a task and returns its result URL (the first 3D model asset). */
 export async function waitForResult(
   client: StudioClient,
@@ -115,13 +130,19 @@ export async function waitForResult(
     onNextPoll?: (at: number) => void;
   },
 ): Promise<string> {
-  const task = await client.tasks.wait(taskId, {
-    signal: options.signal,
-    timeoutMs: options.timeoutMs,
-    createdAt: options.createdAt,
-    onProgress: (t) => options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
-    ...(options.onNextPoll ? { onNextPoll: options.onNextPoll } : {}),
-  });
+  let task: Awaited<ReturnType<StudioClient['tasks']['wait']>>;
+  try {
+    task = await client.tasks.wait(taskId, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      createdAt: options.createdAt,
+      onProgress: (t) =>
+        options.onProgress?.({ status: String(t.status), progress: Number(t.progress ?? 0) }),
+      ...(options.onNextPoll ? { onNextPoll: options.onNextPoll } : {}),
+    });
+  } catch (error) {
+    throw commandLineWaitError(error, taskId);
+  }
   if (task.results.length === 0) {
     throw new ModelError('segment', `task ${taskId} finished without a result`, taskId);
   }

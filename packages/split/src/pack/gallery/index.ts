@@ -18,6 +18,7 @@ export {
   pageOwner,
   RUN_GALLERY_NAMES,
   type RunGalleryCatalog,
+  removeRunGallery,
   runGalleryPage,
   writeRunGallery,
 } from './write-run-gallery.js';

@@ -90,6 +90,36 @@ export async function writeRunGallery(outDir: string, catalog: RunGalleryCatalog
   return files.map((file) => file.to).sort();
 }
 
+/**
+ * Takes the run's page out of `outDir` (`meshparts run --no-gallery` over an output that had one: its
+ * cards would link to pack pages that are gone). Only what meshparts wrote goes: a page carrying its
+ * mark, and in `gallery/` the stylesheet and scripts it writes there, then `gallery/js/` and
+ * `gallery/` if nothing else is left in them. A user's page or files are never touched. Returns the
+ * paths removed, relative to `outDir`, sorted.
+ */
+export async function removeRunGallery(outDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of [GALLERY_PAGE, RUN_GALLERY_FALLBACK_PAGE]) {
+    if ((await pageOwner(join(outDir, name))) !== 'ours') continue;
+    await rm(join(outDir, name), { force: true });
+    removed.push(name);
+  }
+  // The page's own folder only when one of its pages was there: otherwise gallery/ is not known ours.
+  if (removed.length === 0) return removed;
+  const own = [STYLESHEET, ...RUN_PAGE_SCRIPTS.map((script) => `js/${script}`)];
+  for (const file of own) {
+    const path = join(outDir, GALLERY_DIR, ...file.split('/'));
+    if (!(await pathExists(path))) continue;
+    await rm(path, { force: true });
+    removed.push(`${GALLERY_DIR}/${file}`);
+  }
+  for (const dir of [join(outDir, GALLERY_DIR, 'js'), join(outDir, GALLERY_DIR)]) {
+    const left = await readdir(dir).catch(() => null);
+    if (left !== null && left.length === 0) await rm(dir, { recursive: true, force: true });
+  }
+  return removed.sort();
+}
+
 /** The temporary name {@link replaceFile} writes through: `<name>.tmp-<pid>-<8 hex>`. */
 const TEMP_NAME = /^.+\.tmp-\d+-[0-9a-f]{8}$/;
 
