@@ -164,9 +164,13 @@ async function attempt(
     }
     const part = `${options.to}.part-${randomBytes(6).toString('hex')}`;
     const m = meter(options.maxBytes, info);
+    const file = createWriteStream(part, { flags: 'wx' });
     try {
-      await pipeline(response.body, m.transform, createWriteStream(part, { flags: 'wx' }));
+      await pipeline(response.body, m.transform, file);
     } catch (error) {
+      // A body that fails at once can fail the pipeline while the file's open is still in flight:
+      // removing it before that open ends would leave it behind. Its close comes after the open.
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await rm(part, { force: true });
       if (error instanceof StudioError || signal.aborted || isLocalFileError(error)) throw error;
       const detail = redactSecrets(error instanceof Error ? error.message : String(error), [apiKey]);

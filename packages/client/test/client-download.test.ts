@@ -123,6 +123,34 @@ describe('client.download()', () => {
     expect(await readdir(dir.path)).toEqual(['a.glb']);
   });
 
+  it('leaves no partial file when the body fails before the file is even open', async () => {
+    // Headers, then the socket is destroyed: the body errors at once, while the .part- file's open
+    // may still be in flight. Removing it before that open ends left it behind (a full-suite run of
+    // test/faults.test.ts found one in the cache).
+    await using dir = await tempDir();
+    await using t = await finishedTask();
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'model/gltf-binary', 'content-length': '4096' });
+      res.flushHeaders();
+      res.socket?.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      for (let i = 0; i < 20; i++) {
+        const error = await t.client
+          .download(`http://127.0.0.1:${port}/a.glb`, { to: join(dir.path, `r${i}.glb`) })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConnectionError);
+      }
+      // Let any open still in flight finish before looking.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await readdir(dir.path)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('aborts as soon as the size cap is passed', async () => {
     await using dir = await tempDir();
     await using t = await finishedTask({ faults: [{ kind: 'truncateNoLength', fraction: 0.9 }] });
