@@ -81,6 +81,7 @@ describe('tasks.wait()', () => {
     const error = await client.tasks.wait(taskId, { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).taskId).toBe(taskId);
+    expect((error as TimeoutError).code).toBe('WAIT_TIMEOUT');
     expect((error as Error).message).toContain(`client.tasks.wait('${taskId}')`);
   });
 

@@ -19,6 +19,9 @@ export interface PlanInputs {
   resubmitExpired: boolean;
 }
 
+/** Journal states whose task id a rerun resumes (polls, then downloads its result: no credits). */
+const RESUMABLE: ReadonlySet<string> = new Set(['submitted', 'finished', 'downloaded', 'packed']);
+
 /**
  * Decides what to do with one model, from what is on disk and in the journal, cheapest first:
  * a complete pack made with the same split settings → skip; a cached segmented GLB → split only;
@@ -28,9 +31,6 @@ export interface PlanInputs {
  * submission created nothing and is submitted again). Pure: no I/O, so `--dry-run` and the real run
  * agree. (The checks of the whole run come after: see run-plan.ts.)
  */
-/** Journal states whose task id a rerun resumes (polls, then downloads its result: no credits). */
-const RESUMABLE: ReadonlySet<string> = new Set(['submitted', 'finished', 'downloaded', 'packed']);
-
 export function planModel(inputs: PlanInputs): ModelPlan {
   const { model, segmenter, history, pack, cached } = inputs;
   const base = { model, credits: 0 };

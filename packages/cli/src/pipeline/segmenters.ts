@@ -108,7 +108,7 @@ export interface TaskProgress {
  * Other errors pass as they are.
  */
 function commandLineWaitError(error: unknown, taskId: string): unknown {
-  if (!(error instanceof TimeoutError) || !error.message.startsWith('Gave up waiting for task')) return error;
+  if (!(error instanceof TimeoutError) || error.code !== 'WAIT_TIMEOUT') return error;
   const head = error.message.replace(/ The task is paid for and may still finish: .*$/su, '');
   return new TimeoutError(
     `${head} (the wait limit: --wait-timeout). The task is paid for and may still finish.`,

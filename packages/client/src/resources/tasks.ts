@@ -196,7 +196,7 @@ export class Tasks {
         throw new TimeoutError(
           `Gave up waiting for task ${taskId} after ${timeoutMs} ms${status}. The task is paid for and may ` +
             `still finish: wait for it again with client.tasks.wait('${taskId}').`,
-          { taskId, cause: error },
+          { taskId, code: 'WAIT_TIMEOUT', cause: error },
         );
       }
       if (error instanceof StudioError && error.taskId === undefined) error.taskId = taskId;
